@@ -1,0 +1,158 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigProblem } from "../stacks/errors";
+import {
+    BucketSettings,
+    CacheSettings,
+    Cloud,
+    DatabaseSettings,
+    LoadBalancerSettings,
+    SearchSettings,
+    ServiceSettings,
+    Settings,
+} from "../stacks/settings";
+
+/**
+ * The contract each cloud implements in `providers/<cloud>/index.ts`. Args say what the
+ * application needs; outputs have one shape on every cloud. A backend is created once per stack
+ * (so it owns the stack's explicit provider and naming) and its methods are called by the
+ * components in topology order: network, data parts, load balancer, then services. A backend may
+ * keep what it created earlier (for example the VPC) to use in later calls of the same stack.
+ */
+export interface BackendModule {
+    readonly cloud: Cloud;
+    /** Cloud-specific checks (sizes, versions, regions). Pure: registers nothing. */
+    validate(settings: Settings): ConfigProblem[];
+    /** Creates the per-stack backend. Called only after validation passed. */
+    create(settings: Settings): CloudBackend;
+}
+
+/** Options every backend method receives: resources it creates are children of the component. */
+export interface ChildOptions {
+    parent: pulumi.ComponentResource;
+}
+
+export interface CloudBackend {
+    network(name: string, args: NetworkArgs, opts: ChildOptions): NetworkOutputs;
+    database(name: string, args: DatabaseArgs, opts: ChildOptions): DatabaseOutputs;
+    cache(name: string, args: CacheArgs, opts: ChildOptions): CacheOutputs;
+    searchCluster(name: string, args: SearchClusterArgs, opts: ChildOptions): SearchClusterOutputs;
+    objectStore(name: string, args: ObjectStoreArgs, opts: ChildOptions): ObjectStoreOutputs;
+    loadBalancer(name: string, args: LoadBalancerArgs, opts: ChildOptions): LoadBalancerOutputs;
+    containerService(name: string, args: ContainerServiceArgs, opts: ChildOptions): ContainerServiceOutputs;
+}
+
+/** Who may reach what: derived from each service's `uses`, the basis of every firewall rule. */
+export interface AccessPlan {
+    /** Services with ingress from the load balancer, and their ports. */
+    publicServices: { name: string; port: number }[];
+    /** Every service (public or worker). */
+    services: string[];
+    databaseClients: string[];
+    cacheClients: string[];
+    searchClients: string[];
+    /** Bucket name -> services that use it. */
+    bucketClients: Record<string, string[]>;
+}
+
+export interface NetworkArgs {
+    cidr: string;
+    zones: number;
+    access: AccessPlan;
+    hasDatabase: boolean;
+    hasCache: boolean;
+    hasSearch: boolean;
+}
+export interface NetworkOutputs {
+    /** The cloud's id of the private network (VPC, VNet, Docker network). */
+    networkId: pulumi.Output<string>;
+    cidr: string;
+}
+
+export interface DatabaseArgs extends DatabaseSettings {
+    /** Services that connect to it (the only ones let through). */
+    clients: string[];
+}
+export interface DatabaseOutputs {
+    host: pulumi.Output<string>;
+    port: pulumi.Output<number>;
+    username: pulumi.Output<string>;
+    /** Secret. */
+    password: pulumi.Output<string>;
+    /** `require` on every cloud (TLS enforced by the server); `disable` on the local Docker network. */
+    sslMode: "require" | "disable";
+    readReplicaHosts: pulumi.Output<string[]>;
+}
+
+export interface CacheArgs extends CacheSettings {
+    clients: string[];
+}
+export interface CacheOutputs {
+    host: pulumi.Output<string>;
+    port: pulumi.Output<number>;
+    /** Secret. */
+    password: pulumi.Output<string>;
+    tls: boolean;
+}
+
+export interface SearchClusterArgs extends SearchSettings {
+    clients: string[];
+}
+export interface SearchClusterOutputs {
+    /** `https://host:port` (plain http only where the target has no TLS). */
+    url: pulumi.Output<string>;
+    username: pulumi.Output<string>;
+    /** Secret. */
+    password: pulumi.Output<string>;
+}
+
+export interface ObjectStoreArgs {
+    buckets: BucketSettings[];
+    bucketClients: Record<string, string[]>;
+}
+export interface ObjectStoreOutputs {
+    /** How services talk to it: the S3 API, or the cloud's native API. */
+    provider: "s3" | "gcs" | "azure-blob";
+    /** Logical bucket name -> the cloud's bucket (or container) name. */
+    buckets: Record<string, pulumi.Output<string>>;
+    /** Store-wide variables every user of a bucket gets (endpoint, region, account). */
+    env: Record<string, pulumi.Input<string>>;
+    /** Store-wide secret variables (shared credentials where the target has no workload identity). */
+    secretEnv: Record<string, pulumi.Output<string>>;
+}
+
+export interface LoadBalancedService {
+    name: string;
+    port: number;
+    healthPath: string;
+}
+export interface LoadBalancerArgs extends LoadBalancerSettings {
+    services: LoadBalancedService[];
+}
+export interface DnsRecord {
+    name: string;
+    type: string;
+    value: string;
+    purpose: string;
+}
+export interface LoadBalancerOutputs {
+    /** The public base URL: https://<domain> with a domain, otherwise the cloud's address. */
+    url: pulumi.Output<string>;
+    /** The host name or IP address clients connect to. */
+    address: pulumi.Output<string>;
+    https: boolean;
+    /** Records the user must create when the DNS zone is not managed by this stack. */
+    dnsRecords: pulumi.Output<DnsRecord[]>;
+}
+
+export interface ContainerServiceArgs extends Omit<ServiceSettings, "env"> {
+    /** Plain environment: the service's own env plus the wired connection variables. */
+    env: Record<string, pulumi.Input<string>>;
+    /** Secret environment: generated secrets and wired credentials; stored in the cloud's secret store. */
+    secretEnv: Record<string, pulumi.Output<string>>;
+}
+export interface ContainerServiceOutputs {
+    /** The image that runs (a digest-pinned reference when built here). */
+    image: pulumi.Output<string>;
+    /** The address other services in the stack reach it at, when it listens on a port. */
+    internalUrl?: pulumi.Output<string>;
+}

@@ -1,0 +1,33 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CloudBackend, ContainerServiceArgs } from "./backend";
+import { generatedPassword } from "./secrets";
+
+export type ContainerServiceInputs = Omit<ContainerServiceArgs, "secretEnv"> & {
+    /** Wired secret variables (credentials of the parts it uses). */
+    secretEnv: Record<string, pulumi.Output<string>>;
+};
+
+/**
+ * One application service: a public web/API service behind the load balancer, or an internal
+ * worker with no ingress. Its generated secrets (JWT_SECRET, ...) are created here and handed
+ * to the backend, which stores them in the cloud's secret store and injects them.
+ */
+export class ContainerService extends pulumi.ComponentResource {
+    public readonly image: pulumi.Output<string>;
+    public readonly internalUrl?: pulumi.Output<string>;
+    public readonly public: boolean;
+
+    constructor(name: string, args: ContainerServiceInputs, backend: CloudBackend, opts?: pulumi.ComponentResourceOptions) {
+        const { secretEnv, ...visible } = args;
+        super("anycloud:index:ContainerService", name, { ...visible, secretNames: [...args.secrets, ...Object.keys(secretEnv)].sort() }, opts);
+        const generated: Record<string, pulumi.Output<string>> = {};
+        for (const secretName of args.secrets) {
+            generated[secretName] = generatedPassword(`${name}-${secretName.toLowerCase().replace(/_/g, "-")}`, { length: 48 }, { parent: this });
+        }
+        const out = backend.containerService(name, { ...args, secretEnv: { ...secretEnv, ...generated } }, { parent: this });
+        this.image = out.image;
+        this.internalUrl = out.internalUrl;
+        this.public = args.public;
+        this.registerOutputs({ image: this.image, internalUrl: this.internalUrl, public: this.public });
+    }
+}

@@ -1,0 +1,119 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Settings } from "../stacks/settings";
+import { AccessPlan, CloudBackend } from "./backend";
+import { Cache } from "./cache";
+import { ContainerService } from "./container-service";
+import { Database } from "./database";
+import { LoadBalancer } from "./load-balancer";
+import { Network } from "./network";
+import { ObjectStore } from "./object-store";
+import { SearchCluster } from "./search-cluster";
+import { Parts, serviceEnvironment } from "./wiring";
+
+/** The stack outputs: one shape on every cloud. Credentials are secret. */
+export interface StackOutputs {
+    cloud: string;
+    environment: string;
+    url?: pulumi.Output<string>;
+    https?: boolean;
+    dnsRecords?: pulumi.Output<unknown[]>;
+    services: Record<string, { public: boolean; image: pulumi.Output<string>; internalUrl?: pulumi.Output<string> }>;
+    database?: { host: pulumi.Output<string>; port: pulumi.Output<number>; username: pulumi.Output<string>; databases: string[]; readReplicaHosts: pulumi.Output<string[]> };
+    databaseUrl?: pulumi.Output<string>;
+    cache?: { host: pulumi.Output<string>; port: pulumi.Output<number>; tls: boolean };
+    search?: { url: pulumi.Output<string>; username: pulumi.Output<string> };
+    buckets: Record<string, pulumi.Output<string>>;
+}
+
+export function accessPlan(settings: Settings): AccessPlan {
+    const users = (pred: (s: Settings["services"][number]) => boolean) => settings.services.filter(pred).map((s) => s.name);
+    return {
+        publicServices: settings.services.filter((s) => s.public).map((s) => ({ name: s.name, port: s.port! })),
+        services: settings.services.map((s) => s.name),
+        databaseClients: users((s) => s.uses.database !== undefined),
+        cacheClients: users((s) => s.uses.cache),
+        searchClients: users((s) => s.uses.search),
+        bucketClients: Object.fromEntries(settings.buckets.map((b) => [b.name, users((s) => s.uses.buckets.includes(b.name))])),
+    };
+}
+
+/**
+ * Builds the whole topology in one direction: network, then the data parts, then the load
+ * balancer (so clouds that attach services to it can), then the services with their wiring.
+ */
+export function deployTopology(settings: Settings, backend: CloudBackend): StackOutputs {
+    const access = accessPlan(settings);
+    const network = new Network(
+        "network",
+        {
+            cidr: settings.network.cidr,
+            zones: settings.network.zones,
+            access,
+            hasDatabase: !!settings.database,
+            hasCache: !!settings.cache,
+            hasSearch: !!settings.search,
+        },
+        backend,
+    );
+    const after = { dependsOn: [network] };
+
+    const parts: Parts = {};
+    if (settings.database) {
+        parts.database = new Database("database", { ...settings.database, clients: access.databaseClients }, backend, after);
+    }
+    if (settings.cache) {
+        parts.cache = new Cache("cache", { ...settings.cache, clients: access.cacheClients }, backend, after);
+    }
+    if (settings.search) {
+        parts.search = new SearchCluster("search", { ...settings.search, clients: access.searchClients }, backend, after);
+    }
+    if (settings.buckets.length > 0) {
+        parts.objectStore = new ObjectStore("storage", { buckets: settings.buckets, bucketClients: access.bucketClients }, backend, after);
+    }
+
+    let loadBalancer: LoadBalancer | undefined;
+    if (settings.loadBalancer) {
+        const routed = settings.services.filter((s) => s.public);
+        loadBalancer = new LoadBalancer(
+            "lb",
+            { ...settings.loadBalancer, services: routed.map((s) => ({ name: s.name, port: s.port!, healthPath: s.healthPath ?? "/health" })) },
+            backend,
+            after,
+        );
+    }
+
+    const services: StackOutputs["services"] = {};
+    for (const service of settings.services) {
+        const wired = serviceEnvironment(service, parts);
+        const dependsOn: pulumi.Resource[] = [network];
+        if (service.public && loadBalancer) {
+            dependsOn.push(loadBalancer);
+        }
+        const created = new ContainerService(service.name, { ...service, env: wired.env, secretEnv: wired.secretEnv }, backend, { dependsOn });
+        services[service.name] = { public: service.public, image: created.image, internalUrl: created.internalUrl };
+    }
+
+    const outputs: StackOutputs = {
+        cloud: settings.cloud,
+        environment: settings.environment,
+        services,
+        buckets: parts.objectStore?.buckets ?? {},
+    };
+    if (loadBalancer) {
+        outputs.url = loadBalancer.url;
+        outputs.https = loadBalancer.https;
+        outputs.dnsRecords = loadBalancer.dnsRecords;
+    }
+    if (parts.database) {
+        const db = parts.database;
+        outputs.database = { host: db.host, port: db.port, username: db.username, databases: db.databases, readReplicaHosts: db.readReplicaHosts };
+        outputs.databaseUrl = db.urlFor(db.databases[0]);
+    }
+    if (parts.cache) {
+        outputs.cache = { host: parts.cache.host, port: parts.cache.port, tls: parts.cache.tls };
+    }
+    if (parts.search) {
+        outputs.search = { url: parts.search.url, username: parts.search.username };
+    }
+    return outputs;
+}

@@ -1,0 +1,72 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
+import { psqlInitScript } from "../../components/database-init";
+import { generatedPassword } from "../../components/secrets";
+import { LocalContext } from "./context";
+import { POSTGRES_IMAGE } from "./images";
+import { LocalNetworks } from "./network";
+import { POSTGRES_MEMORY_MB } from "./sizes";
+
+export const DATABASE_HOST = "database";
+
+/** PostgreSQL in a container with a volume; a one-shot psql container creates the databases. */
+export function createDatabase(ctx: LocalContext, networks: LocalNetworks, name: string, args: DatabaseArgs, opts: ChildOptions): DatabaseOutputs {
+    const network = networks.parts.database!;
+    const password = generatedPassword(`${name}-password`, { length: 32 }, ctx.opts(opts.parent));
+    const image = ctx.image(opts.parent, name, POSTGRES_IMAGE[args.version]);
+    const volume = new docker.Volume(`${name}-data`, { name: ctx.name("pgdata") }, ctx.stateful(opts.parent));
+    // Parameters as server flags: the same names and values the clouds set in parameter groups.
+    const flags = Object.entries(args.parameters).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
+    const server = new docker.Container(
+        `${name}-server`,
+        {
+            name: ctx.name("postgres"),
+            image: image.imageId,
+            envs: [pulumi.interpolate`POSTGRES_USER=${args.username}`, pulumi.interpolate`POSTGRES_PASSWORD=${password}`, `POSTGRES_DB=${args.databases[0]}`],
+            command: ["postgres", ...flags],
+            networksAdvanced: [{ name: network.name, aliases: [DATABASE_HOST] }],
+            volumes: [{ volumeName: volume.name, containerPath: "/var/lib/postgresql/data" }],
+            memory: POSTGRES_MEMORY_MB[args.size],
+            healthcheck: {
+                tests: ["CMD-SHELL", "pg_isready -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\""],
+                interval: "5s",
+                timeout: "5s",
+                retries: 12,
+                startPeriod: "10s",
+            },
+            restart: "unless-stopped",
+            wait: true,
+            waitTimeout: 180,
+            labels: ctx.labels("database"),
+        },
+        ctx.opts(opts.parent),
+    );
+    // Idempotent: re-runs when the script changes, creating what is missing and nothing else.
+    const script = psqlInitScript({ owner: args.username, databases: args.databases, extensions: args.extensions });
+    new docker.Container(
+        `${name}-init`,
+        {
+            name: ctx.name("postgres-init"),
+            image: image.imageId,
+            envs: [`PGHOST=${DATABASE_HOST}`, pulumi.interpolate`PGUSER=${args.username}`, pulumi.interpolate`PGPASSWORD=${password}`, "PGDATABASE=postgres"],
+            command: ["psql", "-v", "ON_ERROR_STOP=1", "-f", "/anycloud/init.sql"],
+            uploads: [{ file: "/anycloud/init.sql", content: script }],
+            networksAdvanced: [{ name: network.name }],
+            attach: true,
+            logs: true,
+            mustRun: false,
+            restart: "no",
+            labels: ctx.labels("database"),
+        },
+        ctx.opts(opts.parent, { dependsOn: [server] }),
+    );
+    return {
+        host: pulumi.output(DATABASE_HOST),
+        port: pulumi.output(5432),
+        username: pulumi.output(args.username),
+        password,
+        sslMode: "disable",
+        readReplicaHosts: pulumi.output([]),
+    };
+}

@@ -1,0 +1,621 @@
+import { z } from "zod";
+import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, problem } from "./errors";
+import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_REGIONS, PRESETS, PROD_FLOOR } from "./presets";
+import { RawConfig, TOP_LEVEL_KEYS, TopLevelKey, topLevelSchemas } from "./schema";
+import {
+    BucketSettings,
+    DatabaseSettings,
+    Environment,
+    LoadBalancerSettings,
+    RouteSettings,
+    ServiceSettings,
+    ServiceUses,
+    Settings,
+} from "./settings";
+
+/** Environment variables the topology sets from what a service uses; config may not set them. */
+export const WIRED_ENV_NAMES = [
+    "DATABASE_URL",
+    "DB_HOST",
+    "DB_PORT",
+    "DB_NAME",
+    "DB_USER",
+    "DB_PASSWORD",
+    "DB_SSLMODE",
+    "REDIS_URL",
+    "REDIS_HOST",
+    "REDIS_PORT",
+    "REDIS_PASSWORD",
+    "REDIS_TLS",
+    "ELASTICSEARCH_URL",
+    "ELASTICSEARCH_USERNAME",
+    "ELASTICSEARCH_PASSWORD",
+    "STORAGE_PROVIDER",
+    "S3_BUCKET",
+    "S3_REGION",
+    "S3_ENDPOINT",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_FORCE_PATH_STYLE",
+] as const;
+
+export interface StackIdentity {
+    project: string;
+    stack: string;
+}
+
+/**
+ * Builds the Settings of a stack from its config map (keys `anycloud:<key>`, values as the
+ * Pulumi engine hands them over: plain strings, or JSON for structured values). Every problem
+ * is collected and thrown at once as a ConfigError; nothing here registers a resource.
+ */
+export function loadSettings(config: Record<string, string>, id: StackIdentity): Settings {
+    const schemaProblems: ConfigProblem[] = [];
+    const raw = parseRawConfig(config, schemaProblems);
+    const failed = new Set(raw.failed);
+    const crossProblems: ConfigProblem[] = [];
+    const settings = resolveSettings(raw.values, id, failed, crossProblems);
+    // A value that failed its schema was left out of the cross-checks; a cross-check problem under
+    // it (e.g. "port is required" after "port must be an integer") would only repeat it.
+    const under = (key: string) => [...raw.failedPaths].some((f) => key === f || key.startsWith(`${f}.`) || key.startsWith(`${f}[`));
+    const problems = [...schemaProblems, ...crossProblems.filter((p) => !under(p.key))];
+    if (problems.length > 0 || settings === undefined) {
+        throw new ConfigError(problems);
+    }
+    return settings;
+}
+
+interface ParsedConfig {
+    values: RawConfig;
+    /** Top-level keys with no usable value at all. */
+    failed: TopLevelKey[];
+    /** Full keys of the values that failed their schema. */
+    failedPaths: Set<string>;
+}
+
+function parseRawConfig(config: Record<string, string>, problems: ConfigProblem[]): ParsedConfig {
+    const values: Record<string, unknown> = {};
+    const failed: TopLevelKey[] = [];
+    const failedPaths = new Set<string>();
+    for (const fullKey of Object.keys(config).sort()) {
+        const [namespace, ...rest] = fullKey.split(":");
+        if (namespace !== CONFIG_NAMESPACE) {
+            continue; // provider config such as aws:region belongs to others
+        }
+        const key = rest.filter((part) => part !== "config").join(":");
+        const rawValue = config[fullKey];
+        if (!(TOP_LEVEL_KEYS as string[]).includes(key)) {
+            problems.push(problem(key, decode(rawValue), `one of the keys ${TOP_LEVEL_KEYS.join(", ")} (unknown key)`));
+            continue;
+        }
+        const topKey = key as TopLevelKey;
+        const schema = topLevelSchemas[topKey] as z.ZodType;
+        // Report every bad field, then keep checking what remains without them, so one typo
+        // does not hide the cross-checks (routes, uses, prod rules) of the rest of the value.
+        let value = decode(rawValue);
+        for (let attempt = 0; attempt < 50; attempt++) {
+            const result = schema.safeParse(value, { reportInput: true });
+            if (result.success) {
+                values[topKey] = result.data;
+                break;
+            }
+            const found = issuesToProblems(topKey, result.error.issues);
+            problems.push(...found.filter((p) => !failedPaths.has(p.key)));
+            found.forEach((p) => failedPaths.add(p.key));
+            const repaired = withoutPaths(value, result.error.issues);
+            if (repaired === undefined) {
+                failed.push(topKey);
+                break;
+            }
+            value = repaired;
+        }
+    }
+    return { values: values as RawConfig, failed, failedPaths };
+}
+
+/** A copy of `value` without the fields the issues point at; undefined when the root itself is bad. */
+function withoutPaths(value: unknown, issues: z.core.$ZodIssue[]): unknown {
+    const copy = JSON.parse(JSON.stringify(value)) as unknown;
+    // Deepest and highest array index first, so one removal never shifts the path of another.
+    const ordered = [...issues].sort((a, b) => comparePaths(b.path, a.path));
+    for (const issue of ordered) {
+        const path = issue.path;
+        if (path.length === 0 && issue.code !== "unrecognized_keys") {
+            return undefined;
+        }
+        let node: any = copy;
+        for (const part of path.slice(0, -1)) {
+            node = node?.[part as any];
+        }
+        if (node === null || typeof node !== "object") {
+            return undefined;
+        }
+        if (issue.code === "unrecognized_keys") {
+            const target = path.length === 0 ? node : node[path[path.length - 1] as any];
+            for (const k of issue.keys) delete target?.[k];
+        } else if (Array.isArray(node)) {
+            node.splice(Number(path[path.length - 1]), 1);
+        } else {
+            delete node[path[path.length - 1] as any];
+        }
+    }
+    return copy;
+}
+
+/** Config values arrive as strings; structured values and scalars (numbers, booleans) are JSON. */
+function decode(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
+function comparePaths(a: readonly PropertyKey[], b: readonly PropertyKey[]): number {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+        if (a[i] !== b[i]) {
+            return typeof a[i] === "number" && typeof b[i] === "number" ? (a[i] as number) - (b[i] as number) : String(a[i]).localeCompare(String(b[i]));
+        }
+    }
+    return a.length - b.length;
+}
+
+function joinPath(top: string, path: readonly PropertyKey[]): string {
+    let out = top;
+    for (const part of path) {
+        out += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
+    }
+    return out;
+}
+
+function issuesToProblems(top: string, issues: z.core.$ZodIssue[]): ConfigProblem[] {
+    const out: ConfigProblem[] = [];
+    for (const issue of issues) {
+        if (issue.code === "unrecognized_keys") {
+            for (const k of issue.keys) {
+                out.push(
+                    problem(joinPath(top, [...issue.path, k]), (issue.input as Record<string, unknown> | undefined)?.[k], `${issue.message} (unknown key '${k}')`),
+                );
+            }
+            continue;
+        }
+        out.push(problem(joinPath(top, issue.path), issue.input, issue.message));
+    }
+    return out;
+}
+
+function resolveSettings(
+    raw: RawConfig,
+    id: StackIdentity,
+    failed: Set<TopLevelKey>,
+    problems: ConfigProblem[],
+): Settings | undefined {
+    const ok = (k: TopLevelKey) => !failed.has(k);
+    const cloud = raw.cloud ?? "local";
+    const environment: Environment = raw.environment ?? "dev";
+    const preset = PRESETS[environment];
+    const prod = environment === "prod";
+
+    if (cloud === "gcp" && ok("gcp") && !raw.gcp?.project) {
+        problems.push(problem("gcp.project", undefined, "a GCP project id (required when anycloud:cloud is gcp)"));
+    }
+
+    const database = ok("database") ? resolveDatabase(raw, environment, problems) : undefined;
+    const cache = ok("cache") && raw.cache !== undefined ? resolveCache(raw, environment) : undefined;
+    const search = ok("search") && raw.search !== undefined ? resolveSearch(raw, environment, problems) : undefined;
+    const buckets = ok("buckets") ? resolveBuckets(raw, environment, problems) : [];
+
+    const routes = ok("loadBalancer") ? resolveRoutes(raw, problems) : [];
+    const services = ok("services")
+        ? resolveServices(raw, environment, routes, { database, cache: !!cache, search: !!search, buckets }, failed, problems)
+        : [];
+    if (ok("services") && services.length === 0) {
+        problems.push(problem("services", raw.services, "a map with at least one service"));
+    }
+    if (ok("services") && ok("loadBalancer")) {
+        checkRouteTargets(routes, raw, problems);
+    }
+    const loadBalancer = ok("loadBalancer") ? resolveLoadBalancer(raw, routes, services, problems) : undefined;
+
+    const protect = raw.protect ?? preset.protect;
+    if (prod) {
+        if (raw.protect === false) {
+            problems.push(problem("protect", false, "true in a prod stack (stateful resources must be protected)"));
+        }
+        if (ok("alerts") && !raw.alerts?.email) {
+            problems.push(problem("alerts.email", undefined, "an email address to notify (required in a prod stack)"));
+        }
+        if (loadBalancer && !loadBalancer.domain) {
+            problems.push(problem("loadBalancer.domain", undefined, "a domain name (a prod stack serves HTTPS only)"));
+        }
+    }
+
+    const settings: Settings = {
+        project: id.project,
+        stack: id.stack,
+        cloud,
+        environment,
+        protect,
+        tags: raw.tags ?? {},
+        network: {
+            cidr: raw.network?.cidr ?? "10.40.0.0/16",
+            zones: raw.network?.zones ?? preset.zones,
+        },
+        logs: { retentionDays: raw.logs?.retentionDays ?? preset.logRetentionDays },
+        alerts: { ...DEFAULT_ALERT_THRESHOLDS, ...(raw.alerts ?? {}) },
+        database,
+        cache,
+        search,
+        buckets,
+        services,
+        loadBalancer,
+        aws: { region: raw.aws?.region ?? DEFAULT_REGIONS.aws },
+        gcp: { project: raw.gcp?.project, region: raw.gcp?.region ?? DEFAULT_REGIONS.gcp },
+        azure: { location: raw.azure?.location ?? DEFAULT_REGIONS.azure, subscriptionId: raw.azure?.subscriptionId },
+        local: {
+            httpPort: raw.local?.httpPort ?? 8080,
+            dockerHost: raw.local?.dockerHost,
+            tls: raw.local?.tls ? { ...raw.local.tls, httpsPort: raw.local.tls.httpsPort ?? 8443 } : undefined,
+        },
+    };
+    if (prod && settings.network.zones < 2) {
+        problems.push(problem("network.zones", settings.network.zones, "2 or 3 in a prod stack (zone redundancy)"));
+    }
+    return problems.length > 0 ? undefined : settings;
+}
+
+/** PostgreSQL parameters every target can set, with the values each accepts. */
+export const DATABASE_PARAMETERS: Record<string, { accepted: string; check: (v: number | string) => boolean }> = {
+    max_connections: { accepted: "an integer from 25 to 5000", check: (v) => Number.isInteger(v) && +v >= 25 && +v <= 5000 },
+    log_min_duration_statement: { accepted: "milliseconds from -1 (off) to 3600000", check: (v) => Number.isInteger(v) && +v >= -1 && +v <= 3600000 },
+    statement_timeout: { accepted: "milliseconds from 0 (off) to 86400000", check: (v) => Number.isInteger(v) && +v >= 0 && +v <= 86400000 },
+    idle_in_transaction_session_timeout: { accepted: "milliseconds from 0 (off) to 86400000", check: (v) => Number.isInteger(v) && +v >= 0 && +v <= 86400000 },
+    work_mem: { accepted: "kB from 64 to 2097151", check: (v) => Number.isInteger(v) && +v >= 64 && +v <= 2097151 },
+    maintenance_work_mem: { accepted: "kB from 1024 to 2097151", check: (v) => Number.isInteger(v) && +v >= 1024 && +v <= 2097151 },
+    log_statement: { accepted: "one of none, ddl, mod, all", check: (v) => ["none", "ddl", "mod", "all"].includes(String(v)) },
+    log_connections: { accepted: "on or off", check: (v) => ["on", "off"].includes(String(v)) },
+    log_disconnections: { accepted: "on or off", check: (v) => ["on", "off"].includes(String(v)) },
+    log_lock_waits: { accepted: "on or off", check: (v) => ["on", "off"].includes(String(v)) },
+};
+
+function resolveDatabase(raw: RawConfig, env: Environment, problems: ConfigProblem[]): DatabaseSettings | undefined {
+    const d = raw.database;
+    if (d === undefined) {
+        return undefined;
+    }
+    const p = PRESETS[env].database;
+    const storageGb = d.storageGb ?? p.storageGb;
+    const maxStorageGb = d.maxStorageGb ?? Math.max(p.maxStorageGb, storageGb);
+    if (maxStorageGb < storageGb) {
+        problems.push(problem("database.maxStorageGb", maxStorageGb, `a size of at least storageGb (${storageGb})`));
+    }
+    const databases = d.databases ?? ["app"];
+    pushDuplicates("database.databases", databases, problems);
+    const extensions = d.extensions ?? [];
+    pushDuplicates("database.extensions", extensions, problems);
+    const parameters = {
+        max_connections: p.maxConnections,
+        log_min_duration_statement: 1000,
+        ...(d.parameters ?? {}),
+    };
+    for (const [name, value] of Object.entries(d.parameters ?? {})) {
+        const rule = DATABASE_PARAMETERS[name];
+        if (!rule) {
+            problems.push(problem(`database.parameters.${name}`, value, `one of the parameters ${Object.keys(DATABASE_PARAMETERS).join(", ")}`));
+        } else if (!rule.check(value)) {
+            problems.push(problem(`database.parameters.${name}`, value, rule.accepted));
+        }
+    }
+    const username = d.username ?? "app";
+    const reserved = ["admin", "administrator", "root", "postgres", "azure_superuser", "azure_pg_admin", "rdsadmin", "cloudsqladmin", "guest", "public"];
+    if (reserved.includes(username)) {
+        problems.push(problem("database.username", username, `a user name other than the reserved ${reserved.join(", ")}`));
+    }
+    const settings: DatabaseSettings = {
+        engine: "postgres",
+        version: (d.version ?? 16) as DatabaseSettings["version"],
+        size: d.size ?? p.size,
+        storageGb,
+        maxStorageGb,
+        databases,
+        extensions,
+        parameters: parameters as DatabaseSettings["parameters"],
+        username,
+        backupRetentionDays: d.backupRetentionDays ?? p.backupRetentionDays,
+        pointInTimeRecovery: d.pointInTimeRecovery ?? true,
+        highAvailability: d.highAvailability ?? p.highAvailability,
+        readReplicas: d.readReplicas ?? 0,
+        deletionProtection: d.deletionProtection ?? p.deletionProtection,
+    };
+    if (env === "prod") {
+        if (!settings.highAvailability) {
+            problems.push(problem("database.highAvailability", false, "true in a prod stack (database failover)"));
+        }
+        if (!settings.deletionProtection) {
+            problems.push(problem("database.deletionProtection", false, "true in a prod stack"));
+        }
+        if (!settings.pointInTimeRecovery) {
+            problems.push(problem("database.pointInTimeRecovery", false, "true in a prod stack"));
+        }
+        if (settings.backupRetentionDays < PROD_FLOOR.backupRetentionDays) {
+            problems.push(problem("database.backupRetentionDays", settings.backupRetentionDays, `at least ${PROD_FLOOR.backupRetentionDays} in a prod stack`));
+        }
+    }
+    return settings;
+}
+
+function resolveCache(raw: RawConfig, env: Environment) {
+    const c = raw.cache ?? {};
+    const p = PRESETS[env].cache;
+    return {
+        engine: "redis" as const,
+        version: (c.version ?? 7) as 6 | 7,
+        size: c.size ?? p.size,
+        highAvailability: c.highAvailability ?? p.highAvailability,
+        persistence: c.persistence ?? p.persistence,
+        maxmemoryPolicy: c.maxmemoryPolicy ?? "allkeys-lru",
+        snapshotRetentionDays: c.snapshotRetentionDays ?? p.snapshotRetentionDays,
+    };
+}
+
+function resolveSearch(raw: RawConfig, env: Environment, problems: ConfigProblem[]) {
+    const s = raw.search ?? {};
+    const p = PRESETS[env].search;
+    const nodes = s.nodes ?? p.nodes;
+    if (env === "prod" && nodes < PROD_FLOOR.searchNodes) {
+        problems.push(problem("search.nodes", nodes, `at least ${PROD_FLOOR.searchNodes} in a prod stack`));
+    }
+    return {
+        engine: "opensearch" as const,
+        version: s.version ?? "2.19",
+        nodes,
+        size: s.size ?? p.size,
+        storageGb: s.storageGb ?? p.storageGb,
+        snapshotRetentionDays: s.snapshotRetentionDays ?? p.snapshotRetentionDays,
+    };
+}
+
+function resolveBuckets(raw: RawConfig, env: Environment, problems: ConfigProblem[]): BucketSettings[] {
+    const b = raw.buckets;
+    if (b === undefined) {
+        return [];
+    }
+    const defaults = (name: string): BucketSettings => ({
+        name,
+        versioning: true,
+        noncurrentVersionExpirationDays: PRESETS[env].bucketNoncurrentDays,
+        abortIncompleteUploadDays: 7,
+    });
+    if (Array.isArray(b)) {
+        pushDuplicates("buckets", b, problems);
+        return [...new Set(b)].map(defaults);
+    }
+    return Object.entries(b).map(([name, o]) => {
+        const base = defaults(name);
+        const resolved: BucketSettings = {
+            ...base,
+            versioning: o.versioning ?? base.versioning,
+            noncurrentVersionExpirationDays: o.noncurrentVersionExpirationDays ?? base.noncurrentVersionExpirationDays,
+            abortIncompleteUploadDays: o.abortIncompleteUploadDays ?? base.abortIncompleteUploadDays,
+        };
+        if (o.expirationDays !== undefined) {
+            resolved.expirationDays = o.expirationDays;
+        }
+        if (env === "prod" && !resolved.versioning) {
+            problems.push(problem(`buckets.${name}.versioning`, false, "true in a prod stack (recovery from overwrites and deletes)"));
+        }
+        return resolved;
+    });
+}
+
+function resolveRoutes(raw: RawConfig, problems: ConfigProblem[]): RouteSettings[] {
+    const lb = raw.loadBalancer;
+    const domain = lb?.domain;
+    const seen = new Map<string, number>();
+    return (lb?.routes ?? []).map((r, i) => {
+        let host: string | undefined;
+        if (r.host !== undefined) {
+            if (r.host.includes(".")) {
+                host = r.host;
+            } else if (domain) {
+                host = `${r.host}.${domain}`;
+            } else {
+                problems.push(problem(`loadBalancer.routes[${i}].host`, r.host, "a full host name, or a subdomain label together with loadBalancer.domain"));
+            }
+        }
+        const path = r.path === undefined || r.path === "/*" ? "/" : r.path;
+        const key = `${host ?? "*"} ${path}`;
+        if (seen.has(key)) {
+            problems.push(problem(`loadBalancer.routes[${i}]`, r, `a host and path not already routed by loadBalancer.routes[${seen.get(key)}]`));
+        } else {
+            seen.set(key, i);
+        }
+        const route: RouteSettings = { path, service: r.service };
+        if (host !== undefined) {
+            route.host = host;
+        }
+        if (r.rateLimit) {
+            route.rateLimit = { requests: r.rateLimit.requests, per: r.rateLimit.per, burst: r.rateLimit.burst ?? r.rateLimit.requests };
+        }
+        return route;
+    });
+}
+
+function checkRouteTargets(routes: RouteSettings[], raw: RawConfig, problems: ConfigProblem[]) {
+    const names = Object.keys(raw.services ?? {});
+    routes.forEach((r, i) => {
+        if (!names.includes(r.service)) {
+            problems.push(problem(`loadBalancer.routes[${i}].service`, r.service, `the name of a service: ${names.join(", ") || "(none configured)"}`));
+        }
+    });
+}
+
+interface Parts {
+    database?: DatabaseSettings;
+    cache: boolean;
+    search: boolean;
+    buckets: BucketSettings[];
+}
+
+function resolveServices(
+    raw: RawConfig,
+    env: Environment,
+    routes: RouteSettings[],
+    parts: Parts,
+    failed: Set<TopLevelKey>,
+    problems: ConfigProblem[],
+): ServiceSettings[] {
+    const preset = PRESETS[env];
+    const routed = new Set(routes.map((r) => r.service));
+    return Object.entries(raw.services ?? {}).map(([name, s]) => {
+        const at = (k: string) => `services.${name}.${k}`;
+        const isPublic = routed.has(name);
+        let image: ServiceSettings["image"];
+        if (s.image !== undefined && s.build === undefined) {
+            image = { kind: "ref", ref: s.image };
+        } else if (s.build !== undefined && s.image === undefined) {
+            image = { kind: "build", context: s.build.context, dockerfile: s.build.dockerfile ?? "Dockerfile", args: s.build.args ?? {} };
+        } else {
+            problems.push(
+                problem(`services.${name}`, { image: s.image, build: s.build }, "exactly one of image (a reference) or build (a Dockerfile context)"),
+            );
+            image = { kind: "ref", ref: "" };
+        }
+        if (isPublic && s.port === undefined) {
+            problems.push(problem(at("port"), undefined, "an integer from 1 to 65535 (required: the load balancer routes to this service)"));
+        }
+        if (!isPublic && s.healthPath !== undefined && s.port === undefined) {
+            problems.push(problem(at("port"), undefined, "an integer from 1 to 65535 (required with healthPath)"));
+        }
+        const defaults = isPublic ? preset.publicReplicas : preset.workerReplicas;
+        const replicas = { min: s.replicas?.min ?? defaults.min, max: s.replicas?.max ?? defaults.max };
+        if (s.replicas?.max === undefined && replicas.max < replicas.min) {
+            replicas.max = replicas.min;
+        }
+        if (replicas.min > replicas.max) {
+            problems.push(problem(at("replicas"), s.replicas, `min (${replicas.min}) no greater than max (${replicas.max})`));
+        }
+        if (!isPublic && replicas.min < 1) {
+            problems.push(problem(at("replicas.min"), replicas.min, "at least 1 for an internal worker (it has no traffic to wake it)"));
+        }
+        if (isPublic && env === "prod" && replicas.min < PROD_FLOOR.publicReplicasMin) {
+            problems.push(problem(at("replicas.min"), replicas.min, `at least ${PROD_FLOOR.publicReplicasMin} for a public service in a prod stack`));
+        }
+        const env_ = Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, String(v)]));
+        const secrets = s.secrets ?? [];
+        pushDuplicates(at("secrets"), secrets, problems);
+        for (const k of [...Object.keys(env_), ...secrets]) {
+            if ((WIRED_ENV_NAMES as readonly string[]).includes(k) || /^S3_BUCKET_|^GCS_BUCKET|^AZURE_STORAGE_/.test(k)) {
+                problems.push(problem(Object.keys(env_).includes(k) ? at(`env.${k}`) : at("secrets"), k, "a name the topology does not wire itself (it sets connection variables from `uses`)"));
+            }
+        }
+        for (const k of secrets) {
+            if (k in env_) {
+                problems.push(problem(at(`env.${k}`), env_[k], `a variable not also listed in services.${name}.secrets`));
+            }
+        }
+        const uses = resolveUses(name, s.uses ?? [], parts, failed, problems);
+        const service: ServiceSettings = {
+            name,
+            image,
+            public: isPublic,
+            replicas,
+            cpu: s.cpu ?? preset.cpu,
+            memoryMb: s.memoryMb ?? preset.memoryMb,
+            env: env_,
+            secrets,
+            uses,
+        };
+        if (s.port !== undefined) {
+            service.port = s.port;
+        }
+        const healthPath = s.healthPath ?? (isPublic ? "/health" : undefined);
+        if (healthPath !== undefined) {
+            service.healthPath = healthPath;
+        }
+        if (s.command !== undefined) {
+            service.command = s.command;
+        }
+        return service;
+    });
+}
+
+function resolveUses(service: string, uses: string[], parts: Parts, failed: Set<TopLevelKey>, problems: ConfigProblem[]): ServiceUses {
+    const out: ServiceUses = { cache: false, search: false, buckets: [] };
+    const available = [
+        ...(parts.database ? ["database", ...parts.database.databases.map((d) => `database:${d}`)] : []),
+        ...(parts.cache ? ["cache"] : []),
+        ...(parts.search ? ["search"] : []),
+        ...parts.buckets.map((b) => `bucket:${b.name}`),
+    ];
+    const accepted = `one of the parts this stack has: ${available.join(", ") || "(none configured)"}`;
+    pushDuplicates(`services.${service}.uses`, uses, problems);
+    uses.forEach((u, i) => {
+        const at = `services.${service}.uses[${i}]`;
+        const [kind, name] = u.split(":", 2);
+        // A part whose own config failed to parse is reported there; don't report it twice.
+        const partFailed = (k: TopLevelKey) => failed.has(k);
+        if (kind === "database" && partFailed("database")) return;
+        if (kind === "cache" && partFailed("cache")) return;
+        if (kind === "search" && partFailed("search")) return;
+        if (kind === "bucket" && partFailed("buckets")) return;
+        if (!available.includes(u)) {
+            problems.push(problem(at, u, accepted));
+            return;
+        }
+        if (kind === "database") {
+            if (out.database !== undefined) {
+                problems.push(problem(at, u, "a single database entry per service (it gets one DB_NAME)"));
+            }
+            out.database = name ?? parts.database!.databases[0];
+        } else if (kind === "cache") {
+            out.cache = true;
+        } else if (kind === "search") {
+            out.search = true;
+        } else if (kind === "bucket" && !out.buckets.includes(name!)) {
+            out.buckets.push(name!);
+        }
+    });
+    return out;
+}
+
+function resolveLoadBalancer(
+    raw: RawConfig,
+    routes: RouteSettings[],
+    services: ServiceSettings[],
+    problems: ConfigProblem[],
+): LoadBalancerSettings | undefined {
+    const lb = raw.loadBalancer;
+    if (lb === undefined || routes.length === 0) {
+        if (lb !== undefined && (lb.routes ?? []).length === 0) {
+            problems.push(problem("loadBalancer.routes", lb.routes, "at least one route {path, service} (or leave loadBalancer out for a workers-only stack)"));
+        }
+        return undefined;
+    }
+    if (lb.dnsZone !== undefined && lb.domain === undefined) {
+        problems.push(problem("loadBalancer.domain", undefined, "a domain name (required with loadBalancer.dnsZone)"));
+    }
+    void services;
+    const out: LoadBalancerSettings = {
+        maxBodyMb: lb.maxBodyMb ?? 10,
+        routes,
+        idleTimeoutSeconds: lb.idleTimeoutSeconds ?? 300,
+    };
+    if (lb.domain !== undefined) {
+        out.domain = lb.domain;
+    }
+    if (lb.dnsZone !== undefined) {
+        out.dnsZone = lb.dnsZone;
+    }
+    return out;
+}
+
+function pushDuplicates(path: string, values: string[], problems: ConfigProblem[]) {
+    const seen = new Set<string>();
+    for (const v of values) {
+        if (seen.has(v)) {
+            problems.push(problem(path, v, `a list without duplicates ('${v}' appears more than once)`));
+        }
+        seen.add(v);
+    }
+}

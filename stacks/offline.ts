@@ -1,0 +1,283 @@
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { loadMocks } from "../providers/load";
+import { CloudMocks, MockContext } from "./cloud-mocks";
+import { CONFIG_NAMESPACE } from "./errors";
+import { runProgram } from "./program";
+import { CLOUDS, Cloud } from "./settings";
+
+/**
+ * The offline engine: runs the real program in-process under Pulumi's mock monitor, answering
+ * invokes and computed outputs the way the cloud would (`providers/<cloud>/mocks.ts`), and records
+ * every resource as the engine would receive it. Used by the tests and by `npm run plan`.
+ */
+
+export interface CapturedResource {
+    type: string;
+    name: string;
+    urn: string;
+    /** URN of the parent resource (undefined for top-level resources). */
+    parent?: string;
+    custom: boolean;
+    protect: boolean;
+    retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
+    ignoreChanges: string[];
+    /** URNs this resource explicitly depends on (dependsOn and input dependencies). */
+    dependencies: string[];
+    /** Provider reference (`urn::id`) for custom resources with an explicit provider. */
+    provider?: string;
+    /** Inputs with secrets unwrapped to their plain values. */
+    inputs: Record<string, any>;
+    /** Paths (`a.b[0].c`) of inputs that were secret. */
+    secretPaths: string[];
+}
+
+export interface OfflineRun {
+    resources: CapturedResource[];
+    /** Stack outputs with secrets unwrapped. */
+    outputs: Record<string, any>;
+    /** Paths of outputs that are secret. */
+    secretOutputPaths: string[];
+}
+
+export interface OfflineOptions {
+    project: string;
+    stack: string;
+    /** Full config map, keys like `anycloud:cloud`; structured values as JSON strings. */
+    config: Record<string, string>;
+    /** Defaults to the real program. */
+    program?: () => Promise<Record<string, any>>;
+}
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SPECIAL_SIG = "4dabf18193072939515e22adb298388d";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+
+/** The program failed; `cause` is its error, `registered` what reached the engine before it. */
+export class OfflineRunError extends Error {
+    constructor(
+        public readonly cause: unknown,
+        public readonly registered: CapturedResource[],
+    ) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.name = "OfflineRunError";
+    }
+}
+
+/** Runs one stack offline. Safe to call repeatedly in one process (each run resets the mocks). */
+export async function runOffline(options: OfflineOptions): Promise<OfflineRun> {
+    const ctx: MockContext = { project: options.project, stack: options.stack, config: options.config };
+    const cloudMocks = await mocksFor(chosenCloud(options.config));
+    const captured: CapturedResource[] = [];
+
+    const mocks: pulumi.runtime.Mocks = {
+        call: (args) => {
+            const answer = cloudMocks.call(args.token, args.inputs, ctx);
+            if (answer === undefined) {
+                throw new Error(`offline engine: no answer for invoke ${args.token}; add it to providers/<cloud>/mocks.ts`);
+            }
+            return answer;
+        },
+        newResource: (args) => {
+            const computed = sharedState(args.type, args.name, args.inputs, ctx) ?? cloudMocks.state(args.type, args.name, args.inputs, ctx);
+            const id = args.custom ? computed?.id ?? `${args.name}-${shortHash(`${ctx.stack}/${args.type}/${args.name}`)}` : undefined;
+            return { id, state: { ...args.inputs, ...(computed?.state ?? {}) } };
+        },
+    };
+
+    await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
+    captureRegistrations(captured);
+    pulumi.runtime.setAllConfig(options.config);
+
+    const program = options.program ?? runProgram;
+    let rawOutputs: Record<string, any>;
+    try {
+        rawOutputs = await program();
+    } catch (e) {
+        await waitForRegistrations();
+        throw new OfflineRunError(e, captured);
+    }
+    await waitForRegistrations();
+    const secretOutputPaths: string[] = [];
+    const outputs = (await resolveDeep(rawOutputs, "", secretOutputPaths)) as Record<string, any>;
+    await waitForRegistrations();
+    return { resources: captured, outputs, secretOutputPaths };
+}
+
+function chosenCloud(config: Record<string, string>): Cloud {
+    const value = config[`${CONFIG_NAMESPACE}:cloud`] ?? "local";
+    return (CLOUDS as readonly string[]).includes(value) ? (value as Cloud) : "local";
+}
+
+async function mocksFor(cloud: Cloud): Promise<CloudMocks> {
+    try {
+        return await loadMocks(cloud);
+    } catch {
+        // The program reports an unavailable cloud itself, as a config error.
+        return { call: () => undefined, state: () => undefined };
+    }
+}
+
+/** Wraps the mock monitor so each registration is recorded with its options, as the engine sees it. */
+function captureRegistrations(captured: CapturedResource[]) {
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+        original(req, (err: any, resp: any) => {
+            if (!err && resp) {
+                const raw = pulumi.runtime.deserializeProperties(req.getObject());
+                const secretPaths: string[] = [];
+                const inputs = unwrap(raw, "", secretPaths);
+                captured.push({
+                    type: req.getType(),
+                    name: req.getName(),
+                    urn: resp.getUrn(),
+                    parent: req.getParent() || undefined,
+                    custom: req.getCustom(),
+                    protect: !!req.getProtect(),
+                    retainOnDelete: !!req.getRetainondelete(),
+                    deleteBeforeReplace: !!req.getDeletebeforereplace(),
+                    ignoreChanges: req.getIgnorechangesList(),
+                    dependencies: req.getDependenciesList(),
+                    provider: req.getProvider() || undefined,
+                    inputs,
+                    secretPaths,
+                });
+            }
+            callback(err, resp);
+        });
+    };
+}
+
+function unwrap(value: any, path: string, secretPaths: string[]): any {
+    if (value === null || typeof value !== "object") {
+        return value;
+    }
+    if (Array.isArray(value)) {
+        return value.map((v, i) => unwrap(v, `${path}[${i}]`, secretPaths));
+    }
+    if (value[SPECIAL_SIG] === SECRET_SIG) {
+        secretPaths.push(path);
+        return unwrap(value.value, path, []);
+    }
+    if (value[SPECIAL_SIG] === RESOURCE_SIG) {
+        return { resourceUrn: value.urn };
+    }
+    if (pulumi.Resource.isInstance(value)) {
+        return { resource: (value as any).__name ?? "resource" };
+    }
+    const out: Record<string, any> = {};
+    for (const [k, v] of Object.entries(value)) {
+        out[k] = unwrap(v, path ? `${path}.${k}` : k, secretPaths);
+    }
+    return out;
+}
+
+async function resolveDeep(value: any, path: string, secretPaths: string[]): Promise<any> {
+    if (pulumi.Output.isInstance(value)) {
+        if (await pulumi.isSecret(value)) {
+            secretPaths.push(path);
+        }
+        const inner = await new Promise<any>((resolve) => value.apply(resolve));
+        return resolveDeep(inner, path, secretPaths);
+    }
+    if (value === null || typeof value !== "object" || pulumi.Resource.isInstance(value)) {
+        return value;
+    }
+    if (Array.isArray(value)) {
+        return Promise.all(value.map((v, i) => resolveDeep(v, `${path}[${i}]`, secretPaths)));
+    }
+    const out: Record<string, any> = {};
+    for (const [k, v] of Object.entries(value)) {
+        out[k] = await resolveDeep(v, path ? `${path}.${k}` : k, secretPaths);
+    }
+    return out;
+}
+
+/** Waits until every pending registration has reached the (mock) engine. */
+async function waitForRegistrations() {
+    const wait = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+    if (wait) {
+        await wait();
+    }
+    // Registrations started inside the last resolved callbacks land on the next turns.
+    for (let i = 0; i < 3; i++) {
+        await new Promise((r) => setImmediate(r));
+        if (wait) {
+            await wait();
+        }
+    }
+}
+
+export function shortHash(text: string, length = 8): string {
+    return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** Deterministic bytes, so the same stack gives the same "random" values on every run. */
+function bytesFor(seed: string, count: number): Buffer {
+    const chunks: Buffer[] = [];
+    for (let i = 0; chunks.length * 32 < count; i++) {
+        chunks.push(crypto.createHash("sha256").update(`${seed}#${i}`).digest());
+    }
+    return Buffer.concat(chunks).subarray(0, count);
+}
+
+function randomText(seed: string, inputs: Record<string, any>): string {
+    const length = Number(inputs.length ?? 16);
+    const lower = "abcdefghijklmnopqrstuvwxyz";
+    const upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    const digits = "0123456789";
+    const special = inputs.special ? (inputs.overrideSpecial ?? "!@#$%&*()-_=+[]{}<>:?") : "";
+    const classes: [string, number][] = [
+        [inputs.lower === false ? "" : lower, Number(inputs.minLower ?? 0)],
+        [inputs.upper === false ? "" : upper, Number(inputs.minUpper ?? 0)],
+        [inputs.numeric === false ? "" : digits, Number(inputs.minNumeric ?? 0)],
+        [special, Number(inputs.minSpecial ?? 0)],
+    ];
+    const all = classes.map(([c]) => c).join("");
+    const bytes = bytesFor(seed, length);
+    const chars: string[] = [];
+    let i = 0;
+    for (const [set, min] of classes) {
+        for (let n = 0; n < min && set; n++, i++) {
+            chars.push(set[bytes[i] % set.length]);
+        }
+    }
+    for (; i < length; i++) {
+        chars.push(all[bytes[i] % all.length]);
+    }
+    return chars.join("");
+}
+
+/** Computed outputs of providers every target uses (@pulumi/random, @pulumi/docker). */
+function sharedState(type: string, name: string, inputs: Record<string, any>, ctx: MockContext): { id?: string; state: Record<string, any> } | undefined {
+    const seed = `${ctx.project}/${ctx.stack}/${type}/${name}`;
+    switch (type) {
+        case "random:index/randomPassword:RandomPassword":
+        case "random:index/randomString:RandomString":
+            return { id: "none", state: { result: randomText(seed, inputs) } };
+        case "random:index/randomId:RandomId": {
+            const bytes = bytesFor(seed, Number(inputs.byteLength ?? 8));
+            const hex = bytes.toString("hex");
+            return { id: bytes.toString("base64url"), state: { hex, b64Url: bytes.toString("base64url"), b64Std: bytes.toString("base64"), dec: BigInt(`0x${hex}`).toString() } };
+        }
+        case "random:index/randomUuid:RandomUuid": {
+            const h = bytesFor(seed, 16).toString("hex");
+            const uuid = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+            return { id: uuid, state: { result: uuid } };
+        }
+        case "docker:index/remoteImage:RemoteImage": {
+            const digest = `sha256:${crypto.createHash("sha256").update(String(inputs.name)).digest("hex")}`;
+            const repo = String(inputs.name).replace(/:[^/:]+$/, "");
+            return { id: `${digest}${inputs.name}`, state: { imageId: digest, repoDigest: `${repo}@${digest}` } };
+        }
+        case "docker:index/image:Image": {
+            const imageName = String(inputs.imageName);
+            const digest = `sha256:${crypto.createHash("sha256").update(`${imageName}|${JSON.stringify(inputs.build ?? {})}`).digest("hex")}`;
+            return { id: `${imageName}-${digest.slice(7, 19)}`, state: { repoDigest: `${imageName.replace(/:[^/:]+$/, "")}@${digest}`, baseImageName: imageName } };
+        }
+        default:
+            return undefined;
+    }
+}

@@ -1,0 +1,268 @@
+import { z } from "zod";
+import {
+    CLOUDS,
+    ENVIRONMENTS,
+    MAXMEMORY_POLICIES,
+    OPENSEARCH_VERSIONS,
+    POSTGRES_EXTENSIONS,
+    POSTGRES_VERSIONS,
+    REDIS_VERSIONS,
+    SIZE_CLASSES,
+} from "./settings";
+
+/**
+ * The shape of each top-level `anycloud:<key>` as a user writes it in `Pulumi.<stack>.yaml`.
+ * Every field is optional here (presets fill the gaps); each rule's message is the "accepted"
+ * half of the error a user sees, so it says in words what the key takes.
+ */
+
+const e = (accepted: string) => ({ error: accepted });
+
+const int = (min: number, max: number, what = "an integer") =>
+    z
+        .number(e(`${what} from ${min} to ${max}`))
+        .int(e(`${what} from ${min} to ${max}`))
+        .min(min, e(`${what} from ${min} to ${max}`))
+        .max(max, e(`${what} from ${min} to ${max}`));
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+    z.enum(values, e(`one of ${values.join(", ")}`));
+
+const numberIn = <T extends readonly number[]>(values: T) =>
+    z
+        .number(e(`one of ${values.join(", ")}`))
+        .refine((v) => values.includes(v), e(`one of ${values.join(", ")}`));
+
+const bool = z.boolean(e("true or false"));
+
+export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$|^[a-z]$/;
+export const BUCKET_NAME = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
+export const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+export const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HOST_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const PATH = /^\/(\*|[A-Za-z0-9._~\-/]*[A-Za-z0-9._~\-](\/\*)?)?$/;
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+const serviceName = z.string().regex(SERVICE_NAME, e("a lowercase name of 1-20 letters, digits and '-', starting with a letter"));
+const bucketName = z.string().regex(BUCKET_NAME, e("a lowercase name of 3-24 letters, digits and '-', starting with a letter"));
+const envName = z.string().regex(ENV_NAME, e("an environment variable name like JWT_SECRET (A-Z, 0-9, _)"));
+
+export const cidrSchema = z
+    .string(e("an IPv4 CIDR block from /16 to /20, e.g. 10.40.0.0/16"))
+    .refine((v) => {
+        const m = CIDR.exec(v);
+        if (!m) {
+            return false;
+        }
+        const octets = m.slice(1, 5).map(Number);
+        const prefix = Number(m[5]);
+        return octets.every((o) => o <= 255) && prefix >= 16 && prefix <= 20;
+    }, e("an IPv4 CIDR block from /16 to /20, e.g. 10.40.0.0/16"));
+
+const rateLimitSchema = z.strictObject(
+    {
+        requests: int(1, 100000, "a whole number of requests"),
+        per: z.enum(["second", "minute"], e("second or minute")),
+        burst: int(0, 100000).optional(),
+    },
+    e("an object {requests, per: second|minute, burst?}"),
+);
+
+const routeSchema = z.strictObject(
+    {
+        path: z.string(e("a path like /, /api/* (prefix) or /api/auth/login (exact)")).regex(PATH, e("a path like /, /api/* (prefix) or /api/auth/login (exact)")).optional(),
+        host: z
+            .string(e("a subdomain label like 'api', or a full host name"))
+            .refine((h) => HOST_LABEL.test(h) || DOMAIN.test(h), e("a subdomain label like 'api', or a full host name"))
+            .optional(),
+        service: serviceName,
+        rateLimit: rateLimitSchema.optional(),
+    },
+    e("an object {path?, host?, service, rateLimit?}"),
+);
+
+const serviceSchema = z.strictObject(
+    {
+        image: z.string(e("an image reference like ghcr.io/org/app:1.2.3")).min(1, e("an image reference like ghcr.io/org/app:1.2.3")).optional(),
+        build: z
+            .strictObject(
+                {
+                    context: z.string(e("a directory path relative to the project")).min(1, e("a directory path relative to the project")),
+                    dockerfile: z.string(e("a Dockerfile path relative to the context")).optional(),
+                    args: z.record(z.string(), z.string(e("a string build argument"))).optional(),
+                },
+                e("an object {context, dockerfile?, args?}"),
+            )
+            .optional(),
+        port: int(1, 65535).optional(),
+        healthPath: z.string(e("an HTTP path starting with /")).regex(/^\/\S*$/, e("an HTTP path starting with /")).optional(),
+        command: z.array(z.string(e("a string")), e("a list of strings, e.g. [node, worker.js]")).min(1, e("a non-empty list of strings")).optional(),
+        replicas: z
+            .strictObject({ min: int(0, 100).optional(), max: int(1, 100).optional() }, e("an object {min, max}"))
+            .optional(),
+        cpu: numberIn([0.25, 0.5, 1, 2, 4, 8] as const).optional(),
+        memoryMb: int(256, 32768, "a whole number of MiB").optional(),
+        env: z
+            .record(envName, z.union([z.string(), z.number(), z.boolean()], e("a string, number or boolean")))
+            .optional(),
+        secrets: z.array(envName, e("a list of environment variable names")).optional(),
+        uses: z
+            .array(
+                z.string(e("database, database:<name>, cache, search or bucket:<name>")),
+                e("a list of parts: database, database:<name>, cache, search, bucket:<name>"),
+            )
+            .optional(),
+    },
+    e("an object describing a container service"),
+);
+
+const bucketSchema = z.strictObject(
+    {
+        versioning: bool.optional(),
+        noncurrentVersionExpirationDays: int(1, 3650).optional(),
+        abortIncompleteUploadDays: int(1, 365).optional(),
+        expirationDays: int(1, 36500).optional(),
+    },
+    e("an object {versioning?, noncurrentVersionExpirationDays?, abortIncompleteUploadDays?, expirationDays?}"),
+);
+
+const parameterValue = z.union([z.number(), z.string()], e("a number or a string"));
+
+/** One schema per top-level config key. */
+export const topLevelSchemas = {
+    cloud: oneOf(CLOUDS),
+    environment: oneOf(ENVIRONMENTS),
+    protect: bool,
+    tags: z.record(
+        z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, e("a lowercase tag key of letters, digits, '_' and '-'")),
+        z.string(e("a string")).max(63, e("a string of at most 63 characters")),
+        e("a map of tag names to strings"),
+    ),
+    network: z.strictObject(
+        { cidr: cidrSchema.optional(), zones: int(1, 3).optional() },
+        e("an object {cidr?, zones?}"),
+    ),
+    logs: z.strictObject({ retentionDays: int(1, 3650).optional() }, e("an object {retentionDays?}")),
+    alerts: z.strictObject(
+        {
+            email: z.string(e("an email address")).regex(EMAIL, e("an email address")).optional(),
+            cpuPercent: int(1, 100).optional(),
+            memoryPercent: int(1, 100).optional(),
+            diskPercent: int(1, 100).optional(),
+            errorRatePercent: int(1, 100).optional(),
+            latencyMs: int(1, 600000).optional(),
+            dbConnectionsPercent: int(1, 100).optional(),
+        },
+        e("an object {email?, cpuPercent?, memoryPercent?, diskPercent?, errorRatePercent?, latencyMs?, dbConnectionsPercent?}"),
+    ),
+    database: z.strictObject(
+        {
+            engine: z.literal("postgres", e("postgres")).optional(),
+            version: numberIn(POSTGRES_VERSIONS).optional(),
+            size: oneOf(SIZE_CLASSES).optional(),
+            storageGb: int(20, 16384, "a whole number of GB").optional(),
+            maxStorageGb: int(20, 65536, "a whole number of GB").optional(),
+            databases: z
+                .array(
+                    z.string().regex(DATABASE_NAME, e("a database name of lowercase letters, digits and '_'")),
+                    e("a list of database names"),
+                )
+                .min(1, e("at least one database name"))
+                .optional(),
+            extensions: z.array(oneOf(POSTGRES_EXTENSIONS), e(`a list drawn from ${POSTGRES_EXTENSIONS.join(", ")}`)).optional(),
+            parameters: z.record(z.string(), parameterValue, e("a map of PostgreSQL parameter names to values")).optional(),
+            username: z
+                .string(e("a lowercase user name of 3-32 letters, digits and '_'"))
+                .regex(/^[a-z][a-z0-9_]{2,31}$/, e("a lowercase user name of 3-32 letters, digits and '_'"))
+                .optional(),
+            backupRetentionDays: int(7, 35, "a whole number of days").optional(),
+            pointInTimeRecovery: bool.optional(),
+            highAvailability: bool.optional(),
+            readReplicas: int(0, 5).optional(),
+            deletionProtection: bool.optional(),
+        },
+        e("an object describing the PostgreSQL database"),
+    ),
+    cache: z.strictObject(
+        {
+            engine: z.literal("redis", e("redis")).optional(),
+            version: numberIn(REDIS_VERSIONS).optional(),
+            size: oneOf(SIZE_CLASSES).optional(),
+            highAvailability: bool.optional(),
+            persistence: bool.optional(),
+            maxmemoryPolicy: oneOf(MAXMEMORY_POLICIES).optional(),
+            snapshotRetentionDays: int(0, 35, "a whole number of days").optional(),
+        },
+        e("an object describing the Redis cache"),
+    ),
+    search: z.strictObject(
+        {
+            engine: z.literal("opensearch", e("opensearch")).optional(),
+            version: oneOf(OPENSEARCH_VERSIONS).optional(),
+            nodes: numberIn([1, 3, 5, 7, 9] as const).optional(),
+            size: oneOf(SIZE_CLASSES).optional(),
+            storageGb: int(10, 16384, "a whole number of GB").optional(),
+            snapshotRetentionDays: int(1, 365, "a whole number of days").optional(),
+        },
+        e("an object describing the search cluster"),
+    ),
+    buckets: z.union(
+        [z.array(bucketName, e("a list of bucket names")), z.record(bucketName, bucketSchema)],
+        e("a list of bucket names, or a map of bucket name to {versioning?, noncurrentVersionExpirationDays?, ...}"),
+    ),
+    services: z.record(serviceName, serviceSchema, e("a map of service name to service")),
+    loadBalancer: z.strictObject(
+        {
+            domain: z.string(e("a lowercase domain name like app.example.com")).regex(DOMAIN, e("a lowercase domain name like app.example.com")).optional(),
+            dnsZone: z.string(e("the name of the cloud DNS zone holding the domain")).min(1, e("the name of the cloud DNS zone holding the domain")).optional(),
+            maxBodyMb: int(1, 500, "a whole number of MB").optional(),
+            idleTimeoutSeconds: int(1, 4000, "a whole number of seconds").optional(),
+            routes: z.array(routeSchema, e("a list of routes")).optional(),
+        },
+        e("an object {domain?, dnsZone?, maxBodyMb?, idleTimeoutSeconds?, routes}"),
+    ),
+    aws: z.strictObject(
+        { region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, e("an AWS region like us-east-1")).optional() },
+        e("an object {region?}"),
+    ),
+    gcp: z.strictObject(
+        {
+            project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, e("a GCP project id (6-30 lowercase letters, digits, '-')")).optional(),
+            region: z.string().regex(/^[a-z]+-[a-z]+\d$/, e("a GCP region like us-central1")).optional(),
+        },
+        e("an object {project, region?}"),
+    ),
+    azure: z.strictObject(
+        {
+            location: z.string().regex(/^[a-z]+[a-z0-9]*$/, e("an Azure location like eastus or westeurope")).optional(),
+            subscriptionId: z
+                .string()
+                .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, e("a subscription GUID"))
+                .optional(),
+        },
+        e("an object {location?, subscriptionId?}"),
+    ),
+    local: z.strictObject(
+        {
+            httpPort: int(1, 65535).optional(),
+            dockerHost: z.string(e("a Docker host like unix:///var/run/docker.sock")).optional(),
+            tls: z
+                .strictObject(
+                    {
+                        certFile: z.string(e("a PEM certificate path")),
+                        keyFile: z.string(e("a PEM key path")),
+                        httpsPort: int(1, 65535).optional(),
+                    },
+                    e("an object {certFile, keyFile, httpsPort?}"),
+                )
+                .optional(),
+        },
+        e("an object {httpPort?, dockerHost?, tls?}"),
+    ),
+};
+
+export type TopLevelKey = keyof typeof topLevelSchemas;
+export const TOP_LEVEL_KEYS = Object.keys(topLevelSchemas) as TopLevelKey[];
+export type RawConfig = { [K in TopLevelKey]?: z.infer<(typeof topLevelSchemas)[K]> };

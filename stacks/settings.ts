@@ -1,0 +1,223 @@
+/**
+ * The typed, validated and complete description of one stack, built once from the stack config
+ * (see `load-settings.ts`). Everything downstream reads only this: no component or backend
+ * reads Pulumi config itself.
+ */
+
+export const CLOUDS = ["aws", "gcp", "azure", "local"] as const;
+export type Cloud = (typeof CLOUDS)[number];
+
+export const ENVIRONMENTS = ["dev", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Cloud-neutral size classes for the data services; each cloud maps them in one table. */
+export const SIZE_CLASSES = ["small", "medium", "large"] as const;
+export type SizeClass = (typeof SIZE_CLASSES)[number];
+
+export const POSTGRES_VERSIONS = [14, 15, 16, 17] as const;
+export type PostgresVersion = (typeof POSTGRES_VERSIONS)[number];
+
+/** Extensions that every target can create (all ship in the clouds' PostgreSQL and postgres-contrib). */
+export const POSTGRES_EXTENSIONS = [
+    "uuid-ossp",
+    "pg_trgm",
+    "unaccent",
+    "citext",
+    "hstore",
+    "pgcrypto",
+    "btree_gin",
+    "btree_gist",
+    "fuzzystrmatch",
+    "pg_stat_statements",
+    "intarray",
+    "tablefunc",
+] as const;
+export type PostgresExtension = (typeof POSTGRES_EXTENSIONS)[number];
+
+export const REDIS_VERSIONS = [6, 7] as const;
+export type RedisVersion = (typeof REDIS_VERSIONS)[number];
+
+export const MAXMEMORY_POLICIES = [
+    "allkeys-lru",
+    "allkeys-lfu",
+    "allkeys-random",
+    "volatile-lru",
+    "volatile-lfu",
+    "volatile-random",
+    "volatile-ttl",
+    "noeviction",
+] as const;
+export type MaxmemoryPolicy = (typeof MAXMEMORY_POLICIES)[number];
+
+export const OPENSEARCH_VERSIONS = ["2.19", "2.17", "3.1"] as const;
+export type OpenSearchVersion = (typeof OPENSEARCH_VERSIONS)[number];
+
+export interface DatabaseParameters {
+    max_connections: number;
+    log_min_duration_statement: number;
+    [name: string]: number | string;
+}
+
+export interface DatabaseSettings {
+    engine: "postgres";
+    version: PostgresVersion;
+    size: SizeClass;
+    storageGb: number;
+    /** Upper bound for storage autogrow. */
+    maxStorageGb: number;
+    /** Logical databases; the first is the default one (DB_NAME of a service that uses `database`). */
+    databases: string[];
+    extensions: PostgresExtension[];
+    parameters: DatabaseParameters;
+    username: string;
+    backupRetentionDays: number;
+    pointInTimeRecovery: boolean;
+    highAvailability: boolean;
+    readReplicas: number;
+    deletionProtection: boolean;
+}
+
+export interface CacheSettings {
+    engine: "redis";
+    version: RedisVersion;
+    size: SizeClass;
+    highAvailability: boolean;
+    persistence: boolean;
+    maxmemoryPolicy: MaxmemoryPolicy;
+    /** Days of automatic snapshots kept where the cloud takes them. */
+    snapshotRetentionDays: number;
+}
+
+export interface SearchSettings {
+    engine: "opensearch";
+    version: OpenSearchVersion;
+    nodes: number;
+    size: SizeClass;
+    storageGb: number;
+    /** Daily snapshots of the data (cloud snapshots, or disk snapshot schedules when self-managed). */
+    snapshotRetentionDays: number;
+}
+
+export interface BucketSettings {
+    /** Logical name from config; the cloud name is derived by each cloud's naming helper. */
+    name: string;
+    versioning: boolean;
+    noncurrentVersionExpirationDays: number;
+    abortIncompleteUploadDays: number;
+    /** Delete current objects after this many days (none when undefined). */
+    expirationDays?: number;
+}
+
+export type ServiceImage =
+    | { kind: "ref"; ref: string }
+    | { kind: "build"; context: string; dockerfile: string; args: Record<string, string> };
+
+/** What a service uses: each entry gets wired (env) and granted (network + IAM) by the topology. */
+export interface ServiceUses {
+    /** The logical database it connects to (DB_NAME), when it uses the database. */
+    database?: string;
+    cache: boolean;
+    search: boolean;
+    buckets: string[];
+}
+
+export interface ServiceSettings {
+    name: string;
+    image: ServiceImage;
+    /** Container port; required for public services. */
+    port?: number;
+    /** HTTP health-check path (public services always have one). */
+    healthPath?: string;
+    command?: string[];
+    /** Public services receive traffic from the load balancer; the rest are internal workers. */
+    public: boolean;
+    replicas: { min: number; max: number };
+    /** vCPU per replica. */
+    cpu: number;
+    memoryMb: number;
+    env: Record<string, string>;
+    /** Names of secrets generated with @pulumi/random and injected from the cloud's secret store. */
+    secrets: string[];
+    uses: ServiceUses;
+}
+
+export interface RateLimit {
+    requests: number;
+    per: "second" | "minute";
+    /** Requests allowed above the rate in a burst before 429 (where the target supports bursts). */
+    burst: number;
+}
+
+export interface RouteSettings {
+    /** Path pattern: `/` (everything), `/prefix/*` (prefix match) or an exact path. */
+    path: string;
+    /** Full host name for host routes (config `host: api` becomes `api.<domain>`). */
+    host?: string;
+    service: string;
+    rateLimit?: RateLimit;
+}
+
+export interface LoadBalancerSettings {
+    /** Public domain; with it the load balancer serves HTTPS and redirects HTTP. */
+    domain?: string;
+    /** The cloud's DNS zone for the domain; when set, records and certificate validation are created. */
+    dnsZone?: string;
+    maxBodyMb: number;
+    routes: RouteSettings[];
+    /** Idle timeout for proxied connections (WebSockets), seconds. */
+    idleTimeoutSeconds: number;
+}
+
+export interface AlertSettings {
+    email?: string;
+    cpuPercent: number;
+    memoryPercent: number;
+    diskPercent: number;
+    errorRatePercent: number;
+    latencyMs: number;
+    dbConnectionsPercent: number;
+}
+
+export interface AwsSettings {
+    region: string;
+}
+export interface GcpSettings {
+    project?: string;
+    region: string;
+}
+export interface AzureSettings {
+    location: string;
+    subscriptionId?: string;
+}
+export interface LocalSettings {
+    /** Host port the local load balancer publishes. */
+    httpPort: number;
+    /** Optional certificate for HTTPS on the local load balancer (PEM files on the Docker host). */
+    tls?: { certFile: string; keyFile: string; httpsPort: number };
+    /** Docker daemon address (default: the local socket). */
+    dockerHost?: string;
+}
+
+export interface Settings {
+    project: string;
+    stack: string;
+    cloud: Cloud;
+    environment: Environment;
+    /** Protect stateful resources from deletion and replacement (`protect` plus the cloud's flags). */
+    protect: boolean;
+    tags: Record<string, string>;
+    network: { cidr: string; zones: number };
+    logs: { retentionDays: number };
+    alerts: AlertSettings;
+    database?: DatabaseSettings;
+    cache?: CacheSettings;
+    search?: SearchSettings;
+    buckets: BucketSettings[];
+    services: ServiceSettings[];
+    /** Present when at least one service is public. */
+    loadBalancer?: LoadBalancerSettings;
+    aws: AwsSettings;
+    gcp: GcpSettings;
+    azure: AzureSettings;
+    local: LocalSettings;
+}

@@ -1,0 +1,100 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { CONFIG_NAMESPACE } from "./errors";
+
+/**
+ * Reads stack config the way the Pulumi CLI hands it to a program: `Pulumi.yaml` defaults, then
+ * `Pulumi.<stack>.yaml` values, as a flat map of `namespace:key` to string (JSON for
+ * structured values). Used by the offline plan and the tests; `pulumi up` does this itself.
+ */
+export function projectName(dir: string): string {
+    const project = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { name: string };
+    return project.name;
+}
+
+export function readStackConfig(dir: string, stackFile: string): Record<string, string> {
+    const projectFile = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as {
+        name: string;
+        config?: Record<string, { default?: unknown; value?: unknown } | unknown>;
+    };
+    const config: Record<string, string> = {};
+    for (const [key, spec] of Object.entries(projectFile.config ?? {})) {
+        const fullKey = key.includes(":") ? key : `${projectFile.name}:${key}`;
+        if (spec !== null && typeof spec === "object" && !Array.isArray(spec)) {
+            const s = spec as { default?: unknown; value?: unknown };
+            const v = s.value ?? s.default;
+            if (v !== undefined) {
+                config[fullKey] = encode(v);
+            }
+        } else if (spec !== undefined) {
+            config[fullKey] = encode(spec);
+        }
+    }
+    const stack = YAML.parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null;
+    for (const [key, value] of Object.entries(stack?.config ?? {})) {
+        if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+            throw new Error(`${stackFile}: ${key} is an encrypted secret; the offline plan cannot decrypt it`);
+        }
+        const fullKey = key.includes(":") ? key : `${projectFile.name}:${key}`;
+        config[fullKey] = encode(value);
+    }
+    return config;
+}
+
+function encode(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** A `--config` value: JSON when it parses (numbers, booleans, lists, objects), else a string. */
+export function parseValue(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+/**
+ * Sets `key=value` like `pulumi config set --path`: `cloud=aws`, `database.size=large`,
+ * `services.app.replicas.min=3`, `aws:region=eu-west-1` (another namespace).
+ */
+export function setConfigPath(config: Record<string, string>, assignment: string, namespace = CONFIG_NAMESPACE): void {
+    const eq = assignment.indexOf("=");
+    if (eq <= 0) {
+        throw new Error(`--config expects key=value, got '${assignment}'`);
+    }
+    const keyPath = assignment.slice(0, eq);
+    const value = parseValue(assignment.slice(eq + 1));
+    setConfigValue(config, keyPath, value, namespace);
+}
+
+export function setConfigValue(config: Record<string, string>, keyPath: string, value: unknown, namespace = CONFIG_NAMESPACE): void {
+    const [ns, rest] = keyPath.includes(":") ? [keyPath.slice(0, keyPath.indexOf(":")), keyPath.slice(keyPath.indexOf(":") + 1)] : [namespace, keyPath];
+    const parts = rest.split(".");
+    const top = `${ns}:${parts[0]}`;
+    if (parts.length === 1) {
+        if (value === undefined) {
+            delete config[top];
+        } else {
+            config[top] = encode(value);
+        }
+        return;
+    }
+    const existing = config[top] !== undefined ? parseValue(config[top]) : {};
+    const root: Record<string, unknown> = existing !== null && typeof existing === "object" ? (existing as Record<string, unknown>) : {};
+    let node = root;
+    for (const part of parts.slice(1, -1)) {
+        if (node[part] === null || typeof node[part] !== "object") {
+            node[part] = {};
+        }
+        node = node[part] as Record<string, unknown>;
+    }
+    const leaf = parts[parts.length - 1];
+    if (value === undefined) {
+        delete node[leaf];
+    } else {
+        node[leaf] = value;
+    }
+    config[top] = JSON.stringify(root);
+}

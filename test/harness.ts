@@ -1,0 +1,109 @@
+import * as assert from "assert";
+import * as path from "path";
+import { ConfigError } from "../stacks/errors";
+import { CapturedResource, OfflineRun, OfflineRunError, runOffline } from "../stacks/offline";
+import { projectName, readStackConfig, setConfigValue } from "../stacks/stack-files";
+
+export const ROOT = path.resolve(__dirname, "..");
+
+export interface PlanOptions {
+    /** Stack name: reads Pulumi.<stack>.yaml at the root, unless `file` is given. */
+    stack: string;
+    /** A stack file relative to the root (e.g. test/fixtures/Pulumi.hosts.yaml). */
+    file?: string;
+    /** Config changes by path, like `pulumi config set --path` (undefined removes the key). */
+    set?: Record<string, unknown>;
+}
+
+/** The result of one offline run, with lookups for assertions. */
+export class Plan {
+    constructor(public readonly run: OfflineRun) {}
+
+    get resources(): CapturedResource[] {
+        return this.run.resources;
+    }
+    get outputs(): Record<string, any> {
+        return this.run.outputs;
+    }
+    ofType(type: string): CapturedResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+    /** The single resource of a type (optionally by logical name); fails when there are several. */
+    one(type: string, name?: string): CapturedResource {
+        const found = this.ofType(type).filter((r) => name === undefined || r.name === name);
+        if (found.length !== 1) {
+            throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+        }
+        return found[0];
+    }
+    named(name: string): CapturedResource[] {
+        return this.resources.filter((r) => r.name === name);
+    }
+    /** Resources directly or indirectly under the given resource. */
+    descendantsOf(resource: CapturedResource): CapturedResource[] {
+        const out: CapturedResource[] = [];
+        const walk = (urn: string) => {
+            for (const r of this.resources.filter((c) => c.parent === urn)) {
+                out.push(r);
+                walk(r.urn);
+            }
+        };
+        walk(resource.urn);
+        return out;
+    }
+    component(type: string, name: string): CapturedResource {
+        return this.one(`anycloud:index:${type}`, name);
+    }
+    types(): string[] {
+        return [...new Set(this.resources.map((r) => r.type))].sort();
+    }
+}
+
+export function stackConfig(options: PlanOptions): { project: string; config: Record<string, string> } {
+    const file = path.resolve(ROOT, options.file ?? `Pulumi.${options.stack}.yaml`);
+    const config = readStackConfig(ROOT, file);
+    for (const [key, value] of Object.entries(options.set ?? {})) {
+        setConfigValue(config, key, value);
+    }
+    return { project: projectName(ROOT), config };
+}
+
+/** Runs the real program offline for a stack config. */
+export async function plan(options: PlanOptions): Promise<Plan> {
+    const { project, config } = stackConfig(options);
+    return new Plan(await runOffline({ project, stack: options.stack, config }));
+}
+
+/**
+ * Runs the program for a config that must be rejected: returns the error it stops with, and
+ * fails when the program did not stop or registered anything before stopping.
+ */
+export async function planError(options: PlanOptions): Promise<ConfigError> {
+    const { project, config } = stackConfig(options);
+    let run: OfflineRun;
+    try {
+        run = await runOffline({ project, stack: options.stack, config });
+    } catch (e) {
+        if (!(e instanceof OfflineRunError)) {
+            throw e;
+        }
+        assert.deepStrictEqual(e.registered.map((r) => `${r.type} ${r.name}`), [], "resources were registered before the config error");
+        assert.ok(ConfigError.isInstance(e.cause), `expected a ConfigError, got: ${e.message}`);
+        return e.cause;
+    }
+    throw new Error(`expected a config error, but the program registered ${run.resources.length} resources`);
+}
+
+/** Every string value inside a captured input tree, with its path. */
+export function stringsIn(value: unknown, at = ""): { path: string; value: string }[] {
+    if (typeof value === "string") {
+        return [{ path: at, value }];
+    }
+    if (Array.isArray(value)) {
+        return value.flatMap((v, i) => stringsIn(v, `${at}[${i}]`));
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.entries(value).flatMap(([k, v]) => stringsIn(v, at ? `${at}.${k}` : k));
+    }
+    return [];
+}

@@ -1,0 +1,119 @@
+import * as assert from "assert";
+import { Plan, plan, planError, stringsIn } from "./harness";
+
+/** The env a container of a service gets on the local target, as KEY -> value (secrets unwrapped). */
+function containerEnv(p: Plan, service: string): Record<string, string> {
+    const container = p.one("docker:index/container:Container", `${service}-container`);
+    return Object.fromEntries((container.inputs.envs as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+}
+
+/** Every value @pulumi/random generated in a run. */
+function generatedSecrets(p: Plan): string[] {
+    return p.resources.filter((r) => r.type.startsWith("random:")).map((r) => r.inputs.result ?? p.run.resources.find((x) => x.urn === r.urn)!.inputs.result);
+}
+
+describe("the program (worked example on the local target)", () => {
+    let dev: Plan;
+    before(async () => {
+        dev = await plan({ stack: "dev" });
+    });
+
+    describe("bad config", () => {
+        it("stops before any resource is registered, naming the key, value and what is accepted", async () => {
+            const err = await planError({ stack: "dev", set: { "loadBalancer.routes": [{ path: "/", service: "ghost" }] } });
+            assert.match(err.message, /anycloud:loadBalancer\.routes\[0\]\.service: got "ghost"; accepted: the name of a service: app, worker, processor/);
+        });
+        it("a cloud-specific size problem is also caught before registration", async () => {
+            const err = await planError({ stack: "dev", set: { "database.readReplicas": 2 } });
+            assert.deepStrictEqual(err.problems.map((p) => p.key), ["anycloud:database.readReplicas"]);
+        });
+    });
+
+    describe("components and wiring", () => {
+        it("builds the seven components as parents of the native resources", () => {
+            const components = dev.resources.filter((r) => r.type.startsWith("anycloud:index:")).map((r) => `${r.type.slice(15)}/${r.name}`);
+            assert.deepStrictEqual(components.sort(), [
+                "Cache/cache",
+                "ContainerService/app",
+                "ContainerService/processor",
+                "ContainerService/worker",
+                "Database/database",
+                "LoadBalancer/lb",
+                "Network/network",
+                "ObjectStore/storage",
+                "SearchCluster/search",
+            ]);
+            const pg = dev.one("docker:index/container:Container", "database-server");
+            assert.strictEqual(pg.parent, dev.component("Database", "database").urn);
+        });
+        it("gives a service that uses everything the guides' variables", () => {
+            const env = containerEnv(dev, "app");
+            for (const k of ["DATABASE_URL", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "REDIS_URL", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "ELASTICSEARCH_URL", "ELASTICSEARCH_USERNAME", "ELASTICSEARCH_PASSWORD", "S3_BUCKET", "S3_BUCKET_DOCUMENTS", "S3_ENDPOINT", "JWT_SECRET", "SESSION_SECRET", "NODE_ENV"]) {
+                assert.ok(env[k] !== undefined && env[k] !== "", `app lacks ${k}`);
+            }
+            assert.strictEqual(env.DB_NAME, "biblioteca_digital");
+            assert.strictEqual(env.DB_PORT, "5432");
+            assert.match(env.DATABASE_URL, /^postgresql:\/\/app:[^@]+@database:5432\/biblioteca_digital\?sslmode=disable$/);
+            assert.match(env.REDIS_URL, /^redis:\/\/:[^@]+@cache:6379$/);
+        });
+        it("gives a service only the variables of the parts it uses", () => {
+            const env = containerEnv(dev, "processor");
+            assert.ok(env.REDIS_URL && env.S3_BUCKET);
+            for (const k of Object.keys(env)) {
+                assert.ok(!/^(DB_|DATABASE_URL|ELASTICSEARCH_)/.test(k), `processor should not get ${k}`);
+            }
+        });
+        it("gives each service its own generated secrets", () => {
+            assert.notStrictEqual(containerEnv(dev, "app").JWT_SECRET, containerEnv(dev, "app").SESSION_SECRET);
+            assert.strictEqual(containerEnv(dev, "worker").JWT_SECRET, undefined);
+        });
+    });
+
+    describe("secrets", () => {
+        it("no generated password appears in any non-secret input", () => {
+            const secrets = generatedSecrets(dev);
+            assert.ok(secrets.length >= 8, `expected the generated passwords, got ${secrets.length}`);
+            for (const r of dev.resources) {
+                if (r.type.startsWith("random:")) continue;
+                for (const { path, value } of stringsIn(r.inputs)) {
+                    const leaked = secrets.find((s) => value.includes(s));
+                    if (leaked) {
+                        const secretPath = r.secretPaths.some((sp) => path === sp || path.startsWith(`${sp}.`) || path.startsWith(`${sp}[`));
+                        assert.ok(secretPath, `${r.type} ${r.name}.${path} holds a generated secret in plain text`);
+                    }
+                }
+            }
+        });
+        it("the database URL and passwords are secret outputs, hosts are not", () => {
+            assert.ok(dev.run.secretOutputPaths.includes("databaseUrl"));
+            assert.ok(!dev.run.secretOutputPaths.some((p) => p.startsWith("database.")));
+            const secrets = generatedSecrets(dev);
+            const plain = JSON.stringify(dev.outputs.database) + JSON.stringify(dev.outputs.cache) + JSON.stringify(dev.outputs.search);
+            assert.ok(!secrets.some((s) => plain.includes(s)));
+        });
+    });
+
+    describe("determinism and isolation", () => {
+        it("two runs of the same config register byte-identical inputs", async () => {
+            const again = await plan({ stack: "dev" });
+            const strip = (p: Plan) => JSON.stringify(p.resources.map((r) => [r.type, r.name, r.parent, r.inputs]).sort());
+            assert.strictEqual(strip(again), strip(dev));
+        });
+        it("runs several stacks in one process without leaking resources between them", async () => {
+            const hosts = await plan({ stack: "hosts", file: "test/fixtures/Pulumi.hosts.yaml" });
+            assert.strictEqual(hosts.ofType("anycloud:index:SearchCluster").length, 0);
+            assert.deepStrictEqual(hosts.ofType("anycloud:index:ContainerService").map((r) => r.name).sort(), ["api", "web"]);
+            const devAgain = await plan({ stack: "dev" });
+            assert.strictEqual(devAgain.resources.length, dev.resources.length);
+        });
+    });
+
+    describe("outputs", () => {
+        it("have the cloud-neutral shape", () => {
+            assert.deepStrictEqual(Object.keys(dev.outputs).sort(), ["buckets", "cache", "cloud", "database", "databaseUrl", "dnsRecords", "environment", "https", "search", "services", "url"]);
+            assert.deepStrictEqual(Object.keys(dev.outputs.database).sort(), ["databases", "host", "port", "readReplicaHosts", "username"]);
+            assert.deepStrictEqual(Object.keys(dev.outputs.services).sort(), ["app", "processor", "worker"]);
+            assert.strictEqual(dev.outputs.url, "http://localhost:8080");
+        });
+    });
+});

@@ -1,0 +1,4 @@
+// A rejection inside an apply or a mock would otherwise pass silently under mocha.
+process.on("unhandledRejection", (reason) => {
+    throw reason;
+});
