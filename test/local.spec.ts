@@ -1,0 +1,129 @@
+import * as assert from "assert";
+import { Plan, plan } from "./harness";
+
+const CONTAINER = "docker:index/container:Container";
+
+function container(p: Plan, name: string) {
+    return p.one(CONTAINER, name);
+}
+function networksOf(p: Plan, name: string): string[] {
+    return (container(p, name).inputs.networksAdvanced as { name: string }[]).map((n) => n.name).sort();
+}
+function upload(p: Plan, name: string, file: string): string {
+    const found = (container(p, name).inputs.uploads as { file: string; content: string }[]).find((u) => u.file === file);
+    assert.ok(found, `${name} has no upload ${file}`);
+    return found.content;
+}
+
+describe("local Docker target (worked example)", () => {
+    let p: Plan;
+    before(async () => {
+        p = await plan({ stack: "local" });
+    });
+
+    it("uses one explicit Docker provider for every Docker resource", () => {
+        const provider = p.one("pulumi:providers:docker", "local-docker");
+        const docker = p.resources.filter((r) => r.custom && r.type.startsWith("docker:"));
+        assert.ok(docker.length > 20);
+        for (const r of docker) {
+            assert.ok(r.provider?.startsWith(provider.urn), `${r.type} ${r.name} does not use the stack's provider`);
+        }
+    });
+
+    it("keeps each data part on its own internal network, reachable only by the services that use it", () => {
+        for (const part of ["database", "cache", "search", "storage"]) {
+            assert.strictEqual(p.one("docker:index/network:Network", `network-${part}`).inputs.internal, true, `${part} network must be internal`);
+        }
+        assert.deepStrictEqual(networksOf(p, "app-container"), ["anycloud-local-cache", "anycloud-local-database", "anycloud-local-edge", "anycloud-local-search", "anycloud-local-storage"]);
+        assert.deepStrictEqual(networksOf(p, "processor-container"), ["anycloud-local-cache", "anycloud-local-egress", "anycloud-local-storage"]);
+        assert.deepStrictEqual(networksOf(p, "lb-nginx"), ["anycloud-local-edge"]);
+    });
+
+    it("publishes a port only on the load balancer", () => {
+        const published = p.ofType(CONTAINER).filter((c) => (c.inputs.ports ?? []).length > 0);
+        assert.deepStrictEqual(published.map((c) => c.name), ["lb-nginx"]);
+        assert.deepStrictEqual(published[0].inputs.ports.map((x: { internal: number; external: number }) => [x.internal, x.external]), [[80, 8080]]);
+    });
+
+    it("health-checks every long-running container", () => {
+        const longRunning = p.ofType(CONTAINER).filter((c) => !c.inputs.attach && !["worker-container", "processor-container"].includes(c.name));
+        for (const c of longRunning) {
+            assert.ok(c.inputs.healthcheck?.tests?.length > 0, `${c.name} has no health check`);
+        }
+        assert.match(container(p, "app-container").inputs.healthcheck.tests[1], /http:\/\/127\.0\.0\.1:3000\/health/);
+    });
+
+    it("runs PostgreSQL 16 with the configured parameters and creates the databases and extensions", () => {
+        const server = container(p, "database-server");
+        assert.ok((server.inputs.command as string[]).join(" ").includes("-c log_min_duration_statement=1000"));
+        const script = upload(p, "database-init", "/anycloud/init.sql");
+        assert.match(script, /CREATE DATABASE "biblioteca_digital" OWNER "app"/);
+        assert.match(script, /CREATE EXTENSION IF NOT EXISTS "uuid-ossp"/);
+        assert.match(script, /CREATE EXTENSION IF NOT EXISTS "pg_trgm"/);
+        assert.ok(container(p, "database-init").dependencies.includes(server.urn), "the init step must wait for the healthy server");
+    });
+
+    it("runs Redis with a password, AOF persistence and allkeys-lru, the password kept secret", () => {
+        const redis = container(p, "cache-server");
+        const conf = upload(p, "cache-server", "/usr/local/etc/redis/redis.conf");
+        assert.match(conf, /^requirepass \S{32}$/m);
+        assert.match(conf, /^maxmemory-policy allkeys-lru$/m);
+        assert.match(conf, /^appendonly yes$/m);
+        assert.ok(redis.secretPaths.some((sp) => sp.startsWith("uploads")), "redis.conf holds the password and must be secret");
+    });
+
+    it("runs single-node OpenSearch with the security plugin's generated admin password", () => {
+        const envs = container(p, "search-node").inputs.envs as string[];
+        assert.ok(envs.includes("discovery.type=single-node"));
+        const admin = envs.find((e) => e.startsWith("OPENSEARCH_INITIAL_ADMIN_PASSWORD="))!;
+        assert.match(admin.split("=")[1], /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)(?=.*[-_.+]).{32}$/);
+    });
+
+    it("creates the buckets in MinIO, versioned and private, with per-service credentials scoped to their buckets", () => {
+        const script = upload(p, "storage-setup", "/anycloud/setup.sh");
+        assert.match(script, /mc mb --ignore-existing local\/documents/);
+        assert.match(script, /mc version enable local\/documents/);
+        assert.match(script, /mc anonymous set none local\/documents/);
+        const policy = JSON.parse(upload(p, "storage-setup", "/anycloud/policy-processor.json"));
+        assert.deepStrictEqual(policy.Statement[1].Resource, ["arn:aws:s3:::documents/*"]);
+        const env = container(p, "processor-container").inputs.envs as string[];
+        assert.ok(env.includes("S3_ACCESS_KEY_ID=svc-processor"));
+    });
+
+    it("configures nginx from the routes: rate limit, body size, upgrade headers", () => {
+        const conf = upload(p, "lb-nginx", "/etc/nginx/nginx.conf");
+        assert.match(conf, /limit_req_zone \$binary_remote_addr zone=route0:10m rate=5r\/s;/);
+        assert.match(conf, /location \/api\/ \{\n\s+limit_req zone=route0 burst=5 nodelay;/);
+        assert.match(conf, /client_max_body_size 100m;/);
+        assert.match(conf, /proxy_set_header Upgrade \$http_upgrade;/);
+        assert.match(conf, /set \$upstream_app http:\/\/app:3000;/);
+    });
+
+    it("runs one container per minimum replica, at least one", async () => {
+        const scaled = await plan({ stack: "local", set: { "services.app.replicas": { min: 3, max: 3 } } });
+        assert.deepStrictEqual(scaled.ofType(CONTAINER).filter((c) => c.name.startsWith("app-container")).map((c) => c.name).sort(), ["app-container-1", "app-container-2", "app-container-3"]);
+        assert.strictEqual(p.ofType(CONTAINER).filter((c) => c.name.startsWith("app-container")).length, 1);
+    });
+
+    it("builds a service from its Dockerfile when configured, rebuilding when the context changes", async () => {
+        const built = await plan({ stack: "local", set: { "services.processor.image": undefined, "services.processor.build": { context: "test/fixtures" } } });
+        const image = built.one("docker:index/remoteImage:RemoteImage", "processor-image");
+        assert.match(image.inputs.build.context, /test\/fixtures$/);
+        assert.strictEqual(image.inputs.build.dockerfile, "Dockerfile");
+        assert.match(image.inputs.triggers.context, /^[0-9a-f]{64}$/);
+    });
+
+    it("protects the data volumes when the stack asks for protection", async () => {
+        const protectedPlan = await plan({ stack: "local", set: { protect: true } });
+        const volumes = protectedPlan.ofType("docker:index/volume:Volume");
+        assert.ok(volumes.length >= 4);
+        assert.ok(volumes.every((v) => v.protect && v.retainOnDelete));
+        assert.ok(p.ofType("docker:index/volume:Volume").every((v) => !v.protect));
+    });
+
+    it("refuses what one Docker engine cannot provide", async () => {
+        const { planError } = await import("./harness");
+        const err = await planError({ stack: "local", set: { "cache.highAvailability": true, "search.nodes": 3 } });
+        assert.deepStrictEqual(err.problems.map((x) => x.key), ["anycloud:cache.highAvailability", "anycloud:search.nodes"]);
+    });
+});

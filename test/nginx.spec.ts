@@ -1,0 +1,270 @@
+import * as assert from "assert";
+import { ChildProcess, execFileSync, spawn } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as http from "http";
+import * as https from "https";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { NginxConfigInput, renderNginxConfig } from "../providers/local/nginx-config";
+import { RouteSettings } from "../stacks/settings";
+
+/** The generated nginx.conf, loaded by a real nginx on loopback in front of small HTTP servers. */
+
+function findBinary(name: string): string | undefined {
+    for (const dir of [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/usr/local/sbin"]) {
+        const candidate = path.join(dir, name);
+        if (dir && fs.existsSync(candidate)) return candidate;
+    }
+    return undefined;
+}
+
+async function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.listen(0, "127.0.0.1", () => {
+            const port = (server.address() as net.AddressInfo).port;
+            server.close(() => resolve(port));
+        });
+        server.on("error", reject);
+    });
+}
+
+/** An upstream that answers with its name and the request it saw, and accepts WebSocket upgrades. */
+async function upstream(name: string): Promise<{ server: http.Server; port: number }> {
+    const server = http.createServer((req, res) => {
+        req.resume();
+        req.on("end", () => {
+            res.setHeader("content-type", "application/json");
+            res.end(JSON.stringify({ upstream: name, path: req.url, forwardedProto: req.headers["x-forwarded-proto"] }));
+        });
+    });
+    server.on("upgrade", (req, socket) => {
+        const accept = crypto.createHash("sha1").update(`${req.headers["sec-websocket-key"]}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+        socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nX-Upstream: ${name}\r\n\r\n`);
+        socket.end();
+    });
+    const port = await freePort();
+    await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+    return { server, port };
+}
+
+interface Reply {
+    status: number;
+    headers: http.IncomingHttpHeaders;
+    body: string;
+}
+
+function request(port: number, reqPath: string, options: { host?: string; method?: string; body?: Buffer; tls?: boolean } = {}): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+        const lib = options.tls ? https : http;
+        const req = lib.request(
+            { host: "127.0.0.1", port, path: reqPath, method: options.method ?? "GET", headers: { host: options.host ?? "library.example.test" }, rejectUnauthorized: false, servername: options.host },
+            (res) => {
+                let body = "";
+                res.on("data", (c) => (body += c));
+                res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+            },
+        );
+        req.on("error", reject);
+        req.end(options.body);
+    });
+}
+
+async function waitFor(port: number, deadlineMs: number): Promise<void> {
+    const until = Date.now() + deadlineMs;
+    for (;;) {
+        try {
+            await request(port, "/");
+            return;
+        } catch (e) {
+            if (Date.now() > until) throw e;
+            await new Promise((r) => setTimeout(r, 50));
+        }
+    }
+}
+
+class Nginx {
+    private proc?: ChildProcess;
+    private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-nginx-"));
+    constructor(private readonly binary: string) {}
+
+    async start(config: string, healthPort: number): Promise<void> {
+        fs.mkdirSync(path.join(this.dir, "logs"), { recursive: true });
+        fs.writeFileSync(path.join(this.dir, "nginx.conf"), config);
+        this.proc = spawn(this.binary, ["-p", this.dir, "-c", path.join(this.dir, "nginx.conf"), "-g", `daemon off; pid ${this.dir}/nginx.pid; error_log ${this.dir}/error.log;`], { stdio: "ignore" });
+        await waitFor(healthPort, 10000);
+    }
+    errorLog(): string {
+        const file = path.join(this.dir, "error.log");
+        return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    }
+    async stop(): Promise<void> {
+        if (this.proc && this.proc.exitCode === null) {
+            const exited = new Promise((r) => this.proc!.once("exit", r));
+            this.proc.kill("SIGQUIT");
+            await exited;
+        }
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+}
+
+const ROUTES: RouteSettings[] = [
+    { path: "/api/auth/login", service: "app", rateLimit: { requests: 1, per: "minute", burst: 0 } },
+    { path: "/api/*", service: "app", rateLimit: { requests: 5, per: "second", burst: 5 } },
+    { path: "/ws/*", service: "app" },
+    { path: "/", service: "app" },
+    { host: "api.library.example.test", path: "/", service: "api" },
+];
+
+describe("local load balancer: the generated nginx.conf in a real nginx", function () {
+    const binary = findBinary("nginx");
+    let app: { server: http.Server; port: number };
+    let api: { server: http.Server; port: number };
+    let nginx: Nginx;
+    let port: number;
+
+    before(async function () {
+        if (!binary) {
+            console.log("      (skipped: no nginx binary on this machine; .ci/run installs it)");
+            this.skip();
+        }
+        app = await upstream("app");
+        api = await upstream("api");
+        port = await freePort();
+        const healthListen = await freePort();
+        const input: NginxConfigInput = {
+            routes: ROUTES,
+            upstreams: { app: `http://127.0.0.1:${app.port}`, api: `http://127.0.0.1:${api.port}` },
+            maxBodyMb: 1,
+            idleTimeoutSeconds: 60,
+            domain: "library.example.test",
+            httpListen: port,
+            healthListen,
+        };
+        nginx = new Nginx(binary!);
+        await nginx.start(renderNginxConfig(input), port);
+    });
+    after(async () => {
+        await nginx?.stop();
+        app?.server.close();
+        api?.server.close();
+    });
+
+    it("routes paths to their service and host routes to theirs", async () => {
+        const root = JSON.parse((await request(port, "/books/42")).body);
+        assert.deepStrictEqual([root.upstream, root.path], ["app", "/books/42"]);
+        const apiHost = JSON.parse((await request(port, "/v1/books", { host: "api.library.example.test" })).body);
+        assert.deepStrictEqual([apiHost.upstream, apiHost.path], ["api", "/v1/books"]);
+    });
+
+    it("answers 429 once a rate-limited route exceeds its rate and burst", async () => {
+        const statuses: number[] = [];
+        for (let i = 0; i < 20; i++) statuses.push((await request(port, `/api/books?i=${i}`)).status);
+        assert.strictEqual(statuses[0], 200);
+        assert.ok(statuses.includes(429), `expected a 429 among ${statuses.join(",")}`);
+        assert.ok(statuses.filter((s) => s === 200).length >= 5, "the burst should let the first requests through");
+    });
+
+    it("limits the login path per minute, separately from the rest of /api", async () => {
+        assert.strictEqual((await request(port, "/api/auth/login", { method: "POST" })).status, 200);
+        assert.strictEqual((await request(port, "/api/auth/login", { method: "POST" })).status, 429);
+        assert.strictEqual((await request(port, "/catalogue")).status, 200);
+    });
+
+    it("sends the security headers, and no HSTS over plain HTTP", async () => {
+        const reply = await request(port, "/");
+        assert.strictEqual(reply.headers["x-frame-options"], "SAMEORIGIN");
+        assert.strictEqual(reply.headers["x-content-type-options"], "nosniff");
+        assert.strictEqual(reply.headers["strict-transport-security"], undefined);
+        assert.strictEqual(reply.headers.server, "nginx", "server_tokens off hides the version");
+    });
+
+    it("rejects a body over the configured maximum with 413", async () => {
+        assert.strictEqual((await request(port, "/upload", { method: "POST", body: Buffer.alloc(2 * 1024 * 1024) })).status, 413);
+        assert.strictEqual((await request(port, "/upload", { method: "POST", body: Buffer.alloc(512 * 1024) })).status, 200);
+    });
+
+    it("passes a WebSocket upgrade through to the service", async () => {
+        const head = await new Promise<string>((resolve, reject) => {
+            const socket = net.connect(port, "127.0.0.1", () => {
+                socket.write(
+                    "GET /ws/chat HTTP/1.1\r\nHost: library.example.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                        `Sec-WebSocket-Key: ${crypto.randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+                );
+            });
+            let data = "";
+            socket.on("data", (c) => {
+                data += c;
+                if (data.includes("\r\n\r\n")) {
+                    socket.destroy();
+                    resolve(data);
+                }
+            });
+            socket.on("error", reject);
+        });
+        assert.match(head, /^HTTP\/1\.1 101 /);
+        assert.match(head, /X-Upstream: app/i);
+    });
+
+    it("started without errors in its log", () => {
+        assert.doesNotMatch(nginx.errorLog(), /\[(emerg|alert|crit)\]/);
+    });
+});
+
+describe("local load balancer with TLS: redirect and HSTS in a real nginx", function () {
+    const binary = findBinary("nginx");
+    const openssl = findBinary("openssl");
+    let app: { server: http.Server; port: number };
+    let nginx: Nginx;
+    let httpPort: number;
+    let httpsPort: number;
+    let certDir: string;
+
+    before(async function () {
+        if (!binary || !openssl) {
+            console.log(`      (skipped: no ${binary ? "openssl" : "nginx"} binary on this machine; .ci/run installs it)`);
+            this.skip();
+        }
+        certDir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-tls-"));
+        execFileSync(openssl!, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=library.example.test", "-keyout", `${certDir}/key.pem`, "-out", `${certDir}/cert.pem`], { stdio: "ignore" });
+        app = await upstream("app");
+        httpPort = await freePort();
+        httpsPort = await freePort();
+        const healthListen = await freePort();
+        nginx = new Nginx(binary!);
+        await nginx.start(
+            renderNginxConfig({
+                routes: [{ path: "/", service: "app" }],
+                upstreams: { app: `http://127.0.0.1:${app.port}` },
+                maxBodyMb: 10,
+                idleTimeoutSeconds: 60,
+                domain: "library.example.test",
+                tls: { certificate: `${certDir}/cert.pem`, key: `${certDir}/key.pem`, publicHttpsPort: httpsPort },
+                httpListen: httpPort,
+                httpsListen: httpsPort,
+                healthListen,
+            }),
+            httpPort,
+        );
+    });
+    after(async () => {
+        await nginx?.stop();
+        app?.server.close();
+        if (certDir) fs.rmSync(certDir, { recursive: true, force: true });
+    });
+
+    it("redirects HTTP to HTTPS on the public port", async () => {
+        const reply = await request(httpPort, "/books?page=2");
+        assert.strictEqual(reply.status, 301);
+        assert.strictEqual(reply.headers.location, `https://library.example.test:${httpsPort}/books?page=2`);
+    });
+
+    it("serves HTTPS with HSTS and tells the service the scheme", async () => {
+        const reply = await request(httpsPort, "/books", { tls: true });
+        assert.strictEqual(reply.status, 200);
+        assert.match(String(reply.headers["strict-transport-security"]), /max-age=31536000/);
+        assert.strictEqual(JSON.parse(reply.body).forwardedProto, "https");
+    });
+});

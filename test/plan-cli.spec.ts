@@ -1,0 +1,59 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+
+/** `npm run plan` as a user runs it: a separate process, its stdout, stderr and exit code. */
+const ROOT = path.resolve(__dirname, "..");
+
+function planCli(...args: string[]) {
+    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run plan", () => {
+    it("prints the resource tree, the outputs and the totals of a stack", () => {
+        const { code, stdout } = planCli("--stack", "local");
+        assert.strictEqual(code, 0);
+        assert.match(stdout, /^Stack local \(local\)/);
+        assert.match(stdout, /anycloud:index:Database {2}database/);
+        assert.match(stdout, /│ {2}├─ docker:index\/container:Container {2}database-server/);
+        assert.match(stdout, /databaseUrl: \[secret\]/);
+        assert.match(stdout, /^Totals: \d+ cloud resources of \d+ types in 9 components/m);
+    });
+
+    it("--json prints resources and outputs with every secret replaced", () => {
+        const { code, stdout } = planCli("--stack", "dev", "--cloud", "local", "--json");
+        assert.strictEqual(code, 0);
+        const doc = JSON.parse(stdout);
+        assert.deepStrictEqual(Object.keys(doc), ["resources", "outputs"]);
+        assert.deepStrictEqual(Object.keys(doc.resources[0]), ["type", "name", "parent", "inputs"]);
+        const password = doc.resources.find((r: any) => r.name === "database-password");
+        assert.strictEqual(password.inputs.result, undefined, "the engine never sees a generated value as an input");
+        const redis = doc.resources.find((r: any) => r.name === "cache-server");
+        assert.strictEqual(redis.inputs.uploads, "[secret]");
+        assert.strictEqual(doc.outputs.databaseUrl, "[secret]");
+        assert.strictEqual(doc.outputs.database.host, "database");
+    });
+
+    it("applies --config overrides by path", () => {
+        const { code, stdout } = planCli("--stack", "local", "--json", "--config", "services.app.replicas.min=2");
+        assert.strictEqual(code, 0);
+        const names = JSON.parse(stdout).resources.map((r: any) => r.name);
+        assert.ok(names.includes("app-container-1") && names.includes("app-container-2"));
+    });
+
+    it("exits 2 with the clear message on a broken config, registering nothing", () => {
+        const { code, stdout, stderr } = planCli("--stack", "local", "--config", "services.app.port=http", "--config", "cloud=openstack");
+        assert.strictEqual(code, 2);
+        assert.strictEqual(stdout, "");
+        assert.match(stderr, /^Invalid stack config \(2 problems\); nothing was deployed:/);
+        assert.match(stderr, /anycloud:cloud: got "openstack"; accepted: one of aws, gcp, azure, local/);
+        assert.match(stderr, /anycloud:services\.app\.port: got "http"; accepted: an integer from 1 to 65535/);
+    });
+
+    it("names the stacks it knows when the stack file does not exist", () => {
+        const { code, stderr } = planCli("--stack", "staging");
+        assert.strictEqual(code, 1);
+        assert.match(stderr, /no stack file Pulumi\.staging\.yaml; stacks here: .*dev.*local.*prod/);
+    });
+});
