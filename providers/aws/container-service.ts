@@ -1,0 +1,211 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as appautoscaling from "@pulumi/aws/appautoscaling";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as ecr from "@pulumi/aws/ecr";
+import * as ecs from "@pulumi/aws/ecs";
+import * as iam from "@pulumi/aws/iam";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import * as docker from "@pulumi/docker";
+import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../../components/backend";
+import { alarm } from "./alerts";
+import { AwsContext } from "./context";
+
+function taskTrust(ctx: AwsContext): pulumi.Output<string> {
+    return pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } } }],
+    });
+}
+
+/** The image reference: as given, or built here, pushed to ECR and pinned by digest. */
+function image(ctx: AwsContext, name: string, args: ContainerServiceArgs, parent: pulumi.Resource): pulumi.Output<string> {
+    if (args.image.kind === "ref") {
+        return pulumi.output(args.image.ref);
+    }
+    const repo = new ecr.Repository(
+        `${name}-repo`,
+        {
+            name: `${ctx.naming.base}/${name}`,
+            // Tags are moved by each build; tasks run the pushed digest, so mutability is harmless.
+            imageTagMutability: "MUTABLE",
+            imageScanningConfiguration: { scanOnPush: true },
+            encryptionConfigurations: [{ encryptionType: "AES256" }],
+            forceDelete: !ctx.settings.protect,
+        },
+        ctx.opts(parent),
+    );
+    new ecr.LifecyclePolicy(
+        `${name}-repo`,
+        {
+            repository: repo.name,
+            policy: JSON.stringify({
+                rules: [
+                    { rulePriority: 1, description: "expire untagged images after 7 days", selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 }, action: { type: "expire" } },
+                    { rulePriority: 2, description: "keep the last 30 images", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 30 }, action: { type: "expire" } },
+                ],
+            }),
+        },
+        ctx.opts(parent),
+    );
+    const auth = ecr.getAuthorizationTokenOutput({ registryId: repo.registryId }, ctx.invokeOpts(parent));
+    const built = new docker.Image(
+        `${name}-image`,
+        {
+            imageName: pulumi.interpolate`${repo.repositoryUrl}:${ctx.settings.stack}`,
+            build: { context: args.image.context, dockerfile: args.image.dockerfile, args: args.image.args, platform: "linux/amd64" },
+            registry: { server: repo.repositoryUrl, username: auth.userName, password: pulumi.secret(auth.password) },
+        },
+        { parent },
+    );
+    return built.repoDigest;
+}
+
+/**
+ * ECS Fargate: one task definition and service per app service in private subnets, secrets
+ * injected from Secrets Manager by the agent (never in the task definition), circuit breaker with
+ * rollback, and CPU target tracking at 70 % between replicas.min and replicas.max.
+ */
+export function createContainerService(ctx: AwsContext, name: string, args: ContainerServiceArgs, opts: ChildOptions): ContainerServiceOutputs {
+    const parent = opts.parent;
+    const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, extra);
+    const net = ctx.requireNetwork();
+    const isPublic = args.public && args.port !== undefined;
+
+    const logs = new cloudwatch.LogGroup(`${name}-logs`, { name: ctx.naming.logGroup(name), retentionInDays: ctx.settings.logs.retentionDays }, o());
+
+    const secretNames = Object.keys(args.secretEnv).sort();
+    const secret =
+        secretNames.length > 0
+            ? new secretsmanager.Secret(
+                  `${name}-secrets`,
+                  { namePrefix: ctx.naming.secretPrefix(name), description: `secret environment of ${name}`, recoveryWindowInDays: ctx.settings.protect ? 7 : 0 },
+                  o(),
+              )
+            : undefined;
+    const secretVersion = secret
+        ? new secretsmanager.SecretVersion(
+              `${name}-secrets`,
+              { secretId: secret.id, secretString: pulumi.secret(pulumi.jsonStringify(Object.fromEntries(secretNames.map((k) => [k, args.secretEnv[k]])))) },
+              o(),
+          )
+        : undefined;
+
+    const executionRole = new iam.Role(`${name}-execution`, { assumeRolePolicy: taskTrust(ctx), description: `ECS agent for ${name}: pull, logs, its own secret` }, o());
+    new iam.RolePolicyAttachment(`${name}-execution`, { role: executionRole.name, policyArn: pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy` }, o());
+    if (secret) {
+        new iam.RolePolicy(
+            `${name}-execution-secrets`,
+            { role: executionRole.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret.arn] }] }) },
+            o(),
+        );
+    }
+    const taskRole = new iam.Role(`${name}-task`, { assumeRolePolicy: taskTrust(ctx), description: `application role of ${name}` }, o());
+    const buckets = args.uses.buckets.map((b) => ctx.bucketArns[b]).filter((arn): arn is pulumi.Output<string> => arn !== undefined);
+    if (buckets.length > 0) {
+        new iam.RolePolicy(
+            `${name}-task-buckets`,
+            {
+                role: taskRole.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"], Resource: buckets },
+                        { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:GetObjectVersion"], Resource: buckets.map((arn) => pulumi.interpolate`${arn}/*`) },
+                    ],
+                }),
+            },
+            o(),
+        );
+    }
+
+    const imageRef = image(ctx, name, args, parent);
+    const environment = pulumi
+        .all(Object.fromEntries(Object.entries(args.env).map(([k, v]) => [k, pulumi.output(v)])))
+        .apply((env) => Object.keys(env).sort().map((k) => ({ name: k, value: env[k] })));
+    const containerDefinitions = pulumi.jsonStringify([
+        {
+            name,
+            image: imageRef,
+            essential: true,
+            command: args.command,
+            portMappings: args.port !== undefined ? [{ name, containerPort: args.port, protocol: "tcp" }] : [],
+            environment,
+            // Only references: the agent resolves `<arn>:<key>::` from Secrets Manager at task start.
+            secrets: secret ? secretNames.map((k) => ({ name: k, valueFrom: pulumi.interpolate`${secret.arn}:${k}::` })) : [],
+            logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": logs.name, "awslogs-region": ctx.region, "awslogs-stream-prefix": name } },
+        },
+    ]);
+    const task = new ecs.TaskDefinition(
+        `${name}-task`,
+        {
+            family: ctx.naming.name(name, 255),
+            cpu: String(Math.round(args.cpu * 1024)),
+            memory: String(args.memoryMb),
+            networkMode: "awsvpc",
+            requiresCompatibilities: ["FARGATE"],
+            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+            executionRoleArn: executionRole.arn,
+            taskRoleArn: taskRole.arn,
+            containerDefinitions,
+        },
+        o({ dependsOn: secretVersion ? [secretVersion] : [] }),
+    );
+
+    // Target tracking on CPU cannot wake a service from 0 tasks (no CPU samples), so public services
+    // keep at least 1 task even when the preset allows 0; prod's floor of 2 comes from the settings.
+    const minCapacity = isPublic ? Math.max(1, args.replicas.min) : args.replicas.min;
+    const maxCapacity = Math.max(minCapacity, args.replicas.max);
+    const spot = !ctx.prod && !isPublic;
+    const targetGroup = isPublic ? ctx.loadBalancer?.targetGroups[name] : undefined;
+    const service = new ecs.Service(
+        `${name}-service`,
+        {
+            name: ctx.naming.name(name, 255),
+            cluster: net.cluster.arn,
+            taskDefinition: task.arn,
+            desiredCount: minCapacity,
+            platformVersion: "LATEST",
+            // Dev workers run on Spot (interruptible, much cheaper); everything else on on-demand Fargate.
+            capacityProviderStrategies: [{ capacityProvider: spot ? "FARGATE_SPOT" : "FARGATE", weight: 1, base: 0 }],
+            networkConfiguration: { subnets: net.privateSubnetIds, securityGroups: [net.serviceSecurityGroups[name].id], assignPublicIp: false },
+            loadBalancers: targetGroup ? [{ targetGroupArn: targetGroup.arn, containerName: name, containerPort: args.port! }] : [],
+            healthCheckGracePeriodSeconds: targetGroup ? 60 : undefined,
+            deploymentCircuitBreaker: { enable: true, rollback: true },
+            deploymentMinimumHealthyPercent: 100,
+            deploymentMaximumPercent: 200,
+            availabilityZoneRebalancing: "ENABLED",
+            propagateTags: "SERVICE",
+            enableEcsManagedTags: true,
+            waitForSteadyState: isPublic,
+        },
+        o({
+            // Attaching a target group that no listener uses yet fails; autoscaling owns desiredCount.
+            dependsOn: [net.capacityProviders, ...(targetGroup ? ctx.loadBalancer!.listenerResources : []), ...net.egressReady],
+            ignoreChanges: ["desiredCount"],
+        }),
+    );
+
+    const scaling = new appautoscaling.Target(
+        `${name}-scaling`,
+        { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: pulumi.interpolate`service/${net.cluster.name}/${service.name}`, minCapacity, maxCapacity },
+        o(),
+    );
+    new appautoscaling.Policy(
+        `${name}-cpu-70`,
+        {
+            policyType: "TargetTrackingScaling",
+            serviceNamespace: scaling.serviceNamespace,
+            scalableDimension: scaling.scalableDimension,
+            resourceId: scaling.resourceId,
+            targetTrackingScalingPolicyConfiguration: { targetValue: 70, predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" }, scaleInCooldown: 300, scaleOutCooldown: 60 },
+        },
+        o(),
+    );
+
+    const alerts = ctx.settings.alerts;
+    const dims = { ClusterName: net.cluster.name, ServiceName: service.name };
+    alarm(ctx, `${name}-cpu`, { namespace: "AWS/ECS", metricName: "CPUUtilization", dimensions: dims, statistic: "Average", period: 300, evaluationPeriods: 2, threshold: alerts.cpuPercent, comparisonOperator: "GreaterThanThreshold", alarmDescription: `${name} CPU` }, parent);
+    alarm(ctx, `${name}-memory`, { namespace: "AWS/ECS", metricName: "MemoryUtilization", dimensions: dims, statistic: "Average", period: 300, evaluationPeriods: 2, threshold: alerts.memoryPercent, comparisonOperator: "GreaterThanThreshold", alarmDescription: `${name} memory` }, parent);
+
+    return { image: imageRef };
+}

@@ -1,0 +1,98 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as ecs from "@pulumi/aws/ecs";
+import * as lb from "@pulumi/aws/lb";
+import * as sns from "@pulumi/aws/sns";
+import { Provider } from "@pulumi/aws/provider";
+import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
+import { getPartitionOutput } from "@pulumi/aws/getPartition";
+import { Settings } from "../../stacks/settings";
+import { Naming } from "./naming";
+
+/** What the network call creates and later calls attach to. */
+export interface NetworkState {
+    vpc: ec2.Vpc;
+    publicSubnetIds: pulumi.Output<string>[];
+    privateSubnetIds: pulumi.Output<string>[];
+    /** Routes through NAT: anything that must reach AWS APIs from a private subnet waits for them. */
+    egressReady: pulumi.Resource[];
+    albSecurityGroup: ec2.SecurityGroup;
+    serviceSecurityGroups: Record<string, ec2.SecurityGroup>;
+    databaseSecurityGroup?: ec2.SecurityGroup;
+    cacheSecurityGroup?: ec2.SecurityGroup;
+    searchSecurityGroup?: ec2.SecurityGroup;
+    /** Stack-wide: one ECS cluster and one alarm topic, created with the network (the first call). */
+    cluster: ecs.Cluster;
+    capacityProviders: ecs.ClusterCapacityProviders;
+    alarmTopic: sns.Topic;
+}
+
+export interface LoadBalancerState {
+    alb: lb.LoadBalancer;
+    targetGroups: Record<string, lb.TargetGroup>;
+    /** Listeners and rules: an ECS service may only attach after its target group is behind a listener. */
+    listenerResources: pulumi.Resource[];
+}
+
+/**
+ * One per stack: the explicit provider, tags, naming, and what earlier calls created.
+ * Held by the backend instance, never in module state, so several stacks can run in one process.
+ */
+export class AwsContext {
+    readonly provider: Provider;
+    readonly naming: Naming;
+    readonly region: string;
+    readonly tags: Record<string, string>;
+    readonly accountId: pulumi.Output<string>;
+    readonly partition: pulumi.Output<string>;
+    readonly prod: boolean;
+    network?: NetworkState;
+    loadBalancer?: LoadBalancerState;
+    /** Logical bucket -> its ARN, for task roles scoped to the buckets a service uses. */
+    readonly bucketArns: Record<string, pulumi.Output<string>> = {};
+
+    constructor(readonly settings: Settings) {
+        this.naming = new Naming(settings.project, settings.stack);
+        this.region = settings.aws.region;
+        this.prod = settings.environment === "prod";
+        this.tags = {
+            ...settings.tags,
+            project: settings.project,
+            stack: settings.stack,
+            environment: settings.environment,
+            "managed-by": "anycloud",
+        };
+        this.provider = new Provider(`aws-${this.naming.base}`, {
+            region: this.region,
+            defaultTags: { tags: this.tags },
+        });
+        this.accountId = getCallerIdentityOutput({}, { provider: this.provider }).accountId;
+        this.partition = getPartitionOutput({}, { provider: this.provider }).partition;
+    }
+
+    /** Options for a resource under a component. */
+    opts(parent: pulumi.Resource, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+        return { ...extra, provider: this.provider, parent };
+    }
+
+    /** Options for a stateful resource: `protect` when the stack protects its data. */
+    dataOpts(parent: pulumi.Resource, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+        return { ...extra, provider: this.provider, parent, protect: this.settings.protect };
+    }
+
+    invokeOpts(parent: pulumi.Resource): pulumi.InvokeOutputOptions {
+        return { provider: this.provider, parent };
+    }
+
+    requireNetwork(): NetworkState {
+        if (!this.network) {
+            throw new Error("aws backend: network() must run before the other components (topology order)");
+        }
+        return this.network;
+    }
+
+    /** `arn:<partition>:<service>:<region>:<account>:<resource>`. */
+    arn(service: string, resource: string, regional = true): pulumi.Output<string> {
+        return pulumi.interpolate`arn:${this.partition}:${service}:${regional ? this.region : ""}:${this.accountId}:${resource}`;
+    }
+}

@@ -1,0 +1,240 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
+import * as rds from "@pulumi/aws/rds";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import * as vpc from "@pulumi/aws/vpc";
+import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
+import { databaseInitSteps } from "../../components/database-init";
+import { generatedPassword } from "../../components/secrets";
+import { alarm } from "./alerts";
+import { AwsContext } from "./context";
+import { DATABASE_INIT_HANDLER } from "./database-init-function";
+import { PORTS } from "./network";
+import { DATABASE_CLASSES } from "./sizes";
+
+/** Parameters PostgreSQL reads only at start: RDS rejects `immediate` for them. */
+const STATIC_PARAMETERS = new Set(["max_connections", "shared_buffers", "shared_preload_libraries", "max_worker_processes", "max_wal_senders", "max_replication_slots", "wal_buffers", "max_locks_per_transaction", "max_prepared_transactions", "track_activity_query_size"]);
+
+/** RDS master password: printable ASCII except `/`, `"`, `@` and space (RDS API). */
+const RDS_SPECIAL = "!#$%^&*()-_=+[]{}<>:?.,~";
+
+export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs, opts: ChildOptions): DatabaseOutputs {
+    const parent = opts.parent;
+    const net = ctx.requireNetwork();
+    const databaseSg = net.databaseSecurityGroup!;
+    const size = DATABASE_CLASSES[args.size];
+    const identifier = ctx.naming.dbIdentifier(name);
+
+    const password = generatedPassword(`${name}-password`, { length: 32, special: true, overrideSpecial: RDS_SPECIAL }, { parent });
+    // The credentials live in Secrets Manager for the deploy-time init function (and operators).
+    const secret = new secretsmanager.Secret(
+        `${name}-credentials`,
+        { namePrefix: ctx.naming.secretPrefix(`${name}-credentials`), description: "PostgreSQL master credentials", recoveryWindowInDays: ctx.settings.protect ? 7 : 0 },
+        ctx.opts(parent),
+    );
+
+    const subnets = new rds.SubnetGroup(`${name}-subnets`, { name: ctx.naming.dbIdentifier(`${name}-subnets`), subnetIds: net.privateSubnetIds }, ctx.opts(parent));
+    const parameters = new rds.ParameterGroup(
+        `${name}-params`,
+        {
+            name: ctx.naming.dbIdentifier(`${name}-pg${args.version}`),
+            family: `postgres${args.version}`,
+            description: "anycloud tuned parameters; TLS required",
+            parameters: [
+                ...Object.entries(args.parameters)
+                    .sort(([a], [b]) => a.localeCompare(b))
+                    .map(([key, value]) => ({ name: key, value: String(value), applyMethod: STATIC_PARAMETERS.has(key) ? "pending-reboot" : "immediate" })),
+                { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
+            ],
+        },
+        ctx.opts(parent),
+    );
+
+    const protect = ctx.settings.protect;
+    const monitoringRole = ctx.prod
+        ? new iam.Role(
+              `${name}-monitoring`,
+              {
+                  assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+              },
+              ctx.opts(parent),
+          )
+        : undefined;
+    if (monitoringRole) {
+        new iam.RolePolicyAttachment(
+            `${name}-monitoring`,
+            { role: monitoringRole.name, policyArn: pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole` },
+            ctx.opts(parent),
+        );
+    }
+
+    const common = {
+        instanceClass: size.instanceClass,
+        dbSubnetGroupName: subnets.name,
+        parameterGroupName: parameters.name,
+        vpcSecurityGroupIds: [databaseSg.id],
+        publiclyAccessible: false,
+        storageEncrypted: true,
+        performanceInsightsEnabled: true,
+        performanceInsightsRetentionPeriod: 7,
+        monitoringInterval: monitoringRole ? 60 : 0,
+        monitoringRoleArn: monitoringRole?.arn,
+        autoMinorVersionUpgrade: true,
+        copyTagsToSnapshot: true,
+        caCertIdentifier: "rds-ca-rsa2048-g1",
+        applyImmediately: !ctx.prod,
+    };
+    const primary = new rds.Instance(
+        `${name}-primary`,
+        {
+            ...common,
+            identifier,
+            engine: "postgres",
+            engineVersion: String(args.version),
+            username: args.username,
+            password,
+            dbName: args.databases[0],
+            port: PORTS.postgres,
+            allocatedStorage: args.storageGb,
+            maxAllocatedStorage: args.maxStorageGb,
+            storageType: "gp3",
+            multiAz: args.highAvailability,
+            // Automated backups are what point-in-time recovery replays; RDS keeps PITR on while retention > 0.
+            backupRetentionPeriod: args.backupRetentionDays,
+            backupWindow: "03:00-04:00",
+            maintenanceWindow: "sun:04:30-sun:05:30",
+            deletionProtection: args.deletionProtection || protect,
+            skipFinalSnapshot: !protect,
+            finalSnapshotIdentifier: protect ? `${identifier}-final` : undefined,
+            deleteAutomatedBackups: !protect,
+            enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+            engineLifecycleSupport: "open-source-rds-extended-support-disabled",
+        },
+        ctx.dataOpts(parent, { ignoreChanges: ["engineVersion"] }),
+    );
+    const secretVersion = new secretsmanager.SecretVersion(
+        `${name}-credentials`,
+        {
+            secretId: secret.id,
+            secretString: pulumi.jsonStringify({ engine: "postgres", username: args.username, password, host: primary.address, port: primary.port, dbname: args.databases[0] }),
+        },
+        ctx.opts(parent),
+    );
+
+    const replicas: rds.Instance[] = [];
+    for (let i = 0; i < args.readReplicas; i++) {
+        replicas.push(
+            new rds.Instance(
+                `${name}-replica-${i}`,
+                {
+                    ...common,
+                    identifier: ctx.naming.dbIdentifier(`${name}-replica-${i}`),
+                    replicateSourceDb: primary.identifier,
+                    deletionProtection: protect,
+                    skipFinalSnapshot: true,
+                },
+                ctx.dataOpts(parent),
+            ),
+        );
+    }
+
+    initDatabases(ctx, name, args, { primary, secret, secretVersion, databaseSg, parent });
+
+    const dims = { DBInstanceIdentifier: primary.identifier };
+    const alerts = ctx.settings.alerts;
+    alarm(ctx, `${name}-cpu`, { namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions: dims, statistic: "Average", period: 300, evaluationPeriods: 2, threshold: alerts.cpuPercent, comparisonOperator: "GreaterThanThreshold", alarmDescription: "PostgreSQL CPU" }, parent);
+    // FreeStorageSpace is bytes; the base is the allocated size (autogrow raises it, so this fires early, never late).
+    alarm(
+        ctx,
+        `${name}-storage`,
+        { namespace: "AWS/RDS", metricName: "FreeStorageSpace", dimensions: dims, statistic: "Minimum", period: 300, evaluationPeriods: 1, threshold: Math.round(((100 - alerts.diskPercent) / 100) * args.storageGb * 1024 ** 3), comparisonOperator: "LessThanThreshold", alarmDescription: `PostgreSQL storage > ${alerts.diskPercent}% used` },
+        parent,
+    );
+    alarm(
+        ctx,
+        `${name}-connections`,
+        { namespace: "AWS/RDS", metricName: "DatabaseConnections", dimensions: dims, statistic: "Maximum", period: 300, evaluationPeriods: 2, threshold: Math.floor((alerts.dbConnectionsPercent / 100) * Number(args.parameters.max_connections)), comparisonOperator: "GreaterThanThreshold", alarmDescription: `connections > ${alerts.dbConnectionsPercent}% of max_connections` },
+        parent,
+    );
+    alarm(ctx, `${name}-memory`, { namespace: "AWS/RDS", metricName: "FreeableMemory", dimensions: dims, statistic: "Minimum", period: 300, evaluationPeriods: 2, threshold: Math.round(((100 - alerts.memoryPercent) / 100) * size.memoryGb * 1024 ** 3), comparisonOperator: "LessThanThreshold", alarmDescription: `PostgreSQL memory > ${alerts.memoryPercent}% used` }, parent);
+
+    return {
+        host: primary.address,
+        port: primary.port,
+        username: pulumi.output(args.username),
+        password,
+        sslMode: "require",
+        readReplicaHosts: pulumi.all(replicas.map((r) => r.address)),
+    };
+}
+
+/**
+ * RDS creates only the first database. A VPC Lambda (no npm dependencies, see
+ * database-init-function.ts) runs the idempotent statements of components/database-init.ts, and
+ * `lambda.Invocation` calls it on create and whenever the plan or the server changes.
+ */
+function initDatabases(
+    ctx: AwsContext,
+    name: string,
+    args: DatabaseArgs,
+    deps: { primary: rds.Instance; secret: secretsmanager.Secret; secretVersion: secretsmanager.SecretVersion; databaseSg: ec2.SecurityGroup; parent: pulumi.Resource },
+) {
+    const { primary, secret, secretVersion, databaseSg, parent } = deps;
+    const net = ctx.requireNetwork();
+    const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, extra);
+
+    const sg = new ec2.SecurityGroup(`${name}-init`, { vpcId: net.vpc.id, name: ctx.naming.name(`${name}-init`, 255), description: "Database init function: PostgreSQL and AWS APIs only" }, o());
+    new vpc.SecurityGroupEgressRule(`${name}-init-to-database`, { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: PORTS.postgres, toPort: PORTS.postgres, referencedSecurityGroupId: databaseSg.id, description: "to PostgreSQL" }, o());
+    new vpc.SecurityGroupEgressRule(`${name}-init-to-aws-apis`, { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: PORTS.https, toPort: PORTS.https, cidrIpv4: "0.0.0.0/0", description: "Secrets Manager via NAT" }, o());
+    new vpc.SecurityGroupIngressRule(`${name}-from-init`, { securityGroupId: databaseSg.id, ipProtocol: "tcp", fromPort: PORTS.postgres, toPort: PORTS.postgres, referencedSecurityGroupId: sg.id, description: "from the init function" }, o());
+
+    const role = new iam.Role(
+        `${name}-init`,
+        { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }) },
+        o(),
+    );
+    const vpcAccess = new iam.RolePolicyAttachment(
+        `${name}-init-vpc`,
+        { role: role.name, policyArn: pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` },
+        o(),
+    );
+    const readSecret = new iam.RolePolicy(
+        `${name}-init-secret`,
+        { role: role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret.arn] }] }) },
+        o(),
+    );
+    const functionName = ctx.naming.name(`${name}-init`, 64);
+    const logs = new cloudwatch.LogGroup(`${name}-init`, { name: `/aws/lambda/${functionName}`, retentionInDays: ctx.settings.logs.retentionDays }, o());
+    const fn = new lambda.Function(
+        `${name}-init`,
+        {
+            name: functionName,
+            description: "Creates the logical databases and extensions (idempotent)",
+            runtime: "nodejs22.x",
+            handler: "index.handler",
+            role: role.arn,
+            timeout: 120,
+            memorySize: 256,
+            code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(DATABASE_INIT_HANDLER) }),
+            // Node 20+ runtimes load the RDS CA bundle only when asked to; TLS is verified against it.
+            environment: { variables: { NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem" } },
+            vpcConfig: { subnetIds: net.privateSubnetIds, securityGroupIds: [sg.id] },
+            loggingConfig: { logFormat: "Text", logGroup: logs.name },
+        },
+        o({ dependsOn: [vpcAccess, readSecret] }),
+    );
+    const steps = databaseInitSteps({ owner: args.username, databases: args.databases, extensions: args.extensions });
+    new lambda.Invocation(
+        `${name}-init`,
+        {
+            functionName: fn.name,
+            // No credentials here: the function reads them from Secrets Manager.
+            input: pulumi.jsonStringify({ host: primary.address, port: primary.port, user: args.username, adminDatabase: args.databases[0], secretArn: secret.arn, steps }),
+            triggers: { server: primary.resourceId, plan: JSON.stringify(steps) },
+        },
+        o({ dependsOn: [primary, secretVersion, ...net.egressReady] }),
+    );
+}

@@ -1,0 +1,107 @@
+import { ConfigProblem, problem } from "../../stacks/errors";
+import { Settings } from "../../stacks/settings";
+import { DB_STORAGE, FARGATE_CPUS, LOG_RETENTION_DAYS, MAX_READ_REPLICAS, SEARCH_INSTANCE_TYPES, fargateMemoryOptions } from "./sizes";
+
+const REGION = /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/;
+
+/** AWS-specific checks, before any resource exists: each problem names the key and what AWS accepts. */
+export function validateAws(settings: Settings): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    if (!REGION.test(settings.aws.region)) {
+        problems.push(problem("aws.region", settings.aws.region, "an AWS region code such as us-east-1 or eu-west-1"));
+    }
+    if (settings.network.zones < 2 || settings.network.zones > 3) {
+        problems.push(problem("network.zones", settings.network.zones, "2 or 3 on AWS (an ALB and an RDS subnet group need subnets in at least 2 AZs)"));
+    }
+    const prefix = Number(settings.network.cidr.split("/")[1]);
+    if (!(prefix >= 16 && prefix <= 22)) {
+        problems.push(problem("network.cidr", settings.network.cidr, "a /16 to /22 block on AWS (split into 16 subnets; an ALB needs /27 or larger subnets)"));
+    }
+    if (!LOG_RETENTION_DAYS.includes(settings.logs.retentionDays)) {
+        problems.push(problem("logs.retentionDays", settings.logs.retentionDays, `one of CloudWatch Logs' retention periods: ${LOG_RETENTION_DAYS.join(", ")}`));
+    }
+
+    settings.services.forEach((s) => {
+        const key = `services.${s.name}`;
+        const memory = fargateMemoryOptions(s.cpu);
+        if (!memory) {
+            problems.push(problem(`${key}.cpu`, s.cpu, `a Fargate vCPU size: ${FARGATE_CPUS.join(", ")}`));
+        } else if (!memory.includes(s.memoryMb)) {
+            problems.push(problem(`${key}.memoryMb`, s.memoryMb, `for ${s.cpu} vCPU on Fargate: ${memory[0]}-${memory[memory.length - 1]} MiB in steps of ${memory[1] - memory[0]}`));
+        }
+        if (s.replicas.max > 1000) {
+            problems.push(problem(`${key}.replicas.max`, s.replicas.max, "at most 1000 tasks per ECS service"));
+        }
+    });
+
+    const db = settings.database;
+    if (db) {
+        if (db.storageGb < DB_STORAGE.minGb || db.storageGb > DB_STORAGE.maxGb) {
+            problems.push(problem("database.storageGb", db.storageGb, `${DB_STORAGE.minGb}-${DB_STORAGE.maxGb} GiB (RDS gp3)`));
+        }
+        // RDS storage autoscaling needs a ceiling at least 10 % above the allocated size.
+        if (db.maxStorageGb < Math.ceil(db.storageGb * 1.1) || db.maxStorageGb > DB_STORAGE.maxGb) {
+            problems.push(problem("database.maxStorageGb", db.maxStorageGb, `at least 10 % above database.storageGb (${Math.ceil(db.storageGb * 1.1)}) and at most ${DB_STORAGE.maxGb} GiB`));
+        }
+        if (db.backupRetentionDays < 1 || db.backupRetentionDays > 35) {
+            problems.push(problem("database.backupRetentionDays", db.backupRetentionDays, "1-35 days on RDS (0 would disable point-in-time recovery and read replicas)"));
+        }
+        if (!db.pointInTimeRecovery) {
+            problems.push(problem("database.pointInTimeRecovery", db.pointInTimeRecovery, "true on AWS: RDS always offers point-in-time recovery while backups are kept"));
+        }
+        if (db.readReplicas > MAX_READ_REPLICAS) {
+            problems.push(problem("database.readReplicas", db.readReplicas, `0-${MAX_READ_REPLICAS} read replicas per RDS PostgreSQL instance`));
+        }
+        if (["admin", "rdsadmin", "postgres"].includes(db.username)) {
+            problems.push(problem("database.username", db.username, "a user name RDS does not reserve (not admin, rdsadmin or postgres)"));
+        }
+    }
+    const cache = settings.cache;
+    if (cache && (cache.snapshotRetentionDays < 0 || cache.snapshotRetentionDays > 35)) {
+        problems.push(problem("cache.snapshotRetentionDays", cache.snapshotRetentionDays, "0-35 days of ElastiCache snapshots"));
+    }
+    const search = settings.search;
+    if (search) {
+        const type = SEARCH_INSTANCE_TYPES[search.size];
+        if (search.storageGb < 10 || search.storageGb > type.maxEbsGb) {
+            problems.push(problem("search.storageGb", search.storageGb, `10-${type.maxEbsGb} GiB per node for search.size ${search.size} (${type.instanceType})`));
+        }
+        if (search.nodes > 1 && search.nodes % 2 !== 0 && search.nodes % 3 !== 0) {
+            problems.push(problem("search.nodes", search.nodes, "1, or a multiple of 2 or 3 (OpenSearch zone awareness spreads nodes evenly over 2 or 3 AZs)"));
+        }
+        if (search.nodes % 3 === 0 && search.nodes % 2 !== 0 && settings.network.zones < 3) {
+            problems.push(problem("search.nodes", search.nodes, `an even number when network.zones is ${settings.network.zones} (3-AZ awareness needs 3 zones)`));
+        }
+        if (search.nodes > 80) {
+            problems.push(problem("search.nodes", search.nodes, "at most 80 data nodes per OpenSearch domain"));
+        }
+    }
+    settings.buckets.forEach((b, i) => {
+        if (b.noncurrentVersionExpirationDays < 1) {
+            problems.push(problem(`buckets[${i}].noncurrentVersionExpirationDays`, b.noncurrentVersionExpirationDays, "at least 1 day (S3 lifecycle)"));
+        }
+        if (b.abortIncompleteUploadDays < 1) {
+            problems.push(problem(`buckets[${i}].abortIncompleteUploadDays`, b.abortIncompleteUploadDays, "at least 1 day (S3 lifecycle)"));
+        }
+    });
+    const lb = settings.loadBalancer;
+    if (lb) {
+        if (lb.idleTimeoutSeconds < 1 || lb.idleTimeoutSeconds > 4000) {
+            problems.push(problem("loadBalancer.idleTimeoutSeconds", lb.idleTimeoutSeconds, "1-4000 seconds (ALB idle timeout)"));
+        }
+        if (lb.routes.length > 100) {
+            problems.push(problem("loadBalancer.routes", lb.routes.length, "at most 100 routes (ALB listener rule quota)"));
+        }
+        const hosts = new Set(lb.routes.flatMap((r) => (r.host ? [r.host] : [])));
+        if (lb.domain) {
+            hosts.add(lb.domain);
+        }
+        if (hosts.size > 10) {
+            problems.push(problem("loadBalancer.routes", [...hosts], "at most 10 host names on one ACM certificate by default"));
+        }
+        if (!lb.domain && lb.routes.some((r) => r.host)) {
+            problems.push(problem("loadBalancer.domain", lb.domain, "a domain when host routes are used (TLS for the hosts needs a certificate)"));
+        }
+    }
+    return problems;
+}
