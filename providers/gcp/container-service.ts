@@ -1,0 +1,192 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as artifactregistry from "@pulumi/gcp/artifactregistry";
+import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
+import * as organizations from "@pulumi/gcp/organizations";
+import * as secretmanager from "@pulumi/gcp/secretmanager";
+import * as storage from "@pulumi/gcp/storage";
+import { Image } from "@pulumi/docker/image";
+import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../../components/backend";
+import { serviceAlerts } from "./alerts";
+import { GcpContext, RUN_TAG, serviceTag } from "./context";
+import { storeSecret, serviceAccount } from "./secrets";
+
+type Env = { name: string; value?: pulumi.Input<string>; valueSource?: { secretKeyRef: { secret: pulumi.Input<string>; version: pulumi.Input<string> } } };
+
+/**
+ * One application service on Cloud Run. Public services: a Cloud Run service reachable only
+ * through the load balancer. Workers: a Cloud Run worker pool (always on, no ingress, no URL).
+ * Each gets its own service account holding exactly: accessor on its own secrets, objectUser on
+ * the buckets it uses (plus an HMAC key for S3-compatible clients), and nothing project-wide.
+ */
+export function createContainerService(ctx: GcpContext, name: string, args: ContainerServiceArgs, opts: ChildOptions): ContainerServiceOutputs {
+    const parent = opts.parent;
+    const net = ctx.requireNetwork();
+    const protect = ctx.settings.protect;
+    const sa = serviceAccount(ctx, `${name}-sa`, `run-${name}`, `Cloud Run service ${name}`, parent);
+    const deps: pulumi.Resource[] = [];
+    const secretEnv: Record<string, pulumi.Output<string>> = { ...args.secretEnv };
+
+    for (const bucket of args.uses.buckets) {
+        deps.push(
+            new storage.BucketIAMMember(
+                `${name}-bucket-${bucket}`,
+                { bucket: ctx.buckets[bucket].name, role: "roles/storage.objectUser", member: sa.member },
+                ctx.opts(parent, ["storage"]),
+            ),
+        );
+    }
+    if (args.uses.buckets.length > 0) {
+        // S3-compatible access (XML API) for SDKs that only speak S3: an HMAC key of this SA.
+        const hmac = new storage.HmacKey(`${name}-hmac`, { project: ctx.project, serviceAccountEmail: sa.email }, ctx.opts(parent, ["storage"]));
+        secretEnv.S3_ACCESS_KEY_ID = pulumi.secret(hmac.accessId);
+        secretEnv.S3_SECRET_ACCESS_KEY = pulumi.secret(hmac.secret);
+    }
+
+    const envs: Env[] = Object.entries(args.env)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => ({ name: k, value: v }));
+    for (const key of Object.keys(secretEnv).sort()) {
+        const stored = storeSecret(ctx, `${name}-secret-${key.toLowerCase().replace(/_/g, "-")}`, ctx.naming.secretId(name, key), secretEnv[key], sa.member, parent);
+        deps.push(stored.version, stored.access);
+        // Pinned to the version Pulumi wrote: a changed value rolls out a new revision.
+        envs.push({ name: key, valueSource: { secretKeyRef: { secret: stored.secret.secretId, version: stored.version.version } } });
+    }
+    if (args.uses.cache && ctx.cacheCaSecret && ctx.cacheCaVersion) {
+        deps.push(grantSecret(ctx, `${name}-redis-ca-access`, ctx.cacheCaSecret, sa.member, parent), ctx.cacheCaVersion);
+        envs.push({ name: "REDIS_TLS_CA_CERT", valueSource: { secretKeyRef: { secret: ctx.cacheCaSecret.secretId, version: ctx.cacheCaVersion.version } } });
+    }
+    if (args.uses.search && ctx.searchCaCertSecret) {
+        // The search CA is created by the first node at boot, so it is passed by reference (read
+        // at runtime) rather than as an env value a revision would need at deploy time.
+        deps.push(grantSecret(ctx, `${name}-search-ca-access`, ctx.searchCaCertSecret, sa.member, parent));
+        envs.push({ name: "ELASTICSEARCH_CA_CERT_SECRET", value: pulumi.interpolate`${ctx.searchCaCertSecret.id}/versions/latest` });
+    }
+
+    const image = resolveImage(ctx, name, args, parent);
+    const fractional = args.cpu < 1;
+    const resources = { limits: { cpu: String(args.cpu), memory: `${args.memoryMb}Mi` } };
+    const vpcAccess = {
+        networkInterfaces: [{ network: net.vpc.id, subnetwork: net.egressSubnet.id, tags: [RUN_TAG, serviceTag(name)] }],
+        // Only private ranges go through the VPC; Google APIs and the internet go direct.
+        egress: "PRIVATE_RANGES_ONLY",
+    };
+    const probes =
+        args.port !== undefined && args.healthPath !== undefined
+            ? {
+                  startupProbe: { httpGet: { path: args.healthPath, port: args.port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 },
+                  livenessProbe: { httpGet: { path: args.healthPath, port: args.port }, periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
+              }
+            : {};
+    const runName = ctx.naming.runService(name);
+
+    if (args.public) {
+        const service = new cloudrunv2.Service(
+            `${name}-run`,
+            {
+                name: runName,
+                location: ctx.region,
+                // Only the load balancer (and the VPC) reach it; the run.app URL is not public.
+                ingress: "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+                // No IAM check: ingress already limits callers to the LB, which carries no identity.
+                invokerIamDisabled: true,
+                deletionProtection: protect,
+                template: {
+                    serviceAccount: sa.email,
+                    // Below 1 vCPU Cloud Run requires the first-generation environment and concurrency 1.
+                    executionEnvironment: fractional ? "EXECUTION_ENVIRONMENT_GEN1" : "EXECUTION_ENVIRONMENT_GEN2",
+                    maxInstanceRequestConcurrency: fractional ? 1 : 80,
+                    // Request timeout doubles as the WebSocket lifetime.
+                    timeout: `${Math.min(3600, ctx.settings.loadBalancer?.idleTimeoutSeconds ?? 300)}s`,
+                    scaling: { minInstanceCount: args.replicas.min, maxInstanceCount: args.replicas.max },
+                    vpcAccess,
+                    containers: [
+                        {
+                            image,
+                            args: args.command,
+                            ports: { containerPort: args.port },
+                            resources: { ...resources, cpuIdle: true, startupCpuBoost: true },
+                            envs,
+                            ...probes,
+                        },
+                    ],
+                },
+                traffics: [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 }],
+            },
+            ctx.opts(parent, ["run"], { dependsOn: deps }),
+        );
+        serviceAlerts(ctx, parent, name, runName, "service");
+        return { image, internalUrl: service.uri };
+    }
+
+    // Worker pools start at 1 vCPU (fractional vCPU needs request-based billing, which an
+    // always-on pool has not). The dev preset's 0.5 vCPU is raised, loudly, rather than failing.
+    const workerCpu = Math.max(1, args.cpu);
+    if (workerCpu !== args.cpu) {
+        pulumi.log.warn(`services.${name}.cpu ${args.cpu} is below the Cloud Run worker pool minimum; using 1 vCPU`, parent);
+    }
+    new cloudrunv2.WorkerPool(
+        `${name}-pool`,
+        {
+            name: runName,
+            location: ctx.region,
+            deletionProtection: protect,
+            // Manual scaling keeps exactly replicas.min instances running (workers have no traffic to scale on).
+            scaling: { scalingMode: "MANUAL", manualInstanceCount: args.replicas.min },
+            template: {
+                serviceAccount: sa.email,
+                vpcAccess,
+                containers: [{ image, args: args.command, resources: { limits: { cpu: String(workerCpu), memory: `${args.memoryMb}Mi` } }, envs, ...probes }],
+            },
+        },
+        ctx.opts(parent, ["run"], { dependsOn: deps }),
+    );
+    serviceAlerts(ctx, parent, name, runName, "worker");
+    return { image };
+}
+
+function grantSecret(ctx: GcpContext, logical: string, secret: secretmanager.Secret, member: pulumi.Input<string>, parent: pulumi.Resource) {
+    return new secretmanager.SecretIamMember(
+        logical,
+        { project: ctx.project, secretId: secret.secretId, role: "roles/secretmanager.secretAccessor", member },
+        ctx.opts(parent, ["secretmanager"]),
+    );
+}
+
+/** An image reference as configured, or built here, pushed to Artifact Registry and pinned by digest. */
+function resolveImage(ctx: GcpContext, name: string, args: ContainerServiceArgs, parent: pulumi.Resource): pulumi.Output<string> {
+    if (args.image.kind === "ref") {
+        return pulumi.output(args.image.ref);
+    }
+    if (!ctx.registry) {
+        ctx.registry = new artifactregistry.Repository(
+            "images",
+            {
+                repositoryId: ctx.naming.resource("images"),
+                location: ctx.region,
+                format: "DOCKER",
+                description: "anycloud application images",
+                cleanupPolicies: [
+                    { id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: 10 } },
+                    { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: "604800s" } },
+                ],
+            },
+            ctx.opts(parent, ["artifactregistry"]),
+        );
+    }
+    const server = `${ctx.region}-docker.pkg.dev`;
+    const client = organizations.getClientConfigOutput(ctx.invokeOpts(parent));
+    const built = new Image(
+        `${name}-image`,
+        {
+            imageName: pulumi.interpolate`${server}/${ctx.project}/${ctx.registry.repositoryId}/${name}:${ctx.settings.stack}`,
+            // The dockerfile path is relative to the context in config, to the working directory for docker.
+            build: { context: args.image.context, dockerfile: path.isAbsolute(args.image.dockerfile) ? args.image.dockerfile : path.join(args.image.context, args.image.dockerfile), args: args.image.args, platform: "linux/amd64" },
+            registry: { server, username: "oauth2accesstoken", password: pulumi.secret(client.accessToken) },
+            skipPush: false,
+        },
+        { parent, dependsOn: [ctx.registry] },
+    );
+    // The digest, not the tag: a new build changes it and so rolls out a new revision.
+    return built.repoDigest;
+}

@@ -1,0 +1,121 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as compute from "@pulumi/gcp/compute";
+import * as projects from "@pulumi/gcp/projects";
+import * as secretmanager from "@pulumi/gcp/secretmanager";
+import * as servicenetworking from "@pulumi/gcp/servicenetworking";
+import * as storage from "@pulumi/gcp/storage";
+import * as artifactregistry from "@pulumi/gcp/artifactregistry";
+import { Provider } from "@pulumi/gcp/provider";
+import { Settings } from "../../stacks/settings";
+import { Api, requiredApis } from "./apis";
+import { labelKey, labelValue, Naming } from "./naming";
+
+/** What network() created, used by every later component of the same stack. */
+export interface GcpNetwork {
+    vpc: compute.Network;
+    /** Subnet of the search VMs. */
+    nodesSubnet: compute.Subnetwork;
+    /** Subnet Cloud Run's Direct VPC egress takes addresses from. */
+    egressSubnet: compute.Subnetwork;
+    egressCidr: string;
+    nodesCidr: string;
+    /** Private services access: the range Cloud SQL and Memorystore get addresses from. */
+    psaRange: compute.GlobalAddress;
+    psaConnection: servicenetworking.Connection;
+}
+
+/** Network tags Cloud Run revisions carry, so egress firewall rules can follow `uses`. */
+export const RUN_TAG = "anycloud-run";
+/** Network tag of the database init job (the database egress rule lets it through). */
+export const DB_INIT_TAG = "db-init";
+export function serviceTag(service: string): string {
+    return `svc-${service}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 63);
+}
+
+/**
+ * Per-stack state of the GCP backend: the explicit provider, naming, labels, enabled APIs and the
+ * resources later components build on. Created once per stack; never global.
+ */
+export class GcpContext {
+    readonly provider: Provider;
+    readonly naming: Naming;
+    readonly project: string;
+    readonly region: string;
+    readonly labels: Record<string, string>;
+    readonly apis = new Map<Api, projects.Service>();
+    net?: GcpNetwork;
+    /** Memorystore server CA in Secret Manager: services that use the cache trust it. */
+    cacheCaSecret?: secretmanager.Secret;
+    cacheCaVersion?: secretmanager.SecretVersion;
+    /** OpenSearch CA certificate (written by the first node at boot); clients may read it. */
+    searchCaCertSecret?: secretmanager.Secret;
+    buckets: Record<string, storage.Bucket> = {};
+    registry?: artifactregistry.Repository;
+    /** Notification channels every alert policy notifies. */
+    alertChannels: pulumi.Output<string>[] = [];
+    private zoneNames?: pulumi.Output<string[]>;
+
+    constructor(readonly settings: Settings) {
+        // validate() guarantees the project is set before create() runs.
+        this.project = settings.gcp.project!;
+        this.region = settings.gcp.region;
+        this.naming = new Naming(settings.project, settings.stack, this.project);
+        const labels: Record<string, string> = {};
+        for (const [k, v] of Object.entries(settings.tags)) {
+            labels[labelKey(k)] = labelValue(v);
+        }
+        Object.assign(labels, {
+            project: labelValue(settings.project),
+            stack: labelValue(settings.stack),
+            environment: settings.environment,
+            "managed-by": "anycloud",
+        });
+        this.labels = labels;
+        this.provider = new Provider("gcp", { project: this.project, region: this.region, defaultLabels: labels });
+    }
+
+    get isProd(): boolean {
+        return this.settings.environment === "prod";
+    }
+
+    /** Enables every API the stack needs (kept enabled on destroy: other workloads may use them). */
+    enableApis(parent: pulumi.Resource): void {
+        for (const api of requiredApis(this.settings)) {
+            this.apis.set(
+                api,
+                new projects.Service(
+                    `api-${api}`,
+                    { project: this.project, service: `${api}.googleapis.com`, disableOnDestroy: false, disableDependentServices: false },
+                    { provider: this.provider, parent },
+                ),
+            );
+        }
+    }
+
+    /** Options for a child resource: explicit provider, parent, and the APIs it needs enabled first. */
+    opts(parent: pulumi.Resource, apis: Api[], extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+        const apiDeps = apis.map((a) => this.apis.get(a)).filter((s): s is projects.Service => s !== undefined);
+        const extraDeps = extra.dependsOn === undefined ? [] : Array.isArray(extra.dependsOn) ? extra.dependsOn : [extra.dependsOn];
+        return { ...extra, provider: this.provider, parent, dependsOn: [...apiDeps, ...(extraDeps as pulumi.Input<pulumi.Resource>[])] };
+    }
+
+    /** Options for an invoke. */
+    invokeOpts(parent: pulumi.Resource): pulumi.InvokeOutputOptions {
+        return { provider: this.provider, parent };
+    }
+
+    /** Zones that are UP in the region (read once per stack). */
+    zones(parent: pulumi.Resource): pulumi.Output<string[]> {
+        if (!this.zoneNames) {
+            this.zoneNames = compute.getZonesOutput({ project: this.project, region: this.region, status: "UP" }, this.invokeOpts(parent)).names.apply((n) => [...n].sort());
+        }
+        return this.zoneNames;
+    }
+
+    requireNetwork(): GcpNetwork {
+        if (!this.net) {
+            throw new Error("the GCP backend creates the network first (topology order)");
+        }
+        return this.net;
+    }
+}

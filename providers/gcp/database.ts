@@ -1,0 +1,195 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
+import * as sql from "@pulumi/gcp/sql";
+import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
+import { psqlInitScript } from "../../components/database-init";
+import { generatedPassword } from "../../components/secrets";
+import { databaseAlerts } from "./alerts";
+import { DB_INIT_TAG, GcpContext, RUN_TAG } from "./context";
+import { hash } from "./naming";
+import { serviceAccount, storeSecret } from "./secrets";
+import { SQL_TIERS, SQL_VERSIONS } from "./sizes";
+
+/**
+ * Cloud SQL for PostgreSQL, private IP only, TLS enforced, backups + PITR, optional HA and read
+ * replicas; every logical database and the application user. Extensions are created at deploy by
+ * a Cloud Run job that runs psql *inside the VPC* (Direct VPC egress), re-run when the plan changes.
+ */
+export function createDatabase(ctx: GcpContext, name: string, args: DatabaseArgs, opts: ChildOptions): DatabaseOutputs {
+    const parent = opts.parent;
+    const net = ctx.requireNetwork();
+    const protect = ctx.settings.protect || args.deletionProtection;
+    const { tier } = SQL_TIERS[args.size];
+    const databaseVersion = SQL_VERSIONS[args.version];
+    const ipConfiguration = {
+        ipv4Enabled: false,
+        privateNetwork: net.vpc.id,
+        allocatedIpRange: net.psaRange.name,
+        sslMode: "ENCRYPTED_ONLY",
+    };
+    const databaseFlags = Object.entries(args.parameters)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([flag, value]) => ({ name: flag, value: String(value) }));
+    const disk = {
+        diskType: "PD_SSD",
+        diskSize: args.storageGb,
+        diskAutoresize: true,
+        diskAutoresizeLimit: args.maxStorageGb,
+    };
+    // Autoresize grows the disk outside Pulumi: ignoring diskSize avoids a perpetual diff.
+    const stateful = { protect, ignoreChanges: ["settings.diskSize"], dependsOn: [net.psaConnection] };
+
+    const instance = new sql.DatabaseInstance(
+        `${name}-pg`,
+        {
+            region: ctx.region,
+            databaseVersion,
+            deletionProtection: protect,
+            settings: {
+                tier,
+                // PostgreSQL 16+ defaults to ENTERPRISE_PLUS, which rejects db-custom tiers.
+                edition: "ENTERPRISE",
+                availabilityType: args.highAvailability ? "REGIONAL" : "ZONAL",
+                ...disk,
+                deletionProtectionEnabled: protect,
+                ipConfiguration,
+                backupConfiguration: {
+                    enabled: true,
+                    startTime: "02:00",
+                    location: ctx.region,
+                    pointInTimeRecoveryEnabled: args.pointInTimeRecovery,
+                    // Enterprise edition keeps 1-7 days of transaction logs.
+                    transactionLogRetentionDays: Math.min(7, args.backupRetentionDays),
+                    backupRetentionSettings: { retainedBackups: args.backupRetentionDays, retentionUnit: "COUNT" },
+                },
+                retainBackupsOnDelete: protect,
+                databaseFlags,
+                maintenanceWindow: { day: 7, hour: 3, updateTrack: "stable" },
+                insightsConfig: { queryInsightsEnabled: true, queryStringLength: 1024, recordApplicationTags: false, recordClientAddress: false },
+                userLabels: ctx.labels,
+            },
+        },
+        ctx.opts(parent, ["sqladmin"], stateful),
+    );
+
+    const replicas = Array.from({ length: args.readReplicas }, (_, i) =>
+        new sql.DatabaseInstance(
+            `${name}-pg-replica-${i + 1}`,
+            {
+                region: ctx.region,
+                databaseVersion,
+                masterInstanceName: instance.name,
+                replicaConfiguration: { failoverTarget: false },
+                deletionProtection: protect,
+                settings: {
+                    tier,
+                    edition: "ENTERPRISE",
+                    availabilityType: "ZONAL",
+                    ...disk,
+                    deletionProtectionEnabled: protect,
+                    ipConfiguration,
+                    backupConfiguration: { enabled: false },
+                    databaseFlags,
+                    userLabels: ctx.labels,
+                },
+            },
+            ctx.opts(parent, ["sqladmin"], stateful),
+        ),
+    );
+
+    const password = generatedPassword(`${name}-password`, { length: 32 }, { parent });
+    const user = new sql.User(
+        `${name}-user`,
+        {
+            instance: instance.name,
+            name: args.username,
+            password,
+            type: "BUILT_IN",
+            // PostgreSQL refuses to drop a role that owns objects; the instance's deletion removes it.
+            deletionPolicy: "ABANDON",
+        },
+        ctx.opts(parent, ["sqladmin"]),
+    );
+    const databases = args.databases.map(
+        (db) =>
+            new sql.Database(
+                `${name}-db-${db}`,
+                { instance: instance.name, name: db, charset: "UTF8", collation: "en_US.UTF8", deletionPolicy: protect ? "ABANDON" : "DELETE" },
+                ctx.opts(parent, ["sqladmin"], { protect }),
+            ),
+    );
+
+    if (args.extensions.length > 0) {
+        createInitJob(ctx, name, args, instance, user, password, databases, parent);
+    }
+
+    databaseAlerts(ctx, parent, instance, args.parameters.max_connections);
+
+    return {
+        host: instance.privateIpAddress,
+        port: pulumi.output(5432),
+        username: user.name,
+        password,
+        sslMode: "require",
+        readReplicaHosts: pulumi.all(replicas.map((r) => r.privateIpAddress)),
+    };
+}
+
+/**
+ * A Cloud Run job that runs the idempotent init script (components/database-init.ts) with psql
+ * over the private network. `runExecutionToken` makes Pulumi execute it on create and wait for
+ * success; the token is a hash of the script and instance, so it re-runs only when they change.
+ */
+function createInitJob(
+    ctx: GcpContext,
+    name: string,
+    args: DatabaseArgs,
+    instance: sql.DatabaseInstance,
+    user: sql.User,
+    password: pulumi.Output<string>,
+    databases: sql.Database[],
+    parent: pulumi.Resource,
+) {
+    const net = ctx.requireNetwork();
+    const script = psqlInitScript({ owner: args.username, databases: args.databases, extensions: args.extensions });
+    const sa = serviceAccount(ctx, `${name}-init-sa`, "db-init", "Runs the database init job (extensions)", parent);
+    const pw = storeSecret(ctx, `${name}-init-password`, ctx.naming.secretId("db-init", "pgpassword"), password, sa.member, parent);
+    const jobName = ctx.naming.resource("db-init", 40);
+    new cloudrunv2.Job(
+        `${name}-init`,
+        {
+            name: jobName,
+            location: ctx.region,
+            deletionProtection: false,
+            runExecutionToken: instance.name.apply((n) => hash(`${n}\n${script}`, 12)),
+            template: {
+                taskCount: 1,
+                template: {
+                    serviceAccount: sa.email,
+                    maxRetries: 3,
+                    timeout: "600s",
+                    vpcAccess: {
+                        networkInterfaces: [{ network: net.vpc.id, subnetwork: net.egressSubnet.id, tags: [RUN_TAG, DB_INIT_TAG] }],
+                        egress: "PRIVATE_RANGES_ONLY",
+                    },
+                    containers: [
+                        {
+                            image: `docker.io/library/postgres:${args.version}-alpine`,
+                            commands: ["sh", "-c", 'printf "%s" "$INIT_SQL" > /tmp/init.sql && psql -d postgres -f /tmp/init.sql'],
+                            envs: [
+                                { name: "PGHOST", value: instance.privateIpAddress },
+                                { name: "PGPORT", value: "5432" },
+                                { name: "PGUSER", value: user.name },
+                                { name: "PGSSLMODE", value: "require" },
+                                { name: "INIT_SQL", value: script },
+                                { name: "PGPASSWORD", valueSource: { secretKeyRef: { secret: pw.secret.secretId, version: "latest" } } },
+                            ],
+                            resources: { limits: { cpu: "1", memory: "512Mi" } },
+                        },
+                    ],
+                },
+            },
+        },
+        ctx.opts(parent, ["run"], { dependsOn: [user, ...databases, pw.version, pw.access] }),
+    );
+}

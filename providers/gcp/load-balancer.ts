@@ -1,0 +1,196 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as compute from "@pulumi/gcp/compute";
+import * as dns from "@pulumi/gcp/dns";
+import { ChildOptions, DnsRecord, LoadBalancerArgs, LoadBalancerOutputs } from "../../components/backend";
+import { RateLimit, RouteSettings } from "../../stacks/settings";
+import { loadBalancerAlerts } from "./alerts";
+import { GcpContext } from "./context";
+
+/** URL-map paths for a route: `/` is the matcher default, `/x/*` covers `/x` and below, else exact. */
+export function urlMapPaths(path: string): string[] | undefined {
+    if (path === "/") return undefined;
+    if (path.endsWith("/*")) return [path.slice(0, -2), path];
+    return [path];
+}
+
+/** The CEL condition Cloud Armor matches a route with (host and path semantics as the URL map). */
+export function routeExpression(route: RouteSettings): string {
+    const parts: string[] = [];
+    if (route.host) parts.push(`request.headers['host'].lower() == '${route.host.toLowerCase()}'`);
+    if (route.path.endsWith("/*")) {
+        const prefix = route.path.slice(0, -2);
+        parts.push(`(request.path == '${prefix}' || request.path.startsWith('${prefix}/'))`);
+    } else if (route.path !== "/") {
+        parts.push(`request.path == '${route.path}'`);
+    }
+    return parts.length > 0 ? parts.join(" && ") : "true";
+}
+
+/**
+ * Cloud Armor counts over fixed windows (intervalSec), with no token bucket: `N per second`
+ * becomes 10·N (+ burst) per 10 s, the shortest window; `N per minute` becomes N (+ burst) per 60 s.
+ */
+export function armorThreshold(limit: RateLimit): { count: number; intervalSec: number } {
+    return limit.per === "second" ? { count: limit.requests * 10 + limit.burst, intervalSec: 10 } : { count: limit.requests + limit.burst, intervalSec: 60 };
+}
+
+/** Most specific first: host routes, then exact paths, then longer prefixes, then `/`. */
+function specificity(r: RouteSettings): number {
+    const kind = r.path === "/" ? 0 : r.path.endsWith("/*") ? 1 : 2;
+    return (r.host ? 100000 : 0) + kind * 10000 + r.path.length;
+}
+
+/**
+ * Global external Application Load Balancer (EXTERNAL_MANAGED) in front of Cloud Run through
+ * serverless NEGs. Created before the services: a NEG only needs the Cloud Run service *name*,
+ * which the naming helper derives. HTTPS with a Google-managed certificate and a MODERN TLS 1.2+
+ * policy when a domain is set (port 80 redirects); plain HTTP on the LB IP otherwise (dev).
+ */
+export function createLoadBalancer(ctx: GcpContext, name: string, args: LoadBalancerArgs, opts: ChildOptions): LoadBalancerOutputs {
+    const parent = opts.parent;
+    const https = args.domain !== undefined;
+    const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, ["compute"], extra);
+
+    const ip = new compute.GlobalAddress(`${name}-ip`, { name: ctx.naming.resource("lb-ip"), addressType: "EXTERNAL", ipVersion: "IPV4" }, o());
+
+    const limited = args.routes.filter((r) => r.rateLimit).sort((a, b) => specificity(b) - specificity(a));
+    const policy = new compute.SecurityPolicy(
+        `${name}-armor`,
+        {
+            name: ctx.naming.resource("armor"),
+            type: "CLOUD_ARMOR",
+            description: "anycloud per-route rate limits",
+            advancedOptionsConfig: { jsonParsing: "STANDARD", logLevel: "NORMAL" },
+            rules: [
+                ...limited.map((r, i) => ({
+                    priority: 1000 + i * 10,
+                    action: "throttle",
+                    description: `rate limit ${r.host ?? "*"}${r.path}`.slice(0, 64),
+                    match: { expr: { expression: routeExpression(r) } },
+                    rateLimitOptions: {
+                        conformAction: "allow",
+                        exceedAction: "deny(429)",
+                        enforceOnKey: "IP",
+                        rateLimitThreshold: armorThreshold(r.rateLimit!),
+                    },
+                })),
+                {
+                    priority: 2147483647,
+                    action: "allow",
+                    description: "default allow",
+                    match: { versionedExpr: "SRC_IPS_V1", config: { srcIpRanges: ["*"] } },
+                },
+            ],
+        },
+        o(),
+    );
+
+    const headers = ["X-Frame-Options: DENY", "X-Content-Type-Options: nosniff", "Referrer-Policy: strict-origin-when-cross-origin"];
+    if (https) headers.unshift("Strict-Transport-Security: max-age=31536000; includeSubDomains");
+
+    const backends: Record<string, compute.BackendService> = {};
+    for (const svc of args.services) {
+        const neg = new compute.RegionNetworkEndpointGroup(
+            `${name}-neg-${svc.name}`,
+            { name: ctx.naming.resource(`neg-${svc.name}`), region: ctx.region, networkEndpointType: "SERVERLESS", cloudRun: { service: ctx.naming.runService(svc.name) } },
+            o(),
+        );
+        // No health check: serverless NEGs do not take one (Cloud Run probes the health path).
+        backends[svc.name] = new compute.BackendService(
+            `${name}-be-${svc.name}`,
+            {
+                name: ctx.naming.resource(`be-${svc.name}`),
+                loadBalancingScheme: "EXTERNAL_MANAGED",
+                protocol: "HTTPS",
+                backends: [{ group: neg.id }],
+                securityPolicy: policy.selfLink,
+                customResponseHeaders: headers,
+                logConfig: { enable: true, sampleRate: 1 },
+            },
+            o(),
+        );
+    }
+
+    // Group routes by host ("*" = any host) into path matchers.
+    const groups = new Map<string, RouteSettings[]>();
+    for (const r of args.routes) {
+        const key = r.host ?? "*";
+        groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    const catchAll = (routes: RouteSettings[]) => backends[(routes.find((r) => r.path === "/") ?? routes[0]).service].id;
+    const hostRules: { hosts: string[]; pathMatcher: string }[] = [];
+    const pathMatchers: compute.URLMapArgs["pathMatchers"] = [];
+    [...groups.entries()].forEach(([host, routes], i) => {
+        const matcher = host === "*" ? "any-host" : `host-${i}`;
+        hostRules.push({ hosts: [host], pathMatcher: matcher });
+        pathMatchers.push({
+            name: matcher,
+            defaultService: catchAll(routes),
+            pathRules: routes.flatMap((r) => {
+                const paths = urlMapPaths(r.path);
+                return paths ? [{ paths, service: backends[r.service].id }] : [];
+            }),
+        });
+    });
+    const urlMap = new compute.URLMap(
+        `${name}-urlmap`,
+        { name: ctx.naming.resource("urlmap"), defaultService: catchAll(groups.get("*") ?? args.routes), hostRules, pathMatchers },
+        o(),
+    );
+
+    const hostNames = [...new Set([...(args.domain ? [args.domain] : []), ...args.routes.flatMap((r) => (r.host ? [r.host] : []))])];
+    if (https) {
+        const cert = new compute.ManagedSslCertificate(`${name}-cert`, { name: ctx.naming.resource("cert"), managed: { domains: hostNames } }, o());
+        const sslPolicy = new compute.SSLPolicy(`${name}-ssl`, { name: ctx.naming.resource("ssl"), profile: "MODERN", minTlsVersion: "TLS_1_2" }, o());
+        const httpsProxy = new compute.TargetHttpsProxy(
+            `${name}-https`,
+            { name: ctx.naming.resource("https"), urlMap: urlMap.id, sslCertificates: [cert.id], sslPolicy: sslPolicy.id },
+            o(),
+        );
+        new compute.GlobalForwardingRule(
+            `${name}-fr-443`,
+            { name: ctx.naming.resource("fr-443"), target: httpsProxy.id, ipAddress: ip.address, portRange: "443", ipProtocol: "TCP", loadBalancingScheme: "EXTERNAL_MANAGED" },
+            o(),
+        );
+        const redirect = new compute.URLMap(
+            `${name}-redirect`,
+            { name: ctx.naming.resource("redirect"), defaultUrlRedirect: { httpsRedirect: true, redirectResponseCode: "MOVED_PERMANENTLY_DEFAULT", stripQuery: false } },
+            o(),
+        );
+        const httpProxy = new compute.TargetHttpProxy(`${name}-http`, { name: ctx.naming.resource("http"), urlMap: redirect.id }, o());
+        new compute.GlobalForwardingRule(
+            `${name}-fr-80`,
+            { name: ctx.naming.resource("fr-80"), target: httpProxy.id, ipAddress: ip.address, portRange: "80", ipProtocol: "TCP", loadBalancingScheme: "EXTERNAL_MANAGED" },
+            o(),
+        );
+    } else {
+        const httpProxy = new compute.TargetHttpProxy(`${name}-http`, { name: ctx.naming.resource("http"), urlMap: urlMap.id }, o());
+        new compute.GlobalForwardingRule(
+            `${name}-fr-80`,
+            { name: ctx.naming.resource("fr-80"), target: httpProxy.id, ipAddress: ip.address, portRange: "80", ipProtocol: "TCP", loadBalancingScheme: "EXTERNAL_MANAGED" },
+            o(),
+        );
+    }
+
+    if (args.dnsZone) {
+        for (const host of hostNames) {
+            new dns.RecordSet(
+                `${name}-dns-${host}`,
+                { managedZone: args.dnsZone, name: `${host}.`, type: "A", ttl: 300, rrdatas: [ip.address] },
+                ctx.opts(parent, ["dns"]),
+            );
+        }
+    }
+
+    loadBalancerAlerts(ctx, parent, urlMap);
+
+    const dnsRecords: pulumi.Output<DnsRecord[]> = ip.address.apply((addr) =>
+        hostNames.map((host) => ({ name: host, type: "A", value: addr, purpose: "load balancer address; the managed certificate is issued once this resolves" })),
+    );
+    return {
+        url: https ? pulumi.output(`https://${args.domain}`) : pulumi.interpolate`http://${ip.address}`,
+        address: ip.address,
+        https,
+        dnsRecords,
+    };
+}

@@ -1,0 +1,57 @@
+import { PostgresVersion, RedisVersion, SizeClass } from "../../stacks/settings";
+
+/** The one table mapping cloud-neutral size classes and versions to GCP offerings. */
+
+/** Cloud SQL Enterprise-edition custom tiers (dedicated cores, covered by the SLA). */
+export const SQL_TIERS: Record<SizeClass, { tier: string; memoryMb: number }> = {
+    small: { tier: "db-custom-1-3840", memoryMb: 3840 },
+    medium: { tier: "db-custom-2-7680", memoryMb: 7680 },
+    large: { tier: "db-custom-4-15360", memoryMb: 15360 },
+};
+
+export const SQL_VERSIONS: Record<PostgresVersion, string> = {
+    14: "POSTGRES_14",
+    15: "POSTGRES_15",
+    16: "POSTGRES_16",
+    17: "POSTGRES_17",
+};
+
+/** Memorystore capacity in GB per size class. */
+export const REDIS_MEMORY_GB: Record<SizeClass, number> = { small: 1, medium: 5, large: 16 };
+
+/** Memorystore for Redis versions (REDIS_6_X is still offered; TLS on 6.x caps connections). */
+export const REDIS_VERSIONS: Record<RedisVersion, string> = { 6: "REDIS_6_X", 7: "REDIS_7_2" };
+
+/** Compute Engine machines for self-managed OpenSearch nodes; the JVM heap gets half the RAM. */
+export const SEARCH_MACHINES: Record<SizeClass, { machineType: string; memoryMb: number; diskType: string }> = {
+    small: { machineType: "e2-standard-2", memoryMb: 8192, diskType: "pd-balanced" },
+    medium: { machineType: "e2-standard-4", memoryMb: 16384, diskType: "pd-ssd" },
+    large: { machineType: "n2-standard-8", memoryMb: 32768, diskType: "pd-ssd" },
+};
+
+/** Cloud Run whole-vCPU values (fractions 0.08-<1 are also accepted, with restrictions). */
+export const RUN_WHOLE_CPUS = [1, 2, 4, 6, 8];
+
+/** Minimum vCPU Cloud Run requires for a memory limit (MiB). */
+export function runMinCpuForMemory(memoryMb: number): number {
+    if (memoryMb > 24576) return 8;
+    if (memoryMb > 16384) return 6;
+    if (memoryMb > 8192) return 4;
+    if (memoryMb > 4096) return 2;
+    if (memoryMb > 1024) return 1;
+    if (memoryMb > 512) return 0.5;
+    return 0.08;
+}
+
+/** Cloud Run limits: memory 128 MiB (gen1, used below 1 vCPU) / 512 MiB (gen2) to 32 GiB. */
+export const RUN_MEMORY_MAX_MB = 32768;
+export function runMemoryMinMb(cpu: number): number {
+    return cpu < 1 ? 128 : 512;
+}
+
+/** OpenSearch image tags per supported version (pinned patch releases, so boots are reproducible). */
+export const OPENSEARCH_IMAGES: Record<string, string> = {
+    "2.17": "opensearchproject/opensearch:2.17.1",
+    "2.19": "opensearchproject/opensearch:2.19.2",
+    "3.1": "opensearchproject/opensearch:3.1.0",
+};

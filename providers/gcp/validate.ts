@@ -1,0 +1,59 @@
+import { ConfigProblem, problem } from "../../stacks/errors";
+import { Settings } from "../../stacks/settings";
+import { OPENSEARCH_IMAGES, REDIS_VERSIONS, RUN_MEMORY_MAX_MB, RUN_WHOLE_CPUS, runMemoryMinMb, runMinCpuForMemory, SQL_VERSIONS } from "./sizes";
+
+/** GCP-specific checks, run before any resource exists. Pure. */
+export function validateGcp(settings: Settings): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const { gcp } = settings;
+    if (!gcp.project) {
+        problems.push(problem("gcp.project", gcp.project, "a GCP project id (required when anycloud:cloud is gcp)"));
+    } else if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(gcp.project)) {
+        problems.push(problem("gcp.project", gcp.project, "a GCP project id: 6-30 lowercase letters, digits or hyphens, starting with a letter"));
+    }
+    if (!/^[a-z]+-[a-z]+[0-9]$/.test(gcp.region)) {
+        problems.push(problem("gcp.region", gcp.region, "a GCP region such as us-central1 or europe-west1"));
+    }
+    const prefix = Number(settings.network.cidr.split("/")[1]);
+    if (!(prefix <= 22)) {
+        problems.push(problem("network.cidr", settings.network.cidr, "a private range of /22 or larger (a /24 for the search VMs and a /23 for Cloud Run Direct VPC egress)"));
+    }
+
+    for (const s of settings.services) {
+        const at = (k: string) => `services.${s.name}.${k}`;
+        const cpuOk = (s.cpu >= 0.08 && s.cpu < 1 && Math.round(s.cpu * 1000) === s.cpu * 1000) || RUN_WHOLE_CPUS.includes(s.cpu);
+        if (!cpuOk) {
+            problems.push(problem(at("cpu"), s.cpu, `a Cloud Run vCPU value: 0.08 to <1 (steps of 0.001) or one of ${RUN_WHOLE_CPUS.join(", ")}`));
+        } else if (s.memoryMb < runMemoryMinMb(s.cpu) || s.memoryMb > RUN_MEMORY_MAX_MB) {
+            problems.push(problem(at("memoryMb"), s.memoryMb, `${runMemoryMinMb(s.cpu)} to ${RUN_MEMORY_MAX_MB} MiB on Cloud Run (with ${s.cpu} vCPU)`));
+        } else if (s.memoryMb < (s.cpu >= 6 ? 4096 : s.cpu >= 4 ? 2048 : 0)) {
+            problems.push(problem(at("memoryMb"), s.memoryMb, `at least ${s.cpu >= 6 ? 4096 : 2048} MiB with ${s.cpu} vCPU on Cloud Run`));
+        } else if (s.cpu < runMinCpuForMemory(s.memoryMb)) {
+            problems.push(problem(at("cpu"), s.cpu, `at least ${runMinCpuForMemory(s.memoryMb)} vCPU for ${s.memoryMb} MiB on Cloud Run`));
+        }
+        if (s.replicas.max > 1000) {
+            problems.push(problem(at("replicas.max"), s.replicas.max, "at most 1000 Cloud Run instances"));
+        }
+    }
+    if (settings.database && !(settings.database.version in SQL_VERSIONS)) {
+        problems.push(problem("database.version", settings.database.version, `a Cloud SQL PostgreSQL version: ${Object.keys(SQL_VERSIONS).join(", ")}`));
+    }
+    if (settings.database && settings.database.storageGb < 10) {
+        problems.push(problem("database.storageGb", settings.database.storageGb, "at least 10 GB on Cloud SQL"));
+    }
+    if (settings.cache && !(settings.cache.version in REDIS_VERSIONS)) {
+        problems.push(problem("cache.version", settings.cache.version, `a Memorystore for Redis version: ${Object.keys(REDIS_VERSIONS).join(", ")}`));
+    }
+    if (settings.search && !(settings.search.version in OPENSEARCH_IMAGES)) {
+        problems.push(problem("search.version", settings.search.version, `an OpenSearch version with a pinned image: ${Object.keys(OPENSEARCH_IMAGES).join(", ")}`));
+    }
+    if (settings.search && settings.search.nodes > 1 && settings.search.nodes % 2 === 0) {
+        problems.push(problem("search.nodes", settings.search.nodes, "1 or an odd number of nodes (cluster-manager quorum)"));
+    }
+    settings.loadBalancer?.routes.forEach((r, i) => {
+        if (r.rateLimit && r.rateLimit.per === "second" && r.rateLimit.requests * 10 + r.rateLimit.burst > 10000000) {
+            problems.push(problem(`loadBalancer.routes[${i}].rateLimit`, r.rateLimit, "a rate Cloud Armor can count (≤ 1,000,000 per second)"));
+        }
+    });
+    return problems;
+}
