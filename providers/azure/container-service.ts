@@ -1,0 +1,179 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as app from "@pulumi/azure-native/app";
+import * as docker from "@pulumi/docker";
+import type * as inputs from "@pulumi/azure-native/types/input";
+import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../../components/backend";
+import { psqlInitScript } from "../../components/database-init";
+import { metricAlerts } from "./alerts";
+import { AzureContext } from "./context";
+import { containerAppMemory } from "./sizes";
+
+/** Env var name → Container Apps secret name (lowercase letters, digits, '-'). */
+export function secretRefName(variable: string): string {
+    return variable.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+}
+
+/** The PostgreSQL client image used by the extension init container (matches the server major). */
+export function postgresClientImage(version: number): string {
+    return `postgres:${version}-alpine`;
+}
+
+/**
+ * One Container App per service in the stack's environment, running as its own user-assigned
+ * identity. Secret variables are written to Key Vault and referenced (secrets[].keyVaultUrl +
+ * identity), never put in plain env; the identity gets Key Vault Secrets User on exactly those
+ * secrets. Public services get external ingress reachable only through Front Door; workers have
+ * no ingress and keep at least one replica. Images are used by reference or built, pushed to ACR
+ * and pinned by digest.
+ */
+export function createContainerService(ctx: AzureContext, name: string, args: ContainerServiceArgs, opts: ChildOptions): ContainerServiceOutputs {
+    const parent = opts.parent;
+    const platform = ctx.requirePlatform();
+    const rg = ctx.rgName;
+    const { settings } = ctx;
+    const prod = settings.environment === "prod";
+    const identity = platform.identities[name];
+    const appName = ctx.naming.containerApp(name);
+
+    // Secrets: one Key Vault secret per variable, readable only by this service's identity.
+    const secretRefs: inputs.app.SecretArgs[] = [];
+    const secretEnv: inputs.app.EnvironmentVarArgs[] = [];
+    const grants: pulumi.Resource[] = [];
+    for (const variable of Object.keys(args.secretEnv).sort()) {
+        const ref = secretRefName(variable);
+        const secret = ctx.storeSecret(`${name}-${ref}`, args.secretEnv[variable], parent, `${name} ${variable}`);
+        grants.push(ctx.grant(`${name}-kv-${ref}`, "keyVaultSecretsUser", identity.principalId, secret.id, parent, [name, "kv", ref]));
+        secretRefs.push({ name: ref, keyVaultUrl: secret.properties.secretUri, identity: identity.id });
+        secretEnv.push({ name: variable, secretRef: ref });
+    }
+
+    const plainEnv: inputs.app.EnvironmentVarArgs[] = Object.keys(args.env)
+        .sort()
+        .map((key) => ({ name: key, value: args.env[key] }));
+    // DefaultAzureCredential picks the user-assigned identity by client id (blob access).
+    plainEnv.push({ name: "AZURE_CLIENT_ID", value: identity.clientId });
+    if (args.public && ctx.frontDoor) {
+        plainEnv.push({ name: "AZURE_FRONTDOOR_ID", value: ctx.frontDoor.frontDoorId });
+    }
+
+    let image: pulumi.Output<string>;
+    const registries: inputs.app.RegistryCredentialsArgs[] = [];
+    if (args.image.kind === "build") {
+        const registry = platform.registry!;
+        const built = new docker.Image(
+            `${name}-image`,
+            {
+                imageName: pulumi.interpolate`${registry.loginServer}/${name}:${settings.stack}`,
+                build: { context: args.image.context, dockerfile: args.image.dockerfile, args: args.image.args, platform: "linux/amd64" },
+                // Pushes with the runner's `az acr login` credentials (the registry has no admin user).
+                registry: { server: registry.loginServer },
+            },
+            { parent },
+        );
+        image = built.repoDigest;
+        registries.push({ server: registry.loginServer, identity: identity.id });
+    } else {
+        image = pulumi.output(args.image.ref);
+    }
+
+    const memory = containerAppMemory(args.cpu, args.memoryMb)!;
+    const probes: inputs.app.ContainerAppProbeArgs[] =
+        args.port !== undefined && args.healthPath
+            ? [
+                  { type: "Liveness", httpGet: { path: args.healthPath, port: args.port, scheme: "HTTP" }, periodSeconds: 30, failureThreshold: 3 },
+                  { type: "Readiness", httpGet: { path: args.healthPath, port: args.port, scheme: "HTTP" }, periodSeconds: 10, failureThreshold: 3 },
+                  { type: "Startup", httpGet: { path: args.healthPath, port: args.port, scheme: "HTTP" }, periodSeconds: 10, failureThreshold: 30 },
+              ]
+            : [];
+
+    // CREATE EXTENSION per database, from inside the VNet, before the app starts (idempotent).
+    const initContainers: inputs.app.InitContainerArgs[] = [];
+    const db = settings.database;
+    if (db && args.uses.database !== undefined) {
+        const script = psqlInitScript({ owner: db.username, databases: db.databases, extensions: db.extensions });
+        initContainers.push({
+            name: "db-init",
+            image: postgresClientImage(db.version),
+            command: ["sh", "-c", 'printf "%s" "$INIT_SQL" | psql -v ON_ERROR_STOP=1 -d postgres -f -'],
+            env: [
+                { name: "INIT_SQL", value: script },
+                { name: "PGHOST", value: args.env.DB_HOST },
+                { name: "PGPORT", value: args.env.DB_PORT },
+                { name: "PGUSER", value: args.env.DB_USER },
+                { name: "PGSSLMODE", value: "require" },
+                { name: "PGPASSWORD", secretRef: secretRefName("DB_PASSWORD") },
+            ],
+            resources: { cpu: 0.25, memory: "0.5Gi" },
+        });
+    }
+
+    // Public services scale on CPU 70% and HTTP load; workers keep one replica (no HTTP trigger wakes them).
+    const minReplicas = args.public ? args.replicas.min : Math.max(1, args.replicas.min);
+    const rules: inputs.app.ScaleRuleArgs[] = [{ name: "cpu-70", custom: { type: "cpu", metadata: { type: "Utilization", value: "70" } } }];
+    if (args.public) {
+        rules.push({ name: "http", http: { metadata: { concurrentRequests: "50" } } });
+    }
+
+    const containerApp = new app.ContainerApp(
+        `${name}-app`,
+        {
+            containerAppName: appName,
+            resourceGroupName: rg,
+            location: ctx.location,
+            managedEnvironmentId: platform.environment.id,
+            workloadProfileName: "Consumption",
+            identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+            configuration: {
+                activeRevisionsMode: "Single",
+                secrets: secretRefs,
+                registries,
+                ingress:
+                    args.public && args.port !== undefined
+                        ? {
+                              external: true,
+                              targetPort: args.port,
+                              transport: "Auto",
+                              allowInsecure: false,
+                              traffic: [{ latestRevision: true, weight: 100 }],
+                          }
+                        : undefined,
+            },
+            template: {
+                containers: [
+                    {
+                        name,
+                        image,
+                        command: args.command,
+                        env: [...plainEnv, ...secretEnv],
+                        resources: { cpu: args.cpu, memory },
+                        probes,
+                    },
+                ],
+                initContainers,
+                scale: { minReplicas, maxReplicas: Math.max(minReplicas, args.replicas.max), rules },
+            },
+            tags: ctx.tags,
+        },
+        // The identity must hold its Key Vault grants before the first revision reads secrets.
+        ctx.opts(parent, { dependsOn: grants }),
+    );
+
+    const { alerts } = settings;
+    if (prod || args.public) {
+        metricAlerts(
+            ctx,
+            name,
+            containerApp.id,
+            [
+                { key: "cpu", metricName: "CpuPercentage", operator: "GreaterThan", threshold: alerts.cpuPercent, aggregation: "Average", description: `${name} CPU above ${alerts.cpuPercent}%` },
+                { key: "memory", metricName: "MemoryPercentage", operator: "GreaterThan", threshold: alerts.memoryPercent, aggregation: "Average", description: `${name} memory above ${alerts.memoryPercent}%` },
+            ],
+            parent,
+        );
+    }
+
+    return {
+        image,
+        internalUrl: args.port !== undefined ? pulumi.interpolate`https://${appName}.internal.${platform.environment.defaultDomain}` : undefined,
+    };
+}

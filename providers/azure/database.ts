@@ -1,0 +1,156 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
+import { generatedPassword } from "../../components/secrets";
+import { diagnostics, metricAlerts } from "./alerts";
+import { AzureContext } from "./context";
+import { RULES } from "./naming";
+import { postgresZoneName } from "./network";
+import { postgresStorageGb, POSTGRES_SKUS } from "./sizes";
+
+/** The server parameters the program always sets, on top of args.parameters. */
+export function serverParameters(args: DatabaseArgs): Record<string, string> {
+    const params: Record<string, string> = {};
+    for (const [key, value] of Object.entries(args.parameters)) {
+        params[key] = String(value);
+    }
+    // TLS on every connection (sslMode "require" in the contract).
+    params.require_secure_transport = "on";
+    if (args.extensions.length > 0) {
+        // Flexible Server only lets CREATE EXTENSION run for allow-listed extensions.
+        params["azure.extensions"] = args.extensions.map((e) => e.toUpperCase()).join(",");
+    }
+    return params;
+}
+
+/**
+ * PostgreSQL Flexible Server with private access only (delegated subnet + private DNS zone),
+ * every logical database, the parameters, zone-redundant HA and geo-redundant backups when
+ * configured, and read replicas. CREATE EXTENSION runs per database in an init container of
+ * each service that uses the database (see container-service.ts): it needs a connection from
+ * inside the VNet, which Pulumi on a runner outside it does not have.
+ */
+export function createDatabase(ctx: AzureContext, name: string, args: DatabaseArgs, opts: ChildOptions): DatabaseOutputs {
+    const parent = opts.parent;
+    const net = ctx.requireNetwork();
+    const platform = ctx.requirePlatform();
+    const rg = ctx.rgName;
+    const zone = net.zones[postgresZoneName(ctx)];
+    if (!net.postgres || !zone) {
+        throw new Error("azure backend: the network was created without a database subnet");
+    }
+    const zonal = ctx.settings.network.zones > 1;
+    const sku = POSTGRES_SKUS[args.size];
+    const storageGb = postgresStorageGb(args.storageGb)!;
+    // Azure rejects some punctuation in admin passwords and URLs need escaping; letters and digits suffice at 32.
+    const password = generatedPassword(`${name}-admin-password`, { length: 32, special: false }, { parent });
+    const networkArgs = {
+        delegatedSubnetResourceId: net.postgres.id,
+        privateDnsZoneArmResourceId: zone.id,
+        publicNetworkAccess: "Disabled",
+    };
+
+    const server = new dbforpostgresql.Server(
+        `${name}-server`,
+        {
+            serverName: ctx.naming.global("pg", RULES.postgres),
+            resourceGroupName: rg,
+            location: ctx.location,
+            version: String(args.version),
+            administratorLogin: args.username,
+            administratorLoginPassword: password,
+            sku: { name: sku.name, tier: sku.tier },
+            // Autogrow has no upper bound on Azure; maxStorageGb is enforced by the alert on storage_percent.
+            storage: { storageSizeGB: storageGb, autoGrow: "Enabled" },
+            backup: {
+                backupRetentionDays: args.backupRetentionDays,
+                // Only settable at creation; on with HA (prod) so a regional outage is recoverable.
+                geoRedundantBackup: args.highAvailability ? "Enabled" : "Disabled",
+            },
+            highAvailability: args.highAvailability
+                ? { mode: zonal ? "ZoneRedundant" : "SameZone", standbyAvailabilityZone: zonal ? "2" : undefined }
+                : { mode: "Disabled" },
+            availabilityZone: zonal ? "1" : undefined,
+            network: networkArgs,
+            authConfig: { passwordAuth: "Enabled", activeDirectoryAuth: "Disabled" },
+            maintenanceWindow: { customWindow: "Enabled", dayOfWeek: 0, startHour: 2, startMinute: 0 },
+            tags: ctx.tags,
+        },
+        ctx.opts(parent, {
+            protect: ctx.settings.protect || args.deletionProtection,
+            dependsOn: [zone.link],
+            customTimeouts: { create: "60m", update: "60m", delete: "60m" },
+            // The password lives in state (secret); rotating it is a deliberate change of the RandomPassword.
+        }),
+    );
+
+    // Parameter updates right after creation fail with ServerIsBusy: apply them one by one.
+    let previous: pulumi.Resource = server;
+    for (const [key, value] of Object.entries(serverParameters(args))) {
+        previous = new dbforpostgresql.Configuration(
+            `${name}-param-${key.replace(/[^a-z0-9]+/gi, "-")}`,
+            { configurationName: key, serverName: server.name, resourceGroupName: rg, value, source: "user-override" },
+            ctx.opts(parent, { dependsOn: [previous] }),
+        );
+    }
+    for (const db of args.databases) {
+        previous = new dbforpostgresql.Database(
+            `${name}-db-${db}`,
+            { databaseName: db, serverName: server.name, resourceGroupName: rg, charset: "UTF8", collation: "en_US.utf8" },
+            ctx.stateful(parent, { protect: ctx.settings.protect || args.deletionProtection, dependsOn: [previous] }),
+        );
+    }
+
+    const replicas: dbforpostgresql.Server[] = [];
+    for (let i = 0; i < args.readReplicas; i++) {
+        replicas.push(
+            new dbforpostgresql.Server(
+                `${name}-replica-${i + 1}`,
+                {
+                    serverName: ctx.naming.global(`pg-replica-${i + 1}`, RULES.postgres),
+                    resourceGroupName: rg,
+                    location: ctx.location,
+                    createMode: "Replica",
+                    sourceServerResourceId: server.id,
+                    sku: { name: sku.name, tier: sku.tier },
+                    storage: { storageSizeGB: storageGb, autoGrow: "Enabled" },
+                    availabilityZone: zonal ? String(((i + 1) % 3) + 1) : undefined,
+                    network: networkArgs,
+                    tags: ctx.tags,
+                },
+                ctx.stateful(parent, { dependsOn: [previous], customTimeouts: { create: "60m", update: "60m", delete: "60m" } }),
+            ),
+        );
+    }
+
+    const { alerts } = ctx.settings;
+    metricAlerts(
+        ctx,
+        name,
+        server.id,
+        [
+            { key: "cpu", metricName: "cpu_percent", operator: "GreaterThan", threshold: alerts.cpuPercent, aggregation: "Average", description: `PostgreSQL CPU above ${alerts.cpuPercent}%` },
+            { key: "memory", metricName: "memory_percent", operator: "GreaterThan", threshold: alerts.memoryPercent, aggregation: "Average", description: `PostgreSQL memory above ${alerts.memoryPercent}%` },
+            { key: "storage", metricName: "storage_percent", operator: "GreaterThan", threshold: alerts.diskPercent, aggregation: "Maximum", description: `PostgreSQL storage above ${alerts.diskPercent}%` },
+            {
+                key: "connections",
+                metricName: "active_connections",
+                operator: "GreaterThan",
+                threshold: Math.floor((Number(args.parameters.max_connections) * alerts.dbConnectionsPercent) / 100),
+                aggregation: "Maximum",
+                description: `PostgreSQL connections above ${alerts.dbConnectionsPercent}% of max_connections`,
+            },
+        ],
+        parent,
+    );
+    diagnostics(ctx, name, server.id, platform.workspace.id, parent);
+
+    return {
+        host: server.fullyQualifiedDomainName,
+        port: pulumi.output(5432),
+        username: pulumi.output(args.username),
+        password,
+        sslMode: "require",
+        readReplicaHosts: pulumi.all(replicas.map((r) => r.fullyQualifiedDomainName)),
+    };
+}

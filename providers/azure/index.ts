@@ -1,0 +1,28 @@
+import { BackendModule, CloudBackend } from "../../components/backend";
+import { createCache } from "./cache";
+import { createContainerService } from "./container-service";
+import { AzureContext } from "./context";
+import { createDatabase } from "./database";
+import { createLoadBalancer } from "./load-balancer";
+import { createNetwork } from "./network";
+import { createObjectStore } from "./object-store";
+import { createSearchCluster } from "./search-cluster";
+import { validateAzure } from "./validate";
+
+/** The Azure backend: one AzureContext (provider, resource group, shared state) per stack. */
+export const backend: BackendModule = {
+    cloud: "azure",
+    validate: validateAzure,
+    create(settings): CloudBackend {
+        const ctx = new AzureContext(settings);
+        return {
+            network: (name, args, opts) => createNetwork(ctx, name, args, opts),
+            database: (name, args, opts) => createDatabase(ctx, name, args, opts),
+            cache: (name, args, opts) => createCache(ctx, name, args, opts),
+            searchCluster: (name, args, opts) => createSearchCluster(ctx, name, args, opts),
+            objectStore: (name, args, opts) => createObjectStore(ctx, name, args, opts),
+            loadBalancer: (name, args, opts) => createLoadBalancer(ctx, name, args, opts),
+            containerService: (name, args, opts) => createContainerService(ctx, name, args, opts),
+        };
+    },
+};

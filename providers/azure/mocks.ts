@@ -1,0 +1,167 @@
+import * as crypto from "crypto";
+import { CloudMocks, MockContext } from "../../stacks/cloud-mocks";
+
+/**
+ * What Azure answers, for the offline engine: the invokes this backend calls and the outputs
+ * ARM computes (full resource ids, host names, principal ids, ...). Values are derived from the
+ * stack and the inputs, so every run gives the same answers.
+ */
+const hash = (text: string, n = 12) => crypto.createHash("sha256").update(text).digest("hex").slice(0, n);
+const guid = (text: string) => {
+    const h = hash(text, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+function subscription(ctx: MockContext): string {
+    try {
+        const azure = JSON.parse(ctx.config["anycloud:azure"] ?? "{}");
+        if (typeof azure.subscriptionId === "string") {
+            return azure.subscriptionId;
+        }
+    } catch {
+        // Not JSON: fall through to the derived id.
+    }
+    return guid(`subscription/${ctx.project}/${ctx.stack}`);
+}
+
+/** Type → [input holding the resource's name, ARM id builder]. */
+type IdBuilder = (rg: string, n: string, i: Record<string, any>) => string;
+const arm = (provider: string): IdBuilder => (rg, n) => `${rg}/providers/${provider}/${n}`;
+const TYPES: Record<string, [string, IdBuilder]> = {
+    "resources:ResourceGroup": ["resourceGroupName", (rg) => rg],
+    "network:VirtualNetwork": ["virtualNetworkName", arm("Microsoft.Network/virtualNetworks")],
+    "network:Subnet": ["subnetName", (rg, n, i) => `${rg}/providers/Microsoft.Network/virtualNetworks/${i.virtualNetworkName}/subnets/${n}`],
+    "network:NetworkSecurityGroup": ["networkSecurityGroupName", arm("Microsoft.Network/networkSecurityGroups")],
+    "network:PublicIPAddress": ["publicIpAddressName", arm("Microsoft.Network/publicIPAddresses")],
+    "network:NatGateway": ["natGatewayName", arm("Microsoft.Network/natGateways")],
+    "network:PrivateEndpoint": ["privateEndpointName", arm("Microsoft.Network/privateEndpoints")],
+    "network:PrivateDnsZoneGroup": ["privateDnsZoneGroupName", (rg, n, i) => `${rg}/providers/Microsoft.Network/privateEndpoints/${i.privateEndpointName}/privateDnsZoneGroups/${n}`],
+    "network:LoadBalancer": ["loadBalancerName", arm("Microsoft.Network/loadBalancers")],
+    "network:NetworkInterface": ["networkInterfaceName", arm("Microsoft.Network/networkInterfaces")],
+    "privatedns:PrivateZone": ["privateZoneName", arm("Microsoft.Network/privateDnsZones")],
+    "privatedns:VirtualNetworkLink": ["virtualNetworkLinkName", (rg, n, i) => `${rg}/providers/Microsoft.Network/privateDnsZones/${i.privateZoneName}/virtualNetworkLinks/${n}`],
+    "operationalinsights:Workspace": ["workspaceName", arm("Microsoft.OperationalInsights/workspaces")],
+    "app:ManagedEnvironment": ["environmentName", arm("Microsoft.App/managedEnvironments")],
+    "app:ContainerApp": ["containerAppName", arm("Microsoft.App/containerApps")],
+    "keyvault:Vault": ["vaultName", arm("Microsoft.KeyVault/vaults")],
+    "keyvault:Secret": ["secretName", (rg, n, i) => `${rg}/providers/Microsoft.KeyVault/vaults/${i.vaultName}/secrets/${n}`],
+    "managedidentity:UserAssignedIdentity": ["resourceName", arm("Microsoft.ManagedIdentity/userAssignedIdentities")],
+    "containerregistry:Registry": ["registryName", arm("Microsoft.ContainerRegistry/registries")],
+    "authorization:RoleAssignment": ["roleAssignmentName", (_rg, n, i) => `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${n}`],
+    "dbforpostgresql:Server": ["serverName", arm("Microsoft.DBforPostgreSQL/flexibleServers")],
+    "dbforpostgresql:Configuration": ["configurationName", (rg, n, i) => `${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${i.serverName}/configurations/${n}`],
+    "dbforpostgresql:Database": ["databaseName", (rg, n, i) => `${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${i.serverName}/databases/${n}`],
+    "redisenterprise:RedisEnterprise": ["clusterName", arm("Microsoft.Cache/redisEnterprise")],
+    "redisenterprise:Database": ["databaseName", (rg, n, i) => `${rg}/providers/Microsoft.Cache/redisEnterprise/${i.clusterName}/databases/${n}`],
+    "storage:StorageAccount": ["accountName", arm("Microsoft.Storage/storageAccounts")],
+    "storage:BlobServiceProperties": ["blobServicesName", (rg, n, i) => `${rg}/providers/Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/${n}`],
+    "storage:BlobContainer": ["containerName", (rg, n, i) => `${rg}/providers/Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default/containers/${n}`],
+    "storage:ManagementPolicy": ["managementPolicyName", (rg, n, i) => `${rg}/providers/Microsoft.Storage/storageAccounts/${i.accountName}/managementPolicies/${n}`],
+    "cdn:Profile": ["profileName", arm("Microsoft.Cdn/profiles")],
+    "cdn:AFDEndpoint": ["endpointName", (rg, n, i) => `${rg}/providers/Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${n}`],
+    "cdn:AFDOriginGroup": ["originGroupName", (rg, n, i) => `${rg}/providers/Microsoft.Cdn/profiles/${i.profileName}/originGroups/${n}`],
+    "cdn:AFDOrigin": ["originName", (rg, n, i) => `${rg}/providers/Microsoft.Cdn/profiles/${i.profileName}/originGroups/${i.originGroupName}/origins/${n}`],
+    "cdn:AFDCustomDomain": ["customDomainName", (rg, n, i) => `${rg}/providers/Microsoft.Cdn/profiles/${i.profileName}/customDomains/${n}`],
+    "cdn:RuleSet": ["ruleSetName", (rg, n, i) => `${rg}/providers/Microsoft.Cdn/profiles/${i.profileName}/ruleSets/${n}`],
+    "cdn:Rule": ["ruleName", (rg, n, i) => `${rg}/providers/Microsoft.Cdn/profiles/${i.profileName}/ruleSets/${i.ruleSetName}/rules/${n}`],
+    "cdn:Route": ["routeName", (rg, n, i) => `${rg}/providers/Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${i.endpointName}/routes/${n}`],
+    "cdn:SecurityPolicy": ["securityPolicyName", (rg, n, i) => `${rg}/providers/Microsoft.Cdn/profiles/${i.profileName}/securityPolicies/${n}`],
+    "frontdoor:Policy": ["policyName", arm("Microsoft.Network/frontDoorWebApplicationFirewallPolicies")],
+    "monitor:ActionGroup": ["actionGroupName", arm("Microsoft.Insights/actionGroups")],
+    "monitor:MetricAlert": ["ruleName", arm("Microsoft.Insights/metricAlerts")],
+    "monitor:DiagnosticSetting": ["name", (_rg, n, i) => `${i.resourceUri}/providers/Microsoft.Insights/diagnosticSettings/${n}`],
+    "compute:VirtualMachine": ["vmName", arm("Microsoft.Compute/virtualMachines")],
+};
+
+export const mocks: CloudMocks = {
+    call(token, inputs, ctx) {
+        switch (token) {
+            case "azure-native:authorization:getClientConfig":
+                return {
+                    subscriptionId: subscription(ctx),
+                    tenantId: guid(`tenant/${ctx.project}`),
+                    clientId: guid(`client/${ctx.project}`),
+                    objectId: guid(`object/${ctx.project}`),
+                };
+            case "azure-native:operationalinsights:getSharedKeys":
+                return { primarySharedKey: Buffer.from(hash(`${inputs.workspaceName}/primary`, 64)).toString("base64"), secondarySharedKey: Buffer.from(hash(`${inputs.workspaceName}/secondary`, 64)).toString("base64") };
+            case "azure-native:redisenterprise:listDatabaseKeys":
+                return { primaryKey: `${hash(`${inputs.clusterName}/${inputs.databaseName}/1`, 43)}=`, secondaryKey: `${hash(`${inputs.clusterName}/${inputs.databaseName}/2`, 43)}=` };
+            default:
+                return undefined;
+        }
+    },
+
+    state(type, name, inputs, ctx) {
+        if (!type.startsWith("azure-native:")) {
+            return undefined;
+        }
+        const short = type.slice("azure-native:".length);
+        const entry = TYPES[short];
+        if (!entry) {
+            return undefined;
+        }
+        const [nameKey, build] = entry;
+        const resourceName = String(inputs[nameKey] ?? name);
+        const rg = `/subscriptions/${subscription(ctx)}/resourceGroups/${inputs.resourceGroupName ?? resourceName}`;
+        const id = build(rg, resourceName, inputs);
+        const state: Record<string, any> = { name: resourceName };
+        const location = inputs.location ?? "eastus";
+        switch (short) {
+            case "app:ManagedEnvironment":
+                state.defaultDomain = `${hash(id, 10)}.${location}.azurecontainerapps.io`;
+                state.staticIp = "10.40.1.250";
+                break;
+            case "app:ContainerApp":
+                state.latestRevisionFqdn = `${resourceName}--${hash(id, 7)}.example.${location}.azurecontainerapps.io`;
+                state.outboundIpAddresses = ["20.0.0.1"];
+                break;
+            case "operationalinsights:Workspace":
+                state.customerId = guid(`workspace/${id}`);
+                break;
+            case "managedidentity:UserAssignedIdentity":
+                state.principalId = guid(`principal/${id}`);
+                state.clientId = guid(`client/${id}`);
+                state.tenantId = guid(`tenant/${ctx.project}`);
+                break;
+            case "dbforpostgresql:Server":
+                state.fullyQualifiedDomainName = `${resourceName}.postgres.database.azure.com`;
+                break;
+            case "redisenterprise:RedisEnterprise":
+                state.hostName = `${resourceName}.${location}.redis.azure.net`;
+                break;
+            case "containerregistry:Registry":
+                state.loginServer = `${resourceName}.azurecr.io`;
+                break;
+            case "storage:StorageAccount":
+                state.primaryEndpoints = { blob: `https://${resourceName}.blob.core.windows.net/`, dfs: `https://${resourceName}.dfs.core.windows.net/` };
+                break;
+            case "keyvault:Vault":
+                state.properties = { ...inputs.properties, vaultUri: `https://${resourceName}.vault.azure.net/` };
+                break;
+            case "keyvault:Secret":
+                // ARM never returns the value; only the URIs.
+                state.properties = {
+                    contentType: inputs.properties?.contentType,
+                    secretUri: `https://${inputs.vaultName}.vault.azure.net/secrets/${resourceName}`,
+                    secretUriWithVersion: `https://${inputs.vaultName}.vault.azure.net/secrets/${resourceName}/${hash(id, 32)}`,
+                };
+                break;
+            case "cdn:Profile":
+                state.frontDoorId = guid(`frontdoor/${id}`);
+                break;
+            case "cdn:AFDEndpoint":
+                state.hostName = `${resourceName}-${hash(id, 16)}.z01.azurefd.net`;
+                break;
+            case "cdn:AFDCustomDomain":
+                state.validationProperties = { validationToken: hash(`validation/${id}`, 32), expirationDate: "2027-01-01T00:00:00Z" };
+                break;
+            case "compute:VirtualMachine":
+                state.vmId = guid(`vm/${id}`);
+                break;
+            default:
+                break;
+        }
+        return { id, state };
+    },
+};

@@ -1,0 +1,257 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as network from "@pulumi/azure-native/network";
+import * as privatedns from "@pulumi/azure-native/privatedns";
+import type * as inputs from "@pulumi/azure-native/types/input";
+import { ChildOptions, NetworkArgs, NetworkOutputs } from "../../components/backend";
+import { AzureContext, NetworkState } from "./context";
+import { createPlatform } from "./platform";
+
+export const ZONES = {
+    redis: "privatelink.redis.azure.net",
+    blob: "privatelink.blob.core.windows.net",
+    vault: "privatelink.vaultcore.azure.net",
+} as const;
+
+/** The PostgreSQL zone must end in .postgres.database.azure.com and differ from the server name. */
+export function postgresZoneName(ctx: AzureContext): string {
+    return `${ctx.naming.local("pg")}.private.postgres.database.azure.com`;
+}
+
+function ipToInt(ip: string): number {
+    return ip.split(".").reduce((acc, part) => acc * 256 + Number(part), 0);
+}
+function intToIp(n: number): string {
+    return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+}
+
+/** Carves aligned subnets out of the VNet range, in order (deterministic for a given CIDR). */
+export function planSubnets(cidr: string): { apps: string; endpoints: string; search: string; postgres: string } {
+    const [base, bits] = cidr.split("/");
+    const start = ipToInt(base);
+    const end = start + 2 ** (32 - Number(bits));
+    let cursor = start;
+    const take = (prefix: number) => {
+        const size = 2 ** (32 - prefix);
+        cursor = Math.ceil(cursor / size) * size;
+        const block = `${intToIp(cursor)}/${prefix}`;
+        cursor += size;
+        if (cursor > end) {
+            throw new Error(`network.cidr ${cidr} is too small for the Azure subnets`);
+        }
+        return block;
+    };
+    // Container Apps (workload profiles) accepts /27; a /23 leaves room for scale-out and jobs.
+    const apps = take(23);
+    const endpoints = take(26);
+    const search = take(27);
+    const postgres = take(28);
+    return { apps, endpoints, search, postgres };
+}
+
+/** The n-th usable host of a subnet (Azure reserves the first four addresses). */
+export function hostIn(prefix: string, n: number): string {
+    return intToIp(ipToInt(prefix.split("/")[0]) + 4 + n);
+}
+
+type Rule = inputs.network.SecurityRuleArgs;
+const denyVnet = (priority: number): pulumi.Input<Rule> => ({
+    name: "DenyOtherVnetInbound",
+    priority,
+    direction: "Inbound",
+    access: "Deny",
+    protocol: "*",
+    sourceAddressPrefix: "VirtualNetwork",
+    sourcePortRange: "*",
+    destinationAddressPrefix: "*",
+    destinationPortRange: "*",
+});
+const allow = (name: string, priority: number, from: string, to: string, ports: string[]): pulumi.Input<Rule> => ({
+    name,
+    priority,
+    direction: "Inbound",
+    access: "Allow",
+    protocol: "Tcp",
+    sourceAddressPrefix: from,
+    sourcePortRange: "*",
+    destinationAddressPrefix: to,
+    destinationPortRanges: ports,
+});
+
+/**
+ * VNet with one subnet per role, NSGs derived from who uses what, private DNS zones for every
+ * private endpoint, and the platform (Container Apps environment, Key Vault, identities) that
+ * the later components attach to. Subnets are separate resources, created one after another
+ * (parallel subnet PUTs on one VNet conflict).
+ */
+export function createNetwork(ctx: AzureContext, name: string, args: NetworkArgs, opts: ChildOptions): NetworkOutputs {
+    const parent = opts.parent;
+    ctx.init(parent);
+    const rg = ctx.rgName;
+    const { access } = args;
+    const plan = planSubnets(args.cidr);
+
+    const vnet = new network.VirtualNetwork(
+        `${name}-vnet`,
+        {
+            virtualNetworkName: ctx.naming.local("vnet"),
+            resourceGroupName: rg,
+            location: ctx.location,
+            addressSpace: { addressPrefixes: [args.cidr] },
+            tags: ctx.tags,
+        },
+        ctx.opts(parent, { ignoreChanges: ["subnets"] }),
+    );
+
+    const nsg = (suffix: string, rules: pulumi.Input<Rule>[]) =>
+        new network.NetworkSecurityGroup(
+            `${name}-${suffix}-nsg`,
+            { networkSecurityGroupName: ctx.naming.local(`${suffix}-nsg`), resourceGroupName: rg, location: ctx.location, securityRules: rules, tags: ctx.tags },
+            ctx.opts(parent),
+        );
+
+    // Apps: public services are reached only from Front Door's backend range.
+    const appsRules: pulumi.Input<Rule>[] = [];
+    if (access.publicServices.length > 0) {
+        appsRules.push(allow("AllowFrontDoorHttps", 100, "AzureFrontDoor.Backend", "*", ["443"]));
+    }
+    const appsNsg = nsg("apps", appsRules);
+
+    // Private endpoints: Redis (10000) and blob/vault (443) only from the subnets that use them.
+    const endpointRules: pulumi.Input<Rule>[] = [];
+    if (access.cacheClients.length > 0) {
+        endpointRules.push(allow("AllowAppsRedis", 100, plan.apps, plan.endpoints, ["10000"]));
+    }
+    const blobUsers = Object.values(access.bucketClients).some((users) => users.length > 0);
+    // Every app reads its secrets from Key Vault; blob adds its own need for 443.
+    endpointRules.push(allow(blobUsers ? "AllowAppsVaultBlob" : "AllowAppsVault", 110, plan.apps, plan.endpoints, ["443"]));
+    if (args.hasSearch) {
+        endpointRules.push(allow("AllowSearchVault", 120, plan.search, plan.endpoints, ["443"]));
+    }
+    endpointRules.push(denyVnet(4000));
+    const endpointsNsg = nsg("endpoints", endpointRules);
+
+    let subnetChain: pulumi.Resource = vnet;
+    const subnet = (suffix: string, sargs: Omit<network.SubnetArgs, "resourceGroupName" | "virtualNetworkName" | "subnetName">) => {
+        const created = new network.Subnet(
+            `${name}-${suffix}`,
+            { subnetName: suffix, resourceGroupName: rg, virtualNetworkName: vnet.name, defaultOutboundAccess: false, ...sargs },
+            ctx.opts(parent, { dependsOn: [subnetChain] }),
+        );
+        subnetChain = created;
+        return created;
+    };
+
+    // Egress for the Container Apps environment and the search VMs (image pulls, packages):
+    // a NAT gateway, since subnets have no default outbound access.
+    const egressIp = new network.PublicIPAddress(
+        `${name}-egress-ip`,
+        {
+            publicIpAddressName: ctx.naming.local("egress-ip"),
+            resourceGroupName: rg,
+            location: ctx.location,
+            sku: { name: "Standard", tier: "Regional" },
+            publicIPAllocationMethod: "Static",
+            zones: zoneList(args.zones),
+            tags: ctx.tags,
+        },
+        ctx.opts(parent),
+    );
+    const nat = new network.NatGateway(
+        `${name}-nat`,
+        {
+            natGatewayName: ctx.naming.local("nat"),
+            resourceGroupName: rg,
+            location: ctx.location,
+            sku: { name: "Standard" },
+            publicIpAddresses: [{ id: egressIp.id }],
+            tags: ctx.tags,
+        },
+        ctx.opts(parent),
+    );
+
+    const apps = subnet("apps", {
+        addressPrefix: plan.apps,
+        delegations: [{ name: "containerapps", serviceName: "Microsoft.App/environments" }],
+        networkSecurityGroup: { id: appsNsg.id },
+        natGateway: { id: nat.id },
+        serviceEndpoints: [{ service: "Microsoft.Storage" }],
+    });
+    const endpoints = subnet("endpoints", {
+        addressPrefix: plan.endpoints,
+        // Enabled so the NSG applies to private endpoints too.
+        privateEndpointNetworkPolicies: "Enabled",
+        networkSecurityGroup: { id: endpointsNsg.id },
+    });
+
+    const state: NetworkState = { vnet, apps, appsPrefix: plan.apps, endpoints, endpointsPrefix: plan.endpoints, zones: {} };
+
+    if (args.hasDatabase) {
+        const pgRules: pulumi.Input<Rule>[] = [];
+        if (access.databaseClients.length > 0) {
+            pgRules.push(allow("AllowAppsPostgres", 100, plan.apps, plan.postgres, ["5432"]));
+        }
+        // HA standby and replicas replicate inside the subnet.
+        pgRules.push(allow("AllowPostgresInSubnet", 110, plan.postgres, plan.postgres, ["5432"]));
+        pgRules.push(denyVnet(4000));
+        state.postgres = subnet("postgres", {
+            addressPrefix: plan.postgres,
+            delegations: [{ name: "postgres", serviceName: "Microsoft.DBforPostgreSQL/flexibleServers" }],
+            networkSecurityGroup: { id: nsg("postgres", pgRules).id },
+        });
+    }
+    if (args.hasSearch) {
+        const searchRules: pulumi.Input<Rule>[] = [];
+        if (access.searchClients.length > 0) {
+            searchRules.push(allow("AllowAppsOpenSearch", 100, plan.apps, plan.search, ["9200"]));
+        }
+        searchRules.push(allow("AllowOpenSearchTransport", 110, plan.search, plan.search, ["9200", "9300"]));
+        searchRules.push(denyVnet(4000));
+        state.search = subnet("search", {
+            addressPrefix: plan.search,
+            networkSecurityGroup: { id: nsg("search", searchRules).id },
+            natGateway: { id: nat.id },
+        });
+        state.searchPrefix = plan.search;
+    }
+
+    const zoneNames: string[] = [ZONES.vault];
+    if (args.hasDatabase) {
+        zoneNames.push(postgresZoneName(ctx));
+    }
+    if (args.hasCache) {
+        zoneNames.push(ZONES.redis);
+    }
+    if (Object.keys(access.bucketClients).length > 0) {
+        zoneNames.push(ZONES.blob);
+    }
+    for (const zoneName of zoneNames) {
+        const key = zoneName.startsWith("privatelink.") ? zoneName.split(".")[1] : "postgres";
+        const zone = new privatedns.PrivateZone(
+            `${name}-dns-${key}`,
+            { privateZoneName: zoneName, resourceGroupName: rg, location: "global", tags: ctx.tags },
+            ctx.opts(parent),
+        );
+        const link = new privatedns.VirtualNetworkLink(
+            `${name}-dns-${key}-link`,
+            {
+                virtualNetworkLinkName: ctx.naming.local(`${key}-link`),
+                privateZoneName: zone.name,
+                resourceGroupName: rg,
+                location: "global",
+                registrationEnabled: false,
+                virtualNetwork: { id: vnet.id },
+                tags: ctx.tags,
+            },
+            ctx.opts(parent),
+        );
+        state.zones[zoneName] = { zone: zone.name, id: zone.id, link };
+    }
+    ctx.net = state;
+    ctx.platform = createPlatform(ctx, name, args, parent);
+    return { networkId: vnet.id, cidr: args.cidr };
+}
+
+/** Availability zones to spread over ("1".."3"); a single zone means no zone pinning. */
+export function zoneList(zones: number): string[] | undefined {
+    return zones > 1 ? ["1", "2", "3"].slice(0, Math.min(3, zones)) : undefined;
+}

@@ -1,0 +1,130 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as app from "@pulumi/azure-native/app";
+import * as containerregistry from "@pulumi/azure-native/containerregistry";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import { NetworkArgs } from "../../components/backend";
+import { createActionGroup, diagnostics } from "./alerts";
+import { AzureContext } from "./context";
+import { RULES } from "./naming";
+import { ZONES } from "./network";
+import { LOG_RETENTION } from "./sizes";
+
+/** What every app of the stack shares: logs, the environment, the vault, identities, registry. */
+export interface Platform {
+    workspace: operationalinsights.Workspace;
+    environment: app.ManagedEnvironment;
+    vault: keyvault.Vault;
+    /** Resources that must exist before secrets are written or read (vault + its private endpoint). */
+    vaultReady: pulumi.Resource[];
+    /** One user-assigned identity per service: the principal of all its role assignments. */
+    identities: Record<string, managedidentity.UserAssignedIdentity>;
+    registry?: containerregistry.Registry;
+    actionGroupId: pulumi.Output<string>;
+}
+
+export function createPlatform(ctx: AzureContext, name: string, args: NetworkArgs, parent: pulumi.Resource): Platform {
+    const { settings } = ctx;
+    const rg = ctx.rgName;
+    const net = ctx.requireNetwork();
+    const prod = settings.environment === "prod";
+
+    const workspace = new operationalinsights.Workspace(
+        `${name}-logs`,
+        {
+            workspaceName: ctx.naming.local("logs"),
+            resourceGroupName: rg,
+            location: ctx.location,
+            sku: { name: "PerGB2018" },
+            // Log Analytics accepts 30-730 days; shorter settings get the 30 included at no cost.
+            retentionInDays: Math.min(LOG_RETENTION.max, Math.max(LOG_RETENTION.min, settings.logs.retentionDays)),
+            workspaceCapping: prod ? undefined : { dailyQuotaGb: 1 },
+            tags: ctx.tags,
+        },
+        ctx.opts(parent),
+    );
+    const keys = operationalinsights.getSharedKeysOutput({ resourceGroupName: rg, workspaceName: workspace.name }, ctx.invokeOpts(parent));
+
+    const environment = new app.ManagedEnvironment(
+        `${name}-apps`,
+        {
+            environmentName: ctx.naming.local("apps"),
+            resourceGroupName: rg,
+            location: ctx.location,
+            // Workload profiles: /27+ subnets, NAT gateway egress; Consumption keeps scale-to-zero.
+            workloadProfiles: [{ name: "Consumption", workloadProfileType: "Consumption" }],
+            vnetConfiguration: { infrastructureSubnetId: net.apps.id, internal: false },
+            zoneRedundant: settings.network.zones > 1 && prod,
+            appLogsConfiguration: {
+                destination: "log-analytics",
+                logAnalyticsConfiguration: { customerId: workspace.customerId, sharedKey: pulumi.secret(keys.apply((k) => k.primarySharedKey ?? "")) },
+            },
+            peerTrafficConfiguration: { encryption: { enabled: true } },
+            tags: ctx.tags,
+        },
+        ctx.opts(parent, { customTimeouts: { create: "60m", update: "60m" } }),
+    );
+
+    const vault = new keyvault.Vault(
+        `${name}-vault`,
+        {
+            vaultName: ctx.naming.keyVault(),
+            resourceGroupName: rg,
+            location: ctx.location,
+            properties: {
+                tenantId: ctx.tenantId,
+                sku: { family: "A", name: "standard" },
+                enableRbacAuthorization: true,
+                enableSoftDelete: true,
+                softDeleteRetentionInDays: prod ? 90 : 7,
+                // Purge protection is irreversible; prod only, so dev vaults can be purged and renamed.
+                enablePurgeProtection: prod ? true : undefined,
+                // Data plane only through the private endpoint; ARM (Pulumi) writes secrets on the control plane.
+                networkAcls: { defaultAction: "Deny", bypass: "AzureServices" },
+            },
+            tags: ctx.tags,
+        },
+        ctx.stateful(parent),
+    );
+    const vaultEndpoint = ctx.privateEndpoint(`${name}-vault`, vault.id, "vault", ZONES.vault, parent);
+
+    const identities: Record<string, managedidentity.UserAssignedIdentity> = {};
+    for (const service of args.access.services) {
+        identities[service] = new managedidentity.UserAssignedIdentity(
+            `${service}-identity`,
+            { resourceName: ctx.naming.local(`${service}-id`), resourceGroupName: rg, location: ctx.location, tags: ctx.tags },
+            ctx.opts(parent),
+        );
+    }
+
+    let registry: containerregistry.Registry | undefined;
+    const builders = settings.services.filter((s) => s.image.kind === "build");
+    if (builders.length > 0) {
+        registry = new containerregistry.Registry(
+            `${name}-registry`,
+            {
+                registryName: ctx.naming.global("acr", RULES.registry),
+                resourceGroupName: rg,
+                location: ctx.location,
+                sku: { name: prod ? "Premium" : "Basic" },
+                // Pulls use each app's identity (AcrPull); no admin user, no anonymous pulls.
+                adminUserEnabled: false,
+                anonymousPullEnabled: false,
+                zoneRedundancy: prod ? "Enabled" : "Disabled",
+                tags: ctx.tags,
+            },
+            ctx.opts(parent),
+        );
+        for (const service of builders) {
+            ctx.grant(`${service.name}-acr-pull`, "acrPull", identities[service.name].principalId, registry.id, parent, [service.name, "acr"]);
+        }
+    }
+
+    const actionGroupId = createActionGroup(ctx, name, parent);
+    diagnostics(ctx, `${name}-vault`, vault.id, workspace.id, parent);
+    if (registry) {
+        diagnostics(ctx, `${name}-registry`, registry.id, workspace.id, parent);
+    }
+    return { workspace, environment, vault, vaultReady: [vault, vaultEndpoint], identities, registry, actionGroupId };
+}

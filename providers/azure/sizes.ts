@@ -1,0 +1,47 @@
+import { SizeClass } from "../../stacks/settings";
+
+/** The cloud-neutral size classes mapped to Azure SKUs, in one table. */
+export const POSTGRES_SKUS: Record<SizeClass, { name: string; tier: "Burstable" | "GeneralPurpose" }> = {
+    small: { name: "Standard_B2s", tier: "Burstable" },
+    medium: { name: "Standard_D2ds_v5", tier: "GeneralPurpose" },
+    large: { name: "Standard_D4ds_v5", tier: "GeneralPurpose" },
+};
+
+/** Flexible Server storage comes in fixed sizes (GiB); the configured size is rounded up to one. */
+export const POSTGRES_STORAGE_SIZES = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767];
+
+export function postgresStorageGb(requested: number): number | undefined {
+    return POSTGRES_STORAGE_SIZES.find((s) => s >= requested);
+}
+
+/** Azure Managed Redis (Balanced family: memory + vCPU in a 1:4 ratio). */
+export const REDIS_SKUS: Record<SizeClass, string> = {
+    small: "Balanced_B0",
+    medium: "Balanced_B1",
+    large: "Balanced_B3",
+};
+
+/** OpenSearch node VM sizes (memory-optimised from medium up; heap = half of RAM). */
+export const SEARCH_VM_SIZES: Record<SizeClass, { vmSize: string; memoryGb: number }> = {
+    small: { vmSize: "Standard_B2ms", memoryGb: 8 },
+    medium: { vmSize: "Standard_E4ds_v5", memoryGb: 32 },
+    large: { vmSize: "Standard_E8ds_v5", memoryGb: 64 },
+};
+
+/**
+ * Container Apps consumption profile: cpu from 0.25 to 4 vCPU in 0.25 steps, memory exactly
+ * 2 GiB per vCPU (0.25/0.5Gi ... 4/8Gi).
+ */
+export function containerAppMemory(cpu: number, memoryMb: number): string | undefined {
+    const quarterSteps = cpu * 4;
+    if (!Number.isInteger(quarterSteps) || cpu < 0.25 || cpu > 4) {
+        return undefined;
+    }
+    if (memoryMb !== cpu * 2048) {
+        return undefined;
+    }
+    return `${cpu * 2}Gi`;
+}
+
+/** Log Analytics retention: 30-730 days on PerGB2018 (values below 30 are not accepted). */
+export const LOG_RETENTION = { min: 30, max: 730 };

@@ -1,0 +1,318 @@
+import * as assert from "assert";
+import { CapturedResource } from "../stacks/offline";
+import { AzureNaming, fitName, RULES, satisfies } from "../providers/azure/naming";
+import { frontDoorRateLimit, frontDoorPattern } from "../providers/azure/load-balancer";
+import { Plan, plan, planError, stringsIn } from "./harness";
+
+const AZ = { cloud: "azure" };
+const T = (t: string) => `azure-native:${t}`;
+
+/** The resource types under a component. */
+function typesUnder(p: Plan, component: string, name: string): string[] {
+    return [...new Set(p.descendantsOf(p.component(component, name)).map((r) => r.type))].sort();
+}
+
+/** Service name of the identity a role assignment's principal comes from (via its dependencies). */
+function grantee(p: Plan, grant: CapturedResource): string {
+    const ids = p.ofType(T("managedidentity:UserAssignedIdentity")).filter((i) => grant.dependencies.includes(i.urn));
+    assert.strictEqual(ids.length, 1, `role assignment ${grant.name} depends on ${ids.length} identities`);
+    return ids[0].name.replace(/-identity$/, "");
+}
+
+/** Keys and value kinds of an output tree (values themselves differ per cloud). */
+function shape(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.length > 0 ? [shape(value[0])] : [];
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.keys(value).sort().map((k) => [k, shape((value as Record<string, unknown>)[k])]));
+    }
+    return typeof value;
+}
+
+describe("azure backend", function () {
+    let dev: Plan;
+    let prod: Plan;
+    before(async () => {
+        dev = await plan({ stack: "dev", set: AZ });
+        prod = await plan({ stack: "prod", set: AZ });
+    });
+
+    it("creates the expected Azure resource types per component (dev and prod)", () => {
+        for (const p of [dev, prod]) {
+            const network = typesUnder(p, "Network", "network");
+            for (const t of ["resources:ResourceGroup", "network:VirtualNetwork", "network:Subnet", "network:NetworkSecurityGroup", "network:NatGateway", "privatedns:PrivateZone", "privatedns:VirtualNetworkLink", "app:ManagedEnvironment", "operationalinsights:Workspace", "keyvault:Vault", "managedidentity:UserAssignedIdentity", "monitor:ActionGroup"]) {
+                assert.ok(network.includes(T(t)), `network lacks ${t}`);
+            }
+            assert.ok(network.includes("pulumi:providers:azure-native"));
+            assert.deepStrictEqual(typesUnder(p, "Database", "database").filter((t) => t.startsWith("azure-native:dbforpostgresql")), [T("dbforpostgresql:Configuration"), T("dbforpostgresql:Database"), T("dbforpostgresql:Server")]);
+            assert.ok(typesUnder(p, "Cache", "cache").includes(T("redisenterprise:RedisEnterprise")));
+            assert.ok(typesUnder(p, "Cache", "cache").includes(T("network:PrivateEndpoint")));
+            for (const t of ["compute:VirtualMachine", "network:NetworkInterface", "network:LoadBalancer", "keyvault:Secret"]) {
+                assert.ok(typesUnder(p, "SearchCluster", "search").includes(T(t)), `search lacks ${t}`);
+            }
+            for (const t of ["storage:StorageAccount", "storage:BlobServiceProperties", "storage:BlobContainer", "storage:ManagementPolicy", "authorization:RoleAssignment"]) {
+                assert.ok(typesUnder(p, "ObjectStore", "storage").includes(T(t)), `storage lacks ${t}`);
+            }
+            for (const t of ["cdn:Profile", "cdn:AFDEndpoint", "cdn:AFDOriginGroup", "cdn:AFDOrigin", "cdn:Route", "cdn:RuleSet", "cdn:Rule", "cdn:SecurityPolicy", "frontdoor:Policy", "monitor:MetricAlert"]) {
+                assert.ok(typesUnder(p, "LoadBalancer", "lb").includes(T(t)), `lb lacks ${t}`);
+            }
+            assert.ok(typesUnder(p, "ContainerService", "app").includes(T("app:ContainerApp")));
+        }
+        assert.strictEqual(dev.ofType(T("network:PrivateEndpoint")).length, 2, "dev: vault + redis private endpoints");
+        assert.strictEqual(prod.ofType(T("network:PrivateEndpoint")).length, 3, "prod: vault + redis + blob private endpoints");
+    });
+
+    it("gives every Azure resource the stack's provider, a component parent and the default tags", () => {
+        for (const r of dev.resources.filter((r) => r.type.startsWith("azure-native:"))) {
+            assert.ok(r.provider?.includes("pulumi:providers:azure-native"), `${r.name} has no explicit provider`);
+            assert.ok(r.parent, `${r.name} has no parent`);
+            if ("tags" in r.inputs) {
+                assert.deepStrictEqual(
+                    { project: r.inputs.tags.project, stack: r.inputs.tags.stack, environment: r.inputs.tags.environment, "managed-by": r.inputs.tags["managed-by"] },
+                    { project: "anycloud", stack: "dev", environment: "dev", "managed-by": "anycloud" },
+                    `${r.name} tags`,
+                );
+            }
+        }
+    });
+
+    it("keeps PostgreSQL, Redis, search and prod storage off the public network", () => {
+        for (const p of [dev, prod]) {
+            for (const server of p.ofType(T("dbforpostgresql:Server"))) {
+                assert.strictEqual(server.inputs.network.publicNetworkAccess, "Disabled");
+                assert.ok(server.inputs.network.delegatedSubnetResourceId.endsWith("/subnets/postgres"));
+                assert.match(server.inputs.network.privateDnsZoneArmResourceId, /\.private\.postgres\.database\.azure\.com$/);
+            }
+            const tls = p.ofType(T("dbforpostgresql:Configuration")).find((c) => c.inputs.configurationName === "require_secure_transport");
+            assert.strictEqual(tls?.inputs.value, "on");
+            assert.strictEqual(p.one(T("redisenterprise:RedisEnterprise")).inputs.publicNetworkAccess, "Disabled");
+            const redisDb = p.one(T("redisenterprise:Database"));
+            assert.strictEqual(redisDb.inputs.clientProtocol, "Encrypted");
+            assert.strictEqual(redisDb.inputs.evictionPolicy, "AllKeysLRU");
+            const search = p.descendantsOf(p.component("SearchCluster", "search"));
+            assert.ok(!search.some((r) => r.type === T("network:PublicIPAddress")));
+            for (const nic of search.filter((r) => r.type === T("network:NetworkInterface"))) {
+                assert.ok(nic.inputs.ipConfigurations.every((c: any) => c.publicIPAddress === undefined));
+            }
+            const lb = search.find((r) => r.type === T("network:LoadBalancer"))!;
+            assert.ok(lb.inputs.frontendIPConfigurations.every((f: any) => f.publicIPAddress === undefined && f.subnet.id.endsWith("/subnets/search")));
+            const account = p.one(T("storage:StorageAccount"));
+            assert.strictEqual(account.inputs.allowBlobPublicAccess, false);
+            assert.strictEqual(account.inputs.allowSharedKeyAccess, false);
+            assert.strictEqual(account.inputs.minimumTlsVersion, "TLS1_2");
+            assert.strictEqual(account.inputs.networkRuleSet.defaultAction, "Deny");
+            assert.ok(p.ofType(T("storage:BlobContainer")).every((c) => c.inputs.publicAccess === "None"));
+        }
+        assert.strictEqual(prod.one(T("storage:StorageAccount")).inputs.publicNetworkAccess, "Disabled");
+        // Search port 9200 only from the apps subnet; nothing else in the VNet reaches the nodes.
+        const searchNsg = dev.ofType(T("network:NetworkSecurityGroup")).find((n) => n.name === "network-search-nsg")!;
+        const rules = searchNsg.inputs.securityRules as any[];
+        assert.deepStrictEqual(rules.find((r) => r.name === "AllowAppsOpenSearch")?.destinationPortRanges, ["9200"]);
+        assert.ok(rules.some((r) => r.access === "Deny" && r.sourceAddressPrefix === "VirtualNetwork"));
+    });
+
+    it("grants roles exactly as the services' uses say", () => {
+        for (const p of [dev, prod]) {
+            const blob = p.ofType(T("authorization:RoleAssignment")).filter((r) => r.inputs.roleDefinitionId.endsWith("ba92f5b4-2d11-453d-a403-e96b0029c9fe"));
+            const got = blob.map((g) => `${grantee(p, g)}->${g.inputs.scope.split("/").pop()}`).sort();
+            assert.deepStrictEqual(got, ["app->documents", "processor->documents", "worker->documents"]);
+            assert.ok(blob.every((g) => g.inputs.scope.includes("/blobServices/default/containers/")), "blob roles are scoped to the container");
+            // Key Vault Secrets User: each service on exactly its own secrets.
+            const kv = p.ofType(T("authorization:RoleAssignment")).filter((r) => r.inputs.roleDefinitionId.endsWith("4633458b-17de-408a-b874-0445c86b69e6"));
+            const byService: Record<string, string[]> = {};
+            for (const g of kv.filter((g) => !g.name.startsWith("search-"))) {
+                (byService[grantee(p, g)] ??= []).push(g.inputs.scope.split("/secrets/")[1]);
+            }
+            for (const app of p.ofType(T("app:ContainerApp"))) {
+                const service = app.name.replace(/-app$/, "");
+                const referenced = (app.inputs.configuration.secrets as any[]).map((s) => s.keyVaultUrl.split("/secrets/")[1]).sort();
+                assert.deepStrictEqual((byService[service] ?? []).sort(), referenced, `${service} reads exactly its secrets`);
+            }
+            assert.strictEqual(p.ofType(T("authorization:RoleAssignment")).filter((r) => r.inputs.roleDefinitionId.endsWith("7f951dda-4ed3-4680-a7ca-43fe172d538d")).length, 0, "no AcrPull without built images");
+        }
+        // The processor uses no database: no DB secrets, no init container.
+        const processor = dev.one(T("app:ContainerApp"), "processor-app");
+        const names = (processor.inputs.template.containers[0].env as any[]).map((e) => e.name);
+        assert.ok(!names.includes("DB_PASSWORD") && names.includes("REDIS_PASSWORD"));
+        assert.strictEqual(processor.inputs.template.initContainers.length, 0);
+    });
+
+    it("makes prod zone-redundant, geo-backed-up, replicated and protected", () => {
+        const server = prod.ofType(T("dbforpostgresql:Server")).find((s) => s.inputs.createMode !== "Replica")!;
+        assert.strictEqual(server.inputs.highAvailability.mode, "ZoneRedundant");
+        assert.strictEqual(server.inputs.backup.geoRedundantBackup, "Enabled");
+        assert.strictEqual(server.inputs.backup.backupRetentionDays, 30);
+        assert.ok(server.protect);
+        const replicas = prod.ofType(T("dbforpostgresql:Server")).filter((s) => s.inputs.createMode === "Replica");
+        assert.strictEqual(replicas.length, 1);
+        assert.strictEqual(prod.one(T("redisenterprise:RedisEnterprise")).inputs.highAvailability, "Enabled");
+        const vms = prod.ofType(T("compute:VirtualMachine"));
+        assert.strictEqual(vms.length, 3);
+        assert.deepStrictEqual(vms.map((v) => v.inputs.zones[0]).sort(), ["1", "2", "3"]);
+        assert.strictEqual(prod.one(T("app:ManagedEnvironment")).inputs.zoneRedundant, true);
+        const app = prod.one(T("app:ContainerApp"), "app-app");
+        assert.ok(app.inputs.template.scale.minReplicas >= 2);
+        for (const t of ["dbforpostgresql:Server", "dbforpostgresql:Database", "redisenterprise:RedisEnterprise", "storage:StorageAccount", "storage:BlobContainer", "compute:VirtualMachine", "keyvault:Vault"]) {
+            assert.ok(prod.ofType(T(t)).every((r) => r.protect), `${t} protected in prod`);
+            assert.ok(dev.ofType(T(t)).every((r) => !r.protect), `${t} not protected in dev`);
+        }
+        assert.strictEqual(prod.one(T("cdn:Profile")).inputs.sku.name, "Premium_AzureFrontDoor");
+        assert.strictEqual(dev.one(T("cdn:Profile")).inputs.sku.name, "Standard_AzureFrontDoor");
+        // dev: single server, no HA, scale to zero for the public app, workers keep one replica.
+        const devServer = dev.one(T("dbforpostgresql:Server"));
+        assert.strictEqual(devServer.inputs.highAvailability.mode, "Disabled");
+        assert.strictEqual(dev.one(T("app:ContainerApp"), "app-app").inputs.template.scale.minReplicas, 0);
+        assert.strictEqual(dev.one(T("app:ContainerApp"), "worker-app").inputs.template.scale.minReplicas, 1);
+        assert.strictEqual(dev.ofType(T("compute:VirtualMachine")).length, 1);
+    });
+
+    it("injects secrets only as Key Vault references, never as plain env", () => {
+        for (const p of [dev, prod]) {
+            const secretValues = p.ofType(T("keyvault:Secret")).map((s) => s.inputs.properties.value as string);
+            assert.ok(secretValues.length > 0);
+            assert.ok(p.ofType(T("keyvault:Secret")).every((s) => s.secretPaths.includes("properties.value") || s.secretPaths.includes("properties")));
+            for (const app of p.ofType(T("app:ContainerApp"))) {
+                for (const s of app.inputs.configuration.secrets as any[]) {
+                    assert.strictEqual(s.value, undefined);
+                    assert.match(s.keyVaultUrl, /^https:\/\/.+\.vault\.azure\.net\/secrets\//);
+                    assert.match(s.identity, /userAssignedIdentities/);
+                }
+                const plain = stringsIn(app.inputs.template).map((x) => x.value);
+                for (const value of secretValues) {
+                    assert.ok(!plain.some((v) => v.includes(value)), `${app.name} has a secret value in its template`);
+                }
+                const env = app.inputs.template.containers[0].env as any[];
+                for (const name of ["DB_PASSWORD", "DATABASE_URL", "REDIS_PASSWORD", "REDIS_URL", "ELASTICSEARCH_PASSWORD"]) {
+                    const entry = env.find((e) => e.name === name);
+                    if (entry) {
+                        assert.ok(entry.secretRef && entry.value === undefined, `${app.name} ${name} is a secretRef`);
+                    }
+                }
+            }
+            for (const path of ["databaseUrl"]) {
+                assert.ok(p.run.secretOutputPaths.includes(path), `${path} is a secret output`);
+            }
+        }
+    });
+
+    it("runs CREATE EXTENSION in every database from an init container inside the VNet", () => {
+        const app = prod.one(T("app:ContainerApp"), "app-app");
+        const init = app.inputs.template.initContainers[0];
+        const sql = init.env.find((e: any) => e.name === "INIT_SQL").value as string;
+        for (const ext of ["uuid-ossp", "pg_trgm", "unaccent"]) {
+            assert.ok(sql.includes(`CREATE EXTENSION IF NOT EXISTS "${ext}"`), ext);
+        }
+        assert.ok(init.env.find((e: any) => e.name === "PGPASSWORD").secretRef);
+        const allow = prod.ofType(T("dbforpostgresql:Configuration")).find((c) => c.inputs.configurationName === "azure.extensions");
+        assert.strictEqual(allow?.inputs.value, "UUID-OSSP,PG_TRGM,UNACCENT");
+    });
+
+    it("derives names that satisfy Azure's rules for any project and stack", () => {
+        const odd = [
+            new AzureNaming("anycloud", "dev"),
+            new AzureNaming("My_Very.Long--Project_Name-With-Odd-Chars-0123456789-abcdefghijklmnopqrstuvwxyz", "Feature/UPPER_case.stack-9999999999999999"),
+            new AzureNaming("42", "x"),
+            new AzureNaming("___", "---"),
+        ];
+        for (const n of odd) {
+            assert.ok(satisfies(n.storageAccount(), RULES.storageAccount) && n.storageAccount().length >= 3, n.storageAccount());
+            assert.ok(satisfies(n.keyVault(), RULES.keyVault) && n.keyVault().length >= 3, n.keyVault());
+            assert.ok(satisfies(n.registry(), RULES.registry) && n.registry().length >= 5, n.registry());
+            assert.ok(satisfies(n.containerApp("processor"), RULES.containerApp), n.containerApp("processor"));
+            assert.ok(satisfies(n.global("pg", RULES.postgres), RULES.postgres));
+            assert.ok(satisfies(n.global("redis", RULES.redis), RULES.redis));
+            assert.ok(satisfies(n.global("web", RULES.frontDoorEndpoint), RULES.frontDoorEndpoint));
+            assert.ok(satisfies(n.local("alerts", RULES.shortName), RULES.shortName));
+            assert.match(n.roleAssignment("x"), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+        }
+        // Deterministic, and different stacks never share a global name.
+        assert.strictEqual(new AzureNaming("p", "s").storageAccount(), new AzureNaming("p", "s").storageAccount());
+        assert.notStrictEqual(new AzureNaming("p", "dev").storageAccount(), new AzureNaming("p", "dev2").storageAccount());
+        assert.notStrictEqual(odd[1].containerApp("a".repeat(20) + "1"), odd[1].containerApp("a".repeat(20) + "2"));
+        assert.ok(fitName(["a"], RULES.wafPolicy, undefined).length >= 1);
+        // Every explicit name in the plans passes its rule.
+        for (const p of [dev, prod]) {
+            assert.ok(satisfies(p.one(T("storage:StorageAccount")).inputs.accountName, RULES.storageAccount));
+            assert.ok(satisfies(p.one(T("keyvault:Vault")).inputs.vaultName, RULES.keyVault));
+            assert.ok(satisfies(p.one(T("frontdoor:Policy")).inputs.policyName, RULES.wafPolicy));
+            for (const app of p.ofType(T("app:ContainerApp"))) {
+                assert.ok(satisfies(app.inputs.containerAppName, RULES.containerApp));
+            }
+        }
+    });
+
+    it("returns the same output shape as the local target", async () => {
+        let local: Plan | undefined;
+        try {
+            local = await plan({ stack: "dev", set: { cloud: "local" } });
+        } catch {
+            local = undefined; // the local backend is developed in parallel; fall back to the contract's shape
+        }
+        const expected = local
+            ? shape(local.outputs)
+            : shape({
+                  buckets: { documents: "" },
+                  cache: { host: "", port: 0, tls: true },
+                  cloud: "",
+                  database: { databases: [""], host: "", port: 0, readReplicaHosts: [], username: "" },
+                  databaseUrl: "",
+                  dnsRecords: [],
+                  environment: "",
+                  https: true,
+                  search: { url: "", username: "" },
+                  services: { app: { image: "", internalUrl: "", public: true }, processor: { image: "", public: true }, worker: { image: "", public: true } },
+                  url: "",
+              });
+        const got = shape(dev.outputs) as Record<string, unknown>;
+        assert.deepStrictEqual(Object.keys(got), Object.keys(expected as object));
+        for (const key of ["database", "cache", "search", "buckets", "services"]) {
+            assert.deepStrictEqual(got[key], (expected as Record<string, unknown>)[key], key);
+        }
+    });
+
+    it("plans the second topology (host routes, two buckets, no search) cleanly", async () => {
+        const hosts = await plan({ stack: "hosts", file: "test/fixtures/Pulumi.hosts.yaml", set: AZ });
+        assert.strictEqual(hosts.ofType(T("compute:VirtualMachine")).length, 0);
+        const domains = hosts.ofType(T("cdn:AFDCustomDomain")).map((d) => d.inputs.hostName).sort();
+        assert.deepStrictEqual(domains, ["api.publisher.example.com", "publisher.example.com"]);
+        const routes = hosts.ofType(T("cdn:Route"));
+        assert.strictEqual(routes.length, 3);
+        assert.ok(routes.every((r) => r.inputs.httpsRedirect === "Enabled" && r.inputs.forwardingProtocol === "HttpsOnly"));
+        assert.deepStrictEqual(routes.map((r) => r.inputs.patternsToMatch[0]).sort(), ["/*", "/*", "/auth/login"]);
+        const waf = hosts.one(T("frontdoor:Policy"));
+        assert.deepStrictEqual(waf.inputs.customRules.rules.map((r: any) => [r.rateLimitThreshold, r.rateLimitDurationInMinutes]), [[600, 1], [5, 1]]);
+        const blob = hosts.ofType(T("authorization:RoleAssignment")).filter((r) => r.inputs.roleDefinitionId.endsWith("ba92f5b4-2d11-453d-a403-e96b0029c9fe"));
+        assert.deepStrictEqual(blob.map((g) => `${grantee(hosts, g)}->${g.inputs.scope.split("/").pop()}`).sort(), ["api->exports", "api->uploads", "web->uploads"]);
+        const records = hosts.outputs.dnsRecords as { name: string; type: string }[];
+        assert.ok(records.some((r) => r.name === "_dnsauth.api.publisher.example.com" && r.type === "TXT"));
+        assert.ok(records.some((r) => r.name === "api.publisher.example.com" && r.type === "CNAME"));
+        // Both databases get a Database resource; the web app keeps its init container for extensions.
+        assert.deepStrictEqual(hosts.ofType(T("dbforpostgresql:Database")).map((d) => d.inputs.databaseName).sort(), ["publisher", "workflows"]);
+    });
+
+    it("maps routes and rate limits to Front Door semantics", () => {
+        assert.strictEqual(frontDoorPattern("/"), "/*");
+        assert.strictEqual(frontDoorPattern("/api/*"), "/api/*");
+        assert.strictEqual(frontDoorPattern("/api/auth/login"), "/api/auth/login");
+        assert.deepStrictEqual(frontDoorRateLimit({ requests: 10, per: "second", burst: 0 }), { threshold: 600, minutes: 1 });
+        assert.deepStrictEqual(frontDoorRateLimit({ requests: 5, per: "minute", burst: 0 }), { threshold: 5, minutes: 1 });
+        const probes = prod.ofType(T("cdn:AFDOriginGroup")).map((g) => g.inputs.healthProbeSettings.probePath);
+        assert.deepStrictEqual(probes, ["/health"]);
+        const origin = prod.one(T("cdn:AFDOrigin"));
+        assert.match(origin.inputs.hostName, /^anycloud-prod-app\..+\.azurecontainerapps\.io$/);
+        const headers = prod.one(T("cdn:Rule")).inputs.actions.map((a: any) => a.parameters.headerName);
+        assert.deepStrictEqual(headers, ["Strict-Transport-Security", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"]);
+        const appsNsg = prod.ofType(T("network:NetworkSecurityGroup")).find((n) => n.name === "network-apps-nsg")!;
+        assert.strictEqual(appsNsg.inputs.securityRules[0].sourceAddressPrefix, "AzureFrontDoor.Backend");
+    });
+
+    it("stops with a ConfigError naming the key for sizes Azure cannot provide", async () => {
+        const redis6 = await planError({ stack: "dev", set: { ...AZ, "cache.version": 6 } });
+        assert.ok(redis6.problems?.some((p) => p.key === "anycloud:cache.version" && p.value === 6), redis6.message);
+        const cpu = await planError({ stack: "dev", set: { ...AZ, "services.app.cpu": 0.5, "services.app.memoryMb": 3000 } });
+        assert.ok(cpu.problems?.some((p) => p.key === "anycloud:services.app.cpu"), cpu.message);
+        const ha = await planError({ stack: "dev", set: { ...AZ, "database.highAvailability": true, "database.size": "small" } });
+        assert.ok(ha.problems?.some((p) => p.key === "anycloud:database.size"), ha.message);
+    });
+});
