@@ -6,6 +6,7 @@ import { ContainerService } from "./container-service";
 import { Database } from "./database";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
+import { overridesTransformation } from "./overrides";
 import { ObjectStore } from "./object-store";
 import { SearchCluster } from "./search-cluster";
 import { Parts, serviceEnvironment } from "./wiring";
@@ -43,6 +44,9 @@ export function accessPlan(settings: Settings): AccessPlan {
  */
 export function deployTopology(settings: Settings, backend: CloudBackend): StackOutputs {
     const access = accessPlan(settings);
+    const override = overridesTransformation(settings.overrides);
+    // Every component passes the config overrides down to the resources it creates.
+    const base: pulumi.ComponentResourceOptions = override ? { transformations: [override] } : {};
     const network = new Network(
         "network",
         {
@@ -54,8 +58,9 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
             hasSearch: !!settings.search,
         },
         backend,
+        base,
     );
-    const after = { dependsOn: [network] };
+    const after = { ...base, dependsOn: [network] };
 
     const parts: Parts = {};
     if (settings.database) {
@@ -89,7 +94,7 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
         if (service.public && loadBalancer) {
             dependsOn.push(loadBalancer);
         }
-        const created = new ContainerService(service.name, { ...service, env: wired.env, secretEnv: wired.secretEnv }, backend, { dependsOn });
+        const created = new ContainerService(service.name, { ...service, env: wired.env, secretEnv: wired.secretEnv }, backend, { ...base, dependsOn });
         services[service.name] = { public: service.public, image: created.image, internalUrl: created.internalUrl };
     }
 

@@ -230,6 +230,15 @@ function resolveSettings(
         }
     }
 
+    // Images are built with @pulumi/docker on every target; passwords come from @pulumi/random.
+    const packages: Record<string, string[]> = { aws: ["aws", "docker", "random"], gcp: ["gcp", "docker", "random"], azure: ["azure-native", "docker", "random"], local: ["docker", "random"] };
+    for (const token of Object.keys(ok("overrides") ? raw.overrides ?? {} : {})) {
+        const pkg = token.split(":")[0];
+        if (!packages[cloud].includes(pkg)) {
+            problems.push(problem(`overrides`, token, `a resource type of a package the ${cloud} target uses: ${packages[cloud].join(", ")}`));
+        }
+    }
+
     const settings: Settings = {
         project: id.project,
         stack: id.stack,
@@ -249,6 +258,7 @@ function resolveSettings(
         buckets,
         services,
         loadBalancer,
+        overrides: raw.overrides ?? {},
         aws: { region: raw.aws?.region ?? DEFAULT_REGIONS.aws },
         gcp: { project: raw.gcp?.project, region: raw.gcp?.region ?? DEFAULT_REGIONS.gcp },
         azure: { location: raw.azure?.location ?? DEFAULT_REGIONS.azure, subscriptionId: raw.azure?.subscriptionId },

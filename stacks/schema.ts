@@ -223,6 +223,11 @@ export const topLevelSchemas = {
         },
         e("an object {domain?, dnsZone?, maxBodyMb?, idleTimeoutSeconds?, routes}"),
     ),
+    overrides: z.record(
+        z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9/._-]+:[A-Za-z0-9]+$/, e("a resource type token like aws:rds/instance:Instance")),
+        z.record(z.string(), z.unknown(), e("a map of input property names to values")),
+        e("a map of resource type to input properties merged into every resource of that type"),
+    ),
     aws: z.strictObject(
         { region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, e("an AWS region like us-east-1")).optional() },
         e("an object {region?}"),

@@ -216,6 +216,11 @@ export interface Settings {
     services: ServiceSettings[];
     /** Present when at least one service is public. */
     loadBalancer?: LoadBalancerSettings;
+    /**
+     * Escape hatch: resource type token -> input properties deep-merged into every resource of
+     * that type the program creates (e.g. a cloud setting this program does not expose).
+     */
+    overrides: Record<string, Record<string, unknown>>;
     aws: AwsSettings;
     gcp: GcpSettings;
     azure: AzureSettings;

@@ -121,6 +121,20 @@ describe("local Docker target (worked example)", () => {
         assert.ok(p.ofType("docker:index/volume:Volume").every((v) => !v.protect));
     });
 
+    it("merges config overrides into every resource of the named type (the escape hatch)", async () => {
+        const overridden = await plan({ stack: "local", set: { overrides: { "docker:index/container:Container": { logDriver: "json-file", logOpts: { "max-size": "10m" } } } } });
+        const containers = overridden.ofType(CONTAINER);
+        assert.ok(containers.length > 5 && containers.every((c) => c.inputs.logDriver === "json-file" && c.inputs.logOpts["max-size"] === "10m"));
+        assert.strictEqual(container(overridden, "cache-server").inputs.command[0], "redis-server", "the rest of the inputs stay");
+        assert.ok(p.ofType(CONTAINER).every((c) => c.inputs.logDriver === undefined));
+    });
+
+    it("rejects an override for another cloud's resource type", async () => {
+        const { planError } = await import("./harness");
+        const err = await planError({ stack: "local", set: { overrides: { "aws:rds/instance:Instance": { instanceClass: "db.t4g.large" } } } });
+        assert.deepStrictEqual(err.problems.map((x) => [x.key, x.value]), [["anycloud:overrides", "aws:rds/instance:Instance"]]);
+    });
+
     it("refuses what one Docker engine cannot provide", async () => {
         const { planError } = await import("./harness");
         const err = await planError({ stack: "local", set: { "cache.highAvailability": true, "search.nodes": 3 } });
