@@ -268,6 +268,11 @@ describe("gcp backend", function () {
         assert.ok(err.problems?.some((p) => p.key === "anycloud:services.app.cpu"), err.message);
     });
 
+    it("refuses a worker below the 1 vCPU a Cloud Run worker pool needs, instead of raising it", async () => {
+        const err = await planError({ stack: "dev", set: { ...GCP, "services.worker.cpu": 0.5, "services.worker.memoryMb": 1024 } });
+        assert.deepStrictEqual(err.problems.map((p) => [p.key, p.value]), [["anycloud:services.worker.cpu", 0.5]]);
+    });
+
     it("names resources within GCP limits, deterministically", async () => {
         const again = await plan({ stack: "dev", set: GCP });
         const names = (p: Plan) => p.resources.map((r: CapturedResource) => `${r.type}/${r.name}/${JSON.stringify(r.inputs.name ?? r.inputs.accountId ?? "")}`);

@@ -119,12 +119,8 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
         return { image, internalUrl: service.uri };
     }
 
-    // Worker pools start at 1 vCPU (fractional vCPU needs request-based billing, which an
-    // always-on pool has not). The dev preset's 0.5 vCPU is raised, loudly, rather than failing.
-    const workerCpu = Math.max(1, args.cpu);
-    if (workerCpu !== args.cpu) {
-        pulumi.log.warn(`services.${name}.cpu ${args.cpu} is below the Cloud Run worker pool minimum; using 1 vCPU`, parent);
-    }
+    // Worker pools start at 1 vCPU; validate() rejects less, so the configured value is used as is.
+    const workerCpu = args.cpu;
     new cloudrunv2.WorkerPool(
         `${name}-pool`,
         {
