@@ -8,6 +8,7 @@ import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import { Settings } from "../../stacks/settings";
 import { Naming } from "./naming";
+import { stackTags } from "../../stacks/tags";
 
 /** What the network call creates and later calls attach to. */
 export interface NetworkState {
@@ -55,13 +56,7 @@ export class AwsContext {
         this.naming = new Naming(settings.project, settings.stack);
         this.region = settings.aws.region;
         this.prod = settings.environment === "prod";
-        this.tags = {
-            ...settings.tags,
-            project: settings.project,
-            stack: settings.stack,
-            environment: settings.environment,
-            "managed-by": "anycloud",
-        };
+        this.tags = stackTags(settings);
         this.provider = new Provider(`aws-${this.naming.base}`, {
             region: this.region,
             defaultTags: { tags: this.tags },

@@ -6,6 +6,7 @@ import { Provider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
 import { Settings } from "../../stacks/settings";
 import { AzureNaming, RULES } from "./naming";
+import { stackTags } from "../../stacks/tags";
 
 /** Built-in role definition GUIDs (the same in every Azure tenant). */
 export const ROLES = {
@@ -50,13 +51,7 @@ export class AzureContext {
     constructor(public readonly settings: Settings) {
         this.naming = new AzureNaming(settings.project, settings.stack);
         this.location = settings.azure.location;
-        this.tags = {
-            ...settings.tags,
-            project: settings.project,
-            stack: settings.stack,
-            environment: settings.environment,
-            "managed-by": "anycloud",
-        };
+        this.tags = stackTags(settings);
     }
 
     /** Creates the provider and resource group; called first, from network(). */

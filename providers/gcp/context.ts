@@ -9,6 +9,7 @@ import { Provider } from "@pulumi/gcp/provider";
 import { Settings } from "../../stacks/settings";
 import { Api, requiredApis } from "./apis";
 import { labelKey, labelValue, Naming } from "./naming";
+import { stackTags } from "../../stacks/tags";
 
 /** What network() created, used by every later component of the same stack. */
 export interface GcpNetwork {
@@ -60,16 +61,11 @@ export class GcpContext {
         this.project = settings.gcp.project!;
         this.region = settings.gcp.region;
         this.naming = new Naming(settings.project, settings.stack, this.project);
+        // GCP label keys and values allow only lowercase letters, digits, '_' and '-'.
         const labels: Record<string, string> = {};
-        for (const [k, v] of Object.entries(settings.tags)) {
+        for (const [k, v] of Object.entries(stackTags(settings))) {
             labels[labelKey(k)] = labelValue(v);
         }
-        Object.assign(labels, {
-            project: labelValue(settings.project),
-            stack: labelValue(settings.stack),
-            environment: settings.environment,
-            "managed-by": "anycloud",
-        });
         this.labels = labels;
         this.provider = new Provider("gcp", { project: this.project, region: this.region, defaultLabels: labels });
     }
