@@ -31,6 +31,8 @@ export interface CapturedResource {
     inputs: Record<string, any>;
     /** Paths (`a.b[0].c`) of inputs that were secret. */
     secretPaths: string[];
+    /** What the (mock) cloud returned: inputs plus computed outputs, secrets unwrapped. */
+    outputs: Record<string, any>;
 }
 
 export interface OfflineRun {
@@ -129,6 +131,7 @@ function captureRegistrations(captured: CapturedResource[]) {
                 const raw = pulumi.runtime.deserializeProperties(req.getObject());
                 const secretPaths: string[] = [];
                 const inputs = unwrap(raw, "", secretPaths);
+                const outputs = unwrap(pulumi.runtime.deserializeProperties(resp.getObject()), "", []);
                 captured.push({
                     type: req.getType(),
                     name: req.getName(),
@@ -143,6 +146,7 @@ function captureRegistrations(captured: CapturedResource[]) {
                     provider: req.getProvider() || undefined,
                     inputs,
                     secretPaths,
+                    outputs,
                 });
             }
             callback(err, resp);

@@ -36,9 +36,6 @@ export class Plan {
         }
         return found[0];
     }
-    named(name: string): CapturedResource[] {
-        return this.resources.filter((r) => r.name === name);
-    }
     /** Resources directly or indirectly under the given resource. */
     descendantsOf(resource: CapturedResource): CapturedResource[] {
         const out: CapturedResource[] = [];
@@ -53,9 +50,6 @@ export class Plan {
     }
     component(type: string, name: string): CapturedResource {
         return this.one(`anycloud:index:${type}`, name);
-    }
-    types(): string[] {
-        return [...new Set(this.resources.map((r) => r.type))].sort();
     }
 }
 
@@ -106,4 +100,38 @@ export function stringsIn(value: unknown, at = ""): { path: string; value: strin
         return Object.entries(value).flatMap(([k, v]) => stringsIn(v, at ? `${at}.${k}` : k));
     }
     return [];
+}
+
+/** Every value @pulumi/random generated in a run (what the provider returned, not an input). */
+export function generatedSecrets(p: Plan): string[] {
+    return p.resources
+        .filter((r) => r.type === "random:index/randomPassword:RandomPassword" || r.type === "random:index/randomString:RandomString")
+        .map((r) => r.outputs.result as string);
+}
+
+const under = (path: string, secretPaths: string[]) => secretPaths.some((sp) => path === sp || path.startsWith(`${sp}.`) || path.startsWith(`${sp}[`));
+
+/**
+ * Where a generated value shows up outside a secret: in any input of any resource (raw or
+ * URL-encoded) or in a non-secret stack output. An empty list is the secret-hygiene promise.
+ */
+export function plainSecretLeaks(p: Plan): string[] {
+    const secrets = generatedSecrets(p);
+    assert.ok(secrets.length > 0 && secrets.every((s) => typeof s === "string" && s.length >= 16), "the run generated no passwords to check");
+    const forms = secrets.flatMap((s) => [s, encodeURIComponent(s)]);
+    const leaks: string[] = [];
+    for (const r of p.resources) {
+        if (r.type.startsWith("random:")) continue;
+        for (const { path, value } of stringsIn(r.inputs)) {
+            if (forms.some((s) => value.includes(s)) && !under(path, r.secretPaths)) {
+                leaks.push(`${r.type} ${r.name}.${path}`);
+            }
+        }
+    }
+    for (const { path, value } of stringsIn(p.outputs)) {
+        if (forms.some((s) => value.includes(s)) && !under(path, p.run.secretOutputPaths)) {
+            leaks.push(`output ${path}`);
+        }
+    }
+    return leaks;
 }

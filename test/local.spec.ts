@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { Plan, plan } from "./harness";
+import { Plan, plan, planError } from "./harness";
 
 const CONTAINER = "docker:index/container:Container";
 
@@ -130,13 +130,11 @@ describe("local Docker target (worked example)", () => {
     });
 
     it("rejects an override for another cloud's resource type", async () => {
-        const { planError } = await import("./harness");
         const err = await planError({ stack: "local", set: { overrides: { "aws:rds/instance:Instance": { instanceClass: "db.t4g.large" } } } });
         assert.deepStrictEqual(err.problems.map((x) => [x.key, x.value]), [["anycloud:overrides", "aws:rds/instance:Instance"]]);
     });
 
     it("refuses what one Docker engine cannot provide", async () => {
-        const { planError } = await import("./harness");
         const err = await planError({ stack: "local", set: { "cache.highAvailability": true, "search.nodes": 3 } });
         assert.deepStrictEqual(err.problems.map((x) => x.key), ["anycloud:cache.highAvailability", "anycloud:search.nodes"]);
     });
