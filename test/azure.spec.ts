@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { CapturedResource } from "../stacks/offline";
 import { AzureNaming, fitName, RULES, satisfies } from "../providers/azure/naming";
-import { frontDoorRateLimit, frontDoorPattern } from "../providers/azure/load-balancer";
+import { frontDoorPatterns, frontDoorRateLimit } from "../providers/azure/load-balancer";
 import { Plan, plan, planError, stringsIn } from "./harness";
 
 const AZ = { cloud: "azure" };
@@ -292,9 +292,9 @@ describe("azure backend", function () {
     });
 
     it("maps routes and rate limits to Front Door semantics", () => {
-        assert.strictEqual(frontDoorPattern("/"), "/*");
-        assert.strictEqual(frontDoorPattern("/api/*"), "/api/*");
-        assert.strictEqual(frontDoorPattern("/api/auth/login"), "/api/auth/login");
+        assert.deepStrictEqual(frontDoorPatterns("/"), ["/*"]);
+        assert.deepStrictEqual(frontDoorPatterns("/api/*"), ["/api", "/api/*"]);
+        assert.deepStrictEqual(frontDoorPatterns("/api/auth/login"), ["/api/auth/login"]);
         assert.deepStrictEqual(frontDoorRateLimit({ requests: 10, per: "second", burst: 0 }), { threshold: 600, minutes: 1 });
         assert.deepStrictEqual(frontDoorRateLimit({ requests: 5, per: "minute", burst: 0 }), { threshold: 5, minutes: 1 });
         const probes = prod.ofType(T("cdn:AFDOriginGroup")).map((g) => g.inputs.healthProbeSettings.probePath);

@@ -93,7 +93,7 @@ describe("local Docker target (worked example)", () => {
     it("configures nginx from the routes: rate limit, body size, upgrade headers", () => {
         const conf = upload(p, "lb-nginx", "/etc/nginx/nginx.conf");
         assert.match(conf, /limit_req_zone \$binary_remote_addr zone=route0:10m rate=5r\/s;/);
-        assert.match(conf, /location \/api\/ \{\n\s+limit_req zone=route0 burst=5 nodelay;/);
+        assert.match(conf, /location ~ \^\/api\(\/\.\*\)\?\$ \{\n\s+limit_req zone=route0 burst=5 nodelay;/);
         assert.match(conf, /client_max_body_size 100m;/);
         assert.match(conf, /proxy_set_header Upgrade \$http_upgrade;/);
         assert.match(conf, /set \$upstream_app http:\/\/app:3000;/);

@@ -113,6 +113,8 @@ class Nginx {
 const ROUTES: RouteSettings[] = [
     { path: "/api/auth/login", service: "app", rateLimit: { requests: 1, per: "minute", burst: 0 } },
     { path: "/api/*", service: "app", rateLimit: { requests: 5, per: "second", burst: 5 } },
+    { path: "/v1/*", service: "api" },
+    { path: "/v1/status", service: "app" },
     { path: "/ws/*", service: "app" },
     { path: "/", service: "app" },
     { host: "api.library.example.test", path: "/", service: "api" },
@@ -157,6 +159,14 @@ describe("local load balancer: the generated nginx.conf in a real nginx", functi
         assert.deepStrictEqual([root.upstream, root.path], ["app", "/books/42"]);
         const apiHost = JSON.parse((await request(port, "/v1/books", { host: "api.library.example.test" })).body);
         assert.deepStrictEqual([apiHost.upstream, apiHost.path], ["api", "/v1/books"]);
+    });
+
+    it("matches paths as every target does: /x/* covers /x and below, exact paths win, / takes the rest", async () => {
+        const upstreamOf = async (p: string) => JSON.parse((await request(port, p)).body).upstream;
+        assert.strictEqual(await upstreamOf("/v1"), "api");
+        assert.strictEqual(await upstreamOf("/v1/books?page=2"), "api");
+        assert.strictEqual(await upstreamOf("/v1s"), "app");
+        assert.strictEqual(await upstreamOf("/v1/status"), "app");
     });
 
     it("answers 429 once a rate-limited route exceeds its rate and burst", async () => {

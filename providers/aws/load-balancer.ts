@@ -12,6 +12,7 @@ import { RateLimit, RouteSettings } from "../../stacks/settings";
 import { alarm } from "./alerts";
 import { AwsContext } from "./context";
 import { LEGACY_ELB_LOG_REGIONS, WAF_MIN_LIMIT, WAF_WINDOWS } from "./sizes";
+import { orderRoutes, pathRegex, wildcardPatterns } from "../../components/routes";
 
 /**
  * WAF counts requests per IP over 60/120/300/600 s windows with a floor of 10. A per-second rate
@@ -29,27 +30,6 @@ export function wafRateLimit(rate: RateLimit): { limit: number; window: number }
     return { limit: WAF_MIN_LIMIT, window: WAF_WINDOWS[WAF_WINDOWS.length - 1] };
 }
 
-/** ALB path patterns for a route: `/` everything, `/x/*` the prefix and `/x` itself, else the exact path. */
-export function pathPatterns(path: string): string[] | undefined {
-    if (path === "/") {
-        return undefined;
-    }
-    if (path.endsWith("/*")) {
-        return [path.slice(0, -2), path];
-    }
-    return [path];
-}
-
-/** Most specific first: host routes, then exact paths, then longer prefixes, catch-alls last. */
-export function orderRoutes(routes: RouteSettings[]): RouteSettings[] {
-    const rank = (r: RouteSettings) => (r.path === "/" ? 2 : r.path.endsWith("/*") ? 1 : 0);
-    return [...routes].sort((a, b) => Number(!a.host) - Number(!b.host) || rank(a) - rank(b) || b.path.length - a.path.length || a.path.localeCompare(b.path));
-}
-
-function escapeRegex(text: string): string {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 type WafRule = inputs.wafv2.WebAclRule;
 type ScopeDown = inputs.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatement;
 
@@ -62,7 +42,7 @@ function routeMatch(route: RouteSettings): ScopeDown | undefined {
     if (route.path !== "/") {
         parts.push(
             route.path.endsWith("/*")
-                ? { regexMatchStatement: { regexString: `^${escapeRegex(route.path.slice(0, -2))}(/.*)?$`, fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] } }
+                ? { regexMatchStatement: { regexString: pathRegex(route.path), fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] } }
                 : { byteMatchStatement: { searchString: route.path, positionalConstraint: "EXACTLY", fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] } },
         );
     }
@@ -203,7 +183,7 @@ export function createLoadBalancer(ctx: AwsContext, name: string, args: LoadBala
         if (route.host) {
             conditions.push({ hostHeader: { values: [route.host] } });
         }
-        const paths = pathPatterns(route.path);
+        const paths = wildcardPatterns(route.path);
         if (paths) {
             conditions.push({ pathPattern: { values: paths } });
         }

@@ -7,10 +7,11 @@ import { RateLimit, RouteSettings } from "../../stacks/settings";
 import { diagnostics, metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
 import { fitName, RULES } from "./naming";
+import { pathMatch, pathRegexBody, wildcardPatterns } from "../../components/routes";
 
-/** Config path semantics → Front Door patterns: "/" catch-all, "/x/*" prefix, else exact. */
-export function frontDoorPattern(path: string): string {
-    return path === "/" ? "/*" : path;
+/** Front Door patterns for a route; everything is `/*`. */
+export function frontDoorPatterns(path: string): string[] {
+    return wildcardPatterns(path) ?? ["/*"];
 }
 
 /**
@@ -24,12 +25,12 @@ export function frontDoorRateLimit(limit: RateLimit): { threshold: number; minut
 /** WAF match values: a prefix route matches everything under it, an exact route its path only. */
 function wafCondition(route: RouteSettings): inputs.frontdoor.MatchConditionArgs[] {
     const conditions: inputs.frontdoor.MatchConditionArgs[] = [];
-    if (route.path.endsWith("/*")) {
-        conditions.push({ matchVariable: "RequestUri", operator: "RegEx", matchValue: [`^https?://[^/]+${escapeRegex(route.path.slice(0, -1))}`], transforms: ["Lowercase"] });
-    } else if (route.path === "/") {
+    // RequestUri is the full URL: match the path part, with or without a query string.
+    const match = pathMatch(route.path);
+    if (match.kind === "all") {
         conditions.push({ matchVariable: "RequestUri", operator: "Any", matchValue: [] });
     } else {
-        conditions.push({ matchVariable: "RequestUri", operator: "RegEx", matchValue: [`^https?://[^/]+${escapeRegex(route.path.toLowerCase())}(\\?.*)?$`], transforms: ["Lowercase"] });
+        conditions.push({ matchVariable: "RequestUri", operator: "RegEx", matchValue: [`^https?://[^/]+${pathRegexBody(route.path.toLowerCase())}(\\?.*)?$`], transforms: ["Lowercase"] });
     }
     if (route.host) {
         conditions.push({ matchVariable: "RequestHeader", selector: "Host", operator: "Equal", matchValue: [route.host], transforms: ["Lowercase"] });
@@ -37,9 +38,6 @@ function wafCondition(route: RouteSettings): inputs.frontdoor.MatchConditionArgs
     return conditions;
 }
 
-function escapeRegex(text: string): string {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 /**
  * Azure Front Door (Standard in dev, Premium in prod): one origin group per public service,
@@ -188,7 +186,7 @@ export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBa
                     profileName: profile.name,
                     resourceGroupName: rg,
                     originGroup: { id: originGroups[route.service].id },
-                    patternsToMatch: [frontDoorPattern(route.path)],
+                    patternsToMatch: frontDoorPatterns(route.path),
                     customDomains: custom.map((d) => ({ id: d.id })),
                     linkToDefaultDomain: route.host ? "Disabled" : "Enabled",
                     supportedProtocols: ["Http", "Https"],

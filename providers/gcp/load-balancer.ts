@@ -5,13 +5,7 @@ import { ChildOptions, DnsRecord, LoadBalancerArgs, LoadBalancerOutputs } from "
 import { RateLimit, RouteSettings } from "../../stacks/settings";
 import { loadBalancerAlerts } from "./alerts";
 import { GcpContext } from "./context";
-
-/** URL-map paths for a route: `/` is the matcher default, `/x/*` covers `/x` and below, else exact. */
-export function urlMapPaths(path: string): string[] | undefined {
-    if (path === "/") return undefined;
-    if (path.endsWith("/*")) return [path.slice(0, -2), path];
-    return [path];
-}
+import { orderRoutes, wildcardPatterns } from "../../components/routes";
 
 /** The CEL condition Cloud Armor matches a route with (host and path semantics as the URL map). */
 export function routeExpression(route: RouteSettings): string {
@@ -34,12 +28,6 @@ export function armorThreshold(limit: RateLimit): { count: number; intervalSec: 
     return limit.per === "second" ? { count: limit.requests * 10 + limit.burst, intervalSec: 10 } : { count: limit.requests + limit.burst, intervalSec: 60 };
 }
 
-/** Most specific first: host routes, then exact paths, then longer prefixes, then `/`. */
-function specificity(r: RouteSettings): number {
-    const kind = r.path === "/" ? 0 : r.path.endsWith("/*") ? 1 : 2;
-    return (r.host ? 100000 : 0) + kind * 10000 + r.path.length;
-}
-
 /**
  * Global external Application Load Balancer (EXTERNAL_MANAGED) in front of Cloud Run through
  * serverless NEGs. Created before the services: a NEG only needs the Cloud Run service *name*,
@@ -53,7 +41,7 @@ export function createLoadBalancer(ctx: GcpContext, name: string, args: LoadBala
 
     const ip = new compute.GlobalAddress(`${name}-ip`, { name: ctx.naming.resource("lb-ip"), addressType: "EXTERNAL", ipVersion: "IPV4" }, o());
 
-    const limited = args.routes.filter((r) => r.rateLimit).sort((a, b) => specificity(b) - specificity(a));
+    const limited = orderRoutes(args.routes.filter((r) => r.rateLimit));
     const policy = new compute.SecurityPolicy(
         `${name}-armor`,
         {
@@ -127,7 +115,7 @@ export function createLoadBalancer(ctx: GcpContext, name: string, args: LoadBala
             name: matcher,
             defaultService: catchAll(routes),
             pathRules: routes.flatMap((r) => {
-                const paths = urlMapPaths(r.path);
+                const paths = wildcardPatterns(r.path);
                 return paths ? [{ paths, service: backends[r.service].id }] : [];
             }),
         });

@@ -1,3 +1,4 @@
+import { orderRoutes, pathMatch, pathRegex } from "../../components/routes";
 import { RouteSettings } from "../../stacks/settings";
 
 /**
@@ -30,15 +31,14 @@ export const SECURITY_HEADERS: [string, string][] = [
 ];
 export const HSTS = "max-age=31536000; includeSubDomains";
 
-/** `/` and `/x/*` are prefix matches, anything else is an exact path (as on every cloud target). */
+/**
+ * The nginx location of a route: `=` for an exact path, a regex for a prefix (so `/api/*` also
+ * matches `/api`, as on every cloud), `/` for the catch-all. Regex locations are tried in file
+ * order, so routes are written most specific first.
+ */
 export function locationFor(path: string): string {
-    if (path === "/") {
-        return "/";
-    }
-    if (path.endsWith("/*")) {
-        return path.slice(0, -1);
-    }
-    return `= ${path}`;
+    const m = pathMatch(path);
+    return m.kind === "all" ? "/" : m.kind === "exact" ? `= ${m.path}` : `~ ${pathRegex(path)}`;
 }
 
 export function renderNginxConfig(input: NginxConfigInput): string {
@@ -115,7 +115,8 @@ function renderServer(input: NginxConfigInput, host: string | undefined, isDefau
     for (const [name, value] of SECURITY_HEADERS) {
         lines.push(`        add_header ${name} "${value}" always;`);
     }
-    const routes = input.routes.map((r, i) => ({ r, i })).filter(({ r }) => r.host === host);
+    const zoneOf = new Map(input.routes.map((r, i) => [r, i]));
+    const routes = orderRoutes(input.routes.filter((r) => r.host === host)).map((r) => ({ r, i: zoneOf.get(r)! }));
     for (const { r, i } of routes) {
         const upstream = input.upstreams[r.service];
         lines.push(`        location ${locationFor(r.path)} {`);
