@@ -37,6 +37,11 @@ export const WIRED_ENV_NAMES = [
     "S3_ACCESS_KEY_ID",
     "S3_SECRET_ACCESS_KEY",
     "S3_FORCE_PATH_STYLE",
+    // Set by a cloud backend for the parts a service uses (CA certificates, workload identity).
+    "REDIS_TLS_CA_CERT",
+    "ELASTICSEARCH_CA_CERT_SECRET",
+    "AZURE_CLIENT_ID",
+    "AZURE_FRONTDOOR_ID",
 ] as const;
 
 export interface StackIdentity {
@@ -215,7 +220,7 @@ function resolveSettings(
     if (ok("services") && ok("loadBalancer")) {
         checkRouteTargets(routes, raw, problems);
     }
-    const loadBalancer = ok("loadBalancer") ? resolveLoadBalancer(raw, routes, services, problems) : undefined;
+    const loadBalancer = ok("loadBalancer") ? resolveLoadBalancer(raw, routes, problems) : undefined;
 
     const protect = raw.protect ?? preset.protect;
     if (prod) {
@@ -589,12 +594,7 @@ function resolveUses(service: string, uses: string[], parts: Parts, failed: Set<
     return out;
 }
 
-function resolveLoadBalancer(
-    raw: RawConfig,
-    routes: RouteSettings[],
-    services: ServiceSettings[],
-    problems: ConfigProblem[],
-): LoadBalancerSettings | undefined {
+function resolveLoadBalancer(raw: RawConfig, routes: RouteSettings[], problems: ConfigProblem[]): LoadBalancerSettings | undefined {
     const lb = raw.loadBalancer;
     if (lb === undefined || routes.length === 0) {
         if (lb !== undefined && (lb.routes ?? []).length === 0) {
@@ -605,7 +605,6 @@ function resolveLoadBalancer(
     if (lb.dnsZone !== undefined && lb.domain === undefined) {
         problems.push(problem("loadBalancer.domain", undefined, "a domain name (required with loadBalancer.dnsZone)"));
     }
-    void services;
     const out: LoadBalancerSettings = {
         maxBodyMb: lb.maxBodyMb ?? 10,
         routes,

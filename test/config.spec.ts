@@ -178,8 +178,8 @@ describe("config model", () => {
             ]);
         });
         it("a variable the topology wires itself, or a secret also set as plain env", () => {
-            const problems = problemsOf(config({ "services.app.env.DATABASE_URL": "postgres://x", "services.app.env.JWT_SECRET": "plain" }));
-            assert.deepStrictEqual(problems.map((p) => p.key).sort(), ["anycloud:services.app.env.DATABASE_URL", "anycloud:services.app.env.JWT_SECRET"]);
+            const problems = problemsOf(config({ "services.app.env.DATABASE_URL": "postgres://x", "services.app.env.JWT_SECRET": "plain", "services.worker.env.REDIS_TLS_CA_CERT": "pem" }));
+            assert.deepStrictEqual(problems.map((p) => p.key).sort(), ["anycloud:services.app.env.DATABASE_URL", "anycloud:services.app.env.JWT_SECRET", "anycloud:services.worker.env.REDIS_TLS_CA_CERT"]);
         });
         it("a service with both an image and a build, or neither", () => {
             const both = onlyProblem(config({ "services.processor.build": { context: "./processor" } }));
