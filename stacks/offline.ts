@@ -67,8 +67,19 @@ export class OfflineRunError extends Error {
     }
 }
 
-/** Runs one stack offline. Safe to call repeatedly in one process (each run resets the mocks). */
-export async function runOffline(options: OfflineOptions): Promise<OfflineRun> {
+let previousRun: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs one stack offline. Safe to call repeatedly in one process: each run resets the mocks,
+ * and because the mock monitor is process-wide, overlapping calls are queued, never interleaved.
+ */
+export function runOffline(options: OfflineOptions): Promise<OfflineRun> {
+    const run = previousRun.then(() => runOfflineNow(options));
+    previousRun = run.catch(() => undefined);
+    return run;
+}
+
+async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     const ctx: MockContext = { project: options.project, stack: options.stack, config: options.config };
     const cloudMocks = await mocksFor(chosenCloud(options.config));
     const captured: CapturedResource[] = [];

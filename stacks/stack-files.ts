@@ -70,7 +70,12 @@ export function setConfigPath(config: Record<string, string>, assignment: string
 }
 
 export function setConfigValue(config: Record<string, string>, keyPath: string, value: unknown, namespace = CONFIG_NAMESPACE): void {
-    const [ns, rest] = keyPath.includes(":") ? [keyPath.slice(0, keyPath.indexOf(":")), keyPath.slice(keyPath.indexOf(":") + 1)] : [namespace, keyPath];
+    // A namespace is what precedes a colon in the top-level key; later colons belong to path
+    // parts such as type tokens (`overrides.aws:rds/instance:Instance.multiAz`).
+    const colon = keyPath.indexOf(":");
+    const dot = keyPath.indexOf(".");
+    const namespaced = colon > 0 && (dot < 0 || colon < dot);
+    const [ns, rest] = namespaced ? [keyPath.slice(0, colon), keyPath.slice(colon + 1)] : [namespace, keyPath];
     const parts = rest.split(".");
     const top = `${ns}:${parts[0]}`;
     if (parts.length === 1) {

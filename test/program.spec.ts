@@ -91,6 +91,11 @@ describe("the program (worked example on the local target)", () => {
             const devAgain = await plan({ stack: "dev" });
             assert.strictEqual(devAgain.resources.length, dev.resources.length);
         });
+        it("queues overlapping runs instead of mixing their resources (the mock monitor is process-wide)", async () => {
+            const [local, aws] = await Promise.all([plan({ stack: "dev", set: { cloud: "local" } }), plan({ stack: "dev", set: { cloud: "aws" } })]);
+            assert.ok(local.resources.every((r) => !r.type.startsWith("aws:")), "an AWS resource landed in the local run");
+            assert.ok(aws.resources.every((r) => !r.type.startsWith("docker:")), "a Docker resource landed in the AWS run");
+        });
     });
 
     describe("outputs", () => {
