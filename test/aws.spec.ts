@@ -145,6 +145,16 @@ describe("aws backend", function () {
             for (const sg of p.ofType(T.sg)) {
                 assert.strictEqual(sg.inputs.ingress, undefined, "rules are separate resources");
             }
+            // Groups and rules carry their tier: the guardrails tell the load balancer's internet ingress by it.
+            for (const { r } of rules) {
+                const group = p.one(T.sg, sgName(p, r.inputs.securityGroupId));
+                assert.ok(group.inputs.tags?.tier, `${group.name} has no tier tag`);
+                assert.strictEqual(r.inputs.tags?.tier, group.inputs.tags.tier, `${r.name} tier`);
+            }
+            assert.deepStrictEqual(
+                p.ofType(T.ingress).filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0").map((r) => r.inputs.tags.tier),
+                ["alb", "alb"],
+            );
         }
     });
 
@@ -160,6 +170,9 @@ describe("aws backend", function () {
         assert.strictEqual(db.protect, true);
         const replica = prod.one(T.rds, "database-replica-0");
         assert.strictEqual(replica.protect, true);
+        // In a subnet group, a same-region replica must name its source by ARN, not identifier.
+        assert.strictEqual(replica.inputs.replicateSourceDb, db.outputs.arn);
+        assert.match(replica.inputs.replicateSourceDb, /^arn:aws:rds:[a-z0-9-]+:\d{12}:db:/);
         const redis = prod.one(T.redis);
         assert.strictEqual(redis.inputs.automaticFailoverEnabled, true);
         assert.strictEqual(redis.inputs.multiAzEnabled, true);
@@ -171,14 +184,18 @@ describe("aws backend", function () {
         assert.strictEqual(domain.inputs.clusterConfig.zoneAwarenessConfig.availabilityZoneCount, 3);
         assert.strictEqual(domain.inputs.clusterConfig.dedicatedMasterCount, 3);
         assert.strictEqual(domain.protect, true);
-        for (const b of prod.ofType(T.bucket).filter((b) => b.name.startsWith("storage-"))) {
-            assert.strictEqual(b.protect, true);
-            assert.strictEqual(b.inputs.forceDestroy, false);
+        // Every bucket, the ALB access-log bucket (the audit trail) included.
+        for (const b of prod.ofType(T.bucket)) {
+            assert.strictEqual(b.protect, true, b.name);
+            assert.strictEqual(b.inputs.forceDestroy, false, b.name);
         }
         const app = prod.one(T.service, "app-service");
         assert.ok(app.inputs.desiredCount >= 2);
         assert.ok(prod.one("aws:appautoscaling/target:Target", "app-scaling").inputs.minCapacity >= 2);
         assert.strictEqual(prod.one(T.alb).inputs.enableDeletionProtection, true);
+        // Cache snapshots are backups: kept 7 days when on, even where the dev preset asks for 1.
+        assert.strictEqual(redis.inputs.snapshotRetentionLimit, 7);
+        assert.strictEqual(dev.one(T.redis).inputs.snapshotRetentionLimit, 7);
         // Dev is neither protected nor multi-AZ.
         assert.strictEqual(dev.one(T.rds).protect, false);
         assert.strictEqual(dev.one(T.rds).inputs.multiAz, false);

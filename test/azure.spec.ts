@@ -92,6 +92,9 @@ describe("azure backend", function () {
             assert.strictEqual(redisDb.inputs.evictionPolicy, "AllKeysLRU");
             const search = p.descendantsOf(p.component("SearchCluster", "search"));
             assert.ok(!search.some((r) => r.type === T("network:PublicIPAddress")));
+            for (const vm of search.filter((r) => r.type === T("compute:VirtualMachine"))) {
+                assert.strictEqual(vm.inputs.securityProfile.encryptionAtHost, true, "temp disk and disk caches are encrypted too");
+            }
             for (const nic of search.filter((r) => r.type === T("network:NetworkInterface"))) {
                 assert.ok(nic.inputs.ipConfigurations.every((c: any) => c.publicIPAddress === undefined));
             }
@@ -289,6 +292,76 @@ describe("azure backend", function () {
         assert.ok(records.some((r) => r.name === "api.publisher.example.com" && r.type === "CNAME"));
         // Both databases get a Database resource; the web app keeps its init container for extensions.
         assert.deepStrictEqual(hosts.ofType(T("dbforpostgresql:Database")).map((d) => d.inputs.databaseName).sort(), ["publisher", "workflows"]);
+    });
+
+    describe("with loadBalancer.dnsZone (an Azure DNS zone in another resource group)", () => {
+        const ZONE = "/subscriptions/0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9/resourceGroups/dns-rg/providers/Microsoft.Network/dnszones/publisher.example.com";
+        const HOSTS = { stack: "hosts", file: "test/fixtures/Pulumi.hosts.yaml" };
+        let zoned: Plan;
+        before(async () => {
+            zoned = await plan({ ...HOSTS, set: { ...AZ, "loadBalancer.dnsZone": ZONE } });
+        });
+
+        it("writes each domain's validation TXT record and a CNAME (alias A at the apex) into the zone", () => {
+            const endpoint = zoned.one(T("cdn:AFDEndpoint"));
+            const token = (host: string) => zoned.ofType(T("cdn:AFDCustomDomain")).find((d) => d.inputs.hostName === host)!.outputs.validationProperties.validationToken as string;
+            // The endpoint's ARM id, as the WAF association (another consumer of endpoint.id) received it.
+            const endpointId = zoned.one(T("cdn:SecurityPolicy")).inputs.parameters.associations[0].domains[0].id as string;
+            assert.match(endpointId, new RegExp(`/profiles/${endpoint.inputs.profileName}/afdEndpoints/${endpoint.inputs.endpointName}$`));
+            const records = zoned.ofType(T("dns:RecordSet")).map((r) => ({
+                name: r.inputs.relativeRecordSetName,
+                type: r.inputs.recordType,
+                value: r.inputs.txtRecords?.[0].value[0] ?? r.inputs.cnameRecord?.cname ?? r.inputs.targetResource?.id,
+            }));
+            assert.deepStrictEqual(
+                records.sort((a, b) => `${a.name}${a.type}`.localeCompare(`${b.name}${b.type}`)),
+                [
+                    { name: "@", type: "A", value: endpointId },
+                    { name: "_dnsauth", type: "TXT", value: token("publisher.example.com") },
+                    { name: "_dnsauth.api", type: "TXT", value: token("api.publisher.example.com") },
+                    { name: "api", type: "CNAME", value: endpoint.outputs.hostName },
+                ].sort((a, b) => `${a.name}${a.type}`.localeCompare(`${b.name}${b.type}`)),
+            );
+            for (const r of zoned.ofType(T("dns:RecordSet"))) {
+                assert.deepStrictEqual([r.inputs.resourceGroupName, r.inputs.zoneName], ["dns-rg", "publisher.example.com"]);
+                const provider = zoned.resources.find((p) => r.provider?.startsWith(`${p.urn}::`))!;
+                assert.strictEqual(provider.inputs.subscriptionId, "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9", "records go through a provider in the zone's subscription");
+            }
+            assert.ok(zoned.ofType(T("cdn:AFDCustomDomain")).every((d) => d.inputs.azureDnsZone?.id === ZONE), "custom domains reference the zone");
+            assert.deepStrictEqual(zoned.outputs.dnsRecords, [], "nothing is left for the user to create");
+        });
+
+        it("only reports the records, and writes none, without a zone", async () => {
+            const hosts = await plan({ ...HOSTS, set: AZ });
+            assert.deepStrictEqual(hosts.ofType(T("dns:RecordSet")), []);
+            assert.ok(hosts.ofType(T("cdn:AFDCustomDomain")).every((d) => d.inputs.azureDnsZone === undefined));
+            assert.strictEqual((hosts.outputs.dnsRecords as unknown[]).length, 4);
+        });
+
+        it("rejects a zone that is not an Azure DNS zone id, or does not hold the domain, before registering anything", async () => {
+            for (const bad of [
+                "publisher.example.com",
+                ZONE.replace("/dnszones/", "/privateDnsZones/"),
+                ZONE.replace("0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9", "my-subscription"),
+                ZONE.replace("publisher.example.com", "other.example.com"),
+            ]) {
+                const error = await planError({ ...HOSTS, set: { ...AZ, "loadBalancer.dnsZone": bad } });
+                const found = error.problems.find((p) => p.key === "anycloud:loadBalancer.dnsZone");
+                assert.ok(found && found.value === bad, error.message);
+                assert.match(found.accepted, bad.endsWith("other.example.com") ? /publisher\.example\.com, api\.publisher\.example\.com are not in other\.example\.com/ : /resourceGroups\/<group>\/providers\/Microsoft\.Network\/dnszones\/<zone name>/);
+            }
+        });
+    });
+
+    it("keeps Log Analytics at its 30-day floor for the dev preset and rejects an explicit shorter retention", async () => {
+        assert.strictEqual(dev.one(T("operationalinsights:Workspace")).inputs.retentionInDays, 30, "dev's preset 7 days is raised to the floor");
+        assert.strictEqual(prod.one(T("operationalinsights:Workspace")).inputs.retentionInDays, 30);
+        for (const [stack, days] of [["dev", 14], ["prod", 7], ["dev", 731]] as const) {
+            const error = await planError({ stack, set: { ...AZ, "logs.retentionDays": days } });
+            const found = error.problems.find((p) => p.key === "anycloud:logs.retentionDays");
+            assert.ok(found && found.value === days, error.message);
+            assert.match(found.accepted, days < 30 ? /^30–730 on Azure \(Log Analytics minimum\)$/ : /^30–730 on Azure/);
+        }
     });
 
     it("maps routes and rate limits to Front Door semantics", () => {

@@ -18,6 +18,9 @@ export function cacheEngine(version: RedisVersion): { engine: "valkey" | "redis"
     return version === 7 ? { engine: "valkey", engineVersion: "8.0", family: "valkey8" } : { engine: "redis", engineVersion: "6.2", family: "redis6.x" };
 }
 
+/** The shortest snapshot retention kept when snapshots are on (backups-retained). */
+const MIN_SNAPSHOT_DAYS = 7;
+
 /** ElastiCache AUTH tokens: 16-128 printable characters, specials limited to `!&#$^<>-`. */
 export const AUTH_TOKEN_SPECIAL = "!&#$^<>-";
 
@@ -38,8 +41,9 @@ export function createCache(ctx: AwsContext, name: string, args: CacheArgs, opts
 
     // Failover needs a replica in another AZ; without HA one node keeps dev cheap.
     const nodes = args.highAvailability ? 2 : 1;
-    // ElastiCache persistence is snapshots (no AOF on Multi-AZ groups); keep at least one day when asked for.
-    const snapshotDays = args.persistence ? Math.max(1, args.snapshotRetentionDays) : args.snapshotRetentionDays;
+    // ElastiCache persistence is snapshots (no AOF on Multi-AZ groups), and its snapshots are backups:
+    // when any are kept, they are kept for the 7 days the backups-retained guardrail asks of backups.
+    const snapshotDays = args.persistence || args.snapshotRetentionDays > 0 ? Math.max(MIN_SNAPSHOT_DAYS, args.snapshotRetentionDays) : 0;
     const group = new elasticache.ReplicationGroup(
         `${name}-redis`,
         {

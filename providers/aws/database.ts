@@ -132,7 +132,8 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
                 {
                     ...common,
                     identifier: ctx.naming.dbIdentifier(`${name}-replica-${i}`),
-                    replicateSourceDb: primary.identifier,
+                    // With a subnet group set, a same-region replica names its source by ARN (typings).
+                    replicateSourceDb: primary.arn,
                     deletionProtection: protect,
                     skipFinalSnapshot: true,
                 },
@@ -186,10 +187,12 @@ function initDatabases(
     const net = ctx.requireNetwork();
     const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, extra);
 
-    const sg = new ec2.SecurityGroup(`${name}-init`, { vpcId: net.vpc.id, name: ctx.naming.name(`${name}-init`, 255), description: "Database init function: PostgreSQL and AWS APIs only" }, o());
-    new vpc.SecurityGroupEgressRule(`${name}-init-to-database`, { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: PORTS.postgres, toPort: PORTS.postgres, referencedSecurityGroupId: databaseSg.id, description: "to PostgreSQL" }, o());
-    new vpc.SecurityGroupEgressRule(`${name}-init-to-aws-apis`, { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: PORTS.https, toPort: PORTS.https, cidrIpv4: "0.0.0.0/0", description: "Secrets Manager via NAT" }, o());
-    new vpc.SecurityGroupIngressRule(`${name}-from-init`, { securityGroupId: databaseSg.id, ipProtocol: "tcp", fromPort: PORTS.postgres, toPort: PORTS.postgres, referencedSecurityGroupId: sg.id, description: "from the init function" }, o());
+    // Groups and rules carry their tier tag, like the network's (see network.ts).
+    const tier = `${name}-init`;
+    const sg = new ec2.SecurityGroup(`${name}-init`, { vpcId: net.vpc.id, name: ctx.naming.name(`${name}-init`, 255), description: "Database init function: PostgreSQL and AWS APIs only", tags: { tier } }, o());
+    new vpc.SecurityGroupEgressRule(`${name}-init-to-database`, { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: PORTS.postgres, toPort: PORTS.postgres, referencedSecurityGroupId: databaseSg.id, description: "to PostgreSQL", tags: { tier } }, o());
+    new vpc.SecurityGroupEgressRule(`${name}-init-to-aws-apis`, { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: PORTS.https, toPort: PORTS.https, cidrIpv4: "0.0.0.0/0", description: "Secrets Manager via NAT", tags: { tier } }, o());
+    new vpc.SecurityGroupIngressRule(`${name}-from-init`, { securityGroupId: databaseSg.id, ipProtocol: "tcp", fromPort: PORTS.postgres, toPort: PORTS.postgres, referencedSecurityGroupId: sg.id, description: "from the init function", tags: { tier: "database" } }, o());
 
     const role = new iam.Role(
         `${name}-init`,

@@ -234,11 +234,14 @@ export function createLoadBalancer(ctx: AwsContext, name: string, args: LoadBala
     };
 }
 
-/** The bucket ALB writes access logs to: SSE-S3 is the only encryption ELB log delivery supports. */
+/**
+ * The bucket ALB writes access logs to: SSE-S3 is the only encryption ELB log delivery supports.
+ * Protected like every bucket when the stack protects its data: the logs are the audit trail.
+ */
 function accessLogBucket(ctx: AwsContext, name: string, parent: pulumi.Resource): { bucket: pulumi.Output<string>; policy: s3.BucketPolicy } {
     const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, extra);
     const id = `${name}-access-logs`;
-    const bucket = new s3.Bucket(id, { bucket: ctx.accountId.apply((account) => ctx.naming.bucket("alb-logs", account, ctx.region)), forceDestroy: !ctx.settings.protect }, o());
+    const bucket = new s3.Bucket(id, { bucket: ctx.accountId.apply((account) => ctx.naming.bucket("alb-logs", account, ctx.region)), forceDestroy: !ctx.settings.protect }, ctx.dataOpts(parent));
     const block = new s3.BucketPublicAccessBlock(id, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, o());
     new s3.BucketOwnershipControls(id, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, o());
     new s3.BucketServerSideEncryptionConfiguration(id, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, o());

@@ -84,18 +84,24 @@ export function createNetwork(ctx: AwsContext, name: string, args: NetworkArgs, 
         o(),
     );
 
-    const sg = (tier: string, description: string) =>
-        new ec2.SecurityGroup(`${name}-${tier}`, { vpcId: network.id, name: ctx.naming.name(tier, 255), description, tags: { Name: ctx.naming.name(tier) } }, o());
+    // Groups and their rules carry their `tier` tag: a rule's inputs name its group only by id, and
+    // the guardrails (no-open-ingress) must tell the load balancer's internet ingress from any other.
+    const tiers = new Map<ec2.SecurityGroup, string>();
+    const sg = (tier: string, description: string) => {
+        const group = new ec2.SecurityGroup(`${name}-${tier}`, { vpcId: network.id, name: ctx.naming.name(tier, 255), description, tags: { Name: ctx.naming.name(tier), tier } }, o());
+        tiers.set(group, tier);
+        return group;
+    };
     const ingress = (rule: string, group: ec2.SecurityGroup, port: number, from: { sg?: ec2.SecurityGroup; cidr?: string }, description: string) =>
         new vpc.SecurityGroupIngressRule(
             `${name}-${rule}`,
-            { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: from.sg?.id, cidrIpv4: from.cidr, description },
+            { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: from.sg?.id, cidrIpv4: from.cidr, description, tags: { tier: tiers.get(group)! } },
             o(),
         );
     const egress = (rule: string, group: ec2.SecurityGroup, port: number, to: { sg?: ec2.SecurityGroup; cidr?: string }, description: string) =>
         new vpc.SecurityGroupEgressRule(
             `${name}-${rule}`,
-            { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: to.sg?.id, cidrIpv4: to.cidr, description },
+            { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: to.sg?.id, cidrIpv4: to.cidr, description, tags: { tier: tiers.get(group)! } },
             o(),
         );
 

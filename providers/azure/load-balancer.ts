@@ -1,12 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cdn from "@pulumi/azure-native/cdn";
+import * as dns from "@pulumi/azure-native/dns";
 import * as frontdoor from "@pulumi/azure-native/frontdoor";
+import { Provider } from "@pulumi/azure-native/provider";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, DnsRecord, LoadBalancerArgs, LoadBalancerOutputs } from "../../components/backend";
 import { RateLimit, RouteSettings } from "../../stacks/settings";
 import { diagnostics, metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
 import { fitName, RULES } from "./naming";
+import { DnsZoneRef, parseDnsZoneId, relativeName } from "./validate";
 import { pathMatch, pathRegexBody, wildcardPatterns } from "../../components/routes";
 
 /** Front Door patterns for a route; everything is `/*`. */
@@ -45,7 +48,9 @@ function wafCondition(route: RouteSettings): inputs.frontdoor.MatchConditionArgs
  * custom domains; HTTP→HTTPS redirect; a WAF policy with per-route rate limits (+ managed rules
  * on Premium); security headers from a rule set. Apps accept traffic only from Front Door (NSG
  * service tag AzureFrontDoor.Backend on the apps subnet; the profile's frontDoorId is handed to
- * the apps as AZURE_FRONTDOOR_ID for the X-Azure-FDID check).
+ * the apps as AZURE_FRONTDOOR_ID for the X-Azure-FDID check). With `loadBalancer.dnsZone` (an
+ * Azure DNS zone id) the validation and traffic records are created in that zone; without it
+ * they are reported in `dnsRecords` for the user to create.
  */
 export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBalancerArgs, opts: ChildOptions): LoadBalancerOutputs {
     const parent = opts.parent;
@@ -53,6 +58,8 @@ export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBa
     const rg = ctx.rgName;
     const prod = ctx.settings.environment === "prod";
     const sku = prod ? "Premium_AzureFrontDoor" : "Standard_AzureFrontDoor";
+    // validateAzure() has accepted the id, so it parses.
+    const zone = args.dnsZone !== undefined ? parseDnsZoneId(args.dnsZone) : undefined;
 
     const profile = new cdn.Profile(
         `${name}-profile`,
@@ -142,6 +149,7 @@ export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBa
                 resourceGroupName: rg,
                 hostName: host,
                 tlsSettings: { certificateType: "ManagedCertificate", minimumTlsVersion: "TLS12" },
+                azureDnsZone: zone ? { id: zone.id } : undefined,
             },
             ctx.opts(parent),
         );
@@ -268,27 +276,67 @@ export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBa
     );
     diagnostics(ctx, name, profile.id, platform.workspace.id, parent);
 
+    if (zone) {
+        zoneRecords(name, zone, domains, endpoint, routes, parent);
+    }
     const domainStates = Object.values(domains).map((d) => pulumi.all([d.hostName, d.validationProperties.apply((v) => v.validationToken)]));
-    const dnsRecords: pulumi.Output<DnsRecord[]> = pulumi
-        .all([endpoint.hostName, pulumi.all(domainStates)])
-        .apply(([target, pairs]) =>
-            pairs.flatMap(([host, token]): DnsRecord[] => [
-                { name: `_dnsauth.${host}`, type: "TXT", value: token, purpose: "Front Door managed certificate validation" },
-                {
-                    name: host,
-                    type: host === args.domain ? "ALIAS" : "CNAME",
-                    value: target,
-                    purpose: host === args.domain ? "apex: ALIAS/ANAME (or an Azure DNS alias record) to the Front Door endpoint" : "route traffic to Front Door",
-                },
-            ]),
-        );
+    const dnsRecords: pulumi.Output<DnsRecord[]> = zone
+        ? pulumi.output([])
+        : pulumi
+              .all([endpoint.hostName, pulumi.all(domainStates)])
+              .apply(([target, pairs]) =>
+                  pairs.flatMap(([host, token]): DnsRecord[] => [
+                      { name: `_dnsauth.${host}`, type: "TXT", value: token, purpose: "Front Door managed certificate validation" },
+                      {
+                          name: host,
+                          type: host === args.domain ? "ALIAS" : "CNAME",
+                          value: target,
+                          purpose: host === args.domain ? "apex: ALIAS/ANAME (or an Azure DNS alias record) to the Front Door endpoint" : "route traffic to Front Door",
+                      },
+                  ]),
+              );
 
     const address = endpoint.hostName;
     return {
         url: args.domain ? pulumi.output(`https://${args.domain}`) : pulumi.interpolate`https://${address}`,
         address,
         https: true,
-        // The Azure backend does not write into a DNS zone (yet): the records are always reported.
+        // Empty when the records are written into the Azure DNS zone.
         dnsRecords,
     };
+}
+
+/**
+ * The records of every custom domain, written into the user's Azure DNS zone: the `_dnsauth`
+ * TXT record with the domain's validation token (Front Door then issues the managed
+ * certificate), and the traffic record: a CNAME to the endpoint, or at the zone apex, where a
+ * CNAME is not allowed, an alias A record pointing at the endpoint resource. The zone may sit in
+ * another subscription, so the records go through a provider pinned to the zone's subscription.
+ */
+function zoneRecords(name: string, zone: DnsZoneRef, domains: Record<string, cdn.AFDCustomDomain>, endpoint: cdn.AFDEndpoint, routes: cdn.Route[], parent: pulumi.Resource): void {
+    const provider = new Provider(`${name}-dns`, { subscriptionId: zone.subscriptionId }, { parent });
+    const common = { resourceGroupName: zone.resourceGroup, zoneName: zone.zone };
+    for (const [host, domain] of Object.entries(domains)) {
+        const relative = relativeName(host, zone.zone);
+        const id = `${name}-dns-${host.replace(/\./g, "-")}`;
+        new dns.RecordSet(
+            `${id}-txt`,
+            {
+                ...common,
+                relativeRecordSetName: relative === "@" ? "_dnsauth" : `_dnsauth.${relative}`,
+                recordType: "TXT",
+                ttl: 3600,
+                txtRecords: [{ value: [domain.validationProperties.apply((v) => v.validationToken)] }],
+            },
+            { provider, parent },
+        );
+        // Traffic moves to Front Door only once the routes that serve the host exist.
+        new dns.RecordSet(
+            `${id}-${relative === "@" ? "alias" : "cname"}`,
+            relative === "@"
+                ? { ...common, relativeRecordSetName: "@", recordType: "A", ttl: 300, targetResource: { id: endpoint.id } }
+                : { ...common, relativeRecordSetName: relative, recordType: "CNAME", ttl: 300, cnameRecord: { cname: endpoint.hostName } },
+            { provider, parent, dependsOn: routes },
+        );
+    }
 }

@@ -67,6 +67,7 @@ const TYPES: Record<string, [string, IdBuilder]> = {
     "cdn:Route": ["routeName", (rg, n, i) => `${rg}/providers/Microsoft.Cdn/profiles/${i.profileName}/afdEndpoints/${i.endpointName}/routes/${n}`],
     "cdn:SecurityPolicy": ["securityPolicyName", (rg, n, i) => `${rg}/providers/Microsoft.Cdn/profiles/${i.profileName}/securityPolicies/${n}`],
     "frontdoor:Policy": ["policyName", arm("Microsoft.Network/frontDoorWebApplicationFirewallPolicies")],
+    "dns:RecordSet": ["relativeRecordSetName", (rg, n, i) => `${rg}/providers/Microsoft.Network/dnszones/${i.zoneName}/${i.recordType}/${n}`],
     "monitor:ActionGroup": ["actionGroupName", arm("Microsoft.Insights/actionGroups")],
     "monitor:MetricAlert": ["ruleName", arm("Microsoft.Insights/metricAlerts")],
     "monitor:DiagnosticSetting": ["name", (_rg, n, i) => `${i.resourceUri}/providers/Microsoft.Insights/diagnosticSettings/${n}`],
@@ -158,6 +159,9 @@ export const mocks: CloudMocks = {
                 break;
             case "compute:VirtualMachine":
                 state.vmId = guid(`vm/${id}`);
+                break;
+            case "dns:RecordSet":
+                state.fqdn = `${resourceName === "@" ? "" : `${resourceName}.`}${inputs.zoneName}.`;
                 break;
             default:
                 break;

@@ -239,7 +239,9 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
                         ],
                     },
                     networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: "Detach" }] },
-                    securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } },
+                    // Encryption at host also covers the temp disk and the host caches of the disks
+                    // (SSE alone covers the disks only); needs the EncryptionAtHost subscription feature.
+                    securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true }, encryptionAtHost: true },
                     diagnosticsProfile: { bootDiagnostics: { enabled: true } },
                     tags: ctx.tags,
                 },

@@ -1,4 +1,5 @@
 import { ConfigProblem, problem } from "../../stacks/errors";
+import { PRESETS } from "../../stacks/presets";
 import { Settings } from "../../stacks/settings";
 import { containerAppMemory, LOG_RETENTION, postgresStorageGb, POSTGRES_SKUS, POSTGRES_STORAGE_SIZES } from "./sizes";
 
@@ -9,6 +10,33 @@ const ZONAL_LOCATIONS = new Set([
     "norwayeast", "polandcentral", "italynorth", "australiaeast", "japaneast", "koreacentral", "southeastasia",
     "eastasia", "centralindia", "southafricanorth", "uaenorth", "qatarcentral", "israelcentral",
 ]);
+
+/**
+ * `loadBalancer.dnsZone` on Azure: the resource id of a public Azure DNS zone. A zone is addressed
+ * by subscription and resource group, which usually differ from the stack's own group (the zone
+ * outlives stacks), so a bare zone name (what AWS and GCP take) is not enough to find it.
+ */
+const DNS_ZONE_ID = /^\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/resourceGroups\/([-\w.()]{0,89}[-\w()])\/providers\/Microsoft\.Network\/dnszones\/((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/i;
+
+export interface DnsZoneRef {
+    id: string;
+    subscriptionId: string;
+    resourceGroup: string;
+    /** Lowercase zone name, e.g. example.com. */
+    zone: string;
+}
+
+export function parseDnsZoneId(id: string): DnsZoneRef | undefined {
+    const m = DNS_ZONE_ID.exec(id);
+    return m ? { id, subscriptionId: m[1].toLowerCase(), resourceGroup: m[2], zone: m[3].toLowerCase() } : undefined;
+}
+
+/** The record name relative to its zone (`@` for the apex); the host must be in the zone. */
+export function relativeName(host: string, zone: string): string {
+    return host === zone ? "@" : host.slice(0, -(zone.length + 1));
+}
+
+const inZone = (host: string, zone: string) => host === zone || host.endsWith(`.${zone}`);
 
 /** Azure-specific checks on complete Settings. Pure: it registers nothing. */
 export function validateAzure(settings: Settings): ConfigProblem[] {
@@ -27,9 +55,15 @@ export function validateAzure(settings: Settings): ConfigProblem[] {
     if (!(prefix >= 8 && prefix <= 22)) {
         problems.push(problem("network.cidr", settings.network.cidr, "a /8 to /22 range on Azure (the Container Apps subnet alone needs a /23)"));
     }
-    // Below 30 days is raised to 30 (Log Analytics keeps 30 days at no extra cost); above the cap is an error.
-    if (settings.logs.retentionDays > LOG_RETENTION.max) {
-        problems.push(problem("logs.retentionDays", settings.logs.retentionDays, `at most ${LOG_RETENTION.max} days on Azure Log Analytics`));
+    // Log Analytics (PerGB2018) keeps 30 to 730 days. Settings hold only the resolved value, so an
+    // explicit value cannot be told from the preset's: only the preset's own value (dev's 7) is
+    // raised to the 30-day floor (docs/azure.md); any other value below 30 was set by the user.
+    const retention = settings.logs.retentionDays;
+    if (retention < LOG_RETENTION.min && retention !== PRESETS[settings.environment].logRetentionDays) {
+        problems.push(problem("logs.retentionDays", retention, `${LOG_RETENTION.min}–${LOG_RETENTION.max} on Azure (Log Analytics minimum)`));
+    }
+    if (retention > LOG_RETENTION.max) {
+        problems.push(problem("logs.retentionDays", retention, `${LOG_RETENTION.min}–${LOG_RETENTION.max} on Azure (Log Analytics maximum)`));
     }
 
     const db = settings.database;
@@ -79,6 +113,22 @@ export function validateAzure(settings: Settings): ConfigProblem[] {
     }
     const lb = settings.loadBalancer;
     if (lb) {
+        if (lb.dnsZone !== undefined) {
+            const ref = parseDnsZoneId(lb.dnsZone);
+            const hosts = [lb.domain, ...lb.routes.map((r) => r.host)].filter((h): h is string => h !== undefined);
+            const outside = ref ? [...new Set(hosts.filter((h) => !inZone(h, ref.zone)))] : [];
+            if (!ref) {
+                problems.push(
+                    problem(
+                        "loadBalancer.dnsZone",
+                        lb.dnsZone,
+                        "on Azure, the resource id of a public Azure DNS zone: /subscriptions/<subscription id>/resourceGroups/<group>/providers/Microsoft.Network/dnszones/<zone name> (az network dns zone show --query id)",
+                    ),
+                );
+            } else if (outside.length > 0) {
+                problems.push(problem("loadBalancer.dnsZone", lb.dnsZone, `a DNS zone that contains every host the load balancer serves (${outside.join(", ")} are not in ${ref.zone})`));
+            }
+        }
         for (const route of lb.routes) {
             if (route.rateLimit && route.rateLimit.per === "second" && route.rateLimit.requests * 60 < 10) {
                 problems.push(problem("loadBalancer.routes", route.rateLimit, "a rate of at least 10 requests per minute on Azure Front Door"));

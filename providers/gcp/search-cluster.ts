@@ -44,9 +44,14 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
     const password = generatedPassword(`${name}-admin-password`, { length: 32, special: true, overrideSpecial: "-_.+=", requireEveryClass: true }, { parent });
     const admin = storeSecret(ctx, `${name}-admin`, ctx.naming.secretId("search", "admin-password"), password, sa.member, parent);
 
-    // The cluster CA is generated on node 0 at first boot (no key material in Pulumi state).
+    // The cluster CA is generated on node 0 at first boot (no key material in Pulumi state), so
+    // these secrets hold the only copy outside the nodes' boot disks: stateful, protected in prod.
     const caSecret = (id: string, logical: string) =>
-        new secretmanager.Secret(logical, { secretId: ctx.naming.secretId("search", id), project: ctx.project, replication: { auto: {} } }, ctx.opts(parent, ["secretmanager"]));
+        new secretmanager.Secret(
+            logical,
+            { secretId: ctx.naming.secretId("search", id), project: ctx.project, replication: { auto: {} }, deletionProtection: protect },
+            ctx.opts(parent, ["secretmanager"], { protect }),
+        );
     const caKey = caSecret("ca-key", `${name}-ca-key`);
     const caCert = caSecret("ca-cert", `${name}-ca-cert`);
     for (const [secret, id] of [
