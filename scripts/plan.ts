@@ -3,10 +3,13 @@
  *
  * Runs the real program in-process under the offline engine (no Pulumi CLI, no credentials)
  * and prints what the stack would deploy: the resource tree with each resource's key settings,
- * then totals. `--json` prints {resources, outputs} with every secret value replaced.
+ * then totals, then what the guardrail policy pack (`policy/`) reports. `--json` prints
+ * {resources, outputs, policies} with every secret value replaced. Exit codes: 0 planned,
+ * 1 failure, 2 config error, 3 planned but a mandatory guardrail is violated.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { evaluatePolicies, Violation, violationCountLine } from "../policy/evaluate";
 import { ConfigError } from "../stacks/errors";
 import { CapturedResource, OfflineRun, OfflineRunError, runOffline } from "../stacks/offline";
 import { projectName, readStackConfig, setConfigPath, setConfigValue } from "../stacks/stack-files";
@@ -107,7 +110,20 @@ function printTree(run: OfflineRun, stack: string, cloud: string) {
     console.log(lines.join("\n"));
 }
 
-async function main() {
+/** Each violation with the resource it is about, then the count line. */
+function printViolations(run: OfflineRun, violations: Violation[]) {
+    const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+    const lines = ["", "Guardrails (policy/, the pack `pulumi preview --policy-pack ./policy` runs):"];
+    for (const v of [...violations].sort((a, b) => (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1))) {
+        const r = v.urn ? byUrn.get(v.urn) : undefined;
+        lines.push(`  [${v.level}] ${v.policy}: ${v.message}${r ? `\n      at ${r.type}  ${r.name}` : ""}`);
+    }
+    if (violations.length === 0) lines.push("  no violations");
+    lines.push(violationCountLine(violations));
+    console.log(lines.join("\n"));
+}
+
+async function main(): Promise<number> {
     const args = parseArgs(process.argv.slice(2));
     const file = path.join(ROOT, `Pulumi.${args.stack}.yaml`);
     if (!fs.existsSync(file)) {
@@ -116,24 +132,39 @@ async function main() {
     const config = readStackConfig(ROOT, file);
     if (args.cloud) setConfigValue(config, "cloud", args.cloud);
     for (const c of args.config) setConfigPath(config, c);
-    const run = await runOffline({ project: projectName(ROOT), stack: args.stack, config });
+    // Without an engine, the program's pulumi.log messages go to console.log: keep them on stderr,
+    // so stdout holds only the plan (and `--json` stays parseable).
+    const log = console.log;
+    console.log = (...messages: unknown[]) => console.error(...messages);
+    let run: OfflineRun;
+    try {
+        run = await runOffline({ project: projectName(ROOT), stack: args.stack, config });
+    } finally {
+        console.log = log;
+    }
+    const violations = await evaluatePolicies(run.resources);
     if (args.json) {
         const resources = run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent ?? null, inputs: redact(r.inputs, r.secretPaths) }));
-        console.log(JSON.stringify({ resources, outputs: redact(run.outputs, run.secretOutputPaths) }, null, 2));
+        console.log(JSON.stringify({ resources, outputs: redact(run.outputs, run.secretOutputPaths), policies: violations }, null, 2));
     } else {
         printTree(run, args.stack, config["anycloud:cloud"] ?? "local");
+        printViolations(run, violations);
     }
+    return violations.some((v) => v.level === "mandatory") ? 3 : 0;
 }
 
-main().then(
-    () => process.exit(0),
-    (error) => {
-        const e = error instanceof OfflineRunError ? error.cause : error;
-        if (ConfigError.isInstance(e)) {
-            console.error(e.message);
-            process.exit(2);
-        }
-        console.error(e instanceof Error ? e.message : e);
-        process.exit(1);
-    },
-);
+/** Exits once stdout and stderr are flushed (pipe writes are asynchronous on macOS and Windows). */
+function exitAfterFlush(code: number): void {
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
+
+main().then(exitAfterFlush, (error) => {
+    const e = error instanceof OfflineRunError ? error.cause : error;
+    if (ConfigError.isInstance(e)) {
+        console.error(e.message);
+        exitAfterFlush(2);
+        return;
+    }
+    console.error(e instanceof Error ? e.message : e);
+    exitAfterFlush(1);
+});

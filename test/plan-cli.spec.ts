@@ -26,7 +26,8 @@ describe("npm run plan", () => {
         const { code, stdout } = planCli("--stack", "dev", "--cloud", "local", "--json");
         assert.strictEqual(code, 0);
         const doc = JSON.parse(stdout);
-        assert.deepStrictEqual(Object.keys(doc), ["resources", "outputs"]);
+        assert.deepStrictEqual(Object.keys(doc), ["resources", "outputs", "policies"]);
+        assert.deepStrictEqual(doc.policies, []);
         assert.deepStrictEqual(Object.keys(doc.resources[0]), ["type", "name", "parent", "inputs"]);
         // The same config in-process generates the same values (they are stable, like state).
         const secrets = generatedSecrets(await plan({ stack: "dev", set: { cloud: "local" } }));
@@ -40,11 +41,33 @@ describe("npm run plan", () => {
         assert.strictEqual(doc.outputs.database.host, "database");
     });
 
+    it("--json output is complete and parseable through a pipe, however large", () => {
+        // The program's log messages (printed to console without an engine) must not land in it.
+        const { code, stdout } = planCli("--stack", "prod", "--cloud", "aws", "--json");
+        assert.strictEqual(code, 0);
+        assert.ok(stdout.length > 65536, `only ${stdout.length} bytes`);
+        assert.ok(JSON.parse(stdout).resources.length > 100);
+    });
+
     it("applies --config overrides by path", () => {
         const { code, stdout } = planCli("--stack", "local", "--json", "--config", "services.app.replicas.min=2");
         assert.strictEqual(code, 0);
         const names = JSON.parse(stdout).resources.map((r: any) => r.name);
         assert.ok(names.includes("app-container-1") && names.includes("app-container-2"));
+    });
+
+    it("ends with what the guardrail pack reports, and a clean stack exits 0", () => {
+        const { code, stdout } = planCli("--stack", "local");
+        assert.strictEqual(code, 0);
+        assert.match(stdout, /Guardrails \(policy\/[^\n]*\n {2}no violations\npolicies: 0 mandatory, 0 advisory violations\n$/);
+    });
+
+    it("prints each mandatory violation with its resource and exits 3", () => {
+        // A type token inside a config path: its colons are not a namespace.
+        const { code, stdout } = planCli("--stack", "local", "--config", "overrides.docker:index/container:Container.privileged=true");
+        assert.strictEqual(code, 3);
+        assert.match(stdout, /\[mandatory\] no-privileged-roles: the container runs privileged \(full access to the host\)\n {6}at docker:index\/container:Container {2}database-server/);
+        assert.match(stdout, /^policies: 10 mandatory, 0 advisory violations$/m);
     });
 
     it("exits 2 with the clear message on a broken config, registering nothing", () => {

@@ -1,0 +1,151 @@
+import type { Policies, PolicyResource, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { GUARDRAILS } from "./guardrails";
+import { EnforcementLevel } from "./model";
+import { guardrailPolicies } from "./pack";
+
+/**
+ * The in-process policy runner: evaluates the pack's own policies against resources the offline
+ * engine captured, shaped the way the analyzer server hands them over (inputs wrapped in its
+ * unknown-checking proxy, providers with their engine-encoded inputs, type checks by token).
+ * `npm run plan` and the tests use it; `pulumi preview --policy-pack ./policy` uses `index.ts`.
+ */
+
+/** What the runner needs of a captured resource (the offline engine's CapturedResource has it). */
+export interface EvaluatedResource {
+    type: string;
+    name: string;
+    urn: string;
+    parent?: string;
+    custom: boolean;
+    protect: boolean;
+    ignoreChanges: string[];
+    deleteBeforeReplace: boolean;
+    dependencies: string[];
+    /** `urn::id` of the explicit provider. */
+    provider?: string;
+    inputs: Record<string, any>;
+    outputs: Record<string, any>;
+}
+
+export interface Violation {
+    policy: string;
+    level: EnforcementLevel;
+    message: string;
+    /** The resource it is about; absent for the stack as a whole. */
+    urn?: string;
+}
+
+// The analyzer's own proxy is @internal (its typings export nothing), hence the untyped require.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { unknownCheckingProxy, UnknownValueError } = require("@pulumi/policy/proxy") as {
+    unknownCheckingProxy<T extends object>(value: T): T;
+    UnknownValueError: new (...args: any[]) => Error;
+};
+
+const LEVELS = new Map(GUARDRAILS.map((g) => [g.name, g.level]));
+
+const isTypeOf = (type: string) => (cls: any) => typeof cls?.isInstance === "function" && cls.isInstance({ __pulumiType: type }) === true;
+
+function providerOf(r: EvaluatedResource, byUrn: Map<string, EvaluatedResource>) {
+    const urn = r.provider?.split("::").slice(0, -1).join("::");
+    const p = urn ? byUrn.get(urn) : undefined;
+    return p ? { type: p.type, name: p.name, urn: p.urn, props: unknownCheckingProxy(p.inputs) } : undefined;
+}
+
+function options(r: EvaluatedResource) {
+    return {
+        protect: r.protect,
+        ignoreChanges: r.ignoreChanges,
+        deleteBeforeReplace: r.deleteBeforeReplace,
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+        parent: r.parent,
+    };
+}
+
+function notApplicable(reason?: string): never {
+    throw new NotApplicable(reason);
+}
+
+class NotApplicable extends Error {}
+
+/** Runs every policy of the pack (or the given ones) against one captured stack. */
+export async function evaluatePolicies(resources: EvaluatedResource[], policies: Policies = guardrailPolicies()): Promise<Violation[]> {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const violations: Violation[] = [];
+    const level = (name: string): EnforcementLevel => LEVELS.get(name) ?? "advisory";
+
+    const run = async (policy: string, body: () => unknown) => {
+        try {
+            await body();
+        } catch (e) {
+            if (e instanceof UnknownValueError) {
+                violations.push({ policy, level: "advisory", message: `can't run policy '${policy}' during preview: ${e.message}` });
+            } else if (!(e instanceof NotApplicable)) {
+                throw e;
+            }
+        }
+    };
+
+    for (const policy of policies) {
+        if (!("validateStack" in policy)) {
+            const validate = policy.validateResource;
+            const validations = validate === undefined ? [] : Array.isArray(validate) ? validate : [validate];
+            for (const r of resources) {
+                const args: ResourceValidationArgs = {
+                    type: r.type,
+                    name: r.name,
+                    urn: r.urn,
+                    props: unknownCheckingProxy(r.inputs),
+                    opts: options(r),
+                    provider: providerOf(r, byUrn),
+                    stackTags: new Map(),
+                    isType: isTypeOf(r.type),
+                    asType: ((cls: any) => (isTypeOf(r.type)(cls) ? args.props : undefined)) as ResourceValidationArgs["asType"],
+                    getConfig: <T extends object>() => ({}) as T,
+                    notApplicable,
+                };
+                for (const v of validations) {
+                    await run(policy.name, () => v(args, (message, urn) => violations.push({ policy: policy.name, level: level(policy.name), message, urn: urn ?? r.urn })));
+                }
+            }
+        } else {
+            const views = new Map<string, PolicyResource>();
+            for (const r of resources) {
+                views.set(r.urn, {
+                    type: r.type,
+                    name: r.name,
+                    urn: r.urn,
+                    props: unknownCheckingProxy(r.outputs),
+                    opts: options(r),
+                    provider: providerOf(r, byUrn),
+                    dependencies: [],
+                    propertyDependencies: {},
+                    isType: isTypeOf(r.type),
+                    asType: ((cls: any) => (isTypeOf(r.type)(cls) ? r.outputs : undefined)) as PolicyResource["asType"],
+                });
+            }
+            for (const r of resources) {
+                const view = views.get(r.urn)!;
+                view.parent = r.parent ? views.get(r.parent) : undefined;
+                view.dependencies = r.dependencies.map((d) => views.get(d)).filter((d): d is PolicyResource => d !== undefined);
+            }
+            const args: StackValidationArgs = {
+                resources: [...views.values()],
+                stackTags: new Map(),
+                getConfig: <T extends object>() => ({}) as T,
+                notApplicable,
+            };
+            const stackPolicy: StackValidationPolicy = policy;
+            await run(policy.name, () => stackPolicy.validateStack(args, (message, urn) => violations.push({ policy: policy.name, level: level(policy.name), message, urn })));
+        }
+    }
+    return violations;
+}
+
+/** `policies: 0 mandatory, 2 advisory violations` */
+export function violationCountLine(violations: Violation[]): string {
+    const count = (l: EnforcementLevel) => violations.filter((v) => v.level === l).length;
+    return `policies: ${count("mandatory")} mandatory, ${count("advisory")} advisory violations`;
+}

@@ -1,0 +1,93 @@
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { stackEnvironment } from "../policy/environment";
+import { evaluatePolicies, EvaluatedResource, violationCountLine } from "../policy/evaluate";
+import { GUARDRAILS } from "../policy/guardrails";
+import { ResourceView } from "../policy/model";
+import { guardrailPolicies } from "../policy/pack";
+import { guardrailTables } from "../scripts/guardrail-docs";
+import { ROOT } from "./harness";
+
+/** The pack itself: what CrossGuard serves, how the environment is found, how the runner behaves. */
+
+const view = (type: string, props: Record<string, any>, provider?: ResourceView["provider"]): ResourceView => ({ type, name: "r", urn: `urn:pulumi:s::p::${type}::r`, props, protect: false, provider });
+
+function resource(type: string, inputs: Record<string, any>, extra: Partial<EvaluatedResource> = {}): EvaluatedResource {
+    return { type, name: "r", urn: `urn:pulumi:s::p::${type}::r`, custom: true, protect: false, ignoreChanges: [], deleteBeforeReplace: false, dependencies: [], inputs, outputs: inputs, ...extra };
+}
+
+describe("guardrail pack", () => {
+    it("serves one policy per guardrail, with the catalogue's name and enforcement level", () => {
+        const policies = guardrailPolicies();
+        assert.deepStrictEqual(
+            policies.map((p) => [p.name, p.enforcementLevel]),
+            GUARDRAILS.map((g) => [g.name, g.level]),
+        );
+        assert.deepStrictEqual(
+            policies.map((p) => ("validateStack" in p ? "stack" : "resource")),
+            GUARDRAILS.map((g) => g.kind),
+        );
+    });
+
+    it("finds the environment where each target keeps its tags, and fails closed to prod", () => {
+        const awsProvider = { type: "pulumi:providers:aws", props: { defaultTags: JSON.stringify({ tags: { environment: "dev" } }) } };
+        const gcpProvider = { type: "pulumi:providers:gcp", props: { defaultLabels: JSON.stringify({ environment: "dev" }) } };
+        assert.strictEqual(stackEnvironment([view("aws:s3/bucket:Bucket", {}, awsProvider)]), "dev");
+        assert.strictEqual(stackEnvironment([view("gcp:storage/bucket:Bucket", {}, gcpProvider)]), "dev");
+        assert.strictEqual(stackEnvironment([view("azure-native:resources:ResourceGroup", { tags: { environment: "dev" } })]), "dev");
+        assert.strictEqual(stackEnvironment([view("docker:index/container:Container", { labels: [{ label: "anycloud.environment", value: "dev" }] })]), "dev");
+        assert.strictEqual(stackEnvironment([view("aws:s3/bucket:Bucket", {})]), "prod");
+        assert.strictEqual(stackEnvironment([view("azure-native:resources:ResourceGroup", { tags: { environment: "staging" } })]), "prod");
+    });
+
+    it("reports a value unknown during preview as advisory, like the analyzer, instead of passing or failing it", async () => {
+        const { unknownStringValue } = require("@pulumi/policy/proxy");
+        const container = resource("docker:index/container:Container", {
+            labels: [{ label: "anycloud.component", value: "database" }],
+            ports: unknownStringValue,
+        });
+        const violations = await evaluatePolicies([container]);
+        const unknown = violations.filter((v) => v.message.includes("during preview"));
+        assert.ok(unknown.length > 0 && unknown.every((v) => v.level === "advisory"), JSON.stringify(violations));
+        assert.ok(unknown.some((v) => v.policy === "data-not-public"));
+    });
+
+    it("hands resource policies the inputs and their provider, and stack policies the engine state", async () => {
+        const seen: string[] = [];
+        const policies = [
+            { name: "inputs", description: "", validateResource: (args: any) => void seen.push(`${args.props.size}/${args.provider?.props.region}`) },
+            { name: "state", description: "", validateStack: (args: any) => void seen.push(args.resources.map((r: any) => `${r.props.size}/${r.opts.protect}`).join()) },
+        ];
+        const provider = resource("pulumi:providers:aws", { region: "eu-west-1" }, { custom: true });
+        const disk = resource("aws:ebs/volume:Volume", { size: 10 }, { provider: `${provider.urn}::id-1`, outputs: { size: 20 }, protect: true });
+        await evaluatePolicies([disk], policies);
+        // The provider is looked up among the captured resources; a missing one is simply absent.
+        await evaluatePolicies([provider, disk], policies);
+        assert.deepStrictEqual(seen, ["10/undefined", "20/true", "undefined/undefined", "10/eu-west-1", "undefined/false,20/true"]);
+    });
+
+    it("ends with the count line `npm run plan` prints", () => {
+        const line = violationCountLine([
+            { policy: "a", level: "mandatory", message: "m" },
+            { policy: "b", level: "advisory", message: "x" },
+            { policy: "b", level: "advisory", message: "y" },
+        ]);
+        assert.strictEqual(line, "policies: 1 mandatory, 2 advisory violations");
+    });
+
+    it("loads no provider SDK, so the CLI can serve it for any target", () => {
+        const loaded = execFileSync(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", "-e", "require('./policy/evaluate'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules\\/@pulumi\\/(aws|gcp|azure-native|docker|random)\\//.test(k))))"],
+            { cwd: ROOT, encoding: "utf8" },
+        );
+        assert.deepStrictEqual(JSON.parse(loaded), []);
+    });
+
+    it("is listed in the README exactly as the code defines it", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        assert.ok(readme.includes(guardrailTables()), "the README's guardrail tables are stale: paste `npm run -s guardrail-docs` into it");
+    });
+});
