@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { Plan, plan, planError, stringsIn } from "./harness";
+import { Plan, planError, stringsIn, baseline } from "./harness";
 import { CapturedResource } from "../stacks/offline";
 
 const aws = { cloud: "aws" };
@@ -53,8 +53,8 @@ describe("aws backend", function () {
     let dev: Plan;
     let prod: Plan;
     before(async () => {
-        dev = await plan({ stack: "dev", set: aws });
-        prod = await plan({ stack: "prod", set: aws });
+        dev = await baseline({ stack: "dev", set: aws });
+        prod = await baseline({ stack: "prod", set: aws });
     });
 
     it("creates the expected resource types per component, all with the explicit provider", () => {
@@ -283,7 +283,7 @@ describe("aws backend", function () {
     });
 
     it("plans the hosts fixture with host routes and DNS records to create", async () => {
-        const hosts = await plan({ stack: "hosts", file: "test/fixtures/Pulumi.hosts.yaml", set: aws });
+        const hosts = await baseline({ stack: "hosts", file: "test/fixtures/Pulumi.hosts.yaml", set: aws });
         const rules = hosts.ofType(T.rule).sort((a, b) => a.inputs.priority - b.inputs.priority);
         assert.deepStrictEqual(rules.map((r) => r.inputs.conditions.map((c: any) => c.hostHeader?.values ?? c.pathPattern?.values)), [
             [["api.publisher.example.com"], ["/auth/login"]],
@@ -303,7 +303,7 @@ describe("aws backend", function () {
         const expected = ["buckets", "cache", "cloud", "database", "databaseUrl", "dnsRecords", "environment", "https", "search", "services", "url"];
         let local: Plan | undefined;
         try {
-            local = await plan({ stack: "dev", set: { cloud: "local" } });
+            local = await baseline({ stack: "dev", set: { cloud: "local" } });
         } catch {
             local = undefined; // the local backend is developed in parallel; fall back to the contract's keys
         }

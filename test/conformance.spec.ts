@@ -28,7 +28,7 @@ const CELLS: Cell[] = TARGETS.flatMap((target) =>
             target,
             environment,
             topology: "hosts" as const,
-            options: { stack: `hosts-${environment}`, file: HOSTS, set: { cloud: target, ...(environment === "prod" ? HOSTS_PROD : {}) } },
+            options: { stack: environment === "prod" ? "hosts-prod" : "hosts", file: HOSTS, set: { cloud: target, ...(environment === "prod" ? HOSTS_PROD : {}) } },
         },
     ]),
 );

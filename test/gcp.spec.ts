@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { CapturedResource } from "../stacks/offline";
-import { Plan, plan, planError, stringsIn } from "./harness";
+import { Plan, plan, planError, stringsIn, baseline } from "./harness";
 
 const GCP = { cloud: "gcp" };
 const T = {
@@ -52,8 +52,8 @@ describe("gcp backend", function () {
     let dev: Plan;
     let prod: Plan;
     before(async () => {
-        dev = await plan({ stack: "dev", set: GCP });
-        prod = await plan({ stack: "prod", set: GCP });
+        dev = await baseline({ stack: "dev", set: GCP });
+        prod = await baseline({ stack: "prod", set: GCP });
     });
 
     it("creates the expected resource types per component (dev and prod)", () => {
@@ -247,13 +247,13 @@ describe("gcp backend", function () {
     });
 
     it("has the same output shape as the local target", async () => {
-        const local = await plan({ stack: "dev", set: { cloud: "local" } });
+        const local = await baseline({ stack: "dev", set: { cloud: "local" } });
         assert.deepStrictEqual(shape(dev.outputs), shape(local.outputs));
         assert.ok(dev.run.secretOutputPaths.includes("databaseUrl"));
     });
 
     it("plans the second topology (host routes, two buckets, no search)", async () => {
-        const hosts = await plan({ stack: "hosts", file: "test/fixtures/Pulumi.hosts.yaml", set: GCP });
+        const hosts = await baseline({ stack: "hosts", file: "test/fixtures/Pulumi.hosts.yaml", set: GCP });
         assert.strictEqual(hosts.ofType(T.vm).length, 0);
         assert.strictEqual(hosts.ofType(T.bucket).length, 2);
         const urlMap = hosts.one("gcp:compute/uRLMap:URLMap", "lb-urlmap").inputs;

@@ -68,6 +68,20 @@ export async function plan(options: PlanOptions): Promise<Plan> {
     return new Plan(await runOffline({ project, stack: options.stack, config }));
 }
 
+const baselines = new Map<string, Promise<Plan>>();
+
+/**
+ * A plan run once per options and shared by every spec file of the mocha process (the runs
+ * are deterministic). Callers must not change it: `broken()` and friends work on copies.
+ */
+export function baseline(options: PlanOptions): Promise<Plan> {
+    const id = JSON.stringify(options);
+    if (!baselines.has(id)) {
+        baselines.set(id, plan(options));
+    }
+    return baselines.get(id)!;
+}
+
 /**
  * Runs the program for a config that must be rejected: returns the error it stops with, and
  * fails when the program did not stop or registered anything before stopping.

@@ -1,7 +1,9 @@
 import * as assert from "assert";
 import { evaluatePolicies, Violation } from "../policy/evaluate";
 import { CapturedResource } from "../stacks/offline";
-import { plan, Plan, PlanOptions } from "./harness";
+import { Plan } from "./harness";
+
+export { baseline } from "./harness";
 
 /**
  * Helpers for the guardrail tests: run the pack in-process over a plan, and prove a policy bites
@@ -22,17 +24,6 @@ const key = (v: Violation) => `${v.policy}|${v.urn ?? ""}|${v.message}`;
 export function introduced(before: Violation[], after: Violation[]): Violation[] {
     const seen = new Set(before.map(key));
     return after.filter((v) => !seen.has(key(v)));
-}
-
-const baselines = new Map<string, Promise<Plan>>();
-
-/** A plan run once per options and shared by the tests of a file (the runs are deterministic). */
-export function baseline(options: PlanOptions): Promise<Plan> {
-    const id = JSON.stringify(options);
-    if (!baselines.has(id)) {
-        baselines.set(id, plan(options));
-    }
-    return baselines.get(id)!;
 }
 
 /**
