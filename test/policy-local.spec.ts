@@ -20,7 +20,7 @@ describe("local guardrails bite", function () {
     before(async () => {
         dev = await baseline({ stack: "local", set: { cloud: "local" } });
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-tls-"));
-        for (const f of ["cert.pem", "key.pem"]) fs.writeFileSync(path.join(dir, f), "placeholder: only its path is planned\n");
+        for (const f of ["cert.pem", "key.pem"]) fs.writeFileSync(path.join(dir, f), "not a certificate: planning reads only the path\n");
         tls = await baseline({ stack: "local", set: { cloud: "local", "local.tls": { certFile: path.join(dir, "cert.pem"), keyFile: path.join(dir, "key.pem"), httpsPort: 8443 } } });
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
