@@ -1,5 +1,6 @@
 import { parseDocument, wildcardGrants } from "./access-documents";
 import { Finding, ResourceCheck, ResourceView, StackView, TargetChecks } from "./model";
+import { hasCredentialUrl, isSecretName } from "./secret-values";
 
 /**
  * The AWS target. Checks read the inputs the program (or an `anycloud:overrides` entry) sets;
@@ -226,14 +227,10 @@ function openIngress(tags: Record<string, any> | undefined, sources: string[], w
 
 // --- secrets ----------------------------------------------------------------------------------
 
-const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|_KEY(_|$)|^DATABASE_URL$|^REDIS_URL$/i;
-/** `scheme://user:password@` (the user may be empty, as in `rediss://:token@host`). */
-const CREDENTIAL_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/\s@:]*:[^/\s@]+@/i;
-
 function plainSecrets(where: string, entries: { name: string; value: unknown }[]): string[] {
     return entries.flatMap(({ name, value }) => {
-        if (CREDENTIAL_URL.test(String(value))) return [`${where} ${name} holds a URL with credentials in plain`];
-        if (SECRET_NAME.test(name)) return [`${where} ${name} is a plain value but its name marks a secret`];
+        if (hasCredentialUrl(String(value))) return [`${where} ${name} holds a URL with credentials in plain`];
+        if (isSecretName(name)) return [`${where} ${name} is a plain value but its name marks a secret`];
         return [];
     });
 }

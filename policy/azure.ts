@@ -1,4 +1,5 @@
 import { Finding, ResourceCheck, ResourceView, StackView, TargetChecks } from "./model";
+import { hasCredentialUrl, isSecretName, maskCredentials } from "./secret-values";
 
 /**
  * The Azure target (`azure-native` v3 resource types). Checks read the inputs a resource is
@@ -263,10 +264,6 @@ function openIngressRestrictions(p: Record<string, any>): string[] {
 
 // ---------------------------------------------------------------- secrets
 
-/** Variable names that hold credentials by convention. */
-const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|APIKEY|CONNECTION_?STRING|(^|_)(KEY|DSN)($|_)|(^|_)(DATABASE|REDIS|MONGO(DB)?|AMQP|RABBITMQ)_URL$/i;
-/** A URL that carries a user and password: scheme://user:pass@host. */
-const CREDENTIAL_URL = /[a-z][a-z0-9+.-]*:\/\/[^\s/@:]*:[^\s/@]+@/i;
 
 function appSecrets(p: Record<string, any>): string[] {
     const secrets = list(p.configuration?.secrets).flatMap((s) =>
@@ -279,8 +276,8 @@ function appSecrets(p: Record<string, any>): string[] {
     const env = containers.flatMap((c) =>
         list(c?.env).flatMap((e) =>
             problems(
-                e?.value !== undefined && SECRET_NAME.test(String(e.name)) && bad(`${c.name}.env[${e.name}].value`, "(a plain value)", "secretRef to a Key Vault-backed secret", "a secret-looking variable"),
-                typeof e?.value === "string" && CREDENTIAL_URL.test(e.value) && bad(`${c.name}.env[${e.name}].value`, e.value.replace(/:\/\/([^\s/@:]*):[^\s/@]+@/, "://$1:***@"), "secretRef to a Key Vault-backed secret", "a URL with a password"),
+                e?.value !== undefined && isSecretName(String(e.name)) && bad(`${c.name}.env[${e.name}].value`, "(a plain value)", "secretRef to a Key Vault-backed secret", "a secret-looking variable"),
+                typeof e?.value === "string" && hasCredentialUrl(e.value) && bad(`${c.name}.env[${e.name}].value`, maskCredentials(e.value), "secretRef to a Key Vault-backed secret", "a URL with a password"),
             ),
         ),
     );

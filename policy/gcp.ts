@@ -1,4 +1,5 @@
 import { Finding, ResourceCheck, ResourceView, StackView, TargetChecks } from "./model";
+import { hasCredentialUrl, isSecretName } from "./secret-values";
 
 /**
  * The GCP target. Checks read the inputs the program registers (and, for stack guardrails, the
@@ -239,15 +240,12 @@ function plainEnv(type: string, p: Record<string, any>): PlainEnv[] {
     );
 }
 
-const SECRET_NAME = /PASSWORD|PASSWD|PASSPHRASE|SECRET|(^|_)(API_?)?KEY(_|$)|(^|_)TOKEN(_|$)/i;
-/** `scheme://user:password@` anywhere in a value (`rediss://:password@` too). */
-const CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:[^\s/@]+@/i;
 /** A Secret Manager resource name is a reference to a secret, not a secret. */
 const SECRET_REFERENCE = /^projects\/[^/]+\/secrets\/[^/]+(\/versions\/[^/]+)?$/;
 
 function secretLooking(name: string, value: string): string | undefined {
-    if (CREDENTIAL_URL.test(value)) return "a URL with embedded credentials";
-    if (SECRET_NAME.test(name.replace(/-/g, "_")) && value !== "" && !SECRET_REFERENCE.test(value)) return "a plain value under a secret's name";
+    if (hasCredentialUrl(value)) return "a URL with embedded credentials";
+    if (isSecretName(name) && value !== "" && !SECRET_REFERENCE.test(value)) return "a plain value under a secret's name";
     return undefined;
 }
 

@@ -7,6 +7,7 @@ import { evaluatePolicies, EvaluatedResource, violationCountLine } from "../poli
 import { GUARDRAILS } from "../policy/guardrails";
 import { ResourceView } from "../policy/model";
 import { guardrailPolicies } from "../policy/pack";
+import { hasCredentialUrl, isSecretName, maskCredentials } from "../policy/secret-values";
 import { guardrailTables } from "../scripts/guardrail-docs";
 import { ROOT } from "./harness";
 
@@ -66,6 +67,16 @@ describe("guardrail pack", () => {
         // The provider is looked up among the captured resources; a missing one is simply absent.
         await evaluatePolicies([provider, disk], policies);
         assert.deepStrictEqual(seen, ["10/undefined", "20/true", "undefined/undefined", "10/eu-west-1", "undefined/false,20/true"]);
+    });
+
+    it("tells secret variables the same way on every target", () => {
+        const secret = ["DB_PASSWORD", "JWT_SECRET", "api-key", "STRIPE_API_KEY", "GITHUB_TOKEN", "SENTRY_DSN", "DATABASE_URL", "AZURE_STORAGE_CONNECTION_STRING", "AWS_SECRET_ACCESS_KEY"];
+        const plain = ["NODE_ENV", "KEYCLOAK_REALM", "TOKENIZER_MODEL", "GOOGLE_APPLICATION_CREDENTIALS", "TLS_KEY_FILE", "S3_BUCKET_DOCUMENTS", "REDIS_HOST", "MONKEY_MODE"];
+        assert.deepStrictEqual(secret.filter((n) => !isSecretName(n)), []);
+        assert.deepStrictEqual(plain.filter(isSecretName), []);
+        assert.ok(hasCredentialUrl("postgres://app:s3cret@db:5432/app") && hasCredentialUrl("host=x url=rediss://:tok@cache:6380"));
+        assert.ok(!hasCredentialUrl("https://example.com/a@b") && !hasCredentialUrl("postgres://db:5432/app"));
+        assert.strictEqual(maskCredentials("a=postgres://app:s3cret@db/x b=rediss://:tok@c"), "a=postgres://app:***@db/x b=rediss://:***@c");
     });
 
     it("ends with the count line `npm run plan` prints", () => {
