@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { evaluatePolicies, Violation, violationCountLine } from "../policy/evaluate";
 import { ConfigError } from "../stacks/errors";
+import { optionsOf } from "../stacks/changes";
 import { CapturedResource, OfflineRun, OfflineRunError, runOffline } from "../stacks/offline";
 import { projectName, readStackConfig, setConfigPath, setConfigValue } from "../stacks/stack-files";
 
@@ -144,7 +145,8 @@ async function main(): Promise<number> {
     }
     const violations = await evaluatePolicies(run.resources);
     if (args.json) {
-        const resources = run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent ?? null, inputs: redact(r.inputs, r.secretPaths) }));
+        const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+        const resources = run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent ?? null, options: optionsOf(r, byUrn), inputs: redact(r.inputs, r.secretPaths) }));
         console.log(JSON.stringify({ resources, outputs: redact(run.outputs, run.secretOutputPaths), policies: violations }, null, 2));
     } else {
         printTree(run, args.stack, config["anycloud:cloud"] ?? "local");

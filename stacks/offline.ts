@@ -23,8 +23,14 @@ export interface CapturedResource {
     retainOnDelete: boolean;
     deleteBeforeReplace: boolean;
     ignoreChanges: string[];
+    /** Input properties whose change replaces the resource (the `replaceOnChanges` option). */
+    replaceOnChanges: string[];
+    /** The cloud id given in the `import` option, when the resource adopts an existing one. */
+    importId?: string;
     /** URNs this resource explicitly depends on (dependsOn and input dependencies). */
     dependencies: string[];
+    /** URNs each input property takes values from (what an upstream replacement makes unknown). */
+    propertyDependencies: Record<string, string[]>;
     /** Provider reference (`urn::id`) for custom resources with an explicit provider. */
     provider?: string;
     /** Inputs with secrets unwrapped to their plain values. */
@@ -143,6 +149,10 @@ function captureRegistrations(captured: CapturedResource[]) {
                 const secretPaths: string[] = [];
                 const inputs = unwrap(raw, "", secretPaths);
                 const outputs = unwrap(pulumi.runtime.deserializeProperties(resp.getObject()), "", []);
+                const propertyDependencies: Record<string, string[]> = {};
+                req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+                    propertyDependencies[key] = deps.getUrnsList();
+                });
                 captured.push({
                     type: req.getType(),
                     name: req.getName(),
@@ -153,7 +163,10 @@ function captureRegistrations(captured: CapturedResource[]) {
                     retainOnDelete: !!req.getRetainondelete(),
                     deleteBeforeReplace: !!req.getDeletebeforereplace(),
                     ignoreChanges: req.getIgnorechangesList(),
+                    replaceOnChanges: req.getReplaceonchangesList(),
+                    importId: req.getImportid() || undefined,
                     dependencies: req.getDependenciesList(),
+                    propertyDependencies,
                     provider: req.getProvider() || undefined,
                     inputs,
                     secretPaths,

@@ -28,7 +28,7 @@ describe("npm run plan", () => {
         const doc = JSON.parse(stdout);
         assert.deepStrictEqual(Object.keys(doc), ["resources", "outputs", "policies"]);
         assert.deepStrictEqual(doc.policies, []);
-        assert.deepStrictEqual(Object.keys(doc.resources[0]), ["type", "name", "parent", "inputs"]);
+        assert.deepStrictEqual(Object.keys(doc.resources[0]), ["type", "name", "parent", "options", "inputs"]);
         // The same config in-process generates the same values (they are stable, like state).
         const secrets = generatedSecrets(await plan({ stack: "dev", set: { cloud: "local" } }));
         assert.ok(secrets.length >= 8);
@@ -47,6 +47,20 @@ describe("npm run plan", () => {
         assert.strictEqual(code, 0);
         assert.ok(stdout.length > 65536, `only ${stdout.length} bytes`);
         assert.ok(JSON.parse(stdout).resources.length > 100);
+    });
+
+    it("--json shows each resource's options: protect, retain, ignoreChanges, dependsOn by type and name", () => {
+        const { code, stdout } = planCli("--stack", "prod", "--cloud", "aws", "--json");
+        assert.strictEqual(code, 0);
+        const byName = new Map<string, any>(JSON.parse(stdout).resources.map((r: any) => [`${r.type} ${r.name}`, r.options]));
+        const primary = byName.get("aws:rds/instance:Instance database-primary");
+        assert.deepStrictEqual(Object.keys(primary), ["protect", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges", "replaceOnChanges", "import", "dependsOn"]);
+        assert.strictEqual(primary.protect, true);
+        assert.strictEqual(primary.import, null);
+        assert.strictEqual(byName.get("aws:iam/serviceLinkedRole:ServiceLinkedRole search-service-role").retainOnDelete, true);
+        const service = byName.get("aws:ecs/service:Service app-service");
+        assert.ok(service.ignoreChanges.includes("desiredCount"));
+        assert.ok(service.dependsOn.some((d: any) => d.type === "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders" && d.name === "cluster-capacity"));
     });
 
     it("applies --config overrides by path", () => {
