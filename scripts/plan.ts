@@ -1,18 +1,26 @@
 /**
- * `npm run plan -- --stack <name> [--cloud <aws|gcp|azure|local>] [--config key=value ...] [--json]`
+ * `npm run plan -- --stack <name> [--cloud <aws|gcp|azure|local>] [--config key=value ...] [--change key=value ...] [--json]`
  *
  * Runs the real program in-process under the offline engine (no Pulumi CLI, no credentials)
  * and prints what the stack would deploy: the resource tree with each resource's key settings,
  * then totals, then what the guardrail policy pack (`policy/`) reports. `--json` prints
  * {resources, outputs, policies} with every secret value replaced. Exit codes: 0 planned,
  * 1 failure, 2 config error, 3 planned but a mandatory guardrail is violated.
+ *
+ * With `--change` (same syntax as `--config`, repeatable) it plans the stack as configured and
+ * again with the changes, and prints what `pulumi up` would do between the two: create, update
+ * (the properties), replace (the property that forces it, from providers/<cloud>/replace-forcing.ts)
+ * and delete, stateful resources first. `--json` prints {changes}. Exit codes: 0 nothing
+ * stateful replaced or deleted, 4 a stateful resource would be replaced or deleted, 2 either
+ * config is invalid (the message says which), 1 failure.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { evaluatePolicies, Violation, violationCountLine } from "../policy/evaluate";
 import { ConfigError } from "../stacks/errors";
-import { optionsOf } from "../stacks/changes";
+import { Change, ChangeOp, dataLoss, diffRuns, optionsOf, replaceTable } from "../stacks/changes";
 import { CapturedResource, OfflineRun, OfflineRunError, runOffline } from "../stacks/offline";
+import { Cloud } from "../stacks/settings";
 import { projectName, readStackConfig, setConfigPath, setConfigValue } from "../stacks/stack-files";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -22,13 +30,17 @@ interface Args {
     stack: string;
     cloud?: string;
     config: string[];
+    change: string[];
     json: boolean;
 }
 
-const USAGE = "usage: npm run plan -- --stack <name> [--cloud aws|gcp|azure|local] [--config key=value ...] [--json]";
+const USAGE = "usage: npm run plan -- --stack <name> [--cloud aws|gcp|azure|local] [--config key=value ...] [--change key=value ...] [--json]";
+
+/** Exit code of `--change` when a stateful resource would be replaced or deleted. */
+const DATA_LOSS = 4;
 
 function parseArgs(argv: string[]): Args {
-    const args: Args = { stack: "", config: [], json: false };
+    const args: Args = { stack: "", config: [], change: [], json: false };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         const next = () => {
@@ -39,6 +51,7 @@ function parseArgs(argv: string[]): Args {
         if (a === "--stack" || a === "-s") args.stack = next();
         else if (a === "--cloud") args.cloud = next();
         else if (a === "--config" || a === "-c") args.config.push(next());
+        else if (a === "--change") args.change.push(next());
         else if (a === "--json") args.json = true;
         else if (a === "--help" || a === "-h") {
             console.log(USAGE);
@@ -111,6 +124,28 @@ function printTree(run: OfflineRun, stack: string, cloud: string) {
     console.log(lines.join("\n"));
 }
 
+const SYMBOLS: Record<ChangeOp, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
+
+/** The changes, stateful first; each replacement with the property that forces it. */
+function printChanges(changes: Change[], stack: string, cloud: string, applied: string[]) {
+    const lines = [`Stack ${stack} (${cloud}): what \`pulumi up\` would do after ${applied.join(", ")}`];
+    if (changes.length === 0) lines.push("  no changes");
+    for (const c of changes) {
+        const why =
+            c.op === "replace"
+                ? `  forced by ${c.properties.join(", ")}${c.cascadeFrom ? ` (from the replaced ${c.cascadeFrom.type} ${c.cascadeFrom.name})` : ""}${c.deleteBeforeReplace ? "; deleted before it is re-created" : ""}`
+                : c.op === "update"
+                  ? `  ${c.properties.join(", ")}`
+                  : "";
+        const mark = c.stateful ? (c.op === "replace" || c.op === "delete" ? "!! DATA " : "stateful ") : "";
+        lines.push(`  ${mark}${SYMBOLS[c.op]} ${c.op} ${c.type}  ${c.name}${why}`);
+    }
+    const count = (op: ChangeOp) => changes.filter((c) => c.op === op).length;
+    const lost = dataLoss(changes).length;
+    lines.push("", `Changes: ${count("create")} to create, ${count("update")} to update, ${count("replace")} to replace, ${count("delete")} to delete; ${lost} stateful replaced or deleted`);
+    console.log(lines.join("\n"));
+}
+
 /** Each violation with the resource it is about, then the count line. */
 function printViolations(run: OfflineRun, violations: Violation[]) {
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
@@ -138,10 +173,34 @@ async function main(): Promise<number> {
     const log = console.log;
     console.log = (...messages: unknown[]) => console.error(...messages);
     let run: OfflineRun;
+    let changed: OfflineRun | undefined;
     try {
         run = await runOffline({ project: projectName(ROOT), stack: args.stack, config });
+        if (args.change.length > 0) {
+            const after = { ...config };
+            for (const c of args.change) setConfigPath(after, c);
+            try {
+                changed = await runOffline({ project: projectName(ROOT), stack: args.stack, config: after });
+            } catch (e) {
+                const cause = e instanceof OfflineRunError ? e.cause : e;
+                if (ConfigError.isInstance(cause)) {
+                    cause.message = `With --change ${args.change.join(" --change ")}: ${cause.message}`;
+                }
+                throw e;
+            }
+        }
     } finally {
         console.log = log;
+    }
+    const cloud = (config["anycloud:cloud"] ?? "local") as Cloud;
+    if (changed) {
+        const changes = diffRuns(run.resources, changed.resources, replaceTable(cloud));
+        if (args.json) {
+            console.log(JSON.stringify({ changes }, null, 2));
+        } else {
+            printChanges(changes, args.stack, cloud, args.change);
+        }
+        return dataLoss(changes).length > 0 ? DATA_LOSS : 0;
     }
     const violations = await evaluatePolicies(run.resources);
     if (args.json) {
@@ -149,7 +208,7 @@ async function main(): Promise<number> {
         const resources = run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent ?? null, options: optionsOf(r, byUrn), inputs: redact(r.inputs, r.secretPaths) }));
         console.log(JSON.stringify({ resources, outputs: redact(run.outputs, run.secretOutputPaths), policies: violations }, null, 2));
     } else {
-        printTree(run, args.stack, config["anycloud:cloud"] ?? "local");
+        printTree(run, args.stack, cloud);
         printViolations(run, violations);
     }
     return violations.some((v) => v.level === "mandatory") ? 3 : 0;

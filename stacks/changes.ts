@@ -1,4 +1,9 @@
-import { CapturedResource } from "./offline";
+import { replaceForcing as aws } from "../providers/aws/replace-forcing";
+import { replaceForcing as azure } from "../providers/azure/replace-forcing";
+import { replaceForcing as gcp } from "../providers/gcp/replace-forcing";
+import { replaceForcing as local } from "../providers/local/replace-forcing";
+import type { CapturedResource } from "./offline";
+import type { Cloud } from "./settings";
 
 /** A resource's options as the engine received them (what `npm run plan -- --json` shows). */
 export interface ResourceOptions {
@@ -33,4 +38,195 @@ export function optionsOf(r: CapturedResource, byUrn: Map<string, CapturedResour
         import: r.importId ?? null,
         dependsOn,
     };
+}
+
+/**
+ * One row of a cloud's replacement table: what the provider does when an input of this type
+ * changes. `forceNew` are Pulumi property paths (dots, no array indexes) whose change makes the
+ * provider replace the resource; `source` says where that list was read.
+ */
+export interface ReplaceRule {
+    source: string;
+    forceNew: string[];
+    /** It holds data (or a generated secret) that a replacement or deletion loses. */
+    stateful?: boolean;
+    /**
+     * The bridged provider's auto-named property. When the program sets it explicitly, the
+     * bridge deletes the old resource before creating the new one (names are unique), so the
+     * replacement has a window with neither (pulumi-terraform-bridge
+     * `nameRequiresDeleteBeforeReplace`).
+     */
+    nameProperty?: string;
+    /** Replacements the provider decides at diff time from values (not from a property alone). */
+    note?: string;
+}
+
+export type ReplaceTable = Record<string, ReplaceRule>;
+
+export type ChangeOp = "create" | "update" | "replace" | "delete";
+
+export interface Change {
+    type: string;
+    name: string;
+    op: ChangeOp;
+    /** Update: the properties that change. Replace: the properties that force it. */
+    properties: string[];
+    stateful: boolean;
+    /** A replacement that deletes the old resource first (the option, or the bridge's naming rule). */
+    deleteBeforeReplace?: boolean;
+    /** A replacement caused by the replacement of a resource it takes an input from. */
+    cascadeFrom?: { type: string; name: string };
+}
+
+/** Every leaf path (without array indexes) where two input trees differ. */
+export function changedPaths(before: unknown, after: unknown, at = ""): string[] {
+    if (JSON.stringify(before) === JSON.stringify(after)) {
+        return [];
+    }
+    const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+    if (Array.isArray(before) && Array.isArray(after)) {
+        const n = Math.max(before.length, after.length);
+        const out: string[] = [];
+        for (let i = 0; i < n; i++) out.push(...changedPaths(before[i], after[i], at));
+        return [...new Set(out)];
+    }
+    if (isObj(before) && isObj(after)) {
+        const out: string[] = [];
+        for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+            if (k === "__defaults") continue;
+            out.push(...changedPaths(before[k], after[k], at ? `${at}.${k}` : k));
+        }
+        return [...new Set(out)];
+    }
+    // One side is missing or of another shape: every leaf of the side present changes.
+    const present = before === undefined || before === null ? after : after === undefined || after === null ? before : undefined;
+    if (present !== undefined && (isObj(present) || Array.isArray(present))) {
+        const leaves = changedPaths(Array.isArray(present) ? [] : {}, present, at);
+        return leaves.length > 0 ? leaves : [at];
+    }
+    return [at];
+}
+
+const covers = (rule: string, path: string) => path === rule || path.startsWith(`${rule}.`);
+
+/** A property path with an ignoreChanges entry's form (`a.b`, `a[0].b`, `a["b"]`) normalised. */
+const normalise = (p: string) => p.replace(/\[\d+\]|\[\*\]/g, "").replace(/\["([^"]+)"\]/g, ".$1");
+
+/**
+ * What `pulumi up` would do to go from one run of the program to another: resources are matched
+ * by URN; a matched resource whose inputs differ is updated, or replaced when a changed input is
+ * replace-forcing for its type (the table) or listed in its `replaceOnChanges`. A replacement
+ * makes the replaced resource's outputs unknown, so it cascades into resources that take
+ * replace-forcing inputs from it. Inputs under `ignoreChanges` are what the engine keeps from
+ * state, so they never count. Stateful changes come first.
+ */
+export function diffRuns(before: CapturedResource[], after: CapturedResource[], table: ReplaceTable): Change[] {
+    const isCloud = (r: CapturedResource) => r.custom;
+    const old = new Map(before.filter(isCloud).map((r) => [r.urn, r]));
+    const now = new Map(after.filter(isCloud).map((r) => [r.urn, r]));
+    const rule = (type: string): ReplaceRule => table[type] ?? { source: "no table row: every change is assumed to replace", forceNew: ["*"] };
+    const stateful = (r: CapturedResource) => !!rule(r.type).stateful;
+    const changes = new Map<string, Change>();
+
+    const forcing = (r: CapturedResource, paths: string[]): string[] => {
+        const rules = [...rule(r.type).forceNew, ...r.replaceOnChanges.map(normalise)];
+        return paths.filter((p) => rules.some((f) => f === "*" || covers(f, p)));
+    };
+    const replacement = (r: CapturedResource, properties: string[], cascadeFrom?: CapturedResource): Change => {
+        const name = rule(r.type).nameProperty;
+        const explicitName = name !== undefined && r.inputs[name] !== undefined && r.inputs[name] !== null;
+        return {
+            type: r.type,
+            name: r.name,
+            op: "replace",
+            properties,
+            stateful: stateful(r),
+            deleteBeforeReplace: r.deleteBeforeReplace || explicitName,
+            ...(cascadeFrom ? { cascadeFrom: { type: cascadeFrom.type, name: cascadeFrom.name } } : {}),
+        };
+    };
+
+    for (const [urn, r] of now) {
+        const prev = old.get(urn);
+        if (!prev) {
+            changes.set(urn, { type: r.type, name: r.name, op: "create", properties: [], stateful: stateful(r) });
+            continue;
+        }
+        const ignored = r.ignoreChanges.map(normalise);
+        const paths = changedPaths(prev.inputs, r.inputs).filter((p) => !ignored.some((i) => covers(i, p)));
+        if (paths.length === 0) continue;
+        const forced = forcing(r, paths);
+        changes.set(urn, forced.length > 0 ? replacement(r, forced) : { type: r.type, name: r.name, op: "update", properties: paths, stateful: stateful(r) });
+    }
+    // A replaced resource's outputs are unknown until it exists again; a replaced provider
+    // replaces everything it manages.
+    for (let grew = true; grew; ) {
+        grew = false;
+        for (const [urn, r] of now) {
+            if (!old.has(urn) || changes.get(urn)?.op === "replace") continue;
+            const providerUrn = r.provider?.split("::").slice(0, -1).join("::");
+            if (providerUrn && changes.get(providerUrn)?.op === "replace") {
+                changes.set(urn, replacement(r, ["provider"], now.get(providerUrn)));
+                grew = true;
+                continue;
+            }
+            for (const [prop, deps] of Object.entries(r.propertyDependencies)) {
+                const from = deps.map((d) => changes.get(d)).find((c) => c?.op === "replace");
+                if (!from || r.ignoreChanges.map(normalise).some((i) => covers(i, prop))) continue;
+                const source = now.get(deps.find((d) => changes.get(d)?.op === "replace")!)!;
+                if (forcing(r, [prop]).length > 0) {
+                    changes.set(urn, replacement(r, [prop], source));
+                    grew = true;
+                    break;
+                }
+                const current = changes.get(urn);
+                if (!current) {
+                    changes.set(urn, { type: r.type, name: r.name, op: "update", properties: [prop], stateful: stateful(r) });
+                } else if (!current.properties.includes(prop)) {
+                    current.properties.push(prop);
+                }
+            }
+        }
+    }
+    for (const [urn, r] of old) {
+        if (!now.has(urn)) changes.set(urn, { type: r.type, name: r.name, op: "delete", properties: [], stateful: stateful(r) });
+    }
+    const order: Record<ChangeOp, number> = { delete: 0, replace: 1, update: 2, create: 3 };
+    return [...changes.values()].sort((a, b) => Number(b.stateful) - Number(a.stateful) || order[a.op] - order[b.op] || a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+}
+
+/** The changes that lose data: a stateful resource replaced or deleted. */
+export function dataLoss(changes: Change[]): Change[] {
+    return changes.filter((c) => c.stateful && (c.op === "replace" || c.op === "delete"));
+}
+
+/**
+ * @pulumi/random, used on every target: every attribute of its resources is `RequiresReplace`
+ * (hashicorp/terraform-provider-random@ad788e2 internal/provider/resource_password.go,
+ * resource_string.go, resource_id.go). A replaced password is a rotated credential.
+ */
+export const RANDOM_REPLACE_FORCING: ReplaceTable = {
+    "random:index/randomPassword:RandomPassword": {
+        source: "hashicorp/terraform-provider-random internal/provider/resource_password.go (RequiresReplace on every attribute)",
+        stateful: true,
+        forceNew: ["keepers", "length", "lower", "minLower", "minNumeric", "minSpecial", "minUpper", "number", "numeric", "overrideSpecial", "special", "upper"],
+    },
+    "random:index/randomString:RandomString": {
+        source: "hashicorp/terraform-provider-random internal/provider/resource_string.go (RequiresReplace on every attribute)",
+        stateful: true,
+        forceNew: ["keepers", "length", "lower", "minLower", "minNumeric", "minSpecial", "minUpper", "number", "numeric", "overrideSpecial", "special", "upper"],
+    },
+    "random:index/randomId:RandomId": {
+        source: "hashicorp/terraform-provider-random internal/provider/resource_id.go (RequiresReplace on every attribute)",
+        stateful: true,
+        forceNew: ["byteLength", "keepers", "prefix"],
+    },
+    "pulumi:providers:random": { source: "pulumi-random provider: no configuration", forceNew: [] },
+};
+
+const TABLES: Record<Cloud, ReplaceTable> = { aws, gcp, azure, local };
+
+/** The replacement table of a cloud's types, with the types every target shares. */
+export function replaceTable(cloud: Cloud): ReplaceTable {
+    return { ...RANDOM_REPLACE_FORCING, ...TABLES[cloud] };
 }

@@ -1,0 +1,144 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import { changedPaths, dataLoss, diffRuns, replaceTable } from "../stacks/changes";
+import { CapturedResource } from "../stacks/offline";
+import { CLOUDS } from "../stacks/settings";
+import { baseline, PlanOptions, ROOT } from "./harness";
+
+/** Change planning: the replacement tables, the diff of two runs, and `npm run plan -- --change`. */
+
+const HOSTS = "test/fixtures/Pulumi.hosts.yaml";
+
+function stacksOf(cloud: string): PlanOptions[] {
+    const envs = cloud === "local" ? ["dev"] : ["dev", "prod"];
+    return envs.flatMap((environment) => [
+        { stack: environment, set: { cloud } },
+        { stack: environment === "prod" ? "hosts-prod" : "hosts", file: HOSTS, set: { cloud, ...(environment === "prod" ? { environment: "prod", "alerts.email": "ops@publisher.example.com" } : {}) } },
+    ]);
+}
+
+function resource(type: string, name: string, inputs: Record<string, any>, extra: Partial<CapturedResource> = {}): CapturedResource {
+    return {
+        type,
+        name,
+        urn: `urn:pulumi:s::p::${type}::${name}`,
+        custom: true,
+        protect: false,
+        retainOnDelete: false,
+        deleteBeforeReplace: false,
+        ignoreChanges: [],
+        replaceOnChanges: [],
+        dependencies: [],
+        propertyDependencies: {},
+        inputs,
+        secretPaths: [],
+        outputs: inputs,
+        ...extra,
+    };
+}
+
+describe("replacement tables", () => {
+    for (const cloud of CLOUDS) {
+        it(`${cloud}: every type the program creates has a row saying where it came from`, async () => {
+            const table = replaceTable(cloud);
+            const missing = new Set<string>();
+            for (const options of stacksOf(cloud)) {
+                for (const r of (await baseline(options)).resources.filter((x) => x.custom)) {
+                    if (!table[r.type]) missing.add(r.type);
+                }
+            }
+            assert.deepStrictEqual([...missing], [], `add these types to providers/${cloud}/replace-forcing.ts`);
+            for (const [type, row] of Object.entries(table)) {
+                assert.ok(row.source.length > 10, `${type} has no source`);
+            }
+        });
+    }
+
+    it("knows the replacements the review found: RDS dbName and username, a GCP disk's image, the Azure server's zone", () => {
+        assert.ok(replaceTable("aws")["aws:rds/instance:Instance"].forceNew.includes("dbName"));
+        assert.ok(replaceTable("aws")["aws:rds/instance:Instance"].forceNew.includes("username"));
+        assert.ok(replaceTable("gcp")["gcp:compute/instance:Instance"].forceNew.includes("bootDisk.initializeParams.image"));
+        assert.ok(replaceTable("azure")["azure-native:dbforpostgresql:Server"].forceNew.includes("availabilityZone"));
+    });
+});
+
+describe("the diff of two runs", () => {
+    const table = {
+        "t:db": { source: "test", stateful: true, nameProperty: "name", forceNew: ["dbName", "settings.zone"] },
+        "t:app": { source: "test", forceNew: ["db"] },
+    };
+
+    it("lists changed leaf paths without array indexes", () => {
+        assert.deepStrictEqual(changedPaths({ a: 1, b: [{ c: 1 }, { c: 2 }] }, { a: 1, b: [{ c: 1 }, { c: 3 }] }), ["b.c"]);
+        assert.deepStrictEqual(changedPaths({ a: 1 }, { a: 1, s: { x: 1, y: [1] } }), ["s.x", "s.y"]);
+    });
+
+    it("updates on an ordinary change, replaces on a replace-forcing one, and names the property", () => {
+        const before = [resource("t:db", "db", { dbName: "a", size: 1, settings: { zone: "a" } })];
+        assert.deepStrictEqual(diffRuns(before, [resource("t:db", "db", { dbName: "a", size: 2, settings: { zone: "a" } })], table), [{ type: "t:db", name: "db", op: "update", properties: ["size"], stateful: true }]);
+        const replaced = diffRuns(before, [resource("t:db", "db", { dbName: "a", size: 1, settings: { zone: "b" } })], table);
+        assert.deepStrictEqual(replaced.map((c) => [c.op, c.properties]), [["replace", ["settings.zone"]]]);
+        assert.strictEqual(dataLoss(replaced).length, 1);
+    });
+
+    it("marks a replacement of an explicitly named bridged resource as delete-before-replace", () => {
+        const before = [resource("t:db", "db", { name: "fixed", dbName: "a" })];
+        const [change] = diffRuns(before, [resource("t:db", "db", { name: "fixed", dbName: "b" })], table);
+        assert.strictEqual(change.deleteBeforeReplace, true);
+    });
+
+    it("ignores what ignoreChanges keeps from state, and honours replaceOnChanges", () => {
+        const before = [resource("t:db", "db", { dbName: "a", size: 1 }, { ignoreChanges: ["dbName"], replaceOnChanges: ["size"] })];
+        const after = [resource("t:db", "db", { dbName: "b", size: 1 }, { ignoreChanges: ["dbName"], replaceOnChanges: ["size"] })];
+        assert.deepStrictEqual(diffRuns(before, after, table), []);
+        const resized = [resource("t:db", "db", { dbName: "a", size: 2 }, { ignoreChanges: ["dbName"], replaceOnChanges: ["size"] })];
+        assert.deepStrictEqual(diffRuns(before, resized, table)[0].op, "replace");
+    });
+
+    it("cascades a replacement into a resource whose replace-forcing input comes from it", () => {
+        const db = resource("t:db", "db", { dbName: "a" });
+        const app = resource("t:app", "app", { db: "id-1", other: 1 }, { propertyDependencies: { db: [db.urn] } });
+        const after = [resource("t:db", "db", { dbName: "b" }), app];
+        const changes = diffRuns([db, app], after, table);
+        assert.deepStrictEqual(
+            changes.map((c) => `${c.op} ${c.name} ${c.properties.join(",")} ${c.cascadeFrom?.name ?? ""}`),
+            ["replace db dbName ", "replace app db db"],
+        );
+    });
+
+    it("puts stateful changes first and counts creates and deletes", () => {
+        const changes = diffRuns([resource("t:app", "gone", {})], [resource("t:db", "new", {})], table);
+        assert.deepStrictEqual(changes.map((c) => `${c.op} ${c.name}`), ["create new", "delete gone"]);
+    });
+});
+
+function planCli(...args: string[]) {
+    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run plan -- --change", () => {
+    it("prints each difference and exits 0 when nothing stateful is replaced or deleted", () => {
+        const { code, stdout } = planCli("--stack", "dev", "--cloud", "aws", "--change", "services.app.image=ghcr.io/anycloud-examples/biblioteca-app:1.5.0");
+        assert.strictEqual(code, 0, stdout);
+        assert.match(stdout, /\+- replace aws:ecs\/taskDefinition:TaskDefinition {2}app-task {2}forced by containerDefinitions/);
+        assert.match(stdout, /~ update aws:ecs\/service:Service {2}app-service {2}taskDefinition/);
+        assert.match(stdout, /; 0 stateful replaced or deleted$/m);
+    });
+
+    it("--json prints {changes} and exits 4 when a stateful resource would be deleted", () => {
+        const { code, stdout } = planCli("--stack", "dev", "--cloud", "gcp", "--json", "--change", "buckets=[]", "--change", `services.app.uses=["database","cache","search"]`, "--change", `services.worker.uses=["database","cache","search"]`, "--change", `services.processor.uses=["cache"]`);
+        assert.strictEqual(code, 4, stdout);
+        const { changes } = JSON.parse(stdout);
+        assert.deepStrictEqual(Object.keys(changes[0]).slice(0, 5), ["type", "name", "op", "properties", "stateful"]);
+        const bucket = changes.find((c: any) => c.type === "gcp:storage/bucket:Bucket");
+        assert.deepStrictEqual([bucket.op, bucket.stateful], ["delete", true]);
+        assert.strictEqual(changes[0].stateful, true, "stateful changes come first");
+    });
+
+    it("exits 2 naming --change when the changed config is invalid", () => {
+        const { code, stderr } = planCli("--stack", "dev", "--cloud", "aws", "--change", "database.version=9");
+        assert.strictEqual(code, 2);
+        assert.match(stderr, /^With --change database\.version=9: Invalid stack config/);
+    });
+});
