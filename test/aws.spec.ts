@@ -282,6 +282,14 @@ describe("aws backend", function () {
         assert.ok(inv.dependencies.includes(rds.urn));
     });
 
+    it("bounds every network wait of the init function well inside the function's own timeout", () => {
+        const { timeouts } = JSON.parse(dev.one(T.invocation).inputs.input);
+        const fn = dev.one("aws:lambda/function:Function");
+        assert.ok(timeouts.connectMs > 0 && timeouts.handshakeMs > 0 && timeouts.idleMs > 0, JSON.stringify(timeouts));
+        // One connection's worst case (connect, TLS, a silent statement) must end before Lambda kills the run.
+        assert.ok((timeouts.connectMs + timeouts.handshakeMs + timeouts.idleMs) / 1000 < fn.inputs.timeout / 2, `${JSON.stringify(timeouts)} vs ${fn.inputs.timeout} s`);
+    });
+
     it("plans the hosts fixture with host routes and DNS records to create", async () => {
         const hosts = await baseline({ stack: "hosts", file: "test/fixtures/Pulumi.hosts.yaml", set: aws });
         const rules = hosts.ofType(T.rule).sort((a, b) => a.inputs.priority - b.inputs.priority);

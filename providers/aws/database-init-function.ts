@@ -20,15 +20,30 @@ function message(type, body) {
 }
 const cstr = (s) => Buffer.from(s + "\0", "utf8");
 
+/** Seconds, for messages. */
+const secs = (ms) => (ms / 1000).toString() + " s";
+
 class Connection {
-  constructor(socket) {
+  constructor(socket, o) {
     this.socket = socket;
+    this.where = o.host + ":" + o.port;
     this.buffer = Buffer.alloc(0);
     this.waiters = [];
     this.failure = null;
     socket.on("data", (d) => { this.buffer = Buffer.concat([this.buffer, d]); this.pump(); });
-    socket.on("error", (e) => { this.failure = e; this.pump(); });
-    socket.on("close", () => { this.failure = this.failure || new Error("connection closed by the server"); this.pump(); });
+    socket.on("error", (e) => this.fail(new Error("connection to PostgreSQL at " + this.where + " failed: " + e.message)));
+    socket.on("close", () => this.fail(new Error("PostgreSQL at " + this.where + " closed the connection")));
+    // Idle bound: a server that stops answering (stalled, or a firewall dropping the flow)
+    // fails this step with a message instead of running into the Lambda timeout.
+    socket.setTimeout(o.timeouts.idleMs);
+    socket.on("timeout", () => {
+      this.fail(new Error("PostgreSQL at " + this.where + " sent nothing for " + secs(o.timeouts.idleMs) + ": the server is stalled (locks, overload, failover in progress) or the connection was dropped on the way"));
+      socket.destroy();
+    });
+  }
+  fail(error) {
+    this.failure = this.failure || error;
+    this.pump();
   }
   pump() {
     while (this.waiters.length > 0) {
@@ -47,7 +62,14 @@ class Connection {
     }
   }
   next() { return new Promise((resolve, reject) => { this.waiters.push({ resolve, reject }); this.pump(); }); }
-  send(buf) { this.socket.write(buf); }
+  send(buf) { if (!this.socket.destroyed) this.socket.write(buf); }
+  /** Polite goodbye after success: Terminate, then the server closes; the idle bound still applies. */
+  close() {
+    if (this.socket.destroyed) return;
+    this.socket.end(message("X", Buffer.alloc(0)));
+  }
+  /** After a failure nothing more is said: the socket goes at once. */
+  destroy() { this.socket.destroy(); }
 }
 
 function serverError(body) {
@@ -59,31 +81,78 @@ function serverError(body) {
     fields[code] = body.toString("utf8", i + 1, end);
     i = end + 1;
   }
-  return new Error("PostgreSQL " + (fields.C || "") + ": " + (fields.M || "unknown error"));
+  const error = new Error("PostgreSQL " + (fields.S ? fields.S + " " : "") + (fields.C || "") + ": " + (fields.M || "unknown error") + (fields.D ? " (" + fields.D + ")" : ""));
+  error.sqlState = fields.C;
+  return error;
 }
 
-function startTls(host, port) {
+/** What a connect error most likely means, for the operator reading the deploy log. */
+function likelyCause(code) {
+  switch (code) {
+    case "ECONNREFUSED": return "nothing listens on that port: the instance is stopped, rebooting or the port is wrong";
+    case "ENOTFOUND": case "EAI_AGAIN": return "the host name does not resolve from the function's subnets (VPC DNS settings, or the instance was deleted)";
+    case "EHOSTUNREACH": case "ENETUNREACH": return "no route from the function's subnets to the instance";
+    case "ECONNRESET": return "the connection was reset on the way (a network ACL or the server)";
+    default: return "see the error code";
+  }
+}
+
+/**
+ * TCP connect, PostgreSQL SSLRequest, then a verified TLS handshake — each bounded. On every
+ * failure both sockets are destroyed so nothing stays open behind the error.
+ */
+function startTls(o) {
+  const where = o.host + ":" + o.port;
   return new Promise((resolve, reject) => {
-    const raw = net.connect({ host, port });
-    raw.once("error", reject);
+    const raw = net.connect({ host: o.host, port: o.port });
+    let secure = null;
+    let settled = false;
+    let timer = null;
+    const arm = (ms, text) => { clearTimeout(timer); timer = setTimeout(() => fail(new Error(text)), ms); };
+    const fail = (error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (secure) secure.destroy();
+      raw.destroy();
+      reject(error);
+    };
+    arm(o.timeouts.connectMs, "could not connect to PostgreSQL at " + where + " within " + secs(o.timeouts.connectMs) + ": no answer to the TCP connection — a security group or network ACL drops the traffic (check the database group's ingress from the init function's group), or there is no route to the instance");
+    raw.once("error", (e) => fail(new Error("could not connect to PostgreSQL at " + where + ": " + (e.code || e.message) + " — " + likelyCause(e.code))));
     raw.once("connect", () => {
+      arm(o.timeouts.handshakeMs, "PostgreSQL at " + where + " accepted the TCP connection but did not answer the TLS request within " + secs(o.timeouts.handshakeMs) + ": the server is stalled (starting up, overloaded) or that port is not PostgreSQL");
       const req = Buffer.alloc(8);
       req.writeInt32BE(8, 0);
       req.writeInt32BE(80877103, 4);
       raw.write(req);
       raw.once("data", (d) => {
-        if (d[0] !== 0x53) { reject(new Error("server refused TLS")); return; }
+        if (d[0] !== 0x53) { fail(new Error("PostgreSQL at " + where + " refused TLS (answered " + JSON.stringify(String.fromCharCode(d[0])) + " to the TLS request): the server has ssl off")); return; }
+        arm(o.timeouts.handshakeMs, "the TLS handshake with PostgreSQL at " + where + " did not complete within " + secs(o.timeouts.handshakeMs) + ": the server is stalled or something on the way drops large packets");
         // Verified against the RDS CA bundle the runtime loads via NODE_EXTRA_CA_CERTS.
-        const secure = tls.connect({ socket: raw, servername: host, rejectUnauthorized: true });
-        secure.once("secureConnect", () => resolve(secure));
-        secure.once("error", reject);
+        secure = tls.connect({ socket: raw, servername: o.host, rejectUnauthorized: true });
+        secure.once("secureConnect", () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve(secure);
+        });
+        secure.once("error", (e) => fail(new Error("the TLS handshake with PostgreSQL at " + where + " failed: " + e.message + (e.code && /CERT|SIGNATURE|ISSUER|HOSTNAME|SELF_SIGNED/.test(e.code) ? " — the server certificate is not signed by a CA in NODE_EXTRA_CA_CERTS (the RDS bundle) or does not name " + o.host : ""))));
       });
     });
   });
 }
 
 async function connect(o) {
-  const conn = new Connection(await startTls(o.host, o.port));
+  const conn = new Connection(await startTls(o), o);
+  try {
+    return await authenticate(conn, o);
+  } catch (e) {
+    conn.destroy();
+    throw e;
+  }
+}
+
+async function authenticate(conn, o) {
   const params = Buffer.concat([cstr("user"), cstr(o.user), cstr("database"), cstr(o.database), cstr("application_name"), cstr("anycloud-db-init"), Buffer.from([0])]);
   const version = Buffer.alloc(4);
   version.writeInt32BE(196608, 0);
@@ -144,42 +213,69 @@ async function query(conn, sql) {
   let rows = 0;
   let failure = null;
   for (;;) {
-    const m = await conn.next();
+    let m;
+    try {
+      m = await conn.next();
+    } catch (e) {
+      // A FATAL error is followed by the server closing the connection: report the server's words.
+      throw failure || e;
+    }
     if (m.type === "D") rows++;
     if (m.type === "E") failure = serverError(m.body);
     if (m.type === "Z") { if (failure) throw failure; return rows; }
   }
 }
 
-function close(conn) {
-  conn.send(message("X", Buffer.alloc(0)));
-  conn.socket.end();
+/** Bounds for each network wait (milliseconds); the deploy passes them in the event. */
+const DEFAULT_TIMEOUTS = { connectMs: 10000, handshakeMs: 10000, idleMs: 60000 };
+
+/** Opens one connection, runs work(), and always releases the socket (politely only on success). */
+async function withDatabase(base, database, work) {
+  let conn;
+  try {
+    conn = await connect({ ...base, database });
+  } catch (e) {
+    throw new Error("database \"" + database + "\": connecting as \"" + base.user + "\" to " + base.host + ":" + base.port + " failed: " + e.message);
+  }
+  try {
+    const result = await work(async (sql) => {
+      try {
+        return await query(conn, sql);
+      } catch (e) {
+        throw new Error("database \"" + database + "\": statement " + JSON.stringify(sql) + " failed: " + e.message);
+      }
+    });
+    conn.close();
+    return result;
+  } catch (e) {
+    conn.destroy();
+    throw e;
+  }
 }
 
 exports.handler = async (event) => {
   const sm = new SecretsManagerClient({});
-  const secret = await sm.send(new GetSecretValueCommand({ SecretId: event.secretArn }));
-  const password = JSON.parse(secret.SecretString).password;
-  const base = { host: event.host, port: event.port, user: event.user, password };
-  const admin = await connect({ ...base, database: event.adminDatabase });
-  const created = [];
+  let password;
   try {
+    const secret = await sm.send(new GetSecretValueCommand({ SecretId: event.secretArn }));
+    password = JSON.parse(secret.SecretString).password;
+  } catch (e) {
+    throw new Error("reading the database password from Secrets Manager (" + event.secretArn + ") failed: " + e.message);
+  }
+  const base = { host: event.host, port: event.port, user: event.user, password, timeouts: { ...DEFAULT_TIMEOUTS, ...(event.timeouts || {}) } };
+  const created = [];
+  await withDatabase(base, event.adminDatabase, async (run) => {
     for (const step of event.steps) {
-      if ((await query(admin, step.existsQuery)) === 0) {
-        await query(admin, step.create);
+      if ((await run(step.existsQuery)) === 0) {
+        await run(step.create);
         created.push(step.database);
       }
     }
-  } finally {
-    close(admin);
-  }
+  });
   for (const step of event.steps) {
-    const conn = await connect({ ...base, database: step.database });
-    try {
-      for (const statement of step.extensions) await query(conn, statement);
-    } finally {
-      close(conn);
-    }
+    await withDatabase(base, step.database, async (run) => {
+      for (const statement of step.extensions) await run(statement);
+    });
   }
   return { created, databases: event.steps.map((s) => s.database) };
 };

@@ -18,6 +18,14 @@ import { DATABASE_CLASSES } from "./sizes";
 /** Parameters PostgreSQL reads only at start: RDS rejects `immediate` for them. */
 const STATIC_PARAMETERS = new Set(["max_connections", "shared_buffers", "shared_preload_libraries", "max_worker_processes", "max_wal_senders", "max_replication_slots", "wal_buffers", "max_locks_per_transaction", "max_prepared_transactions", "track_activity_query_size"]);
 
+/**
+ * Bounds the init function puts on each network wait (database-init-function.ts): a dropped
+ * flow or a stalled server fails with a message naming host, port and the likely cause, well
+ * inside the function's own timeout instead of as an opaque "Task timed out".
+ */
+export const INIT_TIMEOUTS = { connectMs: 10_000, handshakeMs: 10_000, idleMs: 60_000 };
+const INIT_FUNCTION_TIMEOUT_SECONDS = 300;
+
 /** RDS master password: printable ASCII except `/`, `"`, `@` and space (RDS API). */
 const RDS_SPECIAL = "!#$%^&*()-_=+[]{}<>:?.,~";
 
@@ -219,7 +227,7 @@ function initDatabases(
             runtime: "nodejs22.x",
             handler: "index.handler",
             role: role.arn,
-            timeout: 120,
+            timeout: INIT_FUNCTION_TIMEOUT_SECONDS,
             memorySize: 256,
             code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(DATABASE_INIT_HANDLER) }),
             // Node 20+ runtimes load the RDS CA bundle only when asked to; TLS is verified against it.
@@ -235,7 +243,7 @@ function initDatabases(
         {
             functionName: fn.name,
             // No credentials here: the function reads them from Secrets Manager.
-            input: pulumi.jsonStringify({ host: primary.address, port: primary.port, user: args.username, adminDatabase: args.databases[0], secretArn: secret.arn, steps }),
+            input: pulumi.jsonStringify({ host: primary.address, port: primary.port, user: args.username, adminDatabase: args.databases[0], secretArn: secret.arn, steps, timeouts: INIT_TIMEOUTS }),
             triggers: { server: primary.resourceId, plan: JSON.stringify(steps) },
         },
         o({ dependsOn: [primary, secretVersion, ...net.egressReady] }),

@@ -1,0 +1,247 @@
+import * as assert from "assert";
+import { execFile, execFileSync } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { databaseInitSteps } from "../components/database-init";
+import { DATABASE_INIT_HANDLER } from "../providers/aws/database-init-function";
+
+/**
+ * The AWS database-init Lambda's handler, run by `node` exactly as the runtime loads it (index.js,
+ * CA bundle through NODE_EXTRA_CA_CERTS), against the real PostgreSQL 15 on this machine with
+ * TLS required (hostssl only) and SCRAM-SHA-256 passwords, and against local listeners that
+ * accept and then never answer. Only Secrets Manager is replaced: a module in the function's
+ * node_modules answers GetSecretValue with the test password.
+ */
+
+function findPgBin(): string | undefined {
+    const base = "/usr/lib/postgresql";
+    if (!fs.existsSync(base)) return undefined;
+    const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a));
+    return versions.length > 0 ? path.join(base, versions[0], "bin") : undefined;
+}
+
+async function freePort(): Promise<number> {
+    return new Promise((resolve) => {
+        const s = net.createServer();
+        s.listen(0, "127.0.0.1", () => {
+            const port = (s.address() as net.AddressInfo).port;
+            s.close(() => resolve(port));
+        });
+    });
+}
+
+const FAKE_SECRETS_MANAGER = `"use strict";
+class GetSecretValueCommand { constructor(input) { this.input = input; } }
+class SecretsManagerClient {
+  async send(command) {
+    if (command.input.SecretId !== process.env.TEST_SECRET_ARN) throw new Error("ResourceNotFoundException: " + command.input.SecretId);
+    return { SecretString: JSON.stringify({ username: "app", password: process.env.TEST_DB_PASSWORD }) };
+  }
+}
+module.exports = { SecretsManagerClient, GetSecretValueCommand };
+`;
+
+/** Prints the handler's result or error; no process.exit, so it ends only when no socket or timer is left. */
+const RUNNER = `"use strict";
+require("./index.js").handler(JSON.parse(process.argv[2])).then(
+  (result) => process.stdout.write(JSON.stringify({ result })),
+  (error) => process.stdout.write(JSON.stringify({ error: error.message })),
+);
+`;
+
+interface Outcome {
+    result?: { created: string[]; databases: string[] };
+    error?: string;
+    /** False when the process had to be killed: something (a socket, a timer) kept it alive. */
+    exitedOnItsOwn: boolean;
+    ms: number;
+}
+
+describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", function () {
+    this.timeout(60000);
+    const bin = findPgBin();
+    const asRoot = process.getuid?.() === 0;
+    const password = "s3cret-for-the-test-only";
+    const secretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-credentials-AbCdEf";
+    let dir: string;
+    let fnDir: string;
+    let port: number;
+
+    const run = (tool: string, args: string[]) => {
+        const command = path.join(bin!, tool);
+        const [file, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
+        return execFileSync(file, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    };
+    const psql = (database: string, sql: string) => run("psql", ["-X", "-A", "-t", "-h", dir, "-p", String(port), "-U", "app", "-d", database, "-c", sql]).trim();
+    const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+
+    before(async function () {
+        if (!bin) {
+            console.log("      (skipped: no PostgreSQL server binaries on this machine; .ci/run installs them)");
+            this.skip();
+        }
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-dbinit-"));
+        fs.chmodSync(dir, 0o755);
+        // A private CA and a server certificate for "localhost", like RDS's CA and endpoint certificate.
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=anycloud test CA");
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
+        fs.writeFileSync(path.join(dir, "san.ext"), "subjectAltName=DNS:localhost\n");
+        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "san.ext");
+        // A certificate from another CA: what a man in the middle would present.
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out", "other.crt", "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost");
+        fs.writeFileSync(path.join(dir, "pw"), password + "\n");
+        fs.chmodSync(path.join(dir, "server.key"), 0o600);
+        if (asRoot) execFileSync("chown", ["-R", "postgres", dir]);
+
+        port = await freePort();
+        const data = path.join(dir, "data");
+        run("initdb", ["-D", data, "-U", "app", "--pwfile", path.join(dir, "pw"), "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"]);
+        // Network clients must use TLS and SCRAM; the Unix socket (trust) is for the test's own checks.
+        fs.writeFileSync(path.join(data, "pg_hba.conf"), "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostssl all all ::1/128 scram-sha-256\n");
+        const options = [`-k ${dir}`, `-p ${port}`, "-c listen_addresses=localhost", "-c ssl=on", `-c ssl_cert_file=${dir}/server.crt`, `-c ssl_key_file=${dir}/server.key`, "-c password_encryption=scram-sha-256"];
+        run("pg_ctl", ["-D", data, "-o", options.join(" "), "-w", "-l", path.join(dir, "server.log"), "start"]);
+        assert.strictEqual(psql("postgres", "SELECT substr(rolpassword, 1, 14) FROM pg_authid WHERE rolname = 'app'"), "SCRAM-SHA-256$", "the test server stores a SCRAM verifier");
+
+        // The function's package, as Lambda unpacks it.
+        fnDir = path.join(dir, "function");
+        fs.mkdirSync(path.join(fnDir, "node_modules", "@aws-sdk", "client-secrets-manager"), { recursive: true });
+        fs.writeFileSync(path.join(fnDir, "index.js"), DATABASE_INIT_HANDLER);
+        fs.writeFileSync(path.join(fnDir, "node_modules", "@aws-sdk", "client-secrets-manager", "index.js"), FAKE_SECRETS_MANAGER);
+        fs.writeFileSync(path.join(fnDir, "run.js"), RUNNER);
+    });
+    after(function () {
+        if (dir && bin) {
+            try {
+                run("pg_ctl", ["-D", path.join(dir, "data"), "-m", "immediate", "-w", "stop"]);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        }
+    });
+
+    /** Runs the handler in its own node process; kills it after `limitMs` and reports that. */
+    function invoke(event: object, opts: { ca?: string; password?: string; limitMs?: number } = {}): Promise<Outcome> {
+        const started = Date.now();
+        const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, TEST_SECRET_ARN: secretArn, TEST_DB_PASSWORD: opts.password ?? password };
+        if (opts.ca !== "none") env.NODE_EXTRA_CA_CERTS = path.join(dir, opts.ca ?? "ca.crt");
+        return new Promise((resolve) => {
+            execFile(process.execPath, ["run.js", JSON.stringify(event)], { cwd: fnDir, env, timeout: opts.limitMs ?? 20000, killSignal: "SIGKILL" }, (error, stdout) => {
+                const parsed = stdout ? JSON.parse(stdout) : {};
+                resolve({ ...parsed, exitedOnItsOwn: !(error && (error as { killed?: boolean }).killed), ms: Date.now() - started });
+            });
+        });
+    }
+
+    const fast = { connectMs: 2000, handshakeMs: 1500, idleMs: 1500 };
+    const event = (extra: object = {}) => ({
+        host: "localhost",
+        port,
+        user: "app",
+        adminDatabase: "postgres",
+        secretArn,
+        steps: databaseInitSteps({ owner: "app", databases: ["biblioteca_digital", "analytics"], extensions: ["pg_trgm", "unaccent"] }),
+        timeouts: fast,
+        ...extra,
+    });
+
+    it("creates the databases and extensions over verified TLS with SCRAM, and exits cleanly", async () => {
+        const out = await invoke(event());
+        assert.deepStrictEqual(out.result, { created: ["biblioteca_digital", "analytics"], databases: ["biblioteca_digital", "analytics"] }, out.error);
+        assert.ok(out.exitedOnItsOwn, "every socket was closed after success");
+        assert.strictEqual(psql("analytics", "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension WHERE extname <> 'plpgsql'"), "pg_trgm,unaccent");
+        assert.strictEqual(psql("biblioteca_digital", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"), "app");
+    });
+
+    it("is idempotent: a second run creates nothing and succeeds", async () => {
+        const out = await invoke(event());
+        assert.deepStrictEqual(out.result?.created, [], out.error);
+    });
+
+    it("refuses a server certificate not signed by the trusted CA", async () => {
+        const out = await invoke(event(), { ca: "other.crt" });
+        assert.match(out.error ?? "", /TLS handshake with PostgreSQL at localhost:\d+ failed: .*not signed by a CA in NODE_EXTRA_CA_CERTS/);
+        assert.ok(out.exitedOnItsOwn, "no socket left open after the failure");
+    });
+
+    it("reports a wrong password with the server's own error, naming the database", async () => {
+        const out = await invoke(event(), { password: "wrong" });
+        assert.match(out.error ?? "", /^database "postgres": connecting as "app" to localhost:\d+ failed: PostgreSQL FATAL 28P01: password authentication failed for user "app"/);
+        assert.ok(out.exitedOnItsOwn, "no socket left open after the failure");
+    });
+
+    it("names the database and the statement that failed", async () => {
+        const steps = databaseInitSteps({ owner: "app", databases: ["analytics"], extensions: ["no_such_extension"] });
+        const out = await invoke(event({ steps }));
+        assert.match(out.error ?? "", /^database "analytics": statement "CREATE EXTENSION IF NOT EXISTS \\"no_such_extension\\"" failed: PostgreSQL ERROR (0A000|58P01): /);
+        assert.ok(out.exitedOnItsOwn, "no socket left open after the failure");
+    });
+
+    it("keeps the server's error when the server closes the connection", async () => {
+        const steps = [{ ...databaseInitSteps({ owner: "app", databases: ["analytics"], extensions: [] })[0], extensions: ["SELECT pg_terminate_backend(pg_backend_pid())"] }];
+        const out = await invoke(event({ steps }));
+        assert.match(out.error ?? "", /PostgreSQL FATAL 57P01: terminating connection due to administrator command/);
+        assert.ok(out.exitedOnItsOwn, "no socket left open after the failure");
+    });
+
+    it("bounds a statement the server never answers, naming host, port, database and statement", async () => {
+        const steps = [{ ...databaseInitSteps({ owner: "app", databases: ["analytics"], extensions: [] })[0], extensions: ["SELECT pg_sleep(30)"] }];
+        const out = await invoke(event({ steps }));
+        assert.match(out.error ?? "", /^database "analytics": statement "SELECT pg_sleep\(30\)" failed: PostgreSQL at localhost:\d+ sent nothing for 1.5 s/);
+        assert.ok(out.exitedOnItsOwn, "no socket left open after the timeout");
+        assert.ok(out.ms < 10000, `failed after ${out.ms} ms, not bounded by the idle timeout`);
+    });
+
+    /** A TCP listener that accepts and then says nothing (or only `first`), like a stalled server. */
+    async function silentServer(first?: string): Promise<{ port: number; accepted: () => number; stop: () => Promise<void> }> {
+        const sockets: net.Socket[] = [];
+        let accepted = 0;
+        const server = net.createServer((s) => {
+            accepted++;
+            sockets.push(s);
+            s.on("error", () => undefined);
+            if (first) s.once("data", () => s.write(first));
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        return {
+            port: (server.address() as net.AddressInfo).port,
+            accepted: () => accepted,
+            stop: () => {
+                sockets.forEach((s) => s.destroy());
+                return new Promise((resolve) => server.close(() => resolve()));
+            },
+        };
+    }
+
+    it("gives up on a server that accepts and never answers, naming host, port and the likely cause", async () => {
+        const silent = await silentServer();
+        try {
+            const out = await invoke(event({ host: "127.0.0.1", port: silent.port }));
+            assert.strictEqual(silent.accepted(), 1);
+            assert.match(out.error ?? "", new RegExp(`^database "postgres": connecting as "app" to 127\\.0\\.0\\.1:${silent.port} failed: PostgreSQL at 127\\.0\\.0\\.1:${silent.port} accepted the TCP connection but did not answer the TLS request within 1\\.5 s: the server is stalled`));
+            assert.ok(out.exitedOnItsOwn, "the socket to the silent server was closed");
+            assert.ok(out.ms < 10000, `failed after ${out.ms} ms`);
+        } finally {
+            await silent.stop();
+        }
+    });
+
+    it("gives up on a TLS handshake that never completes", async () => {
+        const stalled = await silentServer("S");
+        try {
+            const out = await invoke(event({ host: "127.0.0.1", port: stalled.port }));
+            assert.match(out.error ?? "", /the TLS handshake with PostgreSQL at 127\.0\.0\.1:\d+ did not complete within 1\.5 s/);
+            assert.ok(out.exitedOnItsOwn, "the socket to the stalled server was closed");
+        } finally {
+            await stalled.stop();
+        }
+    });
+
+    it("says what a refused connection most likely means", async () => {
+        const closed = await freePort();
+        const out = await invoke(event({ host: "127.0.0.1", port: closed }));
+        assert.match(out.error ?? "", new RegExp(`could not connect to PostgreSQL at 127\\.0\\.0\\.1:${closed}: ECONNREFUSED — nothing listens on that port`));
+        assert.ok(out.exitedOnItsOwn);
+    });
+});
