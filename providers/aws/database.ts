@@ -155,11 +155,22 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
     const dims = { DBInstanceIdentifier: primary.identifier };
     const alerts = ctx.settings.alerts;
     alarm(ctx, `${name}-cpu`, { namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions: dims, statistic: "Average", period: 300, evaluationPeriods: 2, threshold: alerts.cpuPercent, comparisonOperator: "GreaterThanThreshold", alarmDescription: "PostgreSQL CPU" }, parent);
-    // FreeStorageSpace is bytes; the base is the allocated size (autogrow raises it, so this fires early, never late).
+    // Storage autoscaling is always on (maxStorageGb > storageGb, validate.ts), and CloudWatch has
+    // no allocated-size metric, so no FreeStorageSpace threshold can mean "approaching
+    // maxStorageGb". RDS itself knows both: its "low storage" events (storage autoscaling reaching
+    // the maximum threshold, > 90 % of allocated storage consumed, storage exhausted; RDS event
+    // list, User Guide) go to the alarm topic — SNS topics let same-account RDS publish by default.
+    new rds.EventSubscription(
+        `${name}-storage-events`,
+        { name: ctx.naming.name(`${name}-storage`, 255), snsTopic: ctx.requireNetwork().alarmTopic.arn, sourceType: "db-instance", sourceIds: [primary.identifier], eventCategories: ["low storage"] },
+        ctx.opts(parent),
+    );
+    // A hard floor on free bytes at every size: the configured share of the initial allocation.
+    const freeFloor = Math.round(((100 - alerts.diskPercent) / 100) * args.storageGb * 1024 ** 3);
     alarm(
         ctx,
         `${name}-storage`,
-        { namespace: "AWS/RDS", metricName: "FreeStorageSpace", dimensions: dims, statistic: "Minimum", period: 300, evaluationPeriods: 1, threshold: Math.round(((100 - alerts.diskPercent) / 100) * args.storageGb * 1024 ** 3), comparisonOperator: "LessThanThreshold", alarmDescription: `PostgreSQL storage > ${alerts.diskPercent}% used` },
+        { namespace: "AWS/RDS", metricName: "FreeStorageSpace", dimensions: dims, statistic: "Minimum", period: 300, evaluationPeriods: 1, threshold: freeFloor, comparisonOperator: "LessThanThreshold", alarmDescription: `PostgreSQL free storage < ${freeFloor / 1024 ** 3} GiB (autoscaling up to ${args.maxStorageGb} GiB; RDS "low storage" events report the approach to that maximum)` },
         parent,
     );
     alarm(

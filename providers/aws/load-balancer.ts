@@ -199,23 +199,51 @@ export function createLoadBalancer(ctx: AwsContext, name: string, args: LoadBala
     webAcl(ctx, name, args, alb, parent);
 
     const alerts = ctx.settings.alerts;
+    const lbMetric = (metricName: string) => ({ namespace: "AWS/ApplicationELB", metricName, dimensions: { LoadBalancer: alb.arnSuffix }, period: 60, stat: "Sum" });
+    // RequestCount counts only requests for which the ALB could choose a target (CloudWatch
+    // metrics for ALB, docs): with no healthy target its own 503s are not in it. So the ALB's
+    // own 5xx join the denominator, and FILL turns "no datapoint" (ALB publishes only non-zero
+    // sums) into 0 so a minute of ALB-only 503s still has a rate (100 %).
     alarm(
         ctx,
         `${name}-5xx-rate`,
         {
-            alarmDescription: `5xx responses > ${alerts.errorRatePercent}% of requests`,
+            alarmDescription: `5xx responses > ${alerts.errorRatePercent}% of requests (including the load balancer's own 5xx when no target can answer)`,
             comparisonOperator: "GreaterThanThreshold",
             evaluationPeriods: 3,
             threshold: alerts.errorRatePercent,
             metricQueries: [
-                { id: "rate", expression: "IF(requests > 0, 100 * (target5xx + elb5xx) / requests, 0)", label: "5xx %", returnData: true },
-                { id: "requests", metric: { namespace: "AWS/ApplicationELB", metricName: "RequestCount", dimensions: { LoadBalancer: alb.arnSuffix }, period: 60, stat: "Sum" } },
-                { id: "target5xx", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", dimensions: { LoadBalancer: alb.arnSuffix }, period: 60, stat: "Sum" } },
-                { id: "elb5xx", metric: { namespace: "AWS/ApplicationELB", metricName: "HTTPCode_ELB_5XX_Count", dimensions: { LoadBalancer: alb.arnSuffix }, period: 60, stat: "Sum" } },
+                { id: "total", expression: "FILL(requests, 0) + FILL(elb5xx, 0)", label: "requests incl. rejected", returnData: false },
+                { id: "rate", expression: "IF(total > 0, 100 * (FILL(target5xx, 0) + FILL(elb5xx, 0)) / total, 0)", label: "5xx %", returnData: true },
+                { id: "requests", metric: lbMetric("RequestCount") },
+                { id: "target5xx", metric: lbMetric("HTTPCode_Target_5XX_Count") },
+                { id: "elb5xx", metric: lbMetric("HTTPCode_ELB_5XX_Count") },
             ],
         },
         parent,
     );
+    // An outage with no traffic is still an outage: every public service keeps >= 1 task
+    // (container-service.ts), so a target group with no healthy target is one. Missing data
+    // breaches: a group whose targets all deregistered may stop reporting.
+    for (const service of args.services) {
+        alarm(
+            ctx,
+            `${name}-${service.name}-no-healthy-targets`,
+            {
+                namespace: "AWS/ApplicationELB",
+                metricName: "HealthyHostCount",
+                dimensions: { LoadBalancer: alb.arnSuffix, TargetGroup: targetGroups[service.name].arnSuffix },
+                statistic: "Minimum",
+                period: 60,
+                evaluationPeriods: 2,
+                threshold: 1,
+                comparisonOperator: "LessThanThreshold",
+                treatMissingData: "breaching",
+                alarmDescription: `${service.name}: no healthy target behind the load balancer (crash loop, failing health check or bad image)`,
+            },
+            parent,
+        );
+    }
     for (const service of args.services) {
         alarm(
             ctx,

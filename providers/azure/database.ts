@@ -60,7 +60,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
             administratorLogin: args.username,
             administratorLoginPassword: password,
             sku: { name: sku.name, tier: sku.tier },
-            // Autogrow has no upper bound on Azure; maxStorageGb is enforced by the alert on storage_percent.
+            // Autogrow has no upper bound on Azure; the storage alert on bytes used against maxStorageGb stands in for one.
             storage: { storageSizeGB: storageGb, autoGrow: "Enabled" },
             backup: {
                 backupRetentionDays: args.backupRetentionDays,
@@ -131,7 +131,17 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
         [
             { key: "cpu", metricName: "cpu_percent", operator: "GreaterThan", threshold: alerts.cpuPercent, aggregation: "Average", description: `PostgreSQL CPU above ${alerts.cpuPercent}%` },
             { key: "memory", metricName: "memory_percent", operator: "GreaterThan", threshold: alerts.memoryPercent, aggregation: "Average", description: `PostgreSQL memory above ${alerts.memoryPercent}%` },
-            { key: "storage", metricName: "storage_percent", operator: "GreaterThan", threshold: alerts.diskPercent, aggregation: "Maximum", description: `PostgreSQL storage above ${alerts.diskPercent}%` },
+            // Autogrow enlarges the disk before it fills (at 20 % free, or 64 GiB above 1 TiB: Azure docs
+            // "storage autogrow"), so storage_percent never reaches a high threshold. What the
+            // operator must act on is the data approaching maxStorageGb: storage_used is bytes.
+            {
+                key: "storage",
+                metricName: "storage_used",
+                operator: "GreaterThan",
+                threshold: Math.round((alerts.diskPercent / 100) * args.maxStorageGb * 1024 ** 3),
+                aggregation: "Maximum",
+                description: `PostgreSQL data above ${alerts.diskPercent}% of maxStorageGb (${args.maxStorageGb} GiB)`,
+            },
             {
                 key: "connections",
                 metricName: "active_connections",

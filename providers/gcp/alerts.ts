@@ -64,13 +64,21 @@ function policy(ctx: GcpContext, parent: pulumi.Resource, logical: string, displ
     );
 }
 
-export function databaseAlerts(ctx: GcpContext, parent: pulumi.Resource, instance: sql.DatabaseInstance, maxConnections: number): void {
+export function databaseAlerts(ctx: GcpContext, parent: pulumi.Resource, instance: sql.DatabaseInstance, maxConnections: number, maxStorageGb: number): void {
     const a = ctx.settings.alerts;
     const res = pulumi.interpolate`resource.type = "cloudsql_database" AND resource.labels.database_id = "${ctx.project}:${instance.name}"`;
     const metric = (m: string) => pulumi.interpolate`metric.type = "cloudsql.googleapis.com/database/${m}" AND ${res}`;
     policy(ctx, parent, "alert-db-cpu", "database CPU", { id: "cpu", title: "Cloud SQL CPU utilization", filter: metric("cpu/utilization"), value: a.cpuPercent / 100, aligner: "ALIGN_MEAN" });
     policy(ctx, parent, "alert-db-memory", "database memory", { id: "memory", title: "Cloud SQL memory utilization", filter: metric("memory/utilization"), value: a.memoryPercent / 100, aligner: "ALIGN_MEAN" });
-    policy(ctx, parent, "alert-db-disk", "database disk", { id: "disk", title: "Cloud SQL disk utilization", filter: metric("disk/utilization"), value: a.diskPercent / 100, aligner: "ALIGN_MEAN" });
+    // Autoresize grows the disk before it fills, so disk/utilization stays low until the disk
+    // reaches diskAutoresizeLimit; what needs action is the data approaching maxStorageGb.
+    policy(ctx, parent, "alert-db-disk", "database disk", {
+        id: "disk",
+        title: `Cloud SQL data above ${a.diskPercent}% of maxStorageGb (${maxStorageGb} GB)`,
+        filter: metric("disk/bytes_used"),
+        value: Math.round((a.diskPercent / 100) * maxStorageGb * 1024 ** 3),
+        aligner: "ALIGN_MAX",
+    });
     policy(ctx, parent, "alert-db-connections", "database connections", {
         id: "connections",
         title: "PostgreSQL connections",

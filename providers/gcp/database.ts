@@ -123,7 +123,7 @@ export function createDatabase(ctx: GcpContext, name: string, args: DatabaseArgs
         createInitJob(ctx, name, args, instance, user, password, databases, parent);
     }
 
-    databaseAlerts(ctx, parent, instance, args.parameters.max_connections);
+    databaseAlerts(ctx, parent, instance, args.parameters.max_connections, args.maxStorageGb);
 
     return {
         host: instance.privateIpAddress,
