@@ -167,6 +167,11 @@ export const replaceForcing: ReplaceTable = {
         note: "CustomizeDiff: turning encryption at rest or node-to-node encryption off replaces; an engine version downgrade is refused",
         forceNew: ["domainName", "encryptAtRest.kmsKeyId"],
     },
+    "aws:rds/eventSubscription:EventSubscription": {
+        source: "hashicorp/terraform-provider-aws internal/service/rds/event_subscription.go (sns_topic, source_type, source_ids and event_categories are modified in place)",
+        nameProperty: "name",
+        forceNew: ["name", "namePrefix"],
+    },
     "aws:rds/instance:Instance": {
         source: "hashicorp/terraform-provider-aws internal/service/rds/instance.go",
         stateful: true,
