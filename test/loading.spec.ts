@@ -17,7 +17,7 @@ function sdksLoadedFor(cloud: string): string[] {
             const loaded = new Set(Object.keys(require.cache).map((f) => (f.match(/node_modules\\/(@pulumi\\/[^/]+)\\//) || [])[1]).filter(Boolean));
             console.log(JSON.stringify([...loaded]));
         });`;
-    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", script], { cwd: ROOT, encoding: "utf8" });
     assert.strictEqual(result.status, 0, result.stderr);
     return (JSON.parse(result.stdout.trim().split("\n").pop()!) as string[]).filter((p) => CLOUD_PACKAGES.includes(p)).sort();
 }

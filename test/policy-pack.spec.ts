@@ -91,7 +91,7 @@ describe("guardrail pack", () => {
     it("loads no provider SDK, so the CLI can serve it for any target", () => {
         const loaded = execFileSync(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", "-e", "require('./policy/evaluate'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules\\/@pulumi\\/(aws|gcp|azure-native|docker|random)\\//.test(k))))"],
+            ["-r", "./scripts/register.js", "-e", "require('./policy/evaluate'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules\\/@pulumi\\/(aws|gcp|azure-native|docker|random)\\//.test(k))))"],
             { cwd: ROOT, encoding: "utf8" },
         );
         assert.deepStrictEqual(JSON.parse(loaded), []);
