@@ -18,7 +18,7 @@ const OUT = path.join(ROOT, "bin");
 const transpiled = [];
 let compilerOptions;
 
-/** Source maps of the files loaded from bin/, by source file name; decoded when a stack needs them. */
+/** Source maps of the files loaded (a bin/ map file, or a transpiled file's map text), by source file name; decoded when a stack needs them. */
 const maps = new Map();
 
 function built(filename) {
@@ -43,20 +43,22 @@ function transpile(filename) {
     if (compilerOptions === undefined) {
         const file = path.join(ROOT, "tsconfig.json");
         const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(file, ts.sys.readFile).config, ts.sys, ROOT);
-        compilerOptions = { ...parsed.options, noEmit: false, sourceMap: false, inlineSourceMap: false, declaration: false };
+        compilerOptions = { ...parsed.options, noEmit: false, sourceMap: true, inlineSourceMap: false, declaration: false };
     }
     transpiled.push(filename);
-    return ts.transpileModule(fs.readFileSync(filename, "utf8"), { compilerOptions, fileName: filename }).outputText;
+    const out = ts.transpileModule(fs.readFileSync(filename, "utf8"), { compilerOptions, fileName: filename });
+    maps.set(filename, { text: out.sourceMapText });
+    return out.outputText;
 }
 
 const VLQ = new Map([..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].map((c, i) => [c, i]));
 
 /** A tsc source map as, per generated line, its segments [generated column, source line, source column] (0-based). */
-function decode(mapFile) {
+function decode(mapText) {
     const lines = [];
     let srcLine = 0;
     let srcCol = 0;
-    for (const text of JSON.parse(fs.readFileSync(mapFile, "utf8")).mappings.split(";")) {
+    for (const text of JSON.parse(mapText).mappings.split(";")) {
         const segments = [];
         let genCol = 0;
         for (const segment of text ? text.split(",") : []) {
@@ -85,9 +87,9 @@ function decode(mapFile) {
 /** Where a position in a compiled file comes from in its source (1-based), or undefined. */
 function original(filename, line, column) {
     let map = maps.get(filename);
-    if (typeof map === "string") {
+    if (!Array.isArray(map)) {
         try {
-            map = decode(map);
+            map = decode(typeof map === "string" ? fs.readFileSync(map, "utf8") : map.text);
         } catch {
             map = [];
         }

@@ -1,8 +1,12 @@
 import * as assert from "assert";
+import * as crypto from "crypto";
+import * as fs from "fs";
 import * as path from "path";
+import * as v8 from "v8";
 import { ConfigError } from "../stacks/errors";
 import { CapturedResource, OfflineRun, OfflineRunError, runOffline } from "../stacks/offline";
 import { projectName, readStackConfig, setConfigValue } from "../stacks/stack-files";
+import { PLAN_CACHE_ENV } from "./setup";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -71,15 +75,51 @@ export async function plan(options: PlanOptions): Promise<Plan> {
 const baselines = new Map<string, Promise<Plan>>();
 
 /**
- * A plan run once per options and shared by every spec file of the mocha process (the runs
- * are deterministic). Callers must not change it: `broken()` and friends work on copies.
+ * A plan run once per options and shared by every spec file (the runs are deterministic): by the
+ * files of one mocha process, and through PLAN_CACHE_ENV's directory by mocha's parallel workers.
+ * Callers must not change it: `broken()` and friends work on copies.
  */
 export function baseline(options: PlanOptions): Promise<Plan> {
     const id = JSON.stringify(options);
     if (!baselines.has(id)) {
-        baselines.set(id, plan(options));
+        const dir = process.env[PLAN_CACHE_ENV];
+        baselines.set(id, dir ? sharedPlan(dir, id, () => plan(options)) : plan(options));
     }
     return baselines.get(id)!;
+}
+
+/**
+ * The first worker to claim a plan runs it and leaves it in the directory; the others wait for
+ * that file instead of running the same plan on the same cores (or run it themselves when the
+ * claimer could not store it).
+ */
+async function sharedPlan(dir: string, id: string, run: () => Promise<Plan>): Promise<Plan> {
+    const file = path.join(dir, crypto.createHash("sha256").update(id).digest("hex").slice(0, 32));
+    let claimed = false;
+    try {
+        fs.closeSync(fs.openSync(`${file}.claim`, "wx"));
+        claimed = true;
+    } catch {
+        // another worker runs it
+    }
+    if (claimed) {
+        let result: Plan | undefined;
+        try {
+            result = await run();
+            fs.writeFileSync(`${file}.tmp`, v8.serialize(result.run));
+            fs.renameSync(`${file}.tmp`, file);
+            return result;
+        } catch (e) {
+            fs.writeFileSync(`${file}.failed`, "");
+            if (result) return result;
+            throw e;
+        }
+    }
+    for (;;) {
+        if (fs.existsSync(file)) return new Plan(v8.deserialize(fs.readFileSync(file)) as OfflineRun);
+        if (fs.existsSync(`${file}.failed`)) return run();
+        await new Promise((r) => setTimeout(r, 25));
+    }
 }
 
 /**

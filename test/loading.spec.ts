@@ -2,30 +2,38 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { baseline } from "./harness";
 
 const ROOT = path.resolve(__dirname, "..");
 const CLOUD_PACKAGES = ["@pulumi/aws", "@pulumi/gcp", "@pulumi/azure-native"];
 
-/** Which cloud SDKs a fresh process has loaded after planning one stack for one cloud. */
-function sdksLoadedFor(cloud: string): string[] {
+/**
+ * What a fresh process loads when it runs one stack through the entry point `pulumi up` runs
+ * (Pulumi.yaml's `main`, plain JavaScript: the CLI does not transpile), under the offline engine.
+ */
+function freshRun(cloud: string): { sdks: string[]; resources: number } {
     const script = `
         const { runOffline } = require("./stacks/offline");
         const { readStackConfig, projectName, setConfigValue } = require("./stacks/stack-files");
+        const main = require("yaml").parse(require("fs").readFileSync("Pulumi.yaml", "utf8")).main;
         const config = readStackConfig(".", "Pulumi.dev.yaml");
         setConfigValue(config, "cloud", ${JSON.stringify(cloud)});
-        runOffline({ project: projectName("."), stack: "dev", config }).then(() => {
+        runOffline({ project: projectName("."), stack: "dev", config, program: () => require(require("path").resolve(main)) }).then((run) => {
             const loaded = new Set(Object.keys(require.cache).map((f) => (f.match(/node_modules\\/(@pulumi\\/[^/]+)\\//) || [])[1]).filter(Boolean));
-            console.log(JSON.stringify([...loaded]));
+            console.log(JSON.stringify({ loaded: [...loaded], resources: run.resources.length }));
         });`;
     const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", script], { cwd: ROOT, encoding: "utf8" });
     assert.strictEqual(result.status, 0, result.stderr);
-    return (JSON.parse(result.stdout.trim().split("\n").pop()!) as string[]).filter((p) => CLOUD_PACKAGES.includes(p)).sort();
+    const out = JSON.parse(result.stdout.trim().split("\n").pop()!) as { loaded: string[]; resources: number };
+    return { sdks: out.loaded.filter((p) => CLOUD_PACKAGES.includes(p)).sort(), resources: out.resources };
 }
 
 describe("only the chosen cloud's code is loaded", () => {
     for (const [cloud, expected] of [["local", []], ["aws", ["@pulumi/aws"]], ["gcp", ["@pulumi/gcp"]], ["azure", ["@pulumi/azure-native"]]] as const) {
-        it(`a ${cloud} stack loads ${expected.length ? expected.join(", ") : "no cloud SDK"}`, () => {
-            assert.deepStrictEqual(sdksLoadedFor(cloud), [...expected]);
+        it(`a ${cloud} stack loads ${expected.length ? expected.join(", ") : "no cloud SDK"}, run through pulumi up's entry point`, async () => {
+            const run = freshRun(cloud);
+            assert.deepStrictEqual(run.sdks, [...expected]);
+            assert.strictEqual(run.resources, (await baseline({ stack: "dev", set: { cloud } })).resources.length);
         });
     }
 

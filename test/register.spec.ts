@@ -1,0 +1,61 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as ts from "typescript";
+import { ROOT } from "./harness";
+
+/**
+ * scripts/register.js, the loader behind `pulumi up` (main.js), `npm run plan` and mocha: a
+ * copy of it in a scratch project, with a source file and a build of it in bin/.
+ */
+describe("the TypeScript loader (scripts/register.js)", () => {
+    let dir: string;
+    const SOURCE = ["// line 1", "export const from: string = 'source';", "", "export function fail(): never {", "    throw new Error('boom');", "}", ""].join("\n");
+
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-register-"));
+        fs.mkdirSync(path.join(dir, "scripts"));
+        fs.mkdirSync(path.join(dir, "bin"));
+        fs.copyFileSync(path.join(ROOT, "scripts/register.js"), path.join(dir, "scripts/register.js"));
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+        fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", outDir: "bin" } }));
+        fs.writeFileSync(path.join(dir, "x.ts"), SOURCE);
+        // The build: what tsc writes (a few lines longer than the source), marked as the build.
+        const out = ts.transpileModule(SOURCE, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, sourceMap: true }, fileName: "x.ts" });
+        fs.writeFileSync(path.join(dir, "bin/x.js"), out.outputText.replace("'source'", "'bin'"));
+        fs.writeFileSync(path.join(dir, "bin/x.js.map"), out.sourceMapText!);
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const run = (script: string) => {
+        const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", script], { cwd: dir, encoding: "utf8" });
+        assert.strictEqual(result.status, 0, result.stderr);
+        return JSON.parse(result.stdout);
+    };
+    const setAge = (file: string, secondsAgo: number) => {
+        const t = new Date(Date.now() - secondsAgo * 1000);
+        fs.utimesSync(path.join(dir, file), t, t);
+    };
+
+    it("loads a file from the build when the build is newer than the source", () => {
+        setAge("x.ts", 60);
+        const out = run(`const r = require("./scripts/register.js"); console.log(JSON.stringify({ from: require("./x.ts").from, transpiled: r.transpiled.length }))`);
+        assert.deepStrictEqual(out, { from: "bin", transpiled: 0 });
+    });
+
+    it("transpiles the current source, never a stale build, when the source is newer", () => {
+        setAge("bin/x.js", 60);
+        const out = run(`const r = require("./scripts/register.js"); console.log(JSON.stringify({ from: require("./x.ts").from, transpiled: r.transpiled.map((f) => require("path").basename(f)) }))`);
+        assert.deepStrictEqual(out, { from: "source", transpiled: ["x.ts"] });
+    });
+
+    for (const [what, older] of [["built", "x.ts"], ["transpiled", "bin/x.js"]]) {
+        it(`names the source line in stack traces of ${what} files`, () => {
+            setAge(older, 60);
+            const out = run(`try { require("./x.ts").fail(); } catch (e) { console.log(JSON.stringify(e.stack.split("\\n")[1])); }`);
+            assert.match(out, /x\.ts:5:11\)$/);
+        });
+    }
+});
