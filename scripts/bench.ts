@@ -122,13 +122,18 @@ async function floorChild(spec: { target: Target; modules: string[]; resources: 
     const pulumi = await import("@pulumi/pulumi");
     for (const m of spec.modules) require(m);
     const { runOffline } = await import("../stacks/offline");
+    class Bare extends pulumi.CustomResource {
+        constructor(name: string) {
+            super("anycloud:bench:Bare", name, {});
+        }
+    }
     await runOffline({
         project: "anycloud",
         stack: "dev",
         config: { "anycloud:cloud": spec.target },
         program: async () => {
             for (let i = 0; i < spec.resources; i++) {
-                new pulumi.CustomResource("anycloud:bench:Bare", `r${i}`, {});
+                new Bare(`r${i}`);
             }
             return {};
         },

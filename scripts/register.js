@@ -126,27 +126,37 @@ function mappedFrame(frame, at) {
     return Object.create(methods);
 }
 
-// Stack traces name the TypeScript line, as under ts-node: frames of files loaded from bin/ are
-// handed to whatever formats stacks (V8's default, or the Pulumi CLI's source-map-support) with
-// their source position; other frames are not looked up, so the stack the SDK captures for each
-// of its promises stays cheap.
+// Stack traces name the TypeScript line, as under ts-node, and stay cheap: the SDK captures one
+// for each of its promises. Only frames of files this loader loaded are looked up. With V8's own
+// formatter, frames are formatted here the way it does; any other formatter (the Pulumi CLI's
+// source-map-support) is handed call sites that report the source position.
 const previous = Error.prepareStackTrace;
+// (Node 20 installs `ErrorPrepareStackTrace`, older versions none or `defaultPrepareStackTrace`.)
+const nodeDefault = previous === undefined || ["ErrorPrepareStackTrace", "defaultPrepareStackTrace"].includes(previous.name);
 Error.prepareStackTrace = (error, frames) => {
-    const mapped = frames.map((frame) => {
-        const file = frame.getFileName();
-        const at = file !== undefined && file !== null && maps.has(file) ? original(file, frame.getLineNumber(), frame.getColumnNumber()) : undefined;
-        return at ? mappedFrame(frame, at) : frame;
-    });
-    if (previous) {
-        return previous(error, mapped);
+    if (nodeDefault) {
+        let text;
+        try {
+            text = Error.prototype.toString.call(error);
+        } catch {
+            text = "<error>";
+        }
+        for (const frame of frames) {
+            const file = frame.getFileName();
+            const at = file && maps.has(file) ? original(file, frame.getLineNumber(), frame.getColumnNumber()) : undefined;
+            const line = String(frame);
+            text += `\n    at ${at ? line.replace(`${file}:${frame.getLineNumber()}:${frame.getColumnNumber()}`, `${file}:${at.line}:${at.column}`) : line}`;
+        }
+        return text;
     }
-    let head;
-    try {
-        head = String(error);
-    } catch {
-        head = "Error";
-    }
-    return [head, ...mapped.map((f) => `    at ${f}`)].join("\n");
+    return previous(
+        error,
+        frames.map((frame) => {
+            const file = frame.getFileName();
+            const at = file && maps.has(file) ? original(file, frame.getLineNumber(), frame.getColumnNumber()) : undefined;
+            return at ? mappedFrame(frame, at) : frame;
+        }),
+    );
 };
 
 require.extensions[".ts"] = function loadTypeScript(module, filename) {

@@ -29,8 +29,8 @@ describe("the TypeScript loader (scripts/register.js)", () => {
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    const run = (script: string) => {
-        const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", script], { cwd: dir, encoding: "utf8" });
+    const run = (script: string, preload: string[] = []) => {
+        const result = spawnSync(process.execPath, [...preload, "-r", "./scripts/register.js", "-e", script], { cwd: dir, encoding: "utf8" });
         assert.strictEqual(result.status, 0, result.stderr);
         return JSON.parse(result.stdout);
     };
@@ -58,4 +58,12 @@ describe("the TypeScript loader (scripts/register.js)", () => {
             assert.match(out, /x\.ts:5:11\)$/);
         });
     }
+
+    it("names the source line under the Pulumi CLI's stack formatter (source-map-support) too", () => {
+        setAge("x.ts", 60);
+        // What the CLI's nodejs runner loads before the program (@pulumi/pulumi cmd/run).
+        const formatter = require.resolve("source-map-support/register", { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] });
+        const out = run(`try { require("./x.ts").fail(); } catch (e) { console.log(JSON.stringify(e.stack.split("\\n")[1])); }`, ["-r", formatter]);
+        assert.match(out, /x\.ts:5:11\)$/);
+    });
 });
