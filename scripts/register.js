@@ -1,7 +1,7 @@
 // Lets Node run the project's TypeScript without compiling it at every start: each `.ts` file is
 // loaded from the build `tsc` writes to bin/ (`npm run build`, and `npm test` before mocha) when
-// that build is newer than the file, and transpiled in memory (like `ts-node --transpile-only`)
-// only when it is missing or stale. A file keeps its own name, so `__dirname` and stack traces
+// that build was made from the file's current text, and transpiled in memory (like
+// `ts-node --transpile-only`) only when it is missing or stale. A file keeps its own name, so `__dirname` and stack traces
 // name the source. Used by `pulumi up` (main.js), `npm run plan`, `npm run bench` and mocha.
 //
 // Why not ts-node: it transpiles every file on every start, and its source-map hook formats the
@@ -18,7 +18,7 @@ const OUT = path.join(ROOT, "bin");
 const transpiled = [];
 let compilerOptions;
 
-/** Source maps of the files loaded (a bin/ map file, or a transpiled file's map text), by source file name; decoded when a stack needs them. */
+/** Source maps (their `mappings`) of the files loaded, by source file name; decoded when a stack needs them. */
 const maps = new Map();
 
 function built(filename) {
@@ -28,14 +28,19 @@ function built(filename) {
     }
     const js = path.join(OUT, rel.replace(/\.ts$/, ".js"));
     try {
-        if (fs.statSync(js).mtimeMs >= fs.statSync(filename).mtimeMs) {
-            maps.set(filename, `${js}.map`);
-            return fs.readFileSync(js, "utf8");
+        // Up to date when the source tsc compiled (kept in the map: `inlineSources`) is the file's
+        // current text. Not by modification time: a file saved while tsc runs is older than the
+        // output tsc writes afterwards from its earlier read.
+        const map = JSON.parse(fs.readFileSync(`${js}.map`, "utf8"));
+        if (!Array.isArray(map.sourcesContent) || map.sourcesContent[0] !== fs.readFileSync(filename, "utf8")) {
+            return undefined;
         }
+        const code = fs.readFileSync(js, "utf8");
+        maps.set(filename, { mappings: map.mappings });
+        return code;
     } catch {
-        // not built yet
+        return undefined; // not built
     }
-    return undefined;
 }
 
 function transpile(filename) {
@@ -47,18 +52,18 @@ function transpile(filename) {
     }
     transpiled.push(filename);
     const out = ts.transpileModule(fs.readFileSync(filename, "utf8"), { compilerOptions, fileName: filename });
-    maps.set(filename, { text: out.sourceMapText });
+    maps.set(filename, { mappings: JSON.parse(out.sourceMapText).mappings });
     return out.outputText;
 }
 
 const VLQ = new Map([..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].map((c, i) => [c, i]));
 
 /** A tsc source map as, per generated line, its segments [generated column, source line, source column] (0-based). */
-function decode(mapText) {
+function decode(mappings) {
     const lines = [];
     let srcLine = 0;
     let srcCol = 0;
-    for (const text of JSON.parse(mapText).mappings.split(";")) {
+    for (const text of mappings.split(";")) {
         const segments = [];
         let genCol = 0;
         for (const segment of text ? text.split(",") : []) {
@@ -89,7 +94,7 @@ function original(filename, line, column) {
     let map = maps.get(filename);
     if (!Array.isArray(map)) {
         try {
-            map = decode(typeof map === "string" ? fs.readFileSync(map, "utf8") : map.text);
+            map = decode(map.mappings);
         } catch {
             map = [];
         }

@@ -2,7 +2,9 @@ import * as assert from "assert";
 import { CapturedResource } from "../stacks/offline";
 import { AzureNaming, fitName, RULES, satisfies } from "../providers/azure/naming";
 import { frontDoorPatterns, frontDoorRateLimit } from "../providers/azure/load-balancer";
-import { Plan, plan, planError, stringsIn, baseline } from "./harness";
+import { validateAzure } from "../providers/azure/validate";
+import { loadSettings } from "../stacks/load-settings";
+import { Plan, plan, planError, stringsIn, baseline, stackConfig } from "./harness";
 
 const AZ = { cloud: "azure" };
 const T = (t: string) => `azure-native:${t}`;
@@ -378,6 +380,46 @@ describe("azure backend", function () {
         assert.deepStrictEqual(headers, ["Strict-Transport-Security", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"]);
         const appsNsg = prod.ofType(T("network:NetworkSecurityGroup")).find((n) => n.name === "network-apps-nsg")!;
         assert.strictEqual(appsNsg.inputs.securityRules[0].sourceAddressPrefix, "AzureFrontDoor.Backend");
+    });
+
+    describe("Front Door's per-profile limits (Standard in dev, Premium in prod)", () => {
+        /** `count` routed services, each on its own path; every route rate-limited when asked. */
+        const many = (count: number, rateLimited = false) => {
+            const services: Record<string, unknown> = {};
+            const routes: unknown[] = [];
+            for (let i = 1; i <= count; i++) {
+                services[`s${i}`] = { image: "nginx:1.27", port: 8080 };
+                routes.push({ path: `/s${i}/*`, service: `s${i}`, ...(rateLimited ? { rateLimit: { requests: 5, per: "second" } } : {}) });
+            }
+            return { ...AZ, services, "loadBalancer.routes": routes };
+        };
+        const frontDoorProblems = (stack: string, set: Record<string, unknown>) => {
+            const { config } = stackConfig({ stack, set });
+            return validateAzure(loadSettings(config, { project: "anycloud", stack })).filter((p) => / on Azure (Front Door|\(one custom rule)/.test(p.accepted));
+        };
+
+        it("refuses more than 100 routes and routed services in dev, before anything is registered", async () => {
+            const error = await planError({ stack: "dev", set: many(101) });
+            const found = error.problems.filter((p) => p.key === "anycloud:loadBalancer.routes").map((p) => p.accepted);
+            assert.deepStrictEqual(found, [
+                "at most 100 routes on Azure Front Door Standard (dev) (routes per endpoint)",
+                "at most 100 routed services on Azure Front Door Standard (dev) (one origin group each; origin groups per profile)",
+            ]);
+        });
+
+        it("accepts up to 200 in prod (Premium) and refuses 201", () => {
+            assert.deepStrictEqual(frontDoorProblems("dev", many(100)), []);
+            assert.deepStrictEqual(frontDoorProblems("prod", many(200)), []);
+            assert.deepStrictEqual(
+                frontDoorProblems("prod", many(201)).map((p) => p.value),
+                [201, "201 routed services"],
+            );
+        });
+
+        it("refuses more than 100 rate-limited routes on either tier (one custom WAF rule each)", () => {
+            assert.deepStrictEqual(frontDoorProblems("prod", many(100, true)), []);
+            assert.deepStrictEqual(frontDoorProblems("prod", many(101, true)).map((p) => p.value), ["101 rate-limited routes"]);
+        });
     });
 
     it("stops with a ConfigError naming the key for sizes Azure cannot provide", async () => {

@@ -134,6 +134,39 @@ export function validateAzure(settings: Settings): ConfigProblem[] {
                 problems.push(problem("loadBalancer.routes", route.rateLimit, "a rate of at least 10 requests per minute on Azure Front Door"));
             }
         }
+        problems.push(...frontDoorLimits(settings.environment === "prod", lb.routes, lb.domain));
+    }
+    return problems;
+}
+
+/**
+ * Front Door's per-profile limits that the topology can reach, by tier (load-balancer.ts: dev
+ * Standard, prod Premium), so a large topology is a config error rather than a deployment that
+ * fails halfway. "Azure Front Door Standard and Premium service limits" (Azure subscription and
+ * service limits; MicrosoftDocs/azure-docs includes/front-door-limits.md): routes per endpoint
+ * 100 / 200, origin groups and origins per profile 100 / 200, custom domains per profile 100 /
+ * 500, custom WAF rules per policy 100 on both tiers. Each routed service has one origin group
+ * with one origin, each route one Front Door route, each rate-limited route one custom WAF rule.
+ */
+function frontDoorLimits(premium: boolean, routes: { service: string; host?: string; rateLimit?: unknown }[], domain: string | undefined): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const tier = premium ? "Premium (prod)" : "Standard (dev)";
+    const max = premium ? 200 : 100;
+    if (routes.length > max) {
+        problems.push(problem("loadBalancer.routes", routes.length, `at most ${max} routes on Azure Front Door ${tier} (routes per endpoint)`));
+    }
+    const routed = new Set(routes.map((r) => r.service));
+    if (routed.size > max) {
+        problems.push(problem("loadBalancer.routes", `${routed.size} routed services`, `at most ${max} routed services on Azure Front Door ${tier} (one origin group each; origin groups per profile)`));
+    }
+    const domains = new Set([...(domain ? [domain] : []), ...routes.flatMap((r) => (r.host ? [r.host] : []))]);
+    const maxDomains = premium ? 500 : 100;
+    if (domains.size > maxDomains) {
+        problems.push(problem("loadBalancer.routes", `${domains.size} host names`, `at most ${maxDomains} host names on Azure Front Door ${tier} (custom domains per profile)`));
+    }
+    const rateLimited = routes.filter((r) => r.rateLimit !== undefined).length;
+    if (rateLimited > 100) {
+        problems.push(problem("loadBalancer.routes", `${rateLimited} rate-limited routes`, "at most 100 rate-limited routes on Azure (one custom rule each; custom WAF rules per Front Door policy)"));
     }
     return problems;
 }
