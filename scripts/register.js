@@ -1,8 +1,10 @@
 // Lets Node run the project's TypeScript without compiling it at every start: each `.ts` file is
 // loaded from the build `tsc` writes to bin/ (`npm run build`, and `npm test` before mocha) when
 // that build was made from the file's current text, and transpiled in memory (like
-// `ts-node --transpile-only`) only when it is missing or stale. A file keeps its own name, so `__dirname` and stack traces
-// name the source. Used by `pulumi up` (main.js), `npm run plan`, `npm run bench` and mocha.
+// `ts-node --transpile-only`) only when it is missing or stale. A file keeps its own name, so
+// `__dirname` and stack traces name the source. Used by `pulumi up` (main.js), `npm run plan`,
+// `npm run deploy`, `npm run bench`, mocha and the tests' child processes (`node -r
+// ./scripts/register.js file.ts`, instead of `-r ts-node/register/transpile-only`).
 //
 // Why not ts-node: it transpiles every file on every start, and its source-map hook formats the
 // stack trace the Pulumi SDK captures for each of its promises (`debuggablePromise`); together

@@ -113,7 +113,7 @@ describe("the diff of two runs", () => {
 });
 
 function planCli(...args: string[]) {
-    const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+    const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
