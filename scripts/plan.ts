@@ -219,6 +219,24 @@ function exitAfterFlush(code: number): void {
     process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
 }
 
+/**
+ * A failure inside an Output (a failed invoke, a throwing apply) reaches the process as an
+ * unhandled rejection, wrapped once per property it passed through; print only its cause.
+ */
+function failureMessage(error: unknown): string {
+    const text = error instanceof Error ? error.message : String(error);
+    return text.replace(/^(error serializing property "[^"]*": )+/, "");
+}
+
+let failed = false;
+process.on("unhandledRejection", (reason) => {
+    if (!failed) {
+        failed = true;
+        console.error(failureMessage(reason));
+        exitAfterFlush(1);
+    }
+});
+
 main().then(exitAfterFlush, (error) => {
     const e = error instanceof OfflineRunError ? error.cause : error;
     if (ConfigError.isInstance(e)) {
@@ -226,6 +244,6 @@ main().then(exitAfterFlush, (error) => {
         exitAfterFlush(2);
         return;
     }
-    console.error(e instanceof Error ? e.message : e);
+    console.error(failureMessage(e));
     exitAfterFlush(1);
 });

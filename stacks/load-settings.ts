@@ -293,6 +293,11 @@ export const DATABASE_PARAMETERS: Record<string, { accepted: string; check: (v: 
     log_lock_waits: { accepted: "on or off", check: (v) => ["on", "off"].includes(String(v)) },
 };
 
+/** The smallest storage ceiling every target accepts for an allocated size: 10 % above it, rounded up. */
+export function autogrowCeilingGb(storageGb: number): number {
+    return Math.ceil(storageGb * 1.1);
+}
+
 function resolveDatabase(raw: RawConfig, env: Environment, problems: ConfigProblem[]): DatabaseSettings | undefined {
     const d = raw.database;
     if (d === undefined) {
@@ -300,7 +305,10 @@ function resolveDatabase(raw: RawConfig, env: Environment, problems: ConfigProbl
     }
     const p = PRESETS[env].database;
     const storageGb = d.storageGb ?? p.storageGb;
-    const maxStorageGb = d.maxStorageGb ?? Math.max(p.maxStorageGb, storageGb);
+    // The preset's ceiling, raised for a larger storageGb to leave the headroom every target's
+    // autogrow needs (RDS refuses a ceiling less than 10 % above the allocated size), so a key the
+    // user never set can never be the one a cloud refuses.
+    const maxStorageGb = d.maxStorageGb ?? Math.max(p.maxStorageGb, autogrowCeilingGb(storageGb));
     if (maxStorageGb < storageGb) {
         problems.push(problem("database.maxStorageGb", maxStorageGb, `a size of at least storageGb (${storageGb})`));
     }

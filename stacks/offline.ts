@@ -47,6 +47,8 @@ export interface OfflineRun {
     outputs: Record<string, any>;
     /** Paths of outputs that are secret. */
     secretOutputPaths: string[];
+    /** Every invoke the program made, in order: the token and its arguments. */
+    invokes: { token: string; inputs: Record<string, any> }[];
 }
 
 export interface OfflineOptions {
@@ -89,12 +91,14 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     const ctx: MockContext = { project: options.project, stack: options.stack, config: options.config };
     const cloudMocks = await mocksFor(chosenCloud(options.config));
     const captured: CapturedResource[] = [];
+    const invokes: OfflineRun["invokes"] = [];
 
     const mocks: pulumi.runtime.Mocks = {
         call: (args) => {
+            invokes.push({ token: args.token, inputs: args.inputs });
             const answer = cloudMocks.call(args.token, args.inputs, ctx);
             if (answer === undefined) {
-                throw new Error(`offline engine: no answer for invoke ${args.token}; add it to providers/<cloud>/mocks.ts`);
+                throw unanswered(args.token, args.inputs, args.provider, options.config);
             }
             return answer;
         },
@@ -121,7 +125,22 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     const secretOutputPaths: string[] = [];
     const outputs = (await resolveDeep(rawOutputs, "", secretOutputPaths)) as Record<string, any>;
     await waitForRegistrations();
-    return { resources: captured, outputs, secretOutputPaths };
+    return { resources: captured, outputs, secretOutputPaths, invokes };
+}
+
+/**
+ * The error for an invoke the cloud's mocks cannot answer. The SDK rethrows a failed invoke as
+ * `new Error(err.details)` (the gRPC field), so the text goes there too; without it the user saw
+ * only a page of "error serializing property" with no cause.
+ */
+export function unanswered(token: string, inputs: Record<string, unknown>, provider: string | undefined, config: Record<string, string>): Error {
+    const cloud = chosenCloud(config);
+    const where = config[`${CONFIG_NAMESPACE}:${cloud}`];
+    const message =
+        `offline engine: no answer for invoke ${token} with arguments ${JSON.stringify(inputs)}` +
+        `${provider ? ` through provider ${provider.split("::").slice(-2).join("::")}` : ""}` +
+        `${where ? ` (anycloud:${cloud} = ${where})` : ""}; providers/${cloud}/mocks.ts must answer it the way the cloud would`;
+    return Object.assign(new Error(message), { details: message });
 }
 
 function chosenCloud(config: Record<string, string>): Cloud {

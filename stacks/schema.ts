@@ -235,7 +235,7 @@ export const topLevelSchemas = {
     gcp: z.strictObject(
         {
             project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, e("a GCP project id (6-30 lowercase letters, digits, '-')")).optional(),
-            region: z.string().regex(/^[a-z]+-[a-z]+\d$/, e("a GCP region like us-central1")).optional(),
+            region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, e("a GCP region like us-central1")).optional(),
         },
         e("an object {project, region?}"),
     ),

@@ -1,5 +1,6 @@
 import * as crypto from "crypto";
 import { CloudMocks, MockContext } from "../../stacks/cloud-mocks";
+import { AWS_REGIONS, ELB_LOG_ACCOUNTS, partitionOf } from "./sizes";
 
 /** What AWS answers for the invokes this backend calls and the values it computes on create. */
 const ACCOUNT = "123456789012";
@@ -16,26 +17,25 @@ function regionOf(ctx: MockContext): string {
     }
 }
 
-/** Regional ELB log-delivery accounts (ELB docs) for the regions the examples use. */
-const ELB_ACCOUNTS: Record<string, string> = { "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-2": "797873946194", "eu-west-1": "156460612806", "eu-central-1": "054676820928" };
-
 export const mocks: CloudMocks = {
     call(token, inputs, ctx) {
         const region = regionOf(ctx);
         switch (token) {
             case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-                const names = ["a", "b", "c", "d"].map((s) => `${region}${s}`);
+                // As many zones as the region offers a new account (AWS_REGIONS), lettered from a.
+                const names = "abcdef".slice(0, AWS_REGIONS[region]?.zones ?? 3).split("").map((s) => `${region}${s}`);
                 return { id: region, names, zoneIds: names.map((_, i) => `${region.slice(0, 3)}-az${i + 1}`), groupNames: [region], state: inputs.state };
             }
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return { id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/deployer`, userId: "AIDAEXAMPLE" };
             case "aws:index/getPartition:getPartition":
-                return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+                return { id: partitionOf(region), partition: partitionOf(region), dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
             case "aws:index/getRegion:getRegion":
                 return { id: region, region, name: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
             case "aws:elb/getServiceAccount:getServiceAccount": {
-                const account = ELB_ACCOUNTS[region];
-                return account ? { id: account, arn: `arn:aws:iam::${account}:root`, region } : undefined;
+                // Newer regions have no ELB account: the provider fails there, as this answer does.
+                const account = ELB_LOG_ACCOUNTS[region];
+                return account ? { id: account, arn: `arn:${partitionOf(region)}:iam::${account}:root`, region } : undefined;
             }
             case "aws:route53/getZone:getZone":
                 return { id: `Z${hash(String(inputs.name), 12).toUpperCase()}`, zoneId: `Z${hash(String(inputs.name), 12).toUpperCase()}`, name: String(inputs.name).replace(/\.$/, ""), privateZone: false, nameServers: ["ns-1.awsdns-01.org"] };

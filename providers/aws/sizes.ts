@@ -55,15 +55,52 @@ export const FARGATE_CPUS = [0.25, 0.5, 1, 2, 4, 8, 16];
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /**
+ * Every AWS region this program deploys to, with the availability zones a new account can use
+ * there (AWS "Regions and Availability Zones"; us-west-1 offers new accounts only 2). A region
+ * launched after August 2022 is opt-in: the account must enable it once (Account console ->
+ * Regions) before `pulumi up`. GovCloud (partition aws-us-gov) takes its own account; China
+ * (aws-cn) is not offered: its ELB, ACM and WAF differ.
+ */
+export const AWS_REGIONS: Record<string, { zones: number; optIn?: true }> = {
+    "us-east-1": { zones: 6 }, "us-east-2": { zones: 3 }, "us-west-1": { zones: 2 }, "us-west-2": { zones: 4 },
+    "ca-central-1": { zones: 3 }, "ca-west-1": { zones: 3, optIn: true }, "mx-central-1": { zones: 3, optIn: true },
+    "sa-east-1": { zones: 3 },
+    "eu-central-1": { zones: 3 }, "eu-central-2": { zones: 3, optIn: true }, "eu-west-1": { zones: 3 }, "eu-west-2": { zones: 3 },
+    "eu-west-3": { zones: 3 }, "eu-north-1": { zones: 3 }, "eu-south-1": { zones: 3, optIn: true }, "eu-south-2": { zones: 3, optIn: true },
+    "il-central-1": { zones: 3, optIn: true }, "me-south-1": { zones: 3, optIn: true }, "me-central-1": { zones: 3, optIn: true },
+    "af-south-1": { zones: 3, optIn: true },
+    "ap-east-1": { zones: 3, optIn: true }, "ap-east-2": { zones: 3, optIn: true }, "ap-south-1": { zones: 3 }, "ap-south-2": { zones: 3, optIn: true },
+    "ap-northeast-1": { zones: 3 }, "ap-northeast-2": { zones: 4 }, "ap-northeast-3": { zones: 3 },
+    "ap-southeast-1": { zones: 3 }, "ap-southeast-2": { zones: 3 }, "ap-southeast-3": { zones: 3, optIn: true },
+    "ap-southeast-4": { zones: 3, optIn: true }, "ap-southeast-5": { zones: 3, optIn: true }, "ap-southeast-6": { zones: 3, optIn: true },
+    "ap-southeast-7": { zones: 3, optIn: true },
+    "us-gov-west-1": { zones: 3 }, "us-gov-east-1": { zones: 3 },
+};
+
+/**
+ * The regional ELB account each legacy region delivers ALB access logs from: what
+ * `aws.elb.getServiceAccount` answers (ELB docs "Enable access logs for your Application Load
+ * Balancer", step 2; the same table as terraform-provider-aws `elb_service_account_data_source`).
+ */
+export const ELB_LOG_ACCOUNTS: Record<string, string> = {
+    "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
+    "af-south-1": "098369216593", "ap-east-1": "754344448648", "ap-southeast-3": "589379963580", "ap-south-1": "718504428378",
+    "ap-northeast-3": "383597477331", "ap-northeast-2": "600734575887", "ap-southeast-1": "114774131450", "ap-southeast-2": "783225319266",
+    "ap-northeast-1": "582318560864", "ca-central-1": "985666609251", "eu-central-1": "054676820928", "eu-west-1": "156460612806",
+    "eu-west-2": "652711504416", "eu-south-1": "635631232127", "eu-west-3": "009996457667", "eu-north-1": "897822967062",
+    "me-south-1": "076674570225", "sa-east-1": "507241528517", "us-gov-west-1": "048591011584", "us-gov-east-1": "190560391635",
+};
+
+/**
  * Regions that existed before August 2022 deliver ALB access logs as a regional ELB account;
  * newer regions only accept the log-delivery service principal (ELB access-log docs).
  */
-export const LEGACY_ELB_LOG_REGIONS = new Set([
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-southeast-3", "ap-south-1",
-    "ap-northeast-3", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ca-central-1",
-    "eu-central-1", "eu-west-1", "eu-west-2", "eu-south-1", "eu-west-3", "eu-north-1", "me-south-1", "sa-east-1",
-    "us-gov-west-1", "us-gov-east-1",
-]);
+export const LEGACY_ELB_LOG_REGIONS: ReadonlySet<string> = new Set(Object.keys(ELB_LOG_ACCOUNTS));
+
+/** The ARN partition of a region. */
+export function partitionOf(region: string): "aws" | "aws-us-gov" {
+    return region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+}
 
 /** WAF rate-based rules: a count per window of 60, 120, 300 or 600 s, at least 10 (AWS WAF docs). */
 export const WAF_WINDOWS = [60, 120, 300, 600] as const;

@@ -1,14 +1,15 @@
 import { ConfigProblem, problem } from "../../stacks/errors";
 import { Settings } from "../../stacks/settings";
-import { DB_STORAGE, FARGATE_CPUS, LOG_RETENTION_DAYS, MAX_READ_REPLICAS, SEARCH_INSTANCE_TYPES, fargateMemoryOptions } from "./sizes";
-
-const REGION = /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/;
+import { AWS_REGIONS, DB_STORAGE, FARGATE_CPUS, LOG_RETENTION_DAYS, MAX_READ_REPLICAS, SEARCH_INSTANCE_TYPES, fargateMemoryOptions } from "./sizes";
 
 /** AWS-specific checks, before any resource exists: each problem names the key and what AWS accepts. */
 export function validateAws(settings: Settings): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
-    if (!REGION.test(settings.aws.region)) {
-        problems.push(problem("aws.region", settings.aws.region, "an AWS region code such as us-east-1 or eu-west-1"));
+    const region = AWS_REGIONS[settings.aws.region];
+    if (!region) {
+        problems.push(problem("aws.region", settings.aws.region, `an AWS region: ${Object.keys(AWS_REGIONS).join(", ")}`));
+    } else if (settings.network.zones > region.zones) {
+        problems.push(problem("network.zones", settings.network.zones, `at most ${region.zones} in ${settings.aws.region} (the availability zones it offers a new account)`));
     }
     if (settings.network.zones < 2 || settings.network.zones > 3) {
         problems.push(problem("network.zones", settings.network.zones, "2 or 3 on AWS (an ALB and an RDS subnet group need subnets in at least 2 AZs)"));

@@ -45,3 +45,17 @@ export function containerAppMemory(cpu: number, memoryMb: number): string | unde
 
 /** Log Analytics retention: 30-730 days on PerGB2018 (values below 30 are not accepted). */
 export const LOG_RETENTION = { min: 30, max: 730 };
+
+/**
+ * Every Azure location this program deploys to: those offering Container Apps, PostgreSQL
+ * Flexible Server, Azure Managed Redis and Key Vault (Azure "Products available by region").
+ */
+export const AZURE_LOCATIONS = [
+    "eastus", "eastus2", "centralus", "northcentralus", "southcentralus", "westcentralus", "westus", "westus2", "westus3",
+    "canadacentral", "canadaeast", "brazilsouth", "mexicocentral",
+    "northeurope", "westeurope", "uksouth", "ukwest", "francecentral", "germanywestcentral", "switzerlandnorth",
+    "norwayeast", "swedencentral", "polandcentral", "italynorth", "spaincentral",
+    "uaenorth", "qatarcentral", "israelcentral", "southafricanorth",
+    "centralindia", "southindia", "eastasia", "southeastasia", "japaneast", "japanwest", "koreacentral",
+    "australiaeast", "australiasoutheast", "australiacentral",
+] as const;

@@ -1,7 +1,7 @@
 import { ConfigProblem, problem } from "../../stacks/errors";
 import { PRESETS } from "../../stacks/presets";
 import { Settings } from "../../stacks/settings";
-import { containerAppMemory, LOG_RETENTION, postgresStorageGb, POSTGRES_SKUS, POSTGRES_STORAGE_SIZES } from "./sizes";
+import { AZURE_LOCATIONS, containerAppMemory, LOG_RETENTION, postgresStorageGb, POSTGRES_SKUS, POSTGRES_STORAGE_SIZES } from "./sizes";
 
 /** Locations with availability zones for every service used here (Container Apps, Flexible Server, AMR). */
 const ZONAL_LOCATIONS = new Set([
@@ -42,8 +42,8 @@ const inZone = (host: string, zone: string) => host === zone || host.endsWith(`.
 export function validateAzure(settings: Settings): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const location = settings.azure.location;
-    if (!/^[a-z0-9]+$/.test(location)) {
-        problems.push(problem("azure.location", location, "an Azure location name such as eastus or westeurope (lowercase, no spaces)"));
+    if (!(AZURE_LOCATIONS as readonly string[]).includes(location)) {
+        problems.push(problem("azure.location", location, `an Azure location: ${AZURE_LOCATIONS.join(", ")}`));
     }
     if (settings.azure.subscriptionId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(settings.azure.subscriptionId)) {
         problems.push(problem("azure.subscriptionId", settings.azure.subscriptionId, "a subscription GUID"));

@@ -55,3 +55,21 @@ export const OPENSEARCH_IMAGES: Record<string, string> = {
     "2.19": "opensearchproject/opensearch:2.19.2",
     "3.1": "opensearchproject/opensearch:3.1.0",
 };
+
+/**
+ * Every GCP region this program deploys to: those offering Cloud Run (services and worker
+ * pools), Cloud SQL for PostgreSQL, Memorystore for Redis, Secret Manager and Compute Engine
+ * (Cloud Run "Cloud Run locations"; Cloud SQL and Memorystore locations pages).
+ */
+export const GCP_REGIONS = [
+    "africa-south1",
+    "asia-east1", "asia-east2", "asia-northeast1", "asia-northeast2", "asia-northeast3", "asia-south1", "asia-south2",
+    "asia-southeast1", "asia-southeast2",
+    "australia-southeast1", "australia-southeast2",
+    "europe-central2", "europe-north1", "europe-north2", "europe-southwest1", "europe-west1", "europe-west2", "europe-west3",
+    "europe-west4", "europe-west6", "europe-west8", "europe-west9", "europe-west10", "europe-west12",
+    "me-central1", "me-central2", "me-west1",
+    "northamerica-northeast1", "northamerica-northeast2", "northamerica-south1",
+    "southamerica-east1", "southamerica-west1",
+    "us-central1", "us-east1", "us-east4", "us-east5", "us-south1", "us-west1", "us-west2", "us-west3", "us-west4",
+] as const;

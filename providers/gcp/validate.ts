@@ -1,6 +1,6 @@
 import { ConfigProblem, problem } from "../../stacks/errors";
 import { Settings } from "../../stacks/settings";
-import { OPENSEARCH_IMAGES, REDIS_VERSIONS, RUN_MEMORY_MAX_MB, RUN_WHOLE_CPUS, runMemoryMinMb, runMinCpuForMemory, SQL_VERSIONS } from "./sizes";
+import { GCP_REGIONS, OPENSEARCH_IMAGES, REDIS_VERSIONS, RUN_MEMORY_MAX_MB, RUN_WHOLE_CPUS, runMemoryMinMb, runMinCpuForMemory, SQL_VERSIONS } from "./sizes";
 
 /** GCP-specific checks, run before any resource exists. Pure. */
 export function validateGcp(settings: Settings): ConfigProblem[] {
@@ -11,8 +11,8 @@ export function validateGcp(settings: Settings): ConfigProblem[] {
     } else if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(gcp.project)) {
         problems.push(problem("gcp.project", gcp.project, "a GCP project id: 6-30 lowercase letters, digits or hyphens, starting with a letter"));
     }
-    if (!/^[a-z]+-[a-z]+[0-9]$/.test(gcp.region)) {
-        problems.push(problem("gcp.region", gcp.region, "a GCP region such as us-central1 or europe-west1"));
+    if (!(GCP_REGIONS as readonly string[]).includes(gcp.region)) {
+        problems.push(problem("gcp.region", gcp.region, `a GCP region: ${GCP_REGIONS.join(", ")}`));
     }
     const prefix = Number(settings.network.cidr.split("/")[1]);
     if (!(prefix <= 22)) {
