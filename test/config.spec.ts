@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { ConfigError } from "../stacks/errors";
+import { loadBackend } from "../providers/load";
 import { loadSettings } from "../stacks/load-settings";
 import { stackConfig } from "./harness";
 
@@ -89,6 +90,14 @@ describe("config model", () => {
             assert.strictEqual(s.database!.backupRetentionDays, 14);
             assert.deepStrictEqual(s.services.find((x) => x.name === "app")!.replicas, { min: 1, max: 4 });
             assert.strictEqual(s.logs.retentionDays, 30);
+        });
+        it("never lets a default it filled in be the key a cloud refuses: storageGb 95 in dev passes every cloud's checks", async () => {
+            for (const cloud of ["aws", "gcp", "azure", "local"] as const) {
+                const s = loadSettings(config({ cloud, "database.storageGb": 95 }), ID);
+                assert.ok(s.database!.maxStorageGb >= 105, `${cloud}: maxStorageGb ${s.database!.maxStorageGb}`);
+                const problems = (await loadBackend(cloud)).validate(s);
+                assert.deepStrictEqual(problems, [], cloud);
+            }
         });
         it("defaults to the local cloud and dev when neither is set", () => {
             const s = loadSettings(config({ cloud: undefined, environment: undefined }), ID);
