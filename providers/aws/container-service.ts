@@ -130,8 +130,10 @@ export function createContainerService(ctx: AwsContext, name: string, args: Cont
             command: args.command,
             portMappings: args.port !== undefined ? [{ name, containerPort: args.port, protocol: "tcp" }] : [],
             environment,
-            // Only references: the agent resolves `<arn>:<key>::` from Secrets Manager at task start.
-            secrets: secret ? secretNames.map((k) => ({ name: k, valueFrom: pulumi.interpolate`${secret.arn}:${k}::` })) : [],
+            // Only references, resolved by the agent at task start. Pinned to the version Pulumi wrote
+            // (`<arn>:<key>::<version-id>`, ECS "specifying sensitive data"): a changed value is a new
+            // version id, so a new task definition revision, so the service rolls its tasks.
+            secrets: secret && secretVersion ? secretNames.map((k) => ({ name: k, valueFrom: pulumi.interpolate`${secret.arn}:${k}::${secretVersion.versionId}` })) : [],
             logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": logs.name, "awslogs-region": ctx.region, "awslogs-stream-prefix": name } },
         },
     ]);
@@ -180,7 +182,8 @@ export function createContainerService(ctx: AwsContext, name: string, args: Cont
         },
         o({
             // Attaching a target group that no listener uses yet fails; autoscaling owns desiredCount.
-            dependsOn: [net.capacityProviders, ...(targetGroup ? ctx.loadBalancer!.listenerResources : []), ...net.egressReady],
+            // A service that uses the database starts once its databases and extensions exist.
+            dependsOn: [net.capacityProviders, ...(targetGroup ? ctx.loadBalancer!.listenerResources : []), ...net.egressReady, ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [])],
             ignoreChanges: ["desiredCount"],
         }),
     );

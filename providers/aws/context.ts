@@ -49,6 +49,8 @@ export class AwsContext {
     readonly prod: boolean;
     network?: NetworkState;
     loadBalancer?: LoadBalancerState;
+    /** The step that creates the logical databases and extensions: services that use the database start after it. */
+    databaseInit?: pulumi.Resource;
     /** Logical bucket -> its ARN, for task roles scoped to the buckets a service uses. */
     readonly bucketArns: Record<string, pulumi.Output<string>> = {};
 

@@ -249,7 +249,7 @@ function initDatabases(
         o({ dependsOn: [vpcAccess, readSecret] }),
     );
     const steps = databaseInitSteps({ owner: args.username, databases: args.databases, extensions: args.extensions });
-    new lambda.Invocation(
+    ctx.databaseInit = new lambda.Invocation(
         `${name}-init`,
         {
             functionName: fn.name,

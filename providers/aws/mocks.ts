@@ -111,6 +111,12 @@ export const mocks: CloudMocks = {
                 const arn = generic("secretsmanager", `secret:${secretName}-${hash(secretName, 6)}`).arn;
                 return { id: arn, state: { arn, name: secretName } };
             }
+            case "aws:secretsmanager/secretVersion:SecretVersion": {
+                // PutSecretValue answers with a fresh UUID version id; the resource id is `<arn>|<version id>`.
+                const h = hash(`${ctx.stack}/${name}/version`, 32);
+                const versionId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+                return { id: `${inputs.secretId}|${versionId}`, state: { versionId, arn: inputs.secretId, versionStages: ["AWSCURRENT"] } };
+            }
             case "aws:cloudwatch/logGroup:LogGroup":
                 return { id: inputs.name, state: generic("logs", `log-group:${inputs.name}`) };
             case "aws:iam/role:Role": {

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
 import * as docker from "@pulumi/docker";
@@ -39,11 +40,15 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
     const secretRefs: inputs.app.SecretArgs[] = [];
     const secretEnv: inputs.app.EnvironmentVarArgs[] = [];
     const grants: pulumi.Resource[] = [];
+    const versionedUris: pulumi.Output<string>[] = [];
     for (const variable of Object.keys(args.secretEnv).sort()) {
         const ref = secretRefName(variable);
         const secret = ctx.storeSecret(`${name}-${ref}`, args.secretEnv[variable], parent, `${name} ${variable}`);
         grants.push(ctx.grant(`${name}-kv-${ref}`, "keyVaultSecretsUser", identity.principalId, secret.id, parent, [name, "kv", ref]));
-        secretRefs.push({ name: ref, keyVaultUrl: secret.properties.secretUri, identity: identity.id });
+        // The versioned URI: a changed value is a new Key Vault version, so a new URI here (a
+        // versionless one is re-read only every 30 minutes and never restarts running replicas).
+        secretRefs.push({ name: ref, keyVaultUrl: secret.properties.secretUriWithVersion, identity: identity.id });
+        versionedUris.push(secret.properties.secretUriWithVersion);
         secretEnv.push({ name: variable, secretRef: ref });
     }
 
@@ -52,6 +57,12 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
         .map((key) => ({ name: key, value: args.env[key] }));
     // DefaultAzureCredential picks the user-assigned identity by client id (blob access).
     plainEnv.push({ name: "AZURE_CLIENT_ID", value: identity.clientId });
+    // Secrets live in the app's configuration, and changing them creates no revision (Container
+    // Apps docs, "Manage secrets"): this digest of the secret versions puts the change into the
+    // template, so a new revision starts with the new values and replaces the old one.
+    if (versionedUris.length > 0) {
+        plainEnv.push({ name: "ANYCLOUD_SECRETS_VERSION", value: pulumi.all(versionedUris).apply((uris) => createHash("sha256").update(uris.join("\n")).digest("hex").slice(0, 16)) });
+    }
     if (args.public && ctx.frontDoor) {
         plainEnv.push({ name: "AZURE_FRONTDOOR_ID", value: ctx.frontDoor.frontDoorId });
     }

@@ -24,7 +24,8 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
     const net = ctx.requireNetwork();
     const protect = ctx.settings.protect;
     const sa = serviceAccount(ctx, `${name}-sa`, `run-${name}`, `Cloud Run service ${name}`, parent);
-    const deps: pulumi.Resource[] = [];
+    // A service that uses the database starts after the init job ran (runExecutionToken waits for it).
+    const deps: pulumi.Resource[] = args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [];
     const secretEnv: Record<string, pulumi.Output<string>> = { ...args.secretEnv };
 
     for (const bucket of args.uses.buckets) {

@@ -51,6 +51,8 @@ export class GcpContext {
     /** OpenSearch CA certificate (written by the first node at boot); clients may read it. */
     searchCaCertSecret?: secretmanager.Secret;
     buckets: Record<string, storage.Bucket> = {};
+    /** The database init job: services that use the database are created after it succeeded. */
+    databaseInit?: pulumi.Resource;
     registry?: artifactregistry.Repository;
     /** Notification channels every alert policy notifies. */
     alertChannels: pulumi.Output<string>[] = [];

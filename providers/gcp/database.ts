@@ -155,7 +155,7 @@ function createInitJob(
     const sa = serviceAccount(ctx, `${name}-init-sa`, "db-init", "Runs the database init job (extensions)", parent);
     const pw = storeSecret(ctx, `${name}-init-password`, ctx.naming.secretId("db-init", "pgpassword"), password, sa.member, parent);
     const jobName = ctx.naming.resource("db-init", 40);
-    new cloudrunv2.Job(
+    ctx.databaseInit = new cloudrunv2.Job(
         `${name}-init`,
         {
             name: jobName,

@@ -108,7 +108,8 @@ export function createContainerService(
                 restart: "unless-stopped",
                 labels: ctx.labels(`service:${name}`),
             },
-            ctx.opts(opts.parent),
+            // attach: true makes the init container's create wait for it to exit (0), so this is "after init".
+            ctx.opts(opts.parent, { dependsOn: args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [] }),
         );
     }
     return {

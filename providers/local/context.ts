@@ -6,6 +6,8 @@ import { dockerName } from "./naming";
 /** The per-stack things every local resource shares: the explicit Docker provider and naming. */
 export class LocalContext {
     public readonly provider: docker.Provider;
+    /** The one-shot container that creates the databases and extensions: services that use the database start after it. */
+    public databaseInit?: pulumi.Resource;
 
     constructor(public readonly settings: Settings) {
         this.provider = new docker.Provider("local-docker", settings.local.dockerHost ? { host: settings.local.dockerHost } : {});

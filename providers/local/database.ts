@@ -44,7 +44,7 @@ export function createDatabase(ctx: LocalContext, networks: LocalNetworks, name:
     );
     // Idempotent: re-runs when the script changes, creating what is missing and nothing else.
     const script = psqlInitScript({ owner: args.username, databases: args.databases, extensions: args.extensions });
-    new docker.Container(
+    ctx.databaseInit = new docker.Container(
         `${name}-init`,
         {
             name: ctx.name("postgres-init"),

@@ -1,0 +1,118 @@
+import * as assert from "assert";
+import { createHash } from "crypto";
+import { Plan, baseline } from "./harness";
+import { CapturedResource } from "../stacks/offline";
+
+/**
+ * Settings that must reach running services: a changed secret value rolls the services that use
+ * it, and a service that uses the database starts only after the step that creates its databases
+ * and extensions — on every target. The prod example: app and worker use the database, processor
+ * does not.
+ */
+
+const USES_DB = ["app", "worker"];
+
+function dependsOn(r: CapturedResource, on: CapturedResource): boolean {
+    return r.dependencies.includes(on.urn);
+}
+
+describe("rollouts and start order", function () {
+    this.timeout(180000);
+
+    describe("aws", () => {
+        let p: Plan;
+        before(async () => {
+            p = await baseline({ stack: "prod", set: { cloud: "aws" } });
+        });
+
+        it("task definitions pin each secret to the version Pulumi wrote, so a new value is a new task definition", () => {
+            for (const service of ["app", "worker", "processor"]) {
+                const version = p.one("aws:secretsmanager/secretVersion:SecretVersion", `${service}-secrets`);
+                const secrets = JSON.parse(p.one("aws:ecs/taskDefinition:TaskDefinition", `${service}-task`).inputs.containerDefinitions)[0].secrets;
+                assert.ok(secrets.length > 0, service);
+                for (const s of secrets) {
+                    assert.ok(s.valueFrom.endsWith(`:${s.name}::${version.outputs.versionId}`), `${service} ${s.name}: ${s.valueFrom}`);
+                }
+            }
+        });
+
+        it("services that use the database start after the database-init invocation", () => {
+            const init = p.one("aws:lambda/invocation:Invocation");
+            for (const service of USES_DB) {
+                assert.ok(dependsOn(p.one("aws:ecs/service:Service", `${service}-service`), init), service);
+            }
+            assert.ok(!dependsOn(p.one("aws:ecs/service:Service", "processor-service"), init), "processor does not use the database");
+        });
+    });
+
+    describe("gcp", () => {
+        let p: Plan;
+        before(async () => {
+            p = await baseline({ stack: "prod", set: { cloud: "gcp" } });
+        });
+        const workloads = (pl: Plan) => [...pl.ofType("gcp:cloudrunv2/service:Service"), ...pl.ofType("gcp:cloudrunv2/workerPool:WorkerPool")];
+
+        it("secret variables name the version Pulumi wrote (a new value replaces the version, so a new revision)", () => {
+            const versions = new Set(p.ofType("gcp:secretmanager/secretVersion:SecretVersion").map((v) => v.outputs.version));
+            for (const w of workloads(p)) {
+                const envs: any[] = w.inputs.template.containers[0].envs;
+                const refs = envs.filter((e) => e.valueSource?.secretKeyRef);
+                assert.ok(refs.length > 0, w.name);
+                for (const e of refs) {
+                    assert.notStrictEqual(e.valueSource.secretKeyRef.version, "latest", `${w.name} ${e.name}`);
+                    assert.ok(versions.has(e.valueSource.secretKeyRef.version), `${w.name} ${e.name}`);
+                }
+            }
+        });
+
+        it("services that use the database are created after the init job ran", () => {
+            const job = p.one("gcp:cloudrunv2/job:Job");
+            for (const w of workloads(p)) {
+                const service = w.name.replace(/-(run|pool|worker)$/, "");
+                assert.strictEqual(dependsOn(w, job), USES_DB.includes(service), `${w.name} (${service})`);
+            }
+        });
+    });
+
+    describe("azure", () => {
+        let p: Plan;
+        before(async () => {
+            p = await baseline({ stack: "prod", set: { cloud: "azure" } });
+        });
+
+        it("apps reference versioned Key Vault secrets and carry their digest in the template, so a new value starts a new revision", () => {
+            for (const a of p.ofType("azure-native:app:ContainerApp")) {
+                const secrets: any[] = a.inputs.configuration.secrets;
+                assert.ok(secrets.length > 0, a.name);
+                for (const s of secrets) assert.match(s.keyVaultUrl, /\/secrets\/[^/]+\/[0-9a-f]{32}$/, `${a.name} ${s.name}`);
+                const digest = createHash("sha256").update(secrets.map((s) => s.keyVaultUrl).join("\n")).digest("hex").slice(0, 16);
+                const env: any[] = a.inputs.template.containers[0].env;
+                assert.strictEqual(env.find((e) => e.name === "ANYCLOUD_SECRETS_VERSION")?.value, digest, a.name);
+            }
+        });
+
+        it("apps that use the database run the init step as an init container, before the app container", () => {
+            for (const a of p.ofType("azure-native:app:ContainerApp")) {
+                const service = a.name.replace(/-app$/, "");
+                assert.strictEqual((a.inputs.template.initContainers ?? []).some((c: any) => c.name === "db-init"), USES_DB.includes(service), a.name);
+            }
+        });
+    });
+
+    describe("local", () => {
+        let p: Plan;
+        before(async () => {
+            p = await baseline({ stack: "dev", set: { cloud: "local" } });
+        });
+
+        it("service containers that use the database start after the init container exited", () => {
+            const init = p.one("docker:index/container:Container", "database-init");
+            const services = p.ofType("docker:index/container:Container").filter((c) => /-container(-\d+)?$/.test(c.name));
+            assert.ok(services.length > 0);
+            for (const c of services) {
+                const service = c.name.replace(/-container(-\d+)?$/, "");
+                assert.strictEqual(dependsOn(c, init), USES_DB.includes(service), c.name);
+            }
+        });
+    });
+});
