@@ -227,7 +227,8 @@ describe("aws backend", function () {
                         }
                     }
                     for (const s of def.secrets) {
-                        assert.match(s.valueFrom, /^arn:aws:secretsmanager:.*:[A-Z_]+::$/);
+                        // `<arn>:<key>::<version-id>`: pinned to the version Pulumi wrote (see rollout.spec.ts).
+                        assert.match(s.valueFrom, /^arn:aws:secretsmanager:.*:[A-Z_]+::[0-9a-f-]{36}$/);
                     }
                 }
                 assert.ok(!task.secretPaths.some((x) => x.startsWith("containerDefinitions")), "task definition must not carry secrets");

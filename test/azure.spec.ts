@@ -131,7 +131,8 @@ describe("azure backend", function () {
             }
             for (const app of p.ofType(T("app:ContainerApp"))) {
                 const service = app.name.replace(/-app$/, "");
-                const referenced = (app.inputs.configuration.secrets as any[]).map((s) => s.keyVaultUrl.split("/secrets/")[1]).sort();
+                // keyVaultUrl is the versioned URI (.../secrets/<name>/<version>); grants are per secret.
+                const referenced = (app.inputs.configuration.secrets as any[]).map((s) => s.keyVaultUrl.split("/secrets/")[1].split("/")[0]).sort();
                 assert.deepStrictEqual((byService[service] ?? []).sort(), referenced, `${service} reads exactly its secrets`);
             }
             assert.strictEqual(p.ofType(T("authorization:RoleAssignment")).filter((r) => r.inputs.roleDefinitionId.endsWith("7f951dda-4ed3-4680-a7ca-43fe172d538d")).length, 0, "no AcrPull without built images");

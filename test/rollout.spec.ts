@@ -87,7 +87,7 @@ describe("rollouts and start order", function () {
                 for (const s of secrets) assert.match(s.keyVaultUrl, /\/secrets\/[^/]+\/[0-9a-f]{32}$/, `${a.name} ${s.name}`);
                 const digest = createHash("sha256").update(secrets.map((s) => s.keyVaultUrl).join("\n")).digest("hex").slice(0, 16);
                 const env: any[] = a.inputs.template.containers[0].env;
-                assert.strictEqual(env.find((e) => e.name === "ANYCLOUD_SECRETS_VERSION")?.value, digest, a.name);
+                assert.strictEqual(env.find((e) => e.name === "ANYCLOUD_VAULT_REVISION")?.value, digest, a.name);
             }
         });
 

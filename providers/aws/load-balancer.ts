@@ -30,6 +30,9 @@ export function wafRateLimit(rate: RateLimit): { limit: number; window: number }
     return { limit: WAF_MIN_LIMIT, window: WAF_WINDOWS[WAF_WINDOWS.length - 1] };
 }
 
+/** Request headers WAF logging replaces with REDACTED: credentials and session cookies. */
+export const WAF_REDACTED_HEADERS = ["authorization", "cookie", "proxy-authorization", "x-api-key"];
+
 type WafRule = inputs.wafv2.WebAclRule;
 type ScopeDown = inputs.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatement;
 
@@ -346,5 +349,11 @@ function webAcl(ctx: AwsContext, name: string, args: LoadBalancerArgs, alb: lb.L
     );
     new wafv2.WebAclAssociation(`${name}-waf`, { resourceArn: alb.arn, webAclArn: acl.arn }, o());
     const logs = new cloudwatch.LogGroup(`${name}-waf-logs`, { name: `aws-waf-logs-${ctx.naming.name("waf", 400)}`, retentionInDays: ctx.settings.logs.retentionDays }, o());
-    new wafv2.WebAclLoggingConfiguration(`${name}-waf`, { resourceArn: acl.arn, logDestinationConfigs: [logs.arn] }, o());
+    // WAF logs every request's headers: credentials and session cookies must not land in
+    // CloudWatch. Header names are matched case-insensitively (WAF RedactedFields, SingleHeader).
+    new wafv2.WebAclLoggingConfiguration(
+        `${name}-waf`,
+        { resourceArn: acl.arn, logDestinationConfigs: [logs.arn], redactedFields: WAF_REDACTED_HEADERS.map((header) => ({ singleHeader: { name: header } })) },
+        o(),
+    );
 }

@@ -61,7 +61,7 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
     // Apps docs, "Manage secrets"): this digest of the secret versions puts the change into the
     // template, so a new revision starts with the new values and replaces the old one.
     if (versionedUris.length > 0) {
-        plainEnv.push({ name: "ANYCLOUD_SECRETS_VERSION", value: pulumi.all(versionedUris).apply((uris) => createHash("sha256").update(uris.join("\n")).digest("hex").slice(0, 16)) });
+        plainEnv.push({ name: "ANYCLOUD_VAULT_REVISION", value: pulumi.all(versionedUris).apply((uris) => createHash("sha256").update(uris.join("\n")).digest("hex").slice(0, 16)) });
     }
     if (args.public && ctx.frontDoor) {
         plainEnv.push({ name: "AZURE_FRONTDOOR_ID", value: ctx.frontDoor.frontDoorId });
