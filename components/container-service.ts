@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CloudBackend, ContainerServiceArgs } from "./backend";
 import { generatedPassword } from "./secrets";
+import { withOwnNames } from "./wiring";
 
 export type ContainerServiceInputs = Omit<ContainerServiceArgs, "secretEnv"> & {
     /** Wired secret variables (credentials of the parts it uses). */
@@ -19,12 +20,15 @@ export class ContainerService extends pulumi.ComponentResource {
 
     constructor(name: string, args: ContainerServiceInputs, backend: CloudBackend, opts?: pulumi.ComponentResourceOptions) {
         const { secretEnv, ...visible } = args;
-        super("anycloud:index:ContainerService", name, { ...visible, secretNames: [...args.secrets, ...Object.keys(secretEnv)].sort() }, opts);
+        const secretNames = [...args.secrets, ...Object.keys(secretEnv)];
+        const copiedSecrets = Object.entries(args.envFrom ?? {}).filter(([, source]) => secretNames.includes(source)).map(([n]) => n);
+        super("anycloud:index:ContainerService", name, { ...visible, secretNames: [...secretNames, ...copiedSecrets].sort() }, opts);
         const generated: Record<string, pulumi.Output<string>> = {};
         for (const secretName of args.secrets) {
             generated[secretName] = generatedPassword(`${name}-${secretName.toLowerCase().replace(/_/g, "-")}`, { length: 48 }, { parent: this });
         }
-        const out = backend.containerService(name, { ...args, secretEnv: { ...secretEnv, ...generated } }, { parent: this });
+        const own = withOwnNames(args.envFrom ?? {}, args.env, { ...secretEnv, ...generated });
+        const out = backend.containerService(name, { ...args, env: own.env, secretEnv: own.secretEnv }, { parent: this });
         this.image = out.image;
         this.internalUrl = out.internalUrl;
         this.public = args.public;

@@ -9,7 +9,7 @@ import { Network } from "./network";
 import { overridesTransformation } from "./overrides";
 import { ObjectStore } from "./object-store";
 import { SearchCluster } from "./search-cluster";
-import { Parts, serviceEnvironment } from "./wiring";
+import { operatorSecretEnv, Parts, serviceEnvironment } from "./wiring";
 
 /** The stack outputs: one shape on every cloud. Credentials are secret. */
 export interface StackOutputs {
@@ -90,6 +90,7 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
     const services: StackOutputs["services"] = {};
     for (const service of settings.services) {
         const wired = serviceEnvironment(service, parts);
+        Object.assign(wired.secretEnv, operatorSecretEnv(service, settings.operatorSecrets ?? {}));
         const dependsOn: pulumi.Resource[] = [network];
         if (service.public && loadBalancer) {
             dependsOn.push(loadBalancer);

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { NOT_SECRETS_VARIABLE } from "../policy/secret-values";
 import { ServiceSettings } from "../stacks/settings";
 import { Cache } from "./cache";
 import { Database } from "./database";
@@ -17,6 +18,34 @@ export interface ServiceEnvironment {
     secretEnv: Record<string, pulumi.Output<string>>;
 }
 
+/**
+ * The operator-supplied secrets a service lists, as Pulumi secrets: config values the engine
+ * decrypted, so they must be marked again before they reach any resource.
+ */
+export function operatorSecretEnv(service: ServiceSettings, values: Record<string, string>): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries((service.operatorSecrets ?? []).map((n) => [n, pulumi.secret(values[n])]));
+}
+
+/**
+ * Copies variables under the app's own names (`envFrom`): a copy of a secret is a secret, a copy
+ * of a plain value is plain. Config validation guarantees every source exists.
+ */
+export function withOwnNames(
+    envFrom: Record<string, string>,
+    env: Record<string, pulumi.Input<string>>,
+    secretEnv: Record<string, pulumi.Output<string>>,
+): ServiceEnvironment {
+    const out: ServiceEnvironment = { env: { ...env }, secretEnv: { ...secretEnv } };
+    for (const [name, source] of Object.entries(envFrom)) {
+        if (source in secretEnv) {
+            out.secretEnv[name] = secretEnv[source];
+        } else if (source in env) {
+            out.env[name] = env[source];
+        }
+    }
+    return out;
+}
+
 /** `documents` -> `S3_BUCKET_DOCUMENTS`. */
 export function bucketVariable(bucket: string): string {
     return `S3_BUCKET_${bucket.toUpperCase().replace(/-/g, "_")}`;
@@ -29,6 +58,10 @@ export function bucketVariable(bucket: string): string {
  */
 export function serviceEnvironment(service: ServiceSettings, parts: Parts): ServiceEnvironment {
     const env: Record<string, pulumi.Input<string>> = { ...service.env };
+    if (service.notSecrets !== undefined && service.notSecrets.length > 0) {
+        // Tells the guardrail (policy/secret-values.ts) these plain values are public on purpose.
+        env[NOT_SECRETS_VARIABLE] = [...service.notSecrets].sort().join(",");
+    }
     const secretEnv: Record<string, pulumi.Output<string>> = {};
     const { uses } = service;
 

@@ -1,6 +1,6 @@
 import { parseDocument, wildcardGrants } from "./access-documents";
 import { Finding, ResourceCheck, ResourceView, StackView, TargetChecks } from "./model";
-import { hasCredentialUrl, isSecretName } from "./secret-values";
+import { declaredPublic, hasCredentialUrl, isSecretName } from "./secret-values";
 
 /**
  * The AWS target. Checks read the inputs the program (or an `anycloud:overrides` entry) sets;
@@ -228,9 +228,10 @@ function openIngress(tags: Record<string, any> | undefined, sources: string[], w
 // --- secrets ----------------------------------------------------------------------------------
 
 function plainSecrets(where: string, entries: { name: string; value: unknown }[]): string[] {
+    const declared = declaredPublic(entries);
     return entries.flatMap(({ name, value }) => {
         if (hasCredentialUrl(String(value))) return [`${where} ${name} holds a URL with credentials in plain`];
-        if (isSecretName(name)) return [`${where} ${name} is a plain value but its name marks a secret`];
+        if (isSecretName(name) && !declared.has(name)) return [`${where} ${name} is a plain value but its name marks a secret`];
         return [];
     });
 }

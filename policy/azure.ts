@@ -1,5 +1,5 @@
 import { Finding, ResourceCheck, ResourceView, StackView, TargetChecks } from "./model";
-import { hasCredentialUrl, isSecretName, maskCredentials } from "./secret-values";
+import { declaredPublic, hasCredentialUrl, isSecretName, maskCredentials } from "./secret-values";
 
 /**
  * The Azure target (`azure-native` v3 resource types). Checks read the inputs a resource is
@@ -273,14 +273,15 @@ function appSecrets(p: Record<string, any>): string[] {
         ),
     );
     const containers = [...list(p.template?.containers), ...list(p.template?.initContainers)];
-    const env = containers.flatMap((c) =>
-        list(c?.env).flatMap((e) =>
+    const env = containers.flatMap((c) => {
+        const declared = declaredPublic(list(c?.env).map((e) => ({ name: String(e?.name ?? ""), value: e?.value })));
+        return list(c?.env).flatMap((e) =>
             problems(
-                e?.value !== undefined && isSecretName(String(e.name)) && bad(`${c.name}.env[${e.name}].value`, "(a plain value)", "secretRef to a Key Vault-backed secret", "a secret-looking variable"),
+                e?.value !== undefined && isSecretName(String(e.name)) && !declared.has(String(e.name)) && bad(`${c.name}.env[${e.name}].value`, "(a plain value)", "secretRef to a Key Vault-backed secret", "a secret-looking variable"),
                 typeof e?.value === "string" && hasCredentialUrl(e.value) && bad(`${c.name}.env[${e.name}].value`, maskCredentials(e.value), "secretRef to a Key Vault-backed secret", "a URL with a password"),
             ),
-        ),
-    );
+        );
+    });
     return [...secrets, ...env];
 }
 

@@ -1,5 +1,5 @@
 import { Finding, ResourceCheck, ResourceView, StackView, TargetChecks } from "./model";
-import { hasCredentialUrl, isSecretName } from "./secret-values";
+import { declaredPublic, hasCredentialUrl, isSecretName } from "./secret-values";
 
 /**
  * The GCP target. Checks read the inputs the program registers (and, for stack guardrails, the
@@ -228,30 +228,33 @@ interface PlainEnv {
     at: string;
     name: string;
     value: string;
+    /** The container declares this name public (`ANYCLOUD_NOT_SECRETS`). */
+    declaredPublic: boolean;
 }
 
 /** Env entries with a plain `value` (not a `valueSource.secretKeyRef`). */
 function plainEnv(type: string, p: Record<string, any>): PlainEnv[] {
     const path = type === T.job ? "template.template.containers" : "template.containers";
-    return list(runTemplate(type, p).containers).flatMap((c, i) =>
-        list(c?.envs)
-            .map((e, j) => ({ at: `${path}[${i}].envs[${j}]`, name: String(e?.name ?? ""), value: e?.value }))
-            .filter((e): e is PlainEnv => typeof e.value === "string"),
-    );
+    return list(runTemplate(type, p).containers).flatMap((c, i) => {
+        const declared = declaredPublic(list(c?.envs).map((e) => ({ name: String(e?.name ?? ""), value: e?.value })));
+        return list(c?.envs)
+            .map((e, j) => ({ at: `${path}[${i}].envs[${j}]`, name: String(e?.name ?? ""), value: e?.value, declaredPublic: declared.has(String(e?.name ?? "")) }))
+            .filter((e): e is PlainEnv => typeof e.value === "string");
+    });
 }
 
 /** A Secret Manager resource name is a reference to a secret, not a secret. */
 const SECRET_REFERENCE = /^projects\/[^/]+\/secrets\/[^/]+(\/versions\/[^/]+)?$/;
 
-function secretLooking(name: string, value: string): string | undefined {
+function secretLooking(name: string, value: string, declaredPublic = false): string | undefined {
     if (hasCredentialUrl(value)) return "a URL with embedded credentials";
-    if (isSecretName(name) && value !== "" && !SECRET_REFERENCE.test(value)) return "a plain value under a secret's name";
+    if (isSecretName(name) && !declaredPublic && value !== "" && !SECRET_REFERENCE.test(value)) return "a plain value under a secret's name";
     return undefined;
 }
 
 function runSecrets(p: Record<string, any>, r: ResourceView): string[] {
     return plainEnv(r.type, p).flatMap((e) => {
-        const why = secretLooking(e.name, e.value);
+        const why = secretLooking(e.name, e.value, e.declaredPublic);
         return why ? [`${e.at} ${e.name} carries ${why}; only valueSource.secretKeyRef (Secret Manager) is accepted for secrets`] : [];
     });
 }

@@ -14,6 +14,19 @@ const PATH_NAME = /(_FILE|_PATH|_DIR)$|^GOOGLE_APPLICATION_CREDENTIALS$/i;
 /** `scheme://user:password@` anywhere in a value (the user may be empty: `rediss://:token@host`). */
 const CREDENTIAL_URL = /\b[a-z][a-z0-9+.-]*:\/\/([^\s/:@]*):[^\s/@]+@/i;
 
+/**
+ * The variable the program sets on a container whose `notSecrets` config names env values that
+ * look like secrets but are public (a publishable key): a comma-separated list of those names.
+ */
+export const NOT_SECRETS_VARIABLE = "ANYCLOUD_NOT_SECRETS";
+
+/** The names a container's own environment declares public (`ANYCLOUD_NOT_SECRETS`). */
+export function declaredPublic(entries: { name: string; value: unknown }[]): Set<string> {
+    const declared = entries.find((e) => e.name === NOT_SECRETS_VARIABLE)?.value;
+    // The marker itself holds names, not a secret (its own name matches the SECRET pattern).
+    return new Set(typeof declared === "string" ? [NOT_SECRETS_VARIABLE, ...declared.split(",").filter(Boolean)] : []);
+}
+
 export function isSecretName(name: string): boolean {
     const normal = name.replace(/-/g, "_");
     return SECRET_NAME.test(normal) && !PATH_NAME.test(normal);

@@ -18,6 +18,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { evaluatePolicies, Violation, violationCountLine } from "../policy/evaluate";
 import { ConfigError } from "../stacks/errors";
+import { operatorSecretCommand } from "../stacks/load-settings";
 import { Change, ChangeOp, dataLoss, diffRuns, optionsOf, replaceTable } from "../stacks/changes";
 import { CapturedResource, OfflineRun, OfflineRunError, runOffline } from "../stacks/offline";
 import { Cloud } from "../stacks/settings";
@@ -203,6 +204,13 @@ async function main(): Promise<number> {
         return dataLoss(changes).length > 0 ? DATA_LOSS : 0;
     }
     const violations = await evaluatePolicies(run.resources);
+    if (run.placeholders.length > 0) {
+        // On stderr, so `--json` stays parseable: the plan is real, these values are stand-ins.
+        console.error(
+            `Operator secrets this stack has not set, planned with placeholders (\`pulumi up\` refuses to start without them):\n` +
+                run.placeholders.map((n) => `  ${operatorSecretCommand(n)}`).join("\n"),
+        );
+    }
     if (args.json) {
         const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
         const resources = run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent ?? null, options: optionsOf(r, byUrn), inputs: redact(r.inputs, r.secretPaths) }));

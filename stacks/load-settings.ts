@@ -44,6 +44,49 @@ export const WIRED_ENV_NAMES = [
     "AZURE_FRONTDOOR_ID",
 ] as const;
 
+/**
+ * Variables each target's object store gives a service that uses a bucket, beyond
+ * STORAGE_PROVIDER and S3_BUCKET[_<NAME>] (`providers/<cloud>/object-store.ts`): what `envFrom`
+ * may copy. Credentials a backend adds per service are not listed; they stay under their names.
+ */
+export const STORE_VARIABLES: Record<string, string[]> = {
+    aws: ["S3_REGION"],
+    gcp: ["S3_ENDPOINT", "S3_REGION", "S3_FORCE_PATH_STYLE", "GOOGLE_CLOUD_PROJECT"],
+    azure: ["AZURE_STORAGE_ACCOUNT", "AZURE_STORAGE_BLOB_ENDPOINT"],
+    local: ["S3_ENDPOINT", "S3_REGION", "S3_FORCE_PATH_STYLE"],
+};
+
+/** The exact command that sets an operator secret (what every message about one shows). */
+export function operatorSecretCommand(name: string): string {
+    return `pulumi config set --secret --path 'anycloud:operatorSecrets.${name}' '<value>'`;
+}
+
+/**
+ * The operator secrets some service lists but the config map has no value for (the offline
+ * plan fills these with placeholders; `pulumi up` refuses them). Tolerant of malformed config:
+ * the program itself reports that.
+ */
+export function missingOperatorSecrets(config: Record<string, string>): string[] {
+    const parse = (key: string): any => {
+        try {
+            return JSON.parse(config[`${CONFIG_NAMESPACE}:${key}`] ?? "{}");
+        } catch {
+            return {};
+        }
+    };
+    const services = parse("services");
+    const values = parse("operatorSecrets");
+    const listed = new Set<string>();
+    for (const s of Object.values(services !== null && typeof services === "object" ? services : {})) {
+        const names = (s as { operatorSecrets?: unknown })?.operatorSecrets;
+        if (Array.isArray(names)) names.filter((n) => typeof n === "string").forEach((n) => listed.add(n));
+    }
+    const have = values !== null && typeof values === "object" ? values : {};
+    return [...listed].filter((n) => !(n in have)).sort();
+}
+
+const SECRET_MARK = "[secret]";
+
 export interface StackIdentity {
     project: string;
     stack: string;
@@ -174,6 +217,10 @@ function joinPath(top: string, path: readonly PropertyKey[]): string {
 }
 
 function issuesToProblems(top: string, issues: z.core.$ZodIssue[]): ConfigProblem[] {
+    if (top === "operatorSecrets") {
+        // The values are secrets: name the key, never echo what it holds.
+        issues = issues.map((i) => ({ ...i, input: i.path.length > 0 ? SECRET_MARK : i.input }) as z.core.$ZodIssue);
+    }
     const out: ConfigProblem[] = [];
     for (const issue of issues) {
         if (issue.code === "unrecognized_keys") {
@@ -214,6 +261,7 @@ function resolveSettings(
     const services = ok("services")
         ? resolveServices(raw, environment, routes, { database, cache: !!cache, search: !!search, buckets }, failed, problems)
         : [];
+    const operatorSecrets = ok("operatorSecrets") && ok("services") ? resolveOperatorSecrets(raw, services, problems) : {};
     if (ok("services") && services.length === 0) {
         problems.push(problem("services", raw.services, "a map with at least one service"));
     }
@@ -264,6 +312,7 @@ function resolveSettings(
         services,
         loadBalancer,
         overrides: raw.overrides ?? {},
+        operatorSecrets,
         aws: { region: raw.aws?.region ?? DEFAULT_REGIONS.aws },
         gcp: { project: raw.gcp?.project, region: raw.gcp?.region ?? DEFAULT_REGIONS.gcp },
         azure: { location: raw.azure?.location ?? DEFAULT_REGIONS.azure, subscriptionId: raw.azure?.subscriptionId },
@@ -277,6 +326,30 @@ function resolveSettings(
         problems.push(problem("network.zones", settings.network.zones, "2 or 3 in a prod stack (zone redundancy)"));
     }
     return problems.length > 0 ? undefined : settings;
+}
+
+/**
+ * Each name a service lists in `operatorSecrets` needs a value in `anycloud:operatorSecrets`
+ * (set once with `pulumi config set --secret`), and each value a service that lists it.
+ */
+function resolveOperatorSecrets(raw: RawConfig, services: ServiceSettings[], problems: ConfigProblem[]): Record<string, string> {
+    const values = raw.operatorSecrets ?? {};
+    const users = new Map<string, string[]>();
+    for (const s of services) {
+        for (const n of s.operatorSecrets ?? []) users.set(n, [...(users.get(n) ?? []), s.name]);
+    }
+    for (const [n, by] of [...users.entries()].sort()) {
+        if (!(n in values)) {
+            const lists = by.map((s) => `services.${s}.operatorSecrets`).join(", ");
+            problems.push(problem(`operatorSecrets.${n}`, undefined, `a value set once with: ${operatorSecretCommand(n)} (${lists} lists it)`));
+        }
+    }
+    for (const n of Object.keys(values).sort()) {
+        if (!users.has(n)) {
+            problems.push(problem(`operatorSecrets.${n}`, SECRET_MARK, `a name some services.<name>.operatorSecrets lists (no service uses this value)`));
+        }
+    }
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)]));
 }
 
 /** PostgreSQL parameters every target can set, with the values each accepts. */
@@ -527,9 +600,25 @@ function resolveServices(
         const env_ = Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, String(v)]));
         const secrets = s.secrets ?? [];
         pushDuplicates(at("secrets"), secrets, problems);
+        const operatorSecrets = s.operatorSecrets ?? [];
+        pushDuplicates(at("operatorSecrets"), operatorSecrets, problems);
+        const envFrom = s.envFrom ?? {};
+        const reserved = (k: string) => (WIRED_ENV_NAMES as readonly string[]).includes(k) || /^S3_BUCKET_|^GCS_BUCKET|^AZURE_STORAGE_|^ANYCLOUD_/.test(k);
         for (const k of [...Object.keys(env_), ...secrets]) {
-            if ((WIRED_ENV_NAMES as readonly string[]).includes(k) || /^S3_BUCKET_|^GCS_BUCKET|^AZURE_STORAGE_/.test(k)) {
+            if (reserved(k)) {
                 problems.push(problem(Object.keys(env_).includes(k) ? at(`env.${k}`) : at("secrets"), k, "a name the topology does not wire itself (it sets connection variables from `uses`)"));
+            }
+        }
+        for (const k of operatorSecrets) {
+            if (reserved(k)) {
+                problems.push(problem(at("operatorSecrets"), k, "a name the topology does not wire itself (it sets connection variables from `uses`)"));
+            } else if (k in env_ || secrets.includes(k)) {
+                problems.push(problem(at("operatorSecrets"), k, `a name not also in services.${name}.${k in env_ ? "env" : "secrets"}`));
+            }
+        }
+        for (const k of s.notSecrets ?? []) {
+            if (!(k in env_)) {
+                problems.push(problem(at("notSecrets"), k, `a name set in services.${name}.env (it says that plain value is public)`));
             }
         }
         for (const k of secrets) {
@@ -538,6 +627,14 @@ function resolveServices(
             }
         }
         const uses = resolveUses(name, s.uses ?? [], parts, failed, problems);
+        const given = new Set([...Object.keys(env_), ...secrets, ...operatorSecrets, ...wiredNames(uses, raw.cloud ?? "local")]);
+        for (const [k, source] of Object.entries(envFrom)) {
+            if (given.has(k) || reserved(k)) {
+                problems.push(problem(at(`envFrom.${k}`), source, `a name of your own, not one the service already has or the topology sets (${k})`));
+            } else if (!given.has(source)) {
+                problems.push(problem(at(`envFrom.${k}`), source, `a variable this service is given: ${[...given].sort().join(", ") || "(none: it uses nothing and sets no env)"}`));
+            }
+        }
         const service: ServiceSettings = {
             name,
             image,
@@ -549,6 +646,15 @@ function resolveServices(
             secrets,
             uses,
         };
+        if (operatorSecrets.length > 0) {
+            service.operatorSecrets = operatorSecrets;
+        }
+        if (s.notSecrets !== undefined && s.notSecrets.length > 0) {
+            service.notSecrets = s.notSecrets;
+        }
+        if (Object.keys(envFrom).length > 0) {
+            service.envFrom = envFrom;
+        }
         if (s.port !== undefined) {
             service.port = s.port;
         }
@@ -561,6 +667,19 @@ function resolveServices(
         }
         return service;
     });
+}
+
+/** The variables `components/wiring.ts` sets for what a service uses, on the given cloud. */
+function wiredNames(uses: ServiceUses, cloud: string): string[] {
+    const out: string[] = [];
+    if (uses.database !== undefined) out.push("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_SSLMODE", "DB_PASSWORD", "DATABASE_URL");
+    if (uses.cache) out.push("REDIS_HOST", "REDIS_PORT", "REDIS_TLS", "REDIS_PASSWORD", "REDIS_URL");
+    if (uses.search) out.push("ELASTICSEARCH_URL", "ELASTICSEARCH_USERNAME", "ELASTICSEARCH_PASSWORD");
+    if (uses.buckets.length > 0) {
+        out.push("STORAGE_PROVIDER", ...(STORE_VARIABLES[cloud] ?? []), ...uses.buckets.map((b) => `S3_BUCKET_${b.toUpperCase().replace(/-/g, "_")}`));
+        if (uses.buckets.length === 1) out.push("S3_BUCKET");
+    }
+    return out;
 }
 
 function resolveUses(service: string, uses: string[], parts: Parts, failed: Set<TopLevelKey>, problems: ConfigProblem[]): ServiceUses {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadMocks } from "../providers/load";
 import { CloudMocks, MockContext } from "./cloud-mocks";
 import { CONFIG_NAMESPACE } from "./errors";
+import { missingOperatorSecrets } from "./load-settings";
 import { runProgram } from "./program";
 import { CLOUDS, Cloud } from "./settings";
 
@@ -47,6 +48,8 @@ export interface OfflineRun {
     outputs: Record<string, any>;
     /** Paths of outputs that are secret. */
     secretOutputPaths: string[];
+    /** Operator secrets the stack config had no value for, planned with a placeholder. */
+    placeholders: string[];
     /** Every invoke the program made, in order: the token and its arguments. */
     invokes: { token: string; inputs: Record<string, any> }[];
 }
@@ -56,6 +59,11 @@ export interface OfflineOptions {
     stack: string;
     /** Full config map, keys like `anycloud:cloud`; structured values as JSON strings. */
     config: Record<string, string>;
+    /**
+     * Fill operator secrets the config lacks with placeholders (default true), as a plan without
+     * the operator's values should; false runs the program as `pulumi up` would, refusing them.
+     */
+    placeholders?: boolean;
     /** Defaults to the real program. */
     program?: () => Promise<Record<string, any>>;
 }
@@ -88,6 +96,10 @@ export function runOffline(options: OfflineOptions): Promise<OfflineRun> {
 }
 
 async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
+    const placeholders = options.placeholders === false ? [] : missingOperatorSecrets(options.config);
+    if (placeholders.length > 0) {
+        options = { ...options, config: withPlaceholders(options.config, placeholders) };
+    }
     const ctx: MockContext = { project: options.project, stack: options.stack, config: options.config };
     const cloudMocks = await mocksFor(chosenCloud(options.config));
     const captured: CapturedResource[] = [];
@@ -125,7 +137,7 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     const secretOutputPaths: string[] = [];
     const outputs = (await resolveDeep(rawOutputs, "", secretOutputPaths)) as Record<string, any>;
     await waitForRegistrations();
-    return { resources: captured, outputs, secretOutputPaths, invokes };
+    return { resources: captured, outputs, secretOutputPaths, placeholders, invokes };
 }
 
 /**
@@ -141,6 +153,20 @@ export function unanswered(token: string, inputs: Record<string, unknown>, provi
         `${provider ? ` through provider ${provider.split("::").slice(-2).join("::")}` : ""}` +
         `${where ? ` (anycloud:${cloud} = ${where})` : ""}; providers/${cloud}/mocks.ts must answer it the way the cloud would`;
     return Object.assign(new Error(message), { details: message });
+}
+
+/** The config with a stand-in value for each operator secret it lacks (never a real value). */
+function withPlaceholders(config: Record<string, string>, names: string[]): Record<string, string> {
+    const key = `${CONFIG_NAMESPACE}:operatorSecrets`;
+    let values: Record<string, unknown> = {};
+    try {
+        const parsed = JSON.parse(config[key] ?? "{}");
+        values = parsed !== null && typeof parsed === "object" ? parsed : {};
+    } catch {
+        // The program reports a malformed value itself.
+    }
+    for (const n of names) values[n] = `offline-placeholder-${n}`;
+    return { ...config, [key]: JSON.stringify(values) };
 }
 
 function chosenCloud(config: Record<string, string>): Cloud {

@@ -108,6 +108,11 @@ const serviceSchema = z.strictObject(
             .record(envName, z.union([z.string(), z.number(), z.boolean()], e("a string, number or boolean")))
             .optional(),
         secrets: z.array(envName, e("a list of environment variable names")).optional(),
+        operatorSecrets: z.array(envName, e("a list of environment variable names whose values are set in anycloud:operatorSecrets")).optional(),
+        notSecrets: z.array(envName, e("a list of names in env that look like secrets but hold public values")).optional(),
+        envFrom: z
+            .record(envName, envName, e("a map of your variable name to a variable the service is given, e.g. {DB_POSTGRESDB_HOST: DB_HOST}"))
+            .optional(),
         uses: z
             .array(
                 z.string(e("database, database:<name>, cache, search or bucket:<name>")),
@@ -213,6 +218,12 @@ export const topLevelSchemas = {
         e("a list of bucket names, or a map of bucket name to {versioning?, noncurrentVersionExpirationDays?, ...}"),
     ),
     services: z.record(serviceName, serviceSchema, e("a map of service name to service")),
+    // Values the operator sets once with `pulumi config set --secret --path anycloud:operatorSecrets.<NAME>`.
+    operatorSecrets: z.record(
+        envName,
+        z.union([z.string(), z.number(), z.boolean()], e("a string (set with pulumi config set --secret)")),
+        e("a map of variable name to a secret value"),
+    ),
     loadBalancer: z.strictObject(
         {
             domain: z.string(e("a lowercase domain name like app.example.com")).regex(DOMAIN, e("a lowercase domain name like app.example.com")).optional(),

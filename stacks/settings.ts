@@ -138,6 +138,12 @@ export interface ServiceSettings {
     env: Record<string, string>;
     /** Names of secrets generated with @pulumi/random and injected from the cloud's secret store. */
     secrets: string[];
+    /** Names of secrets the operator sets (`anycloud:operatorSecrets.<NAME>`), injected like generated ones. */
+    operatorSecrets?: string[];
+    /** Names in `env` that look like secrets but hold public values (the guardrail lets them pass). */
+    notSecrets?: string[];
+    /** Variables under the app's own names: name -> the wired, own or secret variable it copies. */
+    envFrom?: Record<string, string>;
     uses: ServiceUses;
 }
 
@@ -221,6 +227,11 @@ export interface Settings {
      * that type the program creates (e.g. a cloud setting this program does not expose).
      */
     overrides: Record<string, Record<string, unknown>>;
+    /**
+     * Operator-supplied secret values by name (`anycloud:operatorSecrets`). Read only through
+     * `operatorSecretEnv` (components/wiring.ts), which makes each one a Pulumi secret.
+     */
+    operatorSecrets?: Record<string, string>;
     aws: AwsSettings;
     gcp: GcpSettings;
     azure: AzureSettings;

@@ -32,7 +32,13 @@ export function readStackConfig(dir: string, stackFile: string): Record<string, 
         }
     }
     const stack = YAML.parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null;
-    for (const [key, value] of Object.entries(stack?.config ?? {})) {
+    for (const [key, raw] of Object.entries(stack?.config ?? {})) {
+        // Operator secrets (`pulumi config set --secret --path anycloud:operatorSecrets.<NAME>`):
+        // the offline plan cannot decrypt them and plans with a placeholder for each instead.
+        const value = key === `${CONFIG_NAMESPACE}:operatorSecrets` ? withoutEncrypted(raw) : raw;
+        if (value === undefined) {
+            continue;
+        }
         if (value !== null && typeof value === "object" && "secure" in (value as object)) {
             throw new Error(`${stackFile}: ${key} is an encrypted secret; the offline plan cannot decrypt it`);
         }
@@ -40,6 +46,15 @@ export function readStackConfig(dir: string, stackFile: string): Record<string, 
         config[fullKey] = encode(value);
     }
     return config;
+}
+
+/** An operator-secrets map without its encrypted leaves (undefined when nothing is left). */
+function withoutEncrypted(value: unknown): unknown {
+    if (value === null || typeof value !== "object" || "secure" in (value as object)) {
+        return undefined;
+    }
+    const kept = Object.entries(value as Record<string, unknown>).filter(([, v]) => !(v !== null && typeof v === "object" && "secure" in (v as object)));
+    return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
 
 function encode(value: unknown): string {
