@@ -736,6 +736,7 @@ function resolveLoadBalancer(raw: RawConfig, routes: RouteSettings[], problems: 
         maxBodyMb: lb.maxBodyMb ?? 10,
         routes,
         idleTimeoutSeconds: lb.idleTimeoutSeconds ?? 300,
+        hstsIncludeSubdomains: lb.hstsIncludeSubdomains ?? false,
     };
     if (lb.domain !== undefined) {
         out.domain = lb.domain;

@@ -230,9 +230,10 @@ export const topLevelSchemas = {
             dnsZone: z.string(e("the name of the cloud DNS zone holding the domain")).min(1, e("the name of the cloud DNS zone holding the domain")).optional(),
             maxBodyMb: int(1, 500, "a whole number of MB").optional(),
             idleTimeoutSeconds: int(1, 4000, "a whole number of seconds").optional(),
+            hstsIncludeSubdomains: bool.optional(),
             routes: z.array(routeSchema, e("a list of routes")).optional(),
         },
-        e("an object {domain?, dnsZone?, maxBodyMb?, idleTimeoutSeconds?, routes}"),
+        e("an object {domain?, dnsZone?, maxBodyMb?, idleTimeoutSeconds?, hstsIncludeSubdomains?, routes}"),
     ),
     overrides: z.record(
         z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9/._-]+:[A-Za-z0-9]+$/, e("a resource type token like aws:rds/instance:Instance")),

@@ -172,6 +172,8 @@ export interface LoadBalancerSettings {
     routes: RouteSettings[];
     /** Idle timeout for proxied connections (WebSockets), seconds. */
     idleTimeoutSeconds: number;
+    /** HSTS with includeSubDomains (off by default: on an apex it binds every subdomain). */
+    hstsIncludeSubdomains: boolean;
 }
 
 export interface AlertSettings {

@@ -275,6 +275,7 @@ describe("local load balancer with TLS: redirect and HSTS in a real nginx", func
         const reply = await request(httpsPort, "/books", { tls: true });
         assert.strictEqual(reply.status, 200);
         assert.match(String(reply.headers["strict-transport-security"]), /max-age=31536000/);
+        assert.doesNotMatch(String(reply.headers["strict-transport-security"]), /includeSubDomains/i, "includeSubDomains only when the stack asks for it");
         assert.strictEqual(JSON.parse(reply.body).forwardedProto, "https");
     });
 });

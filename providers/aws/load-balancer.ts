@@ -13,6 +13,7 @@ import { alarm } from "./alerts";
 import { AwsContext } from "./context";
 import { LEGACY_ELB_LOG_REGIONS, WAF_MIN_LIMIT, WAF_WINDOWS } from "./sizes";
 import { orderRoutes, pathRegex, wildcardPatterns } from "../../components/routes";
+import { hstsValue } from "../../components/hsts";
 
 /**
  * WAF counts requests per IP over 60/120/300/600 s windows with a floor of 10. A per-second rate
@@ -169,7 +170,7 @@ export function createLoadBalancer(ctx: AwsContext, name: string, args: LoadBala
                 sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
                 defaultActions,
                 ...headers,
-                routingHttpResponseStrictTransportSecurityHeaderValue: "max-age=31536000; includeSubDomains",
+                routingHttpResponseStrictTransportSecurityHeaderValue: hstsValue(ctx.settings.loadBalancer?.hstsIncludeSubdomains ?? false),
             },
             o(),
         );

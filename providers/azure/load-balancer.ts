@@ -10,6 +10,7 @@ import { diagnostics, metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
 import { fitName, RULES } from "./naming";
 import { DnsZoneRef, parseDnsZoneId, relativeName } from "./validate";
+import { hstsValue } from "../../components/hsts";
 import { pathMatch, pathRegexBody, wildcardPatterns } from "../../components/routes";
 
 /** Front Door patterns for a route; everything is `/*`. */
@@ -172,7 +173,7 @@ export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBa
             matchProcessingBehavior: "Continue",
             conditions: [],
             actions: [
-                header("Strict-Transport-Security", "max-age=31536000; includeSubDomains"),
+                header("Strict-Transport-Security", hstsValue(ctx.settings.loadBalancer?.hstsIncludeSubdomains ?? false)),
                 header("X-Frame-Options", "SAMEORIGIN"),
                 header("X-Content-Type-Options", "nosniff"),
                 header("Referrer-Policy", "strict-origin-when-cross-origin"),

@@ -5,6 +5,7 @@ import { ChildOptions, DnsRecord, LoadBalancerArgs, LoadBalancerOutputs } from "
 import { RateLimit, RouteSettings } from "../../stacks/settings";
 import { loadBalancerAlerts } from "./alerts";
 import { GcpContext } from "./context";
+import { hstsValue } from "../../components/hsts";
 import { orderRoutes, wildcardPatterns } from "../../components/routes";
 
 /** The CEL condition Cloud Armor matches a route with (host and path semantics as the URL map). */
@@ -74,7 +75,7 @@ export function createLoadBalancer(ctx: GcpContext, name: string, args: LoadBala
     );
 
     const headers = ["X-Frame-Options: DENY", "X-Content-Type-Options: nosniff", "Referrer-Policy: strict-origin-when-cross-origin"];
-    if (https) headers.unshift("Strict-Transport-Security: max-age=31536000; includeSubDomains");
+    if (https) headers.unshift(`Strict-Transport-Security: ${hstsValue(ctx.settings.loadBalancer?.hstsIncludeSubdomains ?? false)}`);
 
     const backends: Record<string, compute.BackendService> = {};
     for (const svc of args.services) {

@@ -1,5 +1,6 @@
 import { orderRoutes, pathMatch, pathRegex } from "../../components/routes";
 import { RouteSettings } from "../../stacks/settings";
+import { hstsValue } from "../../components/hsts";
 
 /**
  * Renders the local load balancer's complete nginx.conf from the route table. Pure, so the same
@@ -15,6 +16,8 @@ export interface NginxConfigInput {
     domain?: string;
     /** With TLS: HTTPS on `httpsListen`, HTTP redirected, HSTS sent. */
     tls?: { certificate: string; key: string; publicHttpsPort: number };
+    /** The Strict-Transport-Security value (components/hsts.ts); HSTS without includeSubDomains when absent. */
+    hsts?: string;
     /** Ports nginx listens on inside its container (or test sandbox). */
     httpListen: number;
     httpsListen?: number;
@@ -29,7 +32,7 @@ export const SECURITY_HEADERS: [string, string][] = [
     ["X-Content-Type-Options", "nosniff"],
     ["Referrer-Policy", "strict-origin-when-cross-origin"],
 ];
-export const HSTS = "max-age=31536000; includeSubDomains";
+export const HSTS = hstsValue(false);
 
 /**
  * The nginx location of a route: `=` for an exact path, a regex for a prefix (so `/api/*` also
@@ -109,7 +112,7 @@ function renderServer(input: NginxConfigInput, host: string | undefined, isDefau
             `        ssl_certificate ${input.tls.certificate};`,
             `        ssl_certificate_key ${input.tls.key};`,
             "        ssl_protocols TLSv1.2 TLSv1.3;",
-            `        add_header Strict-Transport-Security "${HSTS}" always;`,
+            `        add_header Strict-Transport-Security "${input.hsts ?? HSTS}" always;`,
         );
     }
     for (const [name, value] of SECURITY_HEADERS) {
