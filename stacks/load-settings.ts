@@ -9,6 +9,7 @@ import {
     LoadBalancerSettings,
     RouteSettings,
     ServiceSettings,
+    RedisVersion,
     ServiceUses,
     Settings,
 } from "./settings";
@@ -445,7 +446,7 @@ function resolveCache(raw: RawConfig, env: Environment) {
     const p = PRESETS[env].cache;
     return {
         engine: "redis" as const,
-        version: (c.version ?? 7) as 6 | 7,
+        version: (c.version ?? 7) as RedisVersion,
         size: c.size ?? p.size,
         highAvailability: c.highAvailability ?? p.highAvailability,
         persistence: c.persistence ?? p.persistence,

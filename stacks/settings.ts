@@ -34,7 +34,7 @@ export const POSTGRES_EXTENSIONS = [
 ] as const;
 export type PostgresExtension = (typeof POSTGRES_EXTENSIONS)[number];
 
-export const REDIS_VERSIONS = [6, 7] as const;
+export const REDIS_VERSIONS = [6, 7, 8] as const;
 export type RedisVersion = (typeof REDIS_VERSIONS)[number];
 
 export const MAXMEMORY_POLICIES = [

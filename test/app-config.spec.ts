@@ -7,7 +7,7 @@ import { ConfigError } from "../stacks/errors";
 import { loadSettings } from "../stacks/load-settings";
 import { OfflineRunError, runOffline } from "../stacks/offline";
 import { readStackConfig } from "../stacks/stack-files";
-import { baseline, Plan, ROOT, stackConfig, stringsIn } from "./harness";
+import { baseline, Plan, planError, ROOT, stackConfig, stringsIn } from "./harness";
 
 /** The fixture of real apps' config: operator secrets, a declared-public key, n8n's own names. */
 const FILE = "test/fixtures/Pulumi.apps.yaml";
@@ -96,6 +96,19 @@ describe("what real apps need from config", () => {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
         });
+    });
+
+    describe("Redis 8", () => {
+        it("runs locally on the Redis 8 image", async () => {
+            const p = await baseline({ stack: "apps", file: FILE, set: { cloud: "local", ...VALUES, "cache.version": 8 } });
+            assert.ok(p.ofType("docker:index/remoteImage:RemoteImage").some((i) => i.inputs.name === "redis:8.2-alpine"));
+        });
+        for (const [cloud, highest] of [["aws", /Redis OSS 7\.1/], ["gcp", /stops at Redis 7\.2/], ["azure", /Redis 7\.4/]] as const) {
+            it(`${cloud} refuses it, naming its highest version`, async () => {
+                const e = await planError({ stack: "apps", file: FILE, set: { cloud, ...VALUES, "cache.version": 8 } });
+                assert.ok(e.problems!.some((p) => p.key === "anycloud:cache.version" && highest.test(p.accepted)), e.message);
+            });
+        }
     });
 
     describe("names the app chooses", () => {

@@ -58,6 +58,10 @@ export function validateAws(settings: Settings): ConfigProblem[] {
         }
     }
     const cache = settings.cache;
+    if (cache && cache.version === 8) {
+        // ElastiCache offers Redis OSS up to 7.1 and Valkey 8.x (which speaks Redis 7.2): no Redis 8.
+        problems.push(problem("cache.version", cache.version, "6 or 7 on AWS (ElastiCache's highest: Redis OSS 7.1, and Valkey 8.0 for 7, which speaks Redis 7.2; no Redis 8)"));
+    }
     if (cache && (cache.snapshotRetentionDays < 0 || cache.snapshotRetentionDays > 35)) {
         problems.push(problem("cache.snapshotRetentionDays", cache.snapshotRetentionDays, "0-35 days of ElastiCache snapshots"));
     }

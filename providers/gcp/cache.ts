@@ -25,7 +25,7 @@ export function createCache(ctx: GcpContext, name: string, args: CacheArgs, opts
             region: ctx.region,
             tier: args.highAvailability ? "STANDARD_HA" : "BASIC",
             memorySizeGb: REDIS_MEMORY_GB[args.size],
-            redisVersion: REDIS_VERSIONS[args.version],
+            redisVersion: REDIS_VERSIONS[args.version]!,
             connectMode: "PRIVATE_SERVICE_ACCESS",
             authorizedNetwork: net.vpc.id,
             reservedIpRange: net.psaRange.name,

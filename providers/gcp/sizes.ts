@@ -20,7 +20,8 @@ export const SQL_VERSIONS: Record<PostgresVersion, string> = {
 export const REDIS_MEMORY_GB: Record<SizeClass, number> = { small: 1, medium: 5, large: 16 };
 
 /** Memorystore for Redis versions (REDIS_6_X is still offered; TLS on 6.x caps connections). */
-export const REDIS_VERSIONS: Record<RedisVersion, string> = { 6: "REDIS_6_X", 7: "REDIS_7_2" };
+// Memorystore for Redis stops at 7.2 (no Redis 8; Memorystore for Valkey is another product).
+export const REDIS_VERSIONS: Partial<Record<RedisVersion, string>> = { 6: "REDIS_6_X", 7: "REDIS_7_2" };
 
 /** Compute Engine machines for self-managed OpenSearch nodes; the JVM heap gets half the RAM. */
 export const SEARCH_MACHINES: Record<SizeClass, { machineType: string; memoryMb: number; diskType: string }> = {

@@ -45,7 +45,7 @@ export function validateGcp(settings: Settings): ConfigProblem[] {
         problems.push(problem("database.storageGb", settings.database.storageGb, "at least 10 GB on Cloud SQL"));
     }
     if (settings.cache && !(settings.cache.version in REDIS_VERSIONS)) {
-        problems.push(problem("cache.version", settings.cache.version, `a Memorystore for Redis version: ${Object.keys(REDIS_VERSIONS).join(", ")}`));
+        problems.push(problem("cache.version", settings.cache.version, `a Memorystore for Redis version: ${Object.keys(REDIS_VERSIONS).join(", ")} (it stops at Redis 7.2)`));
     }
     if (settings.search && !(settings.search.version in OPENSEARCH_IMAGES)) {
         problems.push(problem("search.version", settings.search.version, `an OpenSearch version with a pinned image: ${Object.keys(OPENSEARCH_IMAGES).join(", ")}`));

@@ -10,6 +10,7 @@ export const POSTGRES_IMAGE: Record<PostgresVersion, string> = {
 export const REDIS_IMAGE: Record<RedisVersion, string> = {
     6: "redis:6.2-alpine",
     7: "redis:7.4-alpine",
+    8: "redis:8.2-alpine",
 };
 export const OPENSEARCH_IMAGE: Record<OpenSearchVersion, string> = {
     "2.17": "opensearchproject/opensearch:2.17.1",
