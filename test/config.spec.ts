@@ -223,7 +223,7 @@ describe("config model", () => {
                 assert.fail("expected a ConfigError");
             } catch (e) {
                 assert.ok(ConfigError.isInstance(e));
-                assert.strictEqual(e.message.split("\n")[1], "  - anycloud:cache.version: got 5; accepted: one of 6, 7");
+                assert.strictEqual(e.message.split("\n")[1], "  - anycloud:cache.version: got 5; accepted: one of 6, 7, 8");
             }
         });
     });
