@@ -51,6 +51,14 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
         versionedUris.push(secret.properties.secretUriWithVersion);
         secretEnv.push({ name: variable, secretRef: ref });
     }
+    if (args.uses.search && ctx.searchCaCert) {
+        // The search cluster's CA (written by its bootstrap node; Key Vault references follow
+        // the latest version): the same variable as on GCP.
+        const ref = secretRefName("ELASTICSEARCH_CA_CERT");
+        grants.push(ctx.grant(`${name}-kv-${ref}`, "keyVaultSecretsUser", identity.principalId, ctx.searchCaCert.id, parent, [name, "kv", ref]));
+        secretRefs.push({ name: ref, keyVaultUrl: ctx.searchCaCert.properties.secretUri, identity: identity.id });
+        secretEnv.push({ name: "ELASTICSEARCH_CA_CERT", secretRef: ref });
+    }
 
     const plainEnv: inputs.app.EnvironmentVarArgs[] = Object.keys(args.env)
         .sort()
@@ -166,7 +174,7 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
             tags: ctx.tags,
         },
         // The identity must hold its Key Vault grants before the first revision reads secrets.
-        ctx.opts(parent, { dependsOn: grants }),
+        ctx.opts(parent, { dependsOn: args.uses.search ? [...grants, ...ctx.searchReady] : grants }),
     );
 
     const { alerts } = settings;

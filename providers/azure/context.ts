@@ -12,6 +12,8 @@ import { stackTags } from "../../stacks/tags";
 export const ROLES = {
     acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
     keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
+    /** Read and write secret values (the search bootstrap node, on its own secrets only). */
+    keyVaultSecretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
     storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
 } as const;
 export type RoleName = keyof typeof ROLES;
@@ -47,6 +49,10 @@ export class AzureContext {
     public platform?: import("./platform").Platform;
     /** Set by loadBalancer(): lets apps admit only this Front Door profile. */
     public frontDoor?: { frontDoorId: pulumi.Output<string> };
+    /** The search cluster's CA certificate (written by its bootstrap node): clients trust it. */
+    public searchCaCert?: keyvault.Secret;
+    /** The search readiness gate: services that use search are created after it. */
+    public searchReady: pulumi.Resource[] = [];
 
     constructor(public readonly settings: Settings) {
         this.naming = new AzureNaming(settings.project, settings.stack);

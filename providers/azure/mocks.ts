@@ -72,6 +72,7 @@ const TYPES: Record<string, [string, IdBuilder]> = {
     "monitor:MetricAlert": ["ruleName", arm("Microsoft.Insights/metricAlerts")],
     "monitor:DiagnosticSetting": ["name", (_rg, n, i) => `${i.resourceUri}/providers/Microsoft.Insights/diagnosticSettings/${n}`],
     "compute:VirtualMachine": ["vmName", arm("Microsoft.Compute/virtualMachines")],
+    "compute:Disk": ["diskName", arm("Microsoft.Compute/disks")],
 };
 
 export const mocks: CloudMocks = {

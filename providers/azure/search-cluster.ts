@@ -2,99 +2,71 @@ import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
-import * as random from "@pulumi/random";
+import * as keyvault from "@pulumi/azure-native/keyvault";
 import { ChildOptions, SearchClusterArgs, SearchClusterOutputs } from "../../components/backend";
+import { bootScript, CloudBootHooks } from "../../components/opensearch/boot-script";
+import { OPENSEARCH_NODE_IMAGES } from "../../components/opensearch/images";
+import { readinessScript } from "../../components/opensearch/readiness";
 import { generatedPassword } from "../../components/secrets";
 import { metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
-import { RULES } from "./naming";
+import { RULES, stableHash } from "./naming";
 import { hostIn, zoneList } from "./network";
 import { SEARCH_VM_SIZES } from "./sizes";
 
 export const SEARCH_PORT = 9200;
 
 /**
- * The boot script of one OpenSearch node. Secrets are not in it: the node reads the admin
- * password and the cluster CA key from Key Vault with its managed identity. Every node builds the
- * same CA certificate from that key, so node certificates verify across the cluster without
- * copying files between nodes.
+ * Node names = Linux computer names, at most 15 characters (RULES.computer): the tail of
+ * `<cluster>-<n>`, starting with a letter. The same names go into nodes_dn and the certificates.
  */
-export function nodeScript(p: {
-    version: string;
-    cluster: string;
-    nodeName: string;
-    nodeIp: string;
-    lbIp: string;
-    nodes: { name: string; ip: string }[];
-    heapGb: number;
-    vaultUrl: string;
-    identityClientId: string;
-    adminSecret: string;
-    caKeySecret: string;
-    bootstrap: boolean;
-}): string {
-    const major = p.version.split(".")[0];
-    const seeds = p.nodes.map((n) => n.ip).join(",");
-    const managers = p.nodes.map((n) => n.name).join(",");
-    return `#!/bin/bash
-set -euo pipefail
-export DEBIAN_FRONTEND=noninteractive
-# Data disk (LUN 0) holds the indices.
-DISK=/dev/disk/azure/scsi1/lun0
-until [ -e "$DISK" ]; do sleep 2; done
-blkid "$DISK" || mkfs.ext4 -F "$DISK"
-mkdir -p /var/lib/opensearch && grep -q /var/lib/opensearch /etc/fstab || echo "$DISK /var/lib/opensearch ext4 defaults,nofail 0 2" >> /etc/fstab
-mount -a
-apt-get update && apt-get install -y curl gnupg jq openssl
-curl -fsSL https://artifacts.opensearch.org/publickeys/opensearch.pgp | gpg --dearmor --batch --yes -o /usr/share/keyrings/opensearch.gpg
-echo "deb [signed-by=/usr/share/keyrings/opensearch.gpg] https://artifacts.opensearch.org/releases/bundle/opensearch/${major}.x/apt stable main" > /etc/apt/sources.list.d/opensearch.list
-apt-get update
-token() { curl -sf -H Metadata:true "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net&client_id=${p.identityClientId}" | jq -r .access_token; }
-secret() { curl -sf -H "Authorization: Bearer $(token)" "${p.vaultUrl}secrets/$1?api-version=7.4" | jq -r .value; }
-until ADMIN_PASSWORD=$(secret ${p.adminSecret}) && [ -n "$ADMIN_PASSWORD" ]; do sleep 10; done
-CA_KEY_HEX=$(secret ${p.caKeySecret})
-OPENSEARCH_INITIAL_ADMIN_PASSWORD="$ADMIN_PASSWORD" apt-get install -y "opensearch=${p.version}.*"
-chown -R opensearch:opensearch /var/lib/opensearch
-C=/etc/opensearch/certs; mkdir -p $C; cd $C
-# CA key from the 32 random bytes in Key Vault (SEC1 DER for P-256), the same on every node.
-printf '30310201010420%sa00a06082a8648ce3d030107' "$CA_KEY_HEX" | xxd -r -p | openssl ec -inform DER -out ca-key.pem
-openssl req -x509 -new -key ca-key.pem -subj "/CN=${p.cluster}-ca" -days 3650 -set_serial 1 -out ca.pem
-sign() { openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$1-key.tmp" -subj "$2" -out "$1.csr"
-  openssl pkcs8 -topk8 -nocrypt -in "$1-key.tmp" -out "$1-key.pem"; rm "$1-key.tmp"
-  printf 'subjectAltName=%s\\nextendedKeyUsage=serverAuth,clientAuth\\n' "$3" > "$1.ext"
-  openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca-key.pem -set_serial "0x$(openssl rand -hex 8)" -days 3650 -extfile "$1.ext" -out "$1.pem"; }
-sign node "/CN=${p.nodeName}" "DNS:${p.nodeName},IP:${p.nodeIp},IP:${p.lbIp}"
-sign admin "/CN=admin" "DNS:admin"
-rm ca-key.pem; chown -R opensearch:opensearch $C; chmod 600 $C/*-key.pem
-cat > /etc/opensearch/opensearch.yml <<YML
-cluster.name: ${p.cluster}
-node.name: ${p.nodeName}
-network.host: ${p.nodeIp}
-path.data: /var/lib/opensearch
-path.logs: /var/log/opensearch
-discovery.seed_hosts: [${seeds}]
-${p.nodes.length > 1 ? `cluster.initial_cluster_manager_nodes: [${managers}]` : "discovery.type: single-node"}
-plugins.security.ssl.transport.pemcert_filepath: certs/node.pem
-plugins.security.ssl.transport.pemkey_filepath: certs/node-key.pem
-plugins.security.ssl.transport.pemtrustedcas_filepath: certs/ca.pem
-plugins.security.ssl.http.enabled: true
-plugins.security.ssl.http.pemcert_filepath: certs/node.pem
-plugins.security.ssl.http.pemkey_filepath: certs/node-key.pem
-plugins.security.ssl.http.pemtrustedcas_filepath: certs/ca.pem
-plugins.security.nodes_dn: ["CN=${p.cluster}-*"]
-plugins.security.authcz.admin_dn: ["CN=admin"]
-plugins.security.allow_default_init_securityindex: true
-YML
-sed -i "s/^-Xms.*/-Xms${p.heapGb}g/; s/^-Xmx.*/-Xmx${p.heapGb}g/" /etc/opensearch/jvm.options
-HASH=$(OPENSEARCH_JAVA_HOME=/usr/share/opensearch/jdk /usr/share/opensearch/plugins/opensearch-security/tools/hash.sh -p "$ADMIN_PASSWORD" | tail -n1)
-cat > /etc/opensearch/opensearch-security/internal_users.yml <<YML
-_meta: { type: "internalusers", config_version: 2 }
-admin: { hash: "$HASH", reserved: true, backend_roles: ["admin"] }
-YML
-systemctl enable --now opensearch
-${p.bootstrap ? `until curl -sk --cert $C/admin.pem --key $C/admin-key.pem "https://${p.nodeIp}:${SEARCH_PORT}/_cluster/health" >/dev/null; do sleep 10; done
-OPENSEARCH_JAVA_HOME=/usr/share/opensearch/jdk bash /usr/share/opensearch/plugins/opensearch-security/tools/securityadmin.sh -cd /etc/opensearch/opensearch-security -icl -nhnv -cacert $C/ca.pem -cert $C/admin.pem -key $C/admin-key.pem -h ${p.nodeIp}` : "true"}
-`;
+export function searchNodeNames(cluster: string, count: number): string[] {
+    return Array.from({ length: count }, (_, i) => `${cluster}-${i + 1}`.slice(-RULES.computer.max).replace(/^[^a-z]+/, "n"));
+}
+
+/**
+ * Value of a secret that the bootstrap node has not written yet: Key Vault has no empty secret,
+ * and a role can only be scoped to a secret that exists, so Pulumi creates it with this value.
+ */
+export const UNSET = "unset";
+
+/**
+ * The Azure half of the boot script: Key Vault over REST with a token of the node's user-assigned
+ * identity from IMDS (404 or the placeholder = no value yet), the data disk at LUN 0 (udev's
+ * /dev/disk/azure links), repository-azure.
+ */
+export function azureBootHooks(vaultUrl: string, clientId: string): CloudBootHooks {
+    return {
+        dataDevice: "/dev/disk/azure/scsi1/lun0",
+        snapshotPlugin: "repository-azure",
+        secretFunctions: String.raw`VAULT='${vaultUrl.replace(/\/$/, "")}'
+CLIENT_ID='${clientId}'
+az_token() {
+  curl -sSf -H Metadata:true \
+    "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net&client_id=$CLIENT_ID" |
+    jq -er .access_token
+}
+secret_get() {
+  local token out code value
+  token=$(az_token) || return 1
+  out=$(curl -sS -H "Authorization: Bearer $token" -w '\n%{http_code}' "$VAULT/secrets/$1?api-version=7.4") || return 1
+  code=${"$"}{out##*$'\n'}
+  case "$code" in
+    200)
+      value=$(printf '%s' "${"$"}{out%$'\n'*}" | jq -er .value) || return 1
+      [ "$value" = '${UNSET}' ] && return 3
+      printf '%s' "$value" ;;
+    404) return 3 ;;
+    *) echo "secret $1: HTTP $code" >&2 && return 1 ;;
+  esac
+}
+secret_put() {
+  local token
+  token=$(az_token) || return 1
+  jq -n --rawfile v "$2" '{value: $v}' |
+    curl -sSf -o /dev/null -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d @- "$VAULT/secrets/$1?api-version=7.4"
+}`,
+    };
 }
 
 /**
@@ -116,20 +88,36 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
     const zones = zoneList(ctx.settings.network.zones);
     const prod = ctx.settings.environment === "prod";
     const cluster = ctx.naming.local("search", { ...RULES.generic, max: 40 });
+    const username = "admin";
+    const nodes = searchNodeNames(cluster, args.nodes).map((n, i) => ({ name: n, ip: hostIn(net.searchPrefix!, i + 1) }));
+
+    // Two identities: the bootstrap node's (reads the CA key, writes what others trust) and the
+    // other nodes' (read the CA certificate and their own bundle, write nothing).
+    const identity = (id: string, kind: string) =>
+        new managedidentity.UserAssignedIdentity(
+            `${name}-${id}`,
+            { resourceName: ctx.naming.local(kind), resourceGroupName: rg, location: ctx.location, tags: ctx.tags },
+            ctx.opts(parent),
+        );
+    const bootId = identity("boot-identity", "search-boot-id");
+    const nodeId = args.nodes > 1 ? identity("identity", "search-id") : undefined;
 
     const adminPassword = generatedPassword(`${name}-admin-password`, { length: 32, special: true, overrideSpecial: "_-.", requireEveryClass: true }, { parent });
-    const caKey = new random.RandomId(`${name}-ca-key`, { byteLength: 32 }, { parent });
     const adminSecret = ctx.storeSecret(`${name}-admin-password`, adminPassword, parent, "OpenSearch admin password");
-    // A P-256 scalar must be below the group order; 0x7f.. as the top byte keeps every value valid.
-    const caSecret = ctx.storeSecret(`${name}-ca-key`, pulumi.secret(caKey.hex.apply((h) => `7f${h.slice(2)}`)), parent, "OpenSearch cluster CA key (hex)");
-    const identity = new managedidentity.UserAssignedIdentity(
-        `${name}-identity`,
-        { resourceName: ctx.naming.local("search-id"), resourceGroupName: rg, location: ctx.location, tags: ctx.tags },
-        ctx.opts(parent),
-    );
-    const grants = [adminSecret, caSecret].map((s, i) =>
-        ctx.grant(`${name}-secret-${i === 0 ? "admin" : "ca"}`, "keyVaultSecretsUser", identity.principalId, s.id, parent, ["search", i === 0 ? "admin" : "ca"]),
-    );
+    const grants: pulumi.Resource[] = [ctx.grant(`${name}-secret-admin`, "keyVaultSecretsUser", bootId.principalId, adminSecret.id, parent, ["search", "admin"])];
+    // Written at boot by the bootstrap node (no key material in Pulumi state).
+    const bootSecret = (id: string, description: string, nodeReads: boolean) => {
+        const secret = ctx.storeSecret(`${name}-${id}`, UNSET, parent, description);
+        grants.push(ctx.grant(`${name}-secret-${id}-boot`, "keyVaultSecretsOfficer", bootId.principalId, secret.id, parent, ["search", id, "boot"]));
+        if (nodeReads && nodeId) {
+            grants.push(ctx.grant(`${name}-secret-${id}`, "keyVaultSecretsUser", nodeId.principalId, secret.id, parent, ["search", id]));
+        }
+        return secret;
+    };
+    const caKey = bootSecret("ca-key", "OpenSearch cluster CA key (written by the bootstrap node)", false);
+    const caCert = bootSecret("ca-cert", "OpenSearch cluster CA certificate (written by the bootstrap node)", true);
+    const nodeTls = nodes.map((_, i) => (i === 0 ? undefined : bootSecret(`node-${i}-tls`, `OpenSearch node ${i} key and certificate (written by the bootstrap node)`, true)));
+    ctx.searchCaCert = caCert;
 
     const lbIp = hostIn(net.searchPrefix, 26);
     const lbName = ctx.naming.local("search-lb");
@@ -162,10 +150,12 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
         ctx.opts(parent),
     );
 
-    const nodes = Array.from({ length: args.nodes }, (_, i) => ({ name: `${cluster}-${i + 1}`.slice(-RULES.computer.max).replace(/^[^a-z]+/, "n"), ip: hostIn(net.searchPrefix!, i + 1) }));
     const vmPassword = generatedPassword(`${name}-vm-password`, { length: 40, special: true, overrideSpecial: "_-.", requireEveryClass: true }, { parent });
+    const secretName = (s: keyvault.Secret) => s.name;
     const vms: compute.VirtualMachine[] = [];
+    const bootScripts: pulumi.Output<string>[] = [];
     nodes.forEach((node, i) => {
+        const zone = zones ? [zones[i % zones.length]] : undefined;
         const nic = new network.NetworkInterface(
             `${name}-node-${i + 1}-nic`,
             {
@@ -186,26 +176,40 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
             },
             ctx.opts(parent),
         );
+        // Its own resource (protected in prod): a replaced VM attaches the same disk.
+        const disk = new compute.Disk(
+            `${name}-node-${i + 1}-data`,
+            {
+                diskName: ctx.naming.local(`search-${i + 1}-data`),
+                resourceGroupName: rg,
+                location: ctx.location,
+                zones: zone,
+                sku: { name: prod ? "Premium_LRS" : "StandardSSD_LRS" },
+                diskSizeGB: args.storageGb,
+                creationData: { createOption: "Empty" },
+                tags: ctx.tags,
+            },
+            ctx.stateful(parent),
+        );
+        const own = i === 0 ? bootId : nodeId!;
         const script = pulumi
-            .all([platform.vault.name, identity.clientId, adminSecret.name, caSecret.name])
-            .apply(([vault, clientId, admin, ca]) =>
+            .all([platform.vault.name, own.clientId, adminSecret.name, caKey.name, caCert.name, ...nodeTls.map((t) => (t ? secretName(t) : pulumi.output("")))])
+            .apply(([vault, clientId, admin, key, cert, ...tls]) =>
                 Buffer.from(
-                    nodeScript({
-                        version: args.version,
+                    bootScript({
                         cluster,
-                        nodeName: node.name,
-                        nodeIp: node.ip,
-                        lbIp,
                         nodes,
-                        heapGb: Math.max(1, Math.floor(size.memoryGb / 2)),
-                        vaultUrl: `https://${vault}.vault.azure.net/`,
-                        identityClientId: clientId,
-                        adminSecret: admin,
-                        caKeySecret: ca,
-                        bootstrap: i === 0,
+                        index: i,
+                        clientIp: lbIp,
+                        image: OPENSEARCH_NODE_IMAGES[args.version],
+                        memoryMb: size.memoryGb * 1024,
+                        username,
+                        secrets: { adminPassword: admin, caKey: key, caCert: cert, nodeTls: tls },
+                        hooks: azureBootHooks(`https://${vault}.vault.azure.net/`, clientId),
                     }),
                 ).toString("base64"),
             );
+        bootScripts.push(script);
         vms.push(
             new compute.VirtualMachine(
                 `${name}-node-${i + 1}`,
@@ -213,9 +217,9 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
                     vmName: ctx.naming.local(`search-${i + 1}`),
                     resourceGroupName: rg,
                     location: ctx.location,
-                    zones: zones ? [zones[i % zones.length]] : undefined,
+                    zones: zone,
                     hardwareProfile: { vmSize: size.vmSize },
-                    identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+                    identity: { type: "UserAssigned", userAssignedIdentities: [own.id] },
                     osProfile: {
                         computerName: node.name,
                         adminUsername: "opsadmin",
@@ -227,16 +231,7 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
                     storageProfile: {
                         imageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
                         osDisk: { createOption: "FromImage", managedDisk: { storageAccountType: "Premium_LRS" }, deleteOption: "Delete" },
-                        dataDisks: [
-                            {
-                                lun: 0,
-                                createOption: "Empty",
-                                diskSizeGB: args.storageGb,
-                                managedDisk: { storageAccountType: prod ? "Premium_LRS" : "StandardSSD_LRS" },
-                                // Keep the index data when a VM is replaced.
-                                deleteOption: "Detach",
-                            },
-                        ],
+                        dataDisks: [{ lun: 0, createOption: "Attach", managedDisk: { id: disk.id }, deleteOption: "Detach" }],
                     },
                     networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: "Detach" }] },
                     // Encryption at host also covers the temp disk and the host caches of the disks
@@ -245,10 +240,46 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
                     diagnosticsProfile: { bootDiagnostics: { enabled: true } },
                     tags: ctx.tags,
                 },
+                // The boot reads secrets with the identity: after the role assignments.
                 ctx.opts(parent, { protect: ctx.settings.protect, dependsOn: [...grants, ...platform.vaultReady], ignoreChanges: ["osProfile.customData"] }),
             ),
         );
     });
+
+    // Readiness gate: a run command on the bootstrap VM that waits (bounded) for green and fails
+    // the deployment otherwise (treatFailureAsDeploymentFailure: "any failure in the script will
+    // fail the deployment", azure-native VirtualMachineRunCommandByVirtualMachine docs). Its
+    // script carries a hash of every node's boot script, so a config change runs it again.
+    // It asks node 0 (127.0.0.1) with the admin certificate: a backend cannot reach its own
+    // internal load balancer's frontend.
+    const scripts = pulumi.all(bootScripts);
+    const gate = new compute.VirtualMachineRunCommandByVirtualMachine(
+        `${name}-ready`,
+        {
+            resourceGroupName: rg,
+            vmName: vms[0].name,
+            runCommandName: "anycloud-search-ready",
+            location: ctx.location,
+            asyncExecution: false,
+            treatFailureAsDeploymentFailure: true,
+            timeoutInSeconds: 2400,
+            source: {
+                script: scripts.apply((all) =>
+                    readinessScript({
+                        url: `https://127.0.0.1:${SEARCH_PORT}`,
+                        fetchCa: `cp /etc/opensearch/certs/ca.pem "$CA" 2>/dev/null && [ -s "$CA" ]`,
+                        auth: "--cert /etc/opensearch/bootstrap/admin.pem --key /etc/opensearch/bootstrap/admin-key.pem",
+                        tries: 40,
+                        pauseSeconds: 15,
+                        logHint: `/var/log/cloud-init-output.log on ${nodes[0].name} (boot diagnostics, serial console), lines with anycloud-search`,
+                    }).replace("\n", `\n# boot scripts: ${stableHash(all.join("\n"), 16)}\n`),
+                ),
+            },
+            tags: ctx.tags,
+        },
+        ctx.opts(parent, { dependsOn: vms }),
+    );
+    ctx.searchReady = [gate];
 
     const { alerts } = ctx.settings;
     vms.forEach((vm, i) =>
@@ -261,5 +292,5 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
         ),
     );
 
-    return { url: pulumi.output(`https://${lbIp}:${SEARCH_PORT}`), username: pulumi.output("admin"), password: adminPassword };
+    return { url: pulumi.output(`https://${lbIp}:${SEARCH_PORT}`), username: pulumi.output(username), password: adminPassword };
 }

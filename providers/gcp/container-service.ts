@@ -58,10 +58,11 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
         envs.push({ name: "REDIS_TLS_CA_CERT", valueSource: { secretKeyRef: { secret: ctx.cacheCaSecret.secretId, version: ctx.cacheCaVersion.version } } });
     }
     if (args.uses.search && ctx.searchCaCertSecret) {
-        // The search CA is created by the first node at boot, so it is passed by reference (read
-        // at runtime) rather than as an env value a revision would need at deploy time.
-        deps.push(grantSecret(ctx, `${name}-search-ca-access`, ctx.searchCaCertSecret, sa.member, parent));
-        envs.push({ name: "ELASTICSEARCH_CA_CERT_SECRET", value: pulumi.interpolate`${ctx.searchCaCertSecret.id}/versions/latest` });
+        // The search CA certificate itself (written by the bootstrap node at its first boot), as
+        // on every target: a secret env var. The revision resolves "latest" when it deploys, so
+        // it waits for the search readiness gate (the CA exists once the cluster is green).
+        deps.push(grantSecret(ctx, `${name}-search-ca-access`, ctx.searchCaCertSecret, sa.member, parent), ...ctx.searchReady);
+        envs.push({ name: "ELASTICSEARCH_CA_CERT", valueSource: { secretKeyRef: { secret: ctx.searchCaCertSecret.secretId, version: "latest" } } });
     }
 
     const image = resolveImage(ctx, name, args, parent);

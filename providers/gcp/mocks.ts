@@ -163,6 +163,14 @@ export const mocks: CloudMocks = {
                 const collection = { BackendService: "backendServices", URLMap: "urlMaps", TargetHttpProxy: "targetHttpProxies", TargetHttpsProxy: "targetHttpsProxies", ManagedSslCertificate: "sslCertificates", SSLPolicy: "sslPolicies", GlobalForwardingRule: "forwardingRules", Firewall: "firewalls" }[kind]!;
                 return { id: `projects/${project}/global/${collection}/${resName}`, state: { name: resName, selfLink: compute(`global/${collection}/${resName}`) } };
             }
+            case "gcp:compute/regionHealthCheck:RegionHealthCheck":
+                return { id: `projects/${project}/regions/${regionOf}/healthChecks/${resName}`, state: { name: resName, selfLink: compute(`regions/${regionOf}/healthChecks/${resName}`) } };
+            case "gcp:compute/regionBackendService:RegionBackendService":
+                return { id: `projects/${project}/regions/${regionOf}/backendServices/${resName}`, state: { name: resName, selfLink: compute(`regions/${regionOf}/backendServices/${resName}`) } };
+            case "gcp:compute/forwardingRule:ForwardingRule":
+                return { id: `projects/${project}/regions/${regionOf}/forwardingRules/${resName}`, state: { name: resName, selfLink: compute(`regions/${regionOf}/forwardingRules/${resName}`) } };
+            case "gcp:compute/instanceGroup:InstanceGroup":
+                return { id: `projects/${project}/zones/${inputs.zone}/instanceGroups/${resName}`, state: { name: resName, selfLink: compute(`zones/${inputs.zone}/instanceGroups/${resName}`) } };
             case "gcp:compute/router:Router":
                 return { id: `projects/${project}/regions/${regionOf}/routers/${resName}`, state: { name: resName, selfLink: compute(`regions/${regionOf}/routers/${resName}`) } };
             case "gcp:artifactregistry/repository:Repository":

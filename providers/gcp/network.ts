@@ -81,7 +81,7 @@ export function createNetwork(ctx: GcpContext, name: string, args: NetworkArgs, 
     if (args.hasSearch) {
         // The search VMs have no public IPs; NAT lets them fetch packages and the OpenSearch image.
         const router = new compute.Router(`${name}-router`, { name: ctx.naming.resource("router"), network: vpc.id, region: ctx.region }, ctx.opts(parent, ["compute"]));
-        new compute.RouterNat(
+        ctx.net.nat = new compute.RouterNat(
             `${name}-nat`,
             {
                 name: ctx.naming.resource("nat"),

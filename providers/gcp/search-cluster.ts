@@ -1,14 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as compute from "@pulumi/gcp/compute";
 import * as projects from "@pulumi/gcp/projects";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import { ChildOptions, SearchClusterArgs, SearchClusterOutputs } from "../../components/backend";
+import { bootScript, CloudBootHooks, HTTP_PORT } from "../../components/opensearch/boot-script";
+import { OPENSEARCH_NODE_IMAGES } from "../../components/opensearch/images";
+import { readinessScript } from "../../components/opensearch/readiness";
 import { generatedPassword } from "../../components/secrets";
 import { searchAlerts } from "./alerts";
 import { GcpContext } from "./context";
-import { opensearchStartupScript } from "./opensearch-startup";
+import { hash } from "./naming";
 import { serviceAccount, storeSecret } from "./secrets";
-import { OPENSEARCH_IMAGES, SEARCH_MACHINES } from "./sizes";
+import { SEARCH_MACHINES } from "./sizes";
 
 /** The n-th host address of a subnet (deterministic static IPs: stable discovery and URLs). */
 export function hostInCidr(cidr: string, offset: number): string {
@@ -17,11 +22,69 @@ export function hostInCidr(cidr: string, offset: number): string {
     return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
 }
 
+/** Node names: `<cluster>-<i>` (also the VM names); the same names go into nodes_dn. */
+export function searchNodeNames(cluster: string, count: number): string[] {
+    return Array.from({ length: count }, (_, i) => `${cluster}-${i}`);
+}
+
+/** Network tag of the readiness gate job (not RUN_TAG: the services' egress deny does not apply). */
+export const SEARCH_GATE_TAG = "search-gate";
+/** The gate's image: curl and a POSIX shell, pinned. */
+export const GATE_IMAGE = "docker.io/curlimages/curl:8.11.1";
+
+/** Google's health-check source ranges (internal passthrough NLB docs, "Firewall rules"). */
+export const HEALTH_CHECK_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
+
+/**
+ * The GCP half of the boot script: Secret Manager over REST with the VM's service-account token
+ * from the metadata server (404 on `versions/latest:access` = no version yet), the data disk by
+ * its device name, the Ops Agent for the memory/disk alert policies, repository-gcs.
+ */
+export function gcpBootHooks(project: string): CloudBootHooks {
+    return {
+        dataDevice: "/dev/disk/by-id/google-data",
+        snapshotPlugin: "repository-gcs",
+        secretFunctions: String.raw`PROJECT='${project}'
+SM="https://secretmanager.googleapis.com/v1/projects/$PROJECT/secrets"
+gcp_token() {
+  curl -sSf -H 'Metadata-Flavor: Google' \
+    'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token' | jq -er .access_token
+}
+secret_get() {
+  local token out code
+  token=$(gcp_token) || return 1
+  out=$(curl -sS -H "Authorization: Bearer $token" -w '\n%{http_code}' "$SM/$1/versions/latest:access") || return 1
+  code=${"$"}{out##*$'\n'}
+  case "$code" in
+    200) printf '%s' "${"$"}{out%$'\n'*}" | jq -er .payload.data | base64 -d ;;
+    404) return 3 ;;
+    *) echo "secret $1: HTTP $code" >&2 && return 1 ;;
+  esac
+}
+secret_put() {
+  local token
+  token=$(gcp_token) || return 1
+  jq -n --rawfile v "$2" '{payload: {data: ($v | @base64)}}' |
+    curl -sSf -o /dev/null -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d @- "$SM/$1:addVersion"
+}`,
+        setup: String.raw`# Ops Agent: memory and disk metrics for the alert policies.
+add_ops_agent() {
+  curl -sSfo /tmp/add-ops-agent.sh https://dl.google.com/cloudagents/add-google-cloud-ops-agent-repo.sh &&
+    bash /tmp/add-ops-agent.sh --also-install
+}
+if ! systemctl list-unit-files google-cloud-ops-agent.service >/dev/null 2>&1; then
+  retry "install the Ops Agent" add_ops_agent
+fi`,
+    };
+}
+
 /**
  * GCP has no managed OpenSearch: N Compute Engine VMs (one per zone, round-robin) running the
- * OpenSearch image with the security plugin and TLS on both layers. Each node has a static
- * internal IP, a persistent data disk with a daily snapshot schedule, no public IP, and a
- * dedicated service account. The admin password and the cluster CA live in Secret Manager.
+ * pinned OpenSearch image with the security plugin and TLS on both layers, behind an internal
+ * passthrough load balancer (one stable client address). Each node has a static internal IP, a
+ * persistent data disk that outlives the VM (a replaced VM attaches the same disk), no public IP.
+ * Node 0 is the bootstrap node: its own service account is the only identity that can read the
+ * CA key or write what the other nodes and the clients trust (CA certificate, node bundles).
  */
 export function createSearchCluster(ctx: GcpContext, name: string, args: SearchClusterArgs, opts: ChildOptions): SearchClusterOutputs {
     const parent = opts.parent;
@@ -30,44 +93,77 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
     const machine = SEARCH_MACHINES[args.size];
     const zones = ctx.zones(parent);
     const cluster = ctx.naming.resource("search", 40);
+    const username = "admin";
 
-    const sa = serviceAccount(ctx, `${name}-node-sa`, "search", "OpenSearch nodes", parent);
-    for (const role of ["roles/logging.logWriter", "roles/monitoring.metricWriter"]) {
-        new projects.IAMMember(
-            `${name}-node-${role.split("/")[1].replace(/\./g, "-").toLowerCase()}`,
-            { project: ctx.project, role, member: sa.member },
-            ctx.opts(parent, ["cloudresourcemanager"]),
-        );
+    const bootSa = serviceAccount(ctx, `${name}-boot-sa`, "search-boot", "OpenSearch bootstrap node", parent);
+    const nodeSa = args.nodes > 1 ? serviceAccount(ctx, `${name}-node-sa`, "search", "OpenSearch nodes", parent) : undefined;
+    const grants: pulumi.Resource[] = [];
+    for (const [who, sa] of [["boot", bootSa], ["node", nodeSa]] as const) {
+        if (!sa) continue;
+        for (const role of ["roles/logging.logWriter", "roles/monitoring.metricWriter"]) {
+            grants.push(
+                new projects.IAMMember(
+                    `${name}-${who}-${role.split("/")[1].replace(/\./g, "-").toLowerCase()}`,
+                    { project: ctx.project, role, member: sa.member },
+                    ctx.opts(parent, ["cloudresourcemanager"]),
+                ),
+            );
+        }
     }
 
-    // Admin password: generated, stored in Secret Manager, fetched by the nodes at boot.
+    // Admin password: generated, read by the bootstrap node only (it hashes it into the config).
     const password = generatedPassword(`${name}-admin-password`, { length: 32, special: true, overrideSpecial: "-_.+=", requireEveryClass: true }, { parent });
-    const admin = storeSecret(ctx, `${name}-admin`, ctx.naming.secretId("search", "admin-password"), password, sa.member, parent);
+    const admin = storeSecret(ctx, `${name}-admin`, ctx.naming.secretId("search", "admin-password"), password, bootSa.member, parent);
+    grants.push(admin.version, admin.access);
 
-    // The cluster CA is generated on node 0 at first boot (no key material in Pulumi state), so
-    // these secrets hold the only copy outside the nodes' boot disks: stateful, protected in prod.
-    const caSecret = (id: string, logical: string) =>
-        new secretmanager.Secret(
+    // Secrets written at boot by node 0 (no key material in Pulumi state): the only copy of the
+    // cluster CA outside the nodes' disks, so protected in prod.
+    const bootSecret = (id: string, logical: string, readers: (serviceaccount.Account | undefined)[]) => {
+        const secret = new secretmanager.Secret(
             logical,
             { secretId: ctx.naming.secretId("search", id), project: ctx.project, replication: { auto: {} }, deletionProtection: protect },
             ctx.opts(parent, ["secretmanager"], { protect }),
         );
-    const caKey = caSecret("ca-key", `${name}-ca-key`);
-    const caCert = caSecret("ca-cert", `${name}-ca-cert`);
-    for (const [secret, id] of [
-        [caKey, "ca-key"],
-        [caCert, "ca-cert"],
-    ] as const) {
-        for (const role of ["roles/secretmanager.secretAccessor", "roles/secretmanager.secretVersionAdder"]) {
-            new secretmanager.SecretIamMember(
-                `${name}-${id}-${role.endsWith("Adder") ? "adder" : "access"}`,
-                { project: ctx.project, secretId: secret.secretId, role, member: sa.member },
-                ctx.opts(parent, ["secretmanager"]),
-            );
-        }
-    }
+        const grant = (suffix: string, role: string, member: pulumi.Input<string>) =>
+            grants.push(new secretmanager.SecretIamMember(`${logical}-${suffix}`, { project: ctx.project, secretId: secret.secretId, role, member }, ctx.opts(parent, ["secretmanager"])));
+        grant("adder", "roles/secretmanager.secretVersionAdder", bootSa.member);
+        grant("access", "roles/secretmanager.secretAccessor", bootSa.member);
+        readers.forEach((r) => r && grant("node-access", "roles/secretmanager.secretAccessor", r.member));
+        return secret;
+    };
+    const caKey = bootSecret("ca-key", `${name}-ca-key`, []);
+    const caCert = bootSecret("ca-cert", `${name}-ca-cert`, [nodeSa]);
+    const nodes = searchNodeNames(cluster, args.nodes).map((n, i) => ({ name: n, ip: hostInCidr(net.nodesCidr, 10 + i) }));
+    const nodeTls = nodes.map((_, i) => (i === 0 ? undefined : bootSecret(`node-${i}-tls`, `${name}-node-${i}-tls`, [nodeSa])));
     ctx.searchCaCertSecret = caCert;
 
+    // One stable client address: an internal passthrough load balancer over every node (TCP
+    // health check on 9200: an unauthenticated HTTPS probe would get 401, not the 200 GCP wants).
+    const clientIp = hostInCidr(net.nodesCidr, 9);
+    const lbAddress = new compute.Address(
+        `${name}-lb-ip`,
+        { name: ctx.naming.resource("search-lb-ip"), region: ctx.region, addressType: "INTERNAL", purpose: "GCE_ENDPOINT", subnetwork: net.nodesSubnet.id, address: clientIp },
+        ctx.opts(parent, ["compute"]),
+    );
+    const health = new compute.RegionHealthCheck(
+        `${name}-health`,
+        { name: ctx.naming.resource("search-health"), region: ctx.region, tcpHealthCheck: { port: HTTP_PORT }, checkIntervalSec: 5, timeoutSec: 5, healthyThreshold: 2, unhealthyThreshold: 2 },
+        ctx.opts(parent, ["compute"]),
+    );
+    new compute.Firewall(
+        `${name}-fw-health`,
+        {
+            name: ctx.naming.resource("fw-search-health"),
+            network: net.vpc.id,
+            direction: "INGRESS",
+            sourceRanges: HEALTH_CHECK_RANGES,
+            targetTags: ["search"],
+            allows: [{ protocol: "tcp", ports: [String(HTTP_PORT)] }],
+        },
+        ctx.opts(parent, ["compute"]),
+    );
+
+    // Crash-consistent disk snapshots, until OpenSearch's own snapshots run (README: search).
     const snapshots = new compute.ResourcePolicy(
         `${name}-snapshots`,
         {
@@ -82,10 +178,8 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
         ctx.opts(parent, ["compute"]),
     );
 
-    const image = compute.getImageOutput({ family: "debian-12", project: "debian-cloud" }, ctx.invokeOpts(parent));
-    const nodes = Array.from({ length: args.nodes }, (_, i) => ({ name: `${cluster}-${i}`, ip: hostInCidr(net.nodesCidr, 10 + i) }));
-    const heapMb = Math.min(31744, Math.floor(machine.memoryMb / 2));
-
+    const image = OPENSEARCH_NODE_IMAGES[args.version];
+    const hooks = gcpBootHooks(ctx.project);
     const instances = nodes.map((node, i) => {
         // Distinct zones: node i in zone i (round-robin when the region has fewer zones).
         const zone = zones.apply((z) => z[i % z.length]);
@@ -94,11 +188,25 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
             { name: `${node.name}-ip`, region: ctx.region, addressType: "INTERNAL", purpose: "GCE_ENDPOINT", subnetwork: net.nodesSubnet.id, address: node.ip },
             ctx.opts(parent, ["compute"]),
         );
-        const disk = new compute.Disk(
-            `${name}-data-${i}`,
-            { name: `${node.name}-data`, zone, type: machine.diskType, size: args.storageGb, resourcePolicies: [snapshots.id] },
-            ctx.opts(parent, ["compute"], { protect }),
-        );
+        // A separate resource, not the instance's: a replaced VM attaches the same disk.
+        const disk = new compute.Disk(`${name}-data-${i}`, { name: `${node.name}-data`, zone, type: machine.diskType, size: args.storageGb, resourcePolicies: [snapshots.id] }, ctx.opts(parent, ["compute"], { protect }));
+        const sa = i === 0 ? bootSa : nodeSa!;
+        const startupScript = bootScript({
+            cluster,
+            nodes,
+            index: i,
+            clientIp,
+            image,
+            memoryMb: machine.memoryMb,
+            username,
+            secrets: {
+                adminPassword: ctx.naming.secretId("search", "admin-password"),
+                caKey: ctx.naming.secretId("search", "ca-key"),
+                caCert: ctx.naming.secretId("search", "ca-cert"),
+                nodeTls: nodes.map((_, k) => ctx.naming.secretId("search", `node-${k}-tls`)),
+            },
+            hooks,
+        });
         return new compute.Instance(
             `${name}-node-${i}`,
             {
@@ -106,42 +214,160 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
                 zone,
                 machineType: machine.machineType,
                 tags: ["search"],
-                bootDisk: { autoDelete: true, initializeParams: { image: image.selfLink, size: 20, type: "pd-balanced" } },
+                // The image family, not a resolved link: the provider suppresses the diff of a
+                // family (DiskImageDiffSuppress), so a new Debian image does not replace the VM.
+                bootDisk: { autoDelete: true, initializeParams: { image: "debian-cloud/debian-12", size: 20, type: "pd-balanced" } },
                 attachedDisks: [{ source: disk.id, deviceName: "data", mode: "READ_WRITE" }],
                 // No accessConfigs: no public IP. Egress goes through Cloud NAT.
                 networkInterfaces: [{ subnetwork: net.nodesSubnet.id, networkIp: address.address }],
                 serviceAccount: { email: sa.email, scopes: ["cloud-platform"] },
                 shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
-                metadata: {
-                    "enable-oslogin": "TRUE",
-                    "block-project-ssh-keys": "TRUE",
-                    "startup-script": opensearchStartupScript({
-                        project: ctx.project,
-                        cluster,
-                        nodeName: node.name,
-                        nodeIp: node.ip,
-                        nodeIndex: i,
-                        nodes,
-                        image: OPENSEARCH_IMAGES[args.version],
-                        heapMb,
-                        adminSecret: ctx.naming.secretId("search", "admin-password"),
-                        caKeySecret: ctx.naming.secretId("search", "ca-key"),
-                        caCertSecret: ctx.naming.secretId("search", "ca-cert"),
-                    }),
-                },
+                metadata: { "enable-oslogin": "TRUE", "block-project-ssh-keys": "TRUE", "startup-script": startupScript },
                 allowStoppingForUpdate: true,
                 deletionProtection: protect,
                 scheduling: { automaticRestart: true, onHostMaintenance: "MIGRATE" },
             },
-            ctx.opts(parent, ["compute"], { protect, dependsOn: [admin.version, admin.access] }),
+            // The boot reads secrets and pulls packages: after the grants, the secrets and NAT.
+            ctx.opts(parent, ["compute"], { protect, dependsOn: [...grants, caKey, caCert, ...nodeTls.filter((s): s is secretmanager.Secret => !!s), ...(net.nat ? [net.nat] : [])] }),
         );
     });
 
+    const groups = instances.map(
+        (vm, i) =>
+            new compute.InstanceGroup(
+                `${name}-group-${i}`,
+                { name: `${nodes[i].name}-group`, zone: vm.zone, network: net.vpc.id, instances: [vm.selfLink] },
+                ctx.opts(parent, ["compute"]),
+            ),
+    );
+    const backend = new compute.RegionBackendService(
+        `${name}-backend`,
+        {
+            name: ctx.naming.resource("search-backend"),
+            region: ctx.region,
+            loadBalancingScheme: "INTERNAL",
+            protocol: "TCP",
+            healthChecks: health.id,
+            backends: groups.map((g) => ({ group: g.id, balancingMode: "CONNECTION" })),
+        },
+        ctx.opts(parent, ["compute"]),
+    );
+    const lb = new compute.ForwardingRule(
+        `${name}-lb`,
+        {
+            name: ctx.naming.resource("search-lb"),
+            region: ctx.region,
+            loadBalancingScheme: "INTERNAL",
+            backendService: backend.id,
+            ipProtocol: "TCP",
+            ports: [String(HTTP_PORT)],
+            network: net.vpc.id,
+            subnetwork: net.nodesSubnet.id,
+            ipAddress: lbAddress.address,
+        },
+        ctx.opts(parent, ["compute"]),
+    );
+
+    ctx.searchReady = [readinessGate(ctx, name, parent, { clientIp, nodes, instances, admin, caCert, dependsOn: [lb, backend, ...grants] })];
     searchAlerts(ctx, parent, instances);
 
     return {
-        url: pulumi.output(`https://${nodes[0].ip}:9200`),
-        username: pulumi.output("admin"),
+        url: pulumi.output(`https://${clientIp}:${HTTP_PORT}`),
+        username: pulumi.output(username),
         password,
     };
+}
+
+/**
+ * The readiness gate: a Cloud Run job in the VPC that waits (bounded, about 30 minutes) until
+ * the cluster answers green through the load balancer, verifying TLS with the CA the bootstrap
+ * node wrote. `runExecutionToken` makes Pulumi run it on create and whenever a node's boot
+ * script changes, and wait for it: a cluster that is not green fails `pulumi up` with the
+ * message of the job's log (provider docs: "The Job will become ready when the execution is
+ * successfully completed"). Services that use search are created after it (ctx.searchReady).
+ */
+function readinessGate(
+    ctx: GcpContext,
+    name: string,
+    parent: pulumi.Resource,
+    c: {
+        clientIp: string;
+        nodes: { name: string }[];
+        instances: compute.Instance[];
+        admin: { secret: secretmanager.Secret; version: secretmanager.SecretVersion };
+        caCert: secretmanager.Secret;
+        dependsOn: pulumi.Resource[];
+    },
+): cloudrunv2.Job {
+    const net = ctx.requireNetwork();
+    const sa = serviceAccount(ctx, `${name}-gate-sa`, "search-gate", "Checks that the search cluster is green", parent);
+    const grants = [
+        ["admin", c.admin.secret],
+        ["ca-cert", c.caCert],
+    ].map(
+        ([id, secret]) =>
+            new secretmanager.SecretIamMember(
+                `${name}-gate-${id}-access`,
+                { project: ctx.project, secretId: (secret as secretmanager.Secret).secretId, role: "roles/secretmanager.secretAccessor", member: sa.member },
+                ctx.opts(parent, ["secretmanager"]),
+            ),
+    );
+    const firewall = new compute.Firewall(
+        `${name}-fw-gate`,
+        {
+            name: ctx.naming.resource("fw-search-gate"),
+            network: net.vpc.id,
+            direction: "INGRESS",
+            sourceRanges: [net.egressCidr],
+            targetTags: ["search"],
+            allows: [{ protocol: "tcp", ports: [String(HTTP_PORT)] }],
+        },
+        ctx.opts(parent, ["compute"]),
+    );
+    const url = `https://${c.clientIp}:${HTTP_PORT}`;
+    const script = pulumi.all([c.caCert.secretId, c.instances[0].zone]).apply(([caId, zone]) =>
+        readinessScript({
+            url,
+            fetchCa: String.raw`token=$(curl -sf -H 'Metadata-Flavor: Google' 'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token' |
+  sed -n 's/.*"access_token" *: *"\([^"]*\)".*//p') && [ -n "$token" ] &&
+  curl -sf -H "Authorization: Bearer $token" 'https://secretmanager.googleapis.com/v1/projects/${ctx.project}/secrets/${caId}/versions/latest:access' |
+  sed -n 's/.*"data" *: *"\([^"]*\)".*//p' | base64 -d >"$CA" && [ -s "$CA" ]`,
+            auth: `-u "admin:$ELASTICSEARCH_PASSWORD"`,
+            tries: 40,
+            pauseSeconds: 15,
+            logHint: `gcloud compute instances get-serial-port-output ${c.nodes[0].name} --zone ${zone} --project ${ctx.project} | grep anycloud-search (and the other nodes)`,
+        }),
+    );
+    const scripts = pulumi.all(c.instances.map((i) => i.metadata)).apply((m) => m.map((x) => x?.["startup-script"] ?? "").join("\n"));
+    return new cloudrunv2.Job(
+        `${name}-ready`,
+        {
+            name: ctx.naming.resource("search-ready", 40),
+            location: ctx.region,
+            deletionProtection: false,
+            // Re-run whenever a node's boot script (the cluster's config) or the check changes.
+            runExecutionToken: pulumi.all([scripts, script]).apply(([a, b]) => hash(`${a}\n${b}`, 12)),
+            template: {
+                taskCount: 1,
+                template: {
+                    serviceAccount: sa.email,
+                    maxRetries: 0,
+                    timeout: "2400s",
+                    vpcAccess: {
+                        networkInterfaces: [{ network: net.vpc.id, subnetwork: net.egressSubnet.id, tags: [SEARCH_GATE_TAG] }],
+                        egress: "PRIVATE_RANGES_ONLY",
+                    },
+                    containers: [
+                        {
+                            image: GATE_IMAGE,
+                            commands: ["sh", "-c", script],
+                            envs: [{ name: "ELASTICSEARCH_PASSWORD", valueSource: { secretKeyRef: { secret: c.admin.secret.secretId, version: c.admin.version.version } } }],
+                            resources: { limits: { cpu: "1", memory: "512Mi" } },
+                        },
+                    ],
+                },
+            },
+        },
+        ctx.opts(parent, ["run"], { dependsOn: [...c.instances, ...c.dependsOn, ...grants, firewall] }),
+    );
 }

@@ -1,0 +1,324 @@
+import { CERT_FUNCTIONS } from "./certificates";
+import { adminSubject, caSubject, nodeSubject, opensslSubject } from "./dn";
+import { heapOptions } from "./jvm";
+import { ClusterNode, opensearchYml } from "./opensearch-yml";
+import { internalUsersYml } from "./security-config";
+
+/** What differs between clouds; everything else in the boot script is shared. */
+export interface CloudBootHooks {
+    /**
+     * Shell defining `secret_get NAME` (prints the value; returns 3 when the secret has no value
+     * yet, another non-zero status on any other error) and `secret_put NAME FILE`.
+     */
+    secretFunctions: string;
+    /** Extra one-time host setup (idempotent; fails the boot with a message). */
+    setup?: string;
+    /** Stable device path of the data disk. */
+    dataDevice: string;
+    /** Snapshot repository plugin baked into the node image. */
+    snapshotPlugin: "repository-gcs" | "repository-azure";
+}
+
+/** Names of the secrets the boot reads or writes (cloud-specific identifiers). */
+export interface BootSecrets {
+    adminPassword: string;
+    caKey: string;
+    caCert: string;
+    /** Per node index: the key + certificate bundle the bootstrap node writes for it (index 0 unused). */
+    nodeTls: string[];
+}
+
+export interface BootScriptInput {
+    cluster: string;
+    nodes: ClusterNode[];
+    /** This node's index; node 0 is the bootstrap node. */
+    index: number;
+    /** The clients' stable address (internal load balancer): in every node certificate. */
+    clientIp: string;
+    image: string;
+    memoryMb: number;
+    username: string;
+    secrets: BootSecrets;
+    hooks: CloudBootHooks;
+}
+
+export const HTTP_PORT = 9200;
+/** The container user of the OpenSearch image. */
+const OS_UID = "1000:1000";
+
+function q(s: string): string {
+    return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A file written verbatim (quoted here-document: nothing in it is expanded by the shell). */
+function heredoc(path: string, content: string): string {
+    if (content.split("\n").includes("ANYCLOUD_EOF")) {
+        throw new Error(`${path}: content contains the here-document delimiter`);
+    }
+    return `put_file "${path}" <<'ANYCLOUD_EOF'\n${content.endsWith("\n") ? content : `${content}\n`}ANYCLOUD_EOF`;
+}
+
+/** The subject alternative names of a node certificate (clients connect to the load balancer). */
+export function nodeSan(node: ClusterNode, clientIp: string): string {
+    return `DNS:${node.name},IP:${node.ip},IP:${clientIp},IP:127.0.0.1`;
+}
+
+/** The image the node runs: the pinned OpenSearch image plus the snapshot repository plugin. */
+export function localImage(image: string, plugin: string): string {
+    const tag = image.split(":")[1] ?? "latest";
+    return `anycloud/opensearch:${tag}-${plugin}`;
+}
+
+/**
+ * The boot script of one node: on every boot, idempotent, `set -u`, every step bounded and
+ * failing with "anycloud-search: FAILED: <what>" on stderr (the serial console / boot log).
+ * Node 0 is the bootstrap: the only node that ever reads the CA private key; it creates the CA
+ * (first boot), issues every node's certificate, writes the other nodes' key+certificate to
+ * their secrets and loads the security configuration. The other nodes read only the CA
+ * certificate and their own bundle. Keys of the CA and admin never enter the container.
+ */
+export function bootScript(b: BootScriptInput): string {
+    const node = b.nodes[b.index];
+    if (!node) {
+        throw new Error(`bootScript: node index ${b.index} outside 0..${b.nodes.length - 1}`);
+    }
+    const bootstrap = b.index === 0;
+    const plugin = b.hooks.snapshotPlugin;
+    const bootstrapName = b.nodes[0].name;
+
+    const certificates = bootstrap
+        ? `# The CA key is read from its secret only while something must be signed, then removed.
+ca_key() {
+  [ -s "$BOOT/ca-key.pem" ] || secret_need ${q(b.secrets.caKey)} "$BOOT/ca-key.pem"
+}
+if [ ! -s "$CERTS/ca.pem" ]; then
+  secret_read ${q(b.secrets.caCert)} "$CERTS/ca.pem"
+  if [ "$LAST" = 3 ]; then
+    say "creating the cluster CA (first boot of the cluster)"
+    make_ca "$BOOT/ca" ${q(opensslSubject(caSubject(b.cluster)))} || fail "openssl: create the cluster CA"
+    # The key first: a CA certificate in its secret always has its key stored.
+    secret_put ${q(b.secrets.caKey)} "$BOOT/ca-key.pem" || fail "store the CA key in secret ${b.secrets.caKey}"
+    secret_put ${q(b.secrets.caCert)} "$BOOT/ca.pem" || fail "store the CA certificate in secret ${b.secrets.caCert}"
+    mv "$BOOT/ca.pem" "$CERTS/ca.pem" || fail "install the CA certificate"
+  fi
+fi
+if [ ! -s "$CERTS/node.pem" ] || [ ! -s "$CERTS/node-key.pem" ]; then
+  ca_key
+  issue_cert "$CERTS/node" ${q(opensslSubject(nodeSubject(node.name)))} ${q(nodeSan(node, b.clientIp))} "$CERTS/ca.pem" "$BOOT/ca-key.pem" ||
+    fail "openssl: issue the certificate of ${node.name}"
+fi
+if [ ! -s "$BOOT/admin.pem" ] || [ ! -s "$BOOT/admin-key.pem" ]; then
+  ca_key
+  issue_cert "$BOOT/admin" ${q(opensslSubject(adminSubject()))} 'DNS:admin' "$CERTS/ca.pem" "$BOOT/ca-key.pem" ||
+    fail "openssl: issue the admin certificate"
+fi
+${b.nodes
+    .slice(1)
+    .map(
+        (m, i) => `secret_read ${q(b.secrets.nodeTls[i + 1])} "$BOOT/peer.pem"
+if [ "$LAST" = 3 ]; then
+  ca_key
+  issue_cert "$BOOT/peer" ${q(opensslSubject(nodeSubject(m.name)))} ${q(nodeSan(m, b.clientIp))} "$CERTS/ca.pem" "$BOOT/ca-key.pem" ||
+    fail "openssl: issue the certificate of ${m.name}"
+  cat "$BOOT/peer-key.pem" "$BOOT/peer.pem" >"$BOOT/peer-bundle.pem" || fail "bundle the certificate of ${m.name}"
+  secret_put ${q(b.secrets.nodeTls[i + 1])} "$BOOT/peer-bundle.pem" || fail "store the certificate of ${m.name} in secret ${b.secrets.nodeTls[i + 1]}"
+fi
+rm -f "$BOOT"/peer*.pem`,
+    )
+    .join("\n")}
+rm -f "$BOOT/ca-key.pem"`
+        : `[ -s "$CERTS/ca.pem" ] || secret_need ${q(b.secrets.caCert)} "$CERTS/ca.pem"
+if [ ! -s "$CERTS/node.pem" ] || [ ! -s "$CERTS/node-key.pem" ]; then
+  secret_need ${q(b.secrets.nodeTls[b.index])} "$BOOT/node-bundle.pem"
+  openssl pkey -in "$BOOT/node-bundle.pem" -out "$CERTS/node-key.pem" || fail "read the key in secret ${b.secrets.nodeTls[b.index]}"
+  openssl x509 -in "$BOOT/node-bundle.pem" -out "$CERTS/node.pem" || fail "read the certificate in secret ${b.secrets.nodeTls[b.index]}"
+  rm -f "$BOOT/node-bundle.pem"
+fi`;
+
+    const securityAdmin = bootstrap
+        ? `
+say "security configuration"
+if [ ! -s "$BOOT/internal_users.yml" ]; then
+  PASSWORD=$(secret_value ${q(b.secrets.adminPassword)}) || exit 1
+  # The password reaches the container through the environment, not a command line.
+  # shellcheck disable=SC2016 # expanded inside the container
+  HASH=$(PW="$PASSWORD" docker run --rm -e PW --entrypoint /bin/bash "$LOCAL_IMAGE" \\
+    -c '/usr/share/opensearch/plugins/opensearch-security/tools/hash.sh -p "$PW"' 2>/dev/null | tail -n 1)
+  unset PASSWORD
+  case "$HASH" in
+    "\\$2"*) ;;
+    *) fail "hash.sh printed no bcrypt hash for the admin password" ;;
+  esac
+  USERS=$(
+    cat <<'ANYCLOUD_EOF'
+${internalUsersYml(b.username).trimEnd()}
+ANYCLOUD_EOF
+  )
+  printf '%s\\n' "\${USERS//@ADMIN_HASH@/$HASH}" | put_file "$BOOT/internal_users.yml"
+fi
+answers() {
+  case "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:${HTTP_PORT}/")" in
+    200 | 401 | 503) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+retry "OpenSearch did not answer on https://127.0.0.1:${HTTP_PORT} (see: docker logs opensearch)" answers
+# Runs as root in a throwaway container: the admin key never enters the server's container.
+security_admin() {
+  docker run --rm --network host -u 0:0 \\
+    -v "$CERTS/ca.pem:/run/anycloud/ca.pem:ro" -v "$BOOT/admin.pem:/run/anycloud/admin.pem:ro" \\
+    -v "$BOOT/admin-key.pem:/run/anycloud/admin-key.pem:ro" \\
+    -v "$BOOT/internal_users.yml:/usr/share/opensearch/config/opensearch-security/internal_users.yml:ro" \\
+    --entrypoint /bin/bash "$LOCAL_IMAGE" /usr/share/opensearch/plugins/opensearch-security/tools/securityadmin.sh \\
+    -cd /usr/share/opensearch/config/opensearch-security -icl -nhnv -h "$NODE_IP" \\
+    -cacert /run/anycloud/ca.pem -cert /run/anycloud/admin.pem -key /run/anycloud/admin-key.pem >/dev/null
+}
+retry "securityadmin could not load the security configuration (has the cluster formed? see: docker logs opensearch)" security_admin`
+        : "";
+
+    return `#!/bin/bash
+# anycloud: OpenSearch node ${node.name} (${bootstrap ? "bootstrap" : "member"}) of ${b.cluster}.
+# Generated by components/opensearch/boot-script.ts; runs on every boot and is idempotent.
+set -uo pipefail
+umask 077
+# ANYCLOUD_ROOT, ANYCLOUD_TRIES and ANYCLOUD_PAUSE exist for the test sandbox; unset on a VM.
+ROOT="\${ANYCLOUD_ROOT:-}"
+TRIES="\${ANYCLOUD_TRIES:-60}"
+PAUSE="\${ANYCLOUD_PAUSE:-10}"
+ETC="$ROOT/etc/opensearch"
+CERTS="$ETC/certs"
+BOOT="$ETC/bootstrap"
+DATA="$ROOT/mnt/opensearch"
+DISK="$ROOT"${q(b.hooks.dataDevice)}
+IMAGE=${q(b.image)}
+LOCAL_IMAGE=${q(localImage(b.image, plugin))}
+${bootstrap ? `NODE_IP=${q(node.ip)}\n` : ""}LAST=0
+
+say() { echo "anycloud-search: $*"; }
+fail() {
+  echo "anycloud-search: FAILED: $*" >&2
+  exit 1
+}
+# retry WHAT CMD...: runs CMD until it succeeds, at most TRIES times, PAUSE seconds apart.
+retry() {
+  local what=$1 n
+  shift
+  for ((n = 1; n <= TRIES; n++)); do
+    "$@" && return 0
+    sleep "$PAUSE"
+  done
+  fail "$what (gave up after $TRIES tries, $PAUSE s apart)"
+}
+# put_file PATH: writes stdin to PATH.
+put_file() {
+  mkdir -p "$(dirname "$1")" || fail "create the directory of $1"
+  cat >"$1" || fail "write $1"
+}
+
+${b.hooks.secretFunctions.trim()}
+
+# secret_read NAME FILE: sets LAST=0 and fills FILE, or LAST=3 when the secret has no value yet;
+# other errors (network, permissions not yet granted) are retried, then fail.
+secret_read() {
+  local n value
+  for ((n = 1; n <= TRIES; n++)); do
+    value=$(secret_get "$1")
+    LAST=$?
+    if [ "$LAST" = 0 ]; then
+      printf '%s\\n' "$value" | put_file "$2"
+      return 0
+    fi
+    [ "$LAST" = 3 ] && return 0
+    sleep "$PAUSE"
+  done
+  fail "read secret $1 (gave up after $TRIES tries, $PAUSE s apart)"
+}
+# secret_need NAME FILE: waits (bounded) until the secret has a value.
+secret_need() {
+  local n
+  for ((n = 1; n <= TRIES; n++)); do
+    secret_read "$1" "$2"
+    [ "$LAST" = 0 ] && return 0
+    sleep "$PAUSE"
+  done
+  fail "secret $1 has no value (it is written by ${bootstrapName}, the bootstrap node: see its boot log)"
+}
+# secret_value NAME: prints the value (for a variable; never written to disk).
+secret_value() {
+  local n value
+  for ((n = 1; n <= TRIES; n++)); do
+    if value=$(secret_get "$1") && [ -n "$value" ]; then
+      printf '%s' "$value"
+      return 0
+    fi
+    sleep "$PAUSE"
+  done
+  fail "read secret $1 (gave up after $TRIES tries, $PAUSE s apart)"
+}
+
+${CERT_FUNCTIONS.trim()}
+
+build_image() {
+  printf 'FROM %s\\nRUN /usr/share/opensearch/bin/opensearch-plugin install --batch %s\\n' "$IMAGE" ${q(plugin)} |
+    docker build -q -t "$LOCAL_IMAGE" - >/dev/null
+}
+
+say "kernel settings"
+printf 'vm.max_map_count=262144\\n' | put_file "$ROOT/etc/sysctl.d/99-opensearch.conf"
+sysctl -q -w vm.max_map_count=262144 || fail "sysctl vm.max_map_count=262144"
+
+say "packages"
+if ! command -v docker >/dev/null || ! command -v jq >/dev/null || ! command -v openssl >/dev/null || ! command -v curl >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  retry "apt-get update" apt-get update -q
+  retry "apt-get install docker.io jq openssl curl" apt-get install -y -q docker.io jq openssl curl
+fi
+systemctl enable --now docker || fail "start docker"
+${b.hooks.setup?.trim() ?? ""}
+
+say "data disk"
+retry "the data disk ${b.hooks.dataDevice} did not appear" test -e "$DISK"
+blkid "$DISK" >/dev/null 2>&1
+case $? in
+  0) ;;
+  2) mkfs.ext4 -q -m 0 -F "$DISK" || fail "format the data disk ${b.hooks.dataDevice}" ;;
+  *) fail "blkid could not read the data disk ${b.hooks.dataDevice}" ;;
+esac
+mkdir -p "$DATA" || fail "create $DATA"
+if ! mountpoint -q "$DATA"; then
+  mount -o defaults "$DISK" "$DATA" || fail "mount the data disk ${b.hooks.dataDevice} on /mnt/opensearch"
+fi
+if ! grep -qs ' /mnt/opensearch ' "$ROOT/etc/fstab"; then
+  echo ${q(`${b.hooks.dataDevice} /mnt/opensearch ext4 defaults,nofail 0 2`)} >>"$ROOT/etc/fstab" || fail "add the data disk to /etc/fstab"
+fi
+mkdir -p "$DATA/data" || fail "create $DATA/data"
+chown ${OS_UID} "$DATA/data" || fail "hand $DATA/data to the OpenSearch user"
+
+say "certificates"
+mkdir -p "$CERTS" "$BOOT" || fail "create $CERTS"
+${certificates}
+chown -R ${OS_UID} "$CERTS" || fail "hand $CERTS to the OpenSearch user"
+
+say "configuration"
+${heredoc("$ETC/opensearch.yml", opensearchYml({ cluster: b.cluster, node, nodes: b.nodes }))}
+${heredoc("$ETC/heap.options", heapOptions(b.memoryMb))}
+chown ${OS_UID} "$ETC/opensearch.yml" "$ETC/heap.options" || fail "hand the configuration to the OpenSearch user"
+
+say "image"
+if ! docker image inspect "$LOCAL_IMAGE" >/dev/null 2>&1; then
+  retry "build $LOCAL_IMAGE ($IMAGE with ${plugin})" build_image
+fi
+
+say "starting OpenSearch"
+docker rm -f opensearch >/dev/null 2>&1
+docker run -d --name opensearch --restart unless-stopped --network host \\
+  --ulimit nofile=65536:65536 -e DISABLE_INSTALL_DEMO_CONFIG=true \\
+  -v "$DATA/data:/usr/share/opensearch/data" \\
+  -v "$ETC/opensearch.yml:/usr/share/opensearch/config/opensearch.yml:ro" \\
+  -v "$ETC/heap.options:/usr/share/opensearch/config/jvm.options.d/heap.options:ro" \\
+  -v "$CERTS:/usr/share/opensearch/config/certs:ro" \\
+  "$LOCAL_IMAGE" >/dev/null || fail "docker run $LOCAL_IMAGE"
+${securityAdmin}
+say "done"
+`;
+}

@@ -1,0 +1,85 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
+
+export const SHIMS = path.resolve(__dirname, "fixtures", "boot-shims");
+
+/**
+ * A sandbox for one boot script: a temporary root (the script writes under ANYCLOUD_ROOT), a
+ * fake cloud state (secrets, mounts, calls) and PATH shims for packages, systemd, disks, Docker
+ * and the metadata server / Secret Manager / Key Vault (test/fixtures/boot-shims). openssl, jq
+ * and base64 are the real ones.
+ */
+export class BootSandbox {
+    readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-boot-"));
+    readonly root = path.join(this.dir, "root");
+    readonly state: string;
+    readonly node: string;
+
+    /** `cloudState`: share one fake cloud (secrets) between the sandboxes of several nodes. */
+    constructor(dataDevice: string, cloudState?: string) {
+        this.state = cloudState ?? path.join(this.dir, "state");
+        fs.mkdirSync(path.join(this.root, path.dirname(dataDevice)), { recursive: true });
+        fs.writeFileSync(path.join(this.root, dataDevice), "");
+        fs.mkdirSync(path.join(this.root, "etc"), { recursive: true });
+        fs.mkdirSync(path.join(this.state, "secrets"), { recursive: true });
+        // Per-node facts (formatted disk, mounts, image, container) live with the node.
+        this.node = path.join(this.dir, "node");
+        fs.mkdirSync(this.node, { recursive: true });
+    }
+
+    run(script: string, opts: { fail?: string[]; tries?: number } = {}): { status: number; stdout: string; stderr: string } {
+        const file = path.join(this.dir, "boot.sh");
+        fs.writeFileSync(file, script, { mode: 0o755 });
+        const r = spawnSync("bash", [file], {
+            encoding: "utf8",
+            timeout: 60_000,
+            env: {
+                PATH: `${SHIMS}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+                HOME: this.dir,
+                ANYCLOUD_ROOT: this.root,
+                ANYCLOUD_TRIES: String(opts.tries ?? 3),
+                ANYCLOUD_PAUSE: "0",
+                SANDBOX_STATE: this.state,
+                SANDBOX_NODE: this.node,
+                SANDBOX_FAIL: (opts.fail ?? []).join(" "),
+            },
+        });
+        return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    }
+
+    file(p: string): string {
+        return fs.readFileSync(path.join(this.root, p), "utf8");
+    }
+    exists(p: string): boolean {
+        return fs.existsSync(path.join(this.root, p));
+    }
+    secret(name: string): string | undefined {
+        const f = path.join(this.state, "secrets", name);
+        return fs.existsSync(f) ? fs.readFileSync(f, "utf8") : undefined;
+    }
+    setSecret(name: string, value: string): void {
+        fs.writeFileSync(path.join(this.state, "secrets", name), value);
+    }
+    stateFile(name: string, where: "cloud" | "node" = "cloud"): string {
+        const f = path.join(where === "cloud" ? this.state : this.node, name);
+        return fs.existsSync(f) ? fs.readFileSync(f, "utf8") : "";
+    }
+    /** Every file under the root with its content (for idempotence checks). */
+    snapshot(): Record<string, string> {
+        const out: Record<string, string> = {};
+        const walk = (d: string) => {
+            for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+                const p = path.join(d, e.name);
+                if (e.isDirectory()) walk(p);
+                else out[path.relative(this.root, p)] = fs.readFileSync(p, "utf8");
+            }
+        };
+        walk(this.root);
+        return out;
+    }
+    cleanup(): void {
+        fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+}

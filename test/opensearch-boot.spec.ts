@@ -1,0 +1,228 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { execFileSync, spawnSync } from "child_process";
+import { parse } from "yaml";
+import { bootScript, BootScriptInput, CloudBootHooks } from "../components/opensearch/boot-script";
+import { heapOptions } from "../components/opensearch/jvm";
+import { azureBootHooks } from "../providers/azure/search-cluster";
+import { gcpBootHooks } from "../providers/gcp/search-cluster";
+import { BootSandbox, SHIMS } from "./boot-sandbox";
+import { readinessScript } from "../components/opensearch/readiness";
+
+const CLOUDS: { cloud: string; hooks: CloudBootHooks }[] = [
+    { cloud: "gcp", hooks: gcpBootHooks("my-project") },
+    { cloud: "azure", hooks: azureBootHooks("https://kv-test.vault.azure.net/", "00000000-0000-0000-0000-000000000001") },
+];
+const SECRETS = { adminPassword: "s-admin", caKey: "s-ca-key", caCert: "s-ca-cert", nodeTls: ["s-node-0", "s-node-1", "s-node-2"] };
+
+function input(hooks: CloudBootHooks, index: number, count = 3): BootScriptInput {
+    return {
+        cluster: "app-prod-search",
+        nodes: Array.from({ length: count }, (_, i) => ({ name: `app-prod-search-${i}`, ip: `10.20.0.${10 + i}` })),
+        index,
+        clientIp: "10.20.0.9",
+        image: "opensearchproject/opensearch:2.19.2",
+        memoryMb: 16384,
+        username: "admin",
+        secrets: SECRETS,
+        hooks,
+    };
+}
+
+describe("search boot scripts", function () {
+    this.timeout(300_000);
+
+    describe("shellcheck", () => {
+        for (const { cloud, hooks } of CLOUDS) {
+            for (const [label, index, count] of [
+                ["bootstrap of 1", 0, 1],
+                ["bootstrap of 3", 0, 3],
+                ["member", 2, 3],
+            ] as const) {
+                it(`${cloud} ${label}: shellcheck finds nothing`, () => {
+                    const file = path.join(os.tmpdir(), `anycloud-shellcheck-${cloud}-${index}-${count}.sh`);
+                    fs.writeFileSync(file, bootScript(input(hooks, index, count)));
+                    const r = spawnSync("shellcheck", ["--severity=style", file], { encoding: "utf8" });
+                    fs.rmSync(file);
+                    assert.strictEqual(r.error, undefined, "shellcheck must be installed (.ci/run installs it)");
+                    assert.strictEqual(r.status, 0, r.stdout);
+                });
+            }
+        }
+    });
+
+    for (const { cloud, hooks } of CLOUDS) {
+        describe(`${cloud} sandbox`, () => {
+            const sandboxes: BootSandbox[] = [];
+            const sandbox = (cloudState?: string) => {
+                const s = new BootSandbox(hooks.dataDevice, cloudState);
+                sandboxes.push(s);
+                return s;
+            };
+            after(() => sandboxes.forEach((s) => s.cleanup()));
+
+            let boot: BootSandbox;
+            let member: BootSandbox;
+            let first: Record<string, string>;
+            before(() => {
+                boot = sandbox();
+                boot.setSecret("s-admin", "Admin-Password-1");
+                const r = boot.run(bootScript(input(hooks, 0)));
+                assert.strictEqual(r.status, 0, r.stderr);
+                first = boot.snapshot();
+                member = sandbox(boot.state);
+                const m = member.run(bootScript(input(hooks, 1)));
+                assert.strictEqual(m.status, 0, m.stderr);
+            });
+
+            it("the bootstrap writes the generated opensearch.yml, heap options and mounts the disk", () => {
+                const yml = parse(boot.file("etc/opensearch/opensearch.yml"));
+                assert.strictEqual(yml["node.name"], "app-prod-search-0");
+                assert.deepStrictEqual(yml["plugins.security.nodes_dn"], [0, 1, 2].map((i) => `CN=app-prod-search-${i},OU=nodes,O=anycloud`));
+                assert.strictEqual(boot.file("etc/opensearch/heap.options"), heapOptions(16384));
+                assert.match(boot.file("etc/fstab"), new RegExp(`^${hooks.dataDevice} /mnt/opensearch ext4 defaults,nofail 0 2$`, "m"));
+                assert.match(boot.stateFile("calls.log", "node"), /^mkfs\.ext4 /m);
+                assert.strictEqual(boot.file("etc/sysctl.d/99-opensearch.conf"), "vm.max_map_count=262144\n");
+            });
+
+            it("the bootstrap creates the CA, stores key and certificate, and issues every node's certificate", () => {
+                const ca = boot.secret("s-ca-cert")!;
+                assert.strictEqual(ca, boot.file("etc/opensearch/certs/ca.pem").replace(/\n$/, "") + (ca.endsWith("\n") ? "\n" : ""));
+                assert.match(boot.secret("s-ca-key")!, /BEGIN PRIVATE KEY/);
+                for (const i of [1, 2]) {
+                    assert.match(boot.secret(`s-node-${i}`)!, /BEGIN PRIVATE KEY[\s\S]*BEGIN CERTIFICATE/);
+                }
+                assert.ok(!boot.exists("etc/opensearch/bootstrap/ca-key.pem"), "the CA key is not left on the node");
+                assert.ok(boot.exists("etc/opensearch/bootstrap/admin.pem"));
+            });
+
+            it("the admin user's hash is in internal_users.yml and securityadmin ran", () => {
+                const users = parse(boot.file("etc/opensearch/bootstrap/internal_users.yml"));
+                assert.match(users.admin.hash, /^\$2y\$12\$/);
+                assert.ok(fs.existsSync(path.join(boot.node, "security-loaded")));
+                assert.ok(!JSON.stringify(boot.snapshot()).includes("Admin-Password-1"), "the password is not written to disk");
+            });
+
+            it("the container mounts neither the CA key nor the admin key", () => {
+                const run = boot.stateFile("calls.log", "node").split("\n").find((l) => l.startsWith("docker run -d"))!;
+                assert.ok(run.includes("/etc/opensearch/certs:/usr/share/opensearch/config/certs:ro"));
+                assert.ok(!run.includes("bootstrap"), run);
+                assert.deepStrictEqual(fs.readdirSync(path.join(boot.root, "etc/opensearch/certs")).sort(), ["ca.pem", "node-key.pem", "node.pem"]);
+            });
+
+            it("the image adds the snapshot repository plugin", () => {
+                assert.match(fs.readFileSync(path.join(boot.node, "Dockerfile"), "utf8"), new RegExp(`opensearch-plugin install --batch ${hooks.snapshotPlugin}`));
+            });
+
+            it("a member gets its own certificate from its secret, signed by the CA, and never the CA key", () => {
+                const dir = path.join(member.root, "etc/opensearch/certs");
+                assert.strictEqual(execFileSync("openssl", ["verify", "-CAfile", "ca.pem", "node.pem"], { cwd: dir, encoding: "utf8" }).trim(), "node.pem: OK");
+                const subject = execFileSync("openssl", ["x509", "-in", "node.pem", "-noout", "-subject", "-nameopt", "RFC2253"], { cwd: dir, encoding: "utf8" });
+                assert.strictEqual(subject.trim(), "subject=CN=app-prod-search-1,OU=nodes,O=anycloud");
+                assert.ok(!member.stateFile("calls.log", "node").includes("s-ca-key"), "the member never asks for the CA key");
+                assert.ok(!fs.existsSync(path.join(member.root, "etc/opensearch/bootstrap/admin.pem")));
+            });
+
+            it("a second boot is idempotent: same files, no new CA, no new secrets, no reformat", () => {
+                const writes = boot.stateFile("secret-writes");
+                const r = boot.run(bootScript(input(hooks, 0)));
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.deepStrictEqual(boot.snapshot(), first);
+                assert.strictEqual(boot.stateFile("secret-writes"), writes);
+                assert.strictEqual(boot.stateFile("calls.log", "node").match(/^mkfs\.ext4 /gm)!.length, 1);
+                assert.strictEqual(boot.stateFile("calls.log", "node").match(/^docker build /gm)!.length, 1);
+            });
+
+            // Each failure: non-zero exit and a message naming the failed step.
+            const failures: [string, string[], RegExp, number?][] = [
+                ["sysctl", ["sysctl"], /FAILED: sysctl vm\.max_map_count/],
+                ["docker service", ["systemctl"], /FAILED: start docker/],
+                ["format", ["mkfs.ext4"], /FAILED: format the data disk/],
+                ["unreadable disk", ["blkid"], /FAILED: blkid could not read the data disk/],
+                ["mount", ["mount"], /FAILED: mount the data disk/],
+                ["secret read", ["secret-read:s-ca-cert"], /FAILED: read secret s-ca-cert \(gave up after 3 tries/],
+                ["CA key write", ["secret-write:s-ca-key"], /FAILED: store the CA key in secret s-ca-key/],
+                ["image build", ["docker-build"], /FAILED: build anycloud\/opensearch:2\.19\.2-repository-\w+ .*gave up after 3 tries/],
+                ["container start", ["docker-run"], /FAILED: docker run anycloud\/opensearch/],
+                ["OpenSearch not answering", ["opensearch"], /FAILED: OpenSearch did not answer on https:\/\/127\.0\.0\.1:9200/],
+                ["securityadmin", ["securityadmin"], /FAILED: securityadmin could not load the security configuration/],
+            ];
+            for (const [what, fail, message] of failures) {
+                it(`fails with a message when ${what} fails`, () => {
+                    const s = sandbox();
+                    s.setSecret("s-admin", "Admin-Password-1");
+                    const r = s.run(bootScript(input(hooks, 0)), { fail });
+                    assert.notStrictEqual(r.status, 0);
+                    assert.match(r.stderr, message);
+                });
+            }
+
+            it("fails with a message when the data disk never appears (bounded wait)", () => {
+                const s = sandbox();
+                fs.rmSync(path.join(s.root, hooks.dataDevice));
+                const r = s.run(bootScript(input(hooks, 0)));
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, new RegExp(`FAILED: the data disk ${hooks.dataDevice} did not appear \\(gave up after 3 tries`));
+            });
+
+            it("a member whose certificate was never written fails, naming the secret and the bootstrap node", () => {
+                const s = sandbox();
+                const r = s.run(bootScript(input(hooks, 2)));
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, /FAILED: secret s-ca-cert has no value \(it is written by app-prod-search-0, the bootstrap node/);
+            });
+        });
+    }
+});
+
+describe("search readiness gate check", function () {
+    this.timeout(60_000);
+    const gate = readinessScript({
+        url: "https://10.20.0.9:9200",
+        fetchCa: 'printf "ca" >"$CA"',
+        auth: '-u "admin:$ELASTICSEARCH_PASSWORD"',
+        tries: 3,
+        pauseSeconds: 0,
+        logHint: "the boot log of node-0",
+    });
+    const run = (health: string, fail = "") => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-gate-"));
+        try {
+            return spawnSync("sh", ["-c", gate], {
+                encoding: "utf8",
+                env: { PATH: `${SHIMS}:/usr/bin:/bin`, ANYCLOUD_GATE_DIR: dir, SANDBOX_STATE: dir, SANDBOX_NODE: dir, SANDBOX_HEALTH: health, SANDBOX_FAIL: fail, ELASTICSEARCH_PASSWORD: "pw" },
+            });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    };
+
+    it("shellcheck (POSIX sh) finds nothing", () => {
+        const file = path.join(os.tmpdir(), "anycloud-gate.sh");
+        fs.writeFileSync(file, gate);
+        const r = spawnSync("shellcheck", ["--severity=style", file], { encoding: "utf8" });
+        fs.rmSync(file);
+        assert.strictEqual(r.status, 0, r.stdout);
+    });
+
+    it("passes when the cluster is green", () => {
+        const r = run("green");
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.match(r.stdout, /cluster https:\/\/10\.20\.0\.9:9200 is green/);
+    });
+
+    it("fails, bounded, with the last status and where the boot logs are, when it stays yellow", () => {
+        const r = run("yellow");
+        assert.strictEqual(r.status, 1);
+        assert.match(r.stderr, /FAILED: the search cluster https:\/\/10\.20\.0\.9:9200 is not green .*\(last: yellow\)\. Boot logs: the boot log of node-0/);
+        assert.strictEqual(r.stdout.match(/waiting for green/g)!.length, 3);
+    });
+
+    it("fails when the cluster never answers", () => {
+        const r = run("green", "opensearch");
+        assert.strictEqual(r.status, 1);
+        assert.match(r.stderr, /\(last: no answer\)/);
+    });
+});

@@ -1,0 +1,204 @@
+import * as assert from "assert";
+import { parse } from "yaml";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { baseline, Plan } from "./harness";
+
+function shellcheck(script: string): void {
+    const file = path.join(os.tmpdir(), `anycloud-gate-${process.pid}.sh`);
+    fs.writeFileSync(file, script);
+    const r = spawnSync("shellcheck", ["--severity=style", file], { encoding: "utf8" });
+    fs.rmSync(file);
+    assert.strictEqual(r.status, 0, r.stdout);
+}
+
+/** The opensearch.yml a boot script writes (its quoted here-document). */
+function ymlIn(script: string): Record<string, any> {
+    const m = script.match(/put_file "\$ETC\/opensearch\.yml" <<'ANYCLOUD_EOF'\n([\s\S]*?)\nANYCLOUD_EOF/);
+    assert.ok(m, "the script writes opensearch.yml");
+    return parse(m[1]);
+}
+
+describe("search on VMs (GCP, Azure): plan", function () {
+    this.timeout(120000);
+
+    describe("gcp prod", () => {
+        let p: Plan;
+        before(async () => {
+            p = await baseline({ stack: "prod", set: { cloud: "gcp" } });
+        });
+        const vms = () => p.ofType("gcp:compute/instance:Instance").sort((a, b) => a.name.localeCompare(b.name));
+        const secret = (suffix: string) => p.ofType("gcp:secretmanager/secret:Secret").find((s) => s.inputs.secretId.endsWith(`-search-${suffix}`))!;
+
+        it("clients reach one internal load balancer over every node, never a node", () => {
+            const rule = p.one("gcp:compute/forwardingRule:ForwardingRule");
+            assert.strictEqual(rule.inputs.loadBalancingScheme, "INTERNAL");
+            assert.deepStrictEqual(rule.inputs.ports, ["9200"]);
+            const backend = p.one("gcp:compute/regionBackendService:RegionBackendService");
+            assert.strictEqual(backend.inputs.backends.length, 3);
+            const nodeIps = vms().map((v) => v.inputs.networkInterfaces[0].networkIp);
+            assert.ok(!nodeIps.includes(rule.inputs.ipAddress));
+            for (const run of p.ofType("gcp:cloudrunv2/service:Service")) {
+                const env = (run.inputs.template.containers[0].envs ?? []) as any[];
+                const url = env.find((e) => e.name === "ELASTICSEARCH_URL");
+                if (url) assert.strictEqual(url.value, `https://${rule.inputs.ipAddress}:9200`);
+            }
+        });
+
+        it("every node's certificate names the load balancer's address (hostname verification)", () => {
+            const ip = p.one("gcp:compute/forwardingRule:ForwardingRule").inputs.ipAddress;
+            const boot = vms()[0].inputs.metadata["startup-script"] as string;
+            for (const v of vms()) {
+                assert.ok(boot.includes(`IP:${v.inputs.networkInterfaces[0].networkIp},IP:${ip},`), v.name);
+            }
+        });
+
+        it("clients get the CA certificate itself as ELASTICSEARCH_CA_CERT (a secret env var)", () => {
+            const ca = secret("ca-cert");
+            let users = 0;
+            for (const run of p.ofType("gcp:cloudrunv2/service:Service")) {
+                const env = (run.inputs.template.containers[0].envs ?? []) as any[];
+                assert.ok(!env.some((e) => e.name === "ELASTICSEARCH_CA_CERT_SECRET"));
+                const e = env.find((x) => x.name === "ELASTICSEARCH_CA_CERT");
+                if (e) {
+                    users++;
+                    assert.strictEqual(e.valueSource.secretKeyRef.secret, ca.inputs.secretId);
+                }
+            }
+            assert.ok(users > 0, "a service that uses search gets the CA");
+        });
+
+        it("only the bootstrap node's account can read the CA key or write what others trust", () => {
+            const [boot, ...members] = vms();
+            const bootMember = `serviceAccount:${boot.inputs.serviceAccount.email}`;
+            const iam = p.ofType("gcp:secretmanager/secretIamMember:SecretIamMember");
+            const onKey = iam.filter((m) => m.inputs.secretId === secret("ca-key").inputs.secretId);
+            assert.deepStrictEqual([...new Set(onKey.map((m) => m.inputs.member))], [bootMember]);
+            const adders = iam.filter((m) => m.inputs.role === "roles/secretmanager.secretVersionAdder" && /-search-/.test(m.inputs.secretId));
+            assert.ok(adders.length > 0 && adders.every((m) => m.inputs.member === bootMember));
+            for (const m of members) {
+                assert.notStrictEqual(m.inputs.serviceAccount.email, boot.inputs.serviceAccount.email);
+                assert.ok(!(m.inputs.metadata["startup-script"] as string).includes(secret("ca-key").inputs.secretId), `${m.name} never names the CA key`);
+            }
+        });
+
+        it("nodes boot after Cloud NAT and their secret grants, and list each other in nodes_dn", () => {
+            const nat = p.one("gcp:compute/routerNat:RouterNat");
+            const grants = p.descendantsOf(p.component("SearchCluster", "search")).filter((r) => r.type === "gcp:secretmanager/secretIamMember:SecretIamMember" && !r.name.startsWith("search-gate-"));
+            assert.ok(grants.length >= 5);
+            for (const v of vms()) {
+                assert.ok(v.dependencies.includes(nat.urn), `${v.name} after NAT`);
+                for (const g of grants) assert.ok(v.dependencies.includes(g.urn), `${v.name} after ${g.name}`);
+                const yml = ymlIn(v.inputs.metadata["startup-script"]);
+                assert.deepStrictEqual(
+                    yml["plugins.security.nodes_dn"],
+                    vms().map((x) => `CN=${x.inputs.name},OU=nodes,O=anycloud`),
+                );
+            }
+        });
+
+        it("data disks are their own protected resources, and the boot image is a family (no replacement on a new image)", () => {
+            for (const d of p.ofType("gcp:compute/disk:Disk").filter((d) => d.name.includes("search"))) {
+                assert.strictEqual(d.protect, true, d.name);
+            }
+            for (const v of vms()) {
+                assert.strictEqual(v.inputs.bootDisk.initializeParams.image, "debian-cloud/debian-12");
+                assert.strictEqual(v.inputs.attachedDisks[0].deviceName, "data");
+            }
+        });
+
+        it("a readiness gate job runs on create and config change; services that use search wait for it", () => {
+            const job = p.ofType("gcp:cloudrunv2/job:Job").find((j) => j.name === "search-ready")!;
+            assert.match(job.inputs.runExecutionToken, /^[0-9a-f]{12}$/);
+            assert.strictEqual(job.inputs.template.template.maxRetries, 0);
+            const script = job.inputs.template.template.containers[0].commands[2];
+            shellcheck(script);
+            assert.match(script, /_cluster\/health\?wait_for_status=green/);
+            for (const v of vms()) assert.ok(job.dependencies.includes(v.urn));
+            let users = 0;
+            for (const run of p.ofType("gcp:cloudrunv2/service:Service")) {
+                if ((run.inputs.template.containers[0].envs ?? []).some((e: any) => e.name === "ELASTICSEARCH_CA_CERT")) {
+                    users++;
+                    assert.ok(run.dependencies.includes(job.urn), `${run.name} waits for the gate`);
+                }
+            }
+            assert.ok(users > 0);
+        });
+    });
+
+    describe("azure prod", () => {
+        let p: Plan;
+        before(async () => {
+            p = await baseline({ stack: "prod", set: { cloud: "azure" } });
+        });
+        const T = (t: string) => `azure-native:${t}`;
+        const vms = () => p.ofType(T("compute:VirtualMachine")).filter((v) => v.name.includes("search")).sort((a, b) => a.name.localeCompare(b.name));
+        const script = (vm: any) => Buffer.from(vm.inputs.osProfile.customData, "base64").toString("utf8");
+
+        it("nodes_dn lists the 15-character computer names the certificates carry", () => {
+            const names = vms().map((v) => v.inputs.osProfile.computerName);
+            assert.ok(names.every((n) => n.length <= 15));
+            for (const v of vms()) {
+                assert.deepStrictEqual(ymlIn(script(v))["plugins.security.nodes_dn"], names.map((n) => `CN=${n},OU=nodes,O=anycloud`));
+                // The bootstrap issues every node's certificate with exactly that subject.
+                assert.ok(script(vms()[0]).includes(`'/O=anycloud/OU=nodes/CN=${v.inputs.osProfile.computerName}'`), v.name);
+            }
+        });
+
+        it("a replaced VM attaches the same data disk (its own protected resource)", () => {
+            const disks = p.ofType(T("compute:Disk"));
+            assert.strictEqual(disks.length, 3);
+            for (const d of disks) assert.strictEqual(d.protect, true);
+            for (const v of vms()) {
+                const [data] = v.inputs.storageProfile.dataDisks;
+                assert.strictEqual(data.createOption, "Attach");
+                assert.ok(disks.some((d) => data.managedDisk.id.endsWith(`/disks/${d.inputs.diskName}`)), data.managedDisk.id);
+            }
+        });
+
+        it("only the bootstrap identity can touch the CA key; members and apps read the CA certificate", () => {
+            const secrets = p.ofType(T("keyvault:Secret"));
+            const caKey = secrets.find((s) => s.name.endsWith("search-ca-key"))!;
+            const keyPath = (s: any) => `/secrets/${s.inputs.secretName}`;
+            const onKey = p.ofType(T("authorization:RoleAssignment")).filter((r) => r.inputs.scope.endsWith(keyPath(caKey)));
+            assert.strictEqual(onKey.length, 1, "one role assignment on the CA key");
+            const identityOf = (vm: any) => vm.inputs.identity.userAssignedIdentities[0].split("/").pop();
+            const [boot, ...members] = vms();
+            const bootIdentity = p.ofType(T("managedidentity:UserAssignedIdentity")).find((i) => i.inputs.resourceName === identityOf(boot))!;
+            assert.ok(bootIdentity.name.includes("boot"));
+            for (const m of members) {
+                assert.notStrictEqual(identityOf(m), identityOf(boot), `${m.name} has another identity`);
+                assert.ok(!script(m).includes(caKey.inputs.secretName), `${m.name} never names the CA key`);
+            }
+            // Writers (Secrets Officer) are the bootstrap identity's assignments only, on its secrets.
+            const officer = p.ofType(T("authorization:RoleAssignment")).filter((r) => r.inputs.roleDefinitionId.endsWith("b86a8fe4-44ce-4948-aee5-eccb2c155cd7"));
+            assert.ok(officer.length > 0 && officer.every((r) => r.name.startsWith("search-") && r.name.endsWith("-boot")));
+            assert.strictEqual(new Set(officer.map((r) => r.inputs.principalId)).size, 1);
+            let users = 0;
+            for (const app of p.ofType(T("app:ContainerApp"))) {
+                const env = app.inputs.template.containers[0].env as any[];
+                if (env.some((e) => e.name === "ELASTICSEARCH_URL")) {
+                    users++;
+                    assert.ok(env.some((e) => e.name === "ELASTICSEARCH_CA_CERT" && e.secretRef), app.name);
+                }
+            }
+            assert.ok(users > 0);
+        });
+
+        it("a readiness gate on the bootstrap VM fails the deployment when not green; apps wait for it", () => {
+            const gate = p.one(T("compute:VirtualMachineRunCommandByVirtualMachine"));
+            assert.strictEqual(gate.inputs.treatFailureAsDeploymentFailure, true);
+            assert.strictEqual(gate.inputs.asyncExecution, false);
+            assert.strictEqual(gate.inputs.vmName, vms()[0].inputs.vmName);
+            shellcheck(gate.inputs.source.script);
+            assert.match(gate.inputs.source.script, /# boot scripts: [0-9a-f]{16}/);
+            for (const app of p.ofType(T("app:ContainerApp"))) {
+                if ((app.inputs.template.containers[0].env as any[]).some((e) => e.name === "ELASTICSEARCH_CA_CERT")) {
+                    assert.ok(app.dependencies.includes(gate.urn), `${app.name} waits for the gate`);
+                }
+            }
+        });
+    });
+});
