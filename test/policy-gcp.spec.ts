@@ -193,29 +193,29 @@ describe("gcp guardrails bite", function () {
         });
 
         it("a project-wide basic Viewer grant is reported", async () => {
-            const after = broken(dev, pick(T.projectIam, "search-node-logging-logwriter"), (p) => (p.role = "roles/viewer"));
+            const after = broken(dev, pick(T.projectIam, "search-boot-logging-logwriter"), (p) => (p.role = "roles/viewer"));
             await bites("no-wildcard-permissions", dev, after, /roles\/viewer: a basic role/);
         });
 
         it("a bucket role granted on the whole project instead of the bucket is reported", async () => {
-            const after = broken(dev, pick(T.projectIam, "search-node-logging-logwriter"), (p) => (p.role = "roles/storage.objectUser"));
+            const after = broken(dev, pick(T.projectIam, "search-boot-logging-logwriter"), (p) => (p.role = "roles/storage.objectUser"));
             await bites("no-wildcard-permissions", dev, after, /roles\/storage\.objectUser is granted on the whole project/);
         });
     });
 
     describe("no-privileged-roles", () => {
         it("a project Editor grant to a workload is reported", async () => {
-            const after = broken(dev, pick(T.projectIam, "search-node-monitoring-metricwriter"), (p) => (p.role = "roles/editor"));
+            const after = broken(dev, pick(T.projectIam, "search-boot-monitoring-metricwriter"), (p) => (p.role = "roles/editor"));
             await bites("no-privileged-roles", dev, after, /role is roles\/editor/);
         });
 
         it("a project grant that lets a workload act as other service accounts is reported", async () => {
-            const after = broken(dev, pick(T.projectIam, "search-node-monitoring-metricwriter"), (p) => (p.role = "roles/iam.serviceAccountTokenCreator"));
+            const after = broken(dev, pick(T.projectIam, "search-boot-monitoring-metricwriter"), (p) => (p.role = "roles/iam.serviceAccountTokenCreator"));
             await bites("no-privileged-roles", dev, after, /roles\/iam\.serviceAccountTokenCreator/);
         });
 
         it("a versioned admin role (compute.instanceAdmin.v1) on the project is reported", async () => {
-            const after = broken(dev, pick(T.projectIam, "search-node-monitoring-metricwriter"), (p) => (p.role = "roles/compute.instanceAdmin.v1"));
+            const after = broken(dev, pick(T.projectIam, "search-boot-monitoring-metricwriter"), (p) => (p.role = "roles/compute.instanceAdmin.v1"));
             await bites("no-privileged-roles", dev, after, /roles\/compute\.instanceAdmin\.v1/);
         });
 
@@ -302,9 +302,10 @@ describe("gcp guardrails bite", function () {
             await bites("secrets-from-secret-store", dev, after, /PGPASSWORD carries a plain value/);
         });
 
-        it("a literal CA under ELASTICSEARCH_CA_CERT_SECRET is reported, the program's Secret Manager reference is not", async () => {
-            const env = (p: Plan) => containers(p.one(T.run).inputs)[0].envs.find((e: any) => e.name === "ELASTICSEARCH_CA_CERT_SECRET");
-            assert.match(env(dev).value, /^projects\/[^/]+\/secrets\/[^/]+\/versions\/latest$/);
+        it("a literal CA under ELASTICSEARCH_CA_CERT_SECRET is reported; the program's CA is a Secret Manager reference", async () => {
+            const env = (p: Plan) => containers(p.one(T.run).inputs)[0].envs.find((e: any) => e.name === "ELASTICSEARCH_CA_CERT");
+            assert.strictEqual(env(dev).value, undefined);
+            assert.match(env(dev).valueSource.secretKeyRef.secret, /-search-ca-cert$/);
             const after = broken(dev, pick(T.run), (p) => setEnv(p, { name: "ELASTICSEARCH_CA_CERT_SECRET", value: "-----BEGIN CERTIFICATE-----MIIB" }));
             await bites("secrets-from-secret-store", dev, after, /ELASTICSEARCH_CA_CERT_SECRET carries a plain value/);
         });

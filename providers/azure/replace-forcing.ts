@@ -59,10 +59,20 @@ export const replaceForcing: ReplaceTable = {
         source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location",
         forceNew: ["profileName", "resourceGroupName", "securityPolicyName"],
     },
+    "azure-native:compute:Disk": {
+        source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location",
+        note: "Microsoft.Compute disk.json: creationData is create-only; diskSizeGB may only grow",
+        stateful: true,
+        forceNew: ["creationData", "diskName", "location", "resourceGroupName", "zones"],
+    },
     "azure-native:compute:VirtualMachine": {
         source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location",
         note: "Microsoft.Compute VirtualMachines.json: osProfile.customData and computerName are create-only",
         forceNew: ["location", "osProfile.adminUsername", "osProfile.computerName", "osProfile.customData", "resourceGroupName", "storageProfile.osDisk.createOption", "storageProfile.osDisk.name", "vmName", "zones"],
+    },
+    "azure-native:compute:VirtualMachineRunCommandByVirtualMachine": {
+        source: "ARM spec path parameters and location (a changed script is an update, which runs it again)",
+        forceNew: ["location", "resourceGroupName", "runCommandName", "vmName"],
     },
     "azure-native:dbforpostgresql:Configuration": {
         source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location",

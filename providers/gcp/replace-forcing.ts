@@ -48,6 +48,11 @@ export const replaceForcing: ReplaceTable = {
         nameProperty: "name",
         forceNew: ["direction", "name", "params", "project"],
     },
+    "gcp:compute/forwardingRule:ForwardingRule": {
+        source: "hashicorp/terraform-provider-google@e03b762 google/services/compute/resource_compute_forwarding_rule.go (ForceNew)",
+        nameProperty: "name",
+        forceNew: ["allPorts", "backendService", "description", "ipAddress", "ipCollection", "ipProtocol", "ipVersion", "isMirroringCollector", "loadBalancingScheme", "name", "network", "networkTier", "noAutomateDnsZone", "portRange", "ports", "project", "region", "serviceDirectoryRegistrations", "serviceDirectoryRegistrations.namespace", "serviceDirectoryRegistrations.service", "serviceLabel", "sourceIpRanges", "subnetwork"],
+    },
     "gcp:compute/globalAddress:GlobalAddress": {
         source: "hashicorp/terraform-provider-google@e03b762 google/services/compute/resource_compute_global_address.go (ForceNew)",
         nameProperty: "name",
@@ -64,6 +69,11 @@ export const replaceForcing: ReplaceTable = {
         note: "CustomizeDiff ForceNewIf(\"metadata_startup_script\"): a changed startup script replaces the VM",
         forceNew: ["advancedMachineFeatures.enableUefiNetworking", "attachedDisks.forceAttach", "bootDisk", "bootDisk.deviceName", "bootDisk.diskEncryptionKeyRaw", "bootDisk.diskEncryptionKeyRsa", "bootDisk.diskEncryptionServiceAccount", "bootDisk.forceAttach", "bootDisk.guestOsFeatures", "bootDisk.initializeParams", "bootDisk.initializeParams.architecture", "bootDisk.initializeParams.enableConfidentialCompute", "bootDisk.initializeParams.image", "bootDisk.initializeParams.provisionedIops", "bootDisk.initializeParams.provisionedThroughput", "bootDisk.initializeParams.replicaZones", "bootDisk.initializeParams.resourceManagerTags", "bootDisk.initializeParams.resourcePolicies", "bootDisk.initializeParams.snapshot", "bootDisk.initializeParams.sourceImageEncryptionKey.kmsKeySelfLink", "bootDisk.initializeParams.sourceImageEncryptionKey.kmsKeyServiceAccount", "bootDisk.initializeParams.sourceImageEncryptionKey.rawKey", "bootDisk.initializeParams.sourceImageEncryptionKey.rsaEncryptedKey", "bootDisk.initializeParams.sourceSnapshotEncryptionKey.kmsKeySelfLink", "bootDisk.initializeParams.sourceSnapshotEncryptionKey.kmsKeyServiceAccount", "bootDisk.initializeParams.sourceSnapshotEncryptionKey.rawKey", "bootDisk.initializeParams.sourceSnapshotEncryptionKey.rsaEncryptedKey", "bootDisk.initializeParams.storagePool", "bootDisk.initializeParams.type", "bootDisk.kmsKeySelfLink", "bootDisk.mode", "bootDisk.source", "confidentialInstanceConfig", "guestAccelerators", "guestAccelerators.count", "guestAccelerators.type", "hostname", "instanceEncryptionKey", "instanceEncryptionKey.kmsKeySelfLink", "instanceEncryptionKey.kmsKeyServiceAccount", "keyRevocationActionType", "metadataStartupScript", "name", "networkInterfaces", "networkInterfaces.ipv6AccessConfigs.externalIpv6", "networkInterfaces.ipv6AccessConfigs.externalIpv6PrefixLength", "networkInterfaces.ipv6AccessConfigs.name", "networkInterfaces.networkAttachment", "networkInterfaces.nicType", "networkInterfaces.queueCount", "networkInterfaces.vlan", "networkPerformanceConfig", "networkPerformanceConfig.totalEgressBandwidthTier", "params", "project", "reservationAffinity", "reservationAffinity.specificReservation", "reservationAffinity.specificReservation.key", "reservationAffinity.specificReservation.values", "reservationAffinity.type", "scheduling.localSsdRecoveryTimeout", "scheduling.localSsdRecoveryTimeout.nanos", "scheduling.localSsdRecoveryTimeout.seconds", "scheduling.maxRunDuration", "scheduling.maxRunDuration.nanos", "scheduling.maxRunDuration.seconds", "scheduling.onInstanceStopAction", "scheduling.onInstanceStopAction.discardLocalSsd", "scheduling.preemptible", "scheduling.provisioningModel", "scheduling.terminationTime", "scratchDisks", "scratchDisks.size", "workloadIdentityConfig.identity", "workloadIdentityConfig.identityCertificateEnabled", "zone"],
     },
+    "gcp:compute/instanceGroup:InstanceGroup": {
+        source: "hashicorp/terraform-provider-google@e03b762 google/services/compute/resource_compute_instance_group.go (ForceNew)",
+        nameProperty: "name",
+        forceNew: ["description", "name", "network", "project", "zone"],
+    },
     "gcp:compute/managedSslCertificate:ManagedSslCertificate": {
         source: "hashicorp/terraform-provider-google@e03b762 google/services/compute/resource_compute_managed_ssl_certificate.go (ForceNew)",
         nameProperty: "name",
@@ -73,6 +83,16 @@ export const replaceForcing: ReplaceTable = {
         source: "hashicorp/terraform-provider-google@e03b762 google/services/compute/resource_compute_network.go (ForceNew)",
         nameProperty: "name",
         forceNew: ["autoCreateSubnetworks", "description", "internalIpv6Range", "name", "networkProfile", "params", "params.resourceManagerTags", "project"],
+    },
+    "gcp:compute/regionBackendService:RegionBackendService": {
+        source: "hashicorp/terraform-provider-google@e03b762 google/services/compute/resource_compute_region_backend_service.go (ForceNew)",
+        nameProperty: "name",
+        forceNew: ["haPolicy.fastIpMove", "loadBalancingScheme", "name", "network", "params", "params.resourceManagerTags", "project"],
+    },
+    "gcp:compute/regionHealthCheck:RegionHealthCheck": {
+        source: "hashicorp/terraform-provider-google@e03b762 google/services/compute/resource_compute_region_health_check.go (ForceNew)",
+        nameProperty: "name",
+        forceNew: ["name", "project", "region"],
     },
     "gcp:compute/regionNetworkEndpointGroup:RegionNetworkEndpointGroup": {
         source: "hashicorp/terraform-provider-google@e03b762 google/services/compute/resource_compute_region_network_endpoint_group.go (ForceNew)",
