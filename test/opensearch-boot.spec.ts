@@ -19,6 +19,7 @@ const SECRETS = { adminPassword: "s-admin", caKey: "s-ca-key", caCert: "s-ca-cer
 
 function input(hooks: CloudBootHooks, index: number, count = 3): BootScriptInput {
     return {
+        snapshots: hooks.snapshotPlugin === "repository-gcs" ? { store: { type: "gcs", bucket: "app-prod-search-snapshots-1234abcd" }, retentionDays: 14 } : undefined,
         cluster: "app-prod-search",
         nodes: Array.from({ length: count }, (_, i) => ({ name: `app-prod-search-${i}`, ip: `10.20.0.${10 + i}` })),
         index,
@@ -116,6 +117,22 @@ describe("search boot scripts", function () {
                 assert.match(fs.readFileSync(path.join(boot.node, "Dockerfile"), "utf8"), new RegExp(`opensearch-plugin install --batch ${hooks.snapshotPlugin}`));
             });
 
+            if (hooks.snapshotPlugin === "repository-gcs") {
+                it("the bootstrap registers the snapshot repository and a daily policy kept snapshotRetentionDays", () => {
+                    const api = boot.stateFile("api.log", "node");
+                    assert.match(api, /^PUT \/_snapshot\/anycloud \{"type":"gcs","settings":\{"bucket":"app-prod-search-snapshots-1234abcd","base_path":"opensearch"/m);
+                    const policy = JSON.parse(fs.readFileSync(path.join(boot.node, "sm-policy"), "utf8"));
+                    assert.strictEqual(policy.deletion.condition.max_age, "14d");
+                    assert.strictEqual(policy.snapshot_config.repository, "anycloud");
+                    assert.strictEqual(policy.creation.schedule.cron.expression, "0 3 * * *");
+                    assert.ok(!member.stateFile("api.log", "node").includes("_snapshot"), "only the bootstrap registers it");
+                });
+            } else {
+                it("no snapshot repository is registered (none configured on this cloud yet)", () => {
+                    assert.strictEqual(boot.stateFile("api.log", "node"), "");
+                });
+            }
+
             it("a member gets its own certificate from its secret, signed by the CA, and never the CA key", () => {
                 const dir = path.join(member.root, "etc/opensearch/certs");
                 assert.strictEqual(execFileSync("openssl", ["verify", "-CAfile", "ca.pem", "node.pem"], { cwd: dir, encoding: "utf8" }).trim(), "node.pem: OK");
@@ -149,6 +166,12 @@ describe("search boot scripts", function () {
                 ["OpenSearch not answering", ["opensearch"], /FAILED: OpenSearch did not answer on https:\/\/127\.0\.0\.1:9200/],
                 ["securityadmin", ["securityadmin"], /FAILED: securityadmin could not load the security configuration/],
             ];
+            if (hooks.snapshotPlugin === "repository-gcs") {
+                failures.push(
+                    ["snapshot repository", ["snapshot-repository"], /FAILED: register the snapshot repository anycloud in bucket app-prod-search-snapshots-1234abcd/],
+                    ["snapshot policy", ["snapshot-policy"], /FAILED: create the snapshot policy anycloud-daily \(kept 14 days\)/],
+                );
+            }
             for (const [what, fail, message] of failures) {
                 it(`fails with a message when ${what} fails`, () => {
                     const s = sandbox();

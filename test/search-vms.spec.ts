@@ -109,6 +109,22 @@ describe("search on VMs (GCP, Azure): plan", function () {
             }
         });
 
+        it("OpenSearch snapshots go to the stack's own protected bucket every node can write, kept snapshotRetentionDays", () => {
+            const bucket = p.ofType("gcp:storage/bucket:Bucket").find((b) => b.name === "search-snapshots-bucket")!;
+            assert.strictEqual(bucket.protect, true);
+            assert.strictEqual(bucket.inputs.publicAccessPrevention, "enforced");
+            assert.ok(!bucket.inputs.lifecycleRules?.length, "no age-based deletion under OpenSearch's shared snapshot files");
+            const iam = p.ofType("gcp:storage/bucketIAMMember:BucketIAMMember").filter((m) => m.inputs.bucket === bucket.inputs.name);
+            for (const v of vms()) {
+                const member = `serviceAccount:${v.inputs.serviceAccount.email}`;
+                assert.ok(iam.some((m) => m.inputs.member === member && m.inputs.role === "roles/storage.objectUser"), v.name);
+            }
+            const [boot, ...members] = vms().map((v) => v.inputs.metadata["startup-script"] as string);
+            assert.ok(boot.includes(`"bucket":"${bucket.inputs.name}"`));
+            assert.ok(boot.includes('"max_age":"30d"'), "prod preset: search.snapshotRetentionDays 30");
+            assert.ok(members.every((m) => !m.includes("_snapshot/")), "only the bootstrap registers it");
+        });
+
         it("a readiness gate job runs on create and config change; services that use search wait for it", () => {
             const job = p.ofType("gcp:cloudrunv2/job:Job").find((j) => j.name === "search-ready")!;
             assert.match(job.inputs.runExecutionToken, /^[0-9a-f]{12}$/);

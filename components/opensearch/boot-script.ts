@@ -3,6 +3,7 @@ import { adminSubject, caSubject, nodeSubject, opensslSubject } from "./dn";
 import { heapOptions } from "./jvm";
 import { ClusterNode, opensearchYml } from "./opensearch-yml";
 import { internalUsersYml } from "./security-config";
+import { repositoryBody, SNAPSHOT_POLICY, SNAPSHOT_REPOSITORY, snapshotPolicyBody, SnapshotStore } from "./snapshots";
 
 /** What differs between clouds; everything else in the boot script is shared. */
 export interface CloudBootHooks {
@@ -40,6 +41,8 @@ export interface BootScriptInput {
     username: string;
     secrets: BootSecrets;
     hooks: CloudBootHooks;
+    /** Scheduled OpenSearch snapshots (registered by the bootstrap node); none when absent. */
+    snapshots?: { store: SnapshotStore; retentionDays: number };
 }
 
 export const HTTP_PORT = 9200;
@@ -173,7 +176,7 @@ security_admin() {
     -cd /usr/share/opensearch/config/opensearch-security -icl -nhnv -h "$NODE_IP" \\
     -cacert /run/anycloud/ca.pem -cert /run/anycloud/admin.pem -key /run/anycloud/admin-key.pem >/dev/null
 }
-retry "securityadmin could not load the security configuration (has the cluster formed? see: docker logs opensearch)" security_admin`
+retry "securityadmin could not load the security configuration (has the cluster formed? see: docker logs opensearch)" security_admin${b.snapshots ? snapshotSteps(b.snapshots.store, b.snapshots.retentionDays) : ""}`
         : "";
 
     return `#!/bin/bash
@@ -321,4 +324,33 @@ docker run -d --name opensearch --restart unless-stopped --network host \\
 ${securityAdmin}
 say "done"
 `;
+}
+
+/** Bootstrap step: register the snapshot repository and (re)create the daily policy. */
+function snapshotSteps(store: SnapshotStore, retentionDays: number): string {
+    const where = store.type === "gcs" ? `bucket ${store.bucket}` : `container ${store.container}`;
+    return `
+
+say "snapshots"
+# os_api METHOD PATH [BODY]: the HTTP status of a request to this node with the admin certificate.
+os_api() {
+  curl -sS -o /dev/null -w '%{http_code}' --cacert "$CERTS/ca.pem" --cert "$BOOT/admin.pem" --key "$BOOT/admin-key.pem" \\
+    -X "$1" -H 'Content-Type: application/json' --data "\${3:-}" "https://127.0.0.1:${HTTP_PORT}$2"
+}
+register_repository() {
+  [ "$(os_api PUT /_snapshot/${SNAPSHOT_REPOSITORY} ${q(repositoryBody(store))})" = 200 ]
+}
+snapshot_policy() {
+  case "$(os_api GET /_plugins/_sm/policies/${SNAPSHOT_POLICY})" in
+    200) [ "$(os_api DELETE /_plugins/_sm/policies/${SNAPSHOT_POLICY})" = 200 ] || return 1 ;;
+    404) ;;
+    *) return 1 ;;
+  esac
+  case "$(os_api POST /_plugins/_sm/policies/${SNAPSHOT_POLICY} ${q(snapshotPolicyBody(retentionDays))})" in
+    200 | 201) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+retry "register the snapshot repository ${SNAPSHOT_REPOSITORY} in ${where} (can every node's identity write it? see: docker logs opensearch)" register_repository
+retry "create the snapshot policy ${SNAPSHOT_POLICY} (kept ${retentionDays} days)" snapshot_policy`;
 }

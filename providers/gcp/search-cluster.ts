@@ -4,6 +4,7 @@ import * as compute from "@pulumi/gcp/compute";
 import * as projects from "@pulumi/gcp/projects";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
+import * as storage from "@pulumi/gcp/storage";
 import { ChildOptions, SearchClusterArgs, SearchClusterOutputs } from "../../components/backend";
 import { bootScript, CloudBootHooks, HTTP_PORT } from "../../components/opensearch/boot-script";
 import { OPENSEARCH_NODE_IMAGES } from "../../components/opensearch/images";
@@ -163,7 +164,38 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
         ctx.opts(parent, ["compute"]),
     );
 
-    // Crash-consistent disk snapshots, until OpenSearch's own snapshots run (README: search).
+    // OpenSearch snapshots (registered by node 0, taken daily, kept snapshotRetentionDays) go to
+    // the stack's own bucket. Every node writes its shards there: objectUser for the objects,
+    // legacyBucketReader for the bucket lookup repository-gcs makes (storage.buckets.get). The
+    // plugin authenticates with the VM's service account (Application Default Credentials).
+    // No lifecycle deletion: snapshot files are shared, OpenSearch deletes what it no longer needs.
+    const snapshotBucket = new storage.Bucket(
+        `${name}-snapshots-bucket`,
+        {
+            name: ctx.naming.bucket("search-snapshots"),
+            location: ctx.region.toUpperCase(),
+            storageClass: "STANDARD",
+            uniformBucketLevelAccess: true,
+            publicAccessPrevention: "enforced",
+            versioning: { enabled: false },
+            forceDestroy: ctx.settings.environment === "dev",
+        },
+        ctx.opts(parent, ["storage"], { protect }),
+    );
+    for (const [who, sa] of [["boot", bootSa], ["node", nodeSa]] as const) {
+        if (!sa) continue;
+        for (const role of ["roles/storage.objectUser", "roles/storage.legacyBucketReader"]) {
+            grants.push(
+                new storage.BucketIAMMember(
+                    `${name}-${who}-snapshots-${role.split(".")[1].toLowerCase()}`,
+                    { bucket: snapshotBucket.name, role, member: sa.member },
+                    ctx.opts(parent, ["storage"]),
+                ),
+            );
+        }
+    }
+
+    // Crash-consistent disk snapshots as well: a second, independent copy (README: search).
     const snapshots = new compute.ResourcePolicy(
         `${name}-snapshots`,
         {
@@ -199,6 +231,7 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
             image,
             memoryMb: machine.memoryMb,
             username,
+            snapshots: { store: { type: "gcs", bucket: ctx.naming.bucket("search-snapshots") }, retentionDays: args.snapshotRetentionDays },
             secrets: {
                 adminPassword: ctx.naming.secretId("search", "admin-password"),
                 caKey: ctx.naming.secretId("search", "ca-key"),
