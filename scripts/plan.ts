@@ -28,6 +28,7 @@ const ROOT = path.resolve(__dirname, "..");
 const SECRET = "[secret]";
 
 interface Args {
+    help?: boolean;
     stack: string;
     cloud?: string;
     config: string[];
@@ -54,10 +55,8 @@ function parseArgs(argv: string[]): Args {
         else if (a === "--config" || a === "-c") args.config.push(next());
         else if (a === "--change") args.change.push(next());
         else if (a === "--json") args.json = true;
-        else if (a === "--help" || a === "-h") {
-            console.log(USAGE);
-            process.exit(0);
-        } else throw new Error(`unknown argument '${a}'\n${USAGE}`);
+        else if (a === "--help" || a === "-h") return { ...args, help: true };
+        else throw new Error(`unknown argument '${a}'\n${USAGE}`);
     }
     if (!args.stack) throw new Error(`--stack is required\n${USAGE}`);
     return args;
@@ -94,7 +93,7 @@ function keySettings(r: CapturedResource): string {
     return parts.join(" ");
 }
 
-function printTree(run: OfflineRun, stack: string, cloud: string) {
+function printTree(print: Print, run: OfflineRun, stack: string, cloud: string) {
     const byParent = new Map<string | undefined, CapturedResource[]>();
     const urns = new Set(run.resources.map((r) => r.urn));
     for (const r of run.resources) {
@@ -122,13 +121,13 @@ function printTree(run: OfflineRun, stack: string, cloud: string) {
         lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
     }
     lines.push("", `Totals: ${custom.length} cloud resources of ${perType.size} types in ${components.length} components, ${run.resources.filter((r) => r.protect).length} protected`);
-    console.log(lines.join("\n"));
+    print(lines.join("\n"));
 }
 
 const SYMBOLS: Record<ChangeOp, string> = { create: "+", update: "~", replace: "+-", delete: "-" };
 
 /** The changes, stateful first; each replacement with the property that forces it. */
-function printChanges(changes: Change[], stack: string, cloud: string, applied: string[]) {
+function printChanges(print: Print, changes: Change[], stack: string, cloud: string, applied: string[]) {
     const lines = [`Stack ${stack} (${cloud}): what \`pulumi up\` would do after ${applied.join(", ")}`];
     if (changes.length === 0) lines.push("  no changes");
     for (const c of changes) {
@@ -144,11 +143,11 @@ function printChanges(changes: Change[], stack: string, cloud: string, applied: 
     const count = (op: ChangeOp) => changes.filter((c) => c.op === op).length;
     const lost = dataLoss(changes).length;
     lines.push("", `Changes: ${count("create")} to create, ${count("update")} to update, ${count("replace")} to replace, ${count("delete")} to delete; ${lost} stateful replaced or deleted`);
-    console.log(lines.join("\n"));
+    print(lines.join("\n"));
 }
 
 /** Each violation with the resource it is about, then the count line. */
-function printViolations(run: OfflineRun, violations: Violation[]) {
+function printViolations(print: Print, run: OfflineRun, violations: Violation[]) {
     const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
     const lines = ["", "Guardrails (policy/, the pack `pulumi preview --policy-pack ./policy` runs):"];
     for (const v of [...violations].sort((a, b) => (a.level === b.level ? 0 : a.level === "mandatory" ? -1 : 1))) {
@@ -157,11 +156,36 @@ function printViolations(run: OfflineRun, violations: Violation[]) {
     }
     if (violations.length === 0) lines.push("  no violations");
     lines.push(violationCountLine(violations));
-    console.log(lines.join("\n"));
+    print(lines.join("\n"));
 }
 
-async function main(): Promise<number> {
-    const args = parseArgs(process.argv.slice(2));
+/** Where the command writes: one call per line block, like console.log. */
+type Print = (text: string) => void;
+
+/**
+ * The command: parses `argv`, writes to `io` and returns the exit code (the process entry point
+ * below exits with it). The program's own log lines go to stderr, like everything but the plan.
+ */
+export async function planCommand(argv: string[], io: { out: Print; err: Print }): Promise<number> {
+    try {
+        return await plan(argv, io.out);
+    } catch (error) {
+        const e = error instanceof OfflineRunError ? error.cause : error;
+        if (ConfigError.isInstance(e)) {
+            io.err(e.message);
+            return 2;
+        }
+        io.err(failureMessage(e));
+        return 1;
+    }
+}
+
+async function plan(argv: string[], print: Print): Promise<number> {
+    const args = parseArgs(argv);
+    if (args.help) {
+        print(USAGE);
+        return 0;
+    }
     const file = path.join(ROOT, `Pulumi.${args.stack}.yaml`);
     if (!fs.existsSync(file)) {
         throw new Error(`no stack file ${path.relative(process.cwd(), file)}; stacks here: ${fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice(7, -5)).join(", ")}`);
@@ -197,9 +221,9 @@ async function main(): Promise<number> {
     if (changed) {
         const changes = diffRuns(run.resources, changed.resources, replaceTable(cloud));
         if (args.json) {
-            console.log(JSON.stringify({ changes }, null, 2));
+            print(JSON.stringify({ changes }, null, 2));
         } else {
-            printChanges(changes, args.stack, cloud, args.change);
+            printChanges(print, changes, args.stack, cloud, args.change);
         }
         return dataLoss(changes).length > 0 ? DATA_LOSS : 0;
     }
@@ -214,10 +238,10 @@ async function main(): Promise<number> {
     if (args.json) {
         const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
         const resources = run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent ?? null, options: optionsOf(r, byUrn), inputs: redact(r.inputs, r.secretPaths) }));
-        console.log(JSON.stringify({ resources, outputs: redact(run.outputs, run.secretOutputPaths), policies: violations }, null, 2));
+        print(JSON.stringify({ resources, outputs: redact(run.outputs, run.secretOutputPaths), policies: violations }, null, 2));
     } else {
-        printTree(run, args.stack, cloud);
-        printViolations(run, violations);
+        printTree(print, run, args.stack, cloud);
+        printViolations(print, run, violations);
     }
     return violations.some((v) => v.level === "mandatory") ? 3 : 0;
 }
@@ -236,22 +260,14 @@ function failureMessage(error: unknown): string {
     return text.replace(/^(error serializing property "[^"]*": )+/, "");
 }
 
-let failed = false;
-process.on("unhandledRejection", (reason) => {
-    if (!failed) {
-        failed = true;
-        console.error(failureMessage(reason));
-        exitAfterFlush(1);
-    }
-});
-
-main().then(exitAfterFlush, (error) => {
-    const e = error instanceof OfflineRunError ? error.cause : error;
-    if (ConfigError.isInstance(e)) {
-        console.error(e.message);
-        exitAfterFlush(2);
-        return;
-    }
-    console.error(failureMessage(e));
-    exitAfterFlush(1);
-});
+if (require.main === module) {
+    let failed = false;
+    process.on("unhandledRejection", (reason) => {
+        if (!failed) {
+            failed = true;
+            console.error(failureMessage(reason));
+            exitAfterFlush(1);
+        }
+    });
+    planCommand(process.argv.slice(2), { out: (text) => console.log(text), err: (text) => console.error(text) }).then(exitAfterFlush);
+}

@@ -1,9 +1,8 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
 import { changedPaths, dataLoss, diffRuns, replaceTable } from "../stacks/changes";
 import { CapturedResource } from "../stacks/offline";
 import { CLOUDS } from "../stacks/settings";
-import { baseline, PlanOptions, ROOT } from "./harness";
+import { baseline, PlanOptions, planCommandRun as planCli } from "./harness";
 
 /** Change planning: the replacement tables, the diff of two runs, and `npm run plan -- --change`. */
 
@@ -112,22 +111,17 @@ describe("the diff of two runs", () => {
     });
 });
 
-function planCli(...args: string[]) {
-    const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
 describe("npm run plan -- --change", () => {
-    it("prints each difference and exits 0 when nothing stateful is replaced or deleted", () => {
-        const { code, stdout } = planCli("--stack", "dev", "--cloud", "aws", "--change", "services.app.image=ghcr.io/anycloud-examples/biblioteca-app:1.5.0");
+    it("prints each difference and exits 0 when nothing stateful is replaced or deleted", async () => {
+        const { code, stdout } = await planCli("--stack", "dev", "--cloud", "aws", "--change", "services.app.image=ghcr.io/anycloud-examples/biblioteca-app:1.5.0");
         assert.strictEqual(code, 0, stdout);
         assert.match(stdout, /\+- replace aws:ecs\/taskDefinition:TaskDefinition {2}app-task {2}forced by containerDefinitions/);
         assert.match(stdout, /~ update aws:ecs\/service:Service {2}app-service {2}taskDefinition/);
         assert.match(stdout, /; 0 stateful replaced or deleted$/m);
     });
 
-    it("--json prints {changes} and exits 4 when a stateful resource would be deleted", () => {
-        const { code, stdout } = planCli("--stack", "dev", "--cloud", "gcp", "--json", "--change", "buckets=[]", "--change", `services.app.uses=["database","cache","search"]`, "--change", `services.worker.uses=["database","cache","search"]`, "--change", `services.processor.uses=["cache"]`);
+    it("--json prints {changes} and exits 4 when a stateful resource would be deleted", async () => {
+        const { code, stdout } = await planCli("--stack", "dev", "--cloud", "gcp", "--json", "--change", "buckets=[]", "--change", `services.app.uses=["database","cache","search"]`, "--change", `services.worker.uses=["database","cache","search"]`, "--change", `services.processor.uses=["cache"]`);
         assert.strictEqual(code, 4, stdout);
         const { changes } = JSON.parse(stdout);
         assert.deepStrictEqual(Object.keys(changes[0]).slice(0, 5), ["type", "name", "op", "properties", "stateful"]);
@@ -136,8 +130,8 @@ describe("npm run plan -- --change", () => {
         assert.strictEqual(changes[0].stateful, true, "stateful changes come first");
     });
 
-    it("exits 2 naming --change when the changed config is invalid", () => {
-        const { code, stderr } = planCli("--stack", "dev", "--cloud", "aws", "--change", "database.version=9");
+    it("exits 2 naming --change when the changed config is invalid", async () => {
+        const { code, stderr } = await planCli("--stack", "dev", "--cloud", "aws", "--change", "database.version=9");
         assert.strictEqual(code, 2);
         assert.match(stderr, /^With --change database\.version=9: Invalid stack config/);
     });

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -140,6 +141,30 @@ export async function planError(options: PlanOptions): Promise<ConfigError> {
         return e.cause;
     }
     throw new Error(`expected a config error, but the program registered ${run.resources.length} resources`);
+}
+
+export interface CommandResult {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/**
+ * `npm run plan` in this process (scripts/plan.ts `planCommand`): what it prints on stdout and
+ * stderr, and its exit code. What only a process shows (exit status, pipes) is `planProcess`.
+ */
+export async function planCommandRun(...args: string[]): Promise<CommandResult> {
+    const { planCommand } = await import("../scripts/plan");
+    let stdout = "";
+    let stderr = "";
+    const code = await planCommand(args, { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
+    return { code, stdout, stderr };
+}
+
+/** `npm run plan` as a user runs it: a separate process, its stdout, stderr and exit status. */
+export function planProcess(...args: string[]): CommandResult {
+    const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 30 });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Every string value inside a captured input tree, with its path. */

@@ -1,19 +1,12 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
-import * as path from "path";
-import { generatedSecrets, plan } from "./harness";
+import { generatedSecrets, plan, planCommandRun as planCli, planProcess } from "./harness";
 
-/** `npm run plan` as a user runs it: a separate process, its stdout, stderr and exit code. */
-const ROOT = path.resolve(__dirname, "..");
-
-function planCli(...args: string[]) {
-    const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+// `npm run plan`'s command runs in this process (planCommandRun); the tests about what only a
+// process shows (its exit status, a large output through a pipe) start one (planProcess).
 
 describe("npm run plan", () => {
-    it("prints the resource tree, the outputs and the totals of a stack", () => {
-        const { code, stdout } = planCli("--stack", "local");
+    it("prints the resource tree, the outputs and the totals of a stack", async () => {
+        const { code, stdout } = await planCli("--stack", "local");
         assert.strictEqual(code, 0);
         assert.match(stdout, /^Stack local \(local\)/);
         assert.match(stdout, /anycloud:index:Database {2}database/);
@@ -23,7 +16,7 @@ describe("npm run plan", () => {
     });
 
     it("--json prints resources and outputs with every secret replaced", async () => {
-        const { code, stdout } = planCli("--stack", "dev", "--cloud", "local", "--json");
+        const { code, stdout } = await planCli("--stack", "dev", "--cloud", "local", "--json");
         assert.strictEqual(code, 0);
         const doc = JSON.parse(stdout);
         assert.deepStrictEqual(Object.keys(doc), ["resources", "outputs", "policies"]);
@@ -43,14 +36,14 @@ describe("npm run plan", () => {
 
     it("--json output is complete and parseable through a pipe, however large", () => {
         // The program's log messages (printed to console without an engine) must not land in it.
-        const { code, stdout } = planCli("--stack", "prod", "--cloud", "aws", "--json");
+        const { code, stdout } = planProcess("--stack", "prod", "--cloud", "aws", "--json");
         assert.strictEqual(code, 0);
         assert.ok(stdout.length > 65536, `only ${stdout.length} bytes`);
         assert.ok(JSON.parse(stdout).resources.length > 100);
     });
 
-    it("--json shows each resource's options: protect, retain, ignoreChanges, dependsOn by type and name", () => {
-        const { code, stdout } = planCli("--stack", "prod", "--cloud", "aws", "--json");
+    it("--json shows each resource's options: protect, retain, ignoreChanges, dependsOn by type and name", async () => {
+        const { code, stdout } = await planCli("--stack", "prod", "--cloud", "aws", "--json");
         assert.strictEqual(code, 0);
         const byName = new Map<string, any>(JSON.parse(stdout).resources.map((r: any) => [`${r.type} ${r.name}`, r.options]));
         const primary = byName.get("aws:rds/instance:Instance database-primary");
@@ -63,29 +56,29 @@ describe("npm run plan", () => {
         assert.ok(service.dependsOn.some((d: any) => d.type === "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders" && d.name === "cluster-capacity"));
     });
 
-    it("applies --config overrides by path", () => {
-        const { code, stdout } = planCli("--stack", "local", "--json", "--config", "services.app.replicas.min=2");
+    it("applies --config overrides by path", async () => {
+        const { code, stdout } = await planCli("--stack", "local", "--json", "--config", "services.app.replicas.min=2");
         assert.strictEqual(code, 0);
         const names = JSON.parse(stdout).resources.map((r: any) => r.name);
         assert.ok(names.includes("app-container-1") && names.includes("app-container-2"));
     });
 
-    it("ends with what the guardrail pack reports, and a clean stack exits 0", () => {
-        const { code, stdout } = planCli("--stack", "local");
+    it("ends with what the guardrail pack reports, and a clean stack exits 0", async () => {
+        const { code, stdout } = await planCli("--stack", "local");
         assert.strictEqual(code, 0);
         assert.match(stdout, /Guardrails \(policy\/[^\n]*\n {2}no violations\npolicies: 0 mandatory, 0 advisory violations\n$/);
     });
 
-    it("prints each mandatory violation with its resource and exits 3", () => {
+    it("prints each mandatory violation with its resource and exits 3", async () => {
         // A type token inside a config path: its colons are not a namespace.
-        const { code, stdout } = planCli("--stack", "local", "--config", "overrides.docker:index/container:Container.privileged=true");
+        const { code, stdout } = await planCli("--stack", "local", "--config", "overrides.docker:index/container:Container.privileged=true");
         assert.strictEqual(code, 3);
         assert.match(stdout, /\[mandatory\] no-privileged-roles: the container runs privileged \(full access to the host\)\n {6}at docker:index\/container:Container {2}database-server/);
         assert.match(stdout, /^policies: 10 mandatory, 0 advisory violations$/m);
     });
 
     it("exits 2 with the clear message on a broken config, registering nothing", () => {
-        const { code, stdout, stderr } = planCli("--stack", "local", "--config", "services.app.port=http", "--config", "cloud=openstack");
+        const { code, stdout, stderr } = planProcess("--stack", "local", "--config", "services.app.port=http", "--config", "cloud=openstack");
         assert.strictEqual(code, 2);
         assert.strictEqual(stdout, "");
         assert.match(stderr, /^Invalid stack config \(2 problems\); nothing was deployed:/);
@@ -93,8 +86,8 @@ describe("npm run plan", () => {
         assert.match(stderr, /anycloud:services\.app\.port: got "http"; accepted: an integer from 1 to 65535/);
     });
 
-    it("names the stacks it knows when the stack file does not exist", () => {
-        const { code, stderr } = planCli("--stack", "staging");
+    it("names the stacks it knows when the stack file does not exist", async () => {
+        const { code, stderr } = await planCli("--stack", "staging");
         assert.strictEqual(code, 1);
         assert.match(stderr, /no stack file Pulumi\.staging\.yaml; stacks here: .*dev.*local.*prod/);
     });
