@@ -153,10 +153,19 @@ async function main() {
     }
     const selected = plans.filter((c) => !args.only || args.only.test(c.id));
 
-    // Warm-up round (not counted): each plan's resource count and the SDK files it loads.
+    // Warm-up round (not counted): each plan's resource count and the SDK files it loads; and
+    // for the worked example, the proof that the loader changes no byte of what a plan prints:
+    // the same command under ts-node (how plans ran before) prints exactly the same.
+    const identity: string[] = [];
     for (const c of selected) {
         log(`warm-up: ${c.id}`);
         const r = measure(c.argv, true);
+        if (c.services === undefined) {
+            const tsNode = spawnSync(NODE, ["-r", "ts-node/register/transpile-only", ...c.argv.slice(2)], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 30 });
+            const same = tsNode.status === r.code && tsNode.stdout === r.stdout && tsNode.stderr === r.stderr;
+            identity.push(`${c.id}: ${same ? "identical" : "DIFFERENT"} (${r.stdout.length} bytes, exit ${r.code})`);
+            if (!same) process.exitCode = 1;
+        }
         if (r.code === 2) {
             c.refused = r.stderr.trim().split("\n").slice(1).join(" ").trim() || r.stderr.trim();
             continue;
@@ -196,6 +205,10 @@ async function main() {
     const f2 = (x: number) => x.toFixed(2);
     const f0 = (x: number) => x.toFixed(0);
     const lines: string[] = [];
+    if (identity.length > 0) {
+        lines.push(`\`plan --json\` output (stdout, stderr, exit code) under ts-node and under scripts/register.js: ${identity.join("; ")}.`);
+        lines.push("");
+    }
     lines.push(`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${args.runs} runs each, interleaved; median (min).`);
     lines.push("");
     lines.push("| case | resources | CPU s | wall s | peak RSS MiB | engine floor CPU s | × floor CPU | × floor RSS |");
