@@ -141,7 +141,8 @@ export function diffRuns(before: CapturedResource[], after: CapturedResource[], 
             op: "replace",
             properties,
             stateful: stateful(r),
-            deleteBeforeReplace: r.deleteBeforeReplace || explicitName,
+            // The engine lets a program's explicit choice override the provider's.
+            deleteBeforeReplace: r.deleteBeforeReplaceSet ? r.deleteBeforeReplace : r.deleteBeforeReplace || explicitName,
             ...(cascadeFrom ? { cascadeFrom: { type: cascadeFrom.type, name: cascadeFrom.name } } : {}),
         };
     };

@@ -7,6 +7,27 @@ export interface MockContext {
     stack: string;
     /** The stack config map the program runs with (keys like `anycloud:aws`). */
     config: Record<string, string>;
+    /** Answers that change under a stack between two runs (tests vary them; default: none). */
+    facts?: CloudFacts;
+}
+
+/** What the cloud may answer differently weeks later, with nothing changed in the stack. */
+export interface CloudFacts {
+    /** The zone list comes back in another order. */
+    zonesReordered?: boolean;
+    /** One zone is DOWN, so a list of zones that are UP leaves it out. */
+    zoneDown?: boolean;
+    /** Each OS image family has a newer image. */
+    newerImages?: boolean;
+    /** Another account / subscription id (a re-created account, another deployer). */
+    otherAccount?: boolean;
+}
+
+/** A zone list as the cloud answers it under the given facts. */
+export function zonesAnswered(names: string[], ctx: MockContext): string[] {
+    let out = ctx.facts?.zoneDown ? names.slice(1) : [...names];
+    if (ctx.facts?.zonesReordered) out = out.reverse();
+    return out;
 }
 
 export interface CloudMocks {

@@ -423,6 +423,7 @@ function resolveDatabase(raw: RawConfig, env: Environment, problems: ConfigProbl
         highAvailability: d.highAvailability ?? p.highAvailability,
         readReplicas: d.readReplicas ?? 0,
         deletionProtection: d.deletionProtection ?? p.deletionProtection,
+        allowMajorVersionUpgrade: d.allowMajorVersionUpgrade ?? false,
     };
     if (env === "prod") {
         if (!settings.highAvailability) {

@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { loadMocks } from "../providers/load";
-import { CloudMocks, MockContext } from "./cloud-mocks";
+import { CloudFacts, CloudMocks, MockContext } from "./cloud-mocks";
 import { CONFIG_NAMESPACE } from "./errors";
 import { missingOperatorSecrets } from "./load-settings";
 import { runProgram } from "./program";
@@ -23,6 +23,8 @@ export interface CapturedResource {
     protect: boolean;
     retainOnDelete: boolean;
     deleteBeforeReplace: boolean;
+    /** The program set `deleteBeforeReplace` (true or false), overriding the provider's choice. */
+    deleteBeforeReplaceSet?: boolean;
     ignoreChanges: string[];
     /** Input properties whose change replaces the resource (the `replaceOnChanges` option). */
     replaceOnChanges: string[];
@@ -64,6 +66,8 @@ export interface OfflineOptions {
      * the operator's values should; false runs the program as `pulumi up` would, refusing them.
      */
     placeholders?: boolean;
+    /** Cloud answers that differ from the usual ones (day-2 tests). */
+    facts?: CloudFacts;
     /** Defaults to the real program. */
     program?: () => Promise<Record<string, any>>;
 }
@@ -100,7 +104,7 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     if (placeholders.length > 0) {
         options = { ...options, config: withPlaceholders(options.config, placeholders) };
     }
-    const ctx: MockContext = { project: options.project, stack: options.stack, config: options.config };
+    const ctx: MockContext = { project: options.project, stack: options.stack, config: options.config, facts: options.facts };
     const cloudMocks = await mocksFor(chosenCloud(options.config));
     const captured: CapturedResource[] = [];
     const invokes: OfflineRun["invokes"] = [];
@@ -207,6 +211,7 @@ function captureRegistrations(captured: CapturedResource[]) {
                     protect: !!req.getProtect(),
                     retainOnDelete: !!req.getRetainondelete(),
                     deleteBeforeReplace: !!req.getDeletebeforereplace(),
+                    deleteBeforeReplaceSet: !!req.getDeletebeforereplacedefined(),
                     ignoreChanges: req.getIgnorechangesList(),
                     replaceOnChanges: req.getReplaceonchangesList(),
                     importId: req.getImportid() || undefined,

@@ -187,6 +187,7 @@ export const topLevelSchemas = {
             highAvailability: bool.optional(),
             readReplicas: int(0, 5).optional(),
             deletionProtection: bool.optional(),
+            allowMajorVersionUpgrade: bool.optional(),
         },
         e("an object describing the PostgreSQL database"),
     ),

@@ -75,6 +75,8 @@ export interface DatabaseSettings {
     highAvailability: boolean;
     readReplicas: number;
     deletionProtection: boolean;
+    /** Opt-in for the `up` that raises `version` by a major: an in-place upgrade, applied at once. */
+    allowMajorVersionUpgrade: boolean;
 }
 
 export interface CacheSettings {

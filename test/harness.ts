@@ -4,6 +4,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as v8 from "v8";
+import { CloudFacts } from "../stacks/cloud-mocks";
 import { ConfigError } from "../stacks/errors";
 import { CapturedResource, OfflineRun, OfflineRunError, runOffline } from "../stacks/offline";
 import { projectName, readStackConfig, setConfigValue } from "../stacks/stack-files";
@@ -18,6 +19,8 @@ export interface PlanOptions {
     file?: string;
     /** Config changes by path, like `pulumi config set --path` (undefined removes the key). */
     set?: Record<string, unknown>;
+    /** Cloud answers that differ from the usual ones (a newer image, zones moved, another account). */
+    facts?: CloudFacts;
 }
 
 /** The result of one offline run, with lookups for assertions. */
@@ -70,7 +73,7 @@ export function stackConfig(options: PlanOptions): { project: string; config: Re
 /** Runs the real program offline for a stack config. */
 export async function plan(options: PlanOptions): Promise<Plan> {
     const { project, config } = stackConfig(options);
-    return new Plan(await runOffline({ project, stack: options.stack, config }));
+    return new Plan(await runOffline({ project, stack: options.stack, config, facts: options.facts }));
 }
 
 const baselines = new Map<string, Promise<Plan>>();

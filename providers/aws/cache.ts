@@ -6,6 +6,7 @@ import { generatedPassword } from "../../components/secrets";
 import { RedisVersion } from "../../stacks/settings";
 import { alarm } from "./alerts";
 import { AwsContext } from "./context";
+import { finalSnapshotName } from "./naming";
 import { PORTS } from "./network";
 import { CACHE_NODE_TYPES } from "./sizes";
 
@@ -61,12 +62,14 @@ export function createCache(ctx: AwsContext, name: string, args: CacheArgs, opts
             securityGroupIds: [net.cacheSecurityGroup!.id],
             atRestEncryptionEnabled: true,
             transitEncryptionEnabled: true,
-            transitEncryptionMode: "required",
+            // Only Redis OSS 7.0.5+ and Valkey know the mode; Redis 6.2 rejects it
+            // (InvalidParameterCombination, cloudposse/terraform-aws-elasticache-redis#231).
+            transitEncryptionMode: args.version === 7 ? "required" : undefined,
             authToken,
             snapshotRetentionLimit: snapshotDays,
             snapshotWindow: "02:00-03:00",
             maintenanceWindow: "sun:05:30-sun:06:30",
-            finalSnapshotIdentifier: ctx.settings.protect ? `${id}-final` : undefined,
+            finalSnapshotIdentifier: ctx.settings.protect ? finalSnapshotName(id, parent) : undefined,
             autoMinorVersionUpgrade: true,
             applyImmediately: !ctx.prod,
             logDeliveryConfigurations: [{ destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],

@@ -169,6 +169,9 @@ export function createContainerService(ctx: AwsContext, name: string, args: Cont
             platformVersion: "LATEST",
             // Dev workers run on Spot (interruptible, much cheaper); everything else on on-demand Fargate.
             capacityProviderStrategies: [{ capacityProvider: spot ? "FARGATE_SPOT" : "FARGATE", weight: 1, base: 0 }],
+            // The provider refuses a strategy change (a worker made public, dev to prod) without it
+            // (terraform-provider-aws ecs/service.go capacityProviderStrategyCustomizeDiff).
+            forceNewDeployment: true,
             networkConfiguration: { subnets: net.privateSubnetIds, securityGroups: [net.serviceSecurityGroups[name].id], assignPublicIp: false },
             loadBalancers: targetGroup ? [{ targetGroupArn: targetGroup.arn, containerName: name, containerPort: args.port! }] : [],
             healthCheckGracePeriodSeconds: targetGroup ? 60 : undefined,

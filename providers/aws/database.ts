@@ -13,6 +13,7 @@ import { alarm } from "./alerts";
 import { AwsContext } from "./context";
 import { DATABASE_INIT_HANDLER } from "./database-init-function";
 import { PORTS } from "./network";
+import { finalSnapshotName } from "./naming";
 import { DATABASE_CLASSES } from "./sizes";
 
 /** Parameters PostgreSQL reads only at start: RDS rejects `immediate` for them. */
@@ -45,8 +46,11 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
     );
 
     const subnets = new rds.SubnetGroup(`${name}-subnets`, { name: ctx.naming.dbIdentifier(`${name}-subnets`), subnetIds: net.privateSubnetIds }, ctx.opts(parent));
+    // One group per major version, under its own logical name: a major upgrade creates the new
+    // family's group, moves the instance to it in the same modify, and only then deletes the old
+    // one (one logical group would be replaced delete-first while the instance still uses it).
     const parameters = new rds.ParameterGroup(
-        `${name}-params`,
+        `${name}-params-pg${args.version}`,
         {
             name: ctx.naming.dbIdentifier(`${name}-pg${args.version}`),
             family: `postgres${args.version}`,
@@ -58,7 +62,8 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
                 { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
             ],
         },
-        ctx.opts(parent),
+        // The alias keeps stacks created with the single `-params` group from replacing it.
+        ctx.opts(parent, { aliases: [{ name: `${name}-params` }] }),
     );
 
     const protect = ctx.settings.protect;
@@ -93,7 +98,8 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
         autoMinorVersionUpgrade: true,
         copyTagsToSnapshot: true,
         caCertIdentifier: "rds-ca-rsa2048-g1",
-        applyImmediately: !ctx.prod,
+        // A major upgrade is applied at once, so the old parameter group is free to delete.
+        applyImmediately: !ctx.prod || args.allowMajorVersionUpgrade,
     };
     const primary = new rds.Instance(
         `${name}-primary`,
@@ -101,10 +107,15 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
             ...common,
             identifier,
             engine: "postgres",
+            // The major only: the provider keeps RDS's minor upgrades from showing as a diff
+            // (rds/instance.go compareActualEngineVersion). A new major needs the opt-in (RDS
+            // refuses it otherwise) and the new family's group, both in the same modify.
             engineVersion: String(args.version),
+            allowMajorVersionUpgrade: args.allowMajorVersionUpgrade,
             username: args.username,
             password,
-            dbName: args.databases[0],
+            // No dbName: it is create-only, so following databases[0] would replace the instance when
+            // the list is reordered. The init function creates every logical database.
             port: PORTS.postgres,
             allocatedStorage: args.storageGb,
             maxAllocatedStorage: args.maxStorageGb,
@@ -116,12 +127,12 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
             maintenanceWindow: "sun:04:30-sun:05:30",
             deletionProtection: args.deletionProtection || protect,
             skipFinalSnapshot: !protect,
-            finalSnapshotIdentifier: protect ? `${identifier}-final` : undefined,
+            finalSnapshotIdentifier: protect ? finalSnapshotName(identifier, parent) : undefined,
             deleteAutomatedBackups: !protect,
             enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
             engineLifecycleSupport: "open-source-rds-extended-support-disabled",
         },
-        ctx.dataOpts(parent, { ignoreChanges: ["engineVersion"] }),
+        ctx.dataOpts(parent),
     );
     const secretVersion = new secretsmanager.SecretVersion(
         `${name}-credentials`,

@@ -95,7 +95,9 @@ export function createLoadBalancer(ctx: AwsContext, name: string, args: LoadBala
                 deregistrationDelay: 30,
                 healthCheck: { enabled: true, path: service.healthPath, matcher: "200-399", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
             },
-            o(),
+            // An explicit name makes the bridge delete before replacing, which fails while the
+            // listener rules still forward to the group; the new name lets the new group come first.
+            o({ deleteBeforeReplace: false }),
         );
     }
 
@@ -273,7 +275,12 @@ export function createLoadBalancer(ctx: AwsContext, name: string, args: LoadBala
 function accessLogBucket(ctx: AwsContext, name: string, parent: pulumi.Resource): { bucket: pulumi.Output<string>; policy: s3.BucketPolicy } {
     const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, extra);
     const id = `${name}-access-logs`;
-    const bucket = new s3.Bucket(id, { bucket: ctx.accountId.apply((account) => ctx.naming.bucket("alb-logs", account, ctx.region)), forceDestroy: !ctx.settings.protect }, ctx.dataOpts(parent));
+    // The name is fixed at creation: a different caller-identity answer must not replace the logs.
+    const bucket = new s3.Bucket(
+        id,
+        { bucket: ctx.accountId.apply((account) => ctx.naming.bucket("alb-logs", account, ctx.region)), forceDestroy: !ctx.settings.protect },
+        ctx.dataOpts(parent, { ignoreChanges: ["bucket"] }),
+    );
     const block = new s3.BucketPublicAccessBlock(id, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, o());
     new s3.BucketOwnershipControls(id, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, o());
     new s3.BucketServerSideEncryptionConfiguration(id, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, o());

@@ -1,5 +1,5 @@
 import * as crypto from "crypto";
-import { CloudMocks, MockContext } from "../../stacks/cloud-mocks";
+import { CloudMocks, MockContext, zonesAnswered } from "../../stacks/cloud-mocks";
 import { AWS_REGIONS, ELB_LOG_ACCOUNTS, partitionOf } from "./sizes";
 
 /** What AWS answers for the invokes this backend calls and the values it computes on create. */
@@ -23,11 +23,12 @@ export const mocks: CloudMocks = {
         switch (token) {
             case "aws:index/getAvailabilityZones:getAvailabilityZones": {
                 // As many zones as the region offers a new account (AWS_REGIONS), lettered from a.
-                const names = "abcdef".slice(0, AWS_REGIONS[region]?.zones ?? 3).split("").map((s) => `${region}${s}`);
+                const names = zonesAnswered("abcdef".slice(0, AWS_REGIONS[region]?.zones ?? 3).split("").map((s) => `${region}${s}`), ctx);
                 return { id: region, names, zoneIds: names.map((_, i) => `${region.slice(0, 3)}-az${i + 1}`), groupNames: [region], state: inputs.state };
             }
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { id: ACCOUNT, accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/deployer`, userId: "AIDAEXAMPLE" };
+                const account = ctx.facts?.otherAccount ? "210987654321" : ACCOUNT;
+                return { id: account, accountId: account, arn: `arn:aws:iam::${account}:user/deployer`, userId: "AIDAEXAMPLE" };
             case "aws:index/getPartition:getPartition":
                 return { id: partitionOf(region), partition: partitionOf(region), dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
             case "aws:index/getRegion:getRegion":

@@ -1,4 +1,6 @@
 import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { RandomId } from "@pulumi/random/randomId";
 
 /**
  * The one place AWS names are made. Names are deterministic (a hash of the long form, never the
@@ -89,4 +91,15 @@ export class Naming {
 
 function startWithLetter(name: string): string {
     return /^[a-z]/.test(name) ? name : `a${name}`.slice(0, Math.max(name.length, 3));
+}
+
+/**
+ * A final snapshot name unique to this creation of the resource: a fixed `<id>-final` exists after
+ * the first destroy, so the second destroy of a re-created stack fails with
+ * `DBSnapshotAlreadyExists` (terraform-aws-modules/terraform-aws-rds#445). The suffix is random
+ * and kept in state, so it is stable across `up`s and new after a destroy.
+ */
+export function finalSnapshotName(id: string, parent: pulumi.Resource): pulumi.Output<string> {
+    const suffix = new RandomId(`${id}-final-snapshot`, { byteLength: 4 }, { parent });
+    return pulumi.interpolate`${id}-final-${suffix.hex}`;
 }

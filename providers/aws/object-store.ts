@@ -29,7 +29,8 @@ export function createObjectStore(ctx: AwsContext, name: string, args: ObjectSto
         const bucket = new s3.Bucket(
             id,
             { bucket: ctx.accountId.apply((account) => ctx.naming.bucket(settings.name, account, ctx.region)), forceDestroy: !ctx.settings.protect },
-            ctx.dataOpts(parent),
+            // The name is fixed at creation: a different caller-identity answer must not replace the data.
+            ctx.dataOpts(parent, { ignoreChanges: ["bucket"] }),
         );
         const block = new s3.BucketPublicAccessBlock(id, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, ctx.opts(parent));
         new s3.BucketOwnershipControls(id, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, ctx.opts(parent));

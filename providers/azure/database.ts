@@ -9,6 +9,15 @@ import { postgresZoneName } from "./network";
 import { postgresStorageGb, POSTGRES_SKUS } from "./sizes";
 
 /** The server parameters the program always sets, on top of args.parameters. */
+/**
+ * What a server keeps from its creation. Autogrow raises `storage.storageSizeGB` and Azure refuses
+ * to shrink it back (Learn: flexible server storage), so the configured size is the initial one.
+ * `availabilityZone` and `backup.geoRedundantBackup` are create-only (Servers.json
+ * x-ms-mutability, API 2025-08-01): a change of `network.zones` or `highAvailability` must not
+ * replace the server.
+ */
+const DAY_TWO_IGNORED = ["storage.storageSizeGB", "availabilityZone", "backup.geoRedundantBackup"];
+
 export function serverParameters(args: DatabaseArgs): Record<string, string> {
     const params: Record<string, string> = {};
     for (const [key, value] of Object.entries(args.parameters)) {
@@ -64,8 +73,9 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
             storage: { storageSizeGB: storageGb, autoGrow: "Enabled" },
             backup: {
                 backupRetentionDays: args.backupRetentionDays,
-                // Only settable at creation; on with HA (prod) so a regional outage is recoverable.
-                geoRedundantBackup: args.highAvailability ? "Enabled" : "Disabled",
+                // Create-only (Servers.json x-ms-mutability): it follows the environment, which never
+                // changes, not highAvailability, which a day-2 change may turn on.
+                geoRedundantBackup: ctx.settings.environment === "prod" ? "Enabled" : "Disabled",
             },
             highAvailability: args.highAvailability
                 ? { mode: zonal ? "ZoneRedundant" : "SameZone", standbyAvailabilityZone: zonal ? "2" : undefined }
@@ -80,6 +90,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
             protect: ctx.settings.protect || args.deletionProtection,
             dependsOn: [zone.link],
             customTimeouts: { create: "60m", update: "60m", delete: "60m" },
+            ignoreChanges: DAY_TWO_IGNORED,
             // The password lives in state (secret); rotating it is a deliberate change of the RandomPassword.
         }),
     );
@@ -118,7 +129,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
                     network: networkArgs,
                     tags: ctx.tags,
                 },
-                ctx.stateful(parent, { dependsOn: [previous], customTimeouts: { create: "60m", update: "60m", delete: "60m" } }),
+                ctx.stateful(parent, { dependsOn: [previous], customTimeouts: { create: "60m", update: "60m", delete: "60m" }, ignoreChanges: DAY_TWO_IGNORED }),
             ),
         );
     }

@@ -21,7 +21,7 @@ function subscription(ctx: MockContext): string {
     } catch {
         // Not JSON: fall through to the derived id.
     }
-    return guid(`subscription/${ctx.project}/${ctx.stack}`);
+    return guid(`subscription/${ctx.project}/${ctx.stack}${ctx.facts?.otherAccount ? "/other" : ""}`);
 }
 
 /** Type → [input holding the resource's name, ARM id builder]. */

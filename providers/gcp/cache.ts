@@ -38,7 +38,9 @@ export function createCache(ctx: GcpContext, name: string, args: CacheArgs, opts
             maintenancePolicy: { weeklyMaintenanceWindows: [{ day: "SUNDAY", startTime: { hours: 3, minutes: 0, seconds: 0, nanos: 0 } }] },
             deletionProtection: protect,
         },
-        ctx.opts(parent, ["redis"], { dependsOn: [net.psaConnection], protect }),
+        // Zones are re-read each run (a zone down, a new zone) and both locations are replace-forcing:
+        // once created, the instance stays where it is.
+        ctx.opts(parent, ["redis"], { dependsOn: [net.psaConnection], protect, ignoreChanges: ["locationId", "alternativeLocationId"] }),
     );
 
     // The CA clients must trust (valid 10 years; server certificates rotate under it).

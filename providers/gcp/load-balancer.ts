@@ -6,6 +6,7 @@ import { RateLimit, RouteSettings } from "../../stacks/settings";
 import { loadBalancerAlerts } from "./alerts";
 import { GcpContext } from "./context";
 import { hstsValue } from "../../components/hsts";
+import { hash } from "./naming";
 import { orderRoutes, wildcardPatterns } from "../../components/routes";
 
 /** The CEL condition Cloud Armor matches a route with (host and path semantics as the URL map). */
@@ -129,7 +130,14 @@ export function createLoadBalancer(ctx: GcpContext, name: string, args: LoadBala
 
     const hostNames = [...new Set([...(args.domain ? [args.domain] : []), ...args.routes.flatMap((r) => (r.host ? [r.host] : []))])];
     if (https) {
-        const cert = new compute.ManagedSslCertificate(`${name}-cert`, { name: ctx.naming.resource("cert"), managed: { domains: hostNames } }, o());
+        // The name follows the domains, and the new certificate is created first: the HTTPS proxy
+        // moves to it before the old one is deleted (an in-use certificate cannot be deleted:
+        // resourceInUseByAnotherResource, terraform-provider-google#6147).
+        const cert = new compute.ManagedSslCertificate(
+            `${name}-cert`,
+            { name: ctx.naming.resource(`cert-${hash(hostNames.join(","))}`), managed: { domains: hostNames } },
+            o({ deleteBeforeReplace: false }),
+        );
         const sslPolicy = new compute.SSLPolicy(`${name}-ssl`, { name: ctx.naming.resource("ssl"), profile: "MODERN", minTlsVersion: "TLS_1_2" }, o());
         const httpsProxy = new compute.TargetHttpsProxy(
             `${name}-https`,

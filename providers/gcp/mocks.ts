@@ -1,5 +1,5 @@
 import * as crypto from "crypto";
-import { CloudMocks, MockContext } from "../../stacks/cloud-mocks";
+import { CloudMocks, MockContext, zonesAnswered } from "../../stacks/cloud-mocks";
 
 /**
  * What GCP answers for the invokes this backend calls and the outputs it computes on create,
@@ -35,10 +35,10 @@ export const mocks: CloudMocks = {
         switch (token) {
             case "gcp:compute/getZones:getZones": {
                 const r = inputs.region ?? region;
-                return { id: `projects/${project}/regions/${r}`, project, region: r, status: inputs.status, names: [`${r}-b`, `${r}-c`, `${r}-d`] };
+                return { id: `projects/${project}/regions/${r}`, project, region: r, status: inputs.status, names: zonesAnswered([`${r}-b`, `${r}-c`, `${r}-d`], ctx) };
             }
             case "gcp:compute/getImage:getImage": {
-                const name = `${inputs.family}-v20250610`;
+                const name = `${inputs.family}-${ctx.facts?.newerImages ? "v20260114" : "v20250610"}`;
                 return {
                     id: `projects/${inputs.project}/global/images/${name}`,
                     name,

@@ -221,7 +221,14 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
             ctx.opts(parent, ["compute"]),
         );
         // A separate resource, not the instance's: a replaced VM attaches the same disk.
-        const disk = new compute.Disk(`${name}-data-${i}`, { name: `${node.name}-data`, zone, type: machine.diskType, size: args.storageGb, resourcePolicies: [snapshots.id] }, ctx.opts(parent, ["compute"], { protect }));
+        const disk = new compute.Disk(
+            `${name}-data-${i}`,
+            { name: `${node.name}-data`, zone, type: machine.diskType, size: args.storageGb, resourcePolicies: [snapshots.id] },
+            // Zone and type are create-only (replacing the disk loses the node's data): zones are
+            // re-read each run, and a raised search.size keeps each existing disk's type (the size
+            // still grows; new nodes get the new type). README "Day 2" says so.
+            ctx.opts(parent, ["compute"], { protect, ignoreChanges: ["zone", "type"] }),
+        );
         const sa = i === 0 ? bootSa : nodeSa!;
         const startupScript = bootScript({
             cluster,
@@ -261,7 +268,7 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
                 scheduling: { automaticRestart: true, onHostMaintenance: "MIGRATE" },
             },
             // The boot reads secrets and pulls packages: after the grants, the secrets and NAT.
-            ctx.opts(parent, ["compute"], { protect, dependsOn: [...grants, caKey, caCert, ...nodeTls.filter((s): s is secretmanager.Secret => !!s), ...(net.nat ? [net.nat] : [])] }),
+            ctx.opts(parent, ["compute"], { protect, dependsOn: [...grants, caKey, caCert, ...nodeTls.filter((s): s is secretmanager.Secret => !!s), ...(net.nat ? [net.nat] : [])], ignoreChanges: ["zone"] }),
         );
     });
 
