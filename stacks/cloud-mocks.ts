@@ -23,9 +23,9 @@ export interface CloudFacts {
     otherAccount?: boolean;
 }
 
-/** A zone list as the cloud answers it under the given facts. */
-export function zonesAnswered(names: string[], ctx: MockContext): string[] {
-    let out = ctx.facts?.zoneDown ? names.slice(1) : [...names];
+/** A zone list as the cloud answers it under the given facts; a zone down is left out only of a list filtered to the zones that are up. */
+export function zonesAnswered(names: string[], ctx: MockContext, upOnly: boolean): string[] {
+    let out = ctx.facts?.zoneDown && upOnly ? names.slice(1) : [...names];
     if (ctx.facts?.zonesReordered) out = out.reverse();
     return out;
 }

@@ -23,7 +23,7 @@ export const mocks: CloudMocks = {
         switch (token) {
             case "aws:index/getAvailabilityZones:getAvailabilityZones": {
                 // As many zones as the region offers a new account (AWS_REGIONS), lettered from a.
-                const names = zonesAnswered("abcdef".slice(0, AWS_REGIONS[region]?.zones ?? 3).split("").map((s) => `${region}${s}`), ctx);
+                const names = zonesAnswered("abcdef".slice(0, AWS_REGIONS[region]?.zones ?? 3).split("").map((s) => `${region}${s}`), ctx, inputs.state === "available");
                 return { id: region, names, zoneIds: names.map((_, i) => `${region.slice(0, 3)}-az${i + 1}`), groupNames: [region], state: inputs.state };
             }
             case "aws:index/getCallerIdentity:getCallerIdentity":

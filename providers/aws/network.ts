@@ -27,8 +27,11 @@ export function subnetCidr(cidr: string, index: number): string {
 export function createNetwork(ctx: AwsContext, name: string, args: NetworkArgs, opts: ChildOptions): NetworkOutputs {
     const parent = opts.parent;
     const o = () => ctx.opts(parent);
+    // Every zone the region offers, not only those `available` now: the list is re-read on each
+    // `up`, and a zone that is impaired that day must not shift the subnets (their zone is
+    // create-only) or fail the run.
     const azs = getAvailabilityZonesOutput(
-        { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+        { filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
         ctx.invokeOpts(parent),
     ).names.apply((names) => {
         if (names.length < args.zones) {

@@ -35,7 +35,7 @@ export const mocks: CloudMocks = {
         switch (token) {
             case "gcp:compute/getZones:getZones": {
                 const r = inputs.region ?? region;
-                return { id: `projects/${project}/regions/${r}`, project, region: r, status: inputs.status, names: zonesAnswered([`${r}-b`, `${r}-c`, `${r}-d`], ctx) };
+                return { id: `projects/${project}/regions/${r}`, project, region: r, status: inputs.status, names: zonesAnswered([`${r}-b`, `${r}-c`, `${r}-d`], ctx, inputs.status === "UP") };
             }
             case "gcp:compute/getImage:getImage": {
                 const name = `${inputs.family}-${ctx.facts?.newerImages ? "v20260114" : "v20250610"}`;
