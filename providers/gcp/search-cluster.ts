@@ -277,7 +277,8 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
             new compute.InstanceGroup(
                 `${name}-group-${i}`,
                 { name: `${nodes[i].name}-group`, zone: vm.zone, network: net.vpc.id, instances: [vm.selfLink] },
-                ctx.opts(parent, ["compute"]),
+                // It stays in its node's zone, which is kept from creation (the VM ignores zone changes).
+                ctx.opts(parent, ["compute"], { ignoreChanges: ["zone"] }),
             ),
     );
     const backend = new compute.RegionBackendService(
