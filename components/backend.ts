@@ -32,6 +32,13 @@ export interface ChildOptions {
 }
 
 export interface CloudBackend {
+    /**
+     * The stack-level step, first and once: the account/project/subscription prerequisites the
+     * rest needs (APIs, resource providers, feature registrations, service-linked roles) and the
+     * per-stack shared resources (cluster, alarm channel, log workspace, identities, vault).
+     * Every later step, and every invoke that needs a prerequisite, waits for it.
+     */
+    foundation(name: string, args: FoundationArgs, opts: ChildOptions): FoundationOutputs;
     network(name: string, args: NetworkArgs, opts: ChildOptions): NetworkOutputs;
     database(name: string, args: DatabaseArgs, opts: ChildOptions): DatabaseOutputs;
     cache(name: string, args: CacheArgs, opts: ChildOptions): CacheOutputs;
@@ -52,6 +59,18 @@ export interface AccessPlan {
     searchClients: string[];
     /** Bucket name -> services that use it. */
     bucketClients: Record<string, string[]>;
+}
+
+/** What the stack contains, so the foundation enables exactly the prerequisites it needs. */
+export interface FoundationArgs {
+    access: AccessPlan;
+    hasDatabase: boolean;
+    hasCache: boolean;
+    hasSearch: boolean;
+}
+export interface FoundationOutputs {
+    /** The prerequisites it declared (API, provider, feature, role), by the cloud's name for them. */
+    prerequisites: string[];
 }
 
 export interface NetworkArgs {

@@ -41,3 +41,35 @@ export function psqlInitScript(plan: DatabaseInitPlan): string {
     }
     return `${lines.join("\n")}\n`;
 }
+
+/**
+ * How long a one-shot init step waits for a database it was just given a path to. A new server,
+ * or a new network path to it (Cloud SQL behind a fresh peering, a Flexible Server behind a new
+ * private DNS record), can refuse connections for a minute or more after the cloud reports it
+ * ready; one attempt would fail the first `up` by chance. Bounded: 30 × 10 s, then a clear error.
+ */
+export interface ConnectRetry {
+    attempts: number;
+    delaySeconds: number;
+}
+export const DB_INIT_RETRY: ConnectRetry = { attempts: 30, delaySeconds: 10 };
+
+/**
+ * A POSIX sh command that waits, at most `retry.attempts` times, until PostgreSQL at
+ * $PGHOST:$PGPORT accepts connections (`pg_isready`, in every postgres image), then runs `then`.
+ * Stops with a message naming the host, the bound and what to check when it never does.
+ */
+export function waitForPostgres(retry: ConnectRetry, then: string): string {
+    const total = retry.attempts * retry.delaySeconds;
+    const message = `anycloud db-init: PostgreSQL at $PGHOST:$PGPORT did not accept connections after ${retry.attempts} attempts over ~${total}s; check the network path to it (firewall or NSG rules, private DNS) and that the server is running`;
+    return [
+        "i=1",
+        "until pg_isready -q -t 5; do",
+        `  if [ "$i" -ge ${retry.attempts} ]; then echo "${message}" >&2; exit 1; fi`,
+        `  echo "anycloud db-init: PostgreSQL at $PGHOST:$PGPORT not ready (attempt $i of ${retry.attempts}); retrying in ${retry.delaySeconds}s" >&2`,
+        "  i=$((i + 1))",
+        `  sleep ${retry.delaySeconds}`,
+        "done",
+        then,
+    ].join("\n");
+}

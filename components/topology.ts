@@ -4,6 +4,7 @@ import { AccessPlan, CloudBackend } from "./backend";
 import { Cache } from "./cache";
 import { ContainerService } from "./container-service";
 import { Database } from "./database";
+import { Foundation } from "./foundation";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
 import { overridesTransformation } from "./overrides";
@@ -39,14 +40,21 @@ export function accessPlan(settings: Settings): AccessPlan {
 }
 
 /**
- * Builds the whole topology in one direction: network, then the data parts, then the load
- * balancer (so clouds that attach services to it can), then the services with their wiring.
+ * Builds the whole topology in one direction: the foundation (prerequisites and stack-wide
+ * resources), the network, then the data parts, then the load balancer (so clouds that attach
+ * services to it can), then the services with their wiring.
  */
 export function deployTopology(settings: Settings, backend: CloudBackend): StackOutputs {
     const access = accessPlan(settings);
     const override = overridesTransformation(settings.overrides);
     // Every component passes the config overrides down to the resources it creates.
     const base: pulumi.ComponentResourceOptions = override ? { transformations: [override] } : {};
+    const foundation = new Foundation(
+        "foundation",
+        { access, hasDatabase: !!settings.database, hasCache: !!settings.cache, hasSearch: !!settings.search },
+        backend,
+        base,
+    );
     const network = new Network(
         "network",
         {
@@ -58,9 +66,9 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
             hasSearch: !!settings.search,
         },
         backend,
-        base,
+        { ...base, dependsOn: [foundation] },
     );
-    const after = { ...base, dependsOn: [network] };
+    const after = { ...base, dependsOn: [foundation, network] };
 
     const parts: Parts = {};
     if (settings.database) {
@@ -91,7 +99,7 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
     for (const service of settings.services) {
         const wired = serviceEnvironment(service, parts);
         Object.assign(wired.secretEnv, operatorSecretEnv(service, settings.operatorSecrets ?? {}));
-        const dependsOn: pulumi.Resource[] = [network];
+        const dependsOn: pulumi.Resource[] = [foundation, network];
         if (service.public && loadBalancer) {
             dependsOn.push(loadBalancer);
         }

@@ -1,5 +1,6 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import * as pulumiState from "@pulumi/pulumi/runtime/state";
 import { loadMocks } from "../providers/load";
 import { CloudFacts, CloudMocks, MockContext } from "./cloud-mocks";
 import { CONFIG_NAMESPACE } from "./errors";
@@ -36,12 +37,22 @@ export interface CapturedResource {
     propertyDependencies: Record<string, string[]>;
     /** Provider reference (`urn::id`) for custom resources with an explicit provider. */
     provider?: string;
+    /** The URNs its aliases stand for: state under one of them is taken over, not replaced. */
+    aliasUrns: string[];
     /** Inputs with secrets unwrapped to their plain values. */
     inputs: Record<string, any>;
     /** Paths (`a.b[0].c`) of inputs that were secret. */
     secretPaths: string[];
     /** What the (mock) cloud returned: inputs plus computed outputs, secrets unwrapped. */
     outputs: Record<string, any>;
+}
+
+/** An invoke as the engine receives it: with the resources it waits for (its `dependsOn`). */
+export interface CapturedInvoke {
+    token: string;
+    inputs: Record<string, any>;
+    /** URNs of the resources the invoke waits for (transitively, children of components included). */
+    dependsOn: string[];
 }
 
 export interface OfflineRun {
@@ -52,8 +63,8 @@ export interface OfflineRun {
     secretOutputPaths: string[];
     /** Operator secrets the stack config had no value for, planned with a placeholder. */
     placeholders: string[];
-    /** Every invoke the program made, in order: the token and its arguments. */
-    invokes: { token: string; inputs: Record<string, any> }[];
+    /** Every invoke the program made, in order: the token, its arguments and what it waits for. */
+    invokes: CapturedInvoke[];
 }
 
 export interface OfflineOptions {
@@ -70,6 +81,16 @@ export interface OfflineOptions {
     facts?: CloudFacts;
     /** Defaults to the real program. */
     program?: () => Promise<Record<string, any>>;
+    /**
+     * What the account already holds, where it differs from a fresh one: answers that take
+     * precedence over the cloud's mocks for the invokes they know (undefined: ask the mocks).
+     */
+    existing?: (token: string, inputs: Record<string, any>) => Record<string, any> | undefined;
+    /**
+     * Seed of the values @pulumi/random generates (default: the stack). A new seed is what a
+     * destroy followed by an up gives: new random state for the same config.
+     */
+    randomSeed?: string;
 }
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -107,41 +128,63 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     const ctx: MockContext = { project: options.project, stack: options.stack, config: options.config, facts: options.facts };
     const cloudMocks = await mocksFor(chosenCloud(options.config));
     const captured: CapturedResource[] = [];
-    const invokes: OfflineRun["invokes"] = [];
+    const invokes: CapturedInvoke[] = [];
+    const randomSeed = options.randomSeed === undefined ? "" : `${options.randomSeed}/`;
 
     const mocks: pulumi.runtime.Mocks = {
         call: (args) => {
-            invokes.push({ token: args.token, inputs: args.inputs });
-            const answer = cloudMocks.call(args.token, args.inputs, ctx);
+            const answer = options.existing?.(args.token, args.inputs) ?? cloudMocks.call(args.token, args.inputs, ctx);
             if (answer === undefined) {
                 throw unanswered(args.token, args.inputs, args.provider, options.config);
             }
             return answer;
         },
         newResource: (args) => {
-            const computed = sharedState(args.type, args.name, args.inputs, ctx) ?? cloudMocks.state(args.type, args.name, args.inputs, ctx);
+            const computed = sharedState(args.type, args.name, args.inputs, ctx, randomSeed) ?? cloudMocks.state(args.type, args.name, args.inputs, ctx);
             const id = args.custom ? computed?.id ?? `${args.name}-${shortHash(`${ctx.stack}/${args.type}/${args.name}`)}` : undefined;
             return { id, state: { ...args.inputs, ...(computed?.state ?? {}) } };
         },
     };
 
     await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
+    // The CLI's engine gates invokes on their `dependsOn` (RESOURCE_MONITOR_FEATURE_INVOKE_DEPENDS_ON);
+    // the mock monitor does not claim it, so say it here and record what each invoke waits for.
+    // (getStore is exported by runtime/state.js but not declared in its typings.)
+    (pulumiState as unknown as { getStore(): { supportsInvokeDependsOn: boolean } }).getStore().supportsInvokeDependsOn = true;
     captureRegistrations(captured);
+    captureInvokes(invokes);
     pulumi.runtime.setAllConfig(options.config);
 
     const program = options.program ?? runProgram;
-    let rawOutputs: Record<string, any>;
+    // An error thrown inside an apply (a failed check, say) ends a real run: the language host
+    // reports it as the program's failure. Here it becomes this run's error, not the process's.
+    const thrown: unknown[] = [];
+    const onThrow = (e: unknown) => thrown.push(e);
+    const saved = process.listeners("uncaughtException");
+    process.removeAllListeners("uncaughtException");
+    process.on("uncaughtException", onThrow);
     try {
-        rawOutputs = await program();
-    } catch (e) {
+        let rawOutputs: Record<string, any>;
+        try {
+            rawOutputs = await program();
+        } catch (e) {
+            await waitForRegistrations();
+            throw new OfflineRunError(e, captured);
+        }
         await waitForRegistrations();
-        throw new OfflineRunError(e, captured);
+        const secretOutputPaths: string[] = [];
+        const outputs = (await resolveDeep(rawOutputs, "", secretOutputPaths)) as Record<string, any>;
+        await waitForRegistrations();
+        if (thrown.length > 0) {
+            throw new OfflineRunError(thrown[0], captured);
+        }
+        return { resources: captured, outputs, secretOutputPaths, placeholders, invokes };
+    } finally {
+        process.removeListener("uncaughtException", onThrow);
+        for (const listener of saved) {
+            process.on("uncaughtException", listener);
+        }
     }
-    await waitForRegistrations();
-    const secretOutputPaths: string[] = [];
-    const outputs = (await resolveDeep(rawOutputs, "", secretOutputPaths)) as Record<string, any>;
-    await waitForRegistrations();
-    return { resources: captured, outputs, secretOutputPaths, placeholders, invokes };
 }
 
 /**
@@ -218,6 +261,7 @@ function captureRegistrations(captured: CapturedResource[]) {
                     dependencies: req.getDependenciesList(),
                     propertyDependencies,
                     provider: req.getProvider() || undefined,
+                    aliasUrns: aliasUrns(req, resp.getUrn()),
                     inputs,
                     secretPaths,
                     outputs,
@@ -226,6 +270,39 @@ function captureRegistrations(captured: CapturedResource[]) {
             callback(err, resp);
         });
     };
+}
+
+/** Records each invoke request with the URNs it depends on. */
+function captureInvokes(invokes: CapturedInvoke[]) {
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const original = monitor.invoke.bind(monitor);
+    monitor.invoke = (req: any, callback: (err: any, resp: any) => void) => {
+        invokes.push({
+            token: req.getTok(),
+            inputs: unwrap(req.getArgs()?.toJavaScript() ?? {}, "", []),
+            dependsOn: typeof req.getDependsonList === "function" ? req.getDependsonList() : [],
+        });
+        return original(req, callback);
+    };
+}
+
+/** The URN each alias of a registration stands for (Pulumi's alias spec: unset fields mean "unchanged"). */
+function aliasUrns(req: any, urn: string): string[] {
+    const [, , qualifiedType, name] = urn.split("::");
+    const type = req.getType() as string;
+    const ownParent = (req.getParent() as string) || undefined;
+    const stackOf = (u: string) => u.split("::")[0].replace(/^urn:pulumi:/, "");
+    const projectOf = (u: string) => u.split("::")[1];
+    return (req.getAliasesList() as any[]).map((alias) => {
+        if (alias.getUrn()) {
+            return alias.getUrn() as string;
+        }
+        const spec = alias.getSpec();
+        const parentUrn: string | undefined = spec.getNoparent() ? undefined : spec.getParenturn() || ownParent;
+        const aliasType = spec.getType() || type;
+        const qualified = parentUrn ? `${parentUrn.split("::")[2]}$${aliasType}` : aliasType;
+        return `urn:pulumi:${spec.getStack() || stackOf(urn)}::${spec.getProject() || projectOf(urn)}::${qualified}::${spec.getName() || name}`;
+    }).filter((u) => u !== `urn:pulumi:${stackOf(urn)}::${projectOf(urn)}::${qualifiedType}::${name}`);
 }
 
 function unwrap(value: any, path: string, secretPaths: string[]): any {
@@ -329,8 +406,8 @@ function randomText(seed: string, inputs: Record<string, any>): string {
 }
 
 /** Computed outputs of providers every target uses (@pulumi/random, @pulumi/docker). */
-function sharedState(type: string, name: string, inputs: Record<string, any>, ctx: MockContext): { id?: string; state: Record<string, any> } | undefined {
-    const seed = `${ctx.project}/${ctx.stack}/${type}/${name}`;
+function sharedState(type: string, name: string, inputs: Record<string, any>, ctx: MockContext, randomSeed = ""): { id?: string; state: Record<string, any> } | undefined {
+    const seed = `${randomSeed}${ctx.project}/${ctx.stack}/${type}/${name}`;
     switch (type) {
         case "random:index/randomPassword:RandomPassword":
         case "random:index/randomString:RandomString":

@@ -30,7 +30,8 @@ const T = {
 };
 
 const EXPECTED_BY_COMPONENT: Record<string, string[]> = {
-    Network: [T.vpc, T.subnet, T.nat, T.sg, T.ingress, T.egress, "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ecs/cluster:Cluster", "aws:sns/topic:Topic"],
+    Foundation: ["aws:ecs/cluster:Cluster", "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", "aws:sns/topic:Topic"],
+    Network: [T.vpc, T.subnet, T.nat, T.sg, T.ingress, T.egress, "aws:ec2/vpcEndpoint:VpcEndpoint"],
     Database: [T.rds, "aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup", "aws:lambda/function:Function", T.invocation, T.alarm],
     Cache: [T.redis, "aws:elasticache/parameterGroup:ParameterGroup", "aws:elasticache/subnetGroup:SubnetGroup", T.alarm],
     SearchCluster: [T.domain, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "aws:cloudwatch/logGroup:LogGroup", T.alarm],

@@ -42,11 +42,15 @@ describe("azure backend", function () {
 
     it("creates the expected Azure resource types per component (dev and prod)", () => {
         for (const p of [dev, prod]) {
+            const foundation = typesUnder(p, "Foundation", "foundation");
+            for (const t of ["resources:ResourceGroup", "operationalinsights:Workspace", "keyvault:Vault", "managedidentity:UserAssignedIdentity", "monitor:ActionGroup"]) {
+                assert.ok(foundation.includes(T(t)), `foundation lacks ${t}`);
+            }
+            assert.ok(foundation.includes("pulumi:providers:azure-native"));
             const network = typesUnder(p, "Network", "network");
-            for (const t of ["resources:ResourceGroup", "network:VirtualNetwork", "network:Subnet", "network:NetworkSecurityGroup", "network:NatGateway", "privatedns:PrivateZone", "privatedns:VirtualNetworkLink", "app:ManagedEnvironment", "operationalinsights:Workspace", "keyvault:Vault", "managedidentity:UserAssignedIdentity", "monitor:ActionGroup"]) {
+            for (const t of ["network:VirtualNetwork", "network:Subnet", "network:NetworkSecurityGroup", "network:NatGateway", "privatedns:PrivateZone", "privatedns:VirtualNetworkLink", "app:ManagedEnvironment", "network:PrivateEndpoint"]) {
                 assert.ok(network.includes(T(t)), `network lacks ${t}`);
             }
-            assert.ok(network.includes("pulumi:providers:azure-native"));
             assert.deepStrictEqual(typesUnder(p, "Database", "database").filter((t) => t.startsWith("azure-native:dbforpostgresql")), [T("dbforpostgresql:Configuration"), T("dbforpostgresql:Database"), T("dbforpostgresql:Server")]);
             assert.ok(typesUnder(p, "Cache", "cache").includes(T("redisenterprise:RedisEnterprise")));
             assert.ok(typesUnder(p, "Cache", "cache").includes(T("network:PrivateEndpoint")));
@@ -215,6 +219,8 @@ describe("azure backend", function () {
     });
 
     it("derives names that satisfy Azure's rules for any project and stack", () => {
+        // What makes a deployment's global names its own: subscription and location.
+        const S = "00000000-0000-0000-0000-000000000000/eastus";
         const odd = [
             new AzureNaming("anycloud", "dev"),
             new AzureNaming("My_Very.Long--Project_Name-With-Odd-Chars-0123456789-abcdefghijklmnopqrstuvwxyz", "Feature/UPPER_case.stack-9999999999999999"),
@@ -222,19 +228,19 @@ describe("azure backend", function () {
             new AzureNaming("___", "---"),
         ];
         for (const n of odd) {
-            assert.ok(satisfies(n.storageAccount(), RULES.storageAccount) && n.storageAccount().length >= 3, n.storageAccount());
-            assert.ok(satisfies(n.keyVault(), RULES.keyVault) && n.keyVault().length >= 3, n.keyVault());
-            assert.ok(satisfies(n.registry(), RULES.registry) && n.registry().length >= 5, n.registry());
+            assert.ok(satisfies(n.storageAccount(S), RULES.storageAccount) && n.storageAccount(S).length >= 3, n.storageAccount(S));
+            assert.ok(satisfies(n.keyVault(S), RULES.keyVault) && n.keyVault(S).length >= 3, n.keyVault(S));
+            assert.ok(satisfies(n.registry(S), RULES.registry) && n.registry(S).length >= 5, n.registry(S));
             assert.ok(satisfies(n.containerApp("processor"), RULES.containerApp), n.containerApp("processor"));
-            assert.ok(satisfies(n.global("pg", RULES.postgres), RULES.postgres));
-            assert.ok(satisfies(n.global("redis", RULES.redis), RULES.redis));
-            assert.ok(satisfies(n.global("web", RULES.frontDoorEndpoint), RULES.frontDoorEndpoint));
+            assert.ok(satisfies(n.global("pg", RULES.postgres, S), RULES.postgres));
+            assert.ok(satisfies(n.global("redis", RULES.redis, S), RULES.redis));
+            assert.ok(satisfies(n.global("web", RULES.frontDoorEndpoint, S), RULES.frontDoorEndpoint));
             assert.ok(satisfies(n.local("alerts", RULES.shortName), RULES.shortName));
-            assert.match(n.roleAssignment("x"), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+            assert.match(n.roleAssignment("sub", "/scope", "principal", "role"), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
         }
         // Deterministic, and different stacks never share a global name.
-        assert.strictEqual(new AzureNaming("p", "s").storageAccount(), new AzureNaming("p", "s").storageAccount());
-        assert.notStrictEqual(new AzureNaming("p", "dev").storageAccount(), new AzureNaming("p", "dev2").storageAccount());
+        assert.strictEqual(new AzureNaming("p", "s").storageAccount(S), new AzureNaming("p", "s").storageAccount(S));
+        assert.notStrictEqual(new AzureNaming("p", "dev").storageAccount(S), new AzureNaming("p", "dev2").storageAccount(S));
         assert.notStrictEqual(odd[1].containerApp("a".repeat(20) + "1"), odd[1].containerApp("a".repeat(20) + "2"));
         assert.ok(fitName(["a"], RULES.wafPolicy, undefined).length >= 1);
         // Every explicit name in the plans passes its rule.

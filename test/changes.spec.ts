@@ -29,6 +29,7 @@ function resource(type: string, name: string, inputs: Record<string, any>, extra
         replaceOnChanges: [],
         dependencies: [],
         propertyDependencies: {},
+        aliasUrns: [],
         inputs,
         secretPaths: [],
         outputs: inputs,

@@ -66,8 +66,8 @@ describe("gcp backend", function () {
                 "gcp:compute/router:Router",
                 "gcp:compute/routerNat:RouterNat",
                 "gcp:compute/firewall:Firewall",
-                "gcp:projects/service:Service",
             ]);
+            assertTypes(p, "Foundation", "foundation", ["gcp:projects/service:Service", "gcp:logging/projectBucketConfig:ProjectBucketConfig"]);
             assertTypes(p, "Database", "database", [T.sql, "gcp:sql/database:Database", "gcp:sql/user:User", "gcp:cloudrunv2/job:Job", "gcp:monitoring/alertPolicy:AlertPolicy"]);
             assertTypes(p, "Cache", "cache", [T.redis, T.secret, "gcp:secretmanager/secretVersion:SecretVersion"]);
             assertTypes(p, "SearchCluster", "search", [T.vm, T.disk, "gcp:compute/address:Address", "gcp:compute/resourcePolicy:ResourcePolicy", T.sa]);
@@ -102,7 +102,9 @@ describe("gcp backend", function () {
     it("keeps Cloud SQL and Memorystore private and behind the peering", () => {
         for (const p of [dev, prod]) {
             const psa = p.one(T.psa);
-            assert.strictEqual(psa.inputs.deletionPolicy, "ABANDON");
+            // Never abandoned: an abandoned connection leaves a peering that blocks the VPC's delete.
+            assert.strictEqual(psa.inputs.deletionPolicy, undefined);
+            assert.strictEqual(psa.inputs.updateOnCreationFail, true);
             for (const db of p.ofType(T.sql)) {
                 assert.strictEqual(db.inputs.settings.ipConfiguration.ipv4Enabled, false);
                 assert.strictEqual(db.inputs.settings.ipConfiguration.sslMode, "ENCRYPTED_ONLY");

@@ -6,7 +6,7 @@ import * as path from "path";
 import * as v8 from "v8";
 import { CloudFacts } from "../stacks/cloud-mocks";
 import { ConfigError } from "../stacks/errors";
-import { CapturedResource, OfflineRun, OfflineRunError, runOffline } from "../stacks/offline";
+import { CapturedResource, OfflineOptions, OfflineRun, OfflineRunError, runOffline } from "../stacks/offline";
 import { projectName, readStackConfig, setConfigValue } from "../stacks/stack-files";
 import { PLAN_CACHE_ENV } from "./setup";
 
@@ -21,6 +21,10 @@ export interface PlanOptions {
     set?: Record<string, unknown>;
     /** Cloud answers that differ from the usual ones (a newer image, zones moved, another account). */
     facts?: CloudFacts;
+    /** What the account already holds (invoke answers that differ from a fresh account). */
+    existing?: OfflineOptions["existing"];
+    /** Seed of generated random values: a new one is a destroy followed by an up. */
+    randomSeed?: string;
 }
 
 /** The result of one offline run, with lookups for assertions. */
@@ -73,7 +77,7 @@ export function stackConfig(options: PlanOptions): { project: string; config: Re
 /** Runs the real program offline for a stack config. */
 export async function plan(options: PlanOptions): Promise<Plan> {
     const { project, config } = stackConfig(options);
-    return new Plan(await runOffline({ project, stack: options.stack, config, facts: options.facts }));
+    return new Plan(await runOffline({ project, stack: options.stack, config, facts: options.facts, existing: options.existing, randomSeed: options.randomSeed }));
 }
 
 const baselines = new Map<string, Promise<Plan>>();
@@ -84,6 +88,9 @@ const baselines = new Map<string, Promise<Plan>>();
  * Callers must not change it: `broken()` and friends work on copies.
  */
 export function baseline(options: PlanOptions): Promise<Plan> {
+    if (options.existing) {
+        throw new Error("baseline(): a plan with existing account state is not shared; use plan()");
+    }
     const id = JSON.stringify(options);
     if (!baselines.has(id)) {
         const dir = process.env[PLAN_CACHE_ENV];

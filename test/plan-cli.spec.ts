@@ -12,7 +12,7 @@ describe("npm run plan", () => {
         assert.match(stdout, /anycloud:index:Database {2}database/);
         assert.match(stdout, /│ {2}├─ docker:index\/container:Container {2}database-server/);
         assert.match(stdout, /databaseUrl: \[secret\]/);
-        assert.match(stdout, /^Totals: \d+ cloud resources of \d+ types in 9 components/m);
+        assert.match(stdout, /^Totals: \d+ cloud resources of \d+ types in 10 components/m);
     });
 
     it("--json prints resources and outputs with every secret replaced", async () => {
@@ -50,7 +50,7 @@ describe("npm run plan", () => {
         assert.deepStrictEqual(Object.keys(primary), ["protect", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges", "replaceOnChanges", "import", "dependsOn"]);
         assert.strictEqual(primary.protect, true);
         assert.strictEqual(primary.import, null);
-        assert.strictEqual(byName.get("aws:iam/serviceLinkedRole:ServiceLinkedRole search-service-role").retainOnDelete, true);
+        assert.strictEqual(byName.get("aws:iam/serviceLinkedRole:ServiceLinkedRole foundation-opensearch-service-role").retainOnDelete, true);
         const service = byName.get("aws:ecs/service:Service app-service");
         assert.ok(service.ignoreChanges.includes("desiredCount"));
         assert.ok(service.dependsOn.some((d: any) => d.type === "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders" && d.name === "cluster-capacity"));

@@ -25,7 +25,7 @@ describe("the program (worked example on the local target)", () => {
     });
 
     describe("components and wiring", () => {
-        it("builds the seven components as parents of the native resources", () => {
+        it("builds the foundation and the seven components as parents of the native resources", () => {
             const components = dev.resources.filter((r) => r.type.startsWith("anycloud:index:")).map((r) => `${r.type.slice(15)}/${r.name}`);
             assert.deepStrictEqual(components.sort(), [
                 "Cache/cache",
@@ -33,6 +33,7 @@ describe("the program (worked example on the local target)", () => {
                 "ContainerService/processor",
                 "ContainerService/worker",
                 "Database/database",
+                "Foundation/foundation",
                 "LoadBalancer/lb",
                 "Network/network",
                 "ObjectStore/storage",

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
 import * as sns from "@pulumi/aws/sns";
+import { movedFromNetwork } from "../../components/foundation";
 import { AwsContext } from "./context";
 
 /**
@@ -9,9 +10,9 @@ import { AwsContext } from "./context";
  * dropped, and `alias/aws/sns` cannot carry that grant.
  */
 export function alarmTopic(ctx: AwsContext, parent: pulumi.Resource): sns.Topic {
-    const topic = new sns.Topic("alarms", { name: ctx.naming.name("alarms", 256) }, ctx.opts(parent));
+    const topic = new sns.Topic("alarms", { name: ctx.naming.name("alarms", 256) }, ctx.opts(parent, movedFromNetwork()));
     if (ctx.settings.alerts.email) {
-        new sns.TopicSubscription("alarms-email", { topic: topic.arn, protocol: "email", endpoint: ctx.settings.alerts.email }, ctx.opts(parent));
+        new sns.TopicSubscription("alarms-email", { topic: topic.arn, protocol: "email", endpoint: ctx.settings.alerts.email }, ctx.opts(parent, movedFromNetwork()));
     }
     return topic;
 }
@@ -20,7 +21,7 @@ export type AlarmSpec = Omit<cloudwatch.MetricAlarmArgs, "alarmActions" | "okAct
 
 /** A CloudWatch alarm that notifies the stack topic on alarm and on recovery. */
 export function alarm(ctx: AwsContext, name: string, spec: AlarmSpec, parent: pulumi.Resource): cloudwatch.MetricAlarm {
-    const topic = ctx.requireNetwork().alarmTopic;
+    const topic = ctx.requireFoundation().alarmTopic;
     return new cloudwatch.MetricAlarm(
         name,
         {

@@ -163,7 +163,7 @@ export function createContainerService(ctx: AwsContext, name: string, args: Cont
         `${name}-service`,
         {
             name: ctx.naming.name(name, 255),
-            cluster: net.cluster.arn,
+            cluster: ctx.requireFoundation().cluster.arn,
             taskDefinition: task.arn,
             desiredCount: minCapacity,
             platformVersion: "LATEST",
@@ -186,14 +186,14 @@ export function createContainerService(ctx: AwsContext, name: string, args: Cont
         o({
             // Attaching a target group that no listener uses yet fails; autoscaling owns desiredCount.
             // A service that uses the database starts once its databases and extensions exist.
-            dependsOn: [net.capacityProviders, ...(targetGroup ? ctx.loadBalancer!.listenerResources : []), ...net.egressReady, ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [])],
+            dependsOn: [ctx.requireFoundation().capacityProviders, ...(targetGroup ? ctx.loadBalancer!.listenerResources : []), ...net.egressReady, ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [])],
             ignoreChanges: ["desiredCount"],
         }),
     );
 
     const scaling = new appautoscaling.Target(
         `${name}-scaling`,
-        { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: pulumi.interpolate`service/${net.cluster.name}/${service.name}`, minCapacity, maxCapacity },
+        { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: pulumi.interpolate`service/${ctx.requireFoundation().cluster.name}/${service.name}`, minCapacity, maxCapacity },
         o(),
     );
     new appautoscaling.Policy(
@@ -209,7 +209,7 @@ export function createContainerService(ctx: AwsContext, name: string, args: Cont
     );
 
     const alerts = ctx.settings.alerts;
-    const dims = { ClusterName: net.cluster.name, ServiceName: service.name };
+    const dims = { ClusterName: ctx.requireFoundation().cluster.name, ServiceName: service.name };
     alarm(ctx, `${name}-cpu`, { namespace: "AWS/ECS", metricName: "CPUUtilization", dimensions: dims, statistic: "Average", period: 300, evaluationPeriods: 2, threshold: alerts.cpuPercent, comparisonOperator: "GreaterThanThreshold", alarmDescription: `${name} CPU` }, parent);
     alarm(ctx, `${name}-memory`, { namespace: "AWS/ECS", metricName: "MemoryUtilization", dimensions: dims, statistic: "Average", period: 300, evaluationPeriods: 2, threshold: alerts.memoryPercent, comparisonOperator: "GreaterThanThreshold", alarmDescription: `${name} memory` }, parent);
 

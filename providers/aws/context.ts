@@ -22,10 +22,15 @@ export interface NetworkState {
     databaseSecurityGroup?: ec2.SecurityGroup;
     cacheSecurityGroup?: ec2.SecurityGroup;
     searchSecurityGroup?: ec2.SecurityGroup;
-    /** Stack-wide: one ECS cluster and one alarm topic, created with the network (the first call). */
+}
+
+/** What the foundation (the stack-level step, first) creates for the whole stack. */
+export interface FoundationState {
     cluster: ecs.Cluster;
     capacityProviders: ecs.ClusterCapacityProviders;
     alarmTopic: sns.Topic;
+    /** What an OpenSearch VPC domain waits for (the service-linked role, when this stack declares it). */
+    searchPrerequisites: pulumi.Output<pulumi.Resource[]>;
 }
 
 export interface LoadBalancerState {
@@ -47,6 +52,7 @@ export class AwsContext {
     readonly accountId: pulumi.Output<string>;
     readonly partition: pulumi.Output<string>;
     readonly prod: boolean;
+    foundation?: FoundationState;
     network?: NetworkState;
     loadBalancer?: LoadBalancerState;
     /** The step that creates the logical databases and extensions: services that use the database start after it. */
@@ -79,6 +85,13 @@ export class AwsContext {
 
     invokeOpts(parent: pulumi.Resource): pulumi.InvokeOutputOptions {
         return { provider: this.provider, parent };
+    }
+
+    requireFoundation(): FoundationState {
+        if (!this.foundation) {
+            throw new Error("aws backend: foundation() must run before the other components (topology order)");
+        }
+        return this.foundation;
     }
 
     requireNetwork(): NetworkState {

@@ -173,7 +173,7 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
     // list, User Guide) go to the alarm topic — SNS topics let same-account RDS publish by default.
     new rds.EventSubscription(
         `${name}-storage-events`,
-        { name: ctx.naming.name(`${name}-storage`, 255), snsTopic: ctx.requireNetwork().alarmTopic.arn, sourceType: "db-instance", sourceIds: [primary.identifier], eventCategories: ["low storage"] },
+        { name: ctx.naming.name(`${name}-storage`, 255), snsTopic: ctx.requireFoundation().alarmTopic.arn, sourceType: "db-instance", sourceIds: [primary.identifier], eventCategories: ["low storage"] },
         ctx.opts(parent),
     );
     // A hard floor on free bytes at every size: the configured share of the initial allocation.

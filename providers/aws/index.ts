@@ -4,6 +4,7 @@ import { createCache } from "./cache";
 import { createContainerService } from "./container-service";
 import { AwsContext } from "./context";
 import { createDatabase } from "./database";
+import { createFoundation } from "./foundation";
 import { createLoadBalancer } from "./load-balancer";
 import { createNetwork } from "./network";
 import { createObjectStore } from "./object-store";
@@ -17,6 +18,7 @@ export const backend: BackendModule = {
     create(settings: Settings): CloudBackend {
         const ctx = new AwsContext(settings);
         return {
+            foundation: (name, args, opts) => createFoundation(ctx, name, args, opts),
             network: (name, args, opts) => createNetwork(ctx, name, args, opts),
             database: (name, args, opts) => createDatabase(ctx, name, args, opts),
             cache: (name, args, opts) => createCache(ctx, name, args, opts),

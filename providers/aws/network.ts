@@ -1,10 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
-import * as ecs from "@pulumi/aws/ecs";
 import * as vpc from "@pulumi/aws/vpc";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { ChildOptions, NetworkArgs, NetworkOutputs } from "../../components/backend";
-import { alarmTopic } from "./alerts";
 import { AwsContext, NetworkState } from "./context";
 
 export const PORTS = { postgres: 5432, redis: 6379, https: 443, http: 80 };
@@ -143,18 +141,6 @@ export function createNetwork(ctx: AwsContext, name: string, args: NetworkArgs, 
     clientRules("cache", cache, PORTS.redis, access.cacheClients);
     clientRules("search", search, PORTS.https, access.searchClients);
 
-    const cluster = new ecs.Cluster(
-        "cluster",
-        { name: ctx.naming.name("cluster", 255), settings: [{ name: "containerInsights", value: ctx.prod ? "enhanced" : "disabled" }] },
-        o(),
-    );
-    // FARGATE_SPOT is used by dev workers (interruptible, ~70 % cheaper); public services stay on FARGATE.
-    const capacityProviders = new ecs.ClusterCapacityProviders(
-        "cluster-capacity",
-        { clusterName: cluster.name, capacityProviders: ["FARGATE", "FARGATE_SPOT"], defaultCapacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1, base: 0 }] },
-        o(),
-    );
-
     const state: NetworkState = {
         vpc: network,
         publicSubnetIds: publicSubnets.map((s) => s.id),
@@ -165,11 +151,7 @@ export function createNetwork(ctx: AwsContext, name: string, args: NetworkArgs, 
         databaseSecurityGroup: database,
         cacheSecurityGroup: cache,
         searchSecurityGroup: search,
-        cluster,
-        capacityProviders,
-        alarmTopic: undefined as never,
     };
     ctx.network = state;
-    state.alarmTopic = alarmTopic(ctx, parent);
     return { networkId: network.id, cidr: args.cidr };
 }

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
-import * as iam from "@pulumi/aws/iam";
 import * as opensearch from "@pulumi/aws/opensearch";
 import { ChildOptions, SearchClusterArgs, SearchClusterOutputs } from "../../components/backend";
 import { generatedPassword } from "../../components/secrets";
@@ -8,42 +7,12 @@ import { alarm } from "./alerts";
 import { AwsContext } from "./context";
 import { SEARCH_INSTANCE_TYPES, SEARCH_MASTER_TYPE } from "./sizes";
 
-const SERVICE_LINKED_ROLE = "AWSServiceRoleForAmazonOpenSearchService";
-const OWNER_TAG = "anycloud-owner";
-
 /** Zone-aware domains spread data nodes over 2 or 3 AZs; the node count must divide evenly. */
 export function searchZoneCount(nodes: number, zones: number): number {
     if (nodes <= 1) {
         return 1;
     }
     return nodes % 3 === 0 && zones >= 3 ? 3 : 2;
-}
-
-/**
- * The account-wide service-linked role a VPC domain needs. Creating it fails when it exists
- * (another stack, the console, or a previous domain made it), so the stack looks it up first and
- * creates it only when it is missing, tagged as its own. On later runs the stack keeps declaring
- * the role only if the tag says it made it, so previews stay stable; `retainOnDelete` leaves it in
- * place on destroy because other domains in the account may rely on it.
- */
-function serviceLinkedRole(ctx: AwsContext, name: string, parent: pulumi.Resource): pulumi.Output<pulumi.Resource[]> {
-    const owner = `${ctx.settings.project}/${ctx.settings.stack}`;
-    const existing = iam.getRolesOutput({ nameRegex: `^${SERVICE_LINKED_ROLE}$` }, ctx.invokeOpts(parent)).names;
-    return existing.apply(async (names) => {
-        if (names.length > 0) {
-            const role = await iam.getRole({ name: SERVICE_LINKED_ROLE }, { provider: ctx.provider, parent });
-            if (role.tags?.[OWNER_TAG] !== owner) {
-                return [];
-            }
-        }
-        return [
-            new iam.ServiceLinkedRole(
-                `${name}-service-role`,
-                { awsServiceName: "opensearchservice.amazonaws.com", description: "Lets OpenSearch Service manage VPC domain network interfaces", tags: { [OWNER_TAG]: owner } },
-                ctx.opts(parent, { retainOnDelete: true }),
-            ),
-        ];
-    });
 }
 
 export function createSearchCluster(ctx: AwsContext, name: string, args: SearchClusterArgs, opts: ChildOptions): SearchClusterOutputs {
@@ -125,7 +94,7 @@ export function createSearchCluster(ctx: AwsContext, name: string, args: SearchC
             logPublishingOptions: logTypes.map((logType, i) => ({ logType, cloudwatchLogGroupArn: logGroups[i].arn, enabled: true })),
         },
         ctx.dataOpts(parent, {
-            dependsOn: serviceLinkedRole(ctx, name, parent).apply((roles) => [logPolicy, ...roles]),
+            dependsOn: ctx.requireFoundation().searchPrerequisites.apply((roles) => [logPolicy, ...roles]),
             // Domains routinely take 30-60 min and sometimes longer (terraform-provider-aws#33897).
             customTimeouts: { create: "90m", update: "90m", delete: "90m" },
         }),

@@ -16,7 +16,7 @@ export interface MetricRule {
 }
 
 /** The stack's action group: email when settings.alerts.email is set. */
-export function createActionGroup(ctx: AzureContext, name: string, parent: pulumi.Resource): pulumi.Output<string> {
+export function createActionGroup(ctx: AzureContext, name: string, parent: pulumi.Resource, extra: pulumi.CustomResourceOptions = {}): pulumi.Output<string> {
     const email = ctx.settings.alerts.email;
     const group = new monitor.ActionGroup(
         `${name}-alerts`,
@@ -29,7 +29,7 @@ export function createActionGroup(ctx: AzureContext, name: string, parent: pulum
             emailReceivers: email ? [{ name: "ops", emailAddress: email, useCommonAlertSchema: true }] : [],
             tags: ctx.tags,
         },
-        ctx.opts(parent),
+        ctx.opts(parent, extra),
     );
     return group.id;
 }
@@ -75,7 +75,7 @@ export function metricAlerts(ctx: AzureContext, name: string, scope: pulumi.Inpu
 }
 
 /** Sends a resource's logs and metrics to the stack's Log Analytics workspace. */
-export function diagnostics(ctx: AzureContext, name: string, resourceUri: pulumi.Input<string>, workspaceId: pulumi.Input<string>, parent: pulumi.Resource, withLogs = true): monitor.DiagnosticSetting {
+export function diagnostics(ctx: AzureContext, name: string, resourceUri: pulumi.Input<string>, workspaceId: pulumi.Input<string>, parent: pulumi.Resource, withLogs = true, extra: pulumi.CustomResourceOptions = {}): monitor.DiagnosticSetting {
     return new monitor.DiagnosticSetting(
         `${name}-diagnostics`,
         {
@@ -86,6 +86,6 @@ export function diagnostics(ctx: AzureContext, name: string, resourceUri: pulumi
             logs: withLogs ? [{ categoryGroup: "allLogs", enabled: true }] : [],
             metrics: [{ category: "AllMetrics", enabled: true }],
         },
-        ctx.opts(parent),
+        ctx.opts(parent, extra),
     );
 }

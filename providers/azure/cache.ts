@@ -4,7 +4,7 @@ import { CacheArgs, CacheOutputs, ChildOptions } from "../../components/backend"
 import { MaxmemoryPolicy } from "../../stacks/settings";
 import { diagnostics, metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
-import { RULES } from "./naming";
+import { CREATE_ONLY_NAME, RULES } from "./naming";
 import { ZONES } from "./network";
 import { REDIS_SKUS } from "./sizes";
 
@@ -39,7 +39,7 @@ export function createCache(ctx: AzureContext, name: string, args: CacheArgs, op
     const cluster = new redisenterprise.RedisEnterprise(
         `${name}-redis`,
         {
-            clusterName: ctx.naming.global("redis", RULES.redis),
+            clusterName: ctx.globalName("redis", RULES.redis),
             resourceGroupName: rg,
             location: ctx.location,
             sku: { name: REDIS_SKUS[args.size] },
@@ -48,7 +48,7 @@ export function createCache(ctx: AzureContext, name: string, args: CacheArgs, op
             publicNetworkAccess: "Disabled",
             tags: ctx.tags,
         },
-        ctx.opts(parent, { protect, customTimeouts: { create: "60m", update: "60m", delete: "60m" } }),
+        ctx.opts(parent, { protect, ignoreChanges: CREATE_ONLY_NAME.redis, customTimeouts: { create: "60m", update: "60m", delete: "60m" } }),
     );
     const database = new redisenterprise.Database(
         `${name}-db`,

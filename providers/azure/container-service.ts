@@ -4,7 +4,7 @@ import * as app from "@pulumi/azure-native/app";
 import * as docker from "@pulumi/docker";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../../components/backend";
-import { psqlInitScript } from "../../components/database-init";
+import { DB_INIT_RETRY, psqlInitScript, waitForPostgres } from "../../components/database-init";
 import { metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
 import { containerAppMemory } from "./sizes";
@@ -113,7 +113,8 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
         initContainers.push({
             name: "db-init",
             image: postgresClientImage(db.version),
-            command: ["sh", "-c", 'printf "%s" "$INIT_SQL" | psql -v ON_ERROR_STOP=1 -d postgres -f -'],
+            // Waits (bounded) until the server answers over the private DNS name, then runs the script.
+            command: ["sh", "-c", waitForPostgres(DB_INIT_RETRY, 'printf "%s" "$INIT_SQL" | psql -v ON_ERROR_STOP=1 -d postgres -f -')],
             env: [
                 { name: "INIT_SQL", value: script },
                 { name: "PGHOST", value: args.env.DB_HOST },
@@ -173,8 +174,9 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
             },
             tags: ctx.tags,
         },
-        // The identity must hold its Key Vault grants before the first revision reads secrets.
-        ctx.opts(parent, { dependsOn: args.uses.search ? [...grants, ...ctx.searchReady] : grants }),
+        // The identity must hold its Key Vault grants, and the vault's private DNS record must
+        // exist, before the first revision reads secrets.
+        ctx.opts(parent, { dependsOn: [...grants, ...platform.vaultReady, ...(args.uses.search ? ctx.searchReady : [])] }),
     );
 
     const { alerts } = settings;

@@ -1,11 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as app from "@pulumi/azure-native/app";
 import * as authorization from "@pulumi/azure-native/authorization";
+import type * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as keyvault from "@pulumi/azure-native/keyvault";
+import type * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
+import type * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { Provider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
+import * as random from "@pulumi/random";
 import { Settings } from "../../stacks/settings";
-import { AzureNaming, RULES } from "./naming";
+import { AzureNaming, NameRule, RULES } from "./naming";
 import { stackTags } from "../../stacks/tags";
 
 /** Built-in role definition GUIDs (the same in every Azure tenant). */
@@ -17,6 +22,23 @@ export const ROLES = {
     storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
 } as const;
 export type RoleName = keyof typeof ROLES;
+
+/** What the foundation creates for every app of the stack: logs, vault, identities, registry, alerts. */
+export interface StackShared {
+    workspace: operationalinsights.Workspace;
+    vault: keyvault.Vault;
+    /** One user-assigned identity per service: the principal of all its role assignments. */
+    identities: Record<string, managedidentity.UserAssignedIdentity>;
+    registry?: containerregistry.Registry;
+    actionGroupId: pulumi.Output<string>;
+}
+
+/** The shared resources plus what network() attaches to the VNet: the apps environment, the vault endpoint. */
+export interface Platform extends StackShared {
+    environment: app.ManagedEnvironment;
+    /** Resources that must exist before secrets are written or read (vault + its private endpoint). */
+    vaultReady: pulumi.Resource[];
+}
 
 /** Subnets, private DNS zones and the NSGs of the stack's VNet (filled in by network()). */
 export interface NetworkState {
@@ -44,9 +66,16 @@ export class AzureContext {
     private providerResource?: Provider;
     private group?: resources.ResourceGroup;
     private client?: pulumi.Output<authorization.GetClientConfigResult>;
+    private salt?: random.RandomId;
     public net?: NetworkState;
-    /** The Container Apps environment and its Log Analytics workspace (created with the network). */
-    public platform?: import("./platform").Platform;
+    /** The DNS record group of each private endpoint, by endpoint name: what resolves it in the VNet. */
+    public readonly endpointDns: Record<string, network.PrivateDnsZoneGroup> = {};
+    /** Set by foundation(): subscription features it checked, true once registered (see foundation.ts). */
+    public readonly features: Record<string, pulumi.Output<boolean>> = {};
+    /** Set by foundation(): the stack's shared resources. */
+    public shared?: StackShared;
+    /** Set by network(): the shared resources with the environment and vault endpoint in the VNet. */
+    public platform?: Platform;
     /** Set by loadBalancer(): lets apps admit only this Front Door profile. */
     public frontDoor?: { frontDoorId: pulumi.Output<string> };
     /** The search cluster's CA certificate (written by its bootstrap node): clients trust it. */
@@ -60,27 +89,33 @@ export class AzureContext {
         this.tags = stackTags(settings);
     }
 
-    /** Creates the provider and resource group; called first, from network(). */
-    init(parent: pulumi.Resource): void {
+    /**
+     * Creates the provider, resource group and naming salt; called first, from foundation(). The
+     * provider and the group were children
+     * of the network component before the foundation existed: `moved` keeps their URNs.
+     */
+    init(parent: pulumi.Resource, moved: Pick<pulumi.CustomResourceOptions, "aliases"> = {}): void {
         if (this.providerResource) {
             return;
         }
         this.providerResource = new Provider(
             "azure",
             { location: this.location, subscriptionId: this.settings.azure.subscriptionId },
-            { parent },
+            { parent, ...moved },
         );
         this.group = new resources.ResourceGroup(
             "rg",
             { resourceGroupName: this.naming.resourceGroup(), location: this.location, tags: this.tags },
-            { provider: this.providerResource, parent, protect: this.settings.protect },
+            { provider: this.providerResource, parent, protect: this.settings.protect, ...moved },
         );
         this.client = authorization.getClientConfigOutput({ provider: this.providerResource, parent });
+        // Kept in state: a new one after each destroy, so soft-deleted names are never asked for again.
+        this.salt = new random.RandomId("name-salt", { byteLength: 4 }, { parent });
     }
 
     get provider(): Provider {
         if (!this.providerResource) {
-            throw new Error("azure backend: network() must run before the other components");
+            throw new Error("azure backend: foundation() must run before the other components");
         }
         return this.providerResource;
     }
@@ -118,19 +153,44 @@ export class AzureContext {
         return { provider: this.provider, parent };
     }
 
-    /** Grants a built-in role to a managed identity at a scope, with a deterministic name. */
-    grant(name: string, role: RoleName, principalId: pulumi.Input<string>, scope: pulumi.Input<string>, parent: pulumi.Resource, key: string[], dependsOn: pulumi.Resource[] = []): authorization.RoleAssignment {
+    /**
+     * Grants a built-in role to a managed identity at a scope. The assignment's GUID comes from
+     * subscription, scope, principal and role (`_key` names the grant for readers of the caller).
+     * `deleteBeforeReplace`: a replacement has a new GUID for the same principal and role, which
+     * Azure refuses while the old assignment exists (`RoleAssignmentExists`).
+     */
+    grant(name: string, role: RoleName, principalId: pulumi.Input<string>, scope: pulumi.Input<string>, parent: pulumi.Resource, _key: string[], dependsOn: pulumi.Resource[] = [], extra: pulumi.CustomResourceOptions = {}): authorization.RoleAssignment {
         return new authorization.RoleAssignment(
             name,
             {
-                roleAssignmentName: this.naming.roleAssignment(role, ...key),
+                roleAssignmentName: pulumi
+                    .all([this.subscriptionId, scope, principalId])
+                    .apply(([subscription, at, principal]) => this.naming.roleAssignment(subscription, at, principal, ROLES[role])),
                 principalId,
                 principalType: "ServicePrincipal",
                 roleDefinitionId: pulumi.interpolate`/subscriptions/${this.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES[role]}`,
                 scope,
             },
-            this.opts(parent, { dependsOn }),
+            this.opts(parent, { deleteBeforeReplace: true, ...extra, dependsOn }),
         );
+    }
+
+    /**
+     * A globally unique name for this deployment: hashed with the subscription and location, and
+     * with `soft` (kinds whose names outlive a delete: Key Vault) the stack's random salt too.
+     * Chosen once: the resources that carry one ignore later changes of it (CREATE_ONLY_NAME), so
+     * a stack deployed before the scope was part of the hash keeps its names and its data.
+     */
+    globalName(kind: string, rule: NameRule, soft = false): pulumi.Output<string> {
+        const salt = soft ? this.requireSalt() : pulumi.output("");
+        return pulumi.all([this.subscriptionId, salt]).apply(([subscription, s]) => this.naming.global(kind, rule, [subscription, this.location, s].filter((p) => p).join("/")));
+    }
+
+    private requireSalt(): pulumi.Output<string> {
+        if (!this.salt) {
+            throw new Error("azure backend: foundation() must run before the other components");
+        }
+        return this.salt.hex;
     }
 
     /** A private endpoint in the endpoints subnet, registered in its private DNS zone. */
@@ -153,7 +213,7 @@ export class AzureContext {
             },
             this.opts(parent),
         );
-        new network.PrivateDnsZoneGroup(
+        this.endpointDns[name] = new network.PrivateDnsZoneGroup(
             `${name}-pe-dns`,
             {
                 privateDnsZoneGroupName: "default",
@@ -173,14 +233,38 @@ export class AzureContext {
         return this.net;
     }
 
-    requirePlatform(): import("./platform").Platform {
+    /** The input value of a setting that needs a subscription feature: resolves only when it is registered. */
+    requireFeature(feature: string): pulumi.Output<boolean> {
+        const checked = this.features[feature];
+        if (!checked) {
+            throw new Error(`azure backend: the foundation does not check the feature ${feature} (REQUIRED_FEATURES in foundation.ts)`);
+        }
+        return checked;
+    }
+
+    requireShared(): StackShared {
+        if (!this.shared) {
+            throw new Error("azure backend: foundation() must run before the other components");
+        }
+        return this.shared;
+    }
+
+    requirePlatform(): Platform {
         if (!this.platform) {
             throw new Error("azure backend: network() must run before the other components");
         }
         return this.platform;
     }
 
-    /** Stores a secret in the stack's Key Vault; apps reference it by its versionless URI. */
+    /**
+     * Stores a secret in the stack's Key Vault; apps reference it by its versionless URI.
+     * Written through ARM (the control plane, which the vault's Deny firewall does not block), but
+     * ARM has no DELETE for secrets: the provider deletes them through the vault's data plane,
+     * which the firewall and RBAC close to a deployer outside the VNet, so a destroy (or an up that
+     * drops a secret) would fail. `retainOnDelete`: the stack forgets the secret instead; it goes
+     * with the vault on destroy (soft-deleted with it), and a secret dropped by an `up` stays in
+     * the vault unread (its role assignment, an ARM resource, is deleted).
+     */
     storeSecret(name: string, value: pulumi.Input<string>, parent: pulumi.Resource, contentType: string): keyvault.Secret {
         const platform = this.requirePlatform();
         return new keyvault.Secret(
@@ -192,7 +276,7 @@ export class AzureContext {
                 properties: { value: pulumi.secret(value), contentType },
                 tags: this.tags,
             },
-            this.opts(parent, { dependsOn: platform.vaultReady }),
+            this.opts(parent, { dependsOn: platform.vaultReady, retainOnDelete: true }),
         );
     }
 }

@@ -4,7 +4,7 @@ import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/ba
 import { generatedPassword } from "../../components/secrets";
 import { diagnostics, metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
-import { RULES } from "./naming";
+import { CREATE_ONLY_NAME, RULES } from "./naming";
 import { postgresZoneName } from "./network";
 import { postgresStorageGb, POSTGRES_SKUS } from "./sizes";
 
@@ -62,7 +62,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
     const server = new dbforpostgresql.Server(
         `${name}-server`,
         {
-            serverName: ctx.naming.global("pg", RULES.postgres),
+            serverName: ctx.globalName("pg", RULES.postgres),
             resourceGroupName: rg,
             location: ctx.location,
             version: String(args.version),
@@ -88,9 +88,9 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
         },
         ctx.opts(parent, {
             protect: ctx.settings.protect || args.deletionProtection,
+            ignoreChanges: [...CREATE_ONLY_NAME.postgres, ...DAY_TWO_IGNORED],
             dependsOn: [zone.link],
             customTimeouts: { create: "60m", update: "60m", delete: "60m" },
-            ignoreChanges: DAY_TWO_IGNORED,
             // The password lives in state (secret); rotating it is a deliberate change of the RandomPassword.
         }),
     );
@@ -118,7 +118,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
             new dbforpostgresql.Server(
                 `${name}-replica-${i + 1}`,
                 {
-                    serverName: ctx.naming.global(`pg-replica-${i + 1}`, RULES.postgres),
+                    serverName: ctx.globalName(`pg-replica-${i + 1}`, RULES.postgres),
                     resourceGroupName: rg,
                     location: ctx.location,
                     createMode: "Replica",
@@ -129,7 +129,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
                     network: networkArgs,
                     tags: ctx.tags,
                 },
-                ctx.stateful(parent, { dependsOn: [previous], customTimeouts: { create: "60m", update: "60m", delete: "60m" }, ignoreChanges: DAY_TWO_IGNORED }),
+                ctx.stateful(parent, { ignoreChanges: [...CREATE_ONLY_NAME.postgres, ...DAY_TWO_IGNORED], dependsOn: [previous], customTimeouts: { create: "60m", update: "60m", delete: "60m" } }),
             ),
         );
     }

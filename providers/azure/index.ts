@@ -3,6 +3,7 @@ import { createCache } from "./cache";
 import { createContainerService } from "./container-service";
 import { AzureContext } from "./context";
 import { createDatabase } from "./database";
+import { createFoundation } from "./foundation";
 import { createLoadBalancer } from "./load-balancer";
 import { createNetwork } from "./network";
 import { createObjectStore } from "./object-store";
@@ -16,6 +17,7 @@ export const backend: BackendModule = {
     create(settings): CloudBackend {
         const ctx = new AzureContext(settings);
         return {
+            foundation: (name, args, opts) => createFoundation(ctx, name, args, opts),
             network: (name, args, opts) => createNetwork(ctx, name, args, opts),
             database: (name, args, opts) => createDatabase(ctx, name, args, opts),
             cache: (name, args, opts) => createCache(ctx, name, args, opts),

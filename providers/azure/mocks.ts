@@ -85,6 +85,14 @@ export const mocks: CloudMocks = {
                     clientId: guid(`client/${ctx.project}`),
                     objectId: guid(`object/${ctx.project}`),
                 };
+            case "azure-native:features:getSubscriptionFeatureRegistration":
+                // A subscription set up as the README's first-deploy section says (features registered once).
+                return {
+                    id: `/subscriptions/${subscription(ctx)}/providers/Microsoft.Features/featureProviders/${inputs.providerNamespace}/subscriptionFeatureRegistrations/${inputs.featureName}`,
+                    name: inputs.featureName,
+                    type: "Microsoft.Features/featureProviders/subscriptionFeatureRegistrations",
+                    properties: { state: "Registered", providerNamespace: inputs.providerNamespace, featureName: inputs.featureName },
+                };
             case "azure-native:operationalinsights:getSharedKeys":
                 return { primarySharedKey: Buffer.from(hash(`${inputs.workspaceName}/primary`, 64)).toString("base64"), secondarySharedKey: Buffer.from(hash(`${inputs.workspaceName}/secondary`, 64)).toString("base64") };
             case "azure-native:redisenterprise:listDatabaseKeys":

@@ -1,9 +1,12 @@
 import * as crypto from "crypto";
 
 /**
- * Azure's naming rules in one place. Every name is derived from project + stack (plus a short
- * hash of both, for the names that must be globally unique), so the same stack gets the same
- * names on every run and two stacks never collide. No clock, no Math.random.
+ * Azure's naming rules in one place. Names inside the stack's resource group come from project +
+ * stack. Names that must be globally unique (DNS names, storage accounts, vaults, registries) end
+ * in a hash that also covers what makes them this deployment's: the subscription and location
+ * (two teams deploying `anycloud/dev` never collide), and for soft-deleted kinds a random salt kept
+ * in state (a Key Vault's name stays taken 7/90 days after its delete, so a destroy → up must not
+ * ask for it again). No clock, no Math.random.
  */
 export interface NameRule {
     /** Maximum length Azure accepts. */
@@ -41,6 +44,20 @@ export const RULES = {
     /** Action group short name: at most 12 characters. */
     shortName: { max: 12, charset: "alnum", lowercase: true, startLetter: true },
 } satisfies Record<string, NameRule>;
+
+/**
+ * The input that carries each global name: ignored after creation (`ignoreChanges`), so the name a
+ * resource was created with stays, and a stack created before names covered subscription and
+ * location is not replaced (a new name is a new storage account, server or vault: data lost).
+ */
+export const CREATE_ONLY_NAME = {
+    storageAccount: ["accountName"],
+    keyVault: ["vaultName"],
+    registry: ["registryName"],
+    postgres: ["serverName"],
+    redis: ["clusterName"],
+    frontDoorEndpoint: ["endpointName"],
+};
 
 export function stableHash(text: string, length: number): string {
     return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
@@ -88,34 +105,41 @@ export class AzureNaming {
         return fitName([this.project, this.stack, kind], rule, this.needsHash([this.project, this.stack, kind], rule) ? `${this.identity}/${kind}` : undefined);
     }
 
-    /** A globally unique name (DNS names, storage accounts, vaults, registries). */
-    global(kind: string, rule: NameRule): string {
-        return fitName([this.project, this.stack, kind], rule, `${this.identity}/${kind}`);
+    /**
+     * A globally unique name (DNS names, storage accounts, vaults, registries). `scope` is what
+     * makes the deployment unique: `<subscription>/<location>` (+ `/<salt>` for soft-deleted kinds).
+     */
+    global(kind: string, rule: NameRule, scope: string): string {
+        return fitName([this.project, this.stack, kind], rule, `${scope}/${this.identity}/${kind}`);
     }
 
     resourceGroup(): string {
         return this.local("rg", RULES.resourceGroup);
     }
 
-    storageAccount(): string {
-        return this.global("st", RULES.storageAccount);
+    storageAccount(scope: string): string {
+        return this.global("st", RULES.storageAccount, scope);
     }
 
-    keyVault(): string {
-        return this.global("kv", RULES.keyVault);
+    keyVault(scope: string): string {
+        return this.global("kv", RULES.keyVault, scope);
     }
 
-    registry(): string {
-        return this.global("acr", RULES.registry);
+    registry(scope: string): string {
+        return this.global("acr", RULES.registry, scope);
     }
 
     containerApp(service: string): string {
         return this.local(service, RULES.containerApp);
     }
 
-    /** Deterministic GUID for a role assignment: the same grant gets the same name on every run. */
-    roleAssignment(...key: string[]): string {
-        return stableGuid(`${this.identity}/${key.join("/")}`);
+    /**
+     * Deterministic GUID for a role assignment: the same grant gets the same name on every run.
+     * Names are unique in the whole Entra tenant, so the key must hold the subscription, the scope,
+     * the principal and the role (as Azure's own guidance builds them: guid(scope, principal, role)).
+     */
+    roleAssignment(subscription: string, scope: string, principal: string, role: string): string {
+        return stableGuid([subscription, scope, principal, role].join("|"));
     }
 
     private needsHash(parts: string[], rule: NameRule): boolean {

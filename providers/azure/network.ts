@@ -4,7 +4,7 @@ import * as privatedns from "@pulumi/azure-native/privatedns";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, NetworkArgs, NetworkOutputs } from "../../components/backend";
 import { AzureContext, NetworkState } from "./context";
-import { createPlatform } from "./platform";
+import { createAppsEnvironment } from "./platform";
 
 export const ZONES = {
     redis: "privatelink.redis.azure.net",
@@ -79,13 +79,13 @@ const allow = (name: string, priority: number, from: string, to: string, ports: 
 
 /**
  * VNet with one subnet per role, NSGs derived from who uses what, private DNS zones for every
- * private endpoint, and the platform (Container Apps environment, Key Vault, identities) that
- * the later components attach to. Subnets are separate resources, created one after another
+ * private endpoint, and what attaches the foundation's shared resources to the VNet (the Container
+ * Apps environment, the vault's private endpoint) for the later components. Subnets are separate resources, created one after another
  * (parallel subnet PUTs on one VNet conflict).
  */
 export function createNetwork(ctx: AzureContext, name: string, args: NetworkArgs, opts: ChildOptions): NetworkOutputs {
     const parent = opts.parent;
-    ctx.init(parent);
+    const shared = ctx.requireShared();
     const rg = ctx.rgName;
     const { access } = args;
     const plan = planSubnets(args.cidr);
@@ -247,7 +247,11 @@ export function createNetwork(ctx: AzureContext, name: string, args: NetworkArgs
         state.zones[zoneName] = { zone: zone.name, id: zone.id, link };
     }
     ctx.net = state;
-    ctx.platform = createPlatform(ctx, name, args, parent);
+    const vaultEndpoint = ctx.privateEndpoint(`${name}-vault`, shared.vault.id, "vault", ZONES.vault, parent);
+    const environment = createAppsEnvironment(ctx, name, parent);
+    // Apps resolve the vault through its private DNS record: it and the zone's VNet link must exist
+    // before a revision reads a Key Vault reference (microsoft/azure-container-apps#1174).
+    ctx.platform = { ...shared, environment, vaultReady: [shared.vault, vaultEndpoint, ctx.endpointDns[`${name}-vault`], state.zones[ZONES.vault].link] };
     return { networkId: vnet.id, cidr: args.cidr };
 }
 

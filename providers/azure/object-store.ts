@@ -4,7 +4,7 @@ import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, ObjectStoreArgs, ObjectStoreOutputs } from "../../components/backend";
 import { diagnostics } from "./alerts";
 import { AzureContext } from "./context";
-import { fitName } from "./naming";
+import { CREATE_ONLY_NAME, fitName, RULES } from "./naming";
 import { ZONES } from "./network";
 
 /** Blob container names: 3-63 lowercase letters, digits and single hyphens. */
@@ -30,7 +30,7 @@ export function createObjectStore(ctx: AzureContext, name: string, args: ObjectS
     const account = new storage.StorageAccount(
         `${name}-account`,
         {
-            accountName: ctx.naming.storageAccount(),
+            accountName: ctx.globalName("st", RULES.storageAccount),
             resourceGroupName: rg,
             location: ctx.location,
             kind: "StorageV2",
@@ -50,7 +50,7 @@ export function createObjectStore(ctx: AzureContext, name: string, args: ObjectS
             },
             tags: ctx.tags,
         },
-        ctx.stateful(parent),
+        ctx.stateful(parent, { ignoreChanges: CREATE_ONLY_NAME.storageAccount }),
     );
     const blobService = new storage.BlobServiceProperties(
         `${name}-blob-service`,

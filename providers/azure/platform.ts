@@ -4,31 +4,25 @@ import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
-import { NetworkArgs } from "../../components/backend";
+import { FoundationArgs } from "../../components/backend";
+import { movedFromNetwork } from "../../components/foundation";
 import { createActionGroup, diagnostics } from "./alerts";
-import { AzureContext } from "./context";
-import { RULES } from "./naming";
-import { ZONES } from "./network";
+import { AzureContext, StackShared } from "./context";
+import { CREATE_ONLY_NAME, RULES } from "./naming";
 import { LOG_RETENTION } from "./sizes";
 
-/** What every app of the stack shares: logs, the environment, the vault, identities, registry. */
-export interface Platform {
-    workspace: operationalinsights.Workspace;
-    environment: app.ManagedEnvironment;
-    vault: keyvault.Vault;
-    /** Resources that must exist before secrets are written or read (vault + its private endpoint). */
-    vaultReady: pulumi.Resource[];
-    /** One user-assigned identity per service: the principal of all its role assignments. */
-    identities: Record<string, managedidentity.UserAssignedIdentity>;
-    registry?: containerregistry.Registry;
-    actionGroupId: pulumi.Output<string>;
-}
-
-export function createPlatform(ctx: AzureContext, name: string, args: NetworkArgs, parent: pulumi.Resource): Platform {
+/**
+ * What every app of the stack shares and that needs no network: the log workspace, the vault,
+ * one identity per service, the registry and the action group. Created by the foundation; these
+ * were children of the network component before, and keep their URNs through aliases.
+ */
+export function createShared(ctx: AzureContext, args: FoundationArgs, parent: pulumi.Resource): StackShared {
     const { settings } = ctx;
     const rg = ctx.rgName;
-    const net = ctx.requireNetwork();
     const prod = settings.environment === "prod";
+    // Logical names of the network component they moved from (`network-logs`, ...).
+    const name = "network";
+    const moved = movedFromNetwork();
 
     const workspace = new operationalinsights.Workspace(
         `${name}-logs`,
@@ -42,8 +36,80 @@ export function createPlatform(ctx: AzureContext, name: string, args: NetworkArg
             workspaceCapping: prod ? undefined : { dailyQuotaGb: 1 },
             tags: ctx.tags,
         },
-        ctx.opts(parent),
+        ctx.opts(parent, moved),
     );
+    const vault = new keyvault.Vault(
+        `${name}-vault`,
+        {
+            vaultName: ctx.globalName("kv", RULES.keyVault, true),
+            resourceGroupName: rg,
+            location: ctx.location,
+            properties: {
+                tenantId: ctx.tenantId,
+                sku: { family: "A", name: "standard" },
+                enableRbacAuthorization: true,
+                enableSoftDelete: true,
+                softDeleteRetentionInDays: prod ? 90 : 7,
+                // Purge protection is irreversible; prod only, so dev vaults can be purged and renamed.
+                enablePurgeProtection: prod ? true : undefined,
+                // Data plane only through the private endpoint; ARM (Pulumi) writes secrets on the control plane.
+                networkAcls: { defaultAction: "Deny", bypass: "AzureServices" },
+            },
+            tags: ctx.tags,
+        },
+        ctx.stateful(parent, { ...moved, ignoreChanges: CREATE_ONLY_NAME.keyVault }),
+    );
+
+    const identities: Record<string, managedidentity.UserAssignedIdentity> = {};
+    for (const service of args.access.services) {
+        identities[service] = new managedidentity.UserAssignedIdentity(
+            `${service}-identity`,
+            { resourceName: ctx.naming.local(`${service}-id`), resourceGroupName: rg, location: ctx.location, tags: ctx.tags },
+            ctx.opts(parent, moved),
+        );
+    }
+
+    let registry: containerregistry.Registry | undefined;
+    const builders = settings.services.filter((s) => s.image.kind === "build");
+    if (builders.length > 0) {
+        registry = new containerregistry.Registry(
+            `${name}-registry`,
+            {
+                registryName: ctx.globalName("acr", RULES.registry),
+                resourceGroupName: rg,
+                location: ctx.location,
+                sku: { name: prod ? "Premium" : "Basic" },
+                // Pulls use each app's identity (AcrPull); no admin user, no anonymous pulls.
+                adminUserEnabled: false,
+                anonymousPullEnabled: false,
+                zoneRedundancy: prod ? "Enabled" : "Disabled",
+                tags: ctx.tags,
+            },
+            ctx.opts(parent, { ...moved, ignoreChanges: CREATE_ONLY_NAME.registry }),
+        );
+        for (const service of builders) {
+            ctx.grant(`${service.name}-acr-pull`, "acrPull", identities[service.name].principalId, registry.id, parent, [service.name, "acr"], [], moved);
+        }
+    }
+
+    const actionGroupId = createActionGroup(ctx, name, parent, moved);
+    diagnostics(ctx, `${name}-vault`, vault.id, workspace.id, parent, true, moved);
+    if (registry) {
+        diagnostics(ctx, `${name}-registry`, registry.id, workspace.id, parent, true, moved);
+    }
+    return { workspace, vault, identities, registry, actionGroupId };
+}
+
+/**
+ * The Container Apps environment, injected into the apps subnet: created by network(), since it
+ * needs the VNet, with the workspace of the foundation.
+ */
+export function createAppsEnvironment(ctx: AzureContext, name: string, parent: pulumi.Resource): app.ManagedEnvironment {
+    const { settings } = ctx;
+    const rg = ctx.rgName;
+    const net = ctx.requireNetwork();
+    const prod = settings.environment === "prod";
+    const { workspace } = ctx.requireShared();
     const keys = operationalinsights.getSharedKeysOutput({ resourceGroupName: rg, workspaceName: workspace.name }, ctx.invokeOpts(parent));
 
     const environment = new app.ManagedEnvironment(
@@ -66,65 +132,5 @@ export function createPlatform(ctx: AzureContext, name: string, args: NetworkArg
         ctx.opts(parent, { customTimeouts: { create: "60m", update: "60m" } }),
     );
 
-    const vault = new keyvault.Vault(
-        `${name}-vault`,
-        {
-            vaultName: ctx.naming.keyVault(),
-            resourceGroupName: rg,
-            location: ctx.location,
-            properties: {
-                tenantId: ctx.tenantId,
-                sku: { family: "A", name: "standard" },
-                enableRbacAuthorization: true,
-                enableSoftDelete: true,
-                softDeleteRetentionInDays: prod ? 90 : 7,
-                // Purge protection is irreversible; prod only, so dev vaults can be purged and renamed.
-                enablePurgeProtection: prod ? true : undefined,
-                // Data plane only through the private endpoint; ARM (Pulumi) writes secrets on the control plane.
-                networkAcls: { defaultAction: "Deny", bypass: "AzureServices" },
-            },
-            tags: ctx.tags,
-        },
-        ctx.stateful(parent),
-    );
-    const vaultEndpoint = ctx.privateEndpoint(`${name}-vault`, vault.id, "vault", ZONES.vault, parent);
-
-    const identities: Record<string, managedidentity.UserAssignedIdentity> = {};
-    for (const service of args.access.services) {
-        identities[service] = new managedidentity.UserAssignedIdentity(
-            `${service}-identity`,
-            { resourceName: ctx.naming.local(`${service}-id`), resourceGroupName: rg, location: ctx.location, tags: ctx.tags },
-            ctx.opts(parent),
-        );
-    }
-
-    let registry: containerregistry.Registry | undefined;
-    const builders = settings.services.filter((s) => s.image.kind === "build");
-    if (builders.length > 0) {
-        registry = new containerregistry.Registry(
-            `${name}-registry`,
-            {
-                registryName: ctx.naming.global("acr", RULES.registry),
-                resourceGroupName: rg,
-                location: ctx.location,
-                sku: { name: prod ? "Premium" : "Basic" },
-                // Pulls use each app's identity (AcrPull); no admin user, no anonymous pulls.
-                adminUserEnabled: false,
-                anonymousPullEnabled: false,
-                zoneRedundancy: prod ? "Enabled" : "Disabled",
-                tags: ctx.tags,
-            },
-            ctx.opts(parent),
-        );
-        for (const service of builders) {
-            ctx.grant(`${service.name}-acr-pull`, "acrPull", identities[service.name].principalId, registry.id, parent, [service.name, "acr"]);
-        }
-    }
-
-    const actionGroupId = createActionGroup(ctx, name, parent);
-    diagnostics(ctx, `${name}-vault`, vault.id, workspace.id, parent);
-    if (registry) {
-        diagnostics(ctx, `${name}-registry`, registry.id, workspace.id, parent);
-    }
-    return { workspace, environment, vault, vaultReady: [vault, vaultEndpoint], identities, registry, actionGroupId };
+    return environment;
 }

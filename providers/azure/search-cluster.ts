@@ -235,8 +235,9 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
                     },
                     networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: "Detach" }] },
                     // Encryption at host also covers the temp disk and the host caches of the disks
-                    // (SSE alone covers the disks only); needs the EncryptionAtHost subscription feature.
-                    securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true }, encryptionAtHost: true },
+                    // (SSE alone covers the disks only); needs the EncryptionAtHost subscription
+                    // feature, which the foundation checks (true only once it is registered).
+                    securityProfile: { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true }, encryptionAtHost: ctx.requireFeature("EncryptionAtHost") },
                     diagnosticsProfile: { bootDiagnostics: { enabled: true } },
                     tags: ctx.tags,
                 },

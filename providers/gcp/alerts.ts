@@ -3,6 +3,7 @@ import * as compute from "@pulumi/gcp/compute";
 import * as monitoring from "@pulumi/gcp/monitoring";
 import * as redis from "@pulumi/gcp/redis";
 import * as sql from "@pulumi/gcp/sql";
+import { movedFromNetwork } from "../../components/foundation";
 import { GcpContext } from "./context";
 
 /**
@@ -16,7 +17,8 @@ export function createAlertChannels(ctx: GcpContext, parent: pulumi.Resource): v
         const channel = new monitoring.NotificationChannel(
             "alerts-email",
             { displayName: `${ctx.naming.prefix} alerts`, type: "email", labels: { email_address: email }, project: ctx.project },
-            ctx.opts(parent, ["monitoring"]),
+            // Created by the foundation; a child of the network component before it existed.
+            ctx.opts(parent, ["monitoring"], movedFromNetwork()),
         );
         ctx.alertChannels = [channel.id];
     }

@@ -10,6 +10,7 @@ import { Settings } from "../../stacks/settings";
 import { Api, requiredApis } from "./apis";
 import { labelKey, labelValue, Naming } from "./naming";
 import { stackTags } from "../../stacks/tags";
+import { movedFromNetwork } from "../../components/foundation";
 
 /** What network() created, used by every later component of the same stack. */
 export interface GcpNetwork {
@@ -50,10 +51,8 @@ export class GcpContext {
     /** Memorystore server CA in Secret Manager: services that use the cache trust it. */
     cacheCaSecret?: secretmanager.Secret;
     cacheCaVersion?: secretmanager.SecretVersion;
-    /** OpenSearch CA certificate (written by the bootstrap node at boot); clients may read it. */
+    /** OpenSearch CA certificate (written by the first node at boot); clients may read it. */
     searchCaCertSecret?: secretmanager.Secret;
-    /** What must exist before a client revision reads the CA certificate (the readiness gate). */
-    searchReady: pulumi.Resource[] = [];
     buckets: Record<string, storage.Bucket> = {};
     /** The database init job: services that use the database are created after it succeeded. */
     databaseInit?: pulumi.Resource;
@@ -80,7 +79,10 @@ export class GcpContext {
         return this.settings.environment === "prod";
     }
 
-    /** Enables every API the stack needs (kept enabled on destroy: other workloads may use them). */
+    /**
+     * Enables every API the stack needs, in the foundation (kept enabled on destroy: other
+     * workloads may use them). Moved there from the network component: the alias keeps the URN.
+     */
     enableApis(parent: pulumi.Resource): void {
         for (const api of requiredApis(this.settings)) {
             this.apis.set(
@@ -88,28 +90,46 @@ export class GcpContext {
                 new projects.Service(
                     `api-${api}`,
                     { project: this.project, service: `${api}.googleapis.com`, disableOnDestroy: false, disableDependentServices: false },
-                    { provider: this.provider, parent },
+                    { provider: this.provider, parent, ...movedFromNetwork() },
                 ),
             );
         }
     }
 
+    private apiDependencies(apis: Api[]): projects.Service[] {
+        if (this.apis.size === 0) {
+            throw new Error("gcp backend: foundation() must run before the other components (topology order)");
+        }
+        return apis.map((a) => {
+            const service = this.apis.get(a);
+            if (!service) {
+                throw new Error(`gcp backend: ${a}.googleapis.com is used but not in requiredApis() (providers/gcp/apis.ts)`);
+            }
+            return service;
+        });
+    }
+
     /** Options for a child resource: explicit provider, parent, and the APIs it needs enabled first. */
     opts(parent: pulumi.Resource, apis: Api[], extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
-        const apiDeps = apis.map((a) => this.apis.get(a)).filter((s): s is projects.Service => s !== undefined);
+        const apiDeps = this.apiDependencies(apis);
         const extraDeps = extra.dependsOn === undefined ? [] : Array.isArray(extra.dependsOn) ? extra.dependsOn : [extra.dependsOn];
         return { ...extra, provider: this.provider, parent, dependsOn: [...apiDeps, ...(extraDeps as pulumi.Input<pulumi.Resource>[])] };
     }
 
-    /** Options for an invoke. */
-    invokeOpts(parent: pulumi.Resource): pulumi.InvokeOutputOptions {
-        return { provider: this.provider, parent };
+    /**
+     * Options for an invoke: it waits for the APIs it calls. On a new project Compute is off, and
+     * a look-up that runs first fails with `403 accessNotConfigured` on every run, because the
+     * error stops the run before the API is enabled (vmware-archive/gcp-pcf-quickstart#12).
+     * Invokes accept `dependsOn` (@pulumi/pulumi invoke.d.ts, InvokeOutputOptions).
+     */
+    invokeOpts(parent: pulumi.Resource, apis: Api[] = []): pulumi.InvokeOutputOptions {
+        return { provider: this.provider, parent, dependsOn: this.apiDependencies(apis) };
     }
 
     /** Zones that are UP in the region (read once per stack). */
     zones(parent: pulumi.Resource): pulumi.Output<string[]> {
         if (!this.zoneNames) {
-            this.zoneNames = compute.getZonesOutput({ project: this.project, region: this.region, status: "UP" }, this.invokeOpts(parent)).names.apply((n) => [...n].sort());
+            this.zoneNames = compute.getZonesOutput({ project: this.project, region: this.region, status: "UP" }, this.invokeOpts(parent, ["compute"])).names.apply((n) => [...n].sort());
         }
         return this.zoneNames;
     }

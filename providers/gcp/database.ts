@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as sql from "@pulumi/gcp/sql";
 import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
-import { psqlInitScript } from "../../components/database-init";
+import { DB_INIT_RETRY, psqlInitScript, waitForPostgres } from "../../components/database-init";
 import { generatedPassword } from "../../components/secrets";
 import { databaseAlerts } from "./alerts";
 import { DB_INIT_TAG, GcpContext, RUN_TAG } from "./context";
@@ -175,7 +175,8 @@ function createInitJob(
                     containers: [
                         {
                             image: `docker.io/library/postgres:${args.version}-alpine`,
-                            commands: ["sh", "-c", 'printf "%s" "$INIT_SQL" > /tmp/init.sql && psql -d postgres -f /tmp/init.sql'],
+                            // Waits (bounded) for the first connection over the new path, then runs the script once.
+                            commands: ["sh", "-c", waitForPostgres(DB_INIT_RETRY, 'printf "%s" "$INIT_SQL" > /tmp/init.sql && psql -d postgres -f /tmp/init.sql')],
                             envs: [
                                 { name: "PGHOST", value: instance.privateIpAddress },
                                 { name: "PGPORT", value: "5432" },

@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
-import * as logging from "@pulumi/gcp/logging";
 import * as servicenetworking from "@pulumi/gcp/servicenetworking";
 import { ChildOptions, NetworkArgs, NetworkOutputs } from "../../components/backend";
-import { createAlertChannels } from "./alerts";
 import { DB_INIT_TAG, GcpContext, RUN_TAG, serviceTag } from "./context";
 
 /** The i-th block of prefix `newPrefix` inside `cidr` (the VPC range from config). */
@@ -25,14 +23,6 @@ export const IAP_RANGE = "35.235.240.0/20";
  */
 export function createNetwork(ctx: GcpContext, name: string, args: NetworkArgs, opts: ChildOptions): NetworkOutputs {
     const parent = opts.parent;
-    ctx.enableApis(parent);
-    createAlertChannels(ctx, parent);
-    // Central logs: the project's _Default bucket keeps logs for the configured days.
-    new logging.ProjectBucketConfig(
-        `${name}-logs`,
-        { project: ctx.project, location: "global", bucketId: "_Default", retentionDays: ctx.settings.logs.retentionDays },
-        ctx.opts(parent, ["logging"]),
-    );
 
     const nodesCidr = subnetCidr(args.cidr, 24, 0);
     // Direct VPC egress needs ≥ /26; Cloud Run reserves addresses in blocks of 16 at ~2x instances.
@@ -67,10 +57,15 @@ export function createNetwork(ctx: GcpContext, name: string, args: NetworkArgs, 
             network: vpc.id,
             service: "servicenetworking.googleapis.com",
             reservedPeeringRanges: [psaRange.name],
-            // Deleting the peering fails while Cloud SQL / Memorystore still hold it (they are
-            // deleted asynchronously by Google); abandoning it lets destroy finish. The peering
-            // goes away with the VPC.
-            deletionPolicy: "ABANDON",
+            // Deleted on destroy (the default policy), never abandoned: an abandoned connection
+            // leaves its VPC peering, and a VPC with a peering cannot be deleted, on any later
+            // run either (magic-modules#18476; the REMOVE_PEERING policy it adds is not in
+            // @pulumi/gcp 9.37). While Cloud SQL still holds the connection after its instance is
+            // deleted, the delete fails with "Producer services ... are still using this
+            // connection" and a later destroy finishes the job (README, first deploy: GCP).
+            // A connection Google still tracks for this VPC (a shadow peering) is updated instead
+            // of failing the create (cluster-toolkit#4744).
+            updateOnCreationFail: true,
         },
         ctx.opts(parent, ["servicenetworking"]),
     );

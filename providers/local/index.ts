@@ -5,6 +5,8 @@ import {
     CloudBackend,
     ContainerServiceArgs,
     DatabaseArgs,
+    FoundationArgs,
+    FoundationOutputs,
     LoadBalancerArgs,
     NetworkArgs,
     ObjectStoreArgs,
@@ -15,6 +17,7 @@ import { createCache } from "./cache";
 import { createContainerService } from "./container-service";
 import { LocalContext } from "./context";
 import { createDatabase } from "./database";
+import { createFoundation } from "./foundation";
 import { createLoadBalancer } from "./load-balancer";
 import { createNetworks, LocalNetworks } from "./network";
 import { createObjectStore, StorageCredentials } from "./object-store";
@@ -38,6 +41,9 @@ class LocalBackend implements CloudBackend {
         return this.networks;
     }
 
+    foundation(_name: string, args: FoundationArgs, opts: ChildOptions): FoundationOutputs {
+        return createFoundation(args, opts);
+    }
     network(name: string, args: NetworkArgs, opts: ChildOptions) {
         const { networks, outputs } = createNetworks(this.ctx, name, args, opts);
         this.networks = networks;

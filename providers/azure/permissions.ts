@@ -1,0 +1,85 @@
+import { ROLES } from "./context";
+
+/**
+ * What the Azure identities need, for each resource type and invoke the program uses. The README
+ * (first deploy: Azure) lists the same roles; test/permissions.spec.ts fails on a type or invoke
+ * without a row here, and on a role the README does not name. Scope: the subscription (the stack
+ * creates its own resource group).
+ */
+
+/** The roles the program assigns to its identities: the only ones the deploy identity may assign. */
+export const ASSIGNED_ROLES = Object.values(ROLES);
+
+/** Roles of the deploy identity (`pulumi up`/`destroy`), with what each covers. */
+export const DEPLOY_ROLES: Record<string, string> = {
+    Contributor: "creates, updates and deletes every resource type below except role assignments (Contributor excludes Microsoft.Authorization/*/write)",
+    "Role Based Access Control Administrator": `the role assignments, with the condition that it may assign only ${ASSIGNED_ROLES.join(", ")} (AcrPull, Key Vault Secrets User, Storage Blob Data Contributor) to principals of type ServicePrincipal`,
+};
+
+/** Roles of the preview/drift identity (`pulumi preview`, `pulumi refresh`): reads only. */
+export const READ_ROLES: Record<string, string> = {
+    Reader: "reads every resource and runs the GET look-ups (client config, feature registration)",
+    "anycloud preview reader": "custom role with the two POST actions the program's look-ups call: Microsoft.OperationalInsights/workspaces/sharedKeys/action and Microsoft.Cache/redisEnterprise/databases/listKeys/action",
+};
+
+/** Resource type → the deploy role that lets the identity create, update and delete it. */
+export const RESOURCE_ROLES: Record<string, keyof typeof DEPLOY_ROLES> = {
+    "azure-native:authorization:RoleAssignment": "Role Based Access Control Administrator",
+    ...Object.fromEntries(
+        [
+            "app:ContainerApp",
+            "app:ManagedEnvironment",
+            "cdn:AFDCustomDomain",
+            "cdn:AFDEndpoint",
+            "cdn:AFDOrigin",
+            "cdn:AFDOriginGroup",
+            "cdn:Profile",
+            "cdn:Route",
+            "cdn:Rule",
+            "cdn:RuleSet",
+            "cdn:SecurityPolicy",
+            "compute:VirtualMachine",
+            "containerregistry:Registry",
+            "dbforpostgresql:Configuration",
+            "dbforpostgresql:Database",
+            "dbforpostgresql:Server",
+            "dns:RecordSet",
+            "frontdoor:Policy",
+            "keyvault:Secret",
+            "keyvault:Vault",
+            "managedidentity:UserAssignedIdentity",
+            "monitor:ActionGroup",
+            "monitor:DiagnosticSetting",
+            "monitor:MetricAlert",
+            "network:LoadBalancer",
+            "network:NatGateway",
+            "network:NetworkInterface",
+            "network:NetworkSecurityGroup",
+            "network:PrivateDnsZoneGroup",
+            "network:PrivateEndpoint",
+            "network:PublicIPAddress",
+            "network:Subnet",
+            "network:VirtualNetwork",
+            "operationalinsights:Workspace",
+            "privatedns:PrivateZone",
+            "privatedns:VirtualNetworkLink",
+            "redisenterprise:Database",
+            "redisenterprise:RedisEnterprise",
+            "resources:ResourceGroup",
+            "storage:BlobContainer",
+            "storage:BlobServiceProperties",
+            "storage:ManagementPolicy",
+            "storage:StorageAccount",
+        ].map((t) => [`azure-native:${t}`, "Contributor"]),
+    ),
+    // Built images are pushed to the registry; Contributor on a registry may push (ACR roles table).
+    "docker:index/image:Image": "Contributor",
+};
+
+/** Invoke → the action it calls, and which read role covers it for the preview/drift identity. */
+export const INVOKE_ACTIONS: Record<string, string> = {
+    "azure-native:authorization:getClientConfig": "none (the provider's own configuration)",
+    "azure-native:features:getSubscriptionFeatureRegistration": "Microsoft.Features/featureProviders/subscriptionFeatureRegistrations/read (Reader)",
+    "azure-native:operationalinsights:getSharedKeys": "Microsoft.OperationalInsights/workspaces/sharedKeys/action (Contributor; anycloud preview reader)",
+    "azure-native:redisenterprise:listDatabaseKeys": "Microsoft.Cache/redisEnterprise/databases/listKeys/action (Contributor; anycloud preview reader)",
+};
