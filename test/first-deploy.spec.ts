@@ -291,10 +291,14 @@ describe("day 1 on a new Azure subscription: features are checked before anythin
         const { project, config } = stackConfig({ stack: "dev", set: { cloud: "azure" } });
         // The check fails inside an apply: the run ends with it, as the engine's run would, whether
         // that reaches the run (OfflineRunError) or arrives just after it (an uncaught error).
-        const mochas = process.listeners("uncaughtException");
-        process.removeAllListeners("uncaughtException");
+        // (Uncaught, or an unhandled rejection: mocha's parallel workers route them differently.)
+        const events = ["uncaughtException", "unhandledRejection"] as const;
+        const saved = events.map((event) => [event, (process as NodeJS.EventEmitter).listeners(event)] as const);
         let late: Error | undefined;
-        process.on("uncaughtException", (e) => (late = late ?? (e as Error)));
+        for (const event of events) {
+            process.removeAllListeners(event);
+            (process as NodeJS.EventEmitter).on(event, (e: unknown) => (late = late ?? (e as Error)));
+        }
         let error: Error | undefined;
         let registered: { type: string; name: string }[] = [];
         try {
@@ -310,8 +314,10 @@ describe("day 1 on a new Azure subscription: features are checked before anythin
                 registered = e instanceof OfflineRunError ? e.registered : [];
             }
         } finally {
-            process.removeAllListeners("uncaughtException");
-            for (const l of mochas) process.on("uncaughtException", l);
+            for (const [event, listeners] of saved) {
+                process.removeAllListeners(event);
+                for (const l of listeners) (process as NodeJS.EventEmitter).on(event, l as (...args: unknown[]) => void);
+            }
         }
         assert.ok(error, "the run stops");
         assert.match(error.message, /has not registered the feature Microsoft\.Compute\/EncryptionAtHost/);
