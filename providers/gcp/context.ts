@@ -51,8 +51,10 @@ export class GcpContext {
     /** Memorystore server CA in Secret Manager: services that use the cache trust it. */
     cacheCaSecret?: secretmanager.Secret;
     cacheCaVersion?: secretmanager.SecretVersion;
-    /** OpenSearch CA certificate (written by the first node at boot); clients may read it. */
+    /** OpenSearch CA certificate (written by the bootstrap node at boot); clients may read it. */
     searchCaCertSecret?: secretmanager.Secret;
+    /** What must exist before a client revision reads the CA certificate (the readiness gate). */
+    searchReady: pulumi.Resource[] = [];
     buckets: Record<string, storage.Bucket> = {};
     /** The database init job: services that use the database are created after it succeeded. */
     databaseInit?: pulumi.Resource;
