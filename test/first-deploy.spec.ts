@@ -363,7 +363,7 @@ describe("destroy from a CI runner outside the private network", () => {
 describe("ordering that survives eventual consistency", () => {
     it("gcp: the database init job waits, bounded, for its first connection before running psql", async () => {
         const p = await baseline({ stack: "dev", set: { cloud: "gcp" } });
-        const job = p.one("gcp:cloudrunv2/job:Job");
+        const job = p.one("gcp:cloudrunv2/job:Job", "database-init");
         const command = job.inputs.template.template.containers[0].commands as string[];
         assert.strictEqual(command[0], "sh");
         assert.strictEqual(command[2], waitForPostgres(DB_INIT_RETRY, 'printf "%s" "$INIT_SQL" > /tmp/init.sql && psql -d postgres -f /tmp/init.sql'));

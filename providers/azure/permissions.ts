@@ -39,6 +39,8 @@ export const RESOURCE_ROLES: Record<string, keyof typeof DEPLOY_ROLES> = {
             "cdn:RuleSet",
             "cdn:SecurityPolicy",
             "compute:VirtualMachine",
+            "compute:Disk",
+            "compute:VirtualMachineRunCommandByVirtualMachine",
             "containerregistry:Registry",
             "dbforpostgresql:Configuration",
             "dbforpostgresql:Database",
