@@ -382,8 +382,9 @@ describe("ordering that survives eventual consistency", () => {
 
     it("gcp: the search VMs boot only after their CA secret grants and the NAT exist", async () => {
         const p = await baseline({ stack: "dev", set: { cloud: "gcp" } });
-        const grants = p.ofType("gcp:secretmanager/secretIamMember:SecretIamMember").filter((g) => /-ca-(key|cert)-/.test(g.name));
+        const grants = p.ofType("gcp:secretmanager/secretIamMember:SecretIamMember").filter((g) => /^search-ca-(key|cert)-/.test(g.name));
         const nat = p.one("gcp:compute/routerNat:RouterNat");
+        // The nodes' own grants; the readiness gate's grant (search-gate-*) is for the job after them.
         assert.strictEqual(grants.length, 4);
         for (const vm of p.ofType("gcp:compute/instance:Instance")) {
             const missing = [...grants, nat].filter((g) => !vm.dependencies.includes(g.urn)).map((g) => g.name);

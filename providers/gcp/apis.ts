@@ -20,7 +20,8 @@ export function requiredApis(settings: Settings): Api[] {
     const apis: Api[] = ["compute", "run", "iam", "cloudresourcemanager", "servicenetworking", "secretmanager", "monitoring", "logging"];
     if (settings.database) apis.push("sqladmin");
     if (settings.cache) apis.push("redis");
-    if (settings.buckets.length > 0) apis.push("storage");
+    // The search cluster snapshots into a bucket of its own, with or without application buckets.
+    if (settings.buckets.length > 0 || settings.search) apis.push("storage");
     if (settings.services.some((s) => s.image.kind === "build")) apis.push("artifactregistry");
     if (settings.loadBalancer?.dnsZone) apis.push("dns");
     return apis;
