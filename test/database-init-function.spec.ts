@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { databaseInitSteps } from "../components/database-init";
 import { DATABASE_INIT_HANDLER } from "../providers/aws/database-init-function";
+import { findPgBin, freePort } from "./local-servers";
 
 /**
  * The AWS database-init Lambda's handler, run by `node` exactly as the runtime loads it (index.js,
@@ -14,23 +15,6 @@ import { DATABASE_INIT_HANDLER } from "../providers/aws/database-init-function";
  * accept and then never answer. Only Secrets Manager is replaced: a module in the function's
  * node_modules answers GetSecretValue with the test password.
  */
-
-function findPgBin(): string | undefined {
-    const base = "/usr/lib/postgresql";
-    if (!fs.existsSync(base)) return undefined;
-    const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a));
-    return versions.length > 0 ? path.join(base, versions[0], "bin") : undefined;
-}
-
-async function freePort(): Promise<number> {
-    return new Promise((resolve) => {
-        const s = net.createServer();
-        s.listen(0, "127.0.0.1", () => {
-            const port = (s.address() as net.AddressInfo).port;
-            s.close(() => resolve(port));
-        });
-    });
-}
 
 const FAKE_SECRETS_MANAGER = `"use strict";
 class GetSecretValueCommand { constructor(input) { this.input = input; } }

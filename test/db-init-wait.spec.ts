@@ -1,32 +1,15 @@
 import * as assert from "assert";
 import { execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { DB_INIT_RETRY, waitForPostgres } from "../components/database-init";
+import { findPgBin, freePort } from "./local-servers";
 
 /**
  * The bounded wait the one-shot database init steps (GCP Cloud Run job, Azure init container) run
  * before psql, run by sh against a real PostgreSQL that is not there yet, then is.
  */
-
-function findPgBin(): string | undefined {
-    const base = "/usr/lib/postgresql";
-    if (!fs.existsSync(base)) return undefined;
-    const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a));
-    return versions.length > 0 ? path.join(base, versions[0], "bin") : undefined;
-}
-
-async function freePort(): Promise<number> {
-    return new Promise((resolve) => {
-        const s = net.createServer();
-        s.listen(0, "127.0.0.1", () => {
-            const port = (s.address() as net.AddressInfo).port;
-            s.close(() => resolve(port));
-        });
-    });
-}
 
 describe("database init: a bounded wait for a server that is not ready yet", function () {
     this.timeout(120000);

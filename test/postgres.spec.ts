@@ -1,29 +1,12 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { psqlInitScript } from "../components/database-init";
+import { findPgBin, freePort } from "./local-servers";
 
 /** The SQL that creates the logical databases and extensions, run by psql against a real PostgreSQL. */
-
-function findPgBin(): string | undefined {
-    const base = "/usr/lib/postgresql";
-    if (!fs.existsSync(base)) return undefined;
-    const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a));
-    return versions.length > 0 ? path.join(base, versions[0], "bin") : undefined;
-}
-
-async function freePort(): Promise<number> {
-    return new Promise((resolve) => {
-        const s = net.createServer();
-        s.listen(0, "127.0.0.1", () => {
-            const port = (s.address() as net.AddressInfo).port;
-            s.close(() => resolve(port));
-        });
-    });
-}
 
 describe("database init SQL against a real PostgreSQL", function () {
     const bin = findPgBin();

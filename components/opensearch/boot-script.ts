@@ -2,7 +2,7 @@ import { CERT_FUNCTIONS } from "./certificates";
 import { adminSubject, caSubject, nodeSubject, opensslSubject } from "./dn";
 import { heapOptions } from "./jvm";
 import { ClusterNode, opensearchYml } from "./opensearch-yml";
-import { internalUsersYml } from "./security-config";
+import { ADMIN_HASH_TOKEN, internalUsersYml } from "./security-config";
 import { repositoryBody, SNAPSHOT_POLICY, SNAPSHOT_REPOSITORY, snapshotPolicyBody, SnapshotStore } from "./snapshots";
 
 /** What differs between clouds; everything else in the boot script is shared. */
@@ -157,7 +157,7 @@ if [ ! -s "$BOOT/internal_users.yml" ]; then
 ${internalUsersYml(b.username).trimEnd()}
 ANYCLOUD_EOF
   )
-  printf '%s\\n' "\${USERS//@ADMIN_HASH@/$HASH}" | put_file "$BOOT/internal_users.yml"
+  printf '%s\\n' "\${USERS//${ADMIN_HASH_TOKEN}/$HASH}" | put_file "$BOOT/internal_users.yml"
 fi
 answers() {
   case "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:${HTTP_PORT}/")" in
