@@ -122,6 +122,9 @@ describe("CI workflows (.github/workflows)", () => {
                 assert.ok(stepIndex(job, (s) => s.uses === "actions/checkout@v4") < stepIndex(job, (s) => s === gcp), "checkout before the GCP credentials file");
                 assert.ok(stepIndex(job, (s) => s.uses === "pulumi/actions@v7" && !s.with?.command) < deploy, `${file} ${id}: the Pulumi CLI (install only) before the driver`);
                 assert.ok(stepIndex(job, (s) => s.run === "npm ci") < deploy, `${file} ${id}: npm ci before the driver`);
+                const build = stepIndex(job, (s) => s.run === "npm run build");
+                assert.ok(stepIndex(job, (s) => s.run === "npm ci") < build && build < deploy, `${file} ${id}: npm run build (type check + bin/) between npm ci and the driver`);
+                assert.strictEqual(job.env?.PULUMI_NODEJS_TRANSPILE_ONLY, undefined, `${file} ${id}: main.js loads bin/; the ts-node setting has no effect`);
                 assert.strictEqual(job.env?.PULUMI_ACCESS_TOKEN, "${{ secrets.PULUMI_ACCESS_TOKEN }}");
                 assert.strictEqual(job.env?.PULUMI_CONFIG_PASSPHRASE, "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
                 assert.strictEqual(job.env?.PULUMI_BACKEND_URL, "${{ vars.PULUMI_BACKEND_URL }}");
