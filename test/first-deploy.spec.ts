@@ -51,7 +51,7 @@ describe("day 1: the stack-level step of the backend contract", () => {
 
     const shared: Record<(typeof CLOUDS)[number], string[]> = {
         aws: ["aws:ecs/cluster:Cluster", "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", "aws:sns/topic:Topic"],
-        gcp: ["gcp:projects/service:Service", "gcp:logging/projectBucketConfig:ProjectBucketConfig"],
+        gcp: ["gcp:projects/service:Service", "gcp:logging/projectBucketConfig:ProjectBucketConfig", "gcp:logging/projectSink:ProjectSink"],
         azure: [
             "pulumi:providers:azure-native",
             "azure-native:resources:ResourceGroup",

@@ -67,7 +67,7 @@ describe("gcp backend", function () {
                 "gcp:compute/routerNat:RouterNat",
                 "gcp:compute/firewall:Firewall",
             ]);
-            assertTypes(p, "Foundation", "foundation", ["gcp:projects/service:Service", "gcp:logging/projectBucketConfig:ProjectBucketConfig"]);
+            assertTypes(p, "Foundation", "foundation", ["gcp:projects/service:Service", "gcp:logging/projectBucketConfig:ProjectBucketConfig", "gcp:logging/projectSink:ProjectSink", "random:index/randomId:RandomId"]);
             assertTypes(p, "Database", "database", [T.sql, "gcp:sql/database:Database", "gcp:sql/user:User", "gcp:cloudrunv2/job:Job", "gcp:monitoring/alertPolicy:AlertPolicy"]);
             assertTypes(p, "Cache", "cache", [T.redis, T.secret, "gcp:secretmanager/secretVersion:SecretVersion"]);
             assertTypes(p, "SearchCluster", "search", [T.vm, T.disk, "gcp:compute/address:Address", "gcp:compute/resourcePolicy:ResourcePolicy", T.sa]);

@@ -5,6 +5,7 @@ import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as servicenetworking from "@pulumi/gcp/servicenetworking";
 import * as storage from "@pulumi/gcp/storage";
 import * as artifactregistry from "@pulumi/gcp/artifactregistry";
+import type * as logging from "@pulumi/gcp/logging";
 import { Provider } from "@pulumi/gcp/provider";
 import { Settings } from "../../stacks/settings";
 import { Api, requiredApis } from "./apis";
@@ -59,6 +60,8 @@ export class GcpContext {
     /** The database init job: services that use the database are created after it succeeded. */
     databaseInit?: pulumi.Resource;
     registry?: artifactregistry.Repository;
+    /** The stack's own log bucket (logs.ts); components route their logs into it. */
+    logBucket?: logging.ProjectBucketConfig;
     /** Notification channels every alert policy notifies. */
     alertChannels: pulumi.Output<string>[] = [];
     private zoneNames?: pulumi.Output<string[]>;

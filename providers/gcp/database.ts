@@ -5,6 +5,7 @@ import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/ba
 import { DB_INIT_RETRY, psqlInitScript, waitForPostgres } from "../../components/database-init";
 import { generatedPassword } from "../../components/secrets";
 import { databaseAlerts } from "./alerts";
+import { cloudSqlFilter, routeLogs } from "./logs";
 import { DB_INIT_TAG, GcpContext, RUN_TAG } from "./context";
 import { hash } from "./naming";
 import { serviceAccount, storeSecret } from "./secrets";
@@ -124,6 +125,9 @@ export function createDatabase(ctx: GcpContext, name: string, args: DatabaseArgs
     }
 
     databaseAlerts(ctx, parent, instance, args.parameters.max_connections, args.maxStorageGb);
+    // Cloud SQL names are generated (no prefix to match): its logs are routed by exact instance.
+    const instanceNames = pulumi.all([instance.name, ...replicas.map((r) => r.name)]);
+    routeLogs(ctx, `${name}-log-sink`, name, instanceNames.apply((names) => cloudSqlFilter(ctx.project, names)), parent);
 
     return {
         host: instance.privateIpAddress,

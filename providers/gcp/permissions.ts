@@ -20,7 +20,7 @@ export const DEPLOY_ROLES: Record<string, string> = {
     "roles/storage.admin": "buckets and per-bucket grants",
     "roles/storage.hmacKeyAdmin": "the HMAC key of the S3-compatible bucket access",
     "roles/monitoring.editor": "alert policies and notification channels",
-    "roles/logging.configWriter": "log retention of the project's _Default bucket",
+    "roles/logging.configWriter": "the stack's own log bucket and the sinks routing its logs there",
     "roles/artifactregistry.admin": "the image repository (stacks that build images)",
     "roles/dns.admin": "records in the configured Cloud DNS zone (stacks with a dnsZone)",
 };
@@ -76,6 +76,7 @@ export const RESOURCE_ROLES: Record<string, keyof typeof DEPLOY_ROLES> = {
     "gcp:monitoring/alertPolicy:AlertPolicy": "roles/monitoring.editor",
     "gcp:monitoring/notificationChannel:NotificationChannel": "roles/monitoring.editor",
     "gcp:logging/projectBucketConfig:ProjectBucketConfig": "roles/logging.configWriter",
+    "gcp:logging/projectSink:ProjectSink": "roles/logging.configWriter",
     "gcp:artifactregistry/repository:Repository": "roles/artifactregistry.admin",
     "gcp:dns/recordSet:RecordSet": "roles/dns.admin",
     // Built images are pushed to Artifact Registry with the deploy identity's access token.

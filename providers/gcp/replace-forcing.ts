@@ -147,6 +147,11 @@ export const replaceForcing: ReplaceTable = {
         source: "hashicorp/terraform-provider-google@e03b762 google/services/logging/resource_logging_project_bucket_config.go (ForceNew)",
         forceNew: ["bucketId", "location", "project"],
     },
+    "gcp:logging/projectSink:ProjectSink": {
+        source: "hashicorp/terraform-provider-google@01164dd google/services/logging/resource_logging_project_sink.go + resource_logging_sink.go (name, project ForceNew)",
+        nameProperty: "name",
+        forceNew: ["name", "project"],
+    },
     "gcp:monitoring/alertPolicy:AlertPolicy": {
         source: "hashicorp/terraform-provider-google@e03b762 google/services/monitoring/resource_monitoring_alert_policy.go (ForceNew)",
         forceNew: ["project"],
