@@ -73,3 +73,15 @@ export function waitForPostgres(retry: ConnectRetry, then: string): string {
         then,
     ].join("\n");
 }
+
+/**
+ * The PostgreSQL client image the init steps run (psql + pg_isready, matching the server major).
+ * Clouds never pull it from Docker Hub directly (anonymous pulls: 10 per hour per IP, shared by
+ * everything behind one NAT address, and no control over what a tag points to): each pulls it
+ * through a pull-through mirror in the stack's own registry (GCP Artifact Registry remote
+ * repository, Azure Container Registry cache rule), which fetches a tag once and serves it after.
+ */
+export const POSTGRES_CLIENT_UPSTREAM = { registry: "docker.io", repository: "library/postgres" } as const;
+export function postgresClientTag(version: number): string {
+    return `${version}-alpine`;
+}

@@ -18,6 +18,35 @@ describe("doors closed", function () {
         });
     });
 
+    describe("the database init image never comes from Docker Hub directly", () => {
+        it("azure: init containers pull postgres through the stack registry's Docker Hub cache rule, with the app's identity", async () => {
+            const p = await baseline({ stack: "prod", set: { cloud: "azure" } });
+            const registry = p.one("azure-native:containerregistry:Registry");
+            const rule = p.one("azure-native:containerregistry:CacheRule");
+            assert.strictEqual(rule.inputs.sourceRepository, "docker.io/library/postgres");
+            assert.strictEqual(rule.inputs.registryName, registry.outputs.name);
+            const runners = p.ofType("azure-native:app:ContainerApp").filter((a) => a.inputs.template.initContainers.length > 0);
+            assert.ok(runners.length > 0);
+            for (const app of runners) {
+                const image = app.inputs.template.initContainers[0].image as string;
+                assert.strictEqual(image, `${registry.outputs.loginServer}/${rule.inputs.targetRepository}:16-alpine`, app.name);
+                const pull = (app.inputs.configuration.registries as any[]).find((r) => r.server === registry.outputs.loginServer);
+                assert.ok(pull?.identity, `${app.name} pulls with its identity`);
+                assert.ok(app.dependencies.includes(rule.urn), `${app.name} is created after the cache rule`);
+            }
+        });
+
+        it("gcp: the init job pulls postgres through an Artifact Registry remote repository of Docker Hub", async () => {
+            const p = await baseline({ stack: "prod", set: { cloud: "gcp" } });
+            const mirror = p.one("gcp:artifactregistry/repository:Repository");
+            assert.strictEqual(mirror.inputs.mode, "REMOTE_REPOSITORY");
+            assert.strictEqual(mirror.inputs.remoteRepositoryConfig.dockerRepository.publicRepository, "DOCKER_HUB");
+            const job = p.one("gcp:cloudrunv2/job:Job", "database-init");
+            const image = job.inputs.template.template.containers[0].image as string;
+            assert.strictEqual(image, `${mirror.inputs.location}-docker.pkg.dev/anycloud-prod-example/${mirror.inputs.repositoryId}/library/postgres:16-alpine`);
+        });
+    });
+
     describe("HSTS: no includeSubDomains unless loadBalancer.hstsIncludeSubdomains", () => {
         const hsts: Record<string, (p: Plan) => string> = {
             aws: (p) => p.one("aws:lb/listener:Listener", "lb-https").inputs.routingHttpResponseStrictTransportSecurityHeaderValue,

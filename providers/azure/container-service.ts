@@ -7,16 +7,12 @@ import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../
 import { DB_INIT_RETRY, psqlInitScript, waitForPostgres } from "../../components/database-init";
 import { metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
+import { postgresClientImage } from "./registry-mirror";
 import { containerAppMemory } from "./sizes";
 
 /** Env var name → Container Apps secret name (lowercase letters, digits, '-'). */
 export function secretRefName(variable: string): string {
     return variable.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-}
-
-/** The PostgreSQL client image used by the extension init container (matches the server major). */
-export function postgresClientImage(version: number): string {
-    return `postgres:${version}-alpine`;
 }
 
 /**
@@ -110,9 +106,15 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
     const db = settings.database;
     if (db && args.uses.database !== undefined) {
         const script = psqlInitScript({ owner: db.username, databases: db.databases, extensions: db.extensions });
+        const registry = platform.registry!;
+        if (args.image.kind !== "build") {
+            // A built image already registered this registry with the same identity.
+            registries.push({ server: registry.loginServer, identity: identity.id });
+        }
         initContainers.push({
             name: "db-init",
-            image: postgresClientImage(db.version),
+            // Through the stack's registry (a Docker Hub cache rule, registry-mirror.ts), never Docker Hub itself.
+            image: postgresClientImage(registry, db.version),
             // Waits (bounded) until the server answers over the private DNS name, then runs the script.
             command: ["sh", "-c", waitForPostgres(DB_INIT_RETRY, 'printf "%s" "$INIT_SQL" | psql -v ON_ERROR_STOP=1 -d postgres -f -')],
             env: [
@@ -176,7 +178,7 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
         },
         // The identity must hold its Key Vault grants, and the vault's private DNS record must
         // exist, before the first revision reads secrets.
-        ctx.opts(parent, { dependsOn: [...grants, ...platform.vaultReady, ...(args.uses.search ? ctx.searchReady : [])] }),
+        ctx.opts(parent, { dependsOn: [...grants, ...platform.vaultReady, ...(platform.registryReady[name] ?? []), ...(args.uses.search ? ctx.searchReady : [])] }),
     );
 
     const { alerts } = settings;

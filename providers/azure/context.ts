@@ -30,6 +30,8 @@ export interface StackShared {
     /** One user-assigned identity per service: the principal of all its role assignments. */
     identities: Record<string, managedidentity.UserAssignedIdentity>;
     registry?: containerregistry.Registry;
+    /** Per service: what must exist before its revision pulls from the registry (AcrPull grant, cache rule). */
+    registryReady: Record<string, pulumi.Resource[]>;
     actionGroupId: pulumi.Output<string>;
 }
 

@@ -47,6 +47,7 @@ const TYPES: Record<string, [string, IdBuilder]> = {
     "keyvault:Secret": ["secretName", (rg, n, i) => `${rg}/providers/Microsoft.KeyVault/vaults/${i.vaultName}/secrets/${n}`],
     "managedidentity:UserAssignedIdentity": ["resourceName", arm("Microsoft.ManagedIdentity/userAssignedIdentities")],
     "containerregistry:Registry": ["registryName", arm("Microsoft.ContainerRegistry/registries")],
+    "containerregistry:CacheRule": ["cacheRuleName", (rg, n, i) => `${rg}/providers/Microsoft.ContainerRegistry/registries/${i.registryName}/cacheRules/${n}`],
     "authorization:RoleAssignment": ["roleAssignmentName", (_rg, n, i) => `${i.scope}/providers/Microsoft.Authorization/roleAssignments/${n}`],
     "dbforpostgresql:Server": ["serverName", arm("Microsoft.DBforPostgreSQL/flexibleServers")],
     "dbforpostgresql:Configuration": ["configurationName", (rg, n, i) => `${rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${i.serverName}/configurations/${n}`],

@@ -41,6 +41,7 @@ export const RESOURCE_ROLES: Record<string, keyof typeof DEPLOY_ROLES> = {
             "compute:VirtualMachine",
             "compute:Disk",
             "compute:VirtualMachineRunCommandByVirtualMachine",
+            "containerregistry:CacheRule",
             "containerregistry:Registry",
             "dbforpostgresql:Configuration",
             "dbforpostgresql:Database",

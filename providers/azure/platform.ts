@@ -10,6 +10,7 @@ import { createActionGroup, diagnostics } from "./alerts";
 import { AzureContext, StackShared } from "./context";
 import { CREATE_ONLY_NAME, RULES } from "./naming";
 import { LOG_RETENTION } from "./sizes";
+import { dockerHubCacheRule } from "./registry-mirror";
 
 /**
  * What every app of the stack shares and that needs no network: the log workspace, the vault,
@@ -70,8 +71,12 @@ export function createShared(ctx: AzureContext, args: FoundationArgs, parent: pu
     }
 
     let registry: containerregistry.Registry | undefined;
+    /** Per service: what must exist before it pulls from the registry (its AcrPull grant, the cache rule). */
+    const registryReady: Record<string, pulumi.Resource[]> = {};
     const builders = settings.services.filter((s) => s.image.kind === "build");
-    if (builders.length > 0) {
+    // Services that use the database run the init container, pulled through the registry's mirror.
+    const initPullers = args.hasDatabase ? args.access.databaseClients.filter((s) => !builders.some((b) => b.name === s)) : [];
+    if (builders.length > 0 || initPullers.length > 0) {
         registry = new containerregistry.Registry(
             `${name}-registry`,
             {
@@ -87,8 +92,14 @@ export function createShared(ctx: AzureContext, args: FoundationArgs, parent: pu
             },
             ctx.opts(parent, { ...moved, ignoreChanges: CREATE_ONLY_NAME.registry }),
         );
-        for (const service of builders) {
-            ctx.grant(`${service.name}-acr-pull`, "acrPull", identities[service.name].principalId, registry.id, parent, [service.name, "acr"], [], moved);
+        for (const service of [...builders.map((b) => b.name), ...initPullers]) {
+            registryReady[service] = [ctx.grant(`${service}-acr-pull`, "acrPull", identities[service].principalId, registry.id, parent, [service, "acr"], [], moved)];
+        }
+        if (args.hasDatabase && args.access.databaseClients.length > 0) {
+            const rule = dockerHubCacheRule(ctx, registry, parent);
+            for (const service of args.access.databaseClients) {
+                registryReady[service] = [...(registryReady[service] ?? []), rule];
+            }
         }
     }
 
@@ -97,7 +108,7 @@ export function createShared(ctx: AzureContext, args: FoundationArgs, parent: pu
     if (registry) {
         diagnostics(ctx, `${name}-registry`, registry.id, workspace.id, parent, true, moved);
     }
-    return { workspace, vault, identities, registry, actionGroupId };
+    return { workspace, vault, identities, registry, registryReady, actionGroupId };
 }
 
 /**

@@ -18,6 +18,14 @@ export const replaceForcing: ReplaceTable = {
         source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location",
         forceNew: ["environmentName", "infrastructureResourceGroup", "location", "resourceGroupName", "vnetConfiguration", "zoneRedundant"],
     },
+    "azure-native:containerregistry:CacheRule": {
+        source: "ARM spec (containerregistry CacheRuleProperties: sourceRepository, targetRepository x-ms-mutability [create, read]; only the credential set is updatable), path parameters",
+        forceNew: ["cacheRuleName", "registryName", "resourceGroupName", "sourceRepository", "targetRepository"],
+    },
+    "azure-native:containerregistry:Registry": {
+        source: "ARM spec (containerregistry RegistryProperties.zoneRedundancy x-ms-mutability [create, read]), path parameters and location",
+        forceNew: ["location", "registryName", "resourceGroupName", "zoneRedundancy"],
+    },
     "azure-native:authorization:RoleAssignment": {
         source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location",
         note: "Microsoft.Authorization/roleAssignments: an assignment cannot be updated (RoleAssignmentUpdateNotPermitted)",

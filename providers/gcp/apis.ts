@@ -22,7 +22,8 @@ export function requiredApis(settings: Settings): Api[] {
     if (settings.cache) apis.push("redis");
     // The search cluster snapshots into a bucket of its own, with or without application buckets.
     if (settings.buckets.length > 0 || settings.search) apis.push("storage");
-    if (settings.services.some((s) => s.image.kind === "build")) apis.push("artifactregistry");
+    // Built images, and the mirror the database init job pulls its PostgreSQL client image from.
+    if (settings.services.some((s) => s.image.kind === "build") || (settings.database && settings.database.extensions.length > 0)) apis.push("artifactregistry");
     if (settings.loadBalancer?.dnsZone) apis.push("dns");
     return apis;
 }

@@ -60,6 +60,8 @@ export class GcpContext {
     /** The database init job: services that use the database are created after it succeeded. */
     databaseInit?: pulumi.Resource;
     registry?: artifactregistry.Repository;
+    /** Docker Hub pull-through mirror (registry-mirror.ts). */
+    dockerHubMirror?: artifactregistry.Repository;
     /** The stack's own log bucket (logs.ts); components route their logs into it. */
     logBucket?: logging.ProjectBucketConfig;
     /** Notification channels every alert policy notifies. */

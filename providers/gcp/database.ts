@@ -6,6 +6,7 @@ import { DB_INIT_RETRY, psqlInitScript, waitForPostgres } from "../../components
 import { generatedPassword } from "../../components/secrets";
 import { databaseAlerts } from "./alerts";
 import { cloudSqlFilter, routeLogs } from "./logs";
+import { postgresClientImage } from "./registry-mirror";
 import { DB_INIT_TAG, GcpContext, RUN_TAG } from "./context";
 import { hash } from "./naming";
 import { serviceAccount, storeSecret } from "./secrets";
@@ -178,7 +179,7 @@ function createInitJob(
                     },
                     containers: [
                         {
-                            image: `docker.io/library/postgres:${args.version}-alpine`,
+                            image: postgresClientImage(ctx, args.version, parent),
                             // Waits (bounded) for the first connection over the new path, then runs the script once.
                             commands: ["sh", "-c", waitForPostgres(DB_INIT_RETRY, 'printf "%s" "$INIT_SQL" > /tmp/init.sql && psql -d postgres -f /tmp/init.sql')],
                             envs: [

@@ -147,6 +147,11 @@ export const replaceForcing: ReplaceTable = {
         source: "hashicorp/terraform-provider-google@e03b762 google/services/logging/resource_logging_project_bucket_config.go (ForceNew)",
         forceNew: ["bucketId", "location", "project"],
     },
+    "gcp:artifactregistry/repository:Repository": {
+        source: "hashicorp/terraform-provider-google@e03b762 google/services/artifactregistry/resource_artifact_registry_repository.go (ForceNew)",
+        nameProperty: "repositoryId",
+        forceNew: ["format", "repositoryId", "kmsKeyName", "location", "mode", "remoteRepositoryConfig", "project"],
+    },
     "gcp:logging/projectSink:ProjectSink": {
         source: "hashicorp/terraform-provider-google@01164dd google/services/logging/resource_logging_project_sink.go + resource_logging_sink.go (name, project ForceNew)",
         nameProperty: "name",
