@@ -270,6 +270,15 @@ function resolveSettings(
         checkRouteTargets(routes, raw, problems);
     }
     const loadBalancer = ok("loadBalancer") ? resolveLoadBalancer(raw, routes, problems) : undefined;
+    if (ok("gcp") && ok("services")) {
+        // An HMAC key only makes sense for a service that uses a bucket.
+        const bucketUsers = services.filter((s) => s.uses.buckets.length > 0).map((s) => s.name);
+        (raw.gcp?.s3HmacServices ?? []).forEach((name, i) => {
+            if (!bucketUsers.includes(name)) {
+                problems.push(problem(`gcp.s3HmacServices[${i}]`, name, bucketUsers.length > 0 ? `a service that uses a bucket: ${bucketUsers.join(", ")}` : "a service that uses a bucket (no service uses one)"));
+            }
+        });
+    }
 
     const protect = raw.protect ?? preset.protect;
     if (prod) {
@@ -315,7 +324,7 @@ function resolveSettings(
         overrides: raw.overrides ?? {},
         operatorSecrets,
         aws: { region: raw.aws?.region ?? DEFAULT_REGIONS.aws },
-        gcp: { project: raw.gcp?.project, region: raw.gcp?.region ?? DEFAULT_REGIONS.gcp },
+        gcp: { project: raw.gcp?.project, region: raw.gcp?.region ?? DEFAULT_REGIONS.gcp, s3HmacServices: raw.gcp?.s3HmacServices ?? [] },
         azure: { location: raw.azure?.location ?? DEFAULT_REGIONS.azure, subscriptionId: raw.azure?.subscriptionId },
         local: {
             httpPort: raw.local?.httpPort ?? 8080,

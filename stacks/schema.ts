@@ -249,8 +249,9 @@ export const topLevelSchemas = {
         {
             project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, e("a GCP project id (6-30 lowercase letters, digits, '-')")).optional(),
             region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, e("a GCP region like us-central1")).optional(),
+            s3HmacServices: z.array(z.string(e("a service name")), e("a list of service names")).optional(),
         },
-        e("an object {project, region?}"),
+        e("an object {project, region?, s3HmacServices?}"),
     ),
     azure: z.strictObject(
         {

@@ -194,6 +194,12 @@ export interface AwsSettings {
 export interface GcpSettings {
     project?: string;
     region: string;
+    /**
+     * Services that also get an HMAC key of their service account for Cloud Storage's
+     * S3-compatible XML API (apps whose storage client speaks only S3). Everyone else uses the
+     * service account itself (no long-lived key).
+     */
+    s3HmacServices: string[];
 }
 export interface AzureSettings {
     location: string;

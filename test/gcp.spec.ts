@@ -80,7 +80,7 @@ describe("gcp backend", function () {
                 T.armor,
                 "gcp:compute/globalForwardingRule:GlobalForwardingRule",
             ]);
-            assertTypes(p, "ContainerService", "app", [T.run, T.sa, T.secret, T.secretIam, T.bucketIam, "gcp:storage/hmacKey:HmacKey"]);
+            assertTypes(p, "ContainerService", "app", [T.run, T.sa, T.secret, T.secretIam, T.bucketIam]);
             assertTypes(p, "ContainerService", "worker", [T.pool, T.sa]);
         }
         assertTypes(prod, "LoadBalancer", "lb", ["gcp:compute/managedSslCertificate:ManagedSslCertificate", "gcp:compute/sSLPolicy:SSLPolicy", "gcp:compute/targetHttpsProxy:TargetHttpsProxy"]);

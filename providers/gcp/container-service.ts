@@ -17,7 +17,8 @@ type Env = { name: string; value?: pulumi.Input<string>; valueSource?: { secretK
  * One application service on Cloud Run. Public services: a Cloud Run service reachable only
  * through the load balancer. Workers: a Cloud Run worker pool (always on, no ingress, no URL).
  * Each gets its own service account holding exactly: accessor on its own secrets, objectUser on
- * the buckets it uses (plus an HMAC key for S3-compatible clients), and nothing project-wide.
+ * the buckets it uses (plus, only when gcp.s3HmacServices names it, an HMAC key for an
+ * S3-only client), and nothing project-wide.
  */
 export function createContainerService(ctx: GcpContext, name: string, args: ContainerServiceArgs, opts: ChildOptions): ContainerServiceOutputs {
     const parent = opts.parent;
@@ -37,8 +38,10 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
             ),
         );
     }
-    if (args.uses.buckets.length > 0) {
-        // S3-compatible access (XML API) for SDKs that only speak S3: an HMAC key of this SA.
+    if (args.uses.buckets.length > 0 && ctx.settings.gcp.s3HmacServices.includes(name)) {
+        // Opt-in (gcp.s3HmacServices): S3-compatible access (XML API) for an app whose storage
+        // client speaks only S3 needs an HMAC key of this SA — a long-lived secret. Everyone else
+        // uses the service account itself (Application Default Credentials on Cloud Run).
         const hmac = new storage.HmacKey(`${name}-hmac`, { project: ctx.project, serviceAccountEmail: sa.email }, ctx.opts(parent, ["storage"]));
         secretEnv.S3_ACCESS_KEY_ID = pulumi.secret(hmac.accessId);
         secretEnv.S3_SECRET_ACCESS_KEY = pulumi.secret(hmac.secret);
