@@ -27,6 +27,44 @@ class SecretsManagerClient {
 module.exports = { SecretsManagerClient, GetSecretValueCommand };
 `;
 
+/**
+ * The RDS API for the controlled restart. Instances live in a JSON file the test writes; the one
+ * marked `real` is the PostgreSQL this test runs: its parameter status is the server's own
+ * (`pending_restart` in pg_settings → "pending-reboot"), and rebooting it restarts that server.
+ */
+const FAKE_RDS = `"use strict";
+const fs = require("fs");
+const { execFileSync } = require("child_process");
+const load = () => JSON.parse(fs.readFileSync(process.env.TEST_RDS_STATE, "utf8"));
+const save = (s) => fs.writeFileSync(process.env.TEST_RDS_STATE, JSON.stringify(s));
+const real = (variable) => { const argv = JSON.parse(process.env[variable]); return execFileSync(argv[0], argv.slice(1), { encoding: "utf8" }).trim(); };
+class DescribeDBInstancesCommand { constructor(input) { this.input = input; } }
+class RebootDBInstanceCommand { constructor(input) { this.input = input; } }
+class RDSClient {
+  async send(command) {
+    const s = load();
+    const id = command.input.DBInstanceIdentifier;
+    const i = s.instances[id];
+    if (!i) throw new Error("DBInstanceNotFound: " + id);
+    if (command instanceof RebootDBInstanceCommand) {
+      if (i.status !== "available") throw new Error("InvalidDBInstanceState: " + id + " is " + i.status);
+      s.calls.push("reboot " + id + (command.input.ForceFailover ? " with failover" : ""));
+      if (i.real) real("TEST_RESTART");
+      i.status = "rebooting";
+      save(s);
+      return {};
+    }
+    // One poll later a rebooted instance is back, unless it is stuck.
+    if (i.status === "rebooting" && !i.stuck && i.seenRebooting) { i.status = "available"; if (!i.real) i.apply = "in-sync"; }
+    else if (i.status === "rebooting") i.seenRebooting = true;
+    const apply = i.real && i.status === "available" ? (real("TEST_PENDING") === "t" ? "pending-reboot" : "in-sync") : i.apply;
+    save(s);
+    return { DBInstances: [{ DBInstanceIdentifier: id, DBInstanceStatus: i.status, DBParameterGroups: [{ ParameterApplyStatus: apply }] }] };
+  }
+}
+module.exports = { RDSClient, DescribeDBInstancesCommand, RebootDBInstanceCommand };
+`;
+
 /** Prints the handler's result or error; no process.exit, so it ends only when no socket or timer is left. */
 const RUNNER = `"use strict";
 require("./index.js").handler(JSON.parse(process.argv[2])).then(
@@ -36,7 +74,7 @@ require("./index.js").handler(JSON.parse(process.argv[2])).then(
 `;
 
 interface Outcome {
-    result?: { created: string[]; databases: string[] };
+    result?: { created: string[]; databases: string[]; restarted?: string[] };
     error?: string;
     /** False when the process had to be killed: something (a socket, a timer) kept it alive. */
     exitedOnItsOwn: boolean;
@@ -93,6 +131,8 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
         fs.mkdirSync(path.join(fnDir, "node_modules", "@aws-sdk", "client-secrets-manager"), { recursive: true });
         fs.writeFileSync(path.join(fnDir, "index.js"), DATABASE_INIT_HANDLER);
         fs.writeFileSync(path.join(fnDir, "node_modules", "@aws-sdk", "client-secrets-manager", "index.js"), FAKE_SECRETS_MANAGER);
+        fs.mkdirSync(path.join(fnDir, "node_modules", "@aws-sdk", "client-rds"), { recursive: true });
+        fs.writeFileSync(path.join(fnDir, "node_modules", "@aws-sdk", "client-rds", "index.js"), FAKE_RDS);
         fs.writeFileSync(path.join(fnDir, "run.js"), RUNNER);
     });
     after(function () {
@@ -108,7 +148,15 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
     /** Runs the handler in its own node process; kills it after `limitMs` and reports that. */
     function invoke(event: object, opts: { ca?: string; password?: string; limitMs?: number } = {}): Promise<Outcome> {
         const started = Date.now();
-        const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, TEST_SECRET_ARN: secretArn, TEST_DB_PASSWORD: opts.password ?? password };
+        const asServer = (tool: string, args: string[]) => (asRoot ? ["runuser", "-u", "postgres", "--", path.join(bin!, tool), ...args] : [path.join(bin!, tool), ...args]);
+        const env: NodeJS.ProcessEnv = {
+            PATH: process.env.PATH,
+            TEST_SECRET_ARN: secretArn,
+            TEST_DB_PASSWORD: opts.password ?? password,
+            TEST_RDS_STATE: path.join(dir, "rds.json"),
+            TEST_RESTART: JSON.stringify(asServer("pg_ctl", ["-D", path.join(dir, "data"), "-m", "fast", "-w", "-l", path.join(dir, "server.log"), "restart"])),
+            TEST_PENDING: JSON.stringify(asServer("psql", ["-X", "-A", "-t", "-h", dir, "-p", String(port), "-U", "app", "-d", "postgres", "-c", "SELECT bool_or(pending_restart) FROM pg_settings"])),
+        };
         if (opts.ca !== "none") env.NODE_EXTRA_CA_CERTS = path.join(dir, opts.ca ?? "ca.crt");
         return new Promise((resolve) => {
             execFile(process.execPath, ["run.js", JSON.stringify(event)], { cwd: fnDir, env, timeout: opts.limitMs ?? 20000, killSignal: "SIGKILL" }, (error, stdout) => {
@@ -132,7 +180,7 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
 
     it("creates the databases and extensions over verified TLS with SCRAM, and exits cleanly", async () => {
         const out = await invoke(event());
-        assert.deepStrictEqual(out.result, { created: ["biblioteca_digital", "analytics"], databases: ["biblioteca_digital", "analytics"] }, out.error);
+        assert.deepStrictEqual(out.result, { created: ["biblioteca_digital", "analytics"], databases: ["biblioteca_digital", "analytics"], restarted: [] }, out.error);
         assert.ok(out.exitedOnItsOwn, "every socket was closed after success");
         assert.strictEqual(psql("analytics", "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension WHERE extname <> 'plpgsql'"), "pg_trgm,unaccent");
         assert.strictEqual(psql("biblioteca_digital", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"), "app");
@@ -227,5 +275,41 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
         const out = await invoke(event({ host: "127.0.0.1", port: closed }));
         assert.match(out.error ?? "", new RegExp(`could not connect to PostgreSQL at 127\\.0\\.0\\.1:${closed}: ECONNREFUSED — nothing listens on that port`));
         assert.ok(out.exitedOnItsOwn);
+    });
+    describe("static parameters: the controlled restart", () => {
+        const state = (instances: Record<string, object>) => fs.writeFileSync(path.join(dir, "rds.json"), JSON.stringify({ instances, calls: [] }));
+        const calls = () => (JSON.parse(fs.readFileSync(path.join(dir, "rds.json"), "utf8")).calls as string[]).filter((c) => c.startsWith("reboot"));
+        const restart = (ids: { id: string; failover: boolean }[], waitMs = 20000) => ({ instances: ids, waitMs, pollMs: 50 });
+        const ids = [
+            { id: "db-replica-0", failover: false },
+            { id: "db-replica-1", failover: false },
+            { id: "db-primary", failover: true },
+        ];
+
+        it("restarts what is pending a reboot, replicas first, the primary last with failover; the server then runs with the new max_connections", async () => {
+            psql("postgres", "ALTER SYSTEM SET max_connections = 157");
+            run("pg_ctl", ["-D", path.join(dir, "data"), "reload"]);
+            assert.strictEqual(psql("postgres", "SELECT bool_or(pending_restart) FROM pg_settings"), "t", "a static change waits for a restart");
+            state({ "db-replica-0": { status: "available", apply: "pending-reboot" }, "db-replica-1": { status: "available", apply: "in-sync" }, "db-primary": { status: "available", real: true } });
+            const out = await invoke(event({ restart: restart(ids) }), { limitMs: 40000 });
+            assert.deepStrictEqual(out.result?.restarted, ["db-replica-0", "db-primary"], JSON.stringify(out));
+            assert.deepStrictEqual(calls(), ["reboot db-replica-0", "reboot db-primary with failover"]);
+            assert.strictEqual(psql("postgres", "SHOW max_connections"), "157");
+            assert.ok(out.exitedOnItsOwn);
+        });
+
+        it("restarts nothing when every instance is in sync", async () => {
+            state({ "db-replica-0": { status: "available", apply: "in-sync" }, "db-replica-1": { status: "available", apply: "in-sync" }, "db-primary": { status: "available", real: true } });
+            const out = await invoke(event({ restart: restart(ids) }));
+            assert.deepStrictEqual(out.result?.restarted, [], out.error);
+            assert.deepStrictEqual(calls(), []);
+        });
+
+        it("an instance that never comes back fails within the bound, naming it and what it waited for", async () => {
+            state({ "db-primary": { status: "available", apply: "pending-reboot", stuck: true } });
+            const out = await invoke(event({ restart: restart([{ id: "db-primary", failover: false }], 1500) }));
+            assert.match(out.error ?? "", /restarting db-primary to apply static parameters: still rebooting .* after 1\.5 s waiting for the restart to finish/);
+            assert.ok(out.ms < 10000 && out.exitedOnItsOwn);
+        });
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { Plan, baseline } from "./harness";
+import { Plan, baseline, planError } from "./harness";
 
 /** Doors left ajar: credentials in logs, edges that can be bypassed, clients that trust any server. */
 describe("doors closed", function () {
@@ -44,6 +44,35 @@ describe("doors closed", function () {
             const job = p.one("gcp:cloudrunv2/job:Job", "database-init");
             const image = job.inputs.template.template.containers[0].image as string;
             assert.strictEqual(image, `${mirror.inputs.location}-docker.pkg.dev/anycloud-prod-example/${mirror.inputs.repositoryId}/library/postgres:16-alpine`);
+        });
+    });
+
+    describe("gcp: buckets through the service's own identity; an HMAC key only where asked for", () => {
+        const HMAC = "gcp:storage/hmacKey:HmacKey";
+        const envNames = (p: Plan, service: string) =>
+            p.descendantsOf(p.component("ContainerService", service)).filter((r) => r.type.startsWith("gcp:cloudrunv2/")).flatMap((r) => (r.inputs.template.containers[0].envs as any[]).map((e) => e.name));
+
+        it("by default no service gets a long-lived HMAC key or S3 credentials", async () => {
+            const p = await baseline({ stack: "prod", set: { cloud: "gcp" } });
+            assert.deepStrictEqual(p.ofType(HMAC).map((h) => h.name), []);
+            for (const service of ["app", "worker", "processor"]) {
+                assert.ok(!envNames(p, service).some((n) => n.startsWith("S3_ACCESS_KEY_ID") || n.startsWith("S3_SECRET_ACCESS_KEY")), service);
+            }
+        });
+
+        it("gcp.s3HmacServices gives exactly the named service an HMAC key of its own account, as secrets", async () => {
+            const p = await baseline({ stack: "prod", set: { cloud: "gcp", "gcp.s3HmacServices": ["worker"] } });
+            const keys = p.ofType(HMAC);
+            assert.deepStrictEqual(keys.map((h) => h.name), ["worker-hmac"]);
+            const sa = p.descendantsOf(p.component("ContainerService", "worker")).find((r) => r.type === "gcp:serviceaccount/account:Account")!;
+            assert.strictEqual(keys[0].inputs.serviceAccountEmail, sa.outputs.email);
+            assert.ok(envNames(p, "worker").includes("S3_ACCESS_KEY_ID") && envNames(p, "worker").includes("S3_SECRET_ACCESS_KEY"));
+            assert.ok(!envNames(p, "app").includes("S3_SECRET_ACCESS_KEY"));
+        });
+
+        it("a name that is not a bucket-using service is a config error naming the key", async () => {
+            const err = await planError({ stack: "prod", set: { cloud: "gcp", "gcp.s3HmacServices": ["nope"] } });
+            assert.match(err.message, /gcp\.s3HmacServices\[0\].*nope.*a service that uses a bucket: /);
         });
     });
 

@@ -20,7 +20,7 @@ export function alarmTopic(ctx: AwsContext, parent: pulumi.Resource): sns.Topic 
 export type AlarmSpec = Omit<cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "name" | "alarmName">;
 
 /** A CloudWatch alarm that notifies the stack topic on alarm and on recovery. */
-export function alarm(ctx: AwsContext, name: string, spec: AlarmSpec, parent: pulumi.Resource): cloudwatch.MetricAlarm {
+export function alarm(ctx: AwsContext, name: string, spec: AlarmSpec, parent: pulumi.Resource, dependsOn: pulumi.Resource[] = []): cloudwatch.MetricAlarm {
     const topic = ctx.requireFoundation().alarmTopic;
     return new cloudwatch.MetricAlarm(
         name,
@@ -31,6 +31,6 @@ export function alarm(ctx: AwsContext, name: string, spec: AlarmSpec, parent: pu
             alarmActions: [topic.arn],
             okActions: [topic.arn],
         },
-        ctx.opts(parent),
+        ctx.opts(parent, { dependsOn }),
     );
 }

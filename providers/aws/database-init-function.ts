@@ -3,7 +3,8 @@
  * It speaks the PostgreSQL wire protocol itself (TLS, SCRAM-SHA-256/MD5 auth, simple queries)
  * with Node's built-in `tls`, `net` and `crypto`, so the function has no npm dependency to bundle;
  * the password is read from Secrets Manager with the AWS SDK v3 that ships in the Node.js runtime,
- * so it never appears in the invocation input or the function's configuration.
+ * so it never appears in the invocation input or the function's configuration. When static
+ * parameters changed it restarts the instances that are pending a reboot (RDS API, same SDK).
  */
 export const DATABASE_INIT_HANDLER = String.raw`"use strict";
 const net = require("net");
@@ -253,6 +254,43 @@ async function withDatabase(base, database, work) {
   }
 }
 
+/**
+ * Applies static parameters ("pending-reboot": max_connections, shared_buffers, ...) with a
+ * controlled restart: each instance whose parameter group is pending a reboot is rebooted, one
+ * after another — read replicas first (a hot standby must not run with a lower max_connections
+ * than its primary), then the primary, with failover when it is Multi-AZ — and each must be
+ * "available" and "in-sync" again before the next, within a bound. Instances already in sync are
+ * left alone, so a run without a static change restarts nothing.
+ */
+async function applyStaticParameters(r) {
+  const { RDSClient, DescribeDBInstancesCommand, RebootDBInstanceCommand } = require("@aws-sdk/client-rds");
+  const rds = new RDSClient({});
+  const deadline = Date.now() + r.waitMs;
+  const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+  const describe = async (id) => (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances[0];
+  const groups = (d) => (d.DBParameterGroups || []).map((g) => g.ParameterApplyStatus);
+  const settle = async (id, done, waitingFor) => {
+    for (;;) {
+      const d = await describe(id);
+      if (done(d)) return d;
+      if (Date.now() >= deadline) {
+        throw new Error("restarting " + id + " to apply static parameters: still " + d.DBInstanceStatus + " (parameter group " + groups(d).join(",") + ") after " + secs(r.waitMs) + " waiting for " + waitingFor + "; the next deploy continues where this one stopped");
+      }
+      await sleep(r.pollMs);
+    }
+  };
+  const restarted = [];
+  for (const instance of r.instances) {
+    // A modified group reaches the instance as "applying" before it says "pending-reboot".
+    const d = await settle(instance.id, (x) => x.DBInstanceStatus === "available" && !groups(x).includes("applying"), "the parameter group to be applied");
+    if (!groups(d).includes("pending-reboot")) continue;
+    await rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: instance.id, ForceFailover: instance.failover || undefined }));
+    restarted.push(instance.id);
+    await settle(instance.id, (x) => x.DBInstanceStatus === "available" && groups(x).every((g) => g === "in-sync"), "the restart to finish");
+  }
+  return restarted;
+}
+
 exports.handler = async (event) => {
   const sm = new SecretsManagerClient({});
   let password;
@@ -277,6 +315,7 @@ exports.handler = async (event) => {
       for (const statement of step.extensions) await run(statement);
     });
   }
-  return { created, databases: event.steps.map((s) => s.database) };
+  const restarted = event.restart ? await applyStaticParameters(event.restart) : [];
+  return { created, databases: event.steps.map((s) => s.database), restarted };
 };
 `;

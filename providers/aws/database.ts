@@ -25,7 +25,21 @@ const STATIC_PARAMETERS = new Set(["max_connections", "shared_buffers", "shared_
  * inside the function's own timeout instead of as an opaque "Task timed out".
  */
 export const INIT_TIMEOUTS = { connectMs: 10_000, handshakeMs: 10_000, idleMs: 60_000 };
-const INIT_FUNCTION_TIMEOUT_SECONDS = 300;
+/**
+ * The controlled restart that applies static parameters (database-init-function.ts): each
+ * instance gets up to this long in total to come back "available" and "in-sync" (RDS reboots
+ * take 1-5 min), polled every 15 s; the function's own limit (Lambda's maximum, 900 s) is above it.
+ */
+export const RESTART_BOUNDS = { waitMs: 780_000, pollMs: 15_000 };
+const INIT_FUNCTION_TIMEOUT_SECONDS = 900;
+
+/** The static parameters (applied only by a restart) and their values, in a stable order. */
+export function staticParameters(parameters: Record<string, string | number>): [string, string][] {
+    return Object.entries(parameters)
+        .filter(([key]) => STATIC_PARAMETERS.has(key))
+        .map(([key, value]): [string, string] => [key, String(value)])
+        .sort(([a], [b]) => a.localeCompare(b));
+}
 
 /** RDS master password: printable ASCII except `/`, `"`, `@` and space (RDS API). */
 const RDS_SPECIAL = "!#$%^&*()-_=+[]{}<>:?.,~";
@@ -161,7 +175,7 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
         );
     }
 
-    initDatabases(ctx, name, args, { primary, secret, secretVersion, databaseSg, parent });
+    initDatabases(ctx, name, args, { primary, replicas, secret, secretVersion, databaseSg, parent });
 
     const dims = { DBInstanceIdentifier: primary.identifier };
     const alerts = ctx.settings.alerts;
@@ -184,11 +198,15 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
         { namespace: "AWS/RDS", metricName: "FreeStorageSpace", dimensions: dims, statistic: "Minimum", period: 300, evaluationPeriods: 1, threshold: freeFloor, comparisonOperator: "LessThanThreshold", alarmDescription: `PostgreSQL free storage < ${freeFloor / 1024 ** 3} GiB (autoscaling up to ${args.maxStorageGb} GiB; RDS "low storage" events report the approach to that maximum)` },
         parent,
     );
+    // max_connections is static: a change is applied by the init function's controlled restart,
+    // and the alarm moves to the new value only after that restart succeeded (dependsOn), so it
+    // never measures against a value the server does not run with.
     alarm(
         ctx,
         `${name}-connections`,
         { namespace: "AWS/RDS", metricName: "DatabaseConnections", dimensions: dims, statistic: "Maximum", period: 300, evaluationPeriods: 2, threshold: Math.floor((alerts.dbConnectionsPercent / 100) * Number(args.parameters.max_connections)), comparisonOperator: "GreaterThanThreshold", alarmDescription: `connections > ${alerts.dbConnectionsPercent}% of max_connections` },
         parent,
+        ctx.databaseInit ? [ctx.databaseInit] : [],
     );
     alarm(ctx, `${name}-memory`, { namespace: "AWS/RDS", metricName: "FreeableMemory", dimensions: dims, statistic: "Minimum", period: 300, evaluationPeriods: 2, threshold: Math.round(((100 - alerts.memoryPercent) / 100) * size.memoryGb * 1024 ** 3), comparisonOperator: "LessThanThreshold", alarmDescription: `PostgreSQL memory > ${alerts.memoryPercent}% used` }, parent);
 
@@ -211,9 +229,9 @@ function initDatabases(
     ctx: AwsContext,
     name: string,
     args: DatabaseArgs,
-    deps: { primary: rds.Instance; secret: secretsmanager.Secret; secretVersion: secretsmanager.SecretVersion; databaseSg: ec2.SecurityGroup; parent: pulumi.Resource },
+    deps: { primary: rds.Instance; replicas: rds.Instance[]; secret: secretsmanager.Secret; secretVersion: secretsmanager.SecretVersion; databaseSg: ec2.SecurityGroup; parent: pulumi.Resource },
 ) {
-    const { primary, secret, secretVersion, databaseSg, parent } = deps;
+    const { primary, replicas, secret, secretVersion, databaseSg, parent } = deps;
     const net = ctx.requireNetwork();
     const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, extra);
 
@@ -239,6 +257,13 @@ function initDatabases(
         { role: role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret.arn] }] }) },
         o(),
     );
+    // The controlled restart of static parameters: describe and reboot exactly these instances.
+    const instanceArns = [primary.arn, ...replicas.map((r) => r.arn)];
+    const restart = new iam.RolePolicy(
+        `${name}-init-restart`,
+        { role: role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["rds:DescribeDBInstances", "rds:RebootDBInstance"], Resource: instanceArns }] }) },
+        o(),
+    );
     const functionName = ctx.naming.name(`${name}-init`, 64);
     const logs = new cloudwatch.LogGroup(`${name}-init`, { name: `/aws/lambda/${functionName}`, retentionInDays: ctx.settings.logs.retentionDays }, o());
     const fn = new lambda.Function(
@@ -257,7 +282,7 @@ function initDatabases(
             vpcConfig: { subnetIds: net.privateSubnetIds, securityGroupIds: [sg.id] },
             loggingConfig: { logFormat: "Text", logGroup: logs.name },
         },
-        o({ dependsOn: [vpcAccess, readSecret] }),
+        o({ dependsOn: [vpcAccess, readSecret, restart] }),
     );
     const steps = databaseInitSteps({ owner: args.username, databases: args.databases, extensions: args.extensions });
     ctx.databaseInit = new lambda.Invocation(
@@ -265,8 +290,19 @@ function initDatabases(
         {
             functionName: fn.name,
             // No credentials here: the function reads them from Secrets Manager.
-            input: pulumi.jsonStringify({ host: primary.address, port: primary.port, user: args.username, adminDatabase: args.databases[0], secretArn: secret.arn, steps, timeouts: INIT_TIMEOUTS }),
-            triggers: { server: primary.resourceId, plan: JSON.stringify(steps) },
+            input: pulumi.jsonStringify({
+                host: primary.address,
+                port: primary.port,
+                user: args.username,
+                adminDatabase: args.databases[0],
+                secretArn: secret.arn,
+                steps,
+                timeouts: INIT_TIMEOUTS,
+                // Replicas first, then the primary (with failover when Multi-AZ: shorter downtime).
+                restart: { instances: [...replicas.map((r) => ({ id: r.identifier, failover: false })), { id: primary.identifier, failover: args.highAvailability }], ...RESTART_BOUNDS },
+            }),
+            // A changed static parameter re-runs the function, which restarts what is pending a reboot.
+            triggers: { server: primary.resourceId, plan: JSON.stringify(steps), staticParameters: JSON.stringify(staticParameters(args.parameters)) },
         },
         o({ dependsOn: [primary, secretVersion, ...net.egressReady] }),
     );

@@ -18,6 +18,11 @@ import { postgresStorageGb, POSTGRES_SKUS } from "./sizes";
  */
 const DAY_TWO_IGNORED = ["storage.storageSizeGB", "availabilityZone", "backup.geoRedundantBackup"];
 
+/** The max_connections the connections alarm assumes (see the alert below). */
+export function connectionsInForce(args: DatabaseArgs): number {
+    return Math.min(Number(args.parameters.max_connections), POSTGRES_SKUS[args.size].defaultMaxConnections);
+}
+
 export function serverParameters(args: DatabaseArgs): Record<string, string> {
     const params: Record<string, string> = {};
     for (const [key, value] of Object.entries(args.parameters)) {
@@ -153,13 +158,19 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
                 aggregation: "Maximum",
                 description: `PostgreSQL data above ${alerts.diskPercent}% of maxStorageGb (${args.maxStorageGb} GiB)`,
             },
+            // max_connections is static: Flexible Server saves a new value and applies it only at the
+            // next server restart, which this program cannot do (a restart is an ARM action, and the
+            // deploy identity assigns no role that could grant it: README "First deploy: Azure").
+            // Until then the server runs with the SKU's default or an earlier value, so the alarm
+            // measures against the lower of the configured value and the SKU default: it may
+            // fire early, never late.
             {
                 key: "connections",
                 metricName: "active_connections",
                 operator: "GreaterThan",
-                threshold: Math.floor((Number(args.parameters.max_connections) * alerts.dbConnectionsPercent) / 100),
+                threshold: Math.floor((connectionsInForce(args) * alerts.dbConnectionsPercent) / 100),
                 aggregation: "Maximum",
-                description: `PostgreSQL connections above ${alerts.dbConnectionsPercent}% of max_connections`,
+                description: `PostgreSQL connections above ${alerts.dbConnectionsPercent}% of ${connectionsInForce(args)} (the lower of max_connections ${args.parameters.max_connections} and the ${sku.name} default ${sku.defaultMaxConnections}: a new max_connections applies only after a server restart)`,
             },
         ],
         parent,

@@ -1,10 +1,11 @@
 import { SizeClass } from "../../stacks/settings";
 
 /** The cloud-neutral size classes mapped to Azure SKUs, in one table. */
-export const POSTGRES_SKUS: Record<SizeClass, { name: string; tier: "Burstable" | "GeneralPurpose" }> = {
-    small: { name: "Standard_B2s", tier: "Burstable" },
-    medium: { name: "Standard_D2ds_v5", tier: "GeneralPurpose" },
-    large: { name: "Standard_D4ds_v5", tier: "GeneralPurpose" },
+/** `defaultMaxConnections`: what the server runs with until a restart applies a configured value (Learn: Flexible Server limits, "Maximum connections"). */
+export const POSTGRES_SKUS: Record<SizeClass, { name: string; tier: "Burstable" | "GeneralPurpose"; defaultMaxConnections: number }> = {
+    small: { name: "Standard_B2s", tier: "Burstable", defaultMaxConnections: 429 },
+    medium: { name: "Standard_D2ds_v5", tier: "GeneralPurpose", defaultMaxConnections: 859 },
+    large: { name: "Standard_D4ds_v5", tier: "GeneralPurpose", defaultMaxConnections: 1718 },
 };
 
 /** Flexible Server storage comes in fixed sizes (GiB); the configured size is rounded up to one. */
