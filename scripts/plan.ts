@@ -22,6 +22,9 @@ import { operatorSecretCommand } from "../stacks/load-settings";
 import { Change, ChangeOp, dataLoss, diffRuns, optionsOf, replaceTable } from "../stacks/changes";
 import { CapturedResource, OfflineRun, OfflineRunError, runOffline } from "../stacks/offline";
 import { Cloud } from "../stacks/settings";
+import { edgeReport, edgeReportText } from "../components/edge";
+import { EDGE_MODELS } from "../providers/edge";
+import { loadSettings } from "../stacks/load-settings";
 import { projectName, readStackConfig, setConfigPath, setConfigValue } from "../stacks/stack-files";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -235,13 +238,18 @@ async function plan(argv: string[], print: Print): Promise<number> {
                 run.placeholders.map((n) => `  ${operatorSecretCommand(n)}`).join("\n"),
         );
     }
+    // What each target does with the edge settings (the run above already refused what this
+    // stack's target cannot honour).
+    const edge = edgeReport(loadSettings(config, { project: projectName(ROOT), stack: args.stack }), EDGE_MODELS).map(({ route, ...row }) => row);
     if (args.json) {
         const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
         const resources = run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent ?? null, options: optionsOf(r, byUrn), inputs: redact(r.inputs, r.secretPaths) }));
-        print(JSON.stringify({ resources, outputs: redact(run.outputs, run.secretOutputPaths), policies: violations }, null, 2));
+        print(JSON.stringify({ resources, outputs: redact(run.outputs, run.secretOutputPaths), policies: violations, edge }, null, 2));
     } else {
         printTree(print, run, args.stack, cloud);
         printViolations(print, run, violations);
+        const text = edgeReportText(edge, cloud);
+        if (text) print(text);
     }
     return violations.some((v) => v.level === "mandatory") ? 3 : 0;
 }

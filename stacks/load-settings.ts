@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, problem } from "./errors";
+import { DEFAULT_HEADERS, DEFAULT_TIMEOUT_SECONDS, PROXY_HEADERS } from "../components/edge";
+import { hstsValue } from "../components/hsts";
 import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_REGIONS, PRESETS, PROD_FLOOR } from "./presets";
 import { RawConfig, TOP_LEVEL_KEYS, TopLevelKey, topLevelSchemas } from "./schema";
 import {
@@ -544,6 +546,11 @@ function resolveRoutes(raw: RawConfig, problems: ConfigProblem[]): RouteSettings
         if (r.rateLimit) {
             route.rateLimit = { requests: r.rateLimit.requests, per: r.rateLimit.per, burst: r.rateLimit.burst ?? r.rateLimit.requests };
         }
+        for (const key of ["maxBodyMb", "timeoutSeconds", "accessLogs", "websocket"] as const) {
+            if (r[key] !== undefined) {
+                (route as any)[key] = r[key];
+            }
+        }
         return route;
     });
 }
@@ -746,8 +753,9 @@ function resolveLoadBalancer(raw: RawConfig, routes: RouteSettings[], problems: 
     const out: LoadBalancerSettings = {
         maxBodyMb: lb.maxBodyMb ?? 10,
         routes,
-        idleTimeoutSeconds: lb.idleTimeoutSeconds ?? 300,
+        idleTimeoutSeconds: lb.idleTimeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
         hstsIncludeSubdomains: lb.hstsIncludeSubdomains ?? false,
+        ...resolveHeaders(lb.headers ?? {}, lb.hstsIncludeSubdomains ?? false, problems),
     };
     if (lb.domain !== undefined) {
         out.domain = lb.domain;
@@ -756,6 +764,31 @@ function resolveLoadBalancer(raw: RawConfig, routes: RouteSettings[], problems: 
         out.dnsZone = lb.dnsZone;
     }
     return out;
+}
+
+/**
+ * The response headers: the secure defaults (components/edge.ts), overridden or dropped (false)
+ * by `loadBalancer.headers`, names matched case-insensitively. Headers the proxy itself owns
+ * are refused: a target would send two, or break the response.
+ */
+function resolveHeaders(config: Record<string, string | false>, includeSubdomains: boolean, problems: ConfigProblem[]): Pick<LoadBalancerSettings, "headers" | "headersConfigured"> {
+    const headers: Record<string, string> = { ...DEFAULT_HEADERS, "Strict-Transport-Security": hstsValue(includeSubdomains) };
+    const configured: string[] = [];
+    for (const [name, value] of Object.entries(config)) {
+        if (PROXY_HEADERS.includes(name.toLowerCase())) {
+            problems.push(problem(`loadBalancer.headers.${name}`, value, `a header the load balancer does not own itself (not ${PROXY_HEADERS.join(", ")})`));
+            continue;
+        }
+        const existing = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase());
+        if (existing) {
+            delete headers[existing];
+        }
+        if (value !== false) {
+            headers[existing ?? name] = value;
+            configured.push(existing ?? name);
+        }
+    }
+    return { headers, headersConfigured: configured };
 }
 
 function pushDuplicates(path: string, values: string[], problems: ConfigProblem[]) {

@@ -34,6 +34,11 @@ const numberIn = <T extends readonly number[]>(values: T) =>
         .refine((v) => values.includes(v), e(`one of ${values.join(", ")}`));
 
 const bool = z.boolean(e("true or false"));
+// A response header: a name of letters, digits and '-'; a value of visible ASCII without `"`, `\` or `$`
+// (nginx would read `$` as a variable); false drops a default header.
+const HEADER_NAME = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
+const HEADER_VALUE_TEXT = "a header value of printable ASCII without \", \\ or $ (at most 1024 characters), or false to drop a default header";
+const HEADER_VALUE = /^[\x20-\x21\x23\x25-\x5b\x5d-\x7e]{1,1024}$/;
 
 export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$|^[a-z]$/;
 export const BUCKET_NAME = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
@@ -79,8 +84,12 @@ const routeSchema = z.strictObject(
             .optional(),
         service: serviceName,
         rateLimit: rateLimitSchema.optional(),
+        maxBodyMb: int(1, 500, "a whole number of MB").optional(),
+        timeoutSeconds: int(1, 4000, "a whole number of seconds").optional(),
+        accessLogs: bool.optional(),
+        websocket: bool.optional(),
     },
-    e("an object {path?, host?, service, rateLimit?}"),
+    e("an object {path?, host?, service, rateLimit?, maxBodyMb?, timeoutSeconds?, accessLogs?, websocket?}"),
 );
 
 const serviceSchema = z.strictObject(
@@ -232,9 +241,16 @@ export const topLevelSchemas = {
             maxBodyMb: int(1, 500, "a whole number of MB").optional(),
             idleTimeoutSeconds: int(1, 4000, "a whole number of seconds").optional(),
             hstsIncludeSubdomains: bool.optional(),
+            headers: z
+                .record(
+                    z.string().regex(HEADER_NAME, e("a response header name like Content-Security-Policy")),
+                    z.union([z.string().regex(HEADER_VALUE, e(HEADER_VALUE_TEXT)), z.literal(false)], e(HEADER_VALUE_TEXT)),
+                    e("a map of response header name to value (or false)"),
+                )
+                .optional(),
             routes: z.array(routeSchema, e("a list of routes")).optional(),
         },
-        e("an object {domain?, dnsZone?, maxBodyMb?, idleTimeoutSeconds?, hstsIncludeSubdomains?, routes}"),
+        e("an object {domain?, dnsZone?, maxBodyMb?, idleTimeoutSeconds?, hstsIncludeSubdomains?, headers?, routes}"),
     ),
     overrides: z.record(
         z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9/._-]+:[A-Za-z0-9]+$/, e("a resource type token like aws:rds/instance:Instance")),

@@ -163,6 +163,13 @@ export interface RouteSettings {
     host?: string;
     service: string;
     rateLimit?: RateLimit;
+    /** Per-route overrides (components/edge.ts says what each target makes of them); absent: the load balancer's value. */
+    maxBodyMb?: number;
+    timeoutSeconds?: number;
+    /** false: no access log lines for this route (a health path). */
+    accessLogs?: boolean;
+    /** The route carries WebSockets: the plan says how long each target keeps one open. */
+    websocket?: boolean;
 }
 
 export interface LoadBalancerSettings {
@@ -176,6 +183,13 @@ export interface LoadBalancerSettings {
     idleTimeoutSeconds: number;
     /** HSTS with includeSubDomains (off by default: on an apex it binds every subdomain). */
     hstsIncludeSubdomains: boolean;
+    /**
+     * Response headers every route sends (components/edge.ts DEFAULT_HEADERS, then
+     * `loadBalancer.headers`), Strict-Transport-Security included: targets send it over HTTPS only.
+     */
+    headers: Record<string, string>;
+    /** Names in `headers` the stack set itself (a default a target cannot send is reported, a chosen one refused). */
+    headersConfigured: string[];
 }
 
 export interface AlertSettings {

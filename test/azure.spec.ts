@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import { CapturedResource } from "../stacks/offline";
 import { AzureNaming, fitName, RULES, satisfies } from "../providers/azure/naming";
-import { frontDoorPatterns, frontDoorRateLimit } from "../providers/azure/load-balancer";
+import { frontDoorPatterns } from "../providers/azure/load-balancer";
+import { frontDoorRateLimit } from "../providers/azure/edge";
 import { validateAzure } from "../providers/azure/validate";
 import { loadSettings } from "../stacks/load-settings";
 import { Plan, plan, planError, stringsIn, baseline, stackConfig } from "./harness";
@@ -297,7 +298,7 @@ describe("azure backend", function () {
         assert.ok(routes.every((r) => r.inputs.httpsRedirect === "Enabled" && r.inputs.forwardingProtocol === "HttpsOnly"));
         assert.deepStrictEqual(routes.map((r) => r.inputs.patternsToMatch[0]).sort(), ["/*", "/*", "/auth/login"]);
         const waf = hosts.one(T("frontdoor:Policy"));
-        assert.deepStrictEqual(waf.inputs.customRules.rules.map((r: any) => [r.rateLimitThreshold, r.rateLimitDurationInMinutes]), [[600, 1], [5, 1]]);
+        assert.deepStrictEqual(waf.inputs.customRules.rules.filter((r: any) => r.ruleType === "RateLimitRule").map((r: any) => [r.rateLimitThreshold, r.rateLimitDurationInMinutes]), [[600, 1], [5, 1]]);
         const blob = hosts.ofType(T("authorization:RoleAssignment")).filter((r) => r.inputs.roleDefinitionId.endsWith("ba92f5b4-2d11-453d-a403-e96b0029c9fe"));
         assert.deepStrictEqual(blob.map((g) => `${grantee(hosts, g)}->${g.inputs.scope.split("/").pop()}`).sort(), ["api->exports", "api->uploads", "web->uploads"]);
         const records = hosts.outputs.dnsRecords as { name: string; type: string }[];

@@ -54,10 +54,10 @@ describe("config model", () => {
             assert.deepStrictEqual(s.database!.extensions, ["uuid-ossp", "pg_trgm"]);
             assert.strictEqual(s.database!.parameters.log_min_duration_statement, 1000);
         });
-        it("rate-limits /api/* to 5 req/s per IP and allows 100 MB bodies", () => {
+        it("rate-limits /api/* to 5 req/s per IP and allows 32 MiB bodies (the most every target takes)", () => {
             const api = s.loadBalancer!.routes.find((r) => r.path === "/api/*")!;
             assert.deepStrictEqual(api.rateLimit, { requests: 5, per: "second", burst: 5 });
-            assert.strictEqual(s.loadBalancer!.maxBodyMb, 100);
+            assert.strictEqual(s.loadBalancer!.maxBodyMb, 32);
         });
     });
 

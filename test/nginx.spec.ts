@@ -35,10 +35,12 @@ async function freePort(): Promise<number> {
 async function upstream(name: string): Promise<{ server: http.Server; port: number }> {
     const server = http.createServer((req, res) => {
         req.resume();
-        req.on("end", () => {
+        // A slow answer, to see the route's timeout.
+        const delay = req.url?.startsWith("/slow") ? 2500 : 0;
+        req.on("end", () => setTimeout(() => {
             res.setHeader("content-type", "application/json");
             res.end(JSON.stringify({ upstream: name, path: req.url, forwardedProto: req.headers["x-forwarded-proto"] }));
-        });
+        }, delay));
     });
     server.on("upgrade", (req, socket) => {
         const accept = crypto.createHash("sha1").update(`${req.headers["sec-websocket-key"]}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
@@ -115,7 +117,11 @@ const ROUTES: RouteSettings[] = [
     { path: "/api/*", service: "app", rateLimit: { requests: 5, per: "second", burst: 5 } },
     { path: "/v1/*", service: "api" },
     { path: "/v1/status", service: "app" },
-    { path: "/ws/*", service: "app" },
+    { path: "/ws/*", service: "app", websocket: true },
+    { path: "/uploads/*", service: "app", maxBodyMb: 3 },
+    { path: "/slow", service: "app", timeoutSeconds: 1 },
+    { path: "/slow-ok", service: "app", timeoutSeconds: 5 },
+    { path: "/health", service: "app", accessLogs: false },
     { path: "/", service: "app" },
     { host: "api.library.example.test", path: "/", service: "api" },
 ];
@@ -126,6 +132,7 @@ describe("local load balancer: the generated nginx.conf in a real nginx", functi
     let api: { server: http.Server; port: number };
     let nginx: Nginx;
     let port: number;
+    const accessLog = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-nginx-log-")), "access.log");
 
     before(async function () {
         if (!binary) {
@@ -142,6 +149,8 @@ describe("local load balancer: the generated nginx.conf in a real nginx", functi
             maxBodyMb: 1,
             idleTimeoutSeconds: 60,
             domain: "library.example.test",
+            accessLog,
+            headers: { "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'self'; img-src 'self' data:", "Strict-Transport-Security": "max-age=63072000" },
             httpListen: port,
             healthListen,
         };
@@ -183,9 +192,11 @@ describe("local load balancer: the generated nginx.conf in a real nginx", functi
         assert.strictEqual((await request(port, "/catalogue")).status, 200);
     });
 
-    it("sends the security headers, and no HSTS over plain HTTP", async () => {
+    it("sends the configured headers (loadBalancer.headers), and no HSTS over plain HTTP", async () => {
         const reply = await request(port, "/");
-        assert.strictEqual(reply.headers["x-frame-options"], "SAMEORIGIN");
+        assert.strictEqual(reply.headers["x-frame-options"], "DENY");
+        assert.strictEqual(reply.headers["content-security-policy"], "default-src 'self'; img-src 'self' data:");
+        assert.strictEqual(reply.headers["referrer-policy"], undefined, "a header the stack dropped is not sent");
         assert.strictEqual(reply.headers["x-content-type-options"], "nosniff");
         assert.strictEqual(reply.headers["strict-transport-security"], undefined);
         assert.strictEqual(reply.headers.server, "nginx", "server_tokens off hides the version");
@@ -194,6 +205,32 @@ describe("local load balancer: the generated nginx.conf in a real nginx", functi
     it("rejects a body over the configured maximum with 413", async () => {
         assert.strictEqual((await request(port, "/upload", { method: "POST", body: Buffer.alloc(2 * 1024 * 1024) })).status, 413);
         assert.strictEqual((await request(port, "/upload", { method: "POST", body: Buffer.alloc(512 * 1024) })).status, 200);
+    });
+
+    it("sends the headers on errors too (always), e.g. a 413", async () => {
+        const reply = await request(port, "/upload", { method: "POST", body: Buffer.alloc(2 * 1024 * 1024) });
+        assert.strictEqual(reply.status, 413);
+        assert.strictEqual(reply.headers["x-frame-options"], "DENY");
+    });
+
+    it("takes a larger body on the route that allows it (routes[].maxBodyMb), and still caps it", async () => {
+        assert.strictEqual((await request(port, "/uploads/doc", { method: "POST", body: Buffer.alloc(2 * 1024 * 1024) })).status, 200);
+        assert.strictEqual((await request(port, "/uploads/doc", { method: "POST", body: Buffer.alloc(4 * 1024 * 1024) })).status, 413);
+    });
+
+    it("ends a request after the route's own timeout (routes[].timeoutSeconds) with 504, and not another route's", async () => {
+        assert.strictEqual((await request(port, "/slow")).status, 504);
+        assert.strictEqual((await request(port, "/slow-ok")).status, 200);
+    });
+
+    it("writes no access log line for a route with accessLogs: false, and one for the others", async () => {
+        await request(port, "/health?probe=edge-test");
+        await request(port, "/books?probe=edge-test");
+        // nginx writes the line once the request is logged; give it a moment.
+        await new Promise((r) => setTimeout(r, 200));
+        const log = fs.existsSync(accessLog) ? fs.readFileSync(accessLog, "utf8") : "";
+        assert.match(log, /GET \/books\?probe=edge-test/);
+        assert.doesNotMatch(log, /\/health\?probe=edge-test/);
     });
 
     it("passes a WebSocket upgrade through to the service", async () => {

@@ -8,38 +8,25 @@ import * as s3 from "@pulumi/aws/s3";
 import * as wafv2 from "@pulumi/aws/wafv2";
 import type * as inputs from "@pulumi/aws/types/input";
 import { ChildOptions, DnsRecord, LoadBalancerArgs, LoadBalancerOutputs } from "../../components/backend";
-import { RateLimit, RouteSettings } from "../../stacks/settings";
+import { RouteSettings } from "../../stacks/settings";
 import { alarm } from "./alerts";
 import { AwsContext } from "./context";
-import { LEGACY_ELB_LOG_REGIONS, WAF_MIN_LIMIT, WAF_WINDOWS } from "./sizes";
+import { LEGACY_ELB_LOG_REGIONS } from "./sizes";
 import { orderRoutes, pathRegex, wildcardPatterns } from "../../components/routes";
-import { hstsValue } from "../../components/hsts";
-
-/**
- * WAF counts requests per IP over 60/120/300/600 s windows with a floor of 10. A per-second rate
- * becomes rate × 60 per 60 s; a per-minute rate too small for the floor takes the shortest window
- * where it reaches 10 (5/min → 10 per 120 s). The burst is added to the window's allowance.
- */
-export function wafRateLimit(rate: RateLimit): { limit: number; window: number } {
-    const perSecond = rate.per === "second" ? rate.requests : rate.requests / 60;
-    for (const window of WAF_WINDOWS) {
-        const limit = Math.round(perSecond * window + rate.burst);
-        if (limit >= WAF_MIN_LIMIT) {
-            return { limit, window };
-        }
-    }
-    return { limit: WAF_MIN_LIMIT, window: WAF_WINDOWS[WAF_WINDOWS.length - 1] };
-}
+import { bodyMb, greaterThanRegex, MIB } from "../../components/edge";
+import { albHeaderAttributes, albIdleTimeout, wafRateLimit } from "./edge";
 
 /** Request headers WAF logging replaces with REDACTED: credentials and session cookies. */
 export const WAF_REDACTED_HEADERS = ["authorization", "cookie", "proxy-authorization", "x-api-key"];
 
 type WafRule = inputs.wafv2.WebAclRule;
-type ScopeDown = inputs.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatement;
+/** The label namespace of the route a request belongs to (`anycloud:route:<i>`). */
+const ROUTE_LABEL = "anycloud:route:";
+type Statement = inputs.wafv2.WebAclRuleStatement;
 
-/** The WAF statement matching the same requests as the ALB route (undefined: every request). */
-function routeMatch(route: RouteSettings): ScopeDown | undefined {
-    const parts: ScopeDown[] = [];
+/** The WAF statements that together match the same requests as the ALB route (none: every request). */
+function routeMatch(route: RouteSettings): Statement[] {
+    const parts: Statement[] = [];
     if (route.host) {
         parts.push({ byteMatchStatement: { searchString: route.host.toLowerCase(), positionalConstraint: "EXACTLY", fieldToMatch: { singleHeader: { name: "host" } }, textTransformations: [{ priority: 0, type: "LOWERCASE" }] } });
     }
@@ -50,10 +37,7 @@ function routeMatch(route: RouteSettings): ScopeDown | undefined {
                 : { byteMatchStatement: { searchString: route.path, positionalConstraint: "EXACTLY", fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] } },
         );
     }
-    if (parts.length === 0) {
-        return undefined;
-    }
-    return parts.length === 1 ? parts[0] : { andStatement: { statements: parts } };
+    return parts;
 }
 
 export function createLoadBalancer(ctx: AwsContext, name: string, args: LoadBalancerArgs, opts: ChildOptions): LoadBalancerOutputs {
@@ -74,8 +58,9 @@ export function createLoadBalancer(ctx: AwsContext, name: string, args: LoadBala
             dropInvalidHeaderFields: true,
             enableDeletionProtection: ctx.settings.protect,
             enableHttp2: true,
-            // WebSockets ride on the ALB natively; the idle timeout bounds quiet connections.
-            idleTimeout: args.idleTimeoutSeconds,
+            // WebSockets ride on the ALB natively; the idle timeout bounds quiet connections. One
+            // value for the ALB: the longest any route asks for (providers/aws/edge.ts reports it).
+            idleTimeout: albIdleTimeout(ctx.settings),
             accessLogs: { bucket: logsBucket.bucket, prefix: "alb", enabled: true },
         },
         o({ dependsOn: [logsBucket.policy] }),
@@ -143,10 +128,9 @@ export function createLoadBalancer(ctx: AwsContext, name: string, args: LoadBala
         }
     }
 
-    const headers = {
-        routingHttpResponseXFrameOptionsHeaderValue: "SAMEORIGIN",
-        routingHttpResponseXContentTypeOptionsHeaderValue: "nosniff",
-    };
+    // The response headers the ALB can set, as listener attributes (the rest are refused or
+    // reported by providers/aws/edge.ts); HSTS on the HTTPS listener only.
+    const headers = albHeaderAttributes(args.headers, false);
     const defaultRoute = args.routes.find((r) => r.path === "/" && !r.host);
     const defaultActions: lb.ListenerArgs["defaultActions"] = defaultRoute
         ? [{ type: "forward", targetGroupArn: targetGroups[defaultRoute.service].arn }]
@@ -171,8 +155,7 @@ export function createLoadBalancer(ctx: AwsContext, name: string, args: LoadBala
                 // TLS 1.3 + 1.2 only; the typings default (2016-08) still allows TLS 1.0.
                 sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
                 defaultActions,
-                ...headers,
-                routingHttpResponseStrictTransportSecurityHeaderValue: hstsValue(ctx.settings.loadBalancer?.hstsIncludeSubdomains ?? false),
+                ...albHeaderAttributes(args.headers, true),
             },
             o(),
         );
@@ -314,19 +297,51 @@ function webAcl(ctx: AwsContext, name: string, args: LoadBalancerArgs, alb: lb.L
     const o = () => ctx.opts(parent);
     const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: ctx.naming.metric(metric) });
     const rules: WafRule[] = [];
-    orderRoutes(args.routes)
-        .filter((r) => r.rateLimit)
-        .forEach((route, i) => {
-            const { limit, window } = wafRateLimit(route.rateLimit!);
-            const scope = routeMatch(route);
-            rules.push({
-                name: `rate-${i}`,
-                priority: i + 1,
-                action: { block: { customResponse: { responseCode: 429, customResponseBodyKey: "rate-limited" } } },
-                statement: { rateBasedStatement: { limit, evaluationWindowSec: window, aggregateKeyType: "IP", ...(scope ? { scopeDownStatement: scope } : {}) } },
-                visibilityConfig: visibility(`rate-${i}`),
-            });
+    // Each request is labelled with the one route that serves it (most specific first, as the
+    // listener rules order them): body and rate rules then match that route only, as nginx does.
+    const ordered = orderRoutes(args.routes);
+    const label = (i: number) => `${ROUTE_LABEL}${i}`;
+    ordered.forEach((route, i) => {
+        const unlabelled: Statement = { notStatement: { statement: { labelMatchStatement: { scope: "NAMESPACE", key: ROUTE_LABEL } } } };
+        const scope = routeMatch(route);
+        rules.push({
+            name: `route-${i}`,
+            priority: i + 1,
+            action: { count: {} },
+            ruleLabels: [{ name: label(i) }],
+            statement: scope.length > 0 ? { andStatement: { statements: [unlabelled, ...scope] } } : unlabelled,
+            visibilityConfig: visibility(`route-${i}`),
         });
+    });
+    // Bodies: WAF compares no header numerically, so a regex on Content-Length blocks a declared
+    // size over the route's limit with 413 (a chunked body without Content-Length passes).
+    ordered.forEach((route, i) => {
+        rules.push({
+            name: `body-${i}`,
+            priority: 100 + i,
+            action: { block: { customResponse: { responseCode: 413, customResponseBodyKey: "too-large" } } },
+            statement: {
+                andStatement: {
+                    statements: [
+                        { labelMatchStatement: { scope: "LABEL", key: label(i) } },
+                        { regexMatchStatement: { regexString: greaterThanRegex(bodyMb(args, route) * MIB), fieldToMatch: { singleHeader: { name: "content-length" } }, textTransformations: [{ priority: 0, type: "NONE" }] } },
+                    ],
+                },
+            },
+            visibilityConfig: visibility(`body-${i}`),
+        });
+    });
+    ordered.forEach((route, i) => {
+        if (!route.rateLimit) return;
+        const { limit, window } = wafRateLimit(route.rateLimit);
+        rules.push({
+            name: `rate-${i}`,
+            priority: 200 + i,
+            action: { block: { customResponse: { responseCode: 429, customResponseBodyKey: "rate-limited" } } },
+            statement: { rateBasedStatement: { limit, evaluationWindowSec: window, aggregateKeyType: "IP", scopeDownStatement: { labelMatchStatement: { scope: "LABEL", key: label(i) } } } },
+            visibilityConfig: visibility(`rate-${i}`),
+        });
+    });
     const managed = (ruleName: string, priority: number, overrides: string[] = []): WafRule => ({
         name: ruleName,
         priority,
@@ -341,7 +356,7 @@ function webAcl(ctx: AwsContext, name: string, args: LoadBalancerArgs, alb: lb.L
         },
         visibilityConfig: visibility(ruleName),
     });
-    rules.push(managed("AWSManagedRulesCommonRuleSet", 100, ["SizeRestrictions_BODY"]), managed("AWSManagedRulesKnownBadInputsRuleSet", 110));
+    rules.push(managed("AWSManagedRulesCommonRuleSet", 300, ["SizeRestrictions_BODY"]), managed("AWSManagedRulesKnownBadInputsRuleSet", 310));
 
     const acl = new wafv2.WebAcl(
         `${name}-waf`,
@@ -349,7 +364,10 @@ function webAcl(ctx: AwsContext, name: string, args: LoadBalancerArgs, alb: lb.L
             name: ctx.naming.name("waf", 128),
             scope: "REGIONAL",
             defaultAction: { allow: {} },
-            customResponseBodies: [{ key: "rate-limited", content: "Too many requests", contentType: "TEXT_PLAIN" }],
+            customResponseBodies: [
+                { key: "rate-limited", content: "Too many requests", contentType: "TEXT_PLAIN" },
+                { key: "too-large", content: "Request body too large", contentType: "TEXT_PLAIN" },
+            ],
             rules,
             visibilityConfig: visibility("waf"),
         },

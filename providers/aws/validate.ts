@@ -1,4 +1,6 @@
 import { ConfigProblem, problem } from "../../stacks/errors";
+import { edgeProblems } from "../../components/edge";
+import { awsEdge } from "./edge";
 import { Settings } from "../../stacks/settings";
 import { AWS_REGIONS, DB_STORAGE, FARGATE_CPUS, LOG_RETENTION_DAYS, MAX_READ_REPLICAS, SEARCH_INSTANCE_TYPES, fargateMemoryOptions } from "./sizes";
 
@@ -108,5 +110,7 @@ export function validateAws(settings: Settings): ConfigProblem[] {
             problems.push(problem("loadBalancer.domain", lb.domain, "a domain when host routes are used (TLS for the hosts needs a certificate)"));
         }
     }
+    // What this target's edge cannot honour (providers/aws/edge.ts).
+    problems.push(...edgeProblems(settings, awsEdge));
     return problems;
 }

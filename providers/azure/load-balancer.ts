@@ -5,43 +5,20 @@ import * as frontdoor from "@pulumi/azure-native/frontdoor";
 import { Provider } from "@pulumi/azure-native/provider";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, DnsRecord, LoadBalancerArgs, LoadBalancerOutputs } from "../../components/backend";
-import { RateLimit, RouteSettings } from "../../stacks/settings";
 import { diagnostics, metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
 import { CREATE_ONLY_NAME, fitName, RULES } from "./naming";
 import { DnsZoneRef, parseDnsZoneId, relativeName } from "./validate";
-import { hstsValue } from "../../components/hsts";
-import { pathMatch, pathRegexBody, wildcardPatterns } from "../../components/routes";
+import { wildcardPatterns } from "../../components/routes";
+import { frontDoorBodyRules, frontDoorRateLimit, frontDoorTimeout, wafRouteConditions } from "./edge";
+
+/** Actions per Front Door rule (rules engine limit). */
+const RULE_ACTIONS = 5;
 
 /** Front Door patterns for a route; everything is `/*`. */
 export function frontDoorPatterns(path: string): string[] {
     return wildcardPatterns(path) ?? ["/*"];
 }
-
-/**
- * Front Door counts per 1- or 5-minute window, not per second: a per-second rate becomes the
- * same volume per minute (10 req/s → 600/min), so short bursts inside the minute are allowed.
- */
-export function frontDoorRateLimit(limit: RateLimit): { threshold: number; minutes: number } {
-    return limit.per === "second" ? { threshold: limit.requests * 60, minutes: 1 } : { threshold: limit.requests, minutes: 1 };
-}
-
-/** WAF match values: a prefix route matches everything under it, an exact route its path only. */
-function wafCondition(route: RouteSettings): inputs.frontdoor.MatchConditionArgs[] {
-    const conditions: inputs.frontdoor.MatchConditionArgs[] = [];
-    // RequestUri is the full URL: match the path part, with or without a query string.
-    const match = pathMatch(route.path);
-    if (match.kind === "all") {
-        conditions.push({ matchVariable: "RequestUri", operator: "Any", matchValue: [] });
-    } else {
-        conditions.push({ matchVariable: "RequestUri", operator: "RegEx", matchValue: [`^https?://[^/]+${pathRegexBody(route.path.toLowerCase())}(\\?.*)?$`], transforms: ["Lowercase"] });
-    }
-    if (route.host) {
-        conditions.push({ matchVariable: "RequestHeader", selector: "Host", operator: "Equal", matchValue: [route.host], transforms: ["Lowercase"] });
-    }
-    return conditions;
-}
-
 
 /**
  * Azure Front Door (Standard in dev, Premium in prod): one origin group per public service,
@@ -69,8 +46,8 @@ export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBa
             resourceGroupName: rg,
             location: "global",
             sku: { name: sku },
-            // Long enough for large uploads (maxBodyMb) to reach the origin.
-            originResponseTimeoutSeconds: Math.min(240, Math.max(60, args.idleTimeoutSeconds)),
+            // One value for the profile: the longest route's, within 16-240 s (providers/azure/edge.ts).
+            originResponseTimeoutSeconds: frontDoorTimeout(args),
             tags: ctx.tags,
         },
         ctx.opts(parent),
@@ -162,25 +139,30 @@ export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBa
         name: "ModifyResponseHeader",
         parameters: { typeName: "DeliveryRuleHeaderActionParameters", headerAction: "Overwrite", headerName, value },
     });
-    const headersRule = new cdn.Rule(
-        `${name}-headers-rule`,
-        {
-            ruleName: "securityheaders",
-            ruleSetName: ruleSet.name,
-            profileName: profile.name,
-            resourceGroupName: rg,
-            order: 1,
-            matchProcessingBehavior: "Continue",
-            conditions: [],
-            actions: [
-                header("Strict-Transport-Security", hstsValue(ctx.settings.loadBalancer?.hstsIncludeSubdomains ?? false)),
-                header("X-Frame-Options", "SAMEORIGIN"),
-                header("X-Content-Type-Options", "nosniff"),
-                header("Referrer-Policy", "strict-origin-when-cross-origin"),
-            ],
-        },
-        ctx.opts(parent),
-    );
+    // The stack's headers, HSTS first (Front Door serves HTTPS only: HTTP redirects), at most
+    // RULE_ACTIONS actions per rule.
+    const actions = Object.entries(args.headers)
+        .sort(([a], [b]) => Number(b === "Strict-Transport-Security") - Number(a === "Strict-Transport-Security"))
+        .map(([headerName, value]) => header(headerName, value));
+    const headerRules: cdn.Rule[] = [];
+    for (let i = 0; i * RULE_ACTIONS < actions.length; i++) {
+        headerRules.push(
+            new cdn.Rule(
+                i === 0 ? `${name}-headers-rule` : `${name}-headers-rule-${i + 1}`,
+                {
+                    ruleName: i === 0 ? "securityheaders" : `securityheaders${i + 1}`,
+                    ruleSetName: ruleSet.name,
+                    profileName: profile.name,
+                    resourceGroupName: rg,
+                    order: i + 1,
+                    matchProcessingBehavior: "Continue",
+                    conditions: [],
+                    actions: actions.slice(i * RULE_ACTIONS, (i + 1) * RULE_ACTIONS),
+                },
+                ctx.opts(parent),
+            ),
+        );
+    }
 
     // One route per config route; routes without a host serve the apex domain and the endpoint's own name.
     const routes: cdn.Route[] = [];
@@ -205,7 +187,7 @@ export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBa
                     // No caching: WebSocket upgrades fail on caching routes, and apps are dynamic.
                     enabledState: "Enabled",
                 },
-                ctx.opts(parent, { dependsOn: [...origins, headersRule] }),
+                ctx.opts(parent, { dependsOn: [...origins, ...headerRules] }),
             ),
         );
     });
@@ -225,9 +207,19 @@ export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBa
                 rateLimitDurationInMinutes: limit.minutes,
                 rateLimitThreshold: limit.threshold,
                 groupBy: [{ variableName: "SocketAddr" }],
-                matchConditions: wafCondition(route),
+                matchConditions: wafRouteConditions(route),
             };
         });
+    // Bodies: a declared Content-Length over the route's limit is blocked (with the policy's one
+    // block status; providers/azure/edge.ts reports both approximations).
+    const bodyRules: inputs.frontdoor.CustomRuleArgs[] = frontDoorBodyRules(args).map((b, i) => ({
+        name: `BodyLimit${i + 1}`,
+        priority: 100 + i,
+        ruleType: "MatchRule",
+        action: "Block",
+        enabledState: "Enabled",
+        matchConditions: b.conditions,
+    }));
     const waf = new frontdoor.Policy(
         `${name}-waf`,
         {
@@ -241,7 +233,7 @@ export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBa
                 customBlockResponseStatusCode: 429,
                 requestBodyCheck: "Enabled",
             },
-            customRules: { rules: rateRules },
+            customRules: { rules: [...rateRules, ...bodyRules] },
             managedRules: prod
                 ? { managedRuleSets: [{ ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1", ruleSetAction: "Block" }, { ruleSetType: "Microsoft_BotManagerRuleSet", ruleSetVersion: "1.1" }] }
                 : { managedRuleSets: [] },

@@ -1,4 +1,6 @@
 import { ConfigProblem, problem } from "../../stacks/errors";
+import { edgeProblems } from "../../components/edge";
+import { azureEdge } from "./edge";
 import { PRESETS } from "../../stacks/presets";
 import { Settings } from "../../stacks/settings";
 import { AZURE_LOCATIONS, containerAppMemory, LOG_RETENTION, postgresStorageGb, POSTGRES_SKUS, POSTGRES_STORAGE_SIZES } from "./sizes";
@@ -136,6 +138,8 @@ export function validateAzure(settings: Settings): ConfigProblem[] {
         }
         problems.push(...frontDoorLimits(settings.environment === "prod", lb.routes, lb.domain));
     }
+    // What this target's edge cannot honour (providers/azure/edge.ts).
+    problems.push(...edgeProblems(settings, azureEdge));
     return problems;
 }
 

@@ -1,4 +1,6 @@
 import * as path from "path";
+import { DEFAULT_TIMEOUT_SECONDS } from "../../components/edge";
+import { runRequestTimeout } from "./edge";
 import * as pulumi from "@pulumi/pulumi";
 import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
@@ -102,7 +104,7 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
                     executionEnvironment: fractional ? "EXECUTION_ENVIRONMENT_GEN1" : "EXECUTION_ENVIRONMENT_GEN2",
                     maxInstanceRequestConcurrency: fractional ? 1 : 80,
                     // Request timeout doubles as the WebSocket lifetime.
-                    timeout: `${Math.min(3600, ctx.settings.loadBalancer?.idleTimeoutSeconds ?? 300)}s`,
+                    timeout: `${runRequestTimeout(ctx.settings.loadBalancer, args.name) ?? DEFAULT_TIMEOUT_SECONDS}s`,
                     scaling: { minInstanceCount: args.replicas.min, maxInstanceCount: args.replicas.max },
                     vpcAccess,
                     containers: [

@@ -2,33 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
 import * as dns from "@pulumi/gcp/dns";
 import { ChildOptions, DnsRecord, LoadBalancerArgs, LoadBalancerOutputs } from "../../components/backend";
-import { RateLimit, RouteSettings } from "../../stacks/settings";
+import { RouteSettings } from "../../stacks/settings";
 import { loadBalancerAlerts } from "./alerts";
 import { GcpContext } from "./context";
-import { hstsValue } from "../../components/hsts";
+import { HSTS_HEADER } from "../../components/edge";
+import { armorBodyRules, armorThreshold, routeExpression } from "./edge";
 import { hash } from "./naming";
 import { orderRoutes, wildcardPatterns } from "../../components/routes";
-
-/** The CEL condition Cloud Armor matches a route with (host and path semantics as the URL map). */
-export function routeExpression(route: RouteSettings): string {
-    const parts: string[] = [];
-    if (route.host) parts.push(`request.headers['host'].lower() == '${route.host.toLowerCase()}'`);
-    if (route.path.endsWith("/*")) {
-        const prefix = route.path.slice(0, -2);
-        parts.push(`(request.path == '${prefix}' || request.path.startsWith('${prefix}/'))`);
-    } else if (route.path !== "/") {
-        parts.push(`request.path == '${route.path}'`);
-    }
-    return parts.length > 0 ? parts.join(" && ") : "true";
-}
-
-/**
- * Cloud Armor counts over fixed windows (intervalSec), with no token bucket: `N per second`
- * becomes 10·N (+ burst) per 10 s, the shortest window; `N per minute` becomes N (+ burst) per 60 s.
- */
-export function armorThreshold(limit: RateLimit): { count: number; intervalSec: number } {
-    return limit.per === "second" ? { count: limit.requests * 10 + limit.burst, intervalSec: 10 } : { count: limit.requests + limit.burst, intervalSec: 60 };
-}
 
 /**
  * Global external Application Load Balancer (EXTERNAL_MANAGED) in front of Cloud Run through
@@ -49,9 +29,17 @@ export function createLoadBalancer(ctx: GcpContext, name: string, args: LoadBala
         {
             name: ctx.naming.resource("armor"),
             type: "CLOUD_ARMOR",
-            description: "anycloud per-route rate limits",
+            description: "anycloud per-route body limits and rate limits",
             advancedOptionsConfig: { jsonParsing: "STANDARD", logLevel: "NORMAL" },
             rules: [
+                // Bodies: a declared Content-Length over the route's limit is denied (Cloud Armor
+                // has no 413; providers/gcp/edge.ts reports it). Evaluated before the throttles.
+                ...armorBodyRules(args).map((b, i) => ({
+                    priority: 500 + i * 10,
+                    action: "deny(403)",
+                    description: `body limit ${b.route.host ?? "*"}${b.route.path}`.slice(0, 64),
+                    match: { expr: { expression: b.expression } },
+                })),
                 ...limited.map((r, i) => ({
                     priority: 1000 + i * 10,
                     action: "throttle",
@@ -75,8 +63,10 @@ export function createLoadBalancer(ctx: GcpContext, name: string, args: LoadBala
         o(),
     );
 
-    const headers = ["X-Frame-Options: DENY", "X-Content-Type-Options: nosniff", "Referrer-Policy: strict-origin-when-cross-origin"];
-    if (https) headers.unshift(`Strict-Transport-Security: ${hstsValue(ctx.settings.loadBalancer?.hstsIncludeSubdomains ?? false)}`);
+    // The stack's response headers on every backend; HSTS over HTTPS only.
+    const headers = Object.entries(args.headers)
+        .filter(([name]) => https || name !== HSTS_HEADER)
+        .map(([name, value]) => `${name}: ${value}`);
 
     const backends: Record<string, compute.BackendService> = {};
     for (const svc of args.services) {

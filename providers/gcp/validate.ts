@@ -1,4 +1,6 @@
 import { ConfigProblem, problem } from "../../stacks/errors";
+import { edgeProblems } from "../../components/edge";
+import { gcpEdge } from "./edge";
 import { Settings } from "../../stacks/settings";
 import { GCP_REGIONS, OPENSEARCH_IMAGES, REDIS_VERSIONS, RUN_MEMORY_MAX_MB, RUN_WHOLE_CPUS, runMemoryMinMb, runMinCpuForMemory, SQL_VERSIONS } from "./sizes";
 
@@ -58,5 +60,7 @@ export function validateGcp(settings: Settings): ConfigProblem[] {
             problems.push(problem(`loadBalancer.routes[${i}].rateLimit`, r.rateLimit, "a rate Cloud Armor can count (≤ 1,000,000 per second)"));
         }
     });
+    // What this target's edge cannot honour (providers/gcp/edge.ts).
+    problems.push(...edgeProblems(settings, gcpEdge));
     return problems;
 }

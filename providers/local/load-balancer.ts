@@ -4,7 +4,6 @@ import { ChildOptions, LoadBalancerArgs, LoadBalancerOutputs } from "../../compo
 import { LocalContext } from "./context";
 import { NGINX_IMAGE } from "./images";
 import { LocalNetworks } from "./network";
-import { hstsValue } from "../../components/hsts";
 import { renderNginxConfig } from "./nginx-config";
 
 const HEALTH_PORT = 8081;
@@ -18,7 +17,7 @@ export function createLoadBalancer(ctx: LocalContext, networks: LocalNetworks, n
         maxBodyMb: args.maxBodyMb,
         idleTimeoutSeconds: args.idleTimeoutSeconds,
         domain: args.domain,
-        hsts: hstsValue(ctx.settings.loadBalancer?.hstsIncludeSubdomains ?? false),
+        headers: args.headers,
         tls: tls ? { certificate: "/etc/nginx/tls/cert.pem", key: "/etc/nginx/tls/key.pem", publicHttpsPort: tls.httpsPort } : undefined,
         httpListen: 80,
         httpsListen: 443,

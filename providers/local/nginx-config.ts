@@ -1,6 +1,7 @@
 import { orderRoutes, pathMatch, pathRegex } from "../../components/routes";
 import { RouteSettings } from "../../stacks/settings";
 import { hstsValue } from "../../components/hsts";
+import { DEFAULT_HEADERS, HSTS_HEADER } from "../../components/edge";
 
 /**
  * Renders the local load balancer's complete nginx.conf from the route table. Pure, so the same
@@ -18,20 +19,19 @@ export interface NginxConfigInput {
     tls?: { certificate: string; key: string; publicHttpsPort: number };
     /** The Strict-Transport-Security value (components/hsts.ts); HSTS without includeSubDomains when absent. */
     hsts?: string;
+    /** Response headers on every route (LoadBalancerSettings.headers); DEFAULT_HEADERS when absent. HSTS is sent with TLS only. */
+    headers?: Record<string, string>;
     /** Ports nginx listens on inside its container (or test sandbox). */
     httpListen: number;
     httpsListen?: number;
     /** Port of the private health endpoint on 127.0.0.1. */
     healthListen: number;
+    /** Access log file (tests); the image's default (stdout in the official image) when absent. */
+    accessLog?: string;
     /** DNS resolver for upstream names (Docker's embedded DNS); omitted when upstreams are IPs. */
     resolver?: string;
 }
 
-export const SECURITY_HEADERS: [string, string][] = [
-    ["X-Frame-Options", "SAMEORIGIN"],
-    ["X-Content-Type-Options", "nosniff"],
-    ["Referrer-Policy", "strict-origin-when-cross-origin"],
-];
 export const HSTS = hstsValue(false);
 
 /**
@@ -69,6 +69,7 @@ export function renderNginxConfig(input: NginxConfigInput): string {
         "        '' close;",
         "    }",
         "    limit_req_status 429;",
+        ...(input.accessLog ? [`    access_log ${input.accessLog};`] : []),
         ...zones.filter((z): z is string => z !== undefined),
     ];
     if (input.resolver) {
@@ -112,11 +113,12 @@ function renderServer(input: NginxConfigInput, host: string | undefined, isDefau
             `        ssl_certificate ${input.tls.certificate};`,
             `        ssl_certificate_key ${input.tls.key};`,
             "        ssl_protocols TLSv1.2 TLSv1.3;",
-            `        add_header Strict-Transport-Security "${input.hsts ?? HSTS}" always;`,
+            `        add_header Strict-Transport-Security "${input.headers?.[HSTS_HEADER] ?? input.hsts ?? HSTS}" always;`,
         );
     }
-    for (const [name, value] of SECURITY_HEADERS) {
-        lines.push(`        add_header ${name} "${value}" always;`);
+    // Values are validated (stacks/schema.ts): no `"`, `\` or `$` that nginx would interpret.
+    for (const [name, value] of Object.entries(input.headers ?? DEFAULT_HEADERS)) {
+        if (name !== HSTS_HEADER) lines.push(`        add_header ${name} "${value}" always;`);
     }
     const zoneOf = new Map(input.routes.map((r, i) => [r, i]));
     const routes = orderRoutes(input.routes.filter((r) => r.host === host)).map((r) => ({ r, i: zoneOf.get(r)! }));
@@ -126,6 +128,10 @@ function renderServer(input: NginxConfigInput, host: string | undefined, isDefau
         if (r.rateLimit) {
             lines.push(`            limit_req zone=route${i}${r.rateLimit.burst > 0 ? ` burst=${r.rateLimit.burst} nodelay` : ""};`);
         }
+        // Per-route overrides of the http-level values.
+        if (r.maxBodyMb !== undefined) lines.push(`            client_max_body_size ${r.maxBodyMb}m;`);
+        if (r.timeoutSeconds !== undefined) lines.push(`            proxy_read_timeout ${r.timeoutSeconds}s;`, `            proxy_send_timeout ${r.timeoutSeconds}s;`);
+        if (r.accessLogs === false) lines.push("            access_log off;");
         // A variable makes nginx resolve at request time instead of failing at start-up.
         lines.push(`            set $upstream_${r.service.replace(/-/g, "_")} ${upstream};`, `            proxy_pass $upstream_${r.service.replace(/-/g, "_")};`, "        }");
     }

@@ -1,4 +1,6 @@
 import * as fs from "fs";
+import { edgeProblems } from "../../components/edge";
+import { localEdge } from "./edge";
 import { ConfigProblem, problem } from "../../stacks/errors";
 import { Settings } from "../../stacks/settings";
 
@@ -29,5 +31,7 @@ export function validate(settings: Settings): ConfigProblem[] {
             }
         }
     }
+    // What this target's edge cannot honour (providers/local/edge.ts).
+    problems.push(...edgeProblems(settings, localEdge));
     return problems;
 }

@@ -1,0 +1,125 @@
+import type * as inputs from "@pulumi/azure-native/types/input";
+import { bodyExclusions, bodyMb, EdgeAsk, EdgeJudgement, EdgeModel, greaterThanRegex, longestTimeout, MIB, timeoutSeconds } from "../../components/edge";
+import { orderRoutes, pathMatch, pathRegexBody } from "../../components/routes";
+import { LoadBalancerSettings, RateLimit, RouteSettings, Settings } from "../../stacks/settings";
+
+/**
+ * What the Front Door (Standard/Premium) + WAF edge makes of each setting. Sources:
+ * - origin response timeout 16-240 s, one per profile (Front Door troubleshooting, "configure
+ *   the Origin response timeout ... between 16 and 240 seconds");
+ * - WAF custom rules: operators LessThan/GreaterThan compare a variable's *size*, not its value;
+ *   RegEx works on a request header (WAF on Front Door, "Custom rules"), so the body limit is a
+ *   regex on Content-Length; a policy has one block status (customBlockResponseStatusCode);
+ * - rate-limit rules count per 1- or 5-minute window (rateLimitDurationInMinutes) per client
+ *   address, with no burst;
+ * - response headers: rule set ModifyResponseHeader actions, any header;
+ * - access logs are a diagnostic setting of the whole profile.
+ */
+export const FRONT_DOOR_TIMEOUT = { min: 16, max: 240 } as const;
+/** Front Door WAF custom rule: match conditions per rule. */
+export const FRONT_DOOR_MAX_CONDITIONS = 10;
+/** The one status a Front Door WAF policy blocks with (the rate limits' 429). */
+export const FRONT_DOOR_BLOCK_STATUS = 429;
+
+/** The profile's origin response timeout: the longest any route asks for, within 16-240 s. */
+export function frontDoorTimeout(lb: LoadBalancerSettings): number {
+    return Math.min(FRONT_DOOR_TIMEOUT.max, Math.max(FRONT_DOOR_TIMEOUT.min, longestTimeout(lb)));
+}
+
+/**
+ * Front Door counts per 1- or 5-minute window, not per second: a per-second rate becomes the
+ * same volume per minute (10 req/s → 600/min), so short bursts inside the minute are allowed.
+ */
+export function frontDoorRateLimit(limit: RateLimit): { threshold: number; minutes: number } {
+    return limit.per === "second" ? { threshold: limit.requests * 60, minutes: 1 } : { threshold: limit.requests, minutes: 1 };
+}
+
+/** The WAF conditions matching a route's requests (host and path as Front Door routes them). */
+export function wafRouteConditions(route: RouteSettings, negate = false): inputs.frontdoor.MatchConditionArgs[] {
+    const conditions: inputs.frontdoor.MatchConditionArgs[] = [];
+    // RequestUri is the full URL: match the path part, with or without a query string.
+    if (pathMatch(route.path).kind === "all") {
+        if (!negate) conditions.push({ matchVariable: "RequestUri", operator: "Any", matchValue: [] });
+    } else {
+        conditions.push({ matchVariable: "RequestUri", operator: "RegEx", matchValue: [`^https?://[^/]+${pathRegexBody(route.path.toLowerCase())}(\\?.*)?$`], transforms: ["Lowercase"], ...(negate ? { negateCondition: true } : {}) });
+    }
+    if (route.host && !negate) {
+        conditions.push({ matchVariable: "RequestHeader", selector: "Host", operator: "Equal", matchValue: [route.host], transforms: ["Lowercase"] });
+    }
+    return conditions;
+}
+
+/**
+ * One WAF match rule per route blocking a declared Content-Length over the route's limit; more
+ * specific routes with another limit are excluded by negating their path (same host only: a
+ * condition list is a conjunction, so another host's path cannot be excluded on its own).
+ */
+export function frontDoorBodyRules(lb: LoadBalancerSettings): { route: RouteSettings; conditions: inputs.frontdoor.MatchConditionArgs[] }[] {
+    const ordered = orderRoutes(lb.routes);
+    return ordered.map((route) => ({
+        route,
+        conditions: [
+            ...wafRouteConditions(route).filter((c) => c.operator !== "Any"),
+            ...bodyExclusions(lb, ordered, route)
+                .filter((s) => s.host === route.host)
+                .flatMap((s) => wafRouteConditions(s, true)),
+            { matchVariable: "RequestHeader", selector: "Content-Length", operator: "RegEx", matchValue: [greaterThanRegex(bodyMb(lb, route) * MIB)] },
+        ],
+    }));
+}
+
+function bodyJudgement(lb: LoadBalancerSettings, mb: number, route?: RouteSettings): EdgeJudgement {
+    const rule = route ? frontDoorBodyRules(lb).find((r) => r.route === route) : undefined;
+    if (rule && rule.conditions.length > FRONT_DOOR_MAX_CONDITIONS) {
+        return { fidelity: "refused", enforced: `the WAF rule for this route needs ${rule.conditions.length} match conditions (at most ${FRONT_DOOR_MAX_CONDITIONS}); nearest: the same limit on the overlapping routes` };
+    }
+    return {
+        fidelity: "approximated",
+        enforced: `Front Door WAF blocks (${FRONT_DOOR_BLOCK_STATUS}, the policy's one block status) a request whose Content-Length declares more than ${mb * MIB} bytes (${mb} MiB)${route ? " on this route" : ""}; a chunked body without Content-Length is not limited`,
+    };
+}
+
+export const azureEdge: EdgeModel = {
+    target: "azure",
+    capabilities: {
+        "loadBalancer.maxBodyMb": `approximated: WAF blocks a declared Content-Length above it (${FRONT_DOOR_BLOCK_STATUS}); chunked bodies are not limited`,
+        "loadBalancer.idleTimeoutSeconds": `approximated: Front Door origin response timeout (${FRONT_DOOR_TIMEOUT.min}-${FRONT_DOOR_TIMEOUT.max} s, one per profile); more is refused`,
+        "loadBalancer.headers": "exact: rule set ModifyResponseHeader (overwrite)",
+        "loadBalancer.hstsIncludeSubdomains": "exact",
+        "routes[].maxBodyMb": "approximated, per route (WAF rule on the route's path)",
+        "routes[].timeoutSeconds": "approximated: one origin response timeout for the profile, the longest route's",
+        "routes[].rateLimit": "approximated: WAF rate-limit rule, N per 1-minute window per client address (per-second rates × 60), burst dropped, 429",
+        "routes[].accessLogs": "approximated: still logged (Front Door logs per profile)",
+        "routes[].websocket": "approximated: carried by Front Door within its origin response timeout; no session affinity",
+    },
+    judge(ask: EdgeAsk, settings: Settings): EdgeJudgement {
+        const lb = settings.loadBalancer!;
+        const route = ask.route;
+        const timeout = frontDoorTimeout(lb);
+        switch (ask.key) {
+            case "loadBalancer.maxBodyMb":
+                return bodyJudgement(lb, lb.maxBodyMb);
+            case "routes[].maxBodyMb":
+                return bodyJudgement(lb, bodyMb(lb, route!), route);
+            case "loadBalancer.idleTimeoutSeconds":
+            case "routes[].timeoutSeconds": {
+                const asked = route ? timeoutSeconds(lb, route) : lb.idleTimeoutSeconds;
+                if (asked > FRONT_DOOR_TIMEOUT.max) {
+                    return { fidelity: "refused", enforced: `Front Door waits at most ${FRONT_DOOR_TIMEOUT.max} s for an origin (originResponseTimeoutSeconds ${FRONT_DOOR_TIMEOUT.min}-${FRONT_DOOR_TIMEOUT.max}); nearest: ${FRONT_DOOR_TIMEOUT.max}` };
+                }
+                return { fidelity: "approximated", enforced: `Front Door origin response timeout ${timeout} s for every route (one per profile; a time to answer, not an idle timeout)` };
+            }
+            case "routes[].websocket":
+                return { fidelity: "approximated", enforced: `Front Door carries the WebSocket upgrade; its origin response timeout is ${timeout} s and there is no session affinity` };
+            case "routes[].rateLimit": {
+                const { threshold, minutes } = frontDoorRateLimit(route!.rateLimit!);
+                return { fidelity: "approximated", enforced: `Front Door WAF ${threshold} requests per ${minutes} min per client address, then ${FRONT_DOOR_BLOCK_STATUS}; the burst is not expressible` };
+            }
+            case "routes[].accessLogs":
+                return { fidelity: "approximated", enforced: "still logged: Front Door access logs are a setting of the whole profile" };
+            case "loadBalancer.headers":
+            case "loadBalancer.hstsIncludeSubdomains":
+                return { fidelity: "exact", enforced: "Front Door rule set: ModifyResponseHeader (Overwrite) on every route" };
+        }
+    },
+};

@@ -1,0 +1,127 @@
+import { bodyExclusions, bodyMb, EdgeAsk, EdgeJudgement, EdgeModel, greaterThanRegex, HSTS_HEADER, MIB, timeoutSeconds } from "../../components/edge";
+import { orderRoutes } from "../../components/routes";
+import { LoadBalancerSettings, RateLimit, RouteSettings, Settings } from "../../stacks/settings";
+
+/**
+ * What the global external ALB + Cloud Armor + Cloud Run edge makes of each setting. Sources:
+ * - Cloud Run quotas: "Maximum HTTP/1 request size: 32 MiB if using HTTP/1 server; no limit if
+ *   using HTTP/2 server" (cloud.google.com/run/quotas); HTTP/2 end to end needs the container to
+ *   speak h2c (run/docs/configuring/http2), which this program does not configure;
+ * - Cloud Run request timeout at most 3600 s, one per service, and it bounds a WebSocket's whole
+ *   life (run/docs/configuring/request-timeout, run/docs/triggering/websockets); serverless NEG
+ *   backend services take no timeoutSec;
+ * - Cloud Armor throttle: count 1-1,000,000 per intervalSec (armor/docs/rate-limiting-overview),
+ *   deny statuses 403, 404, 429 or 502 (no 413); an advanced match expression has at most five
+ *   subexpressions (armor/docs/rules-language-reference);
+ * - custom response headers per backend service (load-balancing/docs/https/custom-headers);
+ * - request logging per backend service (logConfig).
+ */
+export const CLOUD_RUN_HTTP1_MAX_MIB = 32;
+export const CLOUD_RUN_TIMEOUT_MAX = 3600;
+export const ARMOR_MAX_SUBEXPRESSIONS = 5;
+
+/** The CEL condition Cloud Armor matches a route with (host and path semantics as the URL map). */
+export function routeExpression(route: RouteSettings): string {
+    const parts: string[] = [];
+    if (route.host) parts.push(`request.headers['host'].lower() == '${route.host.toLowerCase()}'`);
+    if (route.path.endsWith("/*")) {
+        const prefix = route.path.slice(0, -2);
+        parts.push(`(request.path == '${prefix}' || request.path.startsWith('${prefix}/'))`);
+    } else if (route.path !== "/") {
+        parts.push(`request.path == '${route.path}'`);
+    }
+    return parts.length > 0 ? parts.join(" && ") : "true";
+}
+
+/**
+ * Cloud Armor counts over fixed windows (intervalSec), with no token bucket: `N per second`
+ * becomes 10·N (+ burst) per 10 s, the shortest window; `N per minute` becomes N (+ burst) per 60 s.
+ */
+export function armorThreshold(limit: RateLimit): { count: number; intervalSec: number } {
+    return limit.per === "second" ? { count: limit.requests * 10 + limit.burst, intervalSec: 10 } : { count: limit.requests + limit.burst, intervalSec: 60 };
+}
+
+/**
+ * One Cloud Armor deny rule per route: its requests (minus those of more specific routes with
+ * another limit) whose Content-Length declares more than the route's limit.
+ */
+export function armorBodyRules(lb: LoadBalancerSettings): { route: RouteSettings; expression: string; subexpressions: number }[] {
+    const ordered = orderRoutes(lb.routes);
+    return ordered.map((route) => {
+        const parts = [routeExpression(route), ...bodyExclusions(lb, ordered, route).map((s) => `!(${routeExpression(s)})`), `request.headers['content-length'].matches('${greaterThanRegex(bodyMb(lb, route) * MIB)}')`].filter((p) => p !== "true");
+        const expression = parts.join(" && ");
+        return { route, expression, subexpressions: (expression.match(/request\./g) ?? []).length };
+    });
+}
+
+/** The Cloud Run request timeout of a service: the longest of the routes to it. */
+export function runRequestTimeout(lb: LoadBalancerSettings | undefined, service: string): number | undefined {
+    const routes = lb?.routes.filter((r) => r.service === service) ?? [];
+    return routes.length === 0 ? undefined : Math.min(CLOUD_RUN_TIMEOUT_MAX, Math.max(...routes.map((r) => timeoutSeconds(lb!, r))));
+}
+
+function bodyJudgement(lb: LoadBalancerSettings, mb: number, route?: RouteSettings): EdgeJudgement {
+    if (mb > CLOUD_RUN_HTTP1_MAX_MIB) {
+        return {
+            fidelity: "refused",
+            enforced: `Cloud Run refuses HTTP/1 request bodies over ${CLOUD_RUN_HTTP1_MAX_MIB} MiB; nearest: ${CLOUD_RUN_HTTP1_MAX_MIB}, with larger files uploaded straight to a bucket through signed URLs (or an h2c server end to end, which this program does not configure)`,
+        };
+    }
+    const rule = route ? armorBodyRules(lb).find((r) => r.route === route) : undefined;
+    if (rule && rule.subexpressions > ARMOR_MAX_SUBEXPRESSIONS) {
+        return { fidelity: "refused", enforced: `the Cloud Armor rule for this route needs ${rule.subexpressions} subexpressions (at most ${ARMOR_MAX_SUBEXPRESSIONS}): too many overlapping routes with other body limits; nearest: the same limit on the overlapping routes` };
+    }
+    return {
+        fidelity: "approximated",
+        enforced: `Cloud Armor denies (403: Cloud Armor cannot answer 413) a request whose Content-Length declares more than ${mb * MIB} bytes (${mb} MiB)${route ? " on this route" : ""}; Cloud Run refuses any HTTP/1 body over ${CLOUD_RUN_HTTP1_MAX_MIB} MiB`,
+    };
+}
+
+export const gcpEdge: EdgeModel = {
+    target: "gcp",
+    capabilities: {
+        "loadBalancer.maxBodyMb": `up to ${CLOUD_RUN_HTTP1_MAX_MIB} MiB (Cloud Run's HTTP/1 limit; more is refused): approximated, Cloud Armor denies a declared Content-Length above it (403)`,
+        "loadBalancer.idleTimeoutSeconds": `approximated: Cloud Run request timeout (total, not idle), up to ${CLOUD_RUN_TIMEOUT_MAX} s; more is refused`,
+        "loadBalancer.headers": "exact: backend service custom response headers",
+        "loadBalancer.hstsIncludeSubdomains": "exact",
+        "routes[].maxBodyMb": "approximated, per route (Cloud Armor rule on the route's match), same 32 MiB ceiling",
+        "routes[].timeoutSeconds": "approximated: one Cloud Run timeout per service, the longest of its routes",
+        "routes[].rateLimit": "approximated: Cloud Armor throttle, N per 10 s (per second) or per 60 s (per minute) incl. burst, per IP, 429",
+        "routes[].accessLogs": "approximated: still logged (logging is per backend service)",
+        "routes[].websocket": "approximated: closed after the service's Cloud Run timeout (total), no session affinity; clients reconnect",
+    },
+    judge(ask: EdgeAsk, settings: Settings): EdgeJudgement {
+        const lb = settings.loadBalancer!;
+        const route = ask.route;
+        switch (ask.key) {
+            case "loadBalancer.maxBodyMb":
+                return bodyJudgement(lb, lb.maxBodyMb);
+            case "routes[].maxBodyMb":
+                return bodyJudgement(lb, bodyMb(lb, route!), route);
+            case "loadBalancer.idleTimeoutSeconds":
+            case "routes[].timeoutSeconds": {
+                const asked = route ? timeoutSeconds(lb, route) : lb.idleTimeoutSeconds;
+                if (asked > CLOUD_RUN_TIMEOUT_MAX) {
+                    return { fidelity: "refused", enforced: `the Cloud Run request timeout is at most ${CLOUD_RUN_TIMEOUT_MAX} s; nearest: ${CLOUD_RUN_TIMEOUT_MAX}` };
+                }
+                const services = [...new Set((route ? [route] : lb.routes).map((r) => r.service))];
+                const per = services.map((s) => `${s} ${runRequestTimeout(lb, s)} s`).join(", ");
+                return { fidelity: "approximated", enforced: `Cloud Run request timeout (${per}): a request ends after that long in total, idle or not; one timeout per service, the longest of its routes` };
+            }
+            case "routes[].websocket":
+                return { fidelity: "approximated", enforced: `a WebSocket is closed after ${runRequestTimeout(lb, route!.service)} s in total (the Cloud Run request timeout of ${route!.service}), then the client must reconnect; no session affinity` };
+            case "routes[].rateLimit": {
+                const { count, intervalSec } = armorThreshold(route!.rateLimit!);
+                return { fidelity: "approximated", enforced: `Cloud Armor throttle ${count} requests per ${intervalSec} s per IP, then 429 (fixed windows, no token bucket)` };
+            }
+            case "routes[].accessLogs":
+                return { fidelity: "approximated", enforced: `still logged: request logging is per backend service (every route of ${route!.service})` };
+            case "loadBalancer.headers":
+            case "loadBalancer.hstsIncludeSubdomains": {
+                const name = ask.at.slice("loadBalancer.headers.".length);
+                if (name === HSTS_HEADER && !lb.domain) return { fidelity: "exact", enforced: "not sent: this stack serves plain HTTP (HSTS is only valid over HTTPS)" };
+                return { fidelity: "exact", enforced: "custom response header on every backend service" };
+            }
+        }
+    },
+};

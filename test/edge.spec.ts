@@ -1,0 +1,184 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { DEFAULT_HEADERS, EDGE_SETTINGS, edgeAsks, edgeReport, edgeTableMarkdown, greaterThanRegex, NOT_EDGE_SETTINGS } from "../components/edge";
+import { EDGE_MODELS } from "../providers/edge";
+import { topLevelSchemas } from "../stacks/schema";
+import { loadSettings } from "../stacks/load-settings";
+import { baseline, planCommandRun, planError, stackConfig } from "./harness";
+
+/** The edge says what it does: every load-balancer setting honoured, approximated out loud, or refused. */
+
+const ROOT = path.resolve(__dirname, "..");
+
+/** The issue's stack: a 100 MB upload route, a WebSocket route, a 5 req/min login, a quiet health path. */
+const EDGE_STACK = {
+    "loadBalancer.routes": [
+        { path: "/api/auth/login", service: "app", rateLimit: { requests: 5, per: "minute" } },
+        { path: "/api/documents/upload", service: "app", maxBodyMb: 100, timeoutSeconds: 600 },
+        { path: "/ws/*", service: "app", websocket: true, timeoutSeconds: 900 },
+        { path: "/health", service: "app", accessLogs: false },
+        { path: "/api/*", service: "app", rateLimit: { requests: 10, per: "second", burst: 20 } },
+        { path: "/", service: "app" },
+    ],
+    "loadBalancer.maxBodyMb": 10,
+    "loadBalancer.headers": { "Content-Security-Policy": "default-src 'self'" },
+};
+
+function settingsOf(set: Record<string, unknown>, stack = "prod") {
+    return loadSettings(stackConfig({ stack, set }).config, { project: "anycloud", stack });
+}
+
+describe("the edge says what it does", function () {
+    this.timeout(300000);
+
+    describe("greaterThanRegex: the Content-Length rule every WAF uses", () => {
+        const matches = (n: number, text: string) => new RegExp(greaterThanRegex(n)).test(text);
+        it("matches exactly the numbers above the limit (every n < 300 against 0..1200)", () => {
+            for (let n = 0; n < 300; n += 1) {
+                for (let v = 0; v <= 1200; v += 1) {
+                    if (matches(n, String(v)) !== v > n) assert.fail(`n=${n} v=${v}: ${greaterThanRegex(n)}`);
+                }
+            }
+        });
+        it("works at MiB scale, with leading zeros, and rejects non-numbers", () => {
+            const limit = 32 * 1024 * 1024;
+            for (const v of [0, 1, limit - 1, limit, limit + 1, limit * 10, 99999999, 100000000, 999999999999]) {
+                assert.strictEqual(matches(limit, String(v)), v > limit, `${v}`);
+                assert.strictEqual(matches(limit, `000${v}`), v > limit, `000${v}`);
+            }
+            assert.strictEqual(matches(limit, "abc"), false);
+            assert.strictEqual(matches(limit, "-99999999999"), false);
+        });
+    });
+
+    describe("the fidelity table", () => {
+        it("has a row for every loadBalancer and route key of the schema (a new setting fails here until it has one)", () => {
+            const lb = (topLevelSchemas.loadBalancer as any).shape;
+            const route = lb.routes.unwrap().element.shape;
+            const keys = [...Object.keys(lb).map((k) => `loadBalancer.${k}`), ...Object.keys(route).map((k) => `routes[].${k}`)];
+            const known = new Set([...Object.keys(EDGE_SETTINGS), ...NOT_EDGE_SETTINGS]);
+            assert.deepStrictEqual(keys.filter((k) => !known.has(k)), []);
+        });
+
+        it("every target judges every ask of a stack: no setting reaches a target without a row", () => {
+            const s = settingsOf(EDGE_STACK);
+            const rows = edgeReport(s, EDGE_MODELS);
+            const asks = edgeAsks(s.loadBalancer!);
+            assert.strictEqual(rows.length, asks.length * EDGE_MODELS.length);
+            for (const row of rows) assert.ok(row.enforced.length > 0 && ["exact", "approximated", "refused"].includes(row.fidelity), JSON.stringify(row));
+        });
+
+        it("the README's edge table is the generated one", () => {
+            const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+            assert.ok(readme.includes(edgeTableMarkdown(EDGE_MODELS)), "the README's edge table is stale: paste `npm run -s edge-docs` into it");
+        });
+
+        it("prints the rate-limit translations with each target's numbers", () => {
+            const rows = edgeReport(settingsOf(EDGE_STACK), EDGE_MODELS).filter((r) => r.key === "routes[].rateLimit");
+            const at = (target: string, route: string) => rows.find((r) => r.target === target && r.asked.startsWith(route))!.enforced;
+            assert.match(at("aws", "/api/*"), /^AWS WAF 620 requests per 60 s per IP/);
+            assert.match(at("aws", "/api/auth/login"), /^AWS WAF 10 requests per 60 s per IP/);
+            assert.match(at("gcp", "/api/*"), /^Cloud Armor throttle 120 requests per 10 s per IP/);
+            assert.match(at("azure", "/api/*"), /^Front Door WAF 600 requests per 1 min .*burst is not expressible/);
+            assert.match(at("local", "/api/*"), /limit_req 10r\/s burst=20/);
+        });
+    });
+
+    describe("refusals are config errors before any resource, with the nearest thing the target can do", () => {
+        it("gcp: a 100 MB upload route (Cloud Run's HTTP/1 limit is 32 MiB)", async () => {
+            const e = await planError({ stack: "prod", set: { ...EDGE_STACK, cloud: "gcp" } });
+            const p = e.problems.find((x) => x.key === "anycloud:loadBalancer.routes[1].maxBodyMb");
+            assert.ok(p, e.message);
+            assert.match(p!.accepted, /32 MiB.*signed URLs/);
+        });
+        it("azure: a timeout over Front Door's 240 s", async () => {
+            const e = await planError({ stack: "prod", set: { ...EDGE_STACK, cloud: "azure" } });
+            assert.deepStrictEqual(e.problems.map((x) => x.key).filter((k) => k.endsWith("timeoutSeconds")), ["anycloud:loadBalancer.routes[1].timeoutSeconds", "anycloud:loadBalancer.routes[2].timeoutSeconds"]);
+        });
+        it("aws: a header the ALB cannot add (Permissions-Policy), naming the headers it can", async () => {
+            const e = await planError({ stack: "prod", set: { cloud: "aws", "loadBalancer.headers": { "Permissions-Policy": "camera=()" } } });
+            assert.strictEqual(e.problems.length, 1, e.message);
+            assert.strictEqual(e.problems[0].key, "anycloud:loadBalancer.headers.Permissions-Policy");
+            assert.match(e.problems[0].accepted, /Content-Security-Policy/);
+        });
+        it("a header the proxy owns, and a value nginx would misread", async () => {
+            const e = await planError({ stack: "prod", set: { cloud: "local", "loadBalancer.headers": { "Set-Cookie": "a=b", "X-Note": "costs $5" } } });
+            assert.deepStrictEqual(e.problems.map((x) => x.key).sort(), ["anycloud:loadBalancer.headers.Set-Cookie", "anycloud:loadBalancer.headers.X-Note"]);
+        });
+    });
+
+    describe("npm run plan prints what each target does about each setting", () => {
+        it("on aws: the upload, the WebSocket and the login, per target, then this target's warnings", async () => {
+            const r = await planCommandRun("--stack", "prod", "--config", `loadBalancer.routes=${JSON.stringify(EDGE_STACK["loadBalancer.routes"])}`);
+            assert.strictEqual(r.code, 0, r.stderr);
+            assert.match(r.stdout, /loadBalancer\.routes\[1\]\.maxBodyMb {2}\(\/api\/documents\/upload: bodies up to 100 MiB\)\n {4}local {2}exact.*\n {4}aws\* {3}approximated WAF blocks \(413\).*104857600 bytes.*\n {4}gcp {4}refused {6}Cloud Run refuses HTTP\/1 request bodies over 32 MiB/);
+            assert.match(r.stdout, /routes\[2\]\.websocket.*\n.*\n {4}aws\* {3}exact {8}the ALB carries the WebSocket while data flows at least every 900 s.*\n {4}gcp {4}approximated a WebSocket is closed after 900 s in total/);
+            assert.match(r.stdout, /Edge warnings \(aws\):[\s\S]*\/api\/auth\/login: 5 r\/min burst 5 → AWS WAF 10 requests per 60 s per IP/);
+        });
+        it("--json carries the same rows", async () => {
+            const r = await planCommandRun("--stack", "prod", "--json");
+            const edge = JSON.parse(r.stdout).edge as any[];
+            assert.ok(edge.some((row) => row.target === "aws" && row.at === "loadBalancer.maxBodyMb" && row.fidelity === "approximated"));
+        });
+    });
+
+    describe("each cloud renders what its row says", () => {
+        const set = { ...EDGE_STACK, "loadBalancer.routes": EDGE_STACK["loadBalancer.routes"].map((r) => ({ ...r, ...(r.maxBodyMb ? { maxBodyMb: 30 } : {}), ...(r.timeoutSeconds ? { timeoutSeconds: 200 } : {}) })) };
+
+        it("the same default headers on every target", async () => {
+            const local = settingsOf({}).loadBalancer!.headers;
+            assert.deepStrictEqual(Object.keys(local).sort(), [...Object.keys(DEFAULT_HEADERS), "Strict-Transport-Security"].sort());
+            const gcp = await baseline({ stack: "prod", set: { cloud: "gcp" } });
+            const gcpHeaders = gcp.ofType("gcp:compute/backendService:BackendService")[0].inputs.customResponseHeaders as string[];
+            const azure = await baseline({ stack: "prod", set: { cloud: "azure" } });
+            const azureHeaders = azure.ofType("azure-native:cdn:Rule").flatMap((r) => r.inputs.actions).map((a: any) => `${a.parameters.headerName}: ${a.parameters.value}`);
+            assert.deepStrictEqual([...gcpHeaders].sort(), [...azureHeaders].sort());
+            assert.deepStrictEqual([...gcpHeaders].sort(), Object.entries(local).map(([k, v]) => `${k}: ${v}`).sort());
+            const aws = await baseline({ stack: "prod", set: { cloud: "aws" } });
+            const listener = aws.one("aws:lb/listener:Listener", "lb-https").inputs;
+            assert.deepStrictEqual(
+                [listener.routingHttpResponseXFrameOptionsHeaderValue, listener.routingHttpResponseXContentTypeOptionsHeaderValue, listener.routingHttpResponseStrictTransportSecurityHeaderValue],
+                [local["X-Frame-Options"], local["X-Content-Type-Options"], local["Strict-Transport-Security"]],
+            );
+        });
+
+        it("aws: each request labelled with its one route; the upload route's body limit, the login's rate on its label; the ALB's idle timeout is the longest route's", async () => {
+            const p = await baseline({ stack: "prod", set: { ...set, cloud: "aws" } });
+            const rules = p.one("aws:wafv2/webAcl:WebAcl").inputs.rules as any[];
+            const labelOf = (path: string) => rules.find((r) => r.name.startsWith("route-") && JSON.stringify(r.statement).includes(`"${path}"`))?.ruleLabels[0].name;
+            const upload = labelOf("/api/documents/upload");
+            const body = rules.find((r) => r.name.startsWith("body-") && r.statement.andStatement.statements[0].labelMatchStatement.key === upload);
+            assert.strictEqual(body.action.block.customResponse.responseCode, 413);
+            assert.strictEqual(body.statement.andStatement.statements[1].regexMatchStatement.regexString, greaterThanRegex(30 * 1024 * 1024));
+            const login = rules.find((r) => r.name.startsWith("rate-") && r.statement.rateBasedStatement.scopeDownStatement.labelMatchStatement.key === labelOf("/api/auth/login"));
+            assert.deepStrictEqual([login.statement.rateBasedStatement.limit, login.statement.rateBasedStatement.evaluationWindowSec], [10, 60]);
+            assert.strictEqual(p.one("aws:lb/loadBalancer:LoadBalancer").inputs.idleTimeout, 240);
+            assert.strictEqual(p.one("aws:lb/listener:Listener", "lb-https").inputs.routingHttpResponseContentSecurityPolicyHeaderValue, "default-src 'self'");
+        });
+
+        it("gcp: a Cloud Armor deny per body limit, the upload route left to its own; Cloud Run's timeout is its routes' longest", async () => {
+            const p = await baseline({ stack: "prod", set: { ...set, cloud: "gcp" } });
+            const rules = p.one("gcp:compute/securityPolicy:SecurityPolicy").inputs.rules as any[];
+            const deny = rules.filter((r) => r.action === "deny(403)");
+            const catchAll = deny.find((r) => r.description === "body limit */api/*");
+            assert.match(catchAll.match.expr.expression, /!\(request\.path == '\/api\/documents\/upload'\)/);
+            assert.ok(catchAll.match.expr.expression.includes(greaterThanRegex(10 * 1024 * 1024)));
+            assert.ok(deny.find((r) => r.description === "body limit */api/documents/upload").match.expr.expression.includes(greaterThanRegex(30 * 1024 * 1024)));
+            assert.ok(Math.max(...deny.map((r) => r.priority)) < Math.min(...rules.filter((r) => r.action === "throttle").map((r) => r.priority)));
+            const app = p.ofType("gcp:cloudrunv2/service:Service").find((s) => s.name.includes("app"))!;
+            assert.strictEqual(app.inputs.template.timeout, "240s");
+        });
+
+        it("azure: a WAF body rule per route, the origin timeout the longest route's, the CSP in the rule set", async () => {
+            const p = await baseline({ stack: "prod", set: { ...set, cloud: "azure" } });
+            const rules = p.one("azure-native:frontdoor:Policy").inputs.customRules.rules as any[];
+            const body = rules.filter((r) => r.ruleType === "MatchRule" && r.name.startsWith("BodyLimit"));
+            assert.strictEqual(body.length, 6);
+            assert.ok(body.some((r) => r.matchConditions.some((c: any) => c.selector === "Content-Length" && c.matchValue[0] === greaterThanRegex(30 * 1024 * 1024))));
+            assert.strictEqual(p.one("azure-native:cdn:Profile").inputs.originResponseTimeoutSeconds, 240);
+            const actions = p.ofType("azure-native:cdn:Rule").flatMap((r) => r.inputs.actions);
+            assert.ok(actions.some((a: any) => a.parameters.headerName === "Content-Security-Policy" && a.parameters.value === "default-src 'self'"));
+        });
+    });
+});
