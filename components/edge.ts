@@ -195,19 +195,61 @@ export function greaterThanRegex(n: number): string {
  */
 export function bodyExclusions(lb: LoadBalancerSettings, ordered: RouteSettings[], route: RouteSettings): RouteSettings[] {
     const before = ordered.slice(0, ordered.indexOf(route));
-    return before.filter((s) => (s.host === route.host || route.host === undefined) && bodyMb(lb, s) !== bodyMb(lb, route) && overlaps(s.path, route.path));
+    return before.filter((s) => sameHostScope(s, route) && bodyMb(lb, s) !== bodyMb(lb, route) && overlaps(s.path, route.path));
 }
 
-/** Whether some request path matches both route paths (`/` everything, `/x/*` prefix, else exact). */
-function overlaps(a: string, b: string): boolean {
-    const covers = (outer: string, inner: string) => {
-        if (outer === "/") return true;
-        if (outer.endsWith("/*")) {
-            const prefix = outer.slice(0, -2);
-            const innerBase = inner.endsWith("/*") ? inner.slice(0, -2) : inner;
-            return innerBase === prefix || innerBase.startsWith(`${prefix}/`);
+/** One body-limit rule: requests of `route` (absent: of every route without a rule of its own) over `mb`. */
+export interface BodyRule {
+    route?: RouteSettings;
+    mb: number;
+    /** Routes whose requests the rule must leave alone (they have a rule of their own). */
+    except: RouteSettings[];
+}
+
+/**
+ * The body-limit rules a WAF needs: one for the load balancer's limit, and one per route whose
+ * limit differs — plus one per more specific route inside such a route (its requests go to it,
+ * so they keep their own limit). A stack without per-route limits has a single rule.
+ */
+export function bodyRules(lb: LoadBalancerSettings, ordered: RouteSettings[]): BodyRule[] {
+    const own = new Set(ordered.filter((r) => bodyMb(lb, r) !== lb.maxBodyMb));
+    for (let grew = true; grew; ) {
+        grew = false;
+        for (const s of [...own]) {
+            for (const t of bodyExclusions(lb, ordered, s)) {
+                if (!own.has(t)) {
+                    own.add(t);
+                    grew = true;
+                }
+            }
         }
-        return outer === inner;
-    };
+    }
+    const explicit = ordered.filter((r) => own.has(r));
+    const rules: BodyRule[] = explicit.map((route) => ({ route, mb: bodyMb(lb, route), except: bodyExclusions(lb, ordered, route) }));
+    // The load balancer's rule leaves out every route with its own; a route inside another such
+    // route is left out with it.
+    const outermost = explicit.filter((r) => !explicit.some((o) => o !== r && sameHostScope(r, o) && covers(o.path, r.path) && !covers(r.path, o.path)));
+    rules.push({ mb: lb.maxBodyMb, except: outermost });
+    return rules;
+}
+
+/** Whether requests of `a` can also be requests of `b` as far as hosts go. */
+function sameHostScope(a: RouteSettings, b: RouteSettings): boolean {
+    return a.host === b.host || b.host === undefined;
+}
+
+/** Whether every request path `inner` matches is also matched by `outer` (`/` everything, `/x/*` prefix, else exact). */
+function covers(outer: string, inner: string): boolean {
+    if (outer === "/") return true;
+    if (outer.endsWith("/*")) {
+        const prefix = outer.slice(0, -2);
+        const innerBase = inner.endsWith("/*") ? inner.slice(0, -2) : inner;
+        return inner !== "/" && (innerBase === prefix || innerBase.startsWith(`${prefix}/`));
+    }
+    return outer === inner;
+}
+
+/** Whether some request path matches both route paths. */
+function overlaps(a: string, b: string): boolean {
     return covers(a, b) || covers(b, a);
 }

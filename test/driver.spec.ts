@@ -481,6 +481,10 @@ describe("npm run deploy: the Automation API driver against a fake pulumi", () =
             assert.match(sections[0], /### Preview of stack `dev` \(local\): 2 to replace, 37 unchanged\n\n<details>/);
             assert.match(sections[1], /### Preview of stack `prod` \(aws\): 1 to create, 2 to update, 1 to replace, 172 unchanged\n\n> \[!WARNING\]/);
             assert.strictEqual(PROD_PREVIEW.changes!.length, 4);
+            // What AWS's edge approximates of prod's loadBalancer settings (components/edge.ts), out loud in the PR.
+            assert.match(sections[1], /<details><summary>Edge: 4 load-balancer settings approximated on aws<\/summary>\n\n- `loadBalancer.maxBodyMb`: bodies up to 32 MiB → WAF blocks \(413\)/);
+            assert.match(sections[1], /- `loadBalancer.routes\[0\].rateLimit`: \/api\/auth\/login: 5 r\/min burst 5 → AWS WAF 10 requests per 60 s per IP/);
+            assert.doesNotMatch(sections[0], /Edge:/, "the local target honours every setting exactly: nothing to say");
             assert.match(sections[1], /`secretString`: `\[secret\]` → `\[secret\]`/);
             assert.ok(fs.readFileSync(path.join(ROOT, "README.md"), "utf8").includes(comment), "the README's sample PR comment is not the driver's: regenerate it with test/fake-pulumi/sample-comment.ts");
         });

@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_HEADERS, EDGE_SETTINGS, edgeAsks, edgeReport, edgeTableMarkdown, greaterThanRegex, NOT_EDGE_SETTINGS } from "../components/edge";
+import { orderRoutes } from "../components/routes";
+import { bodyRules, DEFAULT_HEADERS, EDGE_SETTINGS, edgeAsks, edgeReport, edgeTableMarkdown, greaterThanRegex, NOT_EDGE_SETTINGS } from "../components/edge";
 import { EDGE_MODELS } from "../providers/edge";
 import { topLevelSchemas } from "../stacks/schema";
 import { loadSettings } from "../stacks/load-settings";
@@ -72,6 +73,24 @@ describe("the edge says what it does", function () {
         it("the README's edge table is the generated one", () => {
             const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
             assert.ok(readme.includes(edgeTableMarkdown(EDGE_MODELS)), "the README's edge table is stale: paste `npm run -s edge-docs` into it");
+        });
+
+        it("body rules: one for the load balancer's limit, one per route with its own, and a route inside such a route keeps its limit", () => {
+            const lb = settingsOf({
+                "loadBalancer.maxBodyMb": 10,
+                "loadBalancer.routes": [
+                    { path: "/api/auth/login", service: "app" },
+                    { path: "/api/*", service: "app", maxBodyMb: 20 },
+                    { path: "/", service: "app" },
+                ],
+            }).loadBalancer!;
+            const rules = bodyRules(lb, orderRoutes(lb.routes)).map((r) => [r.route?.path ?? "(load balancer)", r.mb, r.except.map((e) => e.path)]);
+            assert.deepStrictEqual(rules, [
+                ["/api/auth/login", 10, []],
+                ["/api/*", 20, ["/api/auth/login"]],
+                ["(load balancer)", 10, ["/api/*"]],
+            ]);
+            assert.deepStrictEqual(bodyRules(settingsOf({}).loadBalancer!, []).length, 1, "without per-route limits, a single rule");
         });
 
         it("prints the rate-limit translations with each target's numbers", () => {
@@ -151,6 +170,9 @@ describe("the edge says what it does", function () {
             const body = rules.find((r) => r.name.startsWith("body-") && r.statement.andStatement.statements[0].labelMatchStatement.key === upload);
             assert.strictEqual(body.action.block.customResponse.responseCode, 413);
             assert.strictEqual(body.statement.andStatement.statements[1].regexMatchStatement.regexString, greaterThanRegex(30 * 1024 * 1024));
+            const rest = rules.find((r) => r.name.startsWith("body-") && r.statement.andStatement?.statements[0].notStatement);
+            assert.strictEqual(rest.statement.andStatement.statements[0].notStatement.statement.labelMatchStatement.key, upload, "the load balancer's limit leaves the upload route alone");
+            assert.strictEqual(rest.statement.andStatement.statements[1].regexMatchStatement.regexString, greaterThanRegex(10 * 1024 * 1024));
             const login = rules.find((r) => r.name.startsWith("rate-") && r.statement.rateBasedStatement.scopeDownStatement.labelMatchStatement.key === labelOf("/api/auth/login"));
             assert.deepStrictEqual([login.statement.rateBasedStatement.limit, login.statement.rateBasedStatement.evaluationWindowSec], [10, 60]);
             assert.strictEqual(p.one("aws:lb/loadBalancer:LoadBalancer").inputs.idleTimeout, 240);
@@ -161,10 +183,9 @@ describe("the edge says what it does", function () {
             const p = await baseline({ stack: "prod", set: { ...set, cloud: "gcp" } });
             const rules = p.one("gcp:compute/securityPolicy:SecurityPolicy").inputs.rules as any[];
             const deny = rules.filter((r) => r.action === "deny(403)");
-            const catchAll = deny.find((r) => r.description === "body limit */api/*");
-            assert.match(catchAll.match.expr.expression, /!\(request\.path == '\/api\/documents\/upload'\)/);
-            assert.ok(catchAll.match.expr.expression.includes(greaterThanRegex(10 * 1024 * 1024)));
-            assert.ok(deny.find((r) => r.description === "body limit */api/documents/upload").match.expr.expression.includes(greaterThanRegex(30 * 1024 * 1024)));
+            assert.deepStrictEqual(deny.map((r) => r.description), ["body limit */api/documents/upload", "body limit"]);
+            assert.strictEqual(deny[0].match.expr.expression, `request.path == '/api/documents/upload' && request.headers['content-length'].matches('${greaterThanRegex(30 * 1024 * 1024)}')`);
+            assert.strictEqual(deny[1].match.expr.expression, `!(request.path == '/api/documents/upload') && request.headers['content-length'].matches('${greaterThanRegex(10 * 1024 * 1024)}')`);
             assert.ok(Math.max(...deny.map((r) => r.priority)) < Math.min(...rules.filter((r) => r.action === "throttle").map((r) => r.priority)));
             const app = p.ofType("gcp:cloudrunv2/service:Service").find((s) => s.name.includes("app"))!;
             assert.strictEqual(app.inputs.template.timeout, "240s");
@@ -174,8 +195,13 @@ describe("the edge says what it does", function () {
             const p = await baseline({ stack: "prod", set: { ...set, cloud: "azure" } });
             const rules = p.one("azure-native:frontdoor:Policy").inputs.customRules.rules as any[];
             const body = rules.filter((r) => r.ruleType === "MatchRule" && r.name.startsWith("BodyLimit"));
-            assert.strictEqual(body.length, 6);
-            assert.ok(body.some((r) => r.matchConditions.some((c: any) => c.selector === "Content-Length" && c.matchValue[0] === greaterThanRegex(30 * 1024 * 1024))));
+            assert.deepStrictEqual(
+                body.map((r) => r.matchConditions.map((c: any) => [c.operator, c.negateCondition ?? false, c.matchValue[0]])),
+                [
+                    [["RegEx", false, "^https?://[^/]+/api/documents/upload(\\?.*)?$"], ["RegEx", false, greaterThanRegex(30 * 1024 * 1024)]],
+                    [["RegEx", true, "^https?://[^/]+/api/documents/upload(\\?.*)?$"], ["RegEx", false, greaterThanRegex(10 * 1024 * 1024)]],
+                ],
+            );
             assert.strictEqual(p.one("azure-native:cdn:Profile").inputs.originResponseTimeoutSeconds, 240);
             const actions = p.ofType("azure-native:cdn:Rule").flatMap((r) => r.inputs.actions);
             assert.ok(actions.some((a: any) => a.parameters.headerName === "Content-Security-Policy" && a.parameters.value === "default-src 'self'"));

@@ -13,7 +13,7 @@ import { alarm } from "./alerts";
 import { AwsContext } from "./context";
 import { LEGACY_ELB_LOG_REGIONS } from "./sizes";
 import { orderRoutes, pathRegex, wildcardPatterns } from "../../components/routes";
-import { bodyMb, greaterThanRegex, MIB } from "../../components/edge";
+import { bodyRules, greaterThanRegex, MIB } from "../../components/edge";
 import { albHeaderAttributes, albIdleTimeout, wafRateLimit } from "./edge";
 
 /** Request headers WAF logging replaces with REDACTED: credentials and session cookies. */
@@ -314,20 +314,18 @@ function webAcl(ctx: AwsContext, name: string, args: LoadBalancerArgs, alb: lb.L
         });
     });
     // Bodies: WAF compares no header numerically, so a regex on Content-Length blocks a declared
-    // size over the route's limit with 413 (a chunked body without Content-Length passes).
-    ordered.forEach((route, i) => {
+    // size over the limit with 413 (a chunked body without Content-Length passes). One rule for
+    // the load balancer's limit, one per route with its own (components/edge.ts bodyRules).
+    bodyRules(args, ordered).forEach(({ route, mb }, i, all) => {
+        const tooLarge: Statement = { regexMatchStatement: { regexString: greaterThanRegex(mb * MIB), fieldToMatch: { singleHeader: { name: "content-length" } }, textTransformations: [{ priority: 0, type: "NONE" }] } };
+        const labelOf = (r: RouteSettings): Statement => ({ labelMatchStatement: { scope: "LABEL", key: label(ordered.indexOf(r)) } });
+        const own = all.flatMap((b) => (b.route ? [b.route] : []));
+        const scope: Statement[] = route ? [labelOf(route)] : own.length === 0 ? [] : [{ notStatement: { statement: own.length === 1 ? labelOf(own[0]) : { orStatement: { statements: own.map(labelOf) } } } }];
         rules.push({
             name: `body-${i}`,
             priority: 100 + i,
             action: { block: { customResponse: { responseCode: 413, customResponseBodyKey: "too-large" } } },
-            statement: {
-                andStatement: {
-                    statements: [
-                        { labelMatchStatement: { scope: "LABEL", key: label(i) } },
-                        { regexMatchStatement: { regexString: greaterThanRegex(bodyMb(args, route) * MIB), fieldToMatch: { singleHeader: { name: "content-length" } }, textTransformations: [{ priority: 0, type: "NONE" }] } },
-                    ],
-                },
-            },
+            statement: scope.length > 0 ? { andStatement: { statements: [...scope, tooLarge] } } : tooLarge,
             visibilityConfig: visibility(`body-${i}`),
         });
     });

@@ -1,5 +1,5 @@
 import type * as inputs from "@pulumi/azure-native/types/input";
-import { bodyExclusions, bodyMb, EdgeAsk, EdgeJudgement, EdgeModel, greaterThanRegex, longestTimeout, MIB, timeoutSeconds } from "../../components/edge";
+import { bodyMb, bodyRules, EdgeAsk, EdgeJudgement, EdgeModel, greaterThanRegex, longestTimeout, MIB, timeoutSeconds } from "../../components/edge";
 import { orderRoutes, pathMatch, pathRegexBody } from "../../components/routes";
 import { LoadBalancerSettings, RateLimit, RouteSettings, Settings } from "../../stacks/settings";
 
@@ -50,26 +50,25 @@ export function wafRouteConditions(route: RouteSettings, negate = false): inputs
 }
 
 /**
- * One WAF match rule per route blocking a declared Content-Length over the route's limit; more
- * specific routes with another limit are excluded by negating their path (same host only: a
- * condition list is a conjunction, so another host's path cannot be excluded on its own).
+ * The WAF match rules for bodies (components/edge.ts bodyRules): each blocks a declared
+ * Content-Length over its limit on its route (or everywhere), minus the routes with a rule of
+ * their own, excluded by negating their path (a condition list is a conjunction, so another
+ * host's route is left out by its path alone).
  */
-export function frontDoorBodyRules(lb: LoadBalancerSettings): { route: RouteSettings; conditions: inputs.frontdoor.MatchConditionArgs[] }[] {
-    const ordered = orderRoutes(lb.routes);
-    return ordered.map((route) => ({
+export function frontDoorBodyRules(lb: LoadBalancerSettings): { route?: RouteSettings; mb: number; conditions: inputs.frontdoor.MatchConditionArgs[] }[] {
+    return bodyRules(lb, orderRoutes(lb.routes)).map(({ route, mb, except }) => ({
         route,
+        mb,
         conditions: [
-            ...wafRouteConditions(route).filter((c) => c.operator !== "Any"),
-            ...bodyExclusions(lb, ordered, route)
-                .filter((s) => s.host === route.host)
-                .flatMap((s) => wafRouteConditions(s, true)),
-            { matchVariable: "RequestHeader", selector: "Content-Length", operator: "RegEx", matchValue: [greaterThanRegex(bodyMb(lb, route) * MIB)] },
+            ...(route ? wafRouteConditions(route).filter((c) => c.operator !== "Any") : []),
+            ...except.flatMap((s) => wafRouteConditions(s, true)),
+            { matchVariable: "RequestHeader", selector: "Content-Length", operator: "RegEx", matchValue: [greaterThanRegex(mb * MIB)] },
         ],
     }));
 }
 
 function bodyJudgement(lb: LoadBalancerSettings, mb: number, route?: RouteSettings): EdgeJudgement {
-    const rule = route ? frontDoorBodyRules(lb).find((r) => r.route === route) : undefined;
+    const rule = frontDoorBodyRules(lb).find((r) => r.route === route);
     if (rule && rule.conditions.length > FRONT_DOOR_MAX_CONDITIONS) {
         return { fidelity: "refused", enforced: `the WAF rule for this route needs ${rule.conditions.length} match conditions (at most ${FRONT_DOOR_MAX_CONDITIONS}); nearest: the same limit on the overlapping routes` };
     }

@@ -1,6 +1,6 @@
 import { ConfigProblem, problem } from "../../stacks/errors";
 import { edgeProblems } from "../../components/edge";
-import { azureEdge } from "./edge";
+import { azureEdge, frontDoorBodyRules } from "./edge";
 import { PRESETS } from "../../stacks/presets";
 import { Settings } from "../../stacks/settings";
 import { AZURE_LOCATIONS, containerAppMemory, LOG_RETENTION, postgresStorageGb, POSTGRES_SKUS, POSTGRES_STORAGE_SIZES } from "./sizes";
@@ -136,7 +136,7 @@ export function validateAzure(settings: Settings): ConfigProblem[] {
                 problems.push(problem("loadBalancer.routes", route.rateLimit, "a rate of at least 10 requests per minute on Azure Front Door"));
             }
         }
-        problems.push(...frontDoorLimits(settings.environment === "prod", lb.routes, lb.domain));
+        problems.push(...frontDoorLimits(settings.environment === "prod", lb.routes, lb.domain, frontDoorBodyRules(lb).length));
     }
     // What this target's edge cannot honour (providers/azure/edge.ts).
     problems.push(...edgeProblems(settings, azureEdge));
@@ -150,9 +150,10 @@ export function validateAzure(settings: Settings): ConfigProblem[] {
  * service limits; MicrosoftDocs/azure-docs includes/front-door-limits.md): routes per endpoint
  * 100 / 200, origin groups and origins per profile 100 / 200, custom domains per profile 100 /
  * 500, custom WAF rules per policy 100 on both tiers. Each routed service has one origin group
- * with one origin, each route one Front Door route, each rate-limited route one custom WAF rule.
+ * with one origin, each route one Front Door route, each rate-limited route one custom WAF rule,
+ * each body limit one more (one for a stack without per-route limits).
  */
-function frontDoorLimits(premium: boolean, routes: { service: string; host?: string; rateLimit?: unknown }[], domain: string | undefined): ConfigProblem[] {
+function frontDoorLimits(premium: boolean, routes: { service: string; host?: string; rateLimit?: unknown }[], domain: string | undefined, bodyRules: number): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const tier = premium ? "Premium (prod)" : "Standard (dev)";
     const max = premium ? 200 : 100;
@@ -168,9 +169,10 @@ function frontDoorLimits(premium: boolean, routes: { service: string; host?: str
     if (domains.size > maxDomains) {
         problems.push(problem("loadBalancer.routes", `${domains.size} host names`, `at most ${maxDomains} host names on Azure Front Door ${tier} (custom domains per profile)`));
     }
+    // One rate rule per rate-limited route, plus the body-limit rules (providers/azure/edge.ts).
     const rateLimited = routes.filter((r) => r.rateLimit !== undefined).length;
-    if (rateLimited > 100) {
-        problems.push(problem("loadBalancer.routes", `${rateLimited} rate-limited routes`, "at most 100 rate-limited routes on Azure (one custom rule each; custom WAF rules per Front Door policy)"));
+    if (rateLimited + bodyRules > 100) {
+        problems.push(problem("loadBalancer.routes", `${rateLimited} rate-limited routes`, `at most ${100 - bodyRules} rate-limited routes on Azure (one custom rule each, and ${bodyRules} for body limits; custom WAF rules per Front Door policy)`));
     }
     return problems;
 }

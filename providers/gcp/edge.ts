@@ -1,4 +1,4 @@
-import { bodyExclusions, bodyMb, EdgeAsk, EdgeJudgement, EdgeModel, greaterThanRegex, HSTS_HEADER, MIB, timeoutSeconds } from "../../components/edge";
+import { bodyMb, bodyRules, EdgeAsk, EdgeJudgement, EdgeModel, greaterThanRegex, HSTS_HEADER, MIB, timeoutSeconds } from "../../components/edge";
 import { orderRoutes } from "../../components/routes";
 import { LoadBalancerSettings, RateLimit, RouteSettings, Settings } from "../../stacks/settings";
 
@@ -11,7 +11,8 @@ import { LoadBalancerSettings, RateLimit, RouteSettings, Settings } from "../../
  *   life (run/docs/configuring/request-timeout, run/docs/triggering/websockets); serverless NEG
  *   backend services take no timeoutSec;
  * - Cloud Armor throttle: count 1-1,000,000 per intervalSec (armor/docs/rate-limiting-overview),
- *   deny statuses 403, 404, 429 or 502 (no 413); an advanced match expression has at most five
+ *   a deny rule answers 403, 404 or 502 (deny(STATUS), compute API SecurityPolicyRule.action; no
+ *   413); an advanced match expression has at most five
  *   subexpressions (armor/docs/rules-language-reference);
  * - custom response headers per backend service (load-balancing/docs/https/custom-headers);
  * - request logging per backend service (logConfig).
@@ -42,15 +43,15 @@ export function armorThreshold(limit: RateLimit): { count: number; intervalSec: 
 }
 
 /**
- * One Cloud Armor deny rule per route: its requests (minus those of more specific routes with
- * another limit) whose Content-Length declares more than the route's limit.
+ * The Cloud Armor deny rules for bodies (components/edge.ts bodyRules): each matches its route
+ * (or every request), minus the routes with a rule of their own, with a declared Content-Length
+ * over the limit.
  */
-export function armorBodyRules(lb: LoadBalancerSettings): { route: RouteSettings; expression: string; subexpressions: number }[] {
-    const ordered = orderRoutes(lb.routes);
-    return ordered.map((route) => {
-        const parts = [routeExpression(route), ...bodyExclusions(lb, ordered, route).map((s) => `!(${routeExpression(s)})`), `request.headers['content-length'].matches('${greaterThanRegex(bodyMb(lb, route) * MIB)}')`].filter((p) => p !== "true");
+export function armorBodyRules(lb: LoadBalancerSettings): { route?: RouteSettings; mb: number; expression: string; subexpressions: number }[] {
+    return bodyRules(lb, orderRoutes(lb.routes)).map(({ route, mb, except }) => {
+        const parts = [route ? routeExpression(route) : "true", ...except.map((s) => `!(${routeExpression(s)})`), `request.headers['content-length'].matches('${greaterThanRegex(mb * MIB)}')`].filter((p) => p !== "true");
         const expression = parts.join(" && ");
-        return { route, expression, subexpressions: (expression.match(/request\./g) ?? []).length };
+        return { route, mb, expression, subexpressions: (expression.match(/request\./g) ?? []).length };
     });
 }
 
@@ -67,7 +68,7 @@ function bodyJudgement(lb: LoadBalancerSettings, mb: number, route?: RouteSettin
             enforced: `Cloud Run refuses HTTP/1 request bodies over ${CLOUD_RUN_HTTP1_MAX_MIB} MiB; nearest: ${CLOUD_RUN_HTTP1_MAX_MIB}, with larger files uploaded straight to a bucket through signed URLs (or an h2c server end to end, which this program does not configure)`,
         };
     }
-    const rule = route ? armorBodyRules(lb).find((r) => r.route === route) : undefined;
+    const rule = armorBodyRules(lb).find((r) => r.route === route);
     if (rule && rule.subexpressions > ARMOR_MAX_SUBEXPRESSIONS) {
         return { fidelity: "refused", enforced: `the Cloud Armor rule for this route needs ${rule.subexpressions} subexpressions (at most ${ARMOR_MAX_SUBEXPRESSIONS}): too many overlapping routes with other body limits; nearest: the same limit on the overlapping routes` };
     }

@@ -37,7 +37,7 @@ export function createLoadBalancer(ctx: GcpContext, name: string, args: LoadBala
                 ...armorBodyRules(args).map((b, i) => ({
                     priority: 500 + i * 10,
                     action: "deny(403)",
-                    description: `body limit ${b.route.host ?? "*"}${b.route.path}`.slice(0, 64),
+                    description: (b.route ? `body limit ${b.route.host ?? "*"}${b.route.path}` : "body limit").slice(0, 64),
                     match: { expr: { expression: b.expression } },
                 })),
                 ...limited.map((r, i) => ({

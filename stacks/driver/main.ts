@@ -3,6 +3,8 @@ import * as path from "path";
 import type { ConfigMap, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { ConfigError } from "../errors";
 import { Settings } from "../settings";
+import { edgeReport } from "../../components/edge";
+import { EDGE_MODELS } from "../../providers/edge";
 import { DriverArgs, parseArgs, PROGRAM_COMMANDS, USAGE, UsageError } from "./args";
 import { BackendSetupError, backendSetup } from "./backend-env";
 import { ChangeCollector, hasChanges } from "./changes";
@@ -119,6 +121,10 @@ async function run(ctx: RunContext, engineStarts: () => void): Promise<ExitCode>
         if (plan.effective) {
             settings = await validateStackConfig(root, args.stack, plan.effective);
             ctx.outcome.cloud = settings.cloud;
+            // What the target's edge approximates (its refusals stopped validateStackConfig).
+            ctx.outcome.edge = edgeReport(settings, EDGE_MODELS)
+                .filter((r) => r.target === settings!.cloud && r.fidelity !== "exact")
+                .map(({ at, asked, enforced }) => ({ at, asked, enforced }));
         } else {
             out.write(`note: the stack file holds encrypted values, so the config is checked by the program during the run\n`);
         }

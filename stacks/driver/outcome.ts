@@ -15,6 +15,8 @@ export interface RunOutcome {
     /** Why the run stopped or failed, when it did. */
     problem?: string;
     health?: HealthResult;
+    /** The loadBalancer settings the stack's target approximates (components/edge.ts), for preview and up. */
+    edge?: { at: string; asked: string; enforced: string }[];
 }
 
 const OP_LABELS: Record<Command, Record<string, string>> = {

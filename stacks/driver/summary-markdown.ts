@@ -44,6 +44,11 @@ export function renderMarkdown(o: RunOutcome): string {
         }
         out.push("", "</details>", "");
     }
+    if (o.edge && o.edge.length > 0 && (o.command === "preview" || o.command === "up")) {
+        const n = o.edge.length;
+        out.push(`<details><summary>Edge: ${n} load-balancer ${n === 1 ? "setting" : "settings"} approximated on ${escape(o.cloud ?? "this target")}</summary>`, "");
+        out.push(...o.edge.map((e) => `- ${code(e.at)}: ${escape(e.asked)} → ${escape(e.enforced)}`), "", "</details>", "");
+    }
     if (o.health) {
         out.push(`**Health check ${o.health.ok ? "passed" : "failed"}**`, "");
         for (const c of o.health.checks) {

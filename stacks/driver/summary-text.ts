@@ -25,6 +25,9 @@ export function renderText(o: RunOutcome): string {
             }
         }
     }
+    if (o.edge && o.edge.length > 0 && (o.command === "preview" || o.command === "up")) {
+        lines.push(`Edge (approximated on ${o.cloud ?? "this target"}):`, ...o.edge.map((e) => `  ${e.asked} → ${e.enforced}`));
+    }
     if (o.health) {
         lines.push(`Health check: ${o.health.ok ? "passed" : "FAILED"}`);
         for (const c of o.health.checks) {
