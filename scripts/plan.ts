@@ -3,8 +3,9 @@
  *
  * Runs the real program in-process under the offline engine (no Pulumi CLI, no credentials)
  * and prints what the stack would deploy: the resource tree with each resource's key settings,
- * then totals, then what the guardrail policy pack (`policy/`) reports. `--json` prints
- * {resources, outputs, policies} with every secret value replaced. Exit codes: 0 planned,
+ * then totals, then what each target does with the loadBalancer settings (components/edge.ts),
+ * then what the guardrail policy pack (`policy/`) reports. `--json` prints
+ * {resources, outputs, policies, edge} with every secret value replaced. Exit codes: 0 planned,
  * 1 failure, 2 config error, 3 planned but a mandatory guardrail is violated.
  *
  * With `--change` (same syntax as `--config`, repeatable) it plans the stack as configured and
@@ -247,9 +248,9 @@ async function plan(argv: string[], print: Print): Promise<number> {
         print(JSON.stringify({ resources, outputs: redact(run.outputs, run.secretOutputPaths), policies: violations, edge }, null, 2));
     } else {
         printTree(print, run, args.stack, cloud);
-        printViolations(print, run, violations);
         const text = edgeReportText(edge, cloud);
         if (text) print(text);
+        printViolations(print, run, violations);
     }
     return violations.some((v) => v.level === "mandatory") ? 3 : 0;
 }

@@ -181,7 +181,8 @@ describe("gcp backend", function () {
     });
 
     it("rate-limits routes with Cloud Armor throttle rules", () => {
-        const rules = (prod.one(T.armor).inputs.rules as any[]).filter((r) => r.action === "throttle");
+        const all = prod.one(T.armor).inputs.rules as any[];
+        const rules = all.filter((r) => r.action === "throttle");
         const login = rules.find((r) => r.match.expr?.expression === "request.path == '/api/auth/login'");
         const api = rules.find((r) => String(r.match.expr?.expression).includes("startsWith('/api/')"));
         assert.ok(login && api, JSON.stringify(rules));
@@ -189,7 +190,7 @@ describe("gcp backend", function () {
         assert.strictEqual(login.rateLimitOptions.rateLimitThreshold.intervalSec, 60);
         assert.strictEqual(api.rateLimitOptions.rateLimitThreshold.intervalSec, 10);
         assert.strictEqual(api.action, "throttle");
-        assert.strictEqual(rules[rules.length - 1].priority, 2147483647);
+        assert.strictEqual(all[all.length - 1].priority, 2147483647);
     });
 
     it("keeps buckets private and grants bucket IAM exactly to the services that use them", () => {

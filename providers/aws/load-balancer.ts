@@ -320,7 +320,8 @@ function webAcl(ctx: AwsContext, name: string, args: LoadBalancerArgs, alb: lb.L
         const tooLarge: Statement = { regexMatchStatement: { regexString: greaterThanRegex(mb * MIB), fieldToMatch: { singleHeader: { name: "content-length" } }, textTransformations: [{ priority: 0, type: "NONE" }] } };
         const labelOf = (r: RouteSettings): Statement => ({ labelMatchStatement: { scope: "LABEL", key: label(ordered.indexOf(r)) } });
         const own = all.flatMap((b) => (b.route ? [b.route] : []));
-        const scope: Statement[] = route ? [labelOf(route)] : own.length === 0 ? [] : [{ notStatement: { statement: own.length === 1 ? labelOf(own[0]) : { orStatement: { statements: own.map(labelOf) } } } }];
+        // not(a or b) as not(a) and not(b): WAF nests logical statements three levels deep at most.
+        const scope: Statement[] = route ? [labelOf(route)] : own.map((r) => ({ notStatement: { statement: labelOf(r) } }));
         rules.push({
             name: `body-${i}`,
             priority: 100 + i,
