@@ -46,6 +46,12 @@ export interface CloudBackend {
     objectStore(name: string, args: ObjectStoreArgs, opts: ChildOptions): ObjectStoreOutputs;
     loadBalancer(name: string, args: LoadBalancerArgs, opts: ChildOptions): LoadBalancerOutputs;
     containerService(name: string, args: ContainerServiceArgs, opts: ChildOptions): ContainerServiceOutputs;
+    /**
+     * The private URL other services of the stack call a service at (`uses: service:<name>`).
+     * Known before the service exists (calls may go both ways), so it is derived from names the
+     * backend chooses, not read from the created resource. Called after `network`.
+     */
+    serviceUrl(service: Pick<ServiceSettings, "name" | "port" | "public">): pulumi.Output<string>;
 }
 
 /** Who may reach what: derived from each service's `uses`, the basis of every firewall rule. */
@@ -59,6 +65,8 @@ export interface AccessPlan {
     searchClients: string[];
     /** Bucket name -> services that use it. */
     bucketClients: Record<string, string[]>;
+    /** Service-to-service calls (`uses: service:<callee>`): the only pairs let through, on the callee's port. */
+    serviceCalls: { caller: string; callee: string; port: number }[];
 }
 
 /** What the stack contains, so the foundation enables exactly the prerequisites it needs. */

@@ -36,6 +36,9 @@ export function accessPlan(settings: Settings): AccessPlan {
         cacheClients: users((s) => s.uses.cache),
         searchClients: users((s) => s.uses.search),
         bucketClients: Object.fromEntries(settings.buckets.map((b) => [b.name, users((s) => s.uses.buckets.includes(b.name))])),
+        serviceCalls: settings.services.flatMap((s) =>
+            s.uses.services.map((callee) => ({ caller: s.name, callee, port: settings.services.find((c) => c.name === callee)!.port! })),
+        ),
     };
 }
 
@@ -95,6 +98,9 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
         );
     }
 
+    // Every callee's URL first: a caller may be created before the service it calls.
+    const calleeNames = new Set(access.serviceCalls.map((c) => c.callee));
+    parts.serviceUrls = Object.fromEntries(settings.services.filter((s) => calleeNames.has(s.name)).map((s) => [s.name, backend.serviceUrl(s)]));
     const services: StackOutputs["services"] = {};
     for (const service of settings.services) {
         const wired = serviceEnvironment(service, parts);

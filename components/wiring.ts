@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NOT_SECRETS_VARIABLE } from "../policy/secret-values";
+import { serviceUrlVariable } from "../stacks/load-settings";
 import { ServiceSettings } from "../stacks/settings";
 import { Cache } from "./cache";
 import { Database } from "./database";
@@ -11,6 +12,8 @@ export interface Parts {
     cache?: Cache;
     search?: SearchCluster;
     objectStore?: ObjectStore;
+    /** Private URLs of the services others call, by service name. */
+    serviceUrls?: Record<string, pulumi.Output<string>>;
 }
 
 export interface ServiceEnvironment {
@@ -98,6 +101,12 @@ export function serviceEnvironment(service: ServiceSettings, parts: Parts): Serv
         }
         if (uses.buckets.length === 1) {
             env.S3_BUCKET = store.buckets[uses.buckets[0]];
+        }
+    }
+    for (const callee of uses.services) {
+        const url = parts.serviceUrls?.[callee];
+        if (url) {
+            env[serviceUrlVariable(callee)] = url;
         }
     }
     return { env, secretEnv };

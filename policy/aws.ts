@@ -1,6 +1,7 @@
 import { parseDocument, wildcardGrants } from "./access-documents";
 import { Finding, ResourceCheck, ResourceView, StackView, TargetChecks } from "./model";
 import { declaredPublic, hasCredentialUrl, isSecretName } from "./secret-values";
+import { isSingleton } from "./singleton";
 
 /**
  * The AWS target. Checks read the inputs the program (or an `anycloud:overrides` entry) sets;
@@ -246,6 +247,8 @@ function publicReplicas(stack: StackView): Finding[] {
     for (const s of stack.ofType(T.service)) {
         const isPublic = list(s.props.loadBalancers).length > 0 || s.props.networkConfiguration?.assignPublicIp === true;
         if (!isPublic) continue;
+        // A singleton runs exactly one task on purpose (policy/singleton.ts).
+        if (isSingleton(s.props.tags)) continue;
         // Absent desiredCount is 0 (provider default).
         if ((s.props.desiredCount ?? 0) < 2) {
             findings.push({ urn: s.urn, message: `public service ${s.props.name}: desiredCount is ${show(s.props.desiredCount)}; 2 or more is required` });

@@ -1,5 +1,6 @@
 import { Finding, ResourceCheck, ResourceView, StackView, TargetChecks } from "./model";
 import { declaredPublic, hasCredentialUrl, isSecretName, maskCredentials } from "./secret-values";
+import { isSingleton } from "./singleton";
 
 /**
  * The Azure target (`azure-native` v3 resource types). Checks read the inputs a resource is
@@ -325,6 +326,8 @@ function redisHa(p: Record<string, any>): string | undefined {
 function publicAppReplicas(p: Record<string, any>): string | undefined {
     // Public = external ingress (the Front Door origins); workers have none. Absent minReplicas is 0.
     if (p.configuration?.ingress?.external !== true) return undefined;
+    // A singleton runs exactly one replica on purpose (policy/singleton.ts).
+    if (isSingleton(p.tags)) return undefined;
     const min = p.template?.scale?.minReplicas ?? 0;
     return min >= 2 ? undefined : bad("template.scale.minReplicas", min, "2 or more for a service with external ingress");
 }

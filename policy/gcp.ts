@@ -1,5 +1,6 @@
 import { Finding, ResourceCheck, ResourceView, StackView, TargetChecks } from "./model";
 import { declaredPublic, hasCredentialUrl, isSecretName } from "./secret-values";
+import { isSingleton } from "./singleton";
 
 /**
  * The GCP target. Checks read the inputs the program registers (and, for stack guardrails, the
@@ -447,6 +448,8 @@ function publicReplicas(stack: StackView): Finding[] {
     return stack
         .ofType(T.run)
         .filter((s) => behindLb.has(s.props.name) || !LB_OR_INTERNAL_INGRESS.includes(s.props.ingress))
+        // A singleton runs exactly one instance on purpose (policy/singleton.ts).
+        .filter((s) => !isSingleton(s.props.labels))
         .filter((s) => minInstances(s.props) < 2)
         .map((s) => ({
             urn: s.urn,

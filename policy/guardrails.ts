@@ -107,10 +107,10 @@ export const GUARDRAILS: readonly Guardrail[] = [
     },
     {
         name: "prod-public-replicas",
-        description: "In prod, every public service runs at least 2 replicas.",
+        description: "In prod, every public service runs at least 2 replicas, except a service marked `singleton: true` (tag or label `anycloud-singleton`), which must run exactly one.",
         level: "mandatory",
         levelReason: "one replica means every deploy and every crash is an outage",
-        remediation: "Set the service's minimum replicas to 2 or more.",
+        remediation: "Set the service's minimum replicas to 2 or more, or `singleton: true` when the app must run exactly one instance.",
         kind: "stack",
         prodOnly: true,
     },

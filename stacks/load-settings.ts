@@ -602,7 +602,11 @@ function resolveServices(
             problems.push(problem(at("port"), undefined, "an integer from 1 to 65535 (required with healthPath)"));
         }
         const defaults = isPublic ? preset.publicReplicas : preset.workerReplicas;
-        const replicas = { min: s.replicas?.min ?? defaults.min, max: s.replicas?.max ?? defaults.max };
+        const singleton = s.singleton === true;
+        const replicas = singleton ? { min: 1, max: 1 } : { min: s.replicas?.min ?? defaults.min, max: s.replicas?.max ?? defaults.max };
+        if (singleton && s.replicas !== undefined && ((s.replicas.min ?? 1) !== 1 || (s.replicas.max ?? 1) !== 1)) {
+            problems.push(problem(at("replicas"), s.replicas, "left out, or {min: 1, max: 1}, with singleton: true (a singleton runs exactly one instance)"));
+        }
         if (s.replicas?.max === undefined && replicas.max < replicas.min) {
             replicas.max = replicas.min;
         }
@@ -612,8 +616,11 @@ function resolveServices(
         if (!isPublic && replicas.min < 1) {
             problems.push(problem(at("replicas.min"), replicas.min, "at least 1 for an internal worker (it has no traffic to wake it)"));
         }
-        if (isPublic && env === "prod" && replicas.min < PROD_FLOOR.publicReplicasMin) {
-            problems.push(problem(at("replicas.min"), replicas.min, `at least ${PROD_FLOOR.publicReplicasMin} for a public service in a prod stack`));
+        // A singleton is exempt by name: running two would break it (SINGLETON_EXEMPTION says why).
+        if (isPublic && env === "prod" && !singleton && replicas.min < PROD_FLOOR.publicReplicasMin) {
+            problems.push(
+                problem(at("replicas.min"), replicas.min, `at least ${PROD_FLOOR.publicReplicasMin} for a public service in a prod stack (or singleton: true for an app that must run exactly one instance)`),
+            );
         }
         const env_ = Object.fromEntries(Object.entries(s.env ?? {}).map(([k, v]) => [k, String(v)]));
         const secrets = s.secrets ?? [];
@@ -644,7 +651,17 @@ function resolveServices(
                 problems.push(problem(at(`env.${k}`), env_[k], `a variable not also listed in services.${name}.secrets`));
             }
         }
-        const uses = resolveUses(name, s.uses ?? [], parts, failed, problems);
+        const callees: Callees = Object.fromEntries(Object.entries(raw.services ?? {}).map(([n, o]) => [n, { port: o.port }]));
+        const uses = resolveUses(name, s.uses ?? [], parts, callees, failed, problems);
+        const partNames = wiredNames({ ...uses, services: [] }, raw.cloud ?? "local");
+        for (const callee of uses.services) {
+            const variable = serviceUrlVariable(callee);
+            const taken = [...Object.keys(env_), ...secrets, ...operatorSecrets, ...partNames].includes(variable) || (WIRED_ENV_NAMES as readonly string[]).includes(variable);
+            if (taken) {
+                const i = (s.uses ?? []).indexOf(`service:${callee}`);
+                problems.push(problem(at(`uses[${i}]`), `service:${callee}`, `a service whose ${variable} is not a variable this service already has or the topology sets (rename the service, or the clashing variable)`));
+            }
+        }
         const given = new Set([...Object.keys(env_), ...secrets, ...operatorSecrets, ...wiredNames(uses, raw.cloud ?? "local")]);
         for (const [k, source] of Object.entries(envFrom)) {
             if (given.has(k) || reserved(k)) {
@@ -673,6 +690,9 @@ function resolveServices(
         if (Object.keys(envFrom).length > 0) {
             service.envFrom = envFrom;
         }
+        if (singleton) {
+            service.singleton = true;
+        }
         if (s.port !== undefined) {
             service.port = s.port;
         }
@@ -697,11 +717,21 @@ function wiredNames(uses: ServiceUses, cloud: string): string[] {
         out.push("STORAGE_PROVIDER", ...(STORE_VARIABLES[cloud] ?? []), ...uses.buckets.map((b) => `S3_BUCKET_${b.toUpperCase().replace(/-/g, "_")}`));
         if (uses.buckets.length === 1) out.push("S3_BUCKET");
     }
+    out.push(...uses.services.map(serviceUrlVariable));
     return out;
 }
 
-function resolveUses(service: string, uses: string[], parts: Parts, failed: Set<TopLevelKey>, problems: ConfigProblem[]): ServiceUses {
-    const out: ServiceUses = { cache: false, search: false, buckets: [] };
+/** The variable a caller gets with the internal URL of a service it uses: `nlp-api` -> `NLP_API_URL`. */
+export function serviceUrlVariable(service: string): string {
+    return `${service.toUpperCase().replace(/-/g, "_")}_URL`;
+}
+
+/** Services of the stack by name, with their port (a callee needs one). */
+type Callees = Record<string, { port?: number }>;
+
+function resolveUses(service: string, uses: string[], parts: Parts, callees: Callees, failed: Set<TopLevelKey>, problems: ConfigProblem[]): ServiceUses {
+    const out: ServiceUses = { cache: false, search: false, buckets: [], services: [] };
+    const others = Object.keys(callees).filter((n) => n !== service);
     const available = [
         ...(parts.database ? ["database", ...parts.database.databases.map((d) => `database:${d}`)] : []),
         ...(parts.cache ? ["cache"] : []),
@@ -719,6 +749,21 @@ function resolveUses(service: string, uses: string[], parts: Parts, failed: Set<
         if (kind === "cache" && partFailed("cache")) return;
         if (kind === "search" && partFailed("search")) return;
         if (kind === "bucket" && partFailed("buckets")) return;
+        if (kind === "service") {
+            // Calls may go both ways (a -> b and b -> a is ordinary HTTP); a service calling itself
+            // or a service the stack does not have is a mistake.
+            const accepted = `service:<name> of another service of this stack: ${others.map((n) => `service:${n}`).join(", ") || "(no other service configured)"}`;
+            if (name === service) {
+                problems.push(problem(at, u, `${accepted} (a service does not use itself)`));
+            } else if (name === undefined || !others.includes(name)) {
+                problems.push(problem(at, u, accepted));
+            } else if (callees[name].port === undefined) {
+                problems.push(problem(`services.${name}.port`, undefined, `an integer from 1 to 65535 (required: services.${service} uses service:${name})`));
+            } else if (!out.services.includes(name)) {
+                out.services.push(name);
+            }
+            return;
+        }
         if (!available.includes(u)) {
             problems.push(problem(at, u, accepted));
             return;

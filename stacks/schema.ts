@@ -124,10 +124,12 @@ const serviceSchema = z.strictObject(
             .optional(),
         uses: z
             .array(
-                z.string(e("database, database:<name>, cache, search or bucket:<name>")),
-                e("a list of parts: database, database:<name>, cache, search, bucket:<name>"),
+                z.string(e("database, database:<name>, cache, search, bucket:<name> or service:<name>")),
+                e("a list of parts: database, database:<name>, cache, search, bucket:<name>, service:<name>"),
             )
             .optional(),
+        // Exactly one instance, always (e.g. n8n in regular mode): no autoscaling, no prod floor.
+        singleton: bool.optional(),
     },
     e("an object describing a container service"),
 );

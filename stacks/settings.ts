@@ -121,6 +121,8 @@ export interface ServiceUses {
     cache: boolean;
     search: boolean;
     buckets: string[];
+    /** Services it calls (`service:<name>`): it gets `<NAME>_URL` and network access to exactly those. */
+    services: string[];
 }
 
 export interface ServiceSettings {
@@ -134,6 +136,11 @@ export interface ServiceSettings {
     /** Public services receive traffic from the load balancer; the rest are internal workers. */
     public: boolean;
     replicas: { min: number; max: number };
+    /**
+     * Runs exactly one instance in every environment (replicas 1/1, no autoscaling, exempt from
+     * the prod floor of 2), and deploys stop the old instance first where the target allows.
+     */
+    singleton?: true;
     /** vCPU per replica. */
     cpu: number;
     memoryMb: number;

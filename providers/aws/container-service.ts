@@ -6,7 +6,10 @@ import * as ecs from "@pulumi/aws/ecs";
 import * as iam from "@pulumi/aws/iam";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as docker from "@pulumi/docker";
+import * as servicediscovery from "@pulumi/aws/servicediscovery";
 import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../../components/backend";
+import { SINGLETON_TAG } from "../../policy/singleton";
+import { ServiceSettings } from "../../stacks/settings";
 import { alarm } from "./alerts";
 import { AwsContext } from "./context";
 
@@ -58,6 +61,16 @@ function image(ctx: AwsContext, name: string, args: ContainerServiceArgs, parent
         { parent },
     );
     return built.repoDigest;
+}
+
+/** `http://<service>.<namespace>:<port>`: the A records ECS service discovery keeps for a callee's tasks. */
+export function serviceUrl(ctx: AwsContext, service: Pick<ServiceSettings, "name" | "port">): pulumi.Output<string> {
+    return pulumi.output(`http://${service.name}.${ctx.naming.discoveryNamespace()}:${service.port}`);
+}
+
+/** Services some other service of the stack calls (`uses: service:<name>`). */
+function isCallee(ctx: AwsContext, name: string): boolean {
+    return ctx.settings.services.some((s) => s.uses.services.includes(name));
 }
 
 /**
@@ -157,6 +170,23 @@ export function createContainerService(ctx: AwsContext, name: string, args: Cont
     // keep at least 1 task even when the preset allows 0; prod's floor of 2 comes from the settings.
     const minCapacity = isPublic ? Math.max(1, args.replicas.min) : args.replicas.min;
     const maxCapacity = Math.max(minCapacity, args.replicas.max);
+    // A callee's tasks register A records (awsvpc: one per task) that callers resolve; ECS
+    // registers and deregisters them with the tasks ("Service discovery", ECS developer guide).
+    // forceDestroy deletes records a stopped task left behind, so a destroy never fails on them.
+    const registry =
+        isCallee(ctx, name) && net.discovery
+            ? new servicediscovery.Service(
+                  `${name}-discovery`,
+                  {
+                      name,
+                      namespaceId: net.discovery.id,
+                      dnsConfig: { namespaceId: net.discovery.id, routingPolicy: "MULTIVALUE", dnsRecords: [{ type: "A", ttl: 10 }] },
+                      forceDestroy: true,
+                      description: `tasks of ${name}, for the services that call it`,
+                  },
+                  o(),
+              )
+            : undefined;
     const spot = !ctx.prod && !isPublic;
     const targetGroup = isPublic ? ctx.loadBalancer?.targetGroups[name] : undefined;
     const service = new ecs.Service(
@@ -174,14 +204,19 @@ export function createContainerService(ctx: AwsContext, name: string, args: Cont
             forceNewDeployment: true,
             networkConfiguration: { subnets: net.privateSubnetIds, securityGroups: [net.serviceSecurityGroups[name].id], assignPublicIp: false },
             loadBalancers: targetGroup ? [{ targetGroupArn: targetGroup.arn, containerName: name, containerPort: args.port! }] : [],
+            serviceRegistries: registry ? { registryArn: registry.arn } : undefined,
             healthCheckGracePeriodSeconds: targetGroup ? 60 : undefined,
             deploymentCircuitBreaker: { enable: true, rollback: true },
-            deploymentMinimumHealthyPercent: 100,
-            deploymentMaximumPercent: 200,
+            // A singleton's rollout stops the old task before starting the new one: ECS counts
+            // RUNNING and PENDING tasks against maximumPercent (ECS "Deployment configuration"),
+            // so 100 % of 1 never lets two run. The price is a gap while the new task starts.
+            deploymentMinimumHealthyPercent: args.singleton ? 0 : 100,
+            deploymentMaximumPercent: args.singleton ? 100 : 200,
             availabilityZoneRebalancing: "ENABLED",
             propagateTags: "SERVICE",
             enableEcsManagedTags: true,
             waitForSteadyState: isPublic,
+            tags: args.singleton ? { [SINGLETON_TAG]: "true" } : undefined,
         },
         o({
             // Attaching a target group that no listener uses yet fails; autoscaling owns desiredCount.
@@ -191,6 +226,21 @@ export function createContainerService(ctx: AwsContext, name: string, args: Cont
         }),
     );
 
+    if (!args.singleton) {
+        autoscale(ctx, name, service, minCapacity, maxCapacity, parent);
+    }
+
+    const alerts = ctx.settings.alerts;
+    const dims = { ClusterName: ctx.requireFoundation().cluster.name, ServiceName: service.name };
+    alarm(ctx, `${name}-cpu`, { namespace: "AWS/ECS", metricName: "CPUUtilization", dimensions: dims, statistic: "Average", period: 300, evaluationPeriods: 2, threshold: alerts.cpuPercent, comparisonOperator: "GreaterThanThreshold", alarmDescription: `${name} CPU` }, parent);
+    alarm(ctx, `${name}-memory`, { namespace: "AWS/ECS", metricName: "MemoryUtilization", dimensions: dims, statistic: "Average", period: 300, evaluationPeriods: 2, threshold: alerts.memoryPercent, comparisonOperator: "GreaterThanThreshold", alarmDescription: `${name} memory` }, parent);
+
+    return { image: imageRef, internalUrl: registry ? serviceUrl(ctx, args) : undefined };
+}
+
+/** CPU target tracking at 70 % between the replica bounds (not for a singleton: it has exactly one). */
+function autoscale(ctx: AwsContext, name: string, service: ecs.Service, minCapacity: number, maxCapacity: number, parent: pulumi.Resource) {
+    const o = () => ctx.opts(parent);
     const scaling = new appautoscaling.Target(
         `${name}-scaling`,
         { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: pulumi.interpolate`service/${ctx.requireFoundation().cluster.name}/${service.name}`, minCapacity, maxCapacity },
@@ -207,11 +257,4 @@ export function createContainerService(ctx: AwsContext, name: string, args: Cont
         },
         o(),
     );
-
-    const alerts = ctx.settings.alerts;
-    const dims = { ClusterName: ctx.requireFoundation().cluster.name, ServiceName: service.name };
-    alarm(ctx, `${name}-cpu`, { namespace: "AWS/ECS", metricName: "CPUUtilization", dimensions: dims, statistic: "Average", period: 300, evaluationPeriods: 2, threshold: alerts.cpuPercent, comparisonOperator: "GreaterThanThreshold", alarmDescription: `${name} CPU` }, parent);
-    alarm(ctx, `${name}-memory`, { namespace: "AWS/ECS", metricName: "MemoryUtilization", dimensions: dims, statistic: "Average", period: 300, evaluationPeriods: 2, threshold: alerts.memoryPercent, comparisonOperator: "GreaterThanThreshold", alarmDescription: `${name} memory` }, parent);
-
-    return { image: imageRef };
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
 import * as ecs from "@pulumi/aws/ecs";
 import * as lb from "@pulumi/aws/lb";
+import * as servicediscovery from "@pulumi/aws/servicediscovery";
 import * as sns from "@pulumi/aws/sns";
 import { Provider } from "@pulumi/aws/provider";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
@@ -22,6 +23,8 @@ export interface NetworkState {
     databaseSecurityGroup?: ec2.SecurityGroup;
     cacheSecurityGroup?: ec2.SecurityGroup;
     searchSecurityGroup?: ec2.SecurityGroup;
+    /** Cloud Map private DNS namespace of the services others call (present when any service calls another). */
+    discovery?: servicediscovery.PrivateDnsNamespace;
 }
 
 /** What the foundation (the stack-level step, first) creates for the whole stack. */

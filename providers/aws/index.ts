@@ -1,7 +1,7 @@
 import { BackendModule, CloudBackend } from "../../components/backend";
 import { Settings } from "../../stacks/settings";
 import { createCache } from "./cache";
-import { createContainerService } from "./container-service";
+import { createContainerService, serviceUrl } from "./container-service";
 import { AwsContext } from "./context";
 import { createDatabase } from "./database";
 import { createFoundation } from "./foundation";
@@ -26,6 +26,7 @@ export const backend: BackendModule = {
             objectStore: (name, args, opts) => createObjectStore(ctx, name, args, opts),
             loadBalancer: (name, args, opts) => createLoadBalancer(ctx, name, args, opts),
             containerService: (name, args, opts) => createContainerService(ctx, name, args, opts),
+            serviceUrl: (service) => serviceUrl(ctx, service),
         };
     },
 };

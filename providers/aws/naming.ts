@@ -83,6 +83,15 @@ export class Naming {
         return `anycloud/${slug(this.project)}/${slug(this.stack)}/${slug(part)}-`;
     }
 
+    /**
+     * The Cloud Map private DNS namespace services call each other in (`<service>.<namespace>`):
+     * a private hosted zone of the VPC, so the name need not be unique beyond it; one DNS label
+     * (≤ 63) under `.internal`, the TLD reserved for private use (ICANN, 2024).
+     */
+    discoveryNamespace(): string {
+        return `${fit(this.base, 63)}.internal`;
+    }
+
     /** CloudWatch metric names (WAF visibility): alphanumerics, hyphen and underscore. */
     metric(part: string): string {
         return fit(`${this.base}-${part}`.replace(/[^A-Za-z0-9_-]/g, "-"), 128);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ec2 from "@pulumi/aws/ec2";
+import * as servicediscovery from "@pulumi/aws/servicediscovery";
 import * as vpc from "@pulumi/aws/vpc";
 import { getAvailabilityZonesOutput } from "@pulumi/aws/getAvailabilityZones";
 import { ChildOptions, NetworkArgs, NetworkOutputs } from "../../components/backend";
@@ -140,6 +141,18 @@ export function createNetwork(ctx: AwsContext, name: string, args: NetworkArgs, 
     clientRules("database", database, PORTS.postgres, access.databaseClients);
     clientRules("cache", cache, PORTS.redis, access.cacheClients);
     clientRules("search", search, PORTS.https, access.searchClients);
+    // Service-to-service: exactly the pairs `uses: service:<callee>` names, on the callee's port.
+    for (const { caller, callee, port } of access.serviceCalls) {
+        ingress(`${callee}-from-${caller}`, serviceGroups[callee], port, { sg: serviceGroups[caller] }, `from ${caller}`);
+        egress(`${caller}-to-${callee}`, serviceGroups[caller], port, { sg: serviceGroups[callee] }, `to ${callee}`);
+    }
+    // Callees register their tasks' addresses here (A records, ECS service discovery); a private
+    // DNS namespace is a Route 53 private hosted zone of this VPC (Cloud Map docs, "Creating a
+    // private DNS namespace"), resolved by the VPC's resolver (enableDnsSupport/Hostnames above).
+    const discovery =
+        access.serviceCalls.length > 0
+            ? new servicediscovery.PrivateDnsNamespace(`${name}-discovery`, { name: ctx.naming.discoveryNamespace(), vpc: network.id, description: "services of this stack that others call" }, o())
+            : undefined;
 
     const state: NetworkState = {
         vpc: network,
@@ -151,6 +164,7 @@ export function createNetwork(ctx: AwsContext, name: string, args: NetworkArgs, 
         databaseSecurityGroup: database,
         cacheSecurityGroup: cache,
         searchSecurityGroup: search,
+        discovery,
     };
     ctx.network = state;
     return { networkId: network.id, cidr: args.cidr };

@@ -4,6 +4,8 @@ import * as app from "@pulumi/azure-native/app";
 import * as docker from "@pulumi/docker";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../../components/backend";
+import { SINGLETON_TAG } from "../../policy/singleton";
+import { ServiceSettings } from "../../stacks/settings";
 import { DB_INIT_RETRY, psqlInitScript, waitForPostgres } from "../../components/database-init";
 import { metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
@@ -13,6 +15,22 @@ import { containerAppMemory } from "./sizes";
 /** Env var name → Container Apps secret name (lowercase letters, digits, '-'). */
 export function secretRefName(variable: string): string {
     return variable.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+}
+
+/** Services some other service of the stack calls (`uses: service:<name>`). */
+function isCallee(ctx: AzureContext, name: string): boolean {
+    return ctx.settings.services.some((s) => s.uses.services.includes(name));
+}
+
+/**
+ * The address other apps of the environment call a service at: its ingress FQDN, which for
+ * internal ingress carries `.internal.` (Container Apps docs, "Ingress": internal FQDN
+ * `<app>.internal.<environment default domain>`; "Connect applications": calls by FQDN never
+ * leave the environment). HTTPS: ingress terminates TLS with the environment's certificate.
+ */
+export function serviceUrl(ctx: AzureContext, service: Pick<ServiceSettings, "name" | "public">): pulumi.Output<string> {
+    const domain = ctx.requirePlatform().environment.defaultDomain;
+    return pulumi.interpolate`https://${ctx.naming.containerApp(service.name)}.${service.public ? "" : "internal."}${domain}`;
 }
 
 /**
@@ -130,11 +148,14 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
     }
 
     // Public services scale on CPU 70% and HTTP load; workers keep one replica (no HTTP trigger wakes them).
+    // A singleton has exactly one replica and no rule (single revision mode is kept for every app).
     const minReplicas = args.public ? args.replicas.min : Math.max(1, args.replicas.min);
-    const rules: inputs.app.ScaleRuleArgs[] = [{ name: "cpu-70", custom: { type: "cpu", metadata: { type: "Utilization", value: "70" } } }];
-    if (args.public) {
+    const rules: inputs.app.ScaleRuleArgs[] = args.singleton ? [] : [{ name: "cpu-70", custom: { type: "cpu", metadata: { type: "Utilization", value: "70" } } }];
+    if (args.public && !args.singleton) {
         rules.push({ name: "http", http: { metadata: { concurrentRequests: "50" } } });
     }
+    // A worker others call gets internal ingress: reachable inside the environment only.
+    const callee = isCallee(ctx, name) && args.port !== undefined;
 
     const containerApp = new app.ContainerApp(
         `${name}-app`,
@@ -158,7 +179,9 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
                               allowInsecure: false,
                               traffic: [{ latestRevision: true, weight: 100 }],
                           }
-                        : undefined,
+                        : callee
+                          ? { external: false, targetPort: args.port, transport: "Auto", allowInsecure: false, traffic: [{ latestRevision: true, weight: 100 }] }
+                          : undefined,
             },
             template: {
                 containers: [
@@ -174,7 +197,7 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
                 initContainers,
                 scale: { minReplicas, maxReplicas: Math.max(minReplicas, args.replicas.max), rules },
             },
-            tags: ctx.tags,
+            tags: args.singleton ? { ...ctx.tags, [SINGLETON_TAG]: "true" } : ctx.tags,
         },
         // The identity must hold its Key Vault grants, and the vault's private DNS record must
         // exist, before the first revision reads secrets.
@@ -197,6 +220,6 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
 
     return {
         image,
-        internalUrl: args.port !== undefined ? pulumi.interpolate`https://${appName}.internal.${platform.environment.defaultDomain}` : undefined,
+        internalUrl: (args.public || callee) && args.port !== undefined ? serviceUrl(ctx, args) : undefined,
     };
 }

@@ -9,6 +9,8 @@ import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as storage from "@pulumi/gcp/storage";
 import { Image } from "@pulumi/docker/image";
 import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../../components/backend";
+import { SINGLETON_TAG } from "../../policy/singleton";
+import { ServiceSettings } from "../../stacks/settings";
 import { serviceAlerts } from "./alerts";
 import { GcpContext, RUN_TAG, serviceTag } from "./context";
 import { storeSecret, serviceAccount } from "./secrets";
@@ -73,10 +75,15 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
     const image = resolveImage(ctx, name, args, parent);
     const fractional = args.cpu < 1;
     const resources = { limits: { cpu: String(args.cpu), memory: `${args.memoryMb}Mi` } };
+    const calls = args.uses.services.length > 0;
     const vpcAccess = {
         networkInterfaces: [{ network: net.vpc.id, subnetwork: net.egressSubnet.id, tags: [RUN_TAG, serviceTag(name)] }],
-        // Only private ranges go through the VPC; Google APIs and the internet go direct.
-        egress: "PRIVATE_RANGES_ONLY",
+        // Only private ranges go through the VPC; Google APIs and the internet go direct. A caller
+        // of another service sends everything through the VPC: a request to a run.app URL counts
+        // as internal (what an internal-ingress callee admits) only when it comes from the VPC
+        // with Private Google Access on the subnet (Cloud Run docs, "Restrict network ingress");
+        // its internet traffic leaves through the subnet's Cloud NAT (network.ts).
+        egress: calls ? "ALL_TRAFFIC" : "PRIVATE_RANGES_ONLY",
     };
     const probes =
         args.port !== undefined && args.healthPath !== undefined
@@ -86,18 +93,31 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
               }
             : {};
     const runName = ctx.naming.runService(name);
+    const callee = isCallee(ctx, name);
+    if (calls) {
+        ctx.callers[name] = sa;
+    }
+    // A singleton: at most one instance across every revision that takes traffic (service-level
+    // scaling, "combined maximum number of instances for all revisions receiving traffic").
+    const singleton = args.singleton ? { labels: { [SINGLETON_TAG]: "true" }, scaling: { minInstanceCount: 1, maxInstanceCount: 1 } } : {};
 
-    if (args.public) {
+    if (args.public || callee) {
+        // A worker that others call is a Cloud Run service too (a worker pool has no address):
+        // internal ingress, its CPU always allocated (no request keeps a worker's loop alive).
+        const worker = !args.public;
         const service = new cloudrunv2.Service(
             `${name}-run`,
             {
                 name: runName,
                 location: ctx.region,
                 // Only the load balancer (and the VPC) reach it; the run.app URL is not public.
-                ingress: "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
-                // No IAM check: ingress already limits callers to the LB, which carries no identity.
-                invokerIamDisabled: true,
+                // A called worker admits only the VPC, and only callers holding run.invoker on it.
+                ingress: worker ? "INGRESS_TRAFFIC_INTERNAL_ONLY" : "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+                // No IAM check on a public service: ingress already limits callers to the LB (and
+                // the VPC), and the LB carries no identity. A called worker checks the caller's ID token.
+                invokerIamDisabled: !worker,
                 deletionProtection: protect,
+                ...singleton,
                 template: {
                     serviceAccount: sa.email,
                     // Below 1 vCPU Cloud Run requires the first-generation environment and concurrency 1.
@@ -112,7 +132,7 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
                             image,
                             args: args.command,
                             ports: { containerPort: args.port },
-                            resources: { ...resources, cpuIdle: true, startupCpuBoost: true },
+                            resources: { ...resources, cpuIdle: !worker, startupCpuBoost: true },
                             envs,
                             ...probes,
                         },
@@ -123,8 +143,13 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
             ctx.opts(parent, ["run"], { dependsOn: deps }),
         );
         serviceAlerts(ctx, parent, name, runName, "service");
-        return { image, internalUrl: service.uri };
+        if (callee) {
+            ctx.callees[name] = service;
+        }
+        grantInvokers(ctx, name, parent);
+        return { image, internalUrl: callee ? serviceUrl(ctx, args) : service.uri };
     }
+    grantInvokers(ctx, name, parent);
 
     // Worker pools start at 1 vCPU; validate() rejects less, so the configured value is used as is.
     const workerCpu = args.cpu;
@@ -136,6 +161,7 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
             deletionProtection: protect,
             // Manual scaling keeps exactly replicas.min instances running (workers have no traffic to scale on).
             scaling: { scalingMode: "MANUAL", manualInstanceCount: args.replicas.min },
+            labels: args.singleton ? { [SINGLETON_TAG]: "true" } : undefined,
             template: {
                 serviceAccount: sa.email,
                 vpcAccess,
@@ -146,6 +172,42 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
     );
     serviceAlerts(ctx, parent, name, runName, "worker");
     return { image };
+}
+
+/** Services some other service of the stack calls (`uses: service:<name>`). */
+function isCallee(ctx: GcpContext, name: string): boolean {
+    return ctx.settings.services.some((s) => s.uses.services.includes(name));
+}
+
+/**
+ * `https://<service>-<project number>.<region>.run.app`: the deterministic URL every Cloud Run
+ * service has besides its hashed one (Cloud Run docs, "View the service URL"), known before the
+ * service exists. run.app requests need an ID token whose audience is this URL when the callee
+ * checks IAM (a called worker); a public callee takes them without one.
+ */
+export function serviceUrl(ctx: GcpContext, service: Pick<ServiceSettings, "name">): pulumi.Output<string> {
+    return pulumi.interpolate`https://${ctx.naming.runService(service.name)}-${ctx.projectNumber()}.${ctx.region}.run.app`;
+}
+
+/**
+ * roles/run.invoker on exactly the called service, for exactly the callers that use it: granted
+ * once both the caller's service account and the callee exist (services are created in config
+ * order and calls may go both ways, so whichever comes second grants). A public callee does no
+ * IAM check (invokerIamDisabled), so it needs no grant.
+ */
+function grantInvokers(ctx: GcpContext, name: string, parent: pulumi.Resource) {
+    for (const { caller, callee } of ctx.settings.services.flatMap((s) => s.uses.services.map((c) => ({ caller: s.name, callee: c })))) {
+        if (caller !== name && callee !== name) continue;
+        const service = ctx.callees[callee];
+        const account = ctx.callers[caller];
+        const publicCallee = ctx.settings.services.find((s) => s.name === callee)?.public;
+        if (!service || !account || publicCallee) continue;
+        new cloudrunv2.ServiceIamMember(
+            `${caller}-invokes-${callee}`,
+            { project: ctx.project, location: ctx.region, name: service.name, role: "roles/run.invoker", member: account.member },
+            ctx.opts(parent, ["run"]),
+        );
+    }
 }
 
 function grantSecret(ctx: GcpContext, logical: string, secret: secretmanager.Secret, member: pulumi.Input<string>, parent: pulumi.Resource) {

@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as compute from "@pulumi/gcp/compute";
+import * as organizations from "@pulumi/gcp/organizations";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as projects from "@pulumi/gcp/projects";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as servicenetworking from "@pulumi/gcp/servicenetworking";
@@ -67,6 +70,10 @@ export class GcpContext {
     /** Notification channels every alert policy notifies. */
     alertChannels: pulumi.Output<string>[] = [];
     private zoneNames?: pulumi.Output<string[]>;
+    private number?: pulumi.Output<string>;
+    /** Cloud Run services others call, and the service accounts of callers, for invoker grants. */
+    readonly callees: Record<string, cloudrunv2.Service> = {};
+    readonly callers: Record<string, serviceaccount.Account> = {};
 
     constructor(readonly settings: Settings) {
         // validate() guarantees the project is set before create() runs.
@@ -131,6 +138,21 @@ export class GcpContext {
      */
     invokeOpts(parent: pulumi.Resource, apis: Api[] = []): pulumi.InvokeOutputOptions {
         return { provider: this.provider, parent, dependsOn: this.apiDependencies(apis) };
+    }
+
+    /**
+     * The project number (read once per stack): part of a Cloud Run service's deterministic URL,
+     * `https://<service>-<project number>.<region>.run.app` (Cloud Run docs, "View the service
+     * URL"), which callers get before the service they call exists.
+     */
+    projectNumber(): pulumi.Output<string> {
+        if (!this.number) {
+            this.number = organizations.getProjectOutput({ projectId: this.project }, { provider: this.provider, dependsOn: this.apiDependencies(["cloudresourcemanager"]) }).apply((p) => {
+                if (!p.number) throw new Error(`gcp: project ${this.project} has no project number (organizations.getProject answered without one)`);
+                return p.number;
+            });
+        }
+        return this.number;
     }
 
     /** Zones that are UP in the region (read once per stack). */

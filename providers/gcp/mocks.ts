@@ -49,6 +49,8 @@ export const mocks: CloudMocks = {
                     diskSizeGb: 10,
                 };
             }
+            case "gcp:organizations/getProject:getProject":
+                return { id: `projects/${inputs.projectId ?? project}`, projectId: inputs.projectId ?? project, number: projectNumber(inputs.projectId ?? project), name: inputs.projectId ?? project };
             case "gcp:organizations/getClientConfig:getClientConfig":
                 return { id: `projects/${project}/regions/${region}/zones/${region}-b`, project, region, zone: `${region}-b`, accessToken: `ya29.mock-${h(ctx.stack)}` };
             default:

@@ -73,7 +73,10 @@ export function createNetwork(ctx: GcpContext, name: string, args: NetworkArgs, 
 
     ctx.net = { vpc, nodesSubnet, egressSubnet, egressCidr, nodesCidr, psaRange, psaConnection };
 
-    if (args.hasSearch) {
+    // Callers of other services send all their traffic through the VPC (container-service.ts):
+    // their internet calls need the NAT as much as the search VMs do.
+    const natSubnets = [...(args.hasSearch ? [nodesSubnet] : []), ...(args.access.serviceCalls.length > 0 ? [egressSubnet] : [])];
+    if (natSubnets.length > 0) {
         // The search VMs have no public IPs; NAT lets them fetch packages and the OpenSearch image.
         const router = new compute.Router(`${name}-router`, { name: ctx.naming.resource("router"), network: vpc.id, region: ctx.region }, ctx.opts(parent, ["compute"]));
         ctx.net.nat = new compute.RouterNat(
@@ -84,7 +87,7 @@ export function createNetwork(ctx: GcpContext, name: string, args: NetworkArgs, 
                 region: ctx.region,
                 natIpAllocateOption: "AUTO_ONLY",
                 sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
-                subnetworks: [{ name: nodesSubnet.id, sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
+                subnetworks: natSubnets.map((subnet) => ({ name: subnet.id, sourceIpRangesToNats: ["ALL_IP_RANGES"] })),
                 logConfig: { enable: true, filter: "ERRORS_ONLY" },
             },
             ctx.opts(parent, ["compute"]),

@@ -87,6 +87,8 @@ export function createContainerService(
     if (args.uses.cache) join(networks.parts.cache);
     if (args.uses.search) join(networks.parts.search);
     if (args.uses.buckets.length > 0) join(networks.parts.storage);
+    join(networks.calls[name]);
+    args.uses.services.forEach((callee) => join(networks.calls[callee]));
 
     // One container per replica; they share the alias, so nginx spreads requests across them.
     const replicas = Math.max(1, args.replicas.min);
@@ -109,11 +111,17 @@ export function createContainerService(
                 labels: ctx.labels(`service:${name}`),
             },
             // attach: true makes the init container's create wait for it to exit (0), so this is "after init".
-            ctx.opts(opts.parent, { dependsOn: args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [] }),
+            // A singleton's replacement stops the old container before the new one starts.
+            ctx.opts(opts.parent, { dependsOn: args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [], deleteBeforeReplace: args.singleton === true }),
         );
     }
     return {
         image: image.repoDigest.apply((d) => d || (args.image.kind === "ref" ? args.image.ref : `anycloud-local/${ctx.name(name)}:latest`)),
-        internalUrl: args.port !== undefined ? pulumi.output(`http://${name}:${args.port}`) : undefined,
+        internalUrl: args.port !== undefined ? serviceUrl(args) : undefined,
     };
+}
+
+/** `http://<service>:<port>`: the alias every container of the service has on its networks. */
+export function serviceUrl(service: { name: string; port?: number }): pulumi.Output<string> {
+    return pulumi.output(`http://${service.name}:${service.port}`);
 }

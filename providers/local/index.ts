@@ -14,7 +14,7 @@ import {
 } from "../../components/backend";
 import { Settings } from "../../stacks/settings";
 import { createCache } from "./cache";
-import { createContainerService } from "./container-service";
+import { createContainerService, serviceUrl } from "./container-service";
 import { LocalContext } from "./context";
 import { createDatabase } from "./database";
 import { createFoundation } from "./foundation";
@@ -68,6 +68,9 @@ class LocalBackend implements CloudBackend {
     }
     containerService(name: string, args: ContainerServiceArgs, opts: ChildOptions) {
         return createContainerService(this.ctx, this.net(), this.storageCredentials, name, args, opts);
+    }
+    serviceUrl(service: { name: string; port?: number }) {
+        return serviceUrl(service);
     }
 }
 

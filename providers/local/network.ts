@@ -14,6 +14,8 @@ export interface LocalNetworks {
     edge: docker.Network;
     egress: docker.Network;
     parts: Partial<Record<PartNetwork, docker.Network>>;
+    /** One internal network per service others call, joined by it and its callers only. */
+    calls: Record<string, docker.Network>;
 }
 
 /** The n-th /24 inside the stack's CIDR, so addresses stay predictable and configurable. */
@@ -45,5 +47,13 @@ export function createNetworks(ctx: LocalContext, name: string, args: NetworkArg
     if (args.hasCache) parts.cache = make("cache", 3, true);
     if (args.hasSearch) parts.search = make("search", 4, true);
     if (Object.keys(args.access.bucketClients).length > 0) parts.storage = make("storage", 5, true);
-    return { networks: { edge, egress, parts }, outputs: { networkId: pulumi.output(edge.id), cidr: args.cidr } };
+    // The local form of "a caller reaches exactly the services it uses": a callee's own network,
+    // where Docker's embedded DNS resolves its alias for the containers attached (Docker docs,
+    // "Networking overview": containers on a user-defined network resolve each other's aliases).
+    const calls: LocalNetworks["calls"] = {};
+    const callees = [...new Set(args.access.serviceCalls.map((c) => c.callee))].sort();
+    callees.forEach((callee, i) => {
+        calls[callee] = make(`calls-${callee}`, 6 + i, true);
+    });
+    return { networks: { edge, egress, parts, calls }, outputs: { networkId: pulumi.output(edge.id), cidr: args.cidr } };
 }
