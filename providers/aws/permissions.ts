@@ -6,7 +6,7 @@
 
 /** Policies of the deploy identity (`pulumi up`/`destroy`), with what each covers. */
 export const DEPLOY_ROLES: Record<string, string> = {
-    PowerUserAccess: "AWS managed policy: every service the stack uses except IAM (EC2/VPC, ECS, ECR, ELB, RDS, ElastiCache, OpenSearch, S3, Secrets Manager, CloudWatch, SNS, WAF, ACM, Route 53, Lambda, Application Auto Scaling); includes iam:CreateServiceLinkedRole and iam:ListRoles",
+    PowerUserAccess: "AWS managed policy: every service the stack uses except IAM (EC2/VPC, ECS, ECR, ELB, RDS, ElastiCache, OpenSearch, S3, Secrets Manager, CloudWatch, SNS, WAF, ACM, Route 53, Cloud Map, Lambda, Application Auto Scaling); includes iam:CreateServiceLinkedRole and iam:ListRoles",
     "anycloud-iam": "inline policy: iam:CreateRole, DeleteRole, GetRole, TagRole, UntagRole, UpdateRole, UpdateAssumeRolePolicy, ListRolePolicies, ListAttachedRolePolicies, ListInstanceProfilesForRole, PutRolePolicy, GetRolePolicy, DeleteRolePolicy, AttachRolePolicy, DetachRolePolicy and iam:PassRole (condition iam:PassedToService ecs-tasks.amazonaws.com, lambda.amazonaws.com, monitoring.rds.amazonaws.com) on arn:aws:iam::<account>:role/*; iam:GetRole and iam:TagRole on role/aws-service-role/opensearchservice.amazonaws.com/*",
 };
 
@@ -40,6 +40,8 @@ export const RESOURCE_ROLES: Record<string, keyof typeof DEPLOY_ROLES> = {
     "aws:ecs/cluster:Cluster": "PowerUserAccess",
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": "PowerUserAccess",
     "aws:ecs/service:Service": "PowerUserAccess",
+    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": "PowerUserAccess",
+    "aws:servicediscovery/service:Service": "PowerUserAccess",
     "aws:ecs/taskDefinition:TaskDefinition": "PowerUserAccess",
     "aws:elasticache/parameterGroup:ParameterGroup": "PowerUserAccess",
     "aws:elasticache/replicationGroup:ReplicationGroup": "PowerUserAccess",

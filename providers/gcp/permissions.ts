@@ -65,6 +65,7 @@ export const RESOURCE_ROLES: Record<string, keyof typeof DEPLOY_ROLES> = {
     "gcp:redis/instance:Instance": "roles/redis.admin",
     "gcp:cloudrunv2/job:Job": "roles/run.admin",
     "gcp:cloudrunv2/service:Service": "roles/run.admin",
+    "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": "roles/run.admin",
     "gcp:cloudrunv2/workerPool:WorkerPool": "roles/run.admin",
     "gcp:serviceaccount/account:Account": "roles/iam.serviceAccountAdmin",
     "gcp:secretmanager/secret:Secret": "roles/secretmanager.admin",
@@ -88,4 +89,5 @@ export const INVOKE_ACTIONS: Record<string, string> = {
     "gcp:compute/getZones:getZones": "compute.zones.list (roles/viewer, roles/compute.admin)",
     "gcp:compute/getImage:getImage": "compute.images.get on the public debian-cloud project (any authenticated identity)",
     "gcp:organizations/getClientConfig:getClientConfig": "none (the provider's own configuration)",
+    "gcp:organizations/getProject:getProject": "resourcemanager.projects.get (roles/viewer; the project number in a called service's URL)",
 };
