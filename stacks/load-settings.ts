@@ -3,6 +3,7 @@ import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, problem } from "./errors"
 import { DEFAULT_HEADERS, DEFAULT_TIMEOUT_SECONDS, PROXY_HEADERS } from "../components/edge";
 import { hstsValue } from "../components/hsts";
 import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_REGIONS, PRESETS, PROD_FLOOR } from "./presets";
+import { DATABASE_PARAMETERS, withPreloads } from "./postgres-parameters";
 import { RawConfig, TOP_LEVEL_KEYS, TopLevelKey, topLevelSchemas } from "./schema";
 import {
     BucketSettings,
@@ -364,19 +365,7 @@ function resolveOperatorSecrets(raw: RawConfig, services: ServiceSettings[], pro
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)]));
 }
 
-/** PostgreSQL parameters every target can set, with the values each accepts. */
-export const DATABASE_PARAMETERS: Record<string, { accepted: string; check: (v: number | string) => boolean }> = {
-    max_connections: { accepted: "an integer from 25 to 5000", check: (v) => Number.isInteger(v) && +v >= 25 && +v <= 5000 },
-    log_min_duration_statement: { accepted: "milliseconds from -1 (off) to 3600000", check: (v) => Number.isInteger(v) && +v >= -1 && +v <= 3600000 },
-    statement_timeout: { accepted: "milliseconds from 0 (off) to 86400000", check: (v) => Number.isInteger(v) && +v >= 0 && +v <= 86400000 },
-    idle_in_transaction_session_timeout: { accepted: "milliseconds from 0 (off) to 86400000", check: (v) => Number.isInteger(v) && +v >= 0 && +v <= 86400000 },
-    work_mem: { accepted: "kB from 64 to 2097151", check: (v) => Number.isInteger(v) && +v >= 64 && +v <= 2097151 },
-    maintenance_work_mem: { accepted: "kB from 1024 to 2097151", check: (v) => Number.isInteger(v) && +v >= 1024 && +v <= 2097151 },
-    log_statement: { accepted: "one of none, ddl, mod, all", check: (v) => ["none", "ddl", "mod", "all"].includes(String(v)) },
-    log_connections: { accepted: "on or off", check: (v) => ["on", "off"].includes(String(v)) },
-    log_disconnections: { accepted: "on or off", check: (v) => ["on", "off"].includes(String(v)) },
-    log_lock_waits: { accepted: "on or off", check: (v) => ["on", "off"].includes(String(v)) },
-};
+export { DATABASE_PARAMETERS } from "./postgres-parameters";
 
 /** The smallest storage ceiling every target accepts for an allocated size: 10 % above it, rounded up. */
 export function autogrowCeilingGb(storageGb: number): number {
@@ -385,6 +374,7 @@ export function autogrowCeilingGb(storageGb: number): number {
 
 function resolveDatabase(raw: RawConfig, env: Environment, problems: ConfigProblem[]): DatabaseSettings | undefined {
     const d = raw.database;
+    const cloud = raw.cloud ?? "local";
     if (d === undefined) {
         return undefined;
     }
@@ -401,15 +391,22 @@ function resolveDatabase(raw: RawConfig, env: Environment, problems: ConfigProbl
     pushDuplicates("database.databases", databases, problems);
     const extensions = d.extensions ?? [];
     pushDuplicates("database.extensions", extensions, problems);
-    const parameters = {
-        max_connections: p.maxConnections,
-        log_min_duration_statement: 1000,
-        ...(d.parameters ?? {}),
-    };
+    const parameters = withPreloads(
+        {
+            max_connections: p.maxConnections,
+            log_min_duration_statement: 1000,
+            ...(d.parameters ?? {}),
+        },
+        extensions,
+        cloud,
+    );
     for (const [name, value] of Object.entries(d.parameters ?? {})) {
         const rule = DATABASE_PARAMETERS[name];
+        const settable = Object.keys(DATABASE_PARAMETERS).filter((n) => !DATABASE_PARAMETERS[n].notOn?.[cloud]);
         if (!rule) {
-            problems.push(problem(`database.parameters.${name}`, value, `one of the parameters ${Object.keys(DATABASE_PARAMETERS).join(", ")}`));
+            problems.push(problem(`database.parameters.${name}`, value, `one of the parameters ${cloud} can set: ${settable.join(", ")}`));
+        } else if (rule.notOn?.[cloud]) {
+            problems.push(problem(`database.parameters.${name}`, value, `a parameter ${cloud} can set (${rule.notOn[cloud]}): ${settable.join(", ")}`));
         } else if (!rule.check(value)) {
             problems.push(problem(`database.parameters.${name}`, value, rule.accepted));
         }

@@ -3,7 +3,7 @@ import { evaluatePolicies } from "../policy/evaluate";
 import { SINGLETON_TAG } from "../policy/singleton";
 import { ConfigError } from "../stacks/errors";
 import { loadSettings } from "../stacks/load-settings";
-import { baseline, Plan, stackConfig } from "./harness";
+import { baseline, Plan, planError, stackConfig } from "./harness";
 
 /**
  * Service-to-service calls (`uses: service:<name>`) and singletons, on every target, with the
@@ -209,4 +209,28 @@ describe("singletons", () => {
             assert.ok(again.some((v) => v.policy === "prod-public-replicas" && `${v.urn} ${v.message}`.includes("n8n")), JSON.stringify(again));
         });
     }
+});
+
+describe("a service size a cloud cannot run names the nearest sizes it can", () => {
+    // 1 vCPU with 1 GiB: Cloud Run takes it; Fargate and Container Apps do not.
+    const small = { "services.analytics.memoryMb": 1024 };
+    it("aws: keep the CPU (1 vCPU / 2048 MiB) or keep the memory (0.5 vCPU / 1024 MiB)", async () => {
+        const e = await planError({ stack: "apps", file: FILE, set: { cloud: "aws", ...VALUES, ...small } });
+        const p = e.problems!.find((x) => x.key === "anycloud:services.analytics.memoryMb");
+        assert.ok(p && p.accepted.includes("nearest Fargate sizes: 1 vCPU / 2048 MiB or 0.5 vCPU / 1024 MiB"), e.message);
+    });
+    it("azure: the same two ways out on Container Apps", async () => {
+        const e = await planError({ stack: "apps", file: FILE, set: { cloud: "azure", ...VALUES, ...small } });
+        const p = e.problems!.find((x) => x.key === "anycloud:services.analytics.cpu");
+        assert.ok(p && p.accepted.includes("nearest: 1 vCPU / 2048 MiB or 0.5 vCPU / 1024 MiB"), e.message);
+    });
+    it("gcp: Cloud Run runs it as configured", async () => {
+        const p = await apps("gcp", small);
+        assert.strictEqual(p.one("gcp:cloudrunv2/service:Service", "analytics-run").inputs.template.containers[0].resources.limits.memory, "1024Mi");
+    });
+    it("aws: a vCPU Fargate has no size for is refused with the nearest sizes too", async () => {
+        const e = await planError({ stack: "apps", file: FILE, set: { cloud: "aws", ...VALUES, "services.analytics.cpu": 8, "services.analytics.memoryMb": 8192 } });
+        const p = e.problems!.find((x) => x.key === "anycloud:services.analytics.memoryMb");
+        assert.ok(p && p.accepted.includes("8 vCPU / 16384 MiB or 4 vCPU / 8192 MiB"), e.message);
+    });
 });

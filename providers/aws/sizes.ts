@@ -51,6 +51,25 @@ export function fargateMemoryOptions(cpu: number): number[] | undefined {
 }
 export const FARGATE_CPUS = [0.25, 0.5, 1, 2, 4, 8, 16];
 
+/**
+ * The Fargate task sizes nearest to a size Fargate cannot run: the closest memory with the same
+ * vCPU, and the closest vCPU that takes the same memory (each only when it exists), so the
+ * refusal offers the two ways out (keep the CPU, or keep the memory).
+ */
+export function nearestFargateSizes(cpu: number, memoryMb: number): string[] {
+    const closest = (values: number[], target: number) => [...values].sort((a, b) => Math.abs(a - target) - Math.abs(b - target) || a - b)[0];
+    const out: string[] = [];
+    const sameCpu = fargateMemoryOptions(cpu);
+    if (sameCpu) out.push(`${cpu} vCPU / ${closest(sameCpu, memoryMb)} MiB`);
+    const cpusForMemory = FARGATE_CPUS.filter((c) => fargateMemoryOptions(c)!.includes(memoryMb));
+    if (cpusForMemory.length > 0) out.push(`${closest(cpusForMemory, cpu)} vCPU / ${memoryMb} MiB`);
+    if (out.length === 0) {
+        const c = closest(FARGATE_CPUS, cpu);
+        out.push(`${c} vCPU / ${closest(fargateMemoryOptions(c)!, memoryMb)} MiB`);
+    }
+    return [...new Set(out)];
+}
+
 /** The only retention periods CloudWatch Logs accepts (days). */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 

@@ -2,7 +2,8 @@ import { ConfigProblem, problem } from "../../stacks/errors";
 import { edgeProblems } from "../../components/edge";
 import { awsEdge } from "./edge";
 import { Settings } from "../../stacks/settings";
-import { AWS_REGIONS, DB_STORAGE, FARGATE_CPUS, LOG_RETENTION_DAYS, MAX_READ_REPLICAS, SEARCH_INSTANCE_TYPES, fargateMemoryOptions } from "./sizes";
+import { sharedBuffersBound } from "../../stacks/postgres-parameters";
+import { AWS_REGIONS, DATABASE_CLASSES, DB_STORAGE, FARGATE_CPUS, LOG_RETENTION_DAYS, MAX_READ_REPLICAS, SEARCH_INSTANCE_TYPES, fargateMemoryOptions, nearestFargateSizes } from "./sizes";
 
 /** AWS-specific checks, before any resource exists: each problem names the key and what AWS accepts. */
 export function validateAws(settings: Settings): ConfigProblem[] {
@@ -27,10 +28,11 @@ export function validateAws(settings: Settings): ConfigProblem[] {
     settings.services.forEach((s) => {
         const key = `services.${s.name}`;
         const memory = fargateMemoryOptions(s.cpu);
+        const nearest = `nearest Fargate sizes: ${nearestFargateSizes(s.cpu, s.memoryMb).join(" or ")}`;
         if (!memory) {
-            problems.push(problem(`${key}.cpu`, s.cpu, `a Fargate vCPU size: ${FARGATE_CPUS.join(", ")}`));
+            problems.push(problem(`${key}.cpu`, s.cpu, `a Fargate vCPU size: ${FARGATE_CPUS.join(", ")} (${nearest})`));
         } else if (!memory.includes(s.memoryMb)) {
-            problems.push(problem(`${key}.memoryMb`, s.memoryMb, `for ${s.cpu} vCPU on Fargate: ${memory[0]}-${memory[memory.length - 1]} MiB in steps of ${memory[1] - memory[0]}`));
+            problems.push(problem(`${key}.memoryMb`, s.memoryMb, `for ${s.cpu} vCPU on Fargate: ${memory[0]}-${memory[memory.length - 1]} MiB in steps of ${memory[1] - memory[0]} (${nearest})`));
         }
         if (s.replicas.max > 1000) {
             problems.push(problem(`${key}.replicas.max`, s.replicas.max, "at most 1000 tasks per ECS service"));
@@ -39,6 +41,10 @@ export function validateAws(settings: Settings): ConfigProblem[] {
 
     const db = settings.database;
     if (db) {
+        const buffers = sharedBuffersBound(db.parameters.shared_buffers, DATABASE_CLASSES[db.size].memoryGb * 1024, `${DATABASE_CLASSES[db.size].instanceClass} (database.size ${db.size})`);
+        if (buffers) {
+            problems.push(problem("database.parameters.shared_buffers", db.parameters.shared_buffers, buffers));
+        }
         if (db.storageGb < DB_STORAGE.minGb || db.storageGb > DB_STORAGE.maxGb) {
             problems.push(problem("database.storageGb", db.storageGb, `${DB_STORAGE.minGb}-${DB_STORAGE.maxGb} GiB (RDS gp3)`));
         }

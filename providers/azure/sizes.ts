@@ -1,11 +1,15 @@
 import { SizeClass } from "../../stacks/settings";
 
 /** The cloud-neutral size classes mapped to Azure SKUs, in one table. */
-/** `defaultMaxConnections`: what the server runs with until a restart applies a configured value (Learn: Flexible Server limits, "Maximum connections"). */
-export const POSTGRES_SKUS: Record<SizeClass, { name: string; tier: "Burstable" | "GeneralPurpose"; defaultMaxConnections: number }> = {
-    small: { name: "Standard_B2s", tier: "Burstable", defaultMaxConnections: 429 },
-    medium: { name: "Standard_D2ds_v5", tier: "GeneralPurpose", defaultMaxConnections: 859 },
-    large: { name: "Standard_D4ds_v5", tier: "GeneralPurpose", defaultMaxConnections: 1718 },
+/**
+ * `defaultMaxConnections`: what the server runs with until a restart applies a configured value
+ * (Learn: Flexible Server limits, "Maximum connections"); `memoryGb`: the SKU's memory (what
+ * `shared_buffers` must fit in).
+ */
+export const POSTGRES_SKUS: Record<SizeClass, { name: string; tier: "Burstable" | "GeneralPurpose"; defaultMaxConnections: number; memoryGb: number }> = {
+    small: { name: "Standard_B2s", tier: "Burstable", defaultMaxConnections: 429, memoryGb: 4 },
+    medium: { name: "Standard_D2ds_v5", tier: "GeneralPurpose", defaultMaxConnections: 859, memoryGb: 8 },
+    large: { name: "Standard_D4ds_v5", tier: "GeneralPurpose", defaultMaxConnections: 1718, memoryGb: 16 },
 };
 
 /** Flexible Server storage comes in fixed sizes (GiB); the configured size is rounded up to one. */
@@ -42,6 +46,18 @@ export function containerAppMemory(cpu: number, memoryMb: number): string | unde
         return undefined;
     }
     return `${cpu * 2}Gi`;
+}
+
+/**
+ * The consumption sizes nearest to one Container Apps cannot run: the same vCPU with its memory,
+ * and the vCPU whose memory is the requested one (when that is a size), each rounded to the
+ * 0.25 vCPU steps and clamped to 0.25-4.
+ */
+export function nearestContainerAppSizes(cpu: number, memoryMb: number): string[] {
+    const step = (v: number) => Math.min(4, Math.max(0.25, Math.round(v * 4) / 4));
+    const byCpu = step(cpu);
+    const byMemory = step(memoryMb / 2048);
+    return [...new Set([byCpu, byMemory])].map((c) => `${c} vCPU / ${c * 2048} MiB`);
 }
 
 /** Log Analytics retention: 30-730 days on PerGB2018 (values below 30 are not accepted). */

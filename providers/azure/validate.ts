@@ -3,7 +3,8 @@ import { edgeProblems } from "../../components/edge";
 import { azureEdge, frontDoorBodyRules } from "./edge";
 import { PRESETS } from "../../stacks/presets";
 import { Settings } from "../../stacks/settings";
-import { AZURE_LOCATIONS, containerAppMemory, LOG_RETENTION, postgresStorageGb, POSTGRES_SKUS, POSTGRES_STORAGE_SIZES } from "./sizes";
+import { sharedBuffersBound } from "../../stacks/postgres-parameters";
+import { AZURE_LOCATIONS, containerAppMemory, nearestContainerAppSizes, LOG_RETENTION, postgresStorageGb, POSTGRES_SKUS, POSTGRES_STORAGE_SIZES } from "./sizes";
 
 /** Locations with availability zones for every service used here (Container Apps, Flexible Server, AMR). */
 const ZONAL_LOCATIONS = new Set([
@@ -70,6 +71,11 @@ export function validateAzure(settings: Settings): ConfigProblem[] {
 
     const db = settings.database;
     if (db) {
+        const sku = POSTGRES_SKUS[db.size];
+        const buffers = sharedBuffersBound(db.parameters.shared_buffers, sku.memoryGb * 1024, `${sku.name} (database.size ${db.size})`);
+        if (buffers) {
+            problems.push(problem("database.parameters.shared_buffers", db.parameters.shared_buffers, buffers));
+        }
         if (db.highAvailability && POSTGRES_SKUS[db.size].tier === "Burstable") {
             problems.push(problem("database.size", db.size, "medium or large on Azure when database.highAvailability is true (Burstable servers have no HA)"));
         }
@@ -102,7 +108,7 @@ export function validateAzure(settings: Settings): ConfigProblem[] {
                 problem(
                     `services.${service.name}.cpu`,
                     { cpu: service.cpu, memoryMb: service.memoryMb },
-                    "a Container Apps consumption size: cpu 0.25 to 4 in steps of 0.25 with memoryMb = 2048 × cpu (e.g. 0.5 / 1024, 1 / 2048)",
+                    `a Container Apps consumption size: cpu 0.25 to 4 in steps of 0.25 with memoryMb = 2048 × cpu (nearest: ${nearestContainerAppSizes(service.cpu, service.memoryMb).join(" or ")})`,
                 ),
             );
         }

@@ -2,7 +2,8 @@ import { ConfigProblem, problem } from "../../stacks/errors";
 import { edgeProblems } from "../../components/edge";
 import { gcpEdge } from "./edge";
 import { Settings } from "../../stacks/settings";
-import { GCP_REGIONS, OPENSEARCH_IMAGES, REDIS_VERSIONS, RUN_MEMORY_MAX_MB, RUN_WHOLE_CPUS, runMemoryMinMb, runMinCpuForMemory, SQL_VERSIONS } from "./sizes";
+import { sharedBuffersBound } from "../../stacks/postgres-parameters";
+import { GCP_REGIONS, OPENSEARCH_IMAGES, REDIS_VERSIONS, RUN_MEMORY_MAX_MB, RUN_WHOLE_CPUS, runMemoryMinMb, runMinCpuForMemory, SQL_TIERS, SQL_VERSIONS } from "./sizes";
 
 /** GCP-specific checks, run before any resource exists. Pure. */
 export function validateGcp(settings: Settings): ConfigProblem[] {
@@ -42,6 +43,13 @@ export function validateGcp(settings: Settings): ConfigProblem[] {
     }
     if (settings.database && !(settings.database.version in SQL_VERSIONS)) {
         problems.push(problem("database.version", settings.database.version, `a Cloud SQL PostgreSQL version: ${Object.keys(SQL_VERSIONS).join(", ")}`));
+    }
+    if (settings.database) {
+        const tier = SQL_TIERS[settings.database.size];
+        const buffers = sharedBuffersBound(settings.database.parameters.shared_buffers, tier.memoryMb, `${tier.tier} (database.size ${settings.database.size})`);
+        if (buffers) {
+            problems.push(problem("database.parameters.shared_buffers", settings.database.parameters.shared_buffers, buffers));
+        }
     }
     if (settings.database && settings.database.storageGb < 10) {
         problems.push(problem("database.storageGb", settings.database.storageGb, "at least 10 GB on Cloud SQL"));

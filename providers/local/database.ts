@@ -10,14 +10,24 @@ import { POSTGRES_MEMORY_MB } from "./sizes";
 
 export const DATABASE_HOST = "database";
 
+/**
+ * Parameters as server flags (`postgres -c name=value`): the same names and values the clouds set
+ * in parameter groups, flags and server configurations, in the same base units. Sorted, so the
+ * container's command is the same on every run.
+ */
+export function serverFlags(parameters: Record<string, number | string>): string[] {
+    return Object.keys(parameters)
+        .sort()
+        .flatMap((k) => ["-c", `${k}=${parameters[k]}`]);
+}
+
 /** PostgreSQL in a container with a volume; a one-shot psql container creates the databases. */
 export function createDatabase(ctx: LocalContext, networks: LocalNetworks, name: string, args: DatabaseArgs, opts: ChildOptions): DatabaseOutputs {
     const network = networks.parts.database!;
     const password = generatedPassword(`${name}-password`, { length: 32 }, ctx.opts(opts.parent));
     const image = ctx.image(opts.parent, name, POSTGRES_IMAGE[args.version]);
     const volume = new docker.Volume(`${name}-data`, { name: ctx.name("pgdata") }, ctx.stateful(opts.parent));
-    // Parameters as server flags: the same names and values the clouds set in parameter groups.
-    const flags = Object.entries(args.parameters).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
+    const flags = serverFlags(args.parameters);
     const server = new docker.Container(
         `${name}-server`,
         {

@@ -2,7 +2,9 @@ import * as fs from "fs";
 import { edgeProblems } from "../../components/edge";
 import { localEdge } from "./edge";
 import { ConfigProblem, problem } from "../../stacks/errors";
+import { sharedBuffersBound } from "../../stacks/postgres-parameters";
 import { Settings } from "../../stacks/settings";
+import { POSTGRES_MEMORY_MB } from "./sizes";
 
 /**
  * What one Docker engine cannot provide. Asking for it is a config error rather than a silent
@@ -13,6 +15,13 @@ export function validate(settings: Settings): ConfigProblem[] {
     const single = "false on the local target (one Docker engine has no failover)";
     if (settings.database?.highAvailability) {
         problems.push(problem("database.highAvailability", true, single));
+    }
+    if (settings.database) {
+        const memory = POSTGRES_MEMORY_MB[settings.database.size];
+        const buffers = sharedBuffersBound(settings.database.parameters.shared_buffers, memory, `the PostgreSQL container (database.size ${settings.database.size})`);
+        if (buffers) {
+            problems.push(problem("database.parameters.shared_buffers", settings.database.parameters.shared_buffers, buffers));
+        }
     }
     if (settings.database && settings.database.readReplicas > 0) {
         problems.push(problem("database.readReplicas", settings.database.readReplicas, "0 on the local target (a single PostgreSQL container)"));

@@ -1,0 +1,175 @@
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { serverFlags } from "../providers/local/database";
+import { ConfigError } from "../stacks/errors";
+import { loadSettings } from "../stacks/load-settings";
+import { baseline, planError, stackConfig } from "./harness";
+import { findPgBin, freePort } from "./local-servers";
+
+/**
+ * PostgreSQL tuning from config (`database.parameters`, the deployment guides' values in the
+ * fixture of real apps), validated per cloud, delivered to each cloud's mechanism, and run by a
+ * real PostgreSQL with the flags the local target passes.
+ */
+const FILE = "test/fixtures/Pulumi.apps.yaml";
+const VALUES = {
+    "operatorSecrets.STRIPE_SECRET_KEY": "sk_live_operator_value_4f1c2e9a",
+    "operatorSecrets.SMTP_PASSWORD": "smtp-operator-value-77d0b3",
+    "operatorSecrets.N8N_ENCRYPTION_KEY": "n8n-operator-value-a81f",
+};
+/** The guides' tuning, as the fixture sets it (base units: 8 kB blocks, kB, MB). */
+const TUNED = {
+    shared_buffers: 32768,
+    effective_cache_size: 98304,
+    work_mem: 4096,
+    maintenance_work_mem: 65536,
+    checkpoint_completion_target: 0.9,
+    wal_buffers: 2048,
+    default_statistics_target: 100,
+    random_page_cost: 1.1,
+    effective_io_concurrency: 200,
+    min_wal_size: 1024,
+    max_wal_size: 4096,
+};
+
+const apps = (cloud: string, set: Record<string, unknown> = {}) => baseline({ stack: "apps", file: FILE, set: { cloud, ...VALUES, ...set } });
+const settingsOf = (set: Record<string, unknown>) => loadSettings(stackConfig({ stack: "apps", file: FILE, set: { ...VALUES, ...set } }).config, { project: "anycloud", stack: "apps" });
+
+function problemsOf(set: Record<string, unknown>): ConfigError {
+    try {
+        settingsOf(set);
+    } catch (e) {
+        assert.ok(ConfigError.isInstance(e), String(e));
+        return e;
+    }
+    return assert.fail("expected a config error");
+}
+
+describe("PostgreSQL parameters", () => {
+    describe("config", () => {
+        for (const cloud of ["aws", "gcp", "azure", "local"]) {
+            it(`${cloud}: accepts the guides' tuning with its values unchanged`, () => {
+                const s = settingsOf({ cloud });
+                for (const [k, v] of Object.entries(TUNED)) assert.strictEqual(s.database!.parameters[k], v, k);
+            });
+        }
+        it("listing pg_stat_statements preloads it where the server needs that (not on GCP)", () => {
+            assert.strictEqual(settingsOf({ cloud: "aws" }).database!.parameters.shared_preload_libraries, "pg_stat_statements");
+            assert.strictEqual(settingsOf({ cloud: "azure", "database.parameters.shared_preload_libraries": "auto_explain" }).database!.parameters.shared_preload_libraries, "auto_explain,pg_stat_statements");
+            assert.strictEqual(settingsOf({ cloud: "gcp" }).database!.parameters.shared_preload_libraries, undefined);
+        });
+        it("gcp: shared_preload_libraries is a parameter Cloud SQL cannot set, and the message says why", () => {
+            const e = problemsOf({ cloud: "gcp", "database.parameters.shared_preload_libraries": "auto_explain" });
+            const p = e.problems.find((x) => x.key === "anycloud:database.parameters.shared_preload_libraries");
+            assert.ok(p && /Cloud SQL has no shared_preload_libraries flag/.test(p.accepted) && p.accepted.includes("shared_buffers"), e.message);
+        });
+        it("an unknown parameter names the ones the cloud can set", () => {
+            const e = problemsOf({ cloud: "gcp", "database.parameters.huge_pages": "on" });
+            const p = e.problems.find((x) => x.key === "anycloud:database.parameters.huge_pages")!;
+            assert.ok(p.accepted.includes("checkpoint_completion_target") && !p.accepted.includes("shared_preload_libraries"), p.accepted);
+        });
+        it("a value outside the parameter's range names the range and its unit", () => {
+            const e = problemsOf({ cloud: "aws", "database.parameters.checkpoint_completion_target": 1.5, "database.parameters.wal_buffers": 4 });
+            assert.ok(e.problems.some((x) => x.key === "anycloud:database.parameters.checkpoint_completion_target" && x.accepted === "a number from 0 to 1"), e.message);
+            assert.ok(e.problems.some((x) => x.key === "anycloud:database.parameters.wal_buffers" && x.accepted === "8 kB blocks from 8 to 262143"), e.message);
+        });
+        for (const [cloud, max] of [["aws", 262144], ["gcp", 491520], ["azure", 524288], ["local", 131072]] as const) {
+            it(`${cloud}: shared_buffers above the small size's memory is refused, naming the most it takes`, async () => {
+                const e = await planError({ stack: "apps", file: FILE, set: { cloud, ...VALUES, "database.parameters.shared_buffers": max + 1 } });
+                assert.ok(e.problems!.some((x) => x.key === "anycloud:database.parameters.shared_buffers" && x.accepted.includes(`from 16 to ${max}`)), e.message);
+            });
+        }
+    });
+
+    describe("each cloud's mechanism", () => {
+        it("aws: the RDS parameter group, start-only ones applied at the next reboot", async () => {
+            const p = await apps("aws");
+            const group = p.ofType("aws:rds/parameterGroup:ParameterGroup")[0];
+            const by = Object.fromEntries(group.inputs.parameters.map((x: any) => [x.name, x]));
+            assert.deepStrictEqual(by.shared_buffers, { name: "shared_buffers", value: "32768", applyMethod: "pending-reboot" });
+            assert.deepStrictEqual(by.shared_preload_libraries, { name: "shared_preload_libraries", value: "pg_stat_statements", applyMethod: "pending-reboot" });
+            assert.deepStrictEqual(by.random_page_cost, { name: "random_page_cost", value: "1.1", applyMethod: "immediate" });
+        });
+        it("gcp: Cloud SQL database flags, and no preload flag", async () => {
+            const p = await apps("gcp");
+            const flags = Object.fromEntries(p.one("gcp:sql/databaseInstance:DatabaseInstance").inputs.settings.databaseFlags.map((f: any) => [f.name, f.value]));
+            assert.strictEqual(flags.effective_io_concurrency, "200");
+            assert.strictEqual(flags.max_wal_size, "4096");
+            assert.strictEqual(flags.shared_preload_libraries, undefined);
+        });
+        it("azure: one server configuration per parameter, pg_stat_statements preloaded and allow-listed", async () => {
+            const p = await apps("azure");
+            const conf = Object.fromEntries(p.ofType("azure-native:dbforpostgresql:Configuration").map((c) => [c.inputs.configurationName, c.inputs.value]));
+            assert.strictEqual(conf.checkpoint_completion_target, "0.9");
+            assert.strictEqual(conf.shared_preload_libraries, "pg_stat_statements");
+            assert.ok(conf["azure.extensions"].split(",").includes("PG_STAT_STATEMENTS"));
+        });
+        it("local: server flags", async () => {
+            const p = await apps("local");
+            const command: string[] = p.one("docker:index/container:Container", "database-server").inputs.command;
+            assert.ok(command.join(" ").includes("-c shared_preload_libraries=pg_stat_statements"), command.join(" "));
+            assert.ok(command.join(" ").includes("-c min_wal_size=1024"), command.join(" "));
+        });
+    });
+
+    describe("against a real PostgreSQL, with the local target's flags", function () {
+        const bin = findPgBin();
+        const asRoot = process.getuid?.() === 0;
+        let dir: string;
+        let port: number;
+        const run = (tool: string, args: string[]) => {
+            const command = path.join(bin!, tool);
+            const [file, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
+            return execFileSync(file, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        };
+        const psql = (sql: string) => run("psql", ["-X", "-A", "-t", "-h", dir, "-p", String(port), "-U", "app", "-d", "postgres", "-c", sql]).trim();
+        const start = (flags: string[]) =>
+            run("pg_ctl", ["-D", path.join(dir, "data"), "-o", [`-k ${dir} -p ${port} -c listen_addresses=''`, ...flags.map((f) => (f === "-c" ? f : `'${f}'`))].join(" "), "-w", "-l", path.join(dir, "server.log"), "start"]);
+        const stop = () => run("pg_ctl", ["-D", path.join(dir, "data"), "-m", "fast", "-w", "stop"]);
+
+        before(async function () {
+            if (!bin) {
+                console.log("      (skipped: no PostgreSQL server binaries on this machine; .ci/run installs them)");
+                this.skip();
+            }
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-pgparams-"));
+            fs.chmodSync(dir, 0o777);
+            if (asRoot) execFileSync("chown", ["postgres", dir]);
+            port = await freePort();
+            run("initdb", ["-D", path.join(dir, "data"), "-U", "app", "-A", "trust", "--no-sync"]);
+        });
+        after(function () {
+            if (dir && bin) fs.rmSync(dir, { recursive: true, force: true });
+        });
+
+        it("takes every parameter in the config's units, and pg_stat_statements records queries", () => {
+            const params = settingsOf({ cloud: "local" }).database!.parameters;
+            start(serverFlags(params));
+            try {
+                for (const [k, v] of Object.entries(params)) {
+                    assert.strictEqual(psql(`SELECT setting FROM pg_settings WHERE name = '${k}'`), String(v), k);
+                }
+                psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                psql("SELECT 41 + 1");
+                assert.ok(Number(psql("SELECT count(*) FROM pg_stat_statements")) > 0);
+            } finally {
+                stop();
+            }
+        });
+
+        it("without the preload the extension is created but unusable (why the preload is added)", () => {
+            const params = { ...settingsOf({ cloud: "local" }).database!.parameters };
+            delete params.shared_preload_libraries;
+            start(serverFlags(params));
+            try {
+                psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                assert.throws(() => psql("SELECT count(*) FROM pg_stat_statements"), /must be loaded via "?shared_preload_libraries"?/);
+            } finally {
+                stop();
+            }
+        });
+    });
+});
