@@ -10,10 +10,14 @@ const HOSTS = "test/fixtures/Pulumi.hosts.yaml";
 
 function stacksOf(cloud: string): PlanOptions[] {
     const envs = cloud === "local" ? ["dev"] : ["dev", "prod"];
-    return envs.flatMap((environment) => [
-        { stack: environment, set: { cloud } },
-        { stack: environment === "prod" ? "hosts-prod" : "hosts", file: HOSTS, set: { cloud, ...(environment === "prod" ? { environment: "prod", "alerts.email": "ops@publisher.example.com" } : {}) } },
-    ]);
+    return [
+        ...envs.flatMap((environment) => [
+            { stack: environment, set: { cloud } },
+            { stack: environment === "prod" ? "hosts-prod" : "hosts", file: HOSTS, set: { cloud, ...(environment === "prod" ? { environment: "prod", "alerts.email": "ops@publisher.example.com" } : {}) } },
+        ]),
+        // Service-to-service calls and singletons (their own types: discovery, invoker grants).
+        { stack: "apps", file: "test/fixtures/Pulumi.apps.yaml", set: { cloud } },
+    ];
 }
 
 function resource(type: string, name: string, inputs: Record<string, any>, extra: Partial<CapturedResource> = {}): CapturedResource {

@@ -97,6 +97,15 @@ export const replaceForcing: ReplaceTable = {
         note: "CustomizeDiff capacityProviderStrategyCustomizeDiff: switching between launchType and capacityProviderStrategy replaces; changing the strategy in place requires forceNewDeployment",
         forceNew: ["cluster", "iamRole", "launchType", "name", "schedulingStrategy"],
     },
+    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": {
+        source: "hashicorp/terraform-provider-aws internal/service/servicediscovery/private_dns_namespace.go",
+        forceNew: ["name", "description", "vpc"],
+    },
+    "aws:servicediscovery/service:Service": {
+        source: "hashicorp/terraform-provider-aws internal/service/servicediscovery/service.go",
+        note: "dnsConfig.dnsRecords[].type is ForceNew too (a record type change replaces)",
+        forceNew: ["name", "namespaceId", "dnsConfig.namespaceId", "dnsConfig.routingPolicy", "healthCheckCustomConfig", "healthCheckConfig.type"],
+    },
     "aws:ecs/taskDefinition:TaskDefinition": {
         source: "hashicorp/terraform-provider-aws internal/service/ecs/task_definition.go (every definition input is ForceNew: a change registers a new revision)",
         forceNew: ["containerDefinitions", "cpu", "ephemeralStorage", "executionRoleArn", "family", "inferenceAccelerators", "ipcMode", "memory", "networkMode", "pidMode", "placementConstraints", "proxyConfiguration", "requiresCompatibilities", "runtimePlatform", "taskRoleArn", "volumes"],

@@ -185,6 +185,10 @@ export const replaceForcing: ReplaceTable = {
         stateful: true,
         forceNew: ["project", "replication", "replication.auto", "replication.userManaged", "replication.userManaged.replicas", "replication.userManaged.replicas.location", "secretId", "tags"],
     },
+    "gcp:cloudrunv2/serviceIamMember:ServiceIamMember": {
+        source: "hashicorp/terraform-provider-google google/tpgiamresource/resource_iam_member.go + generated iam_cloud_run_v2_service.go (name, location, project ForceNew, as every IAM member's parent)",
+        forceNew: ["role", "member", "condition", "name", "location", "project"],
+    },
     "gcp:secretmanager/secretIamMember:SecretIamMember": {
         source: "hashicorp/terraform-provider-google@e03b762 google/tpgiamresource/resource_iam_member.go + generated iam_secret_manager_secret.go (secret_id, project ForceNew)",
         forceNew: ["role", "member", "condition", "secretId", "project"],
