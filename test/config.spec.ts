@@ -39,9 +39,9 @@ describe("config model", () => {
         });
         it("wires app to every part, worker to all but nothing public, processor to cache and documents", () => {
             const by = Object.fromEntries(s.services.map((x) => [x.name, x.uses]));
-            assert.deepStrictEqual(by.app, { database: "biblioteca_digital", cache: true, search: true, buckets: ["documents"] });
-            assert.deepStrictEqual(by.worker, { database: "biblioteca_digital", cache: true, search: true, buckets: ["documents"] });
-            assert.deepStrictEqual(by.processor, { cache: true, search: false, buckets: ["documents"] });
+            assert.deepStrictEqual(by.app, { database: "biblioteca_digital", cache: true, search: true, buckets: ["documents"], services: [] });
+            assert.deepStrictEqual(by.worker, { database: "biblioteca_digital", cache: true, search: true, buckets: ["documents"], services: [] });
+            assert.deepStrictEqual(by.processor, { cache: true, search: false, buckets: ["documents"], services: [] });
         });
         it("defaults the app's health path and keeps its generated secrets", () => {
             const app = s.services.find((x) => x.name === "app")!;
