@@ -81,6 +81,18 @@ export function waitForPostgres(retry: ConnectRetry, then: string): string {
  * through a pull-through mirror in the stack's own registry (GCP Artifact Registry remote
  * repository, Azure Container Registry cache rule), which fetches a tag once and serves it after.
  */
+/**
+ * How the init steps (psql in the PostgreSQL client image) verify the server they send the admin
+ * password to, per cloud: the file libpq trusts (PGSSLROOTCERT) and the mode (PGSSLMODE).
+ * - Azure: the server certificate chains to DigiCert Global Root G2 / Microsoft RSA Root CA 2017
+ *   (Learn: "TLS in Azure Database for PostgreSQL"), both in the Alpine image's system bundle, and
+ *   names `*.postgres.database.azure.com`: verify-full against the bundle.
+ * - GCP: the instance's own server CA (`serverCaCerts`, written to a file first); the certificate
+ *   names the instance, not its private IP, so the hostname cannot match: verify-ca.
+ */
+export const ALPINE_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+export const SERVER_CA_FILE = "/tmp/server-ca.pem";
+
 export const POSTGRES_CLIENT_UPSTREAM = { registry: "docker.io", repository: "library/postgres" } as const;
 export function postgresClientTag(version: number): string {
     return `${version}-alpine`;

@@ -6,7 +6,7 @@ import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../../components/backend";
 import { SINGLETON_TAG } from "../../policy/singleton";
 import { ServiceSettings } from "../../stacks/settings";
-import { DB_INIT_RETRY, psqlInitScript, waitForPostgres } from "../../components/database-init";
+import { ALPINE_CA_BUNDLE, DB_INIT_RETRY, psqlInitScript, waitForPostgres } from "../../components/database-init";
 import { metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
 import { postgresClientImage } from "./registry-mirror";
@@ -140,7 +140,10 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
                 { name: "PGHOST", value: args.env.DB_HOST },
                 { name: "PGPORT", value: args.env.DB_PORT },
                 { name: "PGUSER", value: args.env.DB_USER },
-                { name: "PGSSLMODE", value: "require" },
+                // The server's certificate chains to public roots in the image's system bundle and
+                // names the server's FQDN (DB_HOST): the admin password only goes to the real server.
+                { name: "PGSSLMODE", value: "verify-full" },
+                { name: "PGSSLROOTCERT", value: ALPINE_CA_BUNDLE },
                 { name: "PGPASSWORD", secretRef: secretRefName("DB_PASSWORD") },
             ],
             resources: { cpu: 0.25, memory: "0.5Gi" },

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as sql from "@pulumi/gcp/sql";
 import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
-import { DB_INIT_RETRY, psqlInitScript, waitForPostgres } from "../../components/database-init";
+import { DB_INIT_RETRY, psqlInitScript, SERVER_CA_FILE, waitForPostgres } from "../../components/database-init";
 import { generatedPassword } from "../../components/secrets";
 import { databaseAlerts } from "./alerts";
 import { cloudSqlFilter, routeLogs } from "./logs";
@@ -181,12 +181,17 @@ function createInitJob(
                         {
                             image: postgresClientImage(ctx, args.version, parent),
                             // Waits (bounded) for the first connection over the new path, then runs the script once.
-                            commands: ["sh", "-c", waitForPostgres(DB_INIT_RETRY, 'printf "%s" "$INIT_SQL" > /tmp/init.sql && psql -d postgres -f /tmp/init.sql')],
+                            // The server CA goes to a file first: libpq verifies the server with it.
+                            commands: ["sh", "-c", `printf "%s" "$DB_SERVER_CA" > ${SERVER_CA_FILE}\n${waitForPostgres(DB_INIT_RETRY, 'printf "%s" "$INIT_SQL" > /tmp/init.sql && psql -d postgres -f /tmp/init.sql')}`],
                             envs: [
                                 { name: "PGHOST", value: instance.privateIpAddress },
                                 { name: "PGPORT", value: "5432" },
                                 { name: "PGUSER", value: user.name },
-                                { name: "PGSSLMODE", value: "require" },
+                                // The certificate names the instance, not the private IP: the chain is verified, the host name cannot be.
+                                { name: "PGSSLMODE", value: "verify-ca" },
+                                { name: "PGSSLROOTCERT", value: SERVER_CA_FILE },
+                                // Every CA the instance lists (a rotation adds the next one before it switches).
+                                { name: "DB_SERVER_CA", value: instance.serverCaCerts.apply((cs) => cs.map((c) => c.cert).join("\n")) },
                                 { name: "INIT_SQL", value: script },
                                 { name: "PGPASSWORD", valueSource: { secretKeyRef: { secret: pw.secret.secretId, version: "latest" } } },
                             ],
