@@ -166,6 +166,40 @@ Error.prepareStackTrace = (error, frames) => {
     );
 };
 
+// The SDK's `debuggablePromise` (@pulumi/pulumi runtime/debuggable.js) keeps `new Error().stack` on
+// every promise it makes, about 70 per resource, and reads that text back only to print leaked
+// promises when PULUMI_DEBUG_PROMISE_LEAKS is set (read once, as the SDK does). Without it the text
+// is never read: the promise gets it with no frames, neither walked nor formatted nor kept alive.
+// That walk and format was 40-50 % of a 100-service plan's CPU and much of its memory (issue #18).
+// Everything else the function does (leak bookkeeping, ids, contexts) is the SDK's own.
+const SDK_DEBUGGABLE = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]debuggable\.js$/;
+function unreadPromiseStacks(exports) {
+    const original = exports && exports.debuggablePromise;
+    if (process.env.PULUMI_DEBUG_PROMISE_LEAKS || typeof original !== "function" || original.framesUnread) {
+        return;
+    }
+    const withoutFrames = function debuggablePromise(...args) {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            return original.apply(this, args);
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
+    };
+    withoutFrames.framesUnread = true;
+    exports.debuggablePromise = withoutFrames;
+}
+// Loaded already when the Pulumi CLI's runner (its runtime settings) starts main.js; else later.
+for (const [file, loaded] of Object.entries(require.cache)) {
+    if (SDK_DEBUGGABLE.test(file)) unreadPromiseStacks(loaded.exports);
+}
+const loadJavaScript = require.extensions[".js"];
+require.extensions[".js"] = function (module, filename) {
+    loadJavaScript(module, filename);
+    if (SDK_DEBUGGABLE.test(filename)) unreadPromiseStacks(module.exports);
+};
+
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
     module._compile(built(filename) ?? transpile(filename), filename);
 };

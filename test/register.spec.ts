@@ -64,4 +64,25 @@ describe("the TypeScript loader (scripts/register.js)", () => {
         const out = run(`try { require("./x.ts").fail(); } catch (e) { console.log(JSON.stringify(e.stack.split("\\n")[1])); }`, ["-r", formatter]);
         assert.match(out, /x\.ts:5:11\)$/);
     });
+
+    // The SDK's debuggablePromise keeps `new Error().stack` on each of its promises (about 70 a
+    // resource) and reads it only to print leaked promises under PULUMI_DEBUG_PROMISE_LEAKS.
+    const PROMISE_STACK = `const d = require("@pulumi/pulumi/runtime/debuggable"); const inner = Promise.resolve(1); d.debuggablePromise(inner, "ctx");
+        let thrown; try { require("./x.ts").fail(); } catch (e) { thrown = e.stack.split("\\n")[1]; }
+        console.log(JSON.stringify({ kept: inner._debugStackTrace, ctx: inner._debugCtx, limit: Error.stackTraceLimit, thrown }))`;
+    const sdkDebuggable = () => require.resolve("@pulumi/pulumi/runtime/debuggable", { paths: [ROOT] });
+
+    it("keeps no stack frames on the SDK's promises, and every other stack as it was", () => {
+        assert.deepStrictEqual(run(PROMISE_STACK), { kept: "Error", ctx: "ctx", limit: 10, thrown: `    at Object.fail (${path.join(dir, "x.ts")}:5:11)` });
+    });
+
+    it("keeps no stack frames on the SDK's promises when the SDK was loaded first, as under the Pulumi CLI's runner", () => {
+        assert.strictEqual(run(PROMISE_STACK, ["-r", sdkDebuggable()]).kept, "Error");
+    });
+
+    it("keeps the SDK's promise stacks whole when PULUMI_DEBUG_PROMISE_LEAKS asks for them", () => {
+        const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", PROMISE_STACK], { cwd: dir, encoding: "utf8", env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "1" } });
+        assert.strictEqual(result.status, 0, result.stderr);
+        assert.match(JSON.parse(result.stdout).kept, /^Error\n    at (?:Object\.)?debuggablePromise \(.*debuggable\.js:\d+:\d+\)/);
+    });
 });
