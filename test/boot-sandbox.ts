@@ -83,3 +83,45 @@ export class BootSandbox {
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
 }
+
+/**
+ * Runs a readiness gate's script (as generated for the cloud) with `sh` against the shims: a
+ * fake metadata server / Secret Manager holding `secrets`, node files under a temporary root
+ * (`files`, for the Azure run command that reads the node's certificates) and an OpenSearch
+ * whose `_cluster/health` answers `health` (or nothing with fail "opensearch"). `sleep` returns
+ * at once and records the seconds asked for (`slept`), so the script's bound is measured, not waited.
+ */
+export function runGate(
+    script: string,
+    o: { secrets?: Record<string, string>; files?: Record<string, string>; health?: string; fail?: string[]; env?: Record<string, string> } = {},
+): { status: number; stdout: string; stderr: string; slept: number } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-gate-"));
+    try {
+        const root = path.join(dir, "root");
+        fs.mkdirSync(path.join(dir, "secrets"), { recursive: true });
+        for (const [name, value] of Object.entries(o.secrets ?? {})) fs.writeFileSync(path.join(dir, "secrets", name), value);
+        for (const [p, content] of Object.entries(o.files ?? {})) {
+            fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
+            fs.writeFileSync(path.join(root, p), content);
+        }
+        const r = spawnSync("sh", ["-c", script], {
+            encoding: "utf8",
+            timeout: 60_000,
+            env: {
+                PATH: `${SHIMS}:/usr/bin:/bin`,
+                ANYCLOUD_ROOT: root,
+                ANYCLOUD_GATE_DIR: dir,
+                SANDBOX_STATE: dir,
+                SANDBOX_NODE: dir,
+                SANDBOX_HEALTH: o.health ?? "green",
+                SANDBOX_FAIL: (o.fail ?? []).join(" "),
+                ...o.env,
+            },
+        });
+        const sleptFile = path.join(dir, "slept");
+        const slept = fs.existsSync(sleptFile) ? fs.readFileSync(sleptFile, "utf8").trim().split("\n").reduce((a, n) => a + Number(n), 0) : 0;
+        return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, slept };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}

@@ -5,6 +5,14 @@ import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { baseline, Plan } from "./harness";
+import { runGate } from "./boot-sandbox";
+import { readinessBoundSeconds } from "../components/opensearch/readiness";
+
+/** What a never-ready run says about the gate's bound: tries made, pause between them. */
+function bound(r: { stdout: string; slept: number }): { tries: number; pauseSeconds: number } {
+    const tries = r.stdout.match(/waiting for green/g)?.length ?? 0;
+    return { tries, pauseSeconds: tries ? r.slept / tries : 0 };
+}
 
 function shellcheck(script: string): void {
     const file = path.join(os.tmpdir(), `anycloud-gate-${process.pid}.sh`);
@@ -142,6 +150,42 @@ describe("search on VMs (GCP, Azure): plan", function () {
             }
             assert.ok(users > 0);
         });
+
+        describe("the readiness job's own script, executed against shims", () => {
+            const PEM = "-----BEGIN CERTIFICATE-----\nsandbox\n-----END CERTIFICATE-----\n";
+            const job = () => p.ofType("gcp:cloudrunv2/job:Job").find((j) => j.name === "search-ready")!;
+            const gate = (o: Parameters<typeof runGate>[1] = {}) =>
+                runGate(job().inputs.template.template.containers[0].commands[2], {
+                    secrets: { [secret("ca-cert").inputs.secretId]: PEM },
+                    env: { ELASTICSEARCH_PASSWORD: "Admin-Password-1", SANDBOX_ADMIN_PASSWORD: "Admin-Password-1" },
+                    ...o,
+                });
+
+            it("a green cluster passes: the CA comes from Secret Manager with the job's token, the admin password from its env", () => {
+                const r = gate();
+                assert.strictEqual(r.status, 0, r.stderr + r.stdout);
+                assert.match(r.stdout, /anycloud-search: cluster https:\/\/[\d.]+:9200 is green/);
+            });
+
+            it("a never-green cluster fails within the job's timeout, naming the last status and the boot logs", () => {
+                const r = gate({ health: "red" });
+                assert.strictEqual(r.status, 1);
+                assert.match(r.stderr, /anycloud-search: FAILED: the search cluster https:\/\/[\d.]+:9200 is not green after about \d+ min \(last: red\)\. Boot logs: gcloud compute instances get-serial-port-output \S+-search-0 --zone \S+ --project \S+/);
+                const b = bound(r);
+                assert.ok(b.tries > 1);
+                assert.ok(readinessBoundSeconds(b) < parseInt(job().inputs.template.template.timeout, 10), `${b.tries} tries, ${b.pauseSeconds} s apart, fit in the job's timeout`);
+            });
+
+            it("a cluster that never answers, or a CA never written, fails the same bounded way", () => {
+                assert.match(gate({ fail: ["opensearch"] }).stderr, /is not green .*\(last: no answer\)/);
+                assert.match(gate({ secrets: {} }).stderr, /is not green .*\(last: the CA certificate is not written yet/);
+            });
+
+            it("a wrong admin password is not taken for green", () => {
+                const r = gate({ env: { ELASTICSEARCH_PASSWORD: "wrong", SANDBOX_ADMIN_PASSWORD: "Admin-Password-1" } });
+                assert.strictEqual(r.status, 1);
+            });
+        });
     });
 
     describe("azure prod", () => {
@@ -215,6 +259,33 @@ describe("search on VMs (GCP, Azure): plan", function () {
                     assert.ok(app.dependencies.includes(gate.urn), `${app.name} waits for the gate`);
                 }
             }
+        });
+        describe("the readiness run command's own script, executed against shims", () => {
+            const PEM = "-----BEGIN CERTIFICATE-----\nsandbox\n-----END CERTIFICATE-----\n";
+            const NODE = { "etc/opensearch/certs/ca.pem": PEM, "etc/opensearch/bootstrap/admin.pem": PEM, "etc/opensearch/bootstrap/admin-key.pem": "key\n" };
+            const command = () => p.one(T("compute:VirtualMachineRunCommandByVirtualMachine"));
+            const gate = (o: Parameters<typeof runGate>[1] = {}) => runGate(command().inputs.source.script, { files: NODE, ...o });
+
+            it("a green cluster passes: the CA and the admin certificate are the bootstrap node's own files", () => {
+                const r = gate();
+                assert.strictEqual(r.status, 0, r.stderr + r.stdout);
+                assert.match(r.stdout, /anycloud-search: cluster https:\/\/127\.0\.0\.1:9200 is green/);
+            });
+
+            it("a never-green cluster fails within the run command's timeout, naming the last status and the boot log", () => {
+                const r = gate({ health: "yellow" });
+                assert.strictEqual(r.status, 1);
+                assert.match(r.stderr, /anycloud-search: FAILED: the search cluster https:\/\/127\.0\.0\.1:9200 is not green after about \d+ min \(last: yellow\)\. Boot logs: \/var\/log\/cloud-init-output\.log on \S+/);
+                const b = bound(r);
+                assert.ok(b.tries > 1);
+                assert.ok(readinessBoundSeconds(b) < command().inputs.timeoutInSeconds, `${b.tries} tries, ${b.pauseSeconds} s apart, fit in the run command's timeout`);
+            });
+
+            it("without the admin certificate or the CA on the node it fails, bounded", () => {
+                const noAdmin = gate({ files: { "etc/opensearch/certs/ca.pem": PEM } });
+                assert.strictEqual(noAdmin.status, 1);
+                assert.match(gate({ files: {} }).stderr, /\(last: the CA certificate is not written yet/);
+            });
         });
     });
 });

@@ -268,8 +268,8 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
                 script: scripts.apply((all) =>
                     readinessScript({
                         url: `https://127.0.0.1:${SEARCH_PORT}`,
-                        fetchCa: `cp /etc/opensearch/certs/ca.pem "$CA" 2>/dev/null && [ -s "$CA" ]`,
-                        auth: "--cert /etc/opensearch/bootstrap/admin.pem --key /etc/opensearch/bootstrap/admin-key.pem",
+                        fetchCa: `cp "$ROOT/etc/opensearch/certs/ca.pem" "$CA" 2>/dev/null && [ -s "$CA" ]`,
+                        auth: '--cert "$ROOT/etc/opensearch/bootstrap/admin.pem" --key "$ROOT/etc/opensearch/bootstrap/admin-key.pem"',
                         tries: 40,
                         pauseSeconds: 15,
                         logHint: `/var/log/cloud-init-output.log on ${nodes[0].name} (boot diagnostics, serial console), lines with anycloud-search`,

@@ -370,9 +370,9 @@ function readinessGate(
         readinessScript({
             url,
             fetchCa: String.raw`token=$(curl -sf -H 'Metadata-Flavor: Google' 'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token' |
-  sed -n 's/.*"access_token" *: *"\([^"]*\)".*//p') && [ -n "$token" ] &&
+  sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p') && [ -n "$token" ] &&
   curl -sf -H "Authorization: Bearer $token" 'https://secretmanager.googleapis.com/v1/projects/${ctx.project}/secrets/${caId}/versions/latest:access' |
-  sed -n 's/.*"data" *: *"\([^"]*\)".*//p' | base64 -d >"$CA" && [ -s "$CA" ]`,
+  sed -n 's/.*"data" *: *"\([^"]*\)".*/\1/p' | base64 -d >"$CA" && [ -s "$CA" ]`,
             auth: `-u "admin:$ELASTICSEARCH_PASSWORD"`,
             tries: 40,
             pauseSeconds: 15,
