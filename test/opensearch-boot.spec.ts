@@ -190,6 +190,16 @@ describe("search boot scripts", function () {
                 assert.match(r.stderr, new RegExp(`FAILED: the data disk ${hooks.dataDevice} did not appear \\(gave up after 3 tries`));
             });
 
+            it("a bootstrap whose CA secret lost its value while the data disk holds data refuses to mint a second CA", () => {
+                const s = sandbox();
+                s.setSecret("s-admin", "Admin-Password-1");
+                fs.mkdirSync(path.join(s.root, "mnt/opensearch/data/nodes/0"), { recursive: true });
+                const r = s.run(bootScript(input(hooks, 0)));
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, /FAILED: secret s-ca-cert holds no CA certificate, but the data disk already holds this cluster's data: refusing to create a second CA/);
+                assert.strictEqual(s.secret("s-ca-key"), undefined, "no new CA key stored");
+            });
+
             it("a member whose certificate was never written fails, naming the secret and the bootstrap node", () => {
                 const s = sandbox();
                 const r = s.run(bootScript(input(hooks, 2)));

@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { baseline, Plan } from "./harness";
+import { baseline, plan, Plan } from "./harness";
+import { diffRuns, replaceTable } from "../stacks/changes";
 import { runGate } from "./boot-sandbox";
 import { readinessBoundSeconds } from "../components/opensearch/readiness";
 
@@ -151,6 +152,17 @@ describe("search on VMs (GCP, Azure): plan", function () {
             assert.ok(users > 0);
         });
 
+        it("Pulumi never writes a version of the secrets the bootstrap node writes (no placeholder to overwrite); they are protected", () => {
+            const nodeWritten = ["ca-key", "ca-cert", "node-1-tls", "node-2-tls"].map(secret);
+            const versions = p.ofType("gcp:secretmanager/secretVersion:SecretVersion");
+            for (const s of nodeWritten) {
+                assert.ok(s, "the secret exists");
+                assert.ok(!versions.some((v) => v.propertyDependencies.secret?.includes(s.urn)), `${s.inputs.secretId} has no Pulumi-managed version`);
+                assert.strictEqual(s.protect, true);
+                assert.strictEqual(s.inputs.deletionProtection, true);
+            }
+        });
+
         describe("the readiness job's own script, executed against shims", () => {
             const PEM = "-----BEGIN CERTIFICATE-----\nsandbox\n-----END CERTIFICATE-----\n";
             const job = () => p.ofType("gcp:cloudrunv2/job:Job").find((j) => j.name === "search-ready")!;
@@ -260,6 +272,28 @@ describe("search on VMs (GCP, Azure): plan", function () {
                 }
             }
         });
+        describe("secrets the bootstrap node writes are never written by Pulumi after creation", () => {
+            const nodeWritten = (q: Plan) => q.ofType(T("keyvault:Secret")).filter((s) => s.inputs.properties.value === "unset");
+            const IDENTITY = ["secretName", "vaultName", "resourceGroupName"];
+
+            it("the CA key, CA certificate and node bundles: every input but their names is ignored, and they are retained", () => {
+                const secrets = nodeWritten(p);
+                assert.deepStrictEqual(secrets.map((s) => s.name.replace(/^search-/, "")).sort(), ["ca-cert", "ca-key", "node-1-tls", "node-2-tls"]);
+                for (const s of secrets) {
+                    const mutable = Object.keys(s.inputs).filter((k) => !IDENTITY.includes(k));
+                    assert.deepStrictEqual(mutable.filter((k) => !s.ignoreChanges.includes(k)), [], `${s.name}: an update would write "unset" over the node's value`);
+                    assert.strictEqual(s.retainOnDelete, true, s.name);
+                }
+            });
+
+            it("a tag change updates the other secrets but not these (what `pulumi up` would do)", async () => {
+                const after = await plan({ stack: "prod", set: { cloud: "azure", "tags.team": "search" } });
+                const changes = diffRuns(p.resources, after.resources, replaceTable("azure")).filter((c) => c.type === T("keyvault:Secret"));
+                assert.ok(changes.some((c) => c.name === "search-admin-password" && c.op === "update"), "the tag reaches secrets Pulumi owns");
+                for (const s of nodeWritten(p)) assert.ok(!changes.some((c) => c.name === s.name), `${s.name} is not written`);
+            });
+        });
+
         describe("the readiness run command's own script, executed against shims", () => {
             const PEM = "-----BEGIN CERTIFICATE-----\nsandbox\n-----END CERTIFICATE-----\n";
             const NODE = { "etc/opensearch/certs/ca.pem": PEM, "etc/opensearch/bootstrap/admin.pem": PEM, "etc/opensearch/bootstrap/admin-key.pem": "key\n" };

@@ -267,7 +267,7 @@ export class AzureContext {
      * with the vault on destroy (soft-deleted with it), and a secret dropped by an `up` stays in
      * the vault unread (its role assignment, an ARM resource, is deleted).
      */
-    storeSecret(name: string, value: pulumi.Input<string>, parent: pulumi.Resource, contentType: string): keyvault.Secret {
+    storeSecret(name: string, value: pulumi.Input<string>, parent: pulumi.Resource, contentType: string, extra: pulumi.CustomResourceOptions = {}): keyvault.Secret {
         const platform = this.requirePlatform();
         return new keyvault.Secret(
             name,
@@ -278,7 +278,7 @@ export class AzureContext {
                 properties: { value: pulumi.secret(value), contentType },
                 tags: this.tags,
             },
-            this.opts(parent, { dependsOn: platform.vaultReady, retainOnDelete: true }),
+            this.opts(parent, { ...extra, dependsOn: platform.vaultReady, retainOnDelete: true }),
         );
     }
 }

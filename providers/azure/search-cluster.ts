@@ -31,6 +31,17 @@ export function searchNodeNames(cluster: string, count: number): string[] {
 export const UNSET = "unset";
 
 /**
+ * Options of a secret Pulumi creates with UNSET and the bootstrap node then writes. Every ARM
+ * write of a Key Vault secret (Secrets_CreateOrUpdate, a PUT with `properties.value`) adds a new
+ * current version: an update of the resource would put UNSET over the CA (clients and new nodes
+ * lose it; a rebuilt bootstrap node would mint a second CA). So after creation Pulumi never
+ * updates it: every mutable input is ignored (value, content type, tags); only the names, which
+ * identify the secret, are compared. The node writes versions through the data plane, which
+ * Pulumi does not read back. `retainOnDelete` (storeSecret): never deleted by Pulumi either.
+ */
+export const NODE_WRITTEN: pulumi.CustomResourceOptions = { ignoreChanges: ["properties", "tags"] };
+
+/**
  * The Azure half of the boot script: Key Vault over REST with a token of the node's user-assigned
  * identity from IMDS (404 or the placeholder = no value yet), the data disk at LUN 0 (udev's
  * /dev/disk/azure links), repository-azure.
@@ -107,7 +118,7 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
     const grants: pulumi.Resource[] = [ctx.grant(`${name}-secret-admin`, "keyVaultSecretsUser", bootId.principalId, adminSecret.id, parent, ["search", "admin"])];
     // Written at boot by the bootstrap node (no key material in Pulumi state).
     const bootSecret = (id: string, description: string, nodeReads: boolean) => {
-        const secret = ctx.storeSecret(`${name}-${id}`, UNSET, parent, description);
+        const secret = ctx.storeSecret(`${name}-${id}`, UNSET, parent, description, NODE_WRITTEN);
         grants.push(ctx.grant(`${name}-secret-${id}-boot`, "keyVaultSecretsOfficer", bootId.principalId, secret.id, parent, ["search", id, "boot"]));
         if (nodeReads && nodeId) {
             grants.push(ctx.grant(`${name}-secret-${id}`, "keyVaultSecretsUser", nodeId.principalId, secret.id, parent, ["search", id]));

@@ -118,7 +118,10 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
     grants.push(admin.version, admin.access);
 
     // Secrets written at boot by node 0 (no key material in Pulumi state): the only copy of the
-    // cluster CA outside the nodes' disks, so protected in prod.
+    // cluster CA outside the nodes' disks, so protected in prod. Pulumi manages the secret, never
+    // a version (unlike Azure, a Secret Manager secret exists without a value): an update of the
+    // Secret patches its metadata and leaves the versions node 0 added alone, so no `up` can
+    // write over them.
     const bootSecret = (id: string, logical: string, readers: (serviceaccount.Account | undefined)[]) => {
         const secret = new secretmanager.Secret(
             logical,

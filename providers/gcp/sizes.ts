@@ -50,13 +50,6 @@ export function runMemoryMinMb(cpu: number): number {
     return cpu < 1 ? 128 : 512;
 }
 
-/** OpenSearch image tags per supported version (pinned patch releases, so boots are reproducible). */
-export const OPENSEARCH_IMAGES: Record<string, string> = {
-    "2.17": "opensearchproject/opensearch:2.17.1",
-    "2.19": "opensearchproject/opensearch:2.19.2",
-    "3.1": "opensearchproject/opensearch:3.1.0",
-};
-
 /**
  * Every GCP region this program deploys to: those offering Cloud Run (services and worker
  * pools), Cloud SQL for PostgreSQL, Memorystore for Redis, Secret Manager and Compute Engine

@@ -3,7 +3,8 @@ import { edgeProblems } from "../../components/edge";
 import { gcpEdge } from "./edge";
 import { Settings } from "../../stacks/settings";
 import { sharedBuffersBound } from "../../stacks/postgres-parameters";
-import { GCP_REGIONS, OPENSEARCH_IMAGES, REDIS_VERSIONS, RUN_MEMORY_MAX_MB, RUN_WHOLE_CPUS, runMemoryMinMb, runMinCpuForMemory, SQL_TIERS, SQL_VERSIONS } from "./sizes";
+import { OPENSEARCH_NODE_IMAGES } from "../../components/opensearch/images";
+import { GCP_REGIONS, REDIS_VERSIONS, RUN_MEMORY_MAX_MB, RUN_WHOLE_CPUS, runMemoryMinMb, runMinCpuForMemory, SQL_TIERS, SQL_VERSIONS } from "./sizes";
 
 /** GCP-specific checks, run before any resource exists. Pure. */
 export function validateGcp(settings: Settings): ConfigProblem[] {
@@ -57,8 +58,8 @@ export function validateGcp(settings: Settings): ConfigProblem[] {
     if (settings.cache && !(settings.cache.version in REDIS_VERSIONS)) {
         problems.push(problem("cache.version", settings.cache.version, `a Memorystore for Redis version: ${Object.keys(REDIS_VERSIONS).join(", ")} (it stops at Redis 7.2)`));
     }
-    if (settings.search && !(settings.search.version in OPENSEARCH_IMAGES)) {
-        problems.push(problem("search.version", settings.search.version, `an OpenSearch version with a pinned image: ${Object.keys(OPENSEARCH_IMAGES).join(", ")}`));
+    if (settings.search && !(settings.search.version in OPENSEARCH_NODE_IMAGES)) {
+        problems.push(problem("search.version", settings.search.version, `an OpenSearch version with a pinned image: ${Object.keys(OPENSEARCH_NODE_IMAGES).join(", ")}`));
     }
     if (settings.search && settings.search.nodes > 1 && settings.search.nodes % 2 === 0) {
         problems.push(problem("search.nodes", settings.search.nodes, "1 or an odd number of nodes (cluster-manager quorum)"));
