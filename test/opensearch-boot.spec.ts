@@ -10,16 +10,25 @@ import { azureBootHooks } from "../providers/azure/search-cluster";
 import { gcpBootHooks } from "../providers/gcp/search-cluster";
 import { BootSandbox, SHIMS } from "./boot-sandbox";
 import { readinessScript } from "../components/opensearch/readiness";
+import { SnapshotStore } from "../components/opensearch/snapshots";
 
 const CLOUDS: { cloud: string; hooks: CloudBootHooks }[] = [
     { cloud: "gcp", hooks: gcpBootHooks("my-project") },
     { cloud: "azure", hooks: azureBootHooks("https://kv-test.vault.azure.net/", "00000000-0000-0000-0000-000000000001") },
 ];
+const STORES: Record<CloudBootHooks["snapshotPlugin"], SnapshotStore> = {
+    "repository-gcs": { type: "gcs", bucket: "app-prod-search-snapshots-1234abcd", project: "my-project" },
+    "repository-azure": { type: "azure", account: "stsearch1234abcd", container: "opensearch-snapshots" },
+};
+const WHERE: Record<CloudBootHooks["snapshotPlugin"], string> = {
+    "repository-gcs": "bucket app-prod-search-snapshots-1234abcd",
+    "repository-azure": "container opensearch-snapshots",
+};
 const SECRETS = { adminPassword: "s-admin", caKey: "s-ca-key", caCert: "s-ca-cert", nodeTls: ["s-node-0", "s-node-1", "s-node-2"] };
 
 function input(hooks: CloudBootHooks, index: number, count = 3): BootScriptInput {
     return {
-        snapshots: hooks.snapshotPlugin === "repository-gcs" ? { store: { type: "gcs", bucket: "app-prod-search-snapshots-1234abcd" }, retentionDays: 14 } : undefined,
+        snapshots: { store: STORES[hooks.snapshotPlugin], retentionDays: 14 },
         cluster: "app-prod-search",
         nodes: Array.from({ length: count }, (_, i) => ({ name: `app-prod-search-${i}`, ip: `10.20.0.${10 + i}` })),
         index,
@@ -117,21 +126,32 @@ describe("search boot scripts", function () {
                 assert.match(fs.readFileSync(path.join(boot.node, "Dockerfile"), "utf8"), new RegExp(`opensearch-plugin install --batch ${hooks.snapshotPlugin}`));
             });
 
-            if (hooks.snapshotPlugin === "repository-gcs") {
-                it("the bootstrap registers the snapshot repository and a daily policy kept snapshotRetentionDays", () => {
-                    const api = boot.stateFile("api.log", "node");
-                    assert.match(api, /^PUT \/_snapshot\/anycloud \{"type":"gcs","settings":\{"bucket":"app-prod-search-snapshots-1234abcd","base_path":"opensearch"/m);
-                    const policy = JSON.parse(fs.readFileSync(path.join(boot.node, "sm-policy"), "utf8"));
-                    assert.strictEqual(policy.deletion.condition.max_age, "14d");
-                    assert.strictEqual(policy.snapshot_config.repository, "anycloud");
-                    assert.strictEqual(policy.creation.schedule.cron.expression, "0 3 * * *");
-                    assert.ok(!member.stateFile("api.log", "node").includes("_snapshot"), "only the bootstrap registers it");
-                });
-            } else {
-                it("no snapshot repository is registered (none configured on this cloud yet)", () => {
-                    assert.strictEqual(boot.stateFile("api.log", "node"), "");
-                });
-            }
+            it("the bootstrap registers the snapshot repository and a daily policy kept snapshotRetentionDays", () => {
+                const api = boot.stateFile("api.log", "node");
+                const settings = hooks.snapshotPlugin === "repository-gcs" ? '"bucket":"app-prod-search-snapshots-1234abcd"' : '"container":"opensearch-snapshots"';
+                assert.ok(api.startsWith(`PUT /_snapshot/anycloud {"type":"${STORES[hooks.snapshotPlugin].type}","settings":{${settings},"base_path":"opensearch"`), api);
+                const policy = JSON.parse(fs.readFileSync(path.join(boot.node, "sm-policy"), "utf8"));
+                assert.strictEqual(policy.deletion.condition.max_age, "14d");
+                assert.strictEqual(policy.snapshot_config.repository, "anycloud");
+                assert.strictEqual(policy.creation.schedule.cron.expression, "0 3 * * *");
+                assert.ok(!member.stateFile("api.log", "node").includes("_snapshot"), "only the bootstrap registers it");
+            });
+
+            it("every node's repository client authenticates with the VM's identity, no key", () => {
+                for (const s of [boot, member]) {
+                    const yml = parse(s.file("etc/opensearch/opensearch.yml"));
+                    const dockerfile = fs.readFileSync(path.join(s.node, "Dockerfile"), "utf8");
+                    if (hooks.snapshotPlugin === "repository-gcs") {
+                        // Application Default Credentials: no credentials_file in the keystore.
+                        assert.strictEqual(yml["gcs.client.default.project_id"], "my-project");
+                        assert.ok(!dockerfile.includes("opensearch-keystore"), dockerfile);
+                    } else {
+                        assert.strictEqual(yml["azure.client.default.token_credential_type"], "managed_identity");
+                        assert.match(dockerfile, /^RUN printf %s stsearch1234abcd \| \/usr\/share\/opensearch\/bin\/opensearch-keystore add --stdin --force azure\.client\.default\.account$/m);
+                        assert.ok(!/\.(key|sas_token) /.test(dockerfile), "no account key or SAS");
+                    }
+                }
+            });
 
             it("a member gets its own certificate from its secret, signed by the CA, and never the CA key", () => {
                 const dir = path.join(member.root, "etc/opensearch/certs");
@@ -166,12 +186,10 @@ describe("search boot scripts", function () {
                 ["OpenSearch not answering", ["opensearch"], /FAILED: OpenSearch did not answer on https:\/\/127\.0\.0\.1:9200/],
                 ["securityadmin", ["securityadmin"], /FAILED: securityadmin could not load the security configuration/],
             ];
-            if (hooks.snapshotPlugin === "repository-gcs") {
-                failures.push(
-                    ["snapshot repository", ["snapshot-repository"], /FAILED: register the snapshot repository anycloud in bucket app-prod-search-snapshots-1234abcd/],
-                    ["snapshot policy", ["snapshot-policy"], /FAILED: create the snapshot policy anycloud-daily \(kept 14 days\)/],
-                );
-            }
+            failures.push(
+                ["snapshot repository", ["snapshot-repository"], new RegExp(`FAILED: register the snapshot repository anycloud in ${WHERE[hooks.snapshotPlugin]}`)],
+                ["snapshot policy", ["snapshot-policy"], /FAILED: create the snapshot policy anycloud-daily \(kept 14 days\)/],
+            );
             for (const [what, fail, message] of failures) {
                 it(`fails with a message when ${what} fails`, () => {
                     const s = sandbox();

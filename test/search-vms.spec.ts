@@ -272,6 +272,34 @@ describe("search on VMs (GCP, Azure): plan", function () {
                 }
             }
         });
+        it("OpenSearch snapshots go to the cluster's own private, key-less storage account, written with each VM's only identity", () => {
+            const account = p.ofType(T("storage:StorageAccount")).find((a) => a.name === "search-snapshots-account")!;
+            assert.strictEqual(account.protect, true);
+            assert.strictEqual(account.inputs.allowSharedKeyAccess, false, "no key to leak: identities only");
+            assert.strictEqual(account.inputs.publicNetworkAccess, "Disabled");
+            const container = p.ofType(T("storage:BlobContainer")).find((c) => c.name === "search-snapshots")!;
+            assert.strictEqual(container.protect, true);
+            const endpoint = p.ofType(T("network:PrivateEndpoint")).find((e) => e.name === "search-snapshots-blob-pe")!;
+            assert.deepStrictEqual(endpoint.inputs.privateLinkServiceConnections[0].groupIds, ["blob"]);
+            const writers = p.ofType(T("authorization:RoleAssignment")).filter((r) => r.inputs.roleDefinitionId.endsWith("ba92f5b4-2d11-453d-a403-e96b0029c9fe") && r.name.startsWith("search-snapshots-"));
+            const identities = p.ofType(T("managedidentity:UserAssignedIdentity"));
+            const [boot, ...members] = vms();
+            for (const v of vms()) {
+                // repository-azure asks IMDS without a client id: only a VM with one identity gets a token.
+                assert.strictEqual(v.inputs.identity.type, "UserAssigned");
+                assert.strictEqual(v.inputs.identity.userAssignedIdentities.length, 1, v.name);
+                const id = identities.find((i) => v.inputs.identity.userAssignedIdentities[0].endsWith(`/${i.inputs.resourceName}`))!;
+                assert.ok(writers.some((w) => w.propertyDependencies.principalId?.includes(id.urn) && w.propertyDependencies.scope?.includes(container.urn)), `${v.name} can write the container`);
+                for (const w of writers) assert.ok(v.dependencies.includes(w.urn), `${v.name} boots after ${w.name}`);
+                const yml = ymlIn(script(v));
+                assert.strictEqual(yml["azure.client.default.token_credential_type"], "managed_identity");
+                assert.ok(script(v).includes(`RUN printf %s ${account.inputs.accountName} | /usr/share/opensearch/bin/opensearch-keystore add --stdin --force azure.client.default.account`), v.name);
+            }
+            assert.ok(script(boot).includes(`"container":"${container.inputs.containerName}"`));
+            assert.ok(script(boot).includes('"max_age":"30d"'), "prod preset: search.snapshotRetentionDays 30");
+            assert.ok(members.every((m) => !script(m).includes("_snapshot/")), "only the bootstrap registers it");
+        });
+
         describe("secrets the bootstrap node writes are never written by Pulumi after creation", () => {
             const nodeWritten = (q: Plan) => q.ofType(T("keyvault:Secret")).filter((s) => s.inputs.properties.value === "unset");
             const IDENTITY = ["secretName", "vaultName", "resourceGroupName"];

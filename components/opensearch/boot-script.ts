@@ -3,7 +3,7 @@ import { adminSubject, caSubject, nodeSubject, opensslSubject } from "./dn";
 import { heapOptions } from "./jvm";
 import { ClusterNode, opensearchYml } from "./opensearch-yml";
 import { ADMIN_HASH_TOKEN, internalUsersYml } from "./security-config";
-import { repositoryBody, SNAPSHOT_POLICY, SNAPSHOT_REPOSITORY, snapshotPolicyBody, SnapshotStore } from "./snapshots";
+import { repositoryBody, repositoryClientSettings, repositoryKeystore, SNAPSHOT_POLICY, SNAPSHOT_REPOSITORY, snapshotPolicyBody, SnapshotStore } from "./snapshots";
 
 /** What differs between clouds; everything else in the boot script is shared. */
 export interface CloudBootHooks {
@@ -267,8 +267,9 @@ secret_value() {
 ${CERT_FUNCTIONS.trim()}
 
 build_image() {
-  printf 'FROM %s\\nRUN /usr/share/opensearch/bin/opensearch-plugin install --batch %s\\n' "$IMAGE" ${q(plugin)} |
-    docker build -q -t "$LOCAL_IMAGE" - >/dev/null
+  {
+    printf 'FROM %s\\nRUN /usr/share/opensearch/bin/opensearch-plugin install --batch %s\\n' "$IMAGE" ${q(plugin)}${keystoreLines(b)}
+  } | docker build -q -t "$LOCAL_IMAGE" - >/dev/null
 }
 
 say "kernel settings"
@@ -308,7 +309,7 @@ ${certificates}
 chown -R ${OS_UID} "$CERTS" || fail "hand $CERTS to the OpenSearch user"
 
 say "configuration"
-${heredoc("$ETC/opensearch.yml", opensearchYml({ cluster: b.cluster, node, nodes: b.nodes }))}
+${heredoc("$ETC/opensearch.yml", opensearchYml({ cluster: b.cluster, node, nodes: b.nodes, extra: b.snapshots ? repositoryClientSettings(b.snapshots.store) : undefined }))}
 ${heredoc("$ETC/heap.options", heapOptions(b.memoryMb))}
 chown ${OS_UID} "$ETC/opensearch.yml" "$ETC/heap.options" || fail "hand the configuration to the OpenSearch user"
 
@@ -329,6 +330,20 @@ docker run -d --name opensearch --restart unless-stopped --network host \\
 ${securityAdmin}
 say "done"
 `;
+}
+
+/**
+ * Dockerfile lines that put the repository client's secure settings (not secrets: the storage
+ * account's name) in the image's keystore; `--force` creates the keystore when there is none.
+ */
+function keystoreLines(b: BootScriptInput): string {
+    const entries = Object.entries(b.snapshots ? repositoryKeystore(b.snapshots.store) : {});
+    for (const [key, value] of entries) {
+        if (!/^[a-z0-9._]+$/.test(key) || !/^[A-Za-z0-9-]+$/.test(value)) {
+            throw new Error(`keystore entry ${key}=${value}: letters, digits and hyphens only (it is written into a Dockerfile)`);
+        }
+    }
+    return entries.map(([key, value]) => `\n    echo 'RUN printf %s ${value} | /usr/share/opensearch/bin/opensearch-keystore add --stdin --force ${key}'`).join("");
 }
 
 /** Bootstrap step: register the snapshot repository and (re)create the daily policy. */

@@ -11,6 +11,8 @@ export interface NodeConfigInput {
     cluster: string;
     node: ClusterNode;
     nodes: ClusterNode[];
+    /** Plain settings of the snapshot repository client (snapshots.ts repositoryClientSettings). */
+    extra?: Record<string, string>;
 }
 
 /** Paths inside the container's config directory (the boot script mounts exactly these). */
@@ -50,6 +52,7 @@ export function opensearchYml(c: NodeConfigInput): string {
         "plugins.security.authcz.admin_dn": adminDn(),
         "plugins.security.allow_default_init_securityindex": false,
         "plugins.security.restapi.roles_enabled": ["all_access"],
+        ...c.extra,
     };
     return stringify(settings, { lineWidth: 0 });
 }

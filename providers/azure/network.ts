@@ -125,6 +125,7 @@ export function createNetwork(ctx: AzureContext, name: string, args: NetworkArgs
     // Every app reads its secrets from Key Vault; blob adds its own need for 443.
     endpointRules.push(allow(blobUsers ? "AllowAppsVaultBlob" : "AllowAppsVault", 110, plan.apps, plan.endpoints, ["443"]));
     if (args.hasSearch) {
+        // Key Vault (secrets at boot) and blob (OpenSearch snapshots), both 443.
         endpointRules.push(allow("AllowSearchVault", 120, plan.search, plan.endpoints, ["443"]));
     }
     endpointRules.push(denyVnet(4000));
@@ -221,7 +222,8 @@ export function createNetwork(ctx: AzureContext, name: string, args: NetworkArgs
     if (args.hasCache) {
         zoneNames.push(ZONES.redis);
     }
-    if (Object.keys(access.bucketClients).length > 0) {
+    // Blob: the app buckets, and the search cluster's snapshot account.
+    if (Object.keys(access.bucketClients).length > 0 || args.hasSearch) {
         zoneNames.push(ZONES.blob);
     }
     for (const zoneName of zoneNames) {

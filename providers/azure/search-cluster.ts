@@ -3,6 +3,7 @@ import * as compute from "@pulumi/azure-native/compute";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as storage from "@pulumi/azure-native/storage";
 import { ChildOptions, SearchClusterArgs, SearchClusterOutputs } from "../../components/backend";
 import { bootScript, CloudBootHooks } from "../../components/opensearch/boot-script";
 import { OPENSEARCH_NODE_IMAGES } from "../../components/opensearch/images";
@@ -10,11 +11,13 @@ import { readinessScript } from "../../components/opensearch/readiness";
 import { generatedPassword } from "../../components/secrets";
 import { metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
-import { RULES, stableHash } from "./naming";
-import { hostIn, zoneList } from "./network";
+import { CREATE_ONLY_NAME, RULES, stableHash } from "./naming";
+import { hostIn, zoneList, ZONES } from "./network";
 import { SEARCH_VM_SIZES } from "./sizes";
 
 export const SEARCH_PORT = 9200;
+/** The snapshot repository's container in the cluster's own storage account. */
+export const SNAPSHOT_CONTAINER = "opensearch-snapshots";
 
 /**
  * Node names = Linux computer names, at most 15 characters (RULES.computer): the tail of
@@ -130,6 +133,45 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
     const nodeTls = nodes.map((_, i) => (i === 0 ? undefined : bootSecret(`node-${i}-tls`, `OpenSearch node ${i} key and certificate (written by the bootstrap node)`, true)));
     ctx.searchCaCert = caCert;
 
+    // OpenSearch snapshots (registered by the bootstrap node, taken daily, kept
+    // snapshotRetentionDays) go to a storage account of the cluster's own: Entra-only (no shared
+    // key exists to leak), reached through a private endpoint only. Every node writes its shards
+    // there, with its managed identity (repository-azure token_credential_type, snapshots.ts):
+    // Storage Blob Data Contributor on the container, nothing else. No lifecycle deletion:
+    // snapshot files are shared, OpenSearch deletes what it no longer needs.
+    const snapshotAccount = new storage.StorageAccount(
+        `${name}-snapshots-account`,
+        {
+            accountName: ctx.globalName("stsearch", RULES.storageAccount),
+            resourceGroupName: rg,
+            location: ctx.location,
+            kind: "StorageV2",
+            sku: { name: prod && zones ? "Standard_ZRS" : "Standard_LRS" },
+            allowBlobPublicAccess: false,
+            allowSharedKeyAccess: false,
+            defaultToOAuthAuthentication: true,
+            minimumTlsVersion: "TLS1_2",
+            enableHttpsTrafficOnly: true,
+            allowCrossTenantReplication: false,
+            publicNetworkAccess: "Disabled",
+            networkRuleSet: { defaultAction: "Deny", bypass: "None" },
+            tags: ctx.tags,
+        },
+        ctx.stateful(parent, { ignoreChanges: CREATE_ONLY_NAME.storageAccount }),
+    );
+    const snapshotContainer = new storage.BlobContainer(
+        `${name}-snapshots`,
+        { containerName: SNAPSHOT_CONTAINER, accountName: snapshotAccount.name, resourceGroupName: rg, publicAccess: "None" },
+        ctx.stateful(parent),
+    );
+    const snapshotEndpoint = ctx.privateEndpoint(`${name}-snapshots-blob`, snapshotAccount.id, "blob", ZONES.blob, parent);
+    grants.push(snapshotEndpoint, ctx.endpointDns[`${name}-snapshots-blob`]);
+    for (const [who, identityOf] of [["boot", bootId], ["node", nodeId]] as const) {
+        if (identityOf) {
+            grants.push(ctx.grant(`${name}-snapshots-${who}`, "storageBlobDataContributor", identityOf.principalId, snapshotContainer.id, parent, ["search", "snapshots", who]));
+        }
+    }
+
     const lbIp = hostIn(net.searchPrefix, 26);
     const lbName = ctx.naming.local("search-lb");
     const lbId = pulumi.interpolate`/subscriptions/${ctx.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/loadBalancers/${lbName}`;
@@ -204,8 +246,8 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
         );
         const own = i === 0 ? bootId : nodeId!;
         const script = pulumi
-            .all([platform.vault.name, own.clientId, adminSecret.name, caKey.name, caCert.name, ...nodeTls.map((t) => (t ? secretName(t) : pulumi.output("")))])
-            .apply(([vault, clientId, admin, key, cert, ...tls]) =>
+            .all([platform.vault.name, own.clientId, snapshotAccount.name, adminSecret.name, caKey.name, caCert.name, ...nodeTls.map((t) => (t ? secretName(t) : pulumi.output("")))])
+            .apply(([vault, clientId, account, admin, key, cert, ...tls]) =>
                 Buffer.from(
                     bootScript({
                         cluster,
@@ -216,6 +258,7 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
                         memoryMb: size.memoryGb * 1024,
                         username,
                         secrets: { adminPassword: admin, caKey: key, caCert: cert, nodeTls: tls },
+                        snapshots: { store: { type: "azure", account, container: SNAPSHOT_CONTAINER }, retentionDays: args.snapshotRetentionDays },
                         hooks: azureBootHooks(`https://${vault}.vault.azure.net/`, clientId),
                     }),
                 ).toString("base64"),

@@ -241,7 +241,7 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
             image,
             memoryMb: machine.memoryMb,
             username,
-            snapshots: { store: { type: "gcs", bucket: ctx.naming.bucket("search-snapshots") }, retentionDays: args.snapshotRetentionDays },
+            snapshots: { store: { type: "gcs", bucket: ctx.naming.bucket("search-snapshots"), project: ctx.project }, retentionDays: args.snapshotRetentionDays },
             secrets: {
                 adminPassword: ctx.naming.secretId("search", "admin-password"),
                 caKey: ctx.naming.secretId("search", "ca-key"),
