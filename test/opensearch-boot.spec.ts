@@ -122,6 +122,14 @@ describe("search boot scripts", function () {
                 assert.deepStrictEqual(fs.readdirSync(path.join(boot.root, "etc/opensearch/certs")).sort(), ["ca.pem", "node-key.pem", "node.pem"]);
             });
 
+            if (cloud === "azure") {
+                it("the script installs itself in cloud-init's per-boot directory (customData alone runs once per VM)", () => {
+                    const copy = path.join(boot.root, "var/lib/cloud/scripts/per-boot/anycloud-search.sh");
+                    assert.strictEqual(fs.readFileSync(copy, "utf8"), bootScript(input(hooks, 0)));
+                    assert.strictEqual(fs.statSync(copy).mode & 0o777, 0o700);
+                });
+            }
+
             it("the image adds the snapshot repository plugin", () => {
                 assert.match(fs.readFileSync(path.join(boot.node, "Dockerfile"), "utf8"), new RegExp(`opensearch-plugin install --batch ${hooks.snapshotPlugin}`));
             });

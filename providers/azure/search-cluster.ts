@@ -53,6 +53,13 @@ export function azureBootHooks(vaultUrl: string, clientId: string): CloudBootHoo
     return {
         dataDevice: "/dev/disk/azure/scsi1/lun0",
         snapshotPlugin: "repository-azure",
+        // cloud-init runs customData once per instance; a script in the per-boot directory runs
+        // on every boot (cloud-init module scripts_per_boot), as GCP's startup-script does.
+        setup: String.raw`PER_BOOT="$ROOT/var/lib/cloud/scripts/per-boot/anycloud-search.sh"
+if ! cmp -s "$0" "$PER_BOOT"; then
+  mkdir -p "$(dirname "$PER_BOOT")" || fail "create /var/lib/cloud/scripts/per-boot"
+  install -m 700 "$0" "$PER_BOOT" || fail "install the boot script in /var/lib/cloud/scripts/per-boot"
+fi`,
         secretFunctions: String.raw`VAULT='${vaultUrl.replace(/\/$/, "")}'
 CLIENT_ID='${clientId}'
 az_token() {
