@@ -94,6 +94,7 @@ describe("search boot scripts", function () {
                 assert.strictEqual(boot.file("etc/opensearch/heap.options"), heapOptions(16384));
                 assert.match(boot.file("etc/fstab"), new RegExp(`^${hooks.dataDevice} /mnt/opensearch ext4 defaults,nofail 0 2$`, "m"));
                 assert.match(boot.stateFile("calls.log", "node"), /^mkfs\.ext4 /m);
+                assert.match(boot.stateFile("calls.log", "node"), new RegExp(`^resize2fs .*${hooks.dataDevice}$`, "m"), "the file system follows a grown disk");
                 assert.strictEqual(boot.file("etc/sysctl.d/99-opensearch.conf"), "vm.max_map_count=262144\n");
             });
 
@@ -187,6 +188,7 @@ describe("search boot scripts", function () {
                 ["format", ["mkfs.ext4"], /FAILED: format the data disk/],
                 ["unreadable disk", ["blkid"], /FAILED: blkid could not read the data disk/],
                 ["mount", ["mount"], /FAILED: mount the data disk/],
+                ["file system growth", ["resize2fs"], /FAILED: grow the file system of the data disk/],
                 ["secret read", ["secret-read:s-ca-cert"], /FAILED: read secret s-ca-cert \(gave up after 3 tries/],
                 ["CA key write", ["secret-write:s-ca-key"], /FAILED: store the CA key in secret s-ca-key/],
                 ["image build", ["docker-build"], /FAILED: build anycloud\/opensearch:2\.19\.2-repository-\w+ .*gave up after 3 tries/],

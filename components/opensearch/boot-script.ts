@@ -297,6 +297,8 @@ mkdir -p "$DATA" || fail "create $DATA"
 if ! mountpoint -q "$DATA"; then
   mount -o defaults "$DISK" "$DATA" || fail "mount the data disk ${b.hooks.dataDevice} on /mnt/opensearch"
 fi
+# A raised search.storageGb grows the disk in place; the file system follows (online, ext4).
+resize2fs "$DISK" >/dev/null 2>&1 || fail "grow the file system of the data disk ${b.hooks.dataDevice} (resize2fs)"
 if ! grep -qs ' /mnt/opensearch ' "$ROOT/etc/fstab"; then
   echo ${q(`${b.hooks.dataDevice} /mnt/opensearch ext4 defaults,nofail 0 2`)} >>"$ROOT/etc/fstab" || fail "add the data disk to /etc/fstab"
 fi
