@@ -66,8 +66,8 @@ describe("azure backend", function () {
             }
             assert.ok(typesUnder(p, "ContainerService", "app").includes(T("app:ContainerApp")));
         }
-        assert.strictEqual(dev.ofType(T("network:PrivateEndpoint")).length, 2, "dev: vault + redis private endpoints");
-        assert.strictEqual(prod.ofType(T("network:PrivateEndpoint")).length, 3, "prod: vault + redis + blob private endpoints");
+        assert.strictEqual(dev.ofType(T("network:PrivateEndpoint")).length, 3, "dev: vault + redis + search snapshots private endpoints");
+        assert.strictEqual(prod.ofType(T("network:PrivateEndpoint")).length, 4, "prod: vault + redis + blob + search snapshots private endpoints");
     });
 
     it("gives every Azure resource the stack's provider, a component parent and the default tags", () => {
@@ -107,14 +107,18 @@ describe("azure backend", function () {
             }
             const lb = search.find((r) => r.type === T("network:LoadBalancer"))!;
             assert.ok(lb.inputs.frontendIPConfigurations.every((f: any) => f.publicIPAddress === undefined && f.subnet.id.endsWith("/subnets/search")));
-            const account = p.one(T("storage:StorageAccount"));
-            assert.strictEqual(account.inputs.allowBlobPublicAccess, false);
-            assert.strictEqual(account.inputs.allowSharedKeyAccess, false);
-            assert.strictEqual(account.inputs.minimumTlsVersion, "TLS1_2");
-            assert.strictEqual(account.inputs.networkRuleSet.defaultAction, "Deny");
+            // The app buckets' account and the search cluster's snapshot account.
+            assert.strictEqual(p.ofType(T("storage:StorageAccount")).length, 2);
+            for (const account of p.ofType(T("storage:StorageAccount"))) {
+                assert.strictEqual(account.inputs.allowBlobPublicAccess, false, account.name);
+                assert.strictEqual(account.inputs.allowSharedKeyAccess, false, account.name);
+                assert.strictEqual(account.inputs.minimumTlsVersion, "TLS1_2", account.name);
+                assert.strictEqual(account.inputs.networkRuleSet.defaultAction, "Deny", account.name);
+            }
+            assert.strictEqual(p.one(T("storage:StorageAccount"), "search-snapshots-account").inputs.publicNetworkAccess, "Disabled");
             assert.ok(p.ofType(T("storage:BlobContainer")).every((c) => c.inputs.publicAccess === "None"));
         }
-        assert.strictEqual(prod.one(T("storage:StorageAccount")).inputs.publicNetworkAccess, "Disabled");
+        assert.strictEqual(prod.one(T("storage:StorageAccount"), "storage-account").inputs.publicNetworkAccess, "Disabled");
         // Search port 9200 only from the apps subnet; nothing else in the VNet reaches the nodes.
         const searchNsg = dev.ofType(T("network:NetworkSecurityGroup")).find((n) => n.name === "network-search-nsg")!;
         const rules = searchNsg.inputs.securityRules as any[];
@@ -124,7 +128,10 @@ describe("azure backend", function () {
 
     it("grants roles exactly as the services' uses say", () => {
         for (const p of [dev, prod]) {
-            const blob = p.ofType(T("authorization:RoleAssignment")).filter((r) => r.inputs.roleDefinitionId.endsWith("ba92f5b4-2d11-453d-a403-e96b0029c9fe"));
+            // The search nodes' own snapshot grants are asserted in search-vms.spec.ts.
+            const blob = p
+                .ofType(T("authorization:RoleAssignment"))
+                .filter((r) => r.inputs.roleDefinitionId.endsWith("ba92f5b4-2d11-453d-a403-e96b0029c9fe") && !r.name.startsWith("search-snapshots-"));
             const got = blob.map((g) => `${grantee(p, g)}->${g.inputs.scope.split("/").pop()}`).sort();
             assert.deepStrictEqual(got, ["app->documents", "processor->documents", "worker->documents"]);
             assert.ok(blob.every((g) => g.inputs.scope.includes("/blobServices/default/containers/")), "blob roles are scoped to the container");
@@ -250,7 +257,7 @@ describe("azure backend", function () {
         assert.ok(fitName(["a"], RULES.wafPolicy, undefined).length >= 1);
         // Every explicit name in the plans passes its rule.
         for (const p of [dev, prod]) {
-            assert.ok(satisfies(p.one(T("storage:StorageAccount")).inputs.accountName, RULES.storageAccount));
+            for (const account of p.ofType(T("storage:StorageAccount"))) assert.ok(satisfies(account.inputs.accountName, RULES.storageAccount), account.name);
             assert.ok(satisfies(p.one(T("keyvault:Vault")).inputs.vaultName, RULES.keyVault));
             assert.ok(satisfies(p.one(T("frontdoor:Policy")).inputs.policyName, RULES.wafPolicy));
             for (const app of p.ofType(T("app:ContainerApp"))) {
