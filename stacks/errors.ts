@@ -14,8 +14,42 @@ export interface ConfigProblem {
 }
 
 export function problem(path: string, value: unknown, accepted: string): ConfigProblem {
-    const key = path.startsWith(`${CONFIG_NAMESPACE}:`) ? path : `${CONFIG_NAMESPACE}:${path}`;
+    // A key of another namespace (`aws:region`) has its colon before any path separator.
+    const head = path.split(/[.[]/)[0];
+    const key = head.includes(":") ? path : `${CONFIG_NAMESPACE}:${path}`;
     return { key, value, accepted };
+}
+
+/** The closest candidate to a misspelt name (edit distance at most a third of its length), if any. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+    let best: string | undefined;
+    let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
+    for (const c of candidates) {
+        const d = editDistance(word.toLowerCase(), c.toLowerCase());
+        if (d < bestDistance) {
+            best = c;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+
+/** ` (did you mean 'x'?)`, or nothing when no candidate is close. */
+export function didYouMean(word: string, candidates: readonly string[]): string {
+    const c = closest(word, candidates);
+    return c === undefined ? "" : ` (did you mean '${c}'?)`;
+}
+
+function editDistance(a: string, b: string): number {
+    let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) {
+            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        prev = row;
+    }
+    return prev[b.length];
 }
 
 export function describeValue(value: unknown): string {

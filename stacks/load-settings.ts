@@ -1,10 +1,12 @@
-import { z } from "zod";
+import { CLOUD_VALIDATORS } from "../providers/validators";
 import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, problem } from "./errors";
 import { DEFAULT_HEADERS, DEFAULT_TIMEOUT_SECONDS, PROXY_HEADERS } from "../components/edge";
 import { hstsValue } from "../components/hsts";
+import { failedAt, ParsedConfig, parseRawConfig, SECRET_MARK, userIndex } from "./parse-config";
+import { PROVIDER_KEYS } from "./provider-keys";
 import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_REGIONS, PRESETS, PROD_FLOOR } from "./presets";
 import { DATABASE_PARAMETERS, withPreloads } from "./postgres-parameters";
-import { RawConfig, TOP_LEVEL_KEYS, TopLevelKey, topLevelSchemas } from "./schema";
+import { RawConfig, TopLevelKey } from "./schema";
 import {
     BucketSettings,
     DatabaseSettings,
@@ -89,163 +91,111 @@ export function missingOperatorSecrets(config: Record<string, string>): string[]
     return [...listed].filter((n) => !(n in have)).sort();
 }
 
-const SECRET_MARK = "[secret]";
 
 export interface StackIdentity {
     project: string;
     stack: string;
 }
 
+/** The outcome of checking a stack's config: Settings as complete as the config allows, and every problem. */
+export interface ConfigCheck {
+    settings: Settings;
+    problems: ConfigProblem[];
+}
+
 /**
- * Builds the Settings of a stack from its config map (keys `anycloud:<key>`, values as the
- * Pulumi engine hands them over: plain strings, or JSON for structured values). Every problem
- * is collected and thrown at once as a ConfigError; nothing here registers a resource.
+ * Builds the Settings of a stack from its config map (keys `anycloud:<key>` and the standard
+ * provider keys, values as the Pulumi engine hands them over: plain strings, or JSON for
+ * structured values). Every problem is collected and thrown at once as a ConfigError; nothing
+ * here registers a resource.
  */
 export function loadSettings(config: Record<string, string>, id: StackIdentity): Settings {
-    const schemaProblems: ConfigProblem[] = [];
-    const raw = parseRawConfig(config, schemaProblems);
-    const failed = new Set(raw.failed);
-    const crossProblems: ConfigProblem[] = [];
-    const settings = resolveSettings(raw.values, id, failed, crossProblems);
-    // A value that failed its schema was left out of the cross-checks; a cross-check problem under
-    // it (e.g. "port is required" after "port must be an integer") would only repeat it.
-    const under = (key: string) => [...raw.failedPaths].some((f) => key === f || key.startsWith(`${f}.`) || key.startsWith(`${f}[`));
-    const problems = [...schemaProblems, ...crossProblems.filter((p) => !under(p.key))];
-    if (problems.length > 0 || settings === undefined) {
+    const { settings, problems } = checkConfig(config, id);
+    if (problems.length > 0) {
         throw new ConfigError(problems);
     }
     return settings;
 }
 
-interface ParsedConfig {
-    values: RawConfig;
-    /** Top-level keys with no usable value at all. */
-    failed: TopLevelKey[];
-    /** Full keys of the values that failed their schema. */
-    failedPaths: Set<string>;
-}
-
-function parseRawConfig(config: Record<string, string>, problems: ConfigProblem[]): ParsedConfig {
-    const values: Record<string, unknown> = {};
-    const failed: TopLevelKey[] = [];
-    const failedPaths = new Set<string>();
-    for (const fullKey of Object.keys(config).sort()) {
-        const [namespace, ...rest] = fullKey.split(":");
-        if (namespace !== CONFIG_NAMESPACE) {
-            continue; // provider config such as aws:region belongs to others
+/**
+ * Every check in one pass: the schema of each key, the cross-checks between keys, and the chosen
+ * cloud's own checks (providers/validators.ts), each run on whatever parts of the config are
+ * valid. A problem that only follows from one already reported (a check that saw a default in
+ * place of a refused value) is left out.
+ */
+export function checkConfig(config: Record<string, string>, id: StackIdentity): ConfigCheck {
+    const problems: ConfigProblem[] = [];
+    const parsed = parseRawConfig(config, problems);
+    const crossProblems: ConfigProblem[] = [];
+    const settings = resolveSettings(parsed.values, id, parsed, crossProblems);
+    const reported = new Set(problems.map((p) => p.key));
+    for (const p of crossProblems.map((p) => withUserIndexes(p, parsed))) {
+        if (!isConsequence(p, parsed)) {
+            problems.push(p);
+            reported.add(p.key);
         }
-        const key = rest.filter((part) => part !== "config").join(":");
-        const rawValue = config[fullKey];
-        if (!(TOP_LEVEL_KEYS as string[]).includes(key)) {
-            problems.push(problem(key, decode(rawValue), `one of the keys ${TOP_LEVEL_KEYS.join(", ")} (unknown key)`));
-            continue;
-        }
-        const topKey = key as TopLevelKey;
-        const schema = topLevelSchemas[topKey] as z.ZodType;
-        // Report every bad field, then keep checking what remains without them, so one typo
-        // does not hide the cross-checks (routes, uses, prod rules) of the rest of the value.
-        let value = decode(rawValue);
-        for (let attempt = 0; attempt < 50; attempt++) {
-            const result = schema.safeParse(value, { reportInput: true });
-            if (result.success) {
-                values[topKey] = result.data;
-                break;
+    }
+    if (!parsed.failed.has("cloud")) {
+        // A cloud check on an object with a refused field saw a default in its place: skip it.
+        const owners = new Set([...parsed.failedPaths].map(owner));
+        for (const p of CLOUD_VALIDATORS[settings.cloud](settings)) {
+            if (!owners.has(owner(p.key)) && !reported.has(p.key)) {
+                problems.push(p);
             }
-            const found = issuesToProblems(topKey, result.error.issues);
-            problems.push(...found.filter((p) => !failedPaths.has(p.key)));
-            found.forEach((p) => failedPaths.add(p.key));
-            const repaired = withoutPaths(value, result.error.issues);
-            if (repaired === undefined) {
-                failed.push(topKey);
-                break;
-            }
-            value = repaired;
         }
     }
-    return { values: values as RawConfig, failed, failedPaths };
+    // A provider setting is named the way the user set it, and a missing one the documented way.
+    const standard = new Map(PROVIDER_KEYS.map((k) => [`${CONFIG_NAMESPACE}:${k.top}.${k.field}`, k.key]));
+    const named = (p: ConfigProblem) => parsed.aliases.get(p.key) ?? (p.value === undefined ? standard.get(p.key) : undefined) ?? p.key;
+    return { settings, problems: problems.map((p) => ({ ...p, key: named(p) })) };
 }
 
-/** A copy of `value` without the fields the issues point at; undefined when the root itself is bad. */
-function withoutPaths(value: unknown, issues: z.core.$ZodIssue[]): unknown {
-    const copy = JSON.parse(JSON.stringify(value)) as unknown;
-    // Deepest and highest array index first, so one removal never shifts the path of another.
-    const ordered = [...issues].sort((a, b) => comparePaths(b.path, a.path));
-    for (const issue of ordered) {
-        const path = issue.path;
-        if (path.length === 0 && issue.code !== "unrecognized_keys") {
-            return undefined;
-        }
-        let node: any = copy;
-        for (const part of path.slice(0, -1)) {
-            node = node?.[part as any];
-        }
-        if (node === null || typeof node !== "object") {
-            return undefined;
-        }
-        if (issue.code === "unrecognized_keys") {
-            const target = path.length === 0 ? node : node[path[path.length - 1] as any];
-            for (const k of issue.keys) delete target?.[k];
-        } else if (Array.isArray(node)) {
-            node.splice(Number(path[path.length - 1]), 1);
-        } else {
-            delete node[path[path.length - 1] as any];
-        }
+/**
+ * Whether a cross-check problem only follows from a value the schema refused: it is about that
+ * value or what holds it (a required field left out, a list emptied by removing its bad entry),
+ * names it (`a path not already routed by loadBalancer.routes[0]` when that route was refused), or
+ * refers to a refused name (`uses: database:Bad` after the database name `Bad` was refused).
+ */
+function isConsequence(p: ConfigProblem, parsed: ParsedConfig): boolean {
+    if (failedAt(parsed, p.key) || [...parsed.failedPaths].some((f) => p.key.startsWith(`${f}.`) || p.key.startsWith(`${f}[`))) {
+        return true;
     }
-    return copy;
+    for (const ref of p.accepted.match(/\b[a-z][A-Za-z]*(?:\.[\w-]+|\[\d+\])+/g) ?? []) {
+        if (failedAt(parsed, `${CONFIG_NAMESPACE}:${ref}`)) return true;
+    }
+    const refused = [...parsed.refused.values()].filter((v): v is string => typeof v === "string");
+    return typeof p.value === "string" && refused.some((r) => p.value === r || (p.value as string).endsWith(`:${r}`));
 }
 
-/** Config values arrive as strings; structured values and scalars (numbers, booleans) are JSON. */
-function decode(value: string): unknown {
-    try {
-        return JSON.parse(value);
-    } catch {
-        return value;
+/** A cross-check names list entries by their place after refused entries were removed: give the user's. */
+function withUserIndexes(p: ConfigProblem, parsed: ParsedConfig): ConfigProblem {
+    let { key, accepted } = p;
+    for (const listKey of parsed.originalIndex.keys()) {
+        const short = listKey.slice(CONFIG_NAMESPACE.length + 1);
+        const fix = (text: string, name: string) =>
+            text.split(`${name}[`).map((part, i) => (i === 0 ? part : part.replace(/^(\d+)\]/, (_, n) => `${userIndex(parsed, listKey, Number(n))}]`))).join(`${name}[`);
+        key = fix(key, listKey);
+        accepted = fix(accepted, short);
     }
+    return key === p.key && accepted === p.accepted ? p : { ...p, key, accepted };
 }
 
-function comparePaths(a: readonly PropertyKey[], b: readonly PropertyKey[]): number {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-        if (a[i] !== b[i]) {
-            return typeof a[i] === "number" && typeof b[i] === "number" ? (a[i] as number) - (b[i] as number) : String(a[i]).localeCompare(String(b[i]));
-        }
-    }
-    return a.length - b.length;
-}
-
-function joinPath(top: string, path: readonly PropertyKey[]): string {
-    let out = top;
-    for (const part of path) {
-        out += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
-    }
-    return out;
-}
-
-function issuesToProblems(top: string, issues: z.core.$ZodIssue[]): ConfigProblem[] {
-    if (top === "operatorSecrets") {
-        // The values are secrets: name the key, never echo what it holds.
-        issues = issues.map((i) => ({ ...i, input: i.path.length > 0 ? SECRET_MARK : i.input }) as z.core.$ZodIssue);
-    }
-    const out: ConfigProblem[] = [];
-    for (const issue of issues) {
-        if (issue.code === "unrecognized_keys") {
-            for (const k of issue.keys) {
-                out.push(
-                    problem(joinPath(top, [...issue.path, k]), (issue.input as Record<string, unknown> | undefined)?.[k], `${issue.message} (unknown key '${k}')`),
-                );
-            }
-            continue;
-        }
-        out.push(problem(joinPath(top, issue.path), issue.input, issue.message));
-    }
-    return out;
+/** The config object a key belongs to: one service, bucket, job or route, else its top-level key. */
+function owner(key: string): string {
+    const route = /^anycloud:loadBalancer\.routes\[\d+\]/.exec(key);
+    if (route) return route[0];
+    const item = /^anycloud:(services|buckets|jobs)[.[][^.[]+\]?/.exec(key);
+    if (item) return item[0];
+    return key.split(/[.[]/)[0];
 }
 
 function resolveSettings(
     raw: RawConfig,
     id: StackIdentity,
-    failed: Set<TopLevelKey>,
+    parsed: ParsedConfig,
     problems: ConfigProblem[],
-): Settings | undefined {
+): Settings {
+    const failed = parsed.failed;
     const ok = (k: TopLevelKey) => !failed.has(k);
     const cloud = raw.cloud ?? "local";
     const environment: Environment = raw.environment ?? "dev";
@@ -253,7 +203,7 @@ function resolveSettings(
     const prod = environment === "prod";
 
     if (cloud === "gcp" && ok("gcp") && !raw.gcp?.project) {
-        problems.push(problem("gcp.project", undefined, "a GCP project id (required when anycloud:cloud is gcp)"));
+        problems.push(problem("gcp.project", undefined, "a GCP project id, required when anycloud:cloud is gcp: pulumi config set gcp:project <id>"));
     }
 
     const database = ok("database") ? resolveDatabase(raw, environment, problems) : undefined;
@@ -338,7 +288,7 @@ function resolveSettings(
     if (prod && settings.network.zones < 2) {
         problems.push(problem("network.zones", settings.network.zones, "2 or 3 in a prod stack (zone redundancy)"));
     }
-    return problems.length > 0 ? undefined : settings;
+    return settings;
 }
 
 /**

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deployTopology, StackOutputs } from "../components/topology";
 import { loadBackend } from "../providers/load";
-import { ConfigError } from "./errors";
 import { loadSettings } from "./load-settings";
 
 /**
@@ -11,11 +10,8 @@ import { loadSettings } from "./load-settings";
  * process (tests, the offline plan) for different stacks and clouds.
  */
 export async function runProgram(): Promise<StackOutputs> {
+    // Generic and cloud checks in one pass (stacks/load-settings.ts `checkConfig`).
     const settings = loadSettings(pulumi.runtime.allConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
     const backendModule = await loadBackend(settings.cloud);
-    const problems = backendModule.validate(settings);
-    if (problems.length > 0) {
-        throw new ConfigError(problems);
-    }
     return deployTopology(settings, backendModule.create(settings));
 }

@@ -50,9 +50,14 @@ const PATH = /^\/(\*|[A-Za-z0-9._~\-/]*[A-Za-z0-9._~\-](\/\*)?)?$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-const serviceName = z.string().regex(SERVICE_NAME, e("a lowercase name of 1-20 letters, digits and '-', starting with a letter"));
-const bucketName = z.string().regex(BUCKET_NAME, e("a lowercase name of 3-24 letters, digits and '-', starting with a letter"));
-const envName = z.string().regex(ENV_NAME, e("an environment variable name like JWT_SECRET (A-Z, 0-9, _)"));
+/** A string matching `pattern`, every failure (not a string, or not matching) stated as `accepted`. */
+const text = (pattern: RegExp, accepted: string) => z.string(e(accepted)).regex(pattern, e(accepted));
+
+const SERVICE_NAME_RULE = "a lowercase name of 1-20 letters, digits and '-', starting with a letter and not ending with '-'";
+const serviceName = text(SERVICE_NAME, SERVICE_NAME_RULE);
+const bucketName = text(BUCKET_NAME, "a lowercase name of 3-24 letters, digits and '-', starting with a letter and not ending with '-'");
+const envName = text(ENV_NAME, "an environment variable name like JWT_SECRET (A-Z, 0-9, _; not starting with a digit)");
+const scalar = (accepted: string) => z.union([z.string(e(accepted)), z.number(e(accepted)), z.boolean(e(accepted))], e(accepted));
 
 export const cidrSchema = z
     .string(e("an IPv4 CIDR block from /16 to /20, e.g. 10.40.0.0/16"))
@@ -100,7 +105,7 @@ const serviceSchema = z.strictObject(
                 {
                     context: z.string(e("a directory path relative to the project")).min(1, e("a directory path relative to the project")),
                     dockerfile: z.string(e("a Dockerfile path relative to the context")).optional(),
-                    args: z.record(z.string(), z.string(e("a string build argument"))).optional(),
+                    args: z.record(text(/^[A-Za-z_][A-Za-z0-9_]*$/, "a build argument name (letters, digits, _)"), z.string(e("a string build argument")), e("a map of build argument names to strings")).optional(),
                 },
                 e("an object {context, dockerfile?, args?}"),
             )
@@ -114,7 +119,7 @@ const serviceSchema = z.strictObject(
         cpu: numberIn([0.25, 0.5, 1, 2, 4, 8] as const).optional(),
         memoryMb: int(256, 32768, "a whole number of MiB").optional(),
         env: z
-            .record(envName, z.union([z.string(), z.number(), z.boolean()], e("a string, number or boolean")))
+            .record(envName, scalar("a string, number or boolean"), e("a map of variable name to a string, number or boolean"))
             .optional(),
         secrets: z.array(envName, e("a list of environment variable names")).optional(),
         operatorSecrets: z.array(envName, e("a list of environment variable names whose values are set in anycloud:operatorSecrets")).optional(),
@@ -144,7 +149,7 @@ const bucketSchema = z.strictObject(
     e("an object {versioning?, noncurrentVersionExpirationDays?, abortIncompleteUploadDays?, expirationDays?}"),
 );
 
-const parameterValue = z.union([z.number(), z.string()], e("a number or a string"));
+const parameterValue = z.union([z.number(e("a number or a string")), z.string(e("a number or a string"))], e("a number or a string"));
 
 /** One schema per top-level config key. */
 export const topLevelSchemas = {
@@ -152,7 +157,7 @@ export const topLevelSchemas = {
     environment: oneOf(ENVIRONMENTS),
     protect: bool,
     tags: z.record(
-        z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, e("a lowercase tag key of letters, digits, '_' and '-'")),
+        text(/^[a-z][a-z0-9_-]{0,62}$/, "a tag key of 1-63 lowercase letters, digits, '_' and '-', starting with a letter (the rule GCP labels impose on every target)"),
         z.string(e("a string")).max(63, e("a string of at most 63 characters")),
         e("a map of tag names to strings"),
     ),
@@ -182,13 +187,13 @@ export const topLevelSchemas = {
             maxStorageGb: int(20, 65536, "a whole number of GB").optional(),
             databases: z
                 .array(
-                    z.string().regex(DATABASE_NAME, e("a database name of lowercase letters, digits and '_'")),
+                    text(DATABASE_NAME, "a database name of 1-63 lowercase letters, digits and '_', not starting with a digit"),
                     e("a list of database names"),
                 )
                 .min(1, e("at least one database name"))
                 .optional(),
             extensions: z.array(oneOf(POSTGRES_EXTENSIONS), e(`a list drawn from ${POSTGRES_EXTENSIONS.join(", ")}`)).optional(),
-            parameters: z.record(z.string(), parameterValue, e("a map of PostgreSQL parameter names to values")).optional(),
+            parameters: z.record(text(/^[a-z_][a-z0-9_.]*$/, "a PostgreSQL parameter name like max_connections"), parameterValue, e("a map of PostgreSQL parameter names to values")).optional(),
             username: z
                 .string(e("a lowercase user name of 3-32 letters, digits and '_'"))
                 .regex(/^[a-z][a-z0-9_]{2,31}$/, e("a lowercase user name of 3-32 letters, digits and '_'"))
@@ -226,14 +231,14 @@ export const topLevelSchemas = {
         e("an object describing the search cluster"),
     ),
     buckets: z.union(
-        [z.array(bucketName, e("a list of bucket names")), z.record(bucketName, bucketSchema)],
+        [z.array(bucketName, e("a list of bucket names")), z.record(bucketName, bucketSchema, e("a map of bucket name to {versioning?, noncurrentVersionExpirationDays?, ...}"))],
         e("a list of bucket names, or a map of bucket name to {versioning?, noncurrentVersionExpirationDays?, ...}"),
     ),
     services: z.record(serviceName, serviceSchema, e("a map of service name to service")),
     // Values the operator sets once with `pulumi config set --secret --path anycloud:operatorSecrets.<NAME>`.
     operatorSecrets: z.record(
         envName,
-        z.union([z.string(), z.number(), z.boolean()], e("a string (set with pulumi config set --secret)")),
+        scalar("a string (set with pulumi config set --secret)"),
         e("a map of variable name to a secret value"),
     ),
     loadBalancer: z.strictObject(
@@ -255,29 +260,26 @@ export const topLevelSchemas = {
         e("an object {domain?, dnsZone?, maxBodyMb?, idleTimeoutSeconds?, hstsIncludeSubdomains?, headers?, routes}"),
     ),
     overrides: z.record(
-        z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9/._-]+:[A-Za-z0-9]+$/, e("a resource type token like aws:rds/instance:Instance")),
-        z.record(z.string(), z.unknown(), e("a map of input property names to values")),
+        text(/^[a-z0-9-]+:[A-Za-z0-9/._-]+:[A-Za-z0-9]+$/, "a resource type token <package>:<module>:<Type>, like aws:rds/instance:Instance"),
+        z.record(text(/^[A-Za-z_$][A-Za-z0-9_$]*$/, "an input property name like instanceClass"), z.unknown(), e("a map of input property names to values")),
         e("a map of resource type to input properties merged into every resource of that type"),
     ),
     aws: z.strictObject(
-        { region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, e("an AWS region like us-east-1")).optional() },
+        { region: text(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region like us-east-1").optional() },
         e("an object {region?}"),
     ),
     gcp: z.strictObject(
         {
-            project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, e("a GCP project id (6-30 lowercase letters, digits, '-')")).optional(),
-            region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, e("a GCP region like us-central1")).optional(),
+            project: text(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a GCP project id (6-30 lowercase letters, digits, '-', starting with a letter)").optional(),
+            region: text(/^[a-z]+-[a-z]+\d+$/, "a GCP region like us-central1").optional(),
             s3HmacServices: z.array(z.string(e("a service name")), e("a list of service names")).optional(),
         },
         e("an object {project, region?, s3HmacServices?}"),
     ),
     azure: z.strictObject(
         {
-            location: z.string().regex(/^[a-z]+[a-z0-9]*$/, e("an Azure location like eastus or westeurope")).optional(),
-            subscriptionId: z
-                .string()
-                .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, e("a subscription GUID"))
-                .optional(),
+            location: text(/^[a-z]+[a-z0-9]*$/, "an Azure location like eastus or westeurope").optional(),
+            subscriptionId: text(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "a subscription id: a lowercase GUID like 00000000-0000-0000-0000-000000000000").optional(),
         },
         e("an object {location?, subscriptionId?}"),
     ),

@@ -4,7 +4,7 @@ import { AzureNaming, fitName, RULES, satisfies } from "../providers/azure/namin
 import { frontDoorPatterns } from "../providers/azure/load-balancer";
 import { frontDoorRateLimit } from "../providers/azure/edge";
 import { validateAzure } from "../providers/azure/validate";
-import { loadSettings } from "../stacks/load-settings";
+import { checkConfig } from "../stacks/load-settings";
 import { Plan, plan, planError, stringsIn, baseline, stackConfig } from "./harness";
 
 const AZ = { cloud: "azure" };
@@ -414,7 +414,7 @@ describe("azure backend", function () {
         };
         const frontDoorProblems = (stack: string, set: Record<string, unknown>) => {
             const { config } = stackConfig({ stack, set });
-            return validateAzure(loadSettings(config, { project: "anycloud", stack })).filter((p) => / on Azure (Front Door|\(one custom rule)/.test(p.accepted));
+            return validateAzure(checkConfig(config, { project: "anycloud", stack }).settings).filter((p) => / on Azure (Front Door|\(one custom rule)/.test(p.accepted));
         };
 
         it("refuses more than 100 routes and routed services in dev, before anything is registered", async () => {

@@ -205,8 +205,9 @@ describe("config model", () => {
             assert.strictEqual(p.key, "anycloud:database.parameters.shared_preload_libraries");
         });
         it("a GCP stack without a project", () => {
-            const p = onlyProblem(config({ cloud: "gcp", gcp: { region: "europe-west1" } }));
-            assert.strictEqual(p.key, "anycloud:gcp.project");
+            const p = onlyProblem(config({ cloud: "gcp", "gcp:project": undefined }));
+            assert.strictEqual(p.key, "gcp:project");
+            assert.match(p.accepted, /pulumi config set gcp:project <id>/);
         });
         it("reports every problem of a config at once", () => {
             const problems = problemsOf(config({ cloud: "ibm", "services.app.port": 0, "database.version": 9, "loadBalancer.routes": [{ path: "/", service: "ghost" }] }));

@@ -172,7 +172,7 @@ describe("npm run deploy: the Automation API driver against a fake pulumi", () =
         it("--cloud, --config and --secret reach config set-all: whole keys as npm run plan computes them, secrets by path", async () => {
             const cli = fake();
             const run = await runDriver(
-                ["preview", "--stack", "dev", "--cloud", "aws", "--config", "services.app.replicas.min=3", "--config", "aws.region=eu-west-1", "--secret", `alerts.email=${CONFIG_SECRET}`],
+                ["preview", "--stack", "dev", "--cloud", "aws", "--config", "services.app.replicas.min=3", "--config", "aws:region=eu-west-1", "--secret", `alerts.email=${CONFIG_SECRET}`],
                 cli.env(),
             );
             assert.strictEqual(run.code, ExitCode.Success, run.stderr);
@@ -182,11 +182,11 @@ describe("npm run deploy: the Automation API driver against a fake pulumi", () =
             const expected = readStackConfig(ROOT, path.join(ROOT, "Pulumi.dev.yaml"));
             setConfigValue(expected, "cloud", "aws");
             setConfigPath(expected, "services.app.replicas.min=3");
-            setConfigPath(expected, "aws.region=eu-west-1");
+            setConfigPath(expected, "aws:region=eu-west-1");
             assert.deepStrictEqual(assignments(plainCall, "--plaintext"), {
                 "anycloud:cloud": "aws",
                 "anycloud:services": expected["anycloud:services"],
-                "anycloud:aws": '{"region":"eu-west-1"}',
+                "aws:region": "eu-west-1",
             });
             assert.strictEqual(JSON.parse(expected["anycloud:services"]).app.replicas.min, 3);
             assert.ok(!plainCall.includes("--path"));

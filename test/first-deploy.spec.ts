@@ -198,8 +198,8 @@ describe("names no one else owns", () => {
             set: { cloud: "aws" },
             existing: (token) => (token === "aws:index/getCallerIdentity:getCallerIdentity" ? { id: "210987654321", accountId: "210987654321", arn: "arn:aws:iam::210987654321:user/deployer", userId: "AIDAOTHER" } : undefined),
         },
-        gcp: { stack: "dev", set: { cloud: "gcp", "gcp.project": "another-team-project" } },
-        azure: { stack: "dev", set: { cloud: "azure", "azure.subscriptionId": "22222222-2222-4222-a222-222222222222" } },
+        gcp: { stack: "dev", set: { cloud: "gcp", "gcp:project": "another-team-project" } },
+        azure: { stack: "dev", set: { cloud: "azure", "azure-native:subscriptionId": "22222222-2222-4222-a222-222222222222" } },
     };
     for (const cloud of CLOUDS) {
         it(`${cloud}: two accounts deploying the same project and stack share no global name`, async () => {

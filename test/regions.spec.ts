@@ -16,9 +16,9 @@ import { baseline, plan, planError, stackConfig } from "./harness";
  * answer to every invoke the program makes there.
  */
 const REGIONS: [cloud: string, key: string, regions: readonly string[]][] = [
-    ["aws", "aws.region", Object.keys(AWS_REGIONS)],
-    ["gcp", "gcp.region", GCP_REGIONS],
-    ["azure", "azure.location", AZURE_LOCATIONS],
+    ["aws", "aws:region", Object.keys(AWS_REGIONS)],
+    ["gcp", "gcp:region", GCP_REGIONS],
+    ["azure", "azure-native:location", AZURE_LOCATIONS],
 ];
 
 /** The regions whose answers or code paths differ, planned in full: one of each kind per cloud. */
@@ -70,7 +70,7 @@ describe("every region the config accepts plans the worked example", () => {
     }
 
     it("aws prod in a region whose ALB logs come from a regional ELB account (eu-west-2) allows that account", async () => {
-        const p = await plan({ stack: "prod", set: { "aws.region": "eu-west-2" } });
+        const p = await plan({ stack: "prod", set: { "aws:region": "eu-west-2" } });
         const policy = p.ofType("aws:s3/bucketPolicy:BucketPolicy").find((r) => r.name.endsWith("-access-logs"))!;
         const statement = JSON.parse(policy.inputs.policy).Statement.find((s: { Sid: string }) => s.Sid === "AlbLogDelivery");
         assert.deepStrictEqual(statement.Principal, { AWS: `arn:aws:iam::${ELB_LOG_ACCOUNTS["eu-west-2"]}:root` });
@@ -79,13 +79,13 @@ describe("every region the config accepts plans the worked example", () => {
     it("a region no cloud table lists is refused, naming the accepted ones", async () => {
         for (const [cloud, key, regions] of REGIONS) {
             const e = await planError({ stack: "dev", set: { cloud, [key]: cloud === "gcp" ? "mars-north1" : cloud === "aws" ? "us-north-9" : "marsnorth" } });
-            const p = e.problems!.find((x) => x.key === `anycloud:${key}`);
+            const p = e.problems!.find((x) => x.key === key);
             assert.ok(p && p.accepted.includes(regions[0]), `${cloud}: ${e.message}`);
         }
     });
 
     it("a region with fewer zones than network.zones is refused before any resource (us-west-1 offers 2)", async () => {
-        const e = await planError({ stack: "dev", set: { cloud: "aws", "aws.region": "us-west-1", "network.zones": 3 } });
+        const e = await planError({ stack: "dev", set: { cloud: "aws", "aws:region": "us-west-1", "network.zones": 3 } });
         assert.ok(e.problems!.some((p) => p.key === "anycloud:network.zones" && /at most 2 in us-west-1/.test(p.accepted)), e.message);
     });
 
