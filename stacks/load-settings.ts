@@ -1,7 +1,10 @@
 import { CLOUD_VALIDATORS } from "../providers/validators";
-import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, problem } from "./errors";
 import { DEFAULT_HEADERS, DEFAULT_TIMEOUT_SECONDS, PROXY_HEADERS } from "../components/edge";
 import { hstsValue } from "../components/hsts";
+import { replaceTable } from "./changes";
+import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, didYouMean, problem } from "./errors";
+import { inputPropertiesOf } from "./override-properties";
+import { DATABASE_NAME_RULE, isReservedUserName, RESERVED_DATABASE_NAMES, reservedPartProblems, USER_NAME_RULE } from "./reserved-names";
 import { failedAt, ParsedConfig, parseRawConfig, SECRET_MARK, userIndex } from "./parse-config";
 import { PROVIDER_KEYS } from "./provider-keys";
 import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_REGIONS, PRESETS, PROD_FLOOR } from "./presets";
@@ -9,6 +12,7 @@ import { DATABASE_PARAMETERS, withPreloads } from "./postgres-parameters";
 import { RawConfig, TopLevelKey } from "./schema";
 import {
     BucketSettings,
+    Cloud,
     DatabaseSettings,
     Environment,
     LoadBalancerSettings,
@@ -126,7 +130,7 @@ export function loadSettings(config: Record<string, string>, id: StackIdentity):
 export function checkConfig(config: Record<string, string>, id: StackIdentity): ConfigCheck {
     const problems: ConfigProblem[] = [];
     const parsed = parseRawConfig(config, problems);
-    const crossProblems: ConfigProblem[] = [];
+    const crossProblems: ConfigProblem[] = reservedPartProblems(parsed.values);
     const settings = resolveSettings(parsed.values, id, parsed, crossProblems);
     const reported = new Set(problems.map((p) => p.key));
     for (const p of crossProblems.map((p) => withUserIndexes(p, parsed))) {
@@ -248,11 +252,8 @@ function resolveSettings(
 
     // Images are built with @pulumi/docker on every target; passwords come from @pulumi/random.
     const packages: Record<string, string[]> = { aws: ["aws", "docker", "random"], gcp: ["gcp", "docker", "random"], azure: ["azure-native", "docker", "random"], local: ["docker", "random"] };
-    for (const token of Object.keys(ok("overrides") ? raw.overrides ?? {} : {})) {
-        const pkg = token.split(":")[0];
-        if (!packages[cloud].includes(pkg)) {
-            problems.push(problem(`overrides`, token, `a resource type of a package the ${cloud} target uses: ${packages[cloud].join(", ")}`));
-        }
+    for (const [token, props] of Object.entries(ok("overrides") ? raw.overrides ?? {} : {})) {
+        problems.push(...overrideProblems(cloud, token, props, packages[cloud]));
     }
 
     const settings: Settings = {
@@ -289,6 +290,30 @@ function resolveSettings(
         problems.push(problem("network.zones", settings.network.zones, "2 or 3 in a prod stack (zone redundancy)"));
     }
     return settings;
+}
+
+/**
+ * An override must name a type the chosen target creates (providers/<cloud>/replace-forcing.ts
+ * lists every one; changes.spec.ts fails when the program creates a type it lacks) and input
+ * properties that type has in the installed SDK: a misspelt property (`instanceClas`) would
+ * otherwise be merged into the inputs and dropped or refused by the provider.
+ */
+function overrideProblems(cloud: Cloud, token: string, props: Record<string, unknown>, packages: string[]): ConfigProblem[] {
+    const pkg = token.split(":")[0];
+    if (!packages.includes(pkg)) {
+        return [problem(`overrides.${token}`, token, `a resource type of a package the ${cloud} target uses: ${packages.join(", ")}`)];
+    }
+    const created = Object.keys(replaceTable(cloud)).filter((t) => !t.startsWith("pulumi:providers:"));
+    if (!created.includes(token)) {
+        return [problem(`overrides.${token}`, token, `a resource type the ${cloud} target creates (providers/${cloud}/replace-forcing.ts lists all ${created.length})${didYouMean(token, created)}`)];
+    }
+    const inputs = inputPropertiesOf(token);
+    if (inputs === undefined) {
+        return [problem(`overrides.${token}`, token, `a resource type of the installed @pulumi/${pkg} (its typings have no ${token.split(":")[2]}Args)`)];
+    }
+    return Object.keys(props)
+        .filter((p) => !inputs.includes(p))
+        .map((p) => problem(`overrides.${token}.${p}`, props[p], `an input property of ${token} in the installed @pulumi/${pkg} (one of the ${inputs.length} of ${token.split(":")[2]}Args)${didYouMean(p, inputs)}`));
 }
 
 /**
@@ -339,6 +364,9 @@ function resolveDatabase(raw: RawConfig, env: Environment, problems: ConfigProbl
     }
     const databases = d.databases ?? ["app"];
     pushDuplicates("database.databases", databases, problems);
+    databases.forEach((name, i) => {
+        if ((RESERVED_DATABASE_NAMES as readonly string[]).includes(name)) problems.push(problem(`database.databases[${i}]`, name, DATABASE_NAME_RULE));
+    });
     const extensions = d.extensions ?? [];
     pushDuplicates("database.extensions", extensions, problems);
     const parameters = withPreloads(
@@ -362,9 +390,8 @@ function resolveDatabase(raw: RawConfig, env: Environment, problems: ConfigProbl
         }
     }
     const username = d.username ?? "app";
-    const reserved = ["admin", "administrator", "root", "postgres", "azure_superuser", "azure_pg_admin", "rdsadmin", "cloudsqladmin", "guest", "public"];
-    if (reserved.includes(username)) {
-        problems.push(problem("database.username", username, `a user name other than the reserved ${reserved.join(", ")}`));
+    if (isReservedUserName(username)) {
+        problems.push(problem("database.username", username, USER_NAME_RULE));
     }
     const settings: DatabaseSettings = {
         engine: "postgres",

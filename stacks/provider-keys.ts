@@ -86,3 +86,19 @@ export function refusedProviderKey(key: string, cloud: Cloud): string {
 export function looksSecret(key: string): boolean {
     return /secret|key|token|password|credential|certificate|material/i.test(key.split(":")[1] ?? key);
 }
+
+/**
+ * A provider setting as the program reads it from a raw config map: the standard key
+ * (`aws:region`), else `anycloud:<top>.<field>`. For the offline engine's mocks, which answer
+ * for the region, project or subscription the program deploys to; validation is load-settings'.
+ */
+export function providerSetting(config: Record<string, string>, top: ProviderKey["top"], field: string): string | undefined {
+    const standard = PROVIDER_KEYS.find((k) => k.top === top && k.field === field);
+    if (standard && config[standard.key] !== undefined) return config[standard.key];
+    try {
+        const value = JSON.parse(config[`anycloud:${top}`] ?? "{}")?.[field];
+        return typeof value === "string" ? value : undefined;
+    } catch {
+        return undefined;
+    }
+}

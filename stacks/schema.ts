@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IMAGE_REFERENCE_RULE, isImageReference } from "./image-reference";
 import {
     CLOUDS,
     ENVIRONMENTS,
@@ -99,7 +100,7 @@ const routeSchema = z.strictObject(
 
 const serviceSchema = z.strictObject(
     {
-        image: z.string(e("an image reference like ghcr.io/org/app:1.2.3")).min(1, e("an image reference like ghcr.io/org/app:1.2.3")).optional(),
+        image: z.string(e(IMAGE_REFERENCE_RULE)).refine(isImageReference, e(IMAGE_REFERENCE_RULE)).optional(),
         build: z
             .strictObject(
                 {

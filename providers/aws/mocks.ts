@@ -1,3 +1,4 @@
+import { providerSetting } from "../../stacks/provider-keys";
 import * as crypto from "crypto";
 import { CloudMocks, MockContext, zonesAnswered } from "../../stacks/cloud-mocks";
 import { AWS_REGIONS, ELB_LOG_ACCOUNTS, partitionOf } from "./sizes";
@@ -10,11 +11,7 @@ function hash(text: string, length = 8): string {
 }
 
 function regionOf(ctx: MockContext): string {
-    try {
-        return JSON.parse(ctx.config["anycloud:aws"] ?? "{}").region ?? "us-east-1";
-    } catch {
-        return "us-east-1";
-    }
+    return providerSetting(ctx.config, "aws", "region") ?? "us-east-1";
 }
 
 export const mocks: CloudMocks = {

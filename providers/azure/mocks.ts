@@ -1,3 +1,4 @@
+import { providerSetting } from "../../stacks/provider-keys";
 import * as crypto from "crypto";
 import { CloudMocks, MockContext } from "../../stacks/cloud-mocks";
 
@@ -13,13 +14,9 @@ const guid = (text: string) => {
 };
 
 function subscription(ctx: MockContext): string {
-    try {
-        const azure = JSON.parse(ctx.config["anycloud:azure"] ?? "{}");
-        if (typeof azure.subscriptionId === "string") {
-            return azure.subscriptionId;
-        }
-    } catch {
-        // Not JSON: fall through to the derived id.
+    const configured = providerSetting(ctx.config, "azure", "subscriptionId");
+    if (configured !== undefined) {
+        return configured;
     }
     return guid(`subscription/${ctx.project}/${ctx.stack}${ctx.facts?.otherAccount ? "/other" : ""}`);
 }

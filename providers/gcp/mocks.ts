@@ -1,3 +1,4 @@
+import { providerSetting } from "../../stacks/provider-keys";
 import * as crypto from "crypto";
 import { CloudMocks, MockContext, zonesAnswered } from "../../stacks/cloud-mocks";
 
@@ -11,9 +12,7 @@ function h(text: string, length = 8): string {
 }
 
 function gcpConfig(ctx: MockContext): { project: string; region: string } {
-    const raw = ctx.config["anycloud:gcp"];
-    const parsed = raw ? (JSON.parse(raw) as { project?: string; region?: string }) : {};
-    return { project: parsed.project ?? "mock-project", region: parsed.region ?? "us-central1" };
+    return { project: providerSetting(ctx.config, "gcp", "project") ?? "mock-project", region: providerSetting(ctx.config, "gcp", "region") ?? "us-central1" };
 }
 
 /** A project number as GCP gives it (12 digits), stable per project id. */
