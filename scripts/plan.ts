@@ -175,13 +175,15 @@ export async function planCommand(argv: string[], io: { out: Print; err: Print }
         return await plan(argv, io.out);
     } catch (error) {
         const e = error instanceof OfflineRunError ? error.cause : error;
-        if (ConfigError.isInstance(e)) {
-            io.err(e.message);
-            return 2;
-        }
-        io.err(failureMessage(e));
-        return 1;
+        io.err(ConfigError.isInstance(e) ? e.message : failureMessage(e));
+        return exitCodeFor(error);
     }
+}
+
+/** The exit code of a run that threw: 2 for a config error (stack config or stack file), else 1. */
+export function exitCodeFor(error: unknown): number {
+    const e = error instanceof OfflineRunError ? error.cause : error;
+    return ConfigError.isInstance(e) ? 2 : 1;
 }
 
 async function plan(argv: string[], print: Print): Promise<number> {

@@ -229,19 +229,21 @@ export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[
         }
     };
     unwrap();
+    // A union (a list or a map of buckets): the option of the shape the next step needs.
+    const pick = (want: string[]) => {
+        if (node?._zod?.def?.type === "union") node = node._zod.def.options.find((o: any) => want.includes(o._zod.def.type)) ?? node;
+    };
     for (const part of path) {
+        pick(typeof part === "number" ? ["array"] : ["object", "record"]);
         const def = node?._zod?.def;
         if (!def) return [];
         if (def.type === "object") node = def.shape[part as string];
         else if (def.type === "record") node = def.valueType;
         else if (def.type === "array") node = def.element;
-        else if (def.type === "union") node = def.options.find((o: any) => o._zod.def.type === (typeof part === "number" ? "array" : "record")) ?? def.options[0];
         else return [];
         unwrap();
-        if (node?._zod?.def?.type === "union" && typeof part !== "number") {
-            node = node._zod.def.options.find((o: any) => o._zod.def.type === "object") ?? node;
-        }
     }
+    pick(["object"]);
     return node?._zod?.def?.type === "object" ? Object.keys(node._zod.def.shape) : [];
 }
 

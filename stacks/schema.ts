@@ -244,7 +244,7 @@ export const topLevelSchemas = {
     ),
     loadBalancer: z.strictObject(
         {
-            domain: z.string(e("a lowercase domain name like app.example.com")).regex(DOMAIN, e("a lowercase domain name like app.example.com")).optional(),
+            domain: text(DOMAIN, "a lowercase domain name like app.example.com: at most 253 characters, labels of 1-63 letters, digits and '-'").optional(),
             dnsZone: z.string(e("the name of the cloud DNS zone holding the domain")).min(1, e("the name of the cloud DNS zone holding the domain")).optional(),
             maxBodyMb: int(1, 500, "a whole number of MB").optional(),
             idleTimeoutSeconds: int(1, 4000, "a whole number of seconds").optional(),

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CONFIG_NAMESPACE } from "./errors";
+import { CONFIG_NAMESPACE, ConfigError } from "./errors";
 
 /**
  * Reads stack config the way the Pulumi CLI hands it to a program: `Pulumi.yaml` defaults, then
@@ -9,12 +9,30 @@ import { CONFIG_NAMESPACE } from "./errors";
  * structured values). Used by the offline plan and the tests; `pulumi up` does this itself.
  */
 export function projectName(dir: string): string {
-    const project = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { name: string };
+    const project = readYaml(path.join(dir, "Pulumi.yaml")) as { name: string };
     return project.name;
 }
 
+/**
+ * A YAML file's content; a syntax error is a ConfigError (exit 2, nothing run) naming the file,
+ * the line and the column, and the line itself.
+ */
+export function readYaml(file: string): unknown {
+    const text = fs.readFileSync(file, "utf8");
+    try {
+        return YAML.parse(text);
+    } catch (e) {
+        if (!(e instanceof YAML.YAMLError)) throw e;
+        const [at] = e.linePos ?? [];
+        const where = at ? `${path.relative(process.cwd(), file) || file}:${at.line}:${at.col}` : path.relative(process.cwd(), file) || file;
+        const line = at ? text.split("\n")[at.line - 1] : undefined;
+        const message = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+        throw new ConfigError([{ key: where, value: line, accepted: `valid YAML (${message})` }]);
+    }
+}
+
 export function readStackConfig(dir: string, stackFile: string): Record<string, string> {
-    const projectFile = YAML.parse(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as {
+    const projectFile = readYaml(path.join(dir, "Pulumi.yaml")) as {
         name: string;
         config?: Record<string, { default?: unknown; value?: unknown } | unknown>;
     };
@@ -31,7 +49,7 @@ export function readStackConfig(dir: string, stackFile: string): Record<string, 
             config[fullKey] = encode(spec);
         }
     }
-    const stack = YAML.parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null;
+    const stack = readYaml(stackFile) as { config?: Record<string, unknown> } | null;
     for (const [key, raw] of Object.entries(stack?.config ?? {})) {
         // Operator secrets (`pulumi config set --secret --path anycloud:operatorSecrets.<NAME>`):
         // the offline plan cannot decrypt them and plans with a placeholder for each instead.

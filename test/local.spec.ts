@@ -131,7 +131,7 @@ describe("local Docker target (worked example)", () => {
 
     it("rejects an override for another cloud's resource type", async () => {
         const err = await planError({ stack: "local", set: { overrides: { "aws:rds/instance:Instance": { instanceClass: "db.t4g.large" } } } });
-        assert.deepStrictEqual(err.problems.map((x) => [x.key, x.value]), [["anycloud:overrides", "aws:rds/instance:Instance"]]);
+        assert.deepStrictEqual(err.problems.map((x) => [x.key, x.value]), [["anycloud:overrides.aws:rds/instance:Instance", "aws:rds/instance:Instance"]]);
     });
 
     it("refuses what one Docker engine cannot provide", async () => {

@@ -181,3 +181,45 @@ describe("config validation", () => {
         });
     });
 });
+
+describe("the README's config reference states every rule the code enforces", () => {
+    const readme = require("fs").readFileSync(require("path").join(__dirname, "..", "README.md"), "utf8") as string;
+    const section = readme.slice(readme.indexOf("## Config reference"), readme.indexOf("\n## ", readme.indexOf("## Config reference") + 5));
+
+    /** Every field of the schema, as `top.field.sub` (map entries as <name>). */
+    function fields(node: any, at: string, out: string[]) {
+        const def = node?._zod?.def;
+        if (!def) return;
+        if (["optional", "nullable", "default", "readonly"].includes(def.type)) return fields(def.innerType, at, out);
+        if (def.type === "object") {
+            for (const [k, v] of Object.entries(def.shape)) {
+                out.push(`${at}.${k}`);
+                fields(v, `${at}.${k}`, out);
+            }
+        }
+        if (def.type === "record") fields(def.valueType, `${at}.<name>`, out);
+        if (def.type === "array") fields(def.element, `${at}[]`, out);
+        if (def.type === "union") def.options.forEach((o: any) => fields(o, at, out));
+    }
+
+    it("names every key and field the schema accepts", () => {
+        const all: string[] = [];
+        for (const [k, v] of Object.entries(topLevelSchemas)) {
+            all.push(k);
+            fields(v, k, all);
+        }
+        const missing = [...new Set(all)].filter((f) => {
+            const name = f.split(/[.[\]]/).filter((p) => p && p !== "<name>").pop()!;
+            return !new RegExp("`[^`]*\\b" + name.replace(/[$]/g, "\\$&") + "\\b[^`]*`").test(section);
+        });
+        assert.deepStrictEqual(missing, []);
+    });
+    it("names the standard provider keys, the reserved names and the reserved database and user names", async () => {
+        const { PROVIDER_KEYS } = await import("../stacks/provider-keys");
+        const { RESERVED_PART_NAMES, RESERVED_DATABASE_NAMES, RESERVED_USER_NAMES, RESERVED_USER_PREFIXES } = await import("../stacks/reserved-names");
+        const missing = [...PROVIDER_KEYS.map((k) => k.key), ...RESERVED_PART_NAMES, ...RESERVED_DATABASE_NAMES, ...RESERVED_USER_NAMES, ...RESERVED_USER_PREFIXES].filter(
+            (n) => !section.includes(`\`${n}\``),
+        );
+        assert.deepStrictEqual(missing, []);
+    });
+});

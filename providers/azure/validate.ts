@@ -137,11 +137,9 @@ export function validateAzure(settings: Settings): ConfigProblem[] {
                 problems.push(problem("loadBalancer.dnsZone", lb.dnsZone, `a DNS zone that contains every host the load balancer serves (${outside.join(", ")} are not in ${ref.zone})`));
             }
         }
-        for (const route of lb.routes) {
-            if (route.rateLimit && route.rateLimit.per === "second" && route.rateLimit.requests * 60 < 10) {
-                problems.push(problem("loadBalancer.routes", route.rateLimit, "a rate of at least 10 requests per minute on Azure Front Door"));
-            }
-        }
+        // No rate floor to check here: the schema's smallest rate (1 request per minute) is a
+        // threshold of 1 per 1-minute window (`frontDoorRateLimit`), which Front Door accepts. The
+        // former "at least 10 per minute" check on per-second rates could never fire (1/s = 60/min).
         problems.push(...frontDoorLimits(settings.environment === "prod", lb.routes, lb.domain, frontDoorBodyRules(lb).length));
     }
     // What this target's edge cannot honour (providers/azure/edge.ts).
