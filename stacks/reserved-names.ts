@@ -13,6 +13,13 @@ import { ConfigProblem, problem } from "./errors";
  */
 export const RESERVED_PART_NAMES = ["foundation", "network", "database", "cache", "search", "storage", "lb", "cache-slow-log", "search-audit-logs"] as const;
 
+/** The search VMs on GCP and Azure are `search-node-<n>` (their alerts `search-node-<n>-cpu`, like a service's). */
+export const RESERVED_NAME_PATTERNS: readonly { pattern: RegExp; text: string }[] = [{ pattern: /^search-node-\d+$/, text: "search-node-<n>" }];
+
+export function isReservedPartName(name: string): boolean {
+    return (RESERVED_PART_NAMES as readonly string[]).includes(name) || RESERVED_NAME_PATTERNS.some((p) => p.pattern.test(name));
+}
+
 /**
  * Logical database names no target lets a stack create or own: PostgreSQL's own (`postgres`,
  * `template0`, `template1`: "Template Databases", PostgreSQL docs), RDS's `rdsadmin` (RDS
@@ -33,7 +40,7 @@ export const RESERVED_DATABASE_NAMES = ["postgres", "template0", "template1", "r
 export const RESERVED_USER_NAMES = ["admin", "administrator", "root", "postgres", "guest", "public", "azure_superuser", "azure_pg_admin", "rdsadmin", "rdsrepladmin", "cloudsqladmin", "cloudsqlsuperuser", "cloudsqlagent"] as const;
 export const RESERVED_USER_PREFIXES = ["pg_", "rds_", "cloudsql", "azure_"] as const;
 
-const PARTS_RULE = `a name other than those the program gives its own parts (${RESERVED_PART_NAMES.join(", ")}): they would share resource names (network aliases, alarm and container names)`;
+const PARTS_RULE = `a name other than those the program gives its own parts (${[...RESERVED_PART_NAMES, ...RESERVED_NAME_PATTERNS.map((p) => p.text)].join(", ")}): they would share resource names (network aliases, alarm and container names)`;
 
 /**
  * Every name a user gives something the program deploys under its own name: the keys of
@@ -44,7 +51,7 @@ export function reservedPartProblems(raw: Record<string, unknown>): ConfigProble
     const out: ConfigProblem[] = [];
     const named = (names: string[], at: (n: string, i: number) => string) =>
         names.forEach((n, i) => {
-            if ((RESERVED_PART_NAMES as readonly string[]).includes(n)) out.push(problem(at(n, i), n, `${PARTS_RULE}`));
+            if (isReservedPartName(n)) out.push(problem(at(n, i), n, PARTS_RULE));
         });
     for (const key of ["services", "jobs"]) {
         const value = raw[key];

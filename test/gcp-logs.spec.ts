@@ -6,7 +6,7 @@ const T = {
     sink: "gcp:logging/projectSink:ProjectSink",
 };
 /** Two stacks in one GCP project. */
-const SHARED = { cloud: "gcp", "gcp.project": "team-shared" };
+const SHARED = { cloud: "gcp", "gcp:project": "team-shared" };
 
 /** The regular expressions of a sink filter's `=~"..."` clauses. */
 function filterRegexes(filter: string): RegExp[] {
