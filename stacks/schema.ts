@@ -251,8 +251,8 @@ export const topLevelSchemas = {
             hstsIncludeSubdomains: bool.optional(),
             headers: z
                 .record(
-                    z.string().regex(HEADER_NAME, e("a response header name like Content-Security-Policy")),
-                    z.union([z.string().regex(HEADER_VALUE, e(HEADER_VALUE_TEXT)), z.literal(false)], e(HEADER_VALUE_TEXT)),
+                    text(HEADER_NAME, "a response header name like Content-Security-Policy"),
+                    z.union([text(HEADER_VALUE, HEADER_VALUE_TEXT), z.literal(false, e(HEADER_VALUE_TEXT))], e(HEADER_VALUE_TEXT)),
                     e("a map of response header name to value (or false)"),
                 )
                 .optional(),

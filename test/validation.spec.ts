@@ -27,7 +27,7 @@ describe("config validation", () => {
         });
         it("gcp:project, gcp:region, azure-native:location and azure-native:subscriptionId decide where GCP and Azure deploy", () => {
             const gcp = loadSettings(stackConfig({ stack: "dev", set: { cloud: "gcp", "gcp:project": "team-project-1", "gcp:region": "europe-west4" } }).config, ID);
-            assert.deepStrictEqual(gcp.gcp, { project: "team-project-1", region: "europe-west4" });
+            assert.deepStrictEqual([gcp.gcp.project, gcp.gcp.region], ["team-project-1", "europe-west4"]);
             const sub = "33333333-3333-4333-a333-333333333333";
             const azure = loadSettings(stackConfig({ stack: "dev", set: { cloud: "azure", "azure-native:location": "westeurope", "azure-native:subscriptionId": sub } }).config, ID);
             assert.deepStrictEqual(azure.azure, { location: "westeurope", subscriptionId: sub });
