@@ -96,7 +96,7 @@ const MISTAKES: Mistake[] = [
     { what: "a database name with a hyphen", set: { "database.databases": ["biblioteca-digital"] }, key: "anycloud:database.databases[0]", value: "biblioteca-digital", accepted: /lowercase letters, digits and '_'/ },
     { what: "an empty list of databases", set: { "database.databases": [] }, key: "anycloud:database.databases", value: [], accepted: /at least one database name/ },
     { what: "an extension not every target has", set: { "database.extensions": ["postgis"] }, key: "anycloud:database.extensions[0]", value: "postgis", accepted: /uuid-ossp/ },
-    { what: "a parameter no target can set", set: { "database.parameters": { shared_buffers: "1GB" } }, key: "anycloud:database.parameters.shared_buffers", value: "1GB", accepted: /max_connections, log_min_duration_statement/ },
+    { what: "a parameter no target can set", set: { "database.parameters": { data_directory: "/tmp/pg" } }, key: "anycloud:database.parameters.data_directory", value: "/tmp/pg", accepted: /max_connections/ },
     { what: "max_connections of 10", set: { "database.parameters": { max_connections: 10 } }, key: "anycloud:database.parameters.max_connections", value: 10, accepted: /integer from 25 to 5000/ },
     { what: "log_statement everything", set: { "database.parameters": { log_statement: "everything" } }, key: "anycloud:database.parameters.log_statement", value: "everything", accepted: /none, ddl, mod, all/ },
     { what: "the user postgres", set: { "database.username": "postgres" }, key: "anycloud:database.username", value: "postgres", accepted: /a target reserves/ },
