@@ -5,6 +5,7 @@ import {
     CacheSettings,
     Cloud,
     DatabaseSettings,
+    JobSettings,
     LoadBalancerSettings,
     SearchSettings,
     ServiceSettings,
@@ -52,6 +53,13 @@ export interface CloudBackend {
      * backend chooses, not read from the created resource. Called after `network`.
      */
     serviceUrl(service: Pick<ServiceSettings, "name" | "port" | "public">): pulumi.Output<string>;
+    /**
+     * A run-to-completion job (`jobs.<name>`), called after the data parts and before the
+     * services. A before-deploy job runs during the deploy, once per change of its image, command
+     * or config, and its `run` fails the deploy with the exit code and where the logs are; a
+     * scheduled job gets the cloud's scheduler, bounded retries and a failure alert.
+     */
+    job(name: string, args: JobArgs, opts: ChildOptions): JobOutputs;
 }
 
 /** Who may reach what: derived from each service's `uses`, the basis of every firewall rule. */
@@ -176,7 +184,27 @@ export interface ContainerServiceArgs extends Omit<ServiceSettings, "env"> {
     env: Record<string, pulumi.Input<string>>;
     /** Secret environment: generated secrets and wired credentials; stored in the cloud's secret store. */
     secretEnv: Record<string, pulumi.Output<string>>;
+    /**
+     * Before-deploy job runs that gate this service: its workload resource (not only the
+     * component, whose dependencies its children do not inherit) waits for them, so a failed run
+     * leaves it on its old version.
+     */
+    after?: pulumi.Resource[];
 }
+
+export interface JobArgs extends Omit<JobSettings, "env"> {
+    /** Plain environment: the job's own env plus the wired connection variables. */
+    env: Record<string, pulumi.Input<string>>;
+    /** Secret environment, stored in the cloud's secret store like a service's. */
+    secretEnv: Record<string, pulumi.Output<string>>;
+}
+export interface JobOutputs {
+    /** The before-deploy run: the gated services depend on it, so a failed run leaves them as they were. */
+    run?: pulumi.Resource;
+    /** Where one run's logs are read (log group, job, container name). */
+    logs: pulumi.Output<string>;
+}
+
 export interface ContainerServiceOutputs {
     /** The image that runs (a digest-pinned reference when built here). */
     image: pulumi.Output<string>;

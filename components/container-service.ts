@@ -19,7 +19,7 @@ export class ContainerService extends pulumi.ComponentResource {
     public readonly public: boolean;
 
     constructor(name: string, args: ContainerServiceInputs, backend: CloudBackend, opts?: pulumi.ComponentResourceOptions) {
-        const { secretEnv, ...visible } = args;
+        const { secretEnv, after: _after, ...visible } = args;
         const secretNames = [...args.secrets, ...Object.keys(secretEnv)];
         const copiedSecrets = Object.entries(args.envFrom ?? {}).filter(([, source]) => secretNames.includes(source)).map(([n]) => n);
         super("anycloud:index:ContainerService", name, { ...visible, secretNames: [...secretNames, ...copiedSecrets].sort() }, opts);

@@ -5,6 +5,7 @@ import { Cache } from "./cache";
 import { ContainerService } from "./container-service";
 import { Database } from "./database";
 import { Foundation } from "./foundation";
+import { Job } from "./job";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
 import { overridesTransformation } from "./overrides";
@@ -25,13 +26,20 @@ export interface StackOutputs {
     cache?: { host: pulumi.Output<string>; port: pulumi.Output<number>; tls: boolean };
     search?: { url: pulumi.Output<string>; username: pulumi.Output<string> };
     buckets: Record<string, pulumi.Output<string>>;
+    /** Each job: when it runs, and where one run's logs are read. */
+    jobs?: Record<string, { trigger: string; logs: pulumi.Output<string> }>;
 }
 
+/**
+ * Who may reach what. Jobs are workloads like workers (no ingress): each gets exactly the network
+ * access, grants and identity of its own `uses`, under its own name.
+ */
 export function accessPlan(settings: Settings): AccessPlan {
-    const users = (pred: (s: Settings["services"][number]) => boolean) => settings.services.filter(pred).map((s) => s.name);
+    const workloads: { name: string; uses: Settings["services"][number]["uses"] }[] = [...settings.services, ...settings.jobs];
+    const users = (pred: (s: (typeof workloads)[number]) => boolean) => workloads.filter(pred).map((s) => s.name);
     return {
         publicServices: settings.services.filter((s) => s.public).map((s) => ({ name: s.name, port: s.port! })),
-        services: settings.services.map((s) => s.name),
+        services: workloads.map((s) => s.name),
         databaseClients: users((s) => s.uses.database !== undefined),
         cacheClients: users((s) => s.uses.cache),
         searchClients: users((s) => s.uses.search),
@@ -101,6 +109,22 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
     // Every callee's URL first: a caller may be created before the service it calls.
     const calleeNames = new Set(access.serviceCalls.map((c) => c.callee));
     parts.serviceUrls = Object.fromEntries(settings.services.filter((s) => calleeNames.has(s.name)).map((s) => [s.name, backend.serviceUrl(s)]));
+
+    // Jobs after the data parts (their wiring waits for them); a before-deploy job's run gates the
+    // services it names, so a failed run stops the deploy before they change.
+    const jobs: StackOutputs["jobs"] = {};
+    const gatedBy: Record<string, pulumi.Resource[]> = {};
+    for (const job of settings.jobs) {
+        const wired = serviceEnvironment(job, parts);
+        const created = new Job(job.name, { ...job, env: wired.env, secretEnv: wired.secretEnv }, backend, { ...base, dependsOn: [foundation, network] });
+        jobs[job.name] = { trigger: job.trigger.kind === "beforeDeploy" ? "beforeDeploy" : `schedule ${job.trigger.cron} (${job.trigger.timeZone})`, logs: created.logs };
+        if (job.trigger.kind === "beforeDeploy" && created.run) {
+            for (const gated of job.trigger.gates) {
+                (gatedBy[gated] ??= []).push(created.run);
+            }
+        }
+    }
+
     const services: StackOutputs["services"] = {};
     for (const service of settings.services) {
         const wired = serviceEnvironment(service, parts);
@@ -109,7 +133,8 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
         if (service.public && loadBalancer) {
             dependsOn.push(loadBalancer);
         }
-        const created = new ContainerService(service.name, { ...service, env: wired.env, secretEnv: wired.secretEnv }, backend, { ...base, dependsOn });
+        const after = gatedBy[service.name] ?? [];
+        const created = new ContainerService(service.name, { ...service, env: wired.env, secretEnv: wired.secretEnv, after }, backend, { ...base, dependsOn: [...dependsOn, ...after] });
         services[service.name] = { public: service.public, image: created.image, internalUrl: created.internalUrl };
     }
 
@@ -119,6 +144,9 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
         services,
         buckets: parts.objectStore?.buckets ?? {},
     };
+    if (settings.jobs.length > 0) {
+        outputs.jobs = jobs;
+    }
     if (loadBalancer) {
         outputs.url = loadBalancer.url;
         outputs.https = loadBalancer.https;

@@ -59,7 +59,7 @@ export function bucketVariable(bucket: string): string {
  * already read. Credentials and URLs that embed them are secret; hosts and ports are plain.
  * Config validation guarantees every part a service uses exists.
  */
-export function serviceEnvironment(service: ServiceSettings, parts: Parts): ServiceEnvironment {
+export function serviceEnvironment(service: Pick<ServiceSettings, "env" | "notSecrets" | "uses">, parts: Parts): ServiceEnvironment {
     const env: Record<string, pulumi.Input<string>> = { ...service.env };
     if (service.notSecrets !== undefined && service.notSecrets.length > 0) {
         // Tells the guardrail (policy/secret-values.ts) these plain values are public on purpose.

@@ -21,6 +21,8 @@ export interface CloudFacts {
     newerImages?: boolean;
     /** Another account / subscription id (a re-created account, another deployer). */
     otherAccount?: boolean;
+    /** A before-deploy job's container exits with this code (where the program reads it: local). */
+    jobExitCode?: number;
 }
 
 /** A zone list as the cloud answers it under the given facts; a zone down is left out only of a list filtered to the zones that are up. */

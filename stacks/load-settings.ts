@@ -9,6 +9,7 @@ import { failedAt, ParsedConfig, parseRawConfig, SECRET_MARK, userIndex } from "
 import { PROVIDER_KEYS } from "./provider-keys";
 import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_REGIONS, PRESETS, PROD_FLOOR } from "./presets";
 import { DATABASE_PARAMETERS, withPreloads } from "./postgres-parameters";
+import { resolveJobs } from "./jobs";
 import { RawConfig, TopLevelKey } from "./schema";
 import {
     BucketSettings,
@@ -53,6 +54,11 @@ export const WIRED_ENV_NAMES = [
     "AZURE_CLIENT_ID",
     "AZURE_FRONTDOOR_ID",
 ] as const;
+
+/** A name the topology sets itself (wiring, bucket variables, its own ANYCLOUD_ markers): config may not set it. */
+export function isReservedEnvName(k: string): boolean {
+    return (WIRED_ENV_NAMES as readonly string[]).includes(k) || /^S3_BUCKET_|^GCS_BUCKET|^AZURE_STORAGE_|^ANYCLOUD_/.test(k);
+}
 
 /**
  * Variables each target's object store gives a service that uses a bucket, beyond
@@ -220,6 +226,7 @@ function resolveSettings(
         ? resolveServices(raw, environment, routes, { database, cache: !!cache, search: !!search, buckets }, failed, problems)
         : [];
     const operatorSecrets = ok("operatorSecrets") && ok("services") ? resolveOperatorSecrets(raw, services, problems) : {};
+    const jobs = ok("jobs") && ok("services") ? resolveJobs(raw, environment, services, { database, cache: !!cache, search: !!search, buckets }, failed, problems) : [];
     if (ok("services") && services.length === 0) {
         problems.push(problem("services", raw.services, "a map with at least one service"));
     }
@@ -274,6 +281,7 @@ function resolveSettings(
         search,
         buckets,
         services,
+        jobs,
         loadBalancer,
         overrides: raw.overrides ?? {},
         operatorSecrets,
@@ -538,7 +546,7 @@ function checkRouteTargets(routes: RouteSettings[], raw: RawConfig, problems: Co
     });
 }
 
-interface Parts {
+export interface Parts {
     database?: DatabaseSettings;
     cache: boolean;
     search: boolean;
@@ -602,7 +610,7 @@ function resolveServices(
         const operatorSecrets = s.operatorSecrets ?? [];
         pushDuplicates(at("operatorSecrets"), operatorSecrets, problems);
         const envFrom = s.envFrom ?? {};
-        const reserved = (k: string) => (WIRED_ENV_NAMES as readonly string[]).includes(k) || /^S3_BUCKET_|^GCS_BUCKET|^AZURE_STORAGE_|^ANYCLOUD_/.test(k);
+        const reserved = isReservedEnvName;
         for (const k of [...Object.keys(env_), ...secrets]) {
             if (reserved(k)) {
                 problems.push(problem(Object.keys(env_).includes(k) ? at(`env.${k}`) : at("secrets"), k, "a name the topology does not wire itself (it sets connection variables from `uses`)"));
@@ -682,7 +690,7 @@ function resolveServices(
 }
 
 /** The variables `components/wiring.ts` sets for what a service uses, on the given cloud. */
-function wiredNames(uses: ServiceUses, cloud: string): string[] {
+export function wiredNames(uses: ServiceUses, cloud: string): string[] {
     const out: string[] = [];
     if (uses.database !== undefined) out.push("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_SSLMODE", "DB_PASSWORD", "DATABASE_URL");
     if (uses.cache) out.push("REDIS_HOST", "REDIS_PORT", "REDIS_TLS", "REDIS_PASSWORD", "REDIS_URL");
@@ -703,9 +711,13 @@ export function serviceUrlVariable(service: string): string {
 /** Services of the stack by name, with their port (a callee needs one). */
 type Callees = Record<string, { port?: number }>;
 
-function resolveUses(service: string, uses: string[], parts: Parts, callees: Callees, failed: Set<TopLevelKey>, problems: ConfigProblem[]): ServiceUses {
+/**
+ * A service's or a job's `uses`. `callees` is undefined for a job: jobs get no service-to-service
+ * wiring (no <NAME>_URL, Cloud Map / invoker / firewall pair), so `service:<name>` is refused there.
+ */
+export function resolveUses(service: string, uses: string[], parts: Parts, callees: Callees | undefined, failed: Set<TopLevelKey>, problems: ConfigProblem[], owner = `services.${service}`): ServiceUses {
     const out: ServiceUses = { cache: false, search: false, buckets: [], services: [] };
-    const others = Object.keys(callees).filter((n) => n !== service);
+    const others = Object.keys(callees ?? {}).filter((n) => n !== service);
     const available = [
         ...(parts.database ? ["database", ...parts.database.databases.map((d) => `database:${d}`)] : []),
         ...(parts.cache ? ["cache"] : []),
@@ -713,9 +725,9 @@ function resolveUses(service: string, uses: string[], parts: Parts, callees: Cal
         ...parts.buckets.map((b) => `bucket:${b.name}`),
     ];
     const accepted = `one of the parts this stack has: ${available.join(", ") || "(none configured)"}`;
-    pushDuplicates(`services.${service}.uses`, uses, problems);
+    pushDuplicates(`${owner}.uses`, uses, problems);
     uses.forEach((u, i) => {
-        const at = `services.${service}.uses[${i}]`;
+        const at = `${owner}.uses[${i}]`;
         const [kind, name] = u.split(":", 2);
         // A part whose own config failed to parse is reported there; don't report it twice.
         const partFailed = (k: TopLevelKey) => failed.has(k);
@@ -724,6 +736,10 @@ function resolveUses(service: string, uses: string[], parts: Parts, callees: Cal
         if (kind === "search" && partFailed("search")) return;
         if (kind === "bucket" && partFailed("buckets")) return;
         if (kind === "service") {
+            if (callees === undefined) {
+                problems.push(problem(at, u, `${available.join(", ") || "(no part configured)"}; a job does not call services (service:<name> is wired for services only: no <NAME>_URL, invoker or network rule for a job)`));
+                return;
+            }
             // Calls may go both ways (a -> b and b -> a is ordinary HTTP); a service calling itself
             // or a service the stack does not have is a mistake.
             const accepted = `service:<name> of another service of this stack: ${others.map((n) => `service:${n}`).join(", ") || "(no other service configured)"}`;
@@ -732,7 +748,7 @@ function resolveUses(service: string, uses: string[], parts: Parts, callees: Cal
             } else if (name === undefined || !others.includes(name)) {
                 problems.push(problem(at, u, accepted));
             } else if (callees[name].port === undefined) {
-                problems.push(problem(`services.${name}.port`, undefined, `an integer from 1 to 65535 (required: services.${service} uses service:${name})`));
+                problems.push(problem(`services.${name}.port`, undefined, `an integer from 1 to 65535 (required: ${owner} uses service:${name})`));
             } else if (!out.services.includes(name)) {
                 out.services.push(name);
             }
@@ -810,7 +826,7 @@ function resolveHeaders(config: Record<string, string | false>, includeSubdomain
     return { headers, headersConfigured: configured };
 }
 
-function pushDuplicates(path: string, values: string[], problems: ConfigProblem[]) {
+export function pushDuplicates(path: string, values: string[], problems: ConfigProblem[]) {
     const seen = new Set<string>();
     for (const v of values) {
         if (seen.has(v)) {

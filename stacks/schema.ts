@@ -140,6 +140,19 @@ const serviceSchema = z.strictObject(
     e("an object describing a container service"),
 );
 
+/** `jobs.<name>`: a service's image, command, size, env and `uses`, plus exactly one of `run` or `schedule`. */
+const jobSchema = serviceSchema
+    .pick({ image: true, build: true, command: true, cpu: true, memoryMb: true, env: true, secrets: true, notSecrets: true, envFrom: true, uses: true })
+    .extend({
+        service: serviceName.optional(),
+        run: z.literal("beforeDeploy", e("beforeDeploy (runs before the services in gates roll out)")).optional(),
+        gates: z.array(serviceName, e("a list of service names")).optional(),
+        schedule: z.string(e("a five-field cron expression like '0 3 * * *'")).optional(),
+        timeZone: z.string(e("an IANA time zone like UTC or Europe/Berlin")).optional(),
+        retries: int(0, 5).optional(),
+        timeoutMinutes: int(1, 1440, "a whole number of minutes").optional(),
+    });
+
 const bucketSchema = z.strictObject(
     {
         versioning: bool.optional(),
@@ -236,6 +249,7 @@ export const topLevelSchemas = {
         e("a list of bucket names, or a map of bucket name to {versioning?, noncurrentVersionExpirationDays?, ...}"),
     ),
     services: z.record(serviceName, serviceSchema, e("a map of service name to service")),
+    jobs: z.record(serviceName, jobSchema, e("a map of job name to job")),
     // Values the operator sets once with `pulumi config set --secret --path anycloud:operatorSecrets.<NAME>`.
     operatorSecrets: z.record(
         envName,

@@ -156,6 +156,42 @@ export interface ServiceSettings {
     uses: ServiceUses;
 }
 
+/**
+ * When a job runs: once per change of its image, command or config, before the services it gates
+ * roll out (migrations), or on a cron schedule (maintenance, reports).
+ */
+export type JobTrigger =
+    | { kind: "beforeDeploy"; gates: string[] }
+    | {
+          kind: "schedule";
+          /** The five-field cron as written (stacks/cron.ts translates it per target). */
+          cron: string;
+          /** IANA time zone the schedule is read in. */
+          timeZone: string;
+          /** Further attempts after a failed run (bounded). */
+          retries: number;
+      };
+
+/** `jobs.<name>`: a run-to-completion container with a service's wiring, network access and identity. */
+export interface JobSettings {
+    name: string;
+    image: ServiceImage;
+    /** The service whose image (`service: <name>`) it runs, when it reuses one. */
+    imageOf?: string;
+    command?: string[];
+    cpu: number;
+    memoryMb: number;
+    env: Record<string, string>;
+    /** Generated secrets, like a service's. */
+    secrets: string[];
+    notSecrets?: string[];
+    envFrom?: Record<string, string>;
+    uses: ServiceUses;
+    /** Bound on one run; the run fails when it is exceeded. */
+    timeoutMinutes: number;
+    trigger: JobTrigger;
+}
+
 export interface RateLimit {
     requests: number;
     per: "second" | "minute";
@@ -251,6 +287,8 @@ export interface Settings {
     search?: SearchSettings;
     buckets: BucketSettings[];
     services: ServiceSettings[];
+    /** Run-to-completion jobs (`jobs.<name>`): before-deploy migrations and scheduled work. */
+    jobs: JobSettings[];
     /** Present when at least one service is public. */
     loadBalancer?: LoadBalancerSettings;
     /**

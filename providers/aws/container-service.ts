@@ -21,7 +21,7 @@ function taskTrust(ctx: AwsContext): pulumi.Output<string> {
 }
 
 /** The image reference: as given, or built here, pushed to ECR and pinned by digest. */
-function image(ctx: AwsContext, name: string, args: ContainerServiceArgs, parent: pulumi.Resource): pulumi.Output<string> {
+function image(ctx: AwsContext, name: string, args: Pick<ContainerServiceArgs, "image">, parent: pulumi.Resource): pulumi.Output<string> {
     if (args.image.kind === "ref") {
         return pulumi.output(args.image.ref);
     }
@@ -73,17 +73,21 @@ function isCallee(ctx: AwsContext, name: string): boolean {
     return ctx.settings.services.some((s) => s.uses.services.includes(name));
 }
 
-/**
- * ECS Fargate: one task definition and service per app service in private subnets, secrets
- * injected from Secrets Manager by the agent (never in the task definition), circuit breaker with
- * rollback, and CPU target tracking at 70 % between replicas.min and replicas.max.
- */
-export function createContainerService(ctx: AwsContext, name: string, args: ContainerServiceArgs, opts: ChildOptions): ContainerServiceOutputs {
-    const parent = opts.parent;
-    const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, extra);
-    const net = ctx.requireNetwork();
-    const isPublic = args.public && args.port !== undefined;
+/** What a task definition of a service or job is built from. */
+export type TaskInputs = Pick<ContainerServiceArgs, "image" | "command" | "cpu" | "memoryMb" | "env" | "secretEnv" | "uses"> & { port?: number };
 
+/**
+ * The ECS task definition of a service or job: its log group, its secret environment in one
+ * Secrets Manager secret (referenced, never in the definition), an execution role that may read
+ * only that secret, a task role scoped to the buckets it uses, and its image.
+ */
+export function taskDefinition(
+    ctx: AwsContext,
+    name: string,
+    args: TaskInputs,
+    parent: pulumi.Resource,
+): { task: ecs.TaskDefinition; imageRef: pulumi.Output<string>; logs: cloudwatch.LogGroup; taskRole: iam.Role; executionRole: iam.Role } {
+    const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, extra);
     const logs = new cloudwatch.LogGroup(`${name}-logs`, { name: ctx.naming.logGroup(name), retentionInDays: ctx.settings.logs.retentionDays }, o());
 
     const secretNames = Object.keys(args.secretEnv).sort();
@@ -166,6 +170,22 @@ export function createContainerService(ctx: AwsContext, name: string, args: Cont
         o({ dependsOn: secretVersion ? [secretVersion] : [] }),
     );
 
+    return { task, imageRef, logs, taskRole, executionRole };
+}
+
+/**
+ * ECS Fargate: one task definition and service per app service in private subnets, secrets
+ * injected from Secrets Manager by the agent (never in the task definition), circuit breaker with
+ * rollback, and CPU target tracking at 70 % between replicas.min and replicas.max.
+ */
+export function createContainerService(ctx: AwsContext, name: string, args: ContainerServiceArgs, opts: ChildOptions): ContainerServiceOutputs {
+    const parent = opts.parent;
+    const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, extra);
+    const net = ctx.requireNetwork();
+    const isPublic = args.public && args.port !== undefined;
+
+    const { task, imageRef } = taskDefinition(ctx, name, args, parent);
+
     // Target tracking on CPU cannot wake a service from 0 tasks (no CPU samples), so public services
     // keep at least 1 task even when the preset allows 0; prod's floor of 2 comes from the settings.
     const minCapacity = isPublic ? Math.max(1, args.replicas.min) : args.replicas.min;
@@ -221,7 +241,7 @@ export function createContainerService(ctx: AwsContext, name: string, args: Cont
         o({
             // Attaching a target group that no listener uses yet fails; autoscaling owns desiredCount.
             // A service that uses the database starts once its databases and extensions exist.
-            dependsOn: [ctx.requireFoundation().capacityProviders, ...(targetGroup ? ctx.loadBalancer!.listenerResources : []), ...net.egressReady, ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [])],
+            dependsOn: [ctx.requireFoundation().capacityProviders, ...(targetGroup ? ctx.loadBalancer!.listenerResources : []), ...net.egressReady, ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...(args.after ?? [])],
             ignoreChanges: ["desiredCount"],
         }),
     );

@@ -32,6 +32,8 @@ export interface FoundationState {
     cluster: ecs.Cluster;
     capacityProviders: ecs.ClusterCapacityProviders;
     alarmTopic: sns.Topic;
+    /** Present when scheduled jobs report failures through EventBridge rules. */
+    alarmTopicPolicy?: sns.TopicPolicy;
     /** What an OpenSearch VPC domain waits for (the service-linked role, when this stack declares it). */
     searchPrerequisites: pulumi.Output<pulumi.Resource[]>;
 }

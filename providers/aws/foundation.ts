@@ -30,7 +30,8 @@ export function createFoundation(ctx: AwsContext, name: string, args: Foundation
         { clusterName: cluster.name, capacityProviders: ["FARGATE", "FARGATE_SPOT"], defaultCapacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1, base: 0 }] },
         o(),
     );
-    ctx.foundation = { cluster, capacityProviders, alarmTopic: alarmTopic(ctx, parent), searchPrerequisites: pulumi.output([]) };
+    const alarms = alarmTopic(ctx, parent);
+    ctx.foundation = { cluster, capacityProviders, alarmTopic: alarms.topic, alarmTopicPolicy: alarms.policy, searchPrerequisites: pulumi.output([]) };
     const prerequisites: string[] = [];
     if (args.hasSearch) {
         ctx.foundation.searchPrerequisites = openSearchServiceRole(ctx, name, parent);

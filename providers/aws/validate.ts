@@ -4,6 +4,7 @@ import { awsEdge } from "./edge";
 import { Settings } from "../../stacks/settings";
 import { sharedBuffersBound } from "../../stacks/postgres-parameters";
 import { AWS_REGIONS, DATABASE_CLASSES, DB_STORAGE, FARGATE_CPUS, LOG_RETENTION_DAYS, MAX_READ_REPLICAS, SEARCH_INSTANCE_TYPES, fargateMemoryOptions, nearestFargateSizes } from "./sizes";
+import { validateJobs } from "./job";
 
 /** AWS-specific checks, before any resource exists: each problem names the key and what AWS accepts. */
 export function validateAws(settings: Settings): ConfigProblem[] {
@@ -38,6 +39,8 @@ export function validateAws(settings: Settings): ConfigProblem[] {
             problems.push(problem(`${key}.replicas.max`, s.replicas.max, "at most 1000 tasks per ECS service"));
         }
     });
+
+    problems.push(...validateJobs(settings));
 
     const db = settings.database;
     if (db) {

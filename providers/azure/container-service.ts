@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as docker from "@pulumi/docker";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../../components/backend";
@@ -34,22 +35,66 @@ export function serviceUrl(ctx: AzureContext, service: Pick<ServiceSettings, "na
 }
 
 /**
- * One Container App per service in the stack's environment, running as its own user-assigned
- * identity. Secret variables are written to Key Vault and referenced (secrets[].keyVaultUrl +
- * identity), never put in plain env; the identity gets Key Vault Secrets User on exactly those
- * secrets. Public services get external ingress reachable only through Front Door; workers have
- * no ingress and keep at least one replica. Images are used by reference or built, pushed to ACR
- * and pinned by digest.
+ * The init container that creates the configured extensions in every database (idempotent), for
+ * a service or job that uses the database: it needs a connection from inside the VNet.
  */
-export function createContainerService(ctx: AzureContext, name: string, args: ContainerServiceArgs, opts: ChildOptions): ContainerServiceOutputs {
-    const parent = opts.parent;
-    const platform = ctx.requirePlatform();
-    const rg = ctx.rgName;
-    const { settings } = ctx;
-    const prod = settings.environment === "prod";
-    const identity = platform.identities[name];
-    const appName = ctx.naming.containerApp(name);
+export function databaseInitContainers(
+    ctx: AzureContext,
+    args: Pick<ContainerServiceArgs, "uses" | "env" | "image">,
+    identity: managedidentity.UserAssignedIdentity,
+    registries: inputs.app.RegistryCredentialsArgs[],
+): inputs.app.InitContainerArgs[] {
+    const db = ctx.settings.database;
+    if (!db || args.uses.database === undefined) {
+        return [];
+    }
+    const script = psqlInitScript({ owner: db.username, databases: db.databases, extensions: db.extensions });
+    const registry = ctx.requirePlatform().registry!;
+    if (args.image.kind !== "build") {
+        // A built image already registered this registry with the same identity.
+        registries.push({ server: registry.loginServer, identity: identity.id });
+    }
+    return [
+        {
+            name: "db-init",
+            // Through the stack's registry (a Docker Hub cache rule, registry-mirror.ts), never Docker Hub itself.
+            image: postgresClientImage(registry, db.version),
+            // Waits (bounded) until the server answers over the private DNS name, then runs the script.
+            command: ["sh", "-c", waitForPostgres(DB_INIT_RETRY, 'printf "%s" "$INIT_SQL" | psql -v ON_ERROR_STOP=1 -d postgres -f -')],
+            env: [
+                { name: "INIT_SQL", value: script },
+                { name: "PGHOST", value: args.env.DB_HOST },
+                { name: "PGPORT", value: args.env.DB_PORT },
+                { name: "PGUSER", value: args.env.DB_USER },
+                // The server's certificate chains to public roots in the image's system bundle and
+                // names the server's FQDN (DB_HOST): the admin password only goes to the real server.
+                { name: "PGSSLMODE", value: "verify-full" },
+                { name: "PGSSLROOTCERT", value: ALPINE_CA_BUNDLE },
+                { name: "PGPASSWORD", secretRef: secretRefName("DB_PASSWORD") },
+            ],
+            resources: { cpu: 0.25, memory: "0.5Gi" },
+        },
+    ];
+}
 
+/** What a service's or job's container is built from. */
+export type WorkloadInputs = Pick<ContainerServiceArgs, "image" | "env" | "secretEnv" | "uses"> & { public?: boolean };
+
+/**
+ * The container configuration of a service or job: each secret variable in Key Vault, readable
+ * only by the workload's identity and referenced by versioned URI; plain env plus the identity's
+ * client id and a digest of the secret versions (a changed value starts a new revision or run);
+ * the image, used by reference or built, pushed to ACR and pinned by digest.
+ */
+export function workloadContainer(
+    ctx: AzureContext,
+    name: string,
+    args: WorkloadInputs,
+    identity: managedidentity.UserAssignedIdentity,
+    parent: pulumi.Resource,
+): { secretRefs: inputs.app.SecretArgs[]; plainEnv: inputs.app.EnvironmentVarArgs[]; secretEnv: inputs.app.EnvironmentVarArgs[]; grants: pulumi.Resource[]; image: pulumi.Output<string>; registries: inputs.app.RegistryCredentialsArgs[] } {
+    const platform = ctx.requirePlatform();
+    const { settings } = ctx;
     // Secrets: one Key Vault secret per variable, readable only by this service's identity.
     const secretRefs: inputs.app.SecretArgs[] = [];
     const secretEnv: inputs.app.EnvironmentVarArgs[] = [];
@@ -109,6 +154,28 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
         image = pulumi.output(args.image.ref);
     }
 
+    return { secretRefs, plainEnv, secretEnv, grants, image, registries };
+}
+
+/**
+ * One Container App per service in the stack's environment, running as its own user-assigned
+ * identity. Secret variables are written to Key Vault and referenced (secrets[].keyVaultUrl +
+ * identity), never put in plain env; the identity gets Key Vault Secrets User on exactly those
+ * secrets. Public services get external ingress reachable only through Front Door; workers have
+ * no ingress and keep at least one replica. Images are used by reference or built, pushed to ACR
+ * and pinned by digest.
+ */
+export function createContainerService(ctx: AzureContext, name: string, args: ContainerServiceArgs, opts: ChildOptions): ContainerServiceOutputs {
+    const parent = opts.parent;
+    const platform = ctx.requirePlatform();
+    const rg = ctx.rgName;
+    const { settings } = ctx;
+    const prod = settings.environment === "prod";
+    const identity = platform.identities[name];
+    const appName = ctx.naming.containerApp(name);
+
+    const { secretRefs, plainEnv, secretEnv, grants, image, registries } = workloadContainer(ctx, name, args, identity, parent);
+
     const memory = containerAppMemory(args.cpu, args.memoryMb)!;
     const probes: inputs.app.ContainerAppProbeArgs[] =
         args.port !== undefined && args.healthPath
@@ -120,35 +187,7 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
             : [];
 
     // CREATE EXTENSION per database, from inside the VNet, before the app starts (idempotent).
-    const initContainers: inputs.app.InitContainerArgs[] = [];
-    const db = settings.database;
-    if (db && args.uses.database !== undefined) {
-        const script = psqlInitScript({ owner: db.username, databases: db.databases, extensions: db.extensions });
-        const registry = platform.registry!;
-        if (args.image.kind !== "build") {
-            // A built image already registered this registry with the same identity.
-            registries.push({ server: registry.loginServer, identity: identity.id });
-        }
-        initContainers.push({
-            name: "db-init",
-            // Through the stack's registry (a Docker Hub cache rule, registry-mirror.ts), never Docker Hub itself.
-            image: postgresClientImage(registry, db.version),
-            // Waits (bounded) until the server answers over the private DNS name, then runs the script.
-            command: ["sh", "-c", waitForPostgres(DB_INIT_RETRY, 'printf "%s" "$INIT_SQL" | psql -v ON_ERROR_STOP=1 -d postgres -f -')],
-            env: [
-                { name: "INIT_SQL", value: script },
-                { name: "PGHOST", value: args.env.DB_HOST },
-                { name: "PGPORT", value: args.env.DB_PORT },
-                { name: "PGUSER", value: args.env.DB_USER },
-                // The server's certificate chains to public roots in the image's system bundle and
-                // names the server's FQDN (DB_HOST): the admin password only goes to the real server.
-                { name: "PGSSLMODE", value: "verify-full" },
-                { name: "PGSSLROOTCERT", value: ALPINE_CA_BUNDLE },
-                { name: "PGPASSWORD", secretRef: secretRefName("DB_PASSWORD") },
-            ],
-            resources: { cpu: 0.25, memory: "0.5Gi" },
-        });
-    }
+    const initContainers = databaseInitContainers(ctx, args, identity, registries);
 
     // Public services scale on CPU 70% and HTTP load; workers keep one replica (no HTTP trigger wakes them).
     // A singleton has exactly one replica and no rule (single revision mode is kept for every app).
@@ -204,7 +243,7 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
         },
         // The identity must hold its Key Vault grants, and the vault's private DNS record must
         // exist, before the first revision reads secrets.
-        ctx.opts(parent, { dependsOn: [...grants, ...platform.vaultReady, ...(platform.registryReady[name] ?? []), ...(args.uses.search ? ctx.searchReady : [])] }),
+        ctx.opts(parent, { dependsOn: [...grants, ...platform.vaultReady, ...(platform.registryReady[name] ?? []), ...(args.uses.search ? ctx.searchReady : []), ...(args.after ?? [])] }),
     );
 
     const { alerts } = settings;

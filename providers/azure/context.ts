@@ -20,6 +20,8 @@ export const ROLES = {
     /** Read and write secret values (the search bootstrap node, on its own secrets only). */
     keyVaultSecretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
     storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    // Built-in Contributor: granted only at the scope of one Container Apps job (its deploy-time runner).
+    contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
 } as const;
 export type RoleName = keyof typeof ROLES;
 

@@ -4,6 +4,7 @@ import { createContainerService, serviceUrl } from "./container-service";
 import { AzureContext } from "./context";
 import { createDatabase } from "./database";
 import { createFoundation } from "./foundation";
+import { createJob } from "./job";
 import { createLoadBalancer } from "./load-balancer";
 import { createNetwork } from "./network";
 import { createObjectStore } from "./object-store";
@@ -26,6 +27,7 @@ export const backend: BackendModule = {
             loadBalancer: (name, args, opts) => createLoadBalancer(ctx, name, args, opts),
             containerService: (name, args, opts) => createContainerService(ctx, name, args, opts),
             serviceUrl: (service) => serviceUrl(ctx, service),
+            job: (name, args, opts) => createJob(ctx, name, args, opts),
         };
     },
 };

@@ -73,7 +73,7 @@ export function createShared(ctx: AzureContext, args: FoundationArgs, parent: pu
     let registry: containerregistry.Registry | undefined;
     /** Per service: what must exist before it pulls from the registry (its AcrPull grant, the cache rule). */
     const registryReady: Record<string, pulumi.Resource[]> = {};
-    const builders = settings.services.filter((s) => s.image.kind === "build");
+    const builders = [...settings.services, ...settings.jobs].filter((s) => s.image.kind === "build");
     // Services that use the database run the init container, pulled through the registry's mirror.
     const initPullers = args.hasDatabase ? args.access.databaseClients.filter((s) => !builders.some((b) => b.name === s)) : [];
     if (builders.length > 0 || initPullers.length > 0) {

@@ -5,6 +5,7 @@ import { PRESETS } from "../../stacks/presets";
 import { Settings } from "../../stacks/settings";
 import { sharedBuffersBound } from "../../stacks/postgres-parameters";
 import { AZURE_LOCATIONS, containerAppMemory, nearestContainerAppSizes, LOG_RETENTION, postgresStorageGb, POSTGRES_SKUS, POSTGRES_STORAGE_SIZES } from "./sizes";
+import { validateJobs } from "./job";
 
 /** Locations with availability zones for every service used here (Container Apps, Flexible Server, AMR). */
 const ZONAL_LOCATIONS = new Set([
@@ -102,6 +103,7 @@ export function validateAzure(settings: Settings): ConfigProblem[] {
     if (search && search.nodes !== 1 && search.nodes < 3) {
         problems.push(problem("search.nodes", search.nodes, "1, or 3 or more on Azure (a cluster-manager quorum needs 3 nodes)"));
     }
+    problems.push(...validateJobs(settings));
     for (const service of settings.services) {
         if (containerAppMemory(service.cpu, service.memoryMb) === undefined) {
             problems.push(

@@ -6,6 +6,7 @@ import * as artifactregistry from "@pulumi/gcp/artifactregistry";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as organizations from "@pulumi/gcp/organizations";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import { Image } from "@pulumi/docker/image";
 import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../../components/backend";
@@ -15,7 +16,7 @@ import { serviceAlerts } from "./alerts";
 import { GcpContext, RUN_TAG, serviceTag } from "./context";
 import { storeSecret, serviceAccount } from "./secrets";
 
-type Env = { name: string; value?: pulumi.Input<string>; valueSource?: { secretKeyRef: { secret: pulumi.Input<string>; version: pulumi.Input<string> } } };
+export type Env = { name: string; value?: pulumi.Input<string>; valueSource?: { secretKeyRef: { secret: pulumi.Input<string>; version: pulumi.Input<string> } } };
 
 /**
  * One application service on Cloud Run. Public services: a Cloud Run service reachable only
@@ -29,48 +30,7 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
     const net = ctx.requireNetwork();
     const protect = ctx.settings.protect;
     const sa = serviceAccount(ctx, `${name}-sa`, `run-${name}`, `Cloud Run service ${name}`, parent);
-    // A service that uses the database starts after the init job ran (runExecutionToken waits for it).
-    const deps: pulumi.Resource[] = args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [];
-    const secretEnv: Record<string, pulumi.Output<string>> = { ...args.secretEnv };
-
-    for (const bucket of args.uses.buckets) {
-        deps.push(
-            new storage.BucketIAMMember(
-                `${name}-bucket-${bucket}`,
-                { bucket: ctx.buckets[bucket].name, role: "roles/storage.objectUser", member: sa.member },
-                ctx.opts(parent, ["storage"]),
-            ),
-        );
-    }
-    if (args.uses.buckets.length > 0 && ctx.settings.gcp.s3HmacServices.includes(name)) {
-        // Opt-in (gcp.s3HmacServices): S3-compatible access (XML API) for an app whose storage
-        // client speaks only S3 needs an HMAC key of this SA — a long-lived secret. Everyone else
-        // uses the service account itself (Application Default Credentials on Cloud Run).
-        const hmac = new storage.HmacKey(`${name}-hmac`, { project: ctx.project, serviceAccountEmail: sa.email }, ctx.opts(parent, ["storage"]));
-        secretEnv.S3_ACCESS_KEY_ID = pulumi.secret(hmac.accessId);
-        secretEnv.S3_SECRET_ACCESS_KEY = pulumi.secret(hmac.secret);
-    }
-
-    const envs: Env[] = Object.entries(args.env)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, v]) => ({ name: k, value: v }));
-    for (const key of Object.keys(secretEnv).sort()) {
-        const stored = storeSecret(ctx, `${name}-secret-${key.toLowerCase().replace(/_/g, "-")}`, ctx.naming.secretId(name, key), secretEnv[key], sa.member, parent);
-        deps.push(stored.version, stored.access);
-        // Pinned to the version Pulumi wrote: a changed value rolls out a new revision.
-        envs.push({ name: key, valueSource: { secretKeyRef: { secret: stored.secret.secretId, version: stored.version.version } } });
-    }
-    if (args.uses.cache && ctx.cacheCaSecret && ctx.cacheCaVersion) {
-        deps.push(grantSecret(ctx, `${name}-redis-ca-access`, ctx.cacheCaSecret, sa.member, parent), ctx.cacheCaVersion);
-        envs.push({ name: "REDIS_TLS_CA_CERT", valueSource: { secretKeyRef: { secret: ctx.cacheCaSecret.secretId, version: ctx.cacheCaVersion.version } } });
-    }
-    if (args.uses.search && ctx.searchCaCertSecret) {
-        // The search CA certificate itself (written by the bootstrap node at its first boot), as
-        // on every target: a secret env var. The revision resolves "latest" when it deploys, so
-        // it waits for the search readiness gate (the CA exists once the cluster is green).
-        deps.push(grantSecret(ctx, `${name}-search-ca-access`, ctx.searchCaCertSecret, sa.member, parent), ...ctx.searchReady);
-        envs.push({ name: "ELASTICSEARCH_CA_CERT", valueSource: { secretKeyRef: { secret: ctx.searchCaCertSecret.secretId, version: "latest" } } });
-    }
+    const { envs, deps } = workloadEnv(ctx, name, args, sa, parent);
 
     const image = resolveImage(ctx, name, args, parent);
     const fractional = args.cpu < 1;
@@ -140,7 +100,7 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
                 },
                 traffics: [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 }],
             },
-            ctx.opts(parent, ["run"], { dependsOn: deps }),
+            ctx.opts(parent, ["run"], { dependsOn: [...deps, ...(args.after ?? [])] }),
         );
         serviceAlerts(ctx, parent, name, runName, "service");
         if (callee) {
@@ -168,7 +128,7 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
                 containers: [{ image, args: args.command, resources: { limits: { cpu: String(workerCpu), memory: `${args.memoryMb}Mi` } }, envs, ...probes }],
             },
         },
-        ctx.opts(parent, ["run"], { dependsOn: deps }),
+        ctx.opts(parent, ["run"], { dependsOn: [...deps, ...(args.after ?? [])] }),
     );
     serviceAlerts(ctx, parent, name, runName, "worker");
     return { image };
@@ -210,6 +170,62 @@ function grantInvokers(ctx: GcpContext, name: string, parent: pulumi.Resource) {
     }
 }
 
+/** What a service's or job's container environment is built from. */
+export type WorkloadInputs = Pick<ContainerServiceArgs, "env" | "secretEnv" | "uses">;
+
+/**
+ * The container environment of a service or job: plain values, then each secret in Secret
+ * Manager readable only by its service account (pinned to the version written), bucket grants
+ * and an HMAC key for S3 clients, and the CA certificates of the parts it uses. `deps` are what
+ * a revision or execution must wait for.
+ */
+export function workloadEnv(ctx: GcpContext, name: string, args: WorkloadInputs, sa: serviceaccount.Account, parent: pulumi.Resource): { envs: Env[]; deps: pulumi.Resource[] } {
+    // A service that uses the database starts after the init job ran (runExecutionToken waits for it).
+    const deps: pulumi.Resource[] = args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [];
+    const secretEnv: Record<string, pulumi.Output<string>> = { ...args.secretEnv };
+
+    for (const bucket of args.uses.buckets) {
+        deps.push(
+            new storage.BucketIAMMember(
+                `${name}-bucket-${bucket}`,
+                { bucket: ctx.buckets[bucket].name, role: "roles/storage.objectUser", member: sa.member },
+                ctx.opts(parent, ["storage"]),
+            ),
+        );
+    }
+    if (args.uses.buckets.length > 0 && ctx.settings.gcp.s3HmacServices.includes(name)) {
+        // Opt-in (gcp.s3HmacServices): S3-compatible access (XML API) for an app whose storage
+        // client speaks only S3 needs an HMAC key of this SA — a long-lived secret. Everyone else
+        // uses the service account itself (Application Default Credentials on Cloud Run).
+        const hmac = new storage.HmacKey(`${name}-hmac`, { project: ctx.project, serviceAccountEmail: sa.email }, ctx.opts(parent, ["storage"]));
+        secretEnv.S3_ACCESS_KEY_ID = pulumi.secret(hmac.accessId);
+        secretEnv.S3_SECRET_ACCESS_KEY = pulumi.secret(hmac.secret);
+    }
+
+    const envs: Env[] = Object.entries(args.env)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => ({ name: k, value: v }));
+    for (const key of Object.keys(secretEnv).sort()) {
+        const stored = storeSecret(ctx, `${name}-secret-${key.toLowerCase().replace(/_/g, "-")}`, ctx.naming.secretId(name, key), secretEnv[key], sa.member, parent);
+        deps.push(stored.version, stored.access);
+        // Pinned to the version Pulumi wrote: a changed value rolls out a new revision.
+        envs.push({ name: key, valueSource: { secretKeyRef: { secret: stored.secret.secretId, version: stored.version.version } } });
+    }
+    if (args.uses.cache && ctx.cacheCaSecret && ctx.cacheCaVersion) {
+        deps.push(grantSecret(ctx, `${name}-redis-ca-access`, ctx.cacheCaSecret, sa.member, parent), ctx.cacheCaVersion);
+        envs.push({ name: "REDIS_TLS_CA_CERT", valueSource: { secretKeyRef: { secret: ctx.cacheCaSecret.secretId, version: ctx.cacheCaVersion.version } } });
+    }
+    if (args.uses.search && ctx.searchCaCertSecret) {
+        // The search CA certificate itself (written by the bootstrap node at its first boot), as
+        // on every target: a secret env var. The revision resolves "latest" when it deploys, so
+        // it waits for the search readiness gate (the CA exists once the cluster is green).
+        deps.push(grantSecret(ctx, `${name}-search-ca-access`, ctx.searchCaCertSecret, sa.member, parent), ...ctx.searchReady);
+        envs.push({ name: "ELASTICSEARCH_CA_CERT", valueSource: { secretKeyRef: { secret: ctx.searchCaCertSecret.secretId, version: "latest" } } });
+    }
+
+    return { envs, deps };
+}
+
 function grantSecret(ctx: GcpContext, logical: string, secret: secretmanager.Secret, member: pulumi.Input<string>, parent: pulumi.Resource) {
     return new secretmanager.SecretIamMember(
         logical,
@@ -219,7 +235,7 @@ function grantSecret(ctx: GcpContext, logical: string, secret: secretmanager.Sec
 }
 
 /** An image reference as configured, or built here, pushed to Artifact Registry and pinned by digest. */
-function resolveImage(ctx: GcpContext, name: string, args: ContainerServiceArgs, parent: pulumi.Resource): pulumi.Output<string> {
+export function resolveImage(ctx: GcpContext, name: string, args: Pick<ContainerServiceArgs, "image">, parent: pulumi.Resource): pulumi.Output<string> {
     if (args.image.kind === "ref") {
         return pulumi.output(args.image.ref);
     }

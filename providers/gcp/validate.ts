@@ -5,10 +5,11 @@ import { Settings } from "../../stacks/settings";
 import { sharedBuffersBound } from "../../stacks/postgres-parameters";
 import { OPENSEARCH_NODE_IMAGES } from "../../components/opensearch/images";
 import { GCP_REGIONS, REDIS_VERSIONS, RUN_MEMORY_MAX_MB, RUN_WHOLE_CPUS, runMemoryMinMb, runMinCpuForMemory, SQL_TIERS, SQL_VERSIONS } from "./sizes";
+import { validateJobs } from "./job";
 
 /** GCP-specific checks, run before any resource exists. Pure. */
 export function validateGcp(settings: Settings): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
+    const problems: ConfigProblem[] = validateJobs(settings);
     const { gcp } = settings;
     if (!gcp.project) {
         problems.push(problem("gcp.project", gcp.project, "a GCP project id (required when anycloud:cloud is gcp)"));

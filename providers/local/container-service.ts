@@ -7,6 +7,7 @@ import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../
 import { LocalContext } from "./context";
 import { LocalNetworks } from "./network";
 import { StorageCredentials } from "./object-store";
+import { ServiceImage, ServiceUses } from "../../stacks/settings";
 
 /**
  * A hash of the build context, so the image is rebuilt (and its containers replaced) exactly
@@ -37,6 +38,61 @@ export function httpHealthCheck(port: number, healthPath: string): string[] {
     return ["CMD-SHELL", `wget -q -O /dev/null ${url} || curl -fsS -o /dev/null ${url} || exit 1`];
 }
 
+/** The image a service or job runs: pulled by reference, or built from its context (rebuilt when a file changes). */
+export function workloadImage(ctx: LocalContext, name: string, image: ServiceImage, parent: pulumi.Resource): docker.RemoteImage {
+    if (image.kind === "ref") {
+        return ctx.image(parent, name, image.ref);
+    }
+    const context = path.resolve(image.context);
+    return new docker.RemoteImage(
+        `${name}-image`,
+        {
+            name: `anycloud-local/${ctx.name(name)}:latest`,
+            build: { context, dockerfile: image.dockerfile, buildArgs: image.args },
+            triggers: { context: contextHash(context) },
+            keepLocally: true,
+        },
+        ctx.opts(parent),
+    );
+}
+
+/**
+ * `NAME=value` entries. Docker has no secret store outside Swarm: secrets reach the container as
+ * environment, and stay secret in Pulumi state and outputs. Storage users get their own MinIO keys.
+ */
+export function workloadEnv(
+    name: string,
+    env: Record<string, pulumi.Input<string>>,
+    secrets: Record<string, pulumi.Output<string>>,
+    storageCredentials: Record<string, StorageCredentials>,
+): pulumi.Input<string>[] {
+    const secretEnv: Record<string, pulumi.Input<string>> = { ...secrets };
+    const creds = storageCredentials[name];
+    if (creds) {
+        secretEnv.S3_ACCESS_KEY_ID = creds.accessKeyId;
+        secretEnv.S3_SECRET_ACCESS_KEY = creds.secretAccessKey;
+    }
+    return [
+        ...Object.keys(env)
+            .sort()
+            .map((k) => pulumi.interpolate`${k}=${env[k]}`),
+        ...Object.keys(secretEnv)
+            .sort()
+            .map((k) => pulumi.secret(pulumi.interpolate`${k}=${secretEnv[k]}`)),
+    ];
+}
+
+/** The networks a workload joins: its first (edge or egress) and one per part it uses. */
+export function workloadNetworks(networks: LocalNetworks, first: docker.Network, name: string, uses: ServiceUses): docker.types.input.ContainerNetworksAdvanced[] {
+    const out: docker.types.input.ContainerNetworksAdvanced[] = [{ name: first.name, aliases: [name] }];
+    const join = (net: docker.Network | undefined) => net && out.push({ name: net.name, aliases: [name] });
+    if (uses.database !== undefined) join(networks.parts.database);
+    if (uses.cache) join(networks.parts.cache);
+    if (uses.search) join(networks.parts.search);
+    if (uses.buckets.length > 0) join(networks.parts.storage);
+    return out;
+}
+
 export function createContainerService(
     ctx: LocalContext,
     networks: LocalNetworks,
@@ -45,48 +101,12 @@ export function createContainerService(
     args: ContainerServiceArgs,
     opts: ChildOptions,
 ): ContainerServiceOutputs {
-    let image: docker.RemoteImage;
-    if (args.image.kind === "ref") {
-        image = ctx.image(opts.parent, name, args.image.ref);
-    } else {
-        const context = path.resolve(args.image.context);
-        image = new docker.RemoteImage(
-            `${name}-image`,
-            {
-                name: `anycloud-local/${ctx.name(name)}:latest`,
-                build: { context, dockerfile: args.image.dockerfile, buildArgs: args.image.args },
-                triggers: { context: contextHash(context) },
-                keepLocally: true,
-            },
-            ctx.opts(opts.parent),
-        );
-    }
+    const image = workloadImage(ctx, name, args.image, opts.parent);
 
-    // Docker has no secret store outside Swarm: secrets reach the container as environment,
-    // and stay secret in Pulumi state and outputs.
-    const secretEnv: Record<string, pulumi.Input<string>> = { ...args.secretEnv };
-    const creds = storageCredentials[name];
-    if (creds) {
-        secretEnv.S3_ACCESS_KEY_ID = creds.accessKeyId;
-        secretEnv.S3_SECRET_ACCESS_KEY = creds.secretAccessKey;
-    }
-    const envs: pulumi.Input<string>[] = [
-        ...Object.keys(args.env)
-            .sort()
-            .map((k) => pulumi.interpolate`${k}=${args.env[k]}`),
-        ...Object.keys(secretEnv)
-            .sort()
-            .map((k) => pulumi.secret(pulumi.interpolate`${k}=${secretEnv[k]}`)),
-    ];
-
-    const networksAdvanced: docker.types.input.ContainerNetworksAdvanced[] = [
-        { name: (args.public ? networks.edge : networks.egress).name, aliases: [name] },
-    ];
+    const envs = workloadEnv(name, args.env, args.secretEnv, storageCredentials);
+    const networksAdvanced = workloadNetworks(networks, args.public ? networks.edge : networks.egress, name, args.uses);
+    // Service-to-service calls (services only): its own callee network, and each callee's it uses.
     const join = (net: docker.Network | undefined) => net && networksAdvanced.push({ name: net.name, aliases: [name] });
-    if (args.uses.database !== undefined) join(networks.parts.database);
-    if (args.uses.cache) join(networks.parts.cache);
-    if (args.uses.search) join(networks.parts.search);
-    if (args.uses.buckets.length > 0) join(networks.parts.storage);
     join(networks.calls[name]);
     args.uses.services.forEach((callee) => join(networks.calls[callee]));
 
@@ -108,11 +128,16 @@ export function createContainerService(
                         ? { tests: httpHealthCheck(args.port, args.healthPath), interval: "10s", timeout: "5s", retries: 5, startPeriod: "20s" }
                         : undefined,
                 restart: "unless-stopped",
-                labels: ctx.labels(`service:${name}`),
+                // A before-deploy job that gates this service: its checked exit code (throws when
+                // non-zero), so this container is not replaced unless the job succeeded.
+                labels: [...ctx.labels(`service:${name}`), ...(ctx.jobGates[name] ?? []).map((g) => ({ label: `anycloud.after-job.${g.job}`, value: g.succeeded }))],
             },
             // attach: true makes the init container's create wait for it to exit (0), so this is "after init".
             // A singleton's replacement stops the old container before the new one starts.
-            ctx.opts(opts.parent, { dependsOn: args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [], deleteBeforeReplace: args.singleton === true }),
+            ctx.opts(opts.parent, {
+                dependsOn: [...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...(args.after ?? [])],
+                deleteBeforeReplace: args.singleton === true,
+            }),
         );
     }
     return {

@@ -8,6 +8,8 @@ export class LocalContext {
     public readonly provider: docker.Provider;
     /** The one-shot container that creates the databases and extensions: services that use the database start after it. */
     public databaseInit?: pulumi.Resource;
+    /** Service -> the before-deploy jobs that gate it, each with its exit code checked (throws unless 0). */
+    public readonly jobGates: Record<string, { job: string; succeeded: pulumi.Output<string> }[]> = {};
 
     constructor(public readonly settings: Settings) {
         this.provider = new docker.Provider("local-docker", settings.local.dockerHost ? { host: settings.local.dockerHost } : {});

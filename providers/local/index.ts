@@ -5,6 +5,7 @@ import {
     CloudBackend,
     ContainerServiceArgs,
     DatabaseArgs,
+    JobArgs,
     FoundationArgs,
     FoundationOutputs,
     LoadBalancerArgs,
@@ -18,6 +19,7 @@ import { createContainerService, serviceUrl } from "./container-service";
 import { LocalContext } from "./context";
 import { createDatabase } from "./database";
 import { createFoundation } from "./foundation";
+import { createJob } from "./job";
 import { createLoadBalancer } from "./load-balancer";
 import { createNetworks, LocalNetworks } from "./network";
 import { createObjectStore, StorageCredentials } from "./object-store";
@@ -71,6 +73,9 @@ class LocalBackend implements CloudBackend {
     }
     serviceUrl(service: { name: string; port?: number }) {
         return serviceUrl(service);
+    }
+    job(name: string, args: JobArgs, opts: ChildOptions) {
+        return createJob(this.ctx, this.net(), this.storageCredentials, name, args, opts);
     }
 }
 

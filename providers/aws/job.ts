@@ -1,0 +1,219 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
+import * as scheduler from "@pulumi/aws/scheduler";
+import { ChildOptions, JobArgs, JobOutputs } from "../../components/backend";
+import { eventBridgeCron, isCron, parseCron } from "../../stacks/cron";
+import { ConfigProblem, problem } from "../../stacks/errors";
+import { Settings } from "../../stacks/settings";
+import { taskDefinition } from "./container-service";
+import { AwsContext } from "./context";
+import { JOB_RUNNER_HANDLER } from "./job-runner-function";
+import { FARGATE_CPUS, fargateMemoryOptions } from "./sizes";
+
+/** Lambda's hard ceiling on one invocation (Lambda quotas): a before-deploy run must end within it. */
+export const LAMBDA_MAX_SECONDS = 900;
+/** The longest before-deploy bound on AWS: one minute under the ceiling, for starting and stopping the task. */
+export const AWS_BEFORE_DEPLOY_MAX_MINUTES = 14;
+/** How often the runner asks ECS whether the task stopped. */
+const POLL_MS = 10000;
+
+/**
+ * The EventBridge pattern of a failed run of a job's task definition family: an ECS task of that
+ * group stopped with a non-zero exit code, or never started (`TaskFailedToStart`, no exit code).
+ * Fields from the "ECS Task State Change" event (Amazon ECS events docs); `$or` and
+ * `anything-but` are EventBridge content filters.
+ */
+export function failurePattern(clusterArn: string, family: string): object {
+    return {
+        source: ["aws.ecs"],
+        "detail-type": ["ECS Task State Change"],
+        detail: {
+            clusterArn: [clusterArn],
+            group: [`family:${family}`],
+            lastStatus: ["STOPPED"],
+            $or: [{ containers: { exitCode: [{ "anything-but": 0 }] } }, { stopCode: ["TaskFailedToStart"] }],
+        },
+    };
+}
+
+/**
+ * A job on ECS Fargate: its own task definition (the service pattern: own roles, own secret, own
+ * log group, own security group from the access plan). Before deploy: a Lambda started by
+ * `lambda.Invocation` runs the task and waits for it (see job-runner-function.ts); the
+ * invocation's input carries the task definition ARN, whose revision changes with any change of
+ * image, command, environment or secret version, so it runs exactly then. Scheduled: an
+ * EventBridge Scheduler schedule whose target is ECS RunTask, with the retry policy bounding
+ * attempts to start the task, and an EventBridge rule that sends a failed run to the stack's
+ * alarm topic (a task that exits non-zero is reported, not re-run: Scheduler retries only a
+ * failed RunTask call, "Configuring a retry policy").
+ */
+export function createJob(ctx: AwsContext, name: string, args: JobArgs, opts: ChildOptions): JobOutputs {
+    const parent = opts.parent;
+    const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, extra);
+    const net = ctx.requireNetwork();
+    const foundation = ctx.requireFoundation();
+    const { task, logs, taskRole, executionRole } = taskDefinition(ctx, name, args, parent);
+    const subnets = net.privateSubnetIds;
+    const securityGroups = [net.serviceSecurityGroups[name].id];
+    const where = pulumi.interpolate`CloudWatch Logs group ${logs.name}, streams ${name}/${name}/<task id>`;
+    // Only this job's task definition family, on this cluster, with exactly its two roles.
+    const runPolicy = pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+            { Effect: "Allow", Action: ["ecs:RunTask"], Resource: [pulumi.interpolate`${ctx.arn("ecs", `task-definition/${ctx.naming.name(name, 255)}`)}:*`], Condition: { ArnEquals: { "ecs:cluster": foundation.cluster.arn } } },
+            { Effect: "Allow", Action: ["iam:PassRole"], Resource: [taskRole.arn, executionRole.arn], Condition: { StringLike: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
+        ],
+    });
+
+    if (args.trigger.kind === "beforeDeploy") {
+        const role = new iam.Role(
+            `${name}-runner`,
+            { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }), description: `runs jobs.${name} during the deploy` },
+            o(),
+        );
+        const basic = new iam.RolePolicyAttachment(`${name}-runner-logs`, { role: role.name, policyArn: pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole` }, o());
+        const run = new iam.RolePolicy(`${name}-runner-run`, { role: role.id, policy: runPolicy }, o());
+        const watch = new iam.RolePolicy(
+            `${name}-runner-watch`,
+            {
+                role: role.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: [pulumi.interpolate`arn:${ctx.partition}:ecs:${ctx.region}:${ctx.accountId}:task/${foundation.cluster.name}/*`] }],
+                }),
+            },
+            o(),
+        );
+        const functionName = ctx.naming.name(`${name}-runner`, 64);
+        const fnLogs = new cloudwatch.LogGroup(`${name}-runner`, { name: `/aws/lambda/${functionName}`, retentionInDays: ctx.settings.logs.retentionDays }, o());
+        const fn = new lambda.Function(
+            `${name}-runner`,
+            {
+                name: functionName,
+                description: `Runs jobs.${name} on ECS and waits for its exit code`,
+                runtime: "nodejs22.x",
+                handler: "index.handler",
+                role: role.arn,
+                timeout: LAMBDA_MAX_SECONDS,
+                memorySize: 128,
+                code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(JOB_RUNNER_HANDLER) }),
+                loggingConfig: { logFormat: "Text", logGroup: fnLogs.name },
+            },
+            o({ dependsOn: [basic, run, watch] }),
+        );
+        const invocation = new lambda.Invocation(
+            `${name}-run`,
+            {
+                functionName: fn.name,
+                input: pulumi.jsonStringify({
+                    job: name,
+                    cluster: foundation.cluster.arn,
+                    taskDefinition: task.arn,
+                    subnets,
+                    securityGroups,
+                    container: name,
+                    logGroup: logs.name,
+                    logStreamPrefix: name,
+                    timeoutSeconds: args.timeoutMinutes * 60,
+                    pollMs: POLL_MS,
+                }),
+                // A new revision (image, command, env, secret version) is a new run; nothing else is.
+                triggers: { taskDefinition: task.arn },
+            },
+            // After the databases exist and the private subnets reach the AWS APIs (image pull, secrets).
+            o({ dependsOn: [...net.egressReady, ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [])] }),
+        );
+        return { run: invocation, logs: where };
+    }
+
+    const parsed = parseCron(args.trigger.cron);
+    const expression = isCron(parsed) ? eventBridgeCron(parsed) : undefined;
+    if (expression === undefined) {
+        throw new Error(`aws backend: jobs.${name}.schedule was validated but has no EventBridge form`);
+    }
+    const role = new iam.Role(
+        `${name}-schedule`,
+        {
+            assumeRolePolicy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } } }],
+            }),
+            description: `starts jobs.${name} on its schedule`,
+        },
+        o(),
+    );
+    const canRun = new iam.RolePolicy(`${name}-schedule-run`, { role: role.id, policy: runPolicy }, o());
+    new scheduler.Schedule(
+        `${name}-schedule`,
+        {
+            name: ctx.naming.name(name, 64),
+            description: `jobs.${name}: ${args.trigger.cron} (${args.trigger.timeZone})`,
+            scheduleExpression: expression,
+            scheduleExpressionTimezone: args.trigger.timeZone,
+            flexibleTimeWindow: { mode: "OFF" },
+            target: {
+                arn: foundation.cluster.arn,
+                roleArn: role.arn,
+                ecsParameters: {
+                    taskDefinitionArn: task.arn,
+                    launchType: "FARGATE",
+                    platformVersion: "LATEST",
+                    taskCount: 1,
+                    networkConfiguration: { subnets, securityGroups, assignPublicIp: false },
+                },
+                retryPolicy: { maximumRetryAttempts: args.trigger.retries, maximumEventAgeInSeconds: 3600 },
+            },
+        },
+        o({ dependsOn: [canRun, ...net.egressReady] }),
+    );
+
+    // A failed run reaches the stack's alarm topic (which lets EventBridge publish: see alerts.ts).
+    const rule = new cloudwatch.EventRule(
+        `${name}-failed`,
+        {
+            name: ctx.naming.name(`${name}-failed`, 64),
+            description: `jobs.${name}: a scheduled run failed`,
+            eventPattern: pulumi.jsonStringify(foundation.cluster.arn.apply((arn) => failurePattern(arn, ctx.naming.name(name, 255)))),
+        },
+        o(),
+    );
+    new cloudwatch.EventTarget(
+        `${name}-failed`,
+        {
+            rule: rule.name,
+            arn: foundation.alarmTopic.arn,
+            inputTransformer: {
+                inputPaths: { task: "$.detail.taskArn", reason: "$.detail.stoppedReason", code: "$.detail.containers[0].exitCode" },
+                inputTemplate: pulumi.interpolate`"jobs.${name} (schedule ${args.trigger.cron}) failed: exit code <code>, <reason>. Task <task>. Logs: CloudWatch Logs group ${logs.name}, stream ${name}/${name}/<task id>."`,
+            },
+        },
+        o({ dependsOn: foundation.alarmTopicPolicy ? [foundation.alarmTopicPolicy] : [] }),
+    );
+    return { logs: where };
+}
+
+/** What AWS cannot run as configured: Fargate sizes, the Lambda ceiling of a before-deploy run, schedules EventBridge cannot express. */
+export function validateJobs(settings: Settings): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    for (const job of settings.jobs) {
+        const key = `jobs.${job.name}`;
+        const memory = fargateMemoryOptions(job.cpu);
+        if (!memory) {
+            problems.push(problem(`${key}.cpu`, job.cpu, `a Fargate vCPU size: ${FARGATE_CPUS.join(", ")}`));
+        } else if (!memory.includes(job.memoryMb)) {
+            problems.push(problem(`${key}.memoryMb`, job.memoryMb, `for ${job.cpu} vCPU on Fargate: ${memory[0]}-${memory[memory.length - 1]} MiB in steps of ${memory[1] - memory[0]}`));
+        }
+        if (job.trigger.kind === "beforeDeploy" && job.timeoutMinutes > AWS_BEFORE_DEPLOY_MAX_MINUTES) {
+            problems.push(problem(`${key}.timeoutMinutes`, job.timeoutMinutes, `at most ${AWS_BEFORE_DEPLOY_MAX_MINUTES} on AWS for run: beforeDeploy (the deploy waits for it inside a Lambda invocation, which ends after 15 minutes); run longer work on a schedule`));
+        }
+        if (job.trigger.kind === "schedule") {
+            const parsed = parseCron(job.trigger.cron);
+            if (isCron(parsed) && eventBridgeCron(parsed) === undefined) {
+                problems.push(problem(`${key}.schedule`, job.trigger.cron, "on AWS, a schedule that restricts day-of-month or day-of-week, not both (EventBridge Scheduler needs '?' in one of them; cron would run on either)"));
+            }
+        }
+    }
+    return problems;
+}

@@ -1,0 +1,174 @@
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as app from "@pulumi/azure-native/app";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as resources from "@pulumi/azure-native/resources";
+import { ChildOptions, JobArgs, JobOutputs } from "../../components/backend";
+import { isCron, parseCron, unixCron } from "../../stacks/cron";
+import { ConfigProblem, problem } from "../../stacks/errors";
+import { Settings } from "../../stacks/settings";
+import { metricAlerts } from "./alerts";
+import { databaseInitContainers, workloadContainer } from "./container-service";
+import { AzureContext } from "./context";
+import { containerAppMemory } from "./sizes";
+
+/** The Container Apps API version the run script calls (jobs `start` and `executions`, GA). */
+export const JOBS_API_VERSION = "2024-03-01";
+/** Azure CLI image of the deployment script (only `az rest` is used: any current version has it). */
+export const AZ_CLI_VERSION = "2.63.0";
+
+/**
+ * The deployment script that starts one execution of a Manual job and waits for its end (POST
+ * `<job>/start`, then GET `<job>/executions/<name>` until a final status: Container Apps docs
+ * "Jobs", "Start a job execution on demand" and "Get job execution history", ARM tab). A
+ * non-zero exit fails the deployment script, and so `pulumi up`, with the printed message. POSIX
+ * sh; every value arrives in the environment.
+ */
+export function runScript(): string {
+    return [
+        "set -eu",
+        'api="api-version=$JOBS_API_VERSION"',
+        'execution=$(az rest --method post --url "https://management.azure.com$JOB_ID/start?$api" --query name -o tsv)',
+        'echo "anycloud: started execution $execution of jobs.$JOB_NAME"',
+        "while :; do",
+        '  status=$(az rest --method get --url "https://management.azure.com$JOB_ID/executions/$execution?$api" --query properties.status -o tsv)',
+        '  case "$status" in',
+        '    Succeeded) printf \'{"execution":"%s","status":"%s"}\' "$execution" "$status" > "$AZ_SCRIPTS_OUTPUT_PATH"; exit 0 ;;',
+        '    Failed|Stopped|Degraded) echo "jobs.$JOB_NAME (run: beforeDeploy) execution $execution ended $status; the services it gates were not updated. Its logs and exit code: $LOGS" >&2; exit 1 ;;',
+        "  esac",
+        "  sleep 15",
+        "done",
+        "",
+    ].join("\n");
+}
+
+/** Where one job's output and exit code are read: the environment's Log Analytics tables. */
+export function logQuery(jobName: string): string {
+    return `Log Analytics: ContainerAppConsoleLogs_CL | where ContainerJobName_s == "${jobName}" (output); ContainerAppSystemLogs_CL | where JobName_s == "${jobName}" (exit code, reason)`;
+}
+
+/**
+ * A job on Container Apps jobs in the stack's environment, as its own user-assigned identity
+ * (created with the services' from the access plan), with a service's Key Vault secrets, ACR
+ * pull and env. Before deploy: a Manual job, started and awaited during the deploy by an Azure
+ * CLI deployment script (the ARM-native way to run a step inside a deployment) whose identity may
+ * operate only this job; its `forceUpdateTag` is a digest of the job's image, command, size and
+ * environment (secret versions included), so it runs again exactly when they change. No replica
+ * retry: a failed migration is not re-run blindly. Scheduled: a Schedule job with the cron
+ * (Container Apps evaluates it in UTC: other zones are refused in validation), `retries` replica
+ * retries, and a metric alert on failed executions (`Executions` with state Failed, "Supported
+ * metrics for Microsoft.App/jobs").
+ */
+export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: ChildOptions): JobOutputs {
+    const parent = opts.parent;
+    const platform = ctx.requirePlatform();
+    const identity = platform.identities[name];
+    const jobName = ctx.naming.containerApp(`job-${name}`);
+    const { secretRefs, plainEnv, secretEnv, grants, image, registries } = workloadContainer(ctx, name, args, identity, parent);
+    const trigger = args.trigger;
+    const logs = pulumi.output(logQuery(jobName));
+    const configuration: pulumi.Input<app.JobArgs["configuration"]> = {
+        triggerType: trigger.kind === "beforeDeploy" ? "Manual" : "Schedule",
+        replicaTimeout: args.timeoutMinutes * 60,
+        replicaRetryLimit: trigger.kind === "schedule" ? trigger.retries : 0,
+        secrets: secretRefs,
+        registries,
+        manualTriggerConfig: trigger.kind === "beforeDeploy" ? { parallelism: 1, replicaCompletionCount: 1 } : undefined,
+        scheduleTriggerConfig: trigger.kind === "schedule" ? { cronExpression: scheduleExpression(name, trigger.cron), parallelism: 1, replicaCompletionCount: 1 } : undefined,
+    };
+    const initContainers = databaseInitContainers(ctx, args, identity, registries);
+    const container = { name, image, command: args.command, env: [...plainEnv, ...secretEnv], resources: { cpu: args.cpu, memory: containerAppMemory(args.cpu, args.memoryMb)! } };
+    const job = new app.Job(
+        `${name}-job`,
+        {
+            jobName,
+            resourceGroupName: ctx.rgName,
+            location: ctx.location,
+            environmentId: platform.environment.id,
+            workloadProfileName: "Consumption",
+            identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+            configuration,
+            // The extensions exist before the job's own container starts, as for a service.
+            template: { containers: [container], initContainers },
+            tags: ctx.tags,
+        },
+        // Like a service: its Key Vault grants and the vault's private DNS first; after the search readiness gate when it uses search.
+        ctx.opts(parent, { dependsOn: [...grants, ...platform.vaultReady, ...(platform.registryReady[name] ?? []), ...(args.uses.search ? ctx.searchReady : [])] }),
+    );
+
+    if (trigger.kind === "schedule") {
+        metricAlerts(
+            ctx,
+            `job-${name}`,
+            job.id,
+            [{ key: "failed", metricName: "Executions", operator: "GreaterThan", threshold: 0, aggregation: "Total", description: `jobs.${name}: a scheduled execution failed. ${logQuery(jobName)}`, dimensions: [{ name: "state", operator: "Include", values: ["Failed"] }] }],
+            parent,
+        );
+        return { logs };
+    }
+
+    // The runner's identity may operate this job and nothing else.
+    const runner = new managedidentity.UserAssignedIdentity(
+        `${name}-runner-identity`,
+        { resourceName: ctx.naming.local(`${name}-runner-id`), resourceGroupName: ctx.rgName, location: ctx.location, tags: ctx.tags },
+        ctx.opts(parent),
+    );
+    const canRun = ctx.grant(`${name}-runner-job`, "contributor", runner.principalId, job.id, parent, [name, "runner"]);
+    const digest = pulumi
+        .all([image, pulumi.all(container.env.map((e) => pulumi.all([e.name, e.value ?? "", e.secretRef ?? ""]))), pulumi.all(secretRefs.map((r) => r.keyVaultUrl ?? ""))])
+        .apply(([img, env, vault]) => createHash("sha256").update(JSON.stringify({ img, command: args.command, cpu: args.cpu, memoryMb: args.memoryMb, timeout: args.timeoutMinutes, env, vault })).digest("hex").slice(0, 16));
+    const run = new resources.AzureCliScript(
+        `${name}-run`,
+        {
+            scriptName: ctx.naming.local(`${name}-run`),
+            resourceGroupName: ctx.rgName,
+            location: ctx.location,
+            kind: "AzureCLI",
+            azCliVersion: AZ_CLI_VERSION,
+            identity: { type: "UserAssigned", userAssignedIdentities: [runner.id] },
+            scriptContent: runScript(),
+            environmentVariables: [
+                { name: "JOB_ID", value: job.id },
+                { name: "JOB_NAME", value: name },
+                { name: "JOBS_API_VERSION", value: JOBS_API_VERSION },
+                { name: "LOGS", value: logQuery(jobName) },
+            ],
+            forceUpdateTag: digest,
+            // The job's own bound ends the execution; the script's bound is a backstop above it.
+            timeout: `PT${args.timeoutMinutes + 10}M`,
+            retentionInterval: "PT1H",
+            cleanupPreference: "OnSuccess",
+            tags: ctx.tags,
+        },
+        ctx.opts(parent, { dependsOn: [canRun] }),
+    );
+    return { run, logs };
+}
+
+function scheduleExpression(name: string, cron: string): string {
+    const parsed = parseCron(cron);
+    if (!isCron(parsed)) {
+        throw new Error(`azure backend: jobs.${name}.schedule was validated but does not parse`);
+    }
+    return unixCron(parsed);
+}
+
+/** What Container Apps jobs cannot honour: schedules in a zone other than UTC, sizes it does not offer. */
+export function validateJobs(settings: Settings): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    for (const job of settings.jobs) {
+        if (job.trigger.kind === "schedule" && job.trigger.timeZone !== "UTC") {
+            problems.push(problem(`jobs.${job.name}.timeZone`, job.trigger.timeZone, "UTC on azure (Container Apps jobs evaluate cron expressions in UTC; write the schedule in UTC)"));
+        }
+        if (containerAppMemory(job.cpu, job.memoryMb) === undefined) {
+            problems.push(
+                problem(
+                    `jobs.${job.name}.cpu`,
+                    { cpu: job.cpu, memoryMb: job.memoryMb },
+                    "a Container Apps consumption size: cpu 0.25 to 4 in steps of 0.25 with memoryMb = 2048 × cpu (e.g. 0.5 / 1024, 1 / 2048)",
+                ),
+            );
+        }
+    }
+    return problems;
+}

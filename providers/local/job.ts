@@ -1,0 +1,103 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import { ChildOptions, JobArgs, JobOutputs } from "../../components/backend";
+import { isCron, parseCron, secondsCron } from "../../stacks/cron";
+import { workloadEnv, workloadImage, workloadNetworks } from "./container-service";
+import { LocalContext } from "./context";
+import { OFELIA_IMAGE } from "./images";
+import { LocalNetworks } from "./network";
+import { StorageCredentials } from "./object-store";
+
+/** The message `pulumi up` stops with when a before-deploy job exits non-zero. */
+export function jobFailure(job: string, exitCode: number, container: string): string {
+    return `jobs.${job} (run: beforeDeploy) failed with exit code ${exitCode}; the services it gates were not updated. Its logs: docker logs ${container}`;
+}
+
+/** The ofelia configuration of one scheduled job: start the stopped job container on the schedule. */
+export function ofeliaConfig(job: string, container: string, cron: string, timeZone: string): string {
+    const parsed = parseCron(cron);
+    if (!isCron(parsed)) {
+        throw new Error(`local backend: jobs.${job}.schedule was validated but does not parse`);
+    }
+    return [`[job-run "${job}"]`, `schedule = CRON_TZ=${timeZone} ${secondsCron(parsed)}`, `container = ${container}`, ""].join("\n");
+}
+
+/**
+ * A job on the Docker engine. Before deploy: a run-to-completion container (`attach`, so its
+ * create waits for the exit) on the job's own networks; its exit code is checked and gates the
+ * services it names (their containers carry the checked value, so none is replaced after a
+ * failure). A new run happens whenever its image, command or environment changes (the container
+ * is replaced). Scheduled: the same container created stopped, restarted by Docker on failure up
+ * to `retries` times, and started on the cron by an ofelia container (the one scheduler that
+ * runs an existing container with its full config; it needs the Docker socket, so it exists only
+ * in stacks that schedule jobs). The local target has no alert channel: failures are in
+ * `docker logs` of the job and of the scheduler.
+ */
+export function createJob(
+    ctx: LocalContext,
+    networks: LocalNetworks,
+    storageCredentials: Record<string, StorageCredentials>,
+    name: string,
+    args: JobArgs,
+    opts: ChildOptions,
+): JobOutputs {
+    const parent = opts.parent;
+    const image = workloadImage(ctx, name, args.image, parent);
+    const containerName = ctx.name(`job-${name}`);
+    const common = {
+        name: containerName,
+        image: image.imageId,
+        command: args.command,
+        envs: workloadEnv(name, args.env, args.secretEnv, storageCredentials),
+        networksAdvanced: workloadNetworks(networks, networks.egress, name, args.uses),
+        memory: args.memoryMb,
+        cpus: String(args.cpu),
+        mustRun: false,
+        labels: ctx.labels(`job:${name}`),
+    };
+    const afterInit = args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [];
+    const logs = pulumi.output(`docker logs ${containerName}`);
+
+    if (args.trigger.kind === "beforeDeploy") {
+        const run = new docker.Container(
+            `${name}-run`,
+            { ...common, attach: true, logs: true, restart: "no" },
+            // The captured output may print secrets the job read: it stays encrypted in state.
+            ctx.opts(parent, { dependsOn: afterInit, additionalSecretOutputs: ["containerLogs"] }),
+        );
+        const succeeded = run.exitCode.apply((code) => {
+            if (code !== 0) {
+                throw new pulumi.RunError(jobFailure(name, code, containerName));
+            }
+            return "exit-0";
+        });
+        for (const gated of args.trigger.gates) {
+            (ctx.jobGates[gated] ??= []).push({ job: name, succeeded });
+        }
+        return { run, logs };
+    }
+
+    const { cron, timeZone, retries } = args.trigger;
+    const job = new docker.Container(
+        `${name}-job`,
+        { ...common, start: false, restart: retries > 0 ? "on-failure" : "no", maxRetryCount: retries > 0 ? retries : undefined },
+        ctx.opts(parent, { dependsOn: afterInit }),
+    );
+    const scheduler = ctx.image(parent, `${name}-scheduler`, OFELIA_IMAGE);
+    new docker.Container(
+        `${name}-scheduler`,
+        {
+            name: ctx.name(`job-${name}-scheduler`),
+            image: scheduler.imageId,
+            command: ["daemon", "--config=/etc/ofelia/config.ini"],
+            uploads: [{ file: "/etc/ofelia/config.ini", content: ofeliaConfig(name, containerName, cron, timeZone) }],
+            // Read-only socket: ofelia only starts the job container. Root-equivalent all the same,
+            // which is why it exists only when a job is scheduled.
+            volumes: [{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true }],
+            restart: "unless-stopped",
+            labels: ctx.labels(`job:${name}:scheduler`),
+        },
+        ctx.opts(parent, { dependsOn: [job] }),
+    );
+    return { logs };
+}

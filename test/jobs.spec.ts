@@ -1,0 +1,389 @@
+import * as assert from "assert";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { eventBridgeCron, isCron, parseCron, secondsCron, unixCron } from "../stacks/cron";
+import { ConfigError } from "../stacks/errors";
+import { loadSettings } from "../stacks/load-settings";
+import { OfflineRunError } from "../stacks/offline";
+import { loadBackend } from "../providers/load";
+import { baseline, plan, Plan, stackConfig } from "./harness";
+import { CapturedResource } from "../stacks/offline";
+import { runScript } from "../providers/azure/job";
+import { JOB_RUNNER_HANDLER } from "../providers/aws/job-runner-function";
+
+/**
+ * Jobs (`jobs.<name>`): the worked example's `migrate` runs before app and worker roll out
+ * (they use its database; processor does not) and `nightly` runs at 03:00 UTC. Per target: the
+ * native mechanism, the gated services' dependency on the run, what starts a new run, and the
+ * generated guest code executed for real.
+ */
+
+const ID = { project: "anycloud", stack: "test" };
+
+function settingsOf(set: Record<string, unknown> = {}) {
+    return loadSettings(stackConfig({ stack: "dev", set }).config, ID);
+}
+
+function problemsOf(set: Record<string, unknown>) {
+    try {
+        settingsOf(set);
+    } catch (e) {
+        assert.ok(ConfigError.isInstance(e), String(e));
+        return e.problems;
+    }
+    assert.fail("expected the config to be rejected");
+}
+
+function only(set: Record<string, unknown>) {
+    const problems = problemsOf(set);
+    assert.strictEqual(problems.length, 1, JSON.stringify(problems, null, 1));
+    return problems[0];
+}
+
+async function cloudProblems(cloud: string, set: Record<string, unknown>) {
+    const settings = settingsOf({ cloud, ...set });
+    return (await loadBackend(settings.cloud)).validate(settings);
+}
+
+function dependsOn(r: CapturedResource, on: CapturedResource): boolean {
+    return r.dependencies.includes(on.urn);
+}
+
+const GATED = ["app", "worker"];
+
+describe("jobs", function () {
+    this.timeout(240000);
+
+    describe("config", () => {
+        it("the worked example has a before-deploy migration gating the services on its database, and a nightly job in UTC", () => {
+            const s = settingsOf();
+            const migrate = s.jobs.find((j) => j.name === "migrate")!;
+            assert.deepStrictEqual(migrate.trigger, { kind: "beforeDeploy", gates: GATED });
+            assert.deepStrictEqual(migrate.image, s.services.find((x) => x.name === "app")!.image, "service: app reuses the app's image");
+            assert.deepStrictEqual(s.jobs.find((j) => j.name === "nightly")!.trigger, { kind: "schedule", cron: "0 3 * * *", timeZone: "UTC", retries: 1 });
+        });
+        it("gates default to every service when the job uses no database", () => {
+            const s = settingsOf({ "jobs.seed": { image: "busybox:1.36", run: "beforeDeploy" } });
+            assert.deepStrictEqual(s.jobs.find((j) => j.name === "seed")!.trigger, { kind: "beforeDeploy", gates: ["app", "worker", "processor"] });
+        });
+        it("a cron expression that does not parse names the key, the value and the accepted form", () => {
+            const p = only({ "jobs.nightly.schedule": "0 25 * * *" });
+            assert.strictEqual(p.key, "anycloud:jobs.nightly.schedule");
+            assert.strictEqual(p.value, "0 25 * * *");
+            assert.match(p.accepted, /five-field cron expression.*hour '25' is outside 0-23/);
+        });
+        it("a cron expression with six fields is refused", () => {
+            assert.match(only({ "jobs.nightly.schedule": "0 0 3 * * *" }).accepted, /has 6 fields, not 5/);
+        });
+        it("gates naming an unknown service are refused, with the services that exist", () => {
+            const p = only({ "jobs.migrate.gates": ["app", "api"] });
+            assert.strictEqual(p.key, "anycloud:jobs.migrate.gates[1]");
+            assert.strictEqual(p.value, "api");
+            assert.match(p.accepted, /app, worker, processor/);
+        });
+        it("both run and schedule is refused", () => {
+            const p = only({ "jobs.migrate.schedule": "0 3 * * *" });
+            assert.strictEqual(p.key, "anycloud:jobs.migrate");
+            assert.match(p.accepted, /exactly one of run: beforeDeploy .* or schedule/);
+        });
+        it("neither run nor schedule is refused", () => {
+            assert.match(only({ "jobs.migrate.run": undefined }).accepted, /exactly one of run: beforeDeploy/);
+        });
+        it("an unknown time zone is refused", () => {
+            const p = only({ "jobs.nightly.timeZone": "Mars/Olympus" });
+            assert.strictEqual(p.key, "anycloud:jobs.nightly.timeZone");
+            assert.match(p.accepted, /IANA time zone/);
+        });
+        it("service: names an existing service, and needs a command", () => {
+            assert.strictEqual(only({ "jobs.migrate.service": "api" }).key, "anycloud:jobs.migrate.service");
+            assert.strictEqual(only({ "jobs.migrate.command": undefined }).key, "anycloud:jobs.migrate.command");
+        });
+        it("a job may not take a service's name (identities, groups and logs are per name)", () => {
+            assert.strictEqual(only({ "jobs.worker": { image: "busybox:1.36", schedule: "0 * * * *" } }).key, "anycloud:jobs.worker");
+        });
+        it("a job uses only parts the stack has, under its own key", () => {
+            const p = only({ "jobs.nightly.uses": ["database", "bucket:exports"] });
+            assert.strictEqual(p.key, "anycloud:jobs.nightly.uses[1]");
+        });
+        it("gates and retries belong to one trigger each", () => {
+            assert.strictEqual(only({ "jobs.nightly.gates": ["app"] }).key, "anycloud:jobs.nightly.gates");
+            assert.strictEqual(only({ "jobs.migrate.retries": 2 }).key, "anycloud:jobs.migrate.retries");
+        });
+    });
+
+    describe("cron translation", () => {
+        const cron = (e: string) => {
+            const c = parseCron(e);
+            assert.ok(isCron(c), e);
+            return c;
+        };
+        it("unix cron (Cloud Scheduler, Container Apps) keeps * and writes lists", () => {
+            assert.strictEqual(unixCron(cron("0 3 * * *")), "0 3 * * *");
+            assert.strictEqual(unixCron(cron("*/15 9-17 * * MON-FRI")), "0,15,30,45 9,10,11,12,13,14,15,16,17 * * 1,2,3,4,5");
+            assert.strictEqual(unixCron(cron("0 6 1 JAN,JUL 7")), "0 6 1 1,7 0");
+        });
+        it("ofelia's robfig/cron gets a seconds field first", () => {
+            assert.strictEqual(secondsCron(cron("30 2 * * 0")), "0 30 2 * * 0");
+        });
+        it("EventBridge numbers weekdays 1-7 from Sunday and puts ? in the unrestricted day field", () => {
+            assert.strictEqual(eventBridgeCron(cron("0 3 * * *")), "cron(0 3 * * ? *)");
+            assert.strictEqual(eventBridgeCron(cron("30 6 * * MON")), "cron(30 6 ? * 2 *)");
+            assert.strictEqual(eventBridgeCron(cron("0 0 * * 0,6")), "cron(0 0 ? * 1,7 *)");
+            assert.strictEqual(eventBridgeCron(cron("0 4 1,15 * *")), "cron(0 4 1,15 * ? *)");
+        });
+        it("a schedule restricting both day fields has no EventBridge form and is refused on AWS only", async () => {
+            assert.strictEqual(eventBridgeCron(cron("0 4 1 * MON")), undefined);
+            const aws = await cloudProblems("aws", { "jobs.nightly.schedule": "0 4 1 * MON" });
+            assert.deepStrictEqual(aws.map((p) => p.key), ["anycloud:jobs.nightly.schedule"]);
+            assert.deepStrictEqual(await cloudProblems("gcp", { "jobs.nightly.schedule": "0 4 1 * MON" }), []);
+        });
+        it("Azure refuses a time zone other than UTC (Container Apps reads cron in UTC)", async () => {
+            const azure = await cloudProblems("azure", { "jobs.nightly.timeZone": "Europe/Berlin" });
+            assert.deepStrictEqual(azure.map((p) => p.key), ["anycloud:jobs.nightly.timeZone"]);
+        });
+        it("AWS refuses a before-deploy bound above the Lambda ceiling", async () => {
+            const aws = await cloudProblems("aws", { "jobs.migrate.timeoutMinutes": 20 });
+            assert.deepStrictEqual(aws.map((p) => [p.key, p.value]), [["anycloud:jobs.migrate.timeoutMinutes", 20]]);
+            assert.deepStrictEqual(await cloudProblems("aws", { "jobs.migrate.timeoutMinutes": 14 }), []);
+        });
+    });
+
+    describe("local", () => {
+        let p: Plan;
+        before(async () => {
+            p = await baseline({ stack: "dev" });
+        });
+        it("the migration is a run-to-completion container the gated services' containers wait for", () => {
+            const run = p.one("docker:index/container:Container", "migrate-run");
+            assert.strictEqual(run.inputs.attach, true);
+            assert.strictEqual(run.inputs.mustRun, false);
+            for (const s of GATED) assert.ok(dependsOn(p.one("docker:index/container:Container", `${s}-container`), run), s);
+            assert.ok(!dependsOn(p.one("docker:index/container:Container", "processor-container"), run), "processor is not gated");
+        });
+        it("the migration runs after the databases exist, on the database network only", () => {
+            const run = p.one("docker:index/container:Container", "migrate-run");
+            assert.ok(dependsOn(run, p.one("docker:index/container:Container", "database-init")));
+            const nets = run.inputs.networksAdvanced.map((n: { name: string }) => n.name);
+            assert.strictEqual(nets.length, 2, JSON.stringify(nets));
+            assert.ok(nets.some((n: string) => n.endsWith("-database")), JSON.stringify(nets));
+        });
+        it("the nightly container is created stopped, restarted by Docker on failure once, and started by ofelia on the cron", () => {
+            const job = p.one("docker:index/container:Container", "nightly-job");
+            assert.strictEqual(job.inputs.start, false);
+            assert.strictEqual(job.inputs.restart, "on-failure");
+            assert.strictEqual(job.inputs.maxRetryCount, 1);
+            const scheduler = p.one("docker:index/container:Container", "nightly-scheduler");
+            assert.strictEqual(scheduler.inputs.uploads[0].content, `[job-run "nightly"]\nschedule = CRON_TZ=UTC 0 0 3 * * *\ncontainer = ${job.inputs.name}\n`);
+            assert.ok(dependsOn(scheduler, job));
+        });
+        it("a migration that exits non-zero stops the deploy with its exit code and logs, and no gated container is touched", async () => {
+            let error: unknown;
+            try {
+                await plan({ stack: "dev", facts: { jobExitCode: 3 } });
+            } catch (e) {
+                error = e;
+            }
+            assert.ok(error instanceof OfflineRunError, String(error));
+            assert.match(error.message, /jobs\.migrate \(run: beforeDeploy\) failed with exit code 3; .*docker logs anycloud-dev-job-migrate/);
+            const registered = error.registered.map((r) => r.name);
+            for (const s of GATED) assert.ok(!registered.includes(`${s}-container`), `${s} was registered: ${registered.join(", ")}`);
+        });
+    });
+
+    describe("aws", () => {
+        let p: Plan;
+        before(async () => {
+            p = await baseline({ stack: "dev", set: { cloud: "aws" } });
+        });
+        it("the gated ECS services depend on the invocation that runs the migration", () => {
+            const run = p.one("aws:lambda/invocation:Invocation", "migrate-run");
+            for (const s of GATED) assert.ok(dependsOn(p.one("aws:ecs/service:Service", `${s}-service`), run), s);
+            assert.ok(!dependsOn(p.one("aws:ecs/service:Service", "processor-service"), run));
+        });
+        it("the run is triggered by the job's task definition revision, and names its own task and group", () => {
+            const run = p.one("aws:lambda/invocation:Invocation", "migrate-run");
+            const task = p.one("aws:ecs/taskDefinition:TaskDefinition", "migrate-task");
+            assert.deepStrictEqual(run.inputs.triggers, { taskDefinition: task.outputs.arn });
+            const input = JSON.parse(run.inputs.input);
+            assert.strictEqual(input.taskDefinition, task.outputs.arn);
+            assert.strictEqual(input.securityGroups.length, 1);
+            assert.ok(run.propertyDependencies.input.includes(p.one("aws:ec2/securityGroup:SecurityGroup", "network-svc-migrate").urn), "runs in the job's own group");
+            assert.strictEqual(input.timeoutSeconds, 600);
+            assert.deepStrictEqual(JSON.parse(task.inputs.containerDefinitions)[0].command, ["npx", "prisma", "migrate", "deploy"]);
+        });
+        it("the migration's group reaches PostgreSQL and nothing else the stack has", () => {
+            const egress = p.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.name.startsWith("network-migrate-to-")).map((r) => r.name).sort();
+            assert.deepStrictEqual(egress, ["network-migrate-to-aws-apis", "network-migrate-to-database"]);
+        });
+        it("the nightly job is an EventBridge Scheduler schedule running its task, with bounded retries", () => {
+            const schedule = p.one("aws:scheduler/schedule:Schedule", "nightly-schedule");
+            assert.strictEqual(schedule.inputs.scheduleExpression, "cron(0 3 * * ? *)");
+            assert.strictEqual(schedule.inputs.scheduleExpressionTimezone, "UTC");
+            assert.strictEqual(schedule.inputs.target.ecsParameters.taskDefinitionArn, p.one("aws:ecs/taskDefinition:TaskDefinition", "nightly-task").outputs.arn);
+            assert.deepStrictEqual(schedule.inputs.target.retryPolicy, { maximumRetryAttempts: 1, maximumEventAgeInSeconds: 3600 });
+        });
+        it("a failed nightly run reaches the alarm topic, which lets EventBridge publish", () => {
+            const rule = p.one("aws:cloudwatch/eventRule:EventRule", "nightly-failed");
+            const pattern = JSON.parse(rule.inputs.eventPattern);
+            assert.deepStrictEqual(pattern.detail.lastStatus, ["STOPPED"]);
+            assert.ok(pattern.detail.group[0].startsWith("family:"));
+            const target = p.one("aws:cloudwatch/eventTarget:EventTarget", "nightly-failed");
+            const topic = p.one("aws:sns/topic:Topic", "alarms");
+            assert.strictEqual(target.inputs.arn, topic.outputs.arn);
+            const policy = JSON.parse(p.one("aws:sns/topicPolicy:TopicPolicy", "alarms-policy").inputs.policy);
+            assert.ok(policy.Statement.some((s: any) => s.Principal.Service === "events.amazonaws.com" && s.Action === "sns:Publish"));
+            assert.ok(dependsOn(target, p.one("aws:sns/topicPolicy:TopicPolicy", "alarms-policy")));
+        });
+    });
+
+    describe("gcp", () => {
+        let p: Plan;
+        before(async () => {
+            p = await baseline({ stack: "dev", set: { cloud: "gcp" } });
+        });
+        it("the migration is a Cloud Run job executed on deploy (runExecutionToken), and the gated services depend on it", () => {
+            const run = p.one("gcp:cloudrunv2/job:Job", "migrate-run");
+            assert.match(run.inputs.runExecutionToken, /^[0-9a-f]{12}$/);
+            assert.strictEqual(run.inputs.template.template.maxRetries, 0);
+            for (const s of GATED) {
+                const w = [...p.ofType("gcp:cloudrunv2/service:Service"), ...p.ofType("gcp:cloudrunv2/workerPool:WorkerPool")].find((r) => r.name.startsWith(`${s}-`))!;
+                assert.ok(dependsOn(w, run), s);
+            }
+        });
+        it("the execution token changes with the command and with nothing unrelated", async () => {
+            const token = (pl: Plan) => pl.one("gcp:cloudrunv2/job:Job", "migrate-run").inputs.runExecutionToken;
+            const changed = await plan({ stack: "dev", set: { cloud: "gcp", "jobs.migrate.command": ["npx", "prisma", "migrate", "deploy", "--schema", "db.prisma"] } });
+            assert.notStrictEqual(token(changed), token(p));
+            const unrelated = await plan({ stack: "dev", set: { cloud: "gcp", "services.processor.env.LOG_LEVEL": "debug" } });
+            assert.strictEqual(token(unrelated), token(p));
+        });
+        it("the nightly job runs from Cloud Scheduler as an invoker that may run only this job, and alerts on failure", () => {
+            const scheduler = p.one("gcp:cloudscheduler/job:Job", "nightly-schedule");
+            assert.strictEqual(scheduler.inputs.schedule, "0 3 * * *");
+            assert.strictEqual(scheduler.inputs.timeZone, "UTC");
+            assert.match(scheduler.inputs.httpTarget.uri, /^https:\/\/run\.googleapis\.com\/v2\/projects\/.+\/jobs\/.+:run$/);
+            const member = p.one("gcp:cloudrunv2/jobIamMember:JobIamMember", "nightly-invoker");
+            assert.strictEqual(member.inputs.role, "roles/run.invoker");
+            assert.strictEqual(p.one("gcp:cloudrunv2/job:Job", "nightly-job").inputs.template.template.maxRetries, 1);
+            const alert = p.one("gcp:monitoring/alertPolicy:AlertPolicy", "alert-job-nightly-failed");
+            assert.match(alert.inputs.conditions[0].conditionThreshold.filter, /job\/completed_execution_count.*result = "failed"/);
+        });
+    });
+
+    describe("azure", () => {
+        let p: Plan;
+        before(async () => {
+            p = await baseline({ stack: "dev", set: { cloud: "azure" } });
+        });
+        it("the migration is a Manual Container Apps job run by a deployment script the gated apps depend on", () => {
+            const job = p.one("azure-native:app:Job", "migrate-job");
+            assert.strictEqual(job.inputs.configuration.triggerType, "Manual");
+            assert.strictEqual(job.inputs.configuration.replicaRetryLimit, 0);
+            const run = p.one("azure-native:resources:AzureCliScript", "migrate-run");
+            assert.ok(run.propertyDependencies.environmentVariables.includes(job.urn), "starts that job");
+            for (const s of GATED) assert.ok(dependsOn(p.one("azure-native:app:ContainerApp", `${s}-app`), run), s);
+            assert.ok(!dependsOn(p.one("azure-native:app:ContainerApp", "processor-app"), run));
+        });
+        it("the runner may operate the migration job only", () => {
+            const grant = p.one("azure-native:authorization:RoleAssignment", "migrate-runner-job");
+            assert.deepStrictEqual(grant.propertyDependencies.scope, [p.one("azure-native:app:Job", "migrate-job").urn]);
+        });
+        it("the run's forceUpdateTag changes with the command", async () => {
+            const tag = (pl: Plan) => pl.one("azure-native:resources:AzureCliScript", "migrate-run").inputs.forceUpdateTag;
+            const changed = await plan({ stack: "dev", set: { cloud: "azure", "jobs.migrate.command": ["npx", "prisma", "migrate", "deploy", "--schema", "db.prisma"] } });
+            assert.notStrictEqual(tag(changed), tag(p));
+            const unrelated = await plan({ stack: "dev", set: { cloud: "azure", "services.processor.env.LOG_LEVEL": "debug" } });
+            assert.strictEqual(tag(unrelated), tag(p));
+        });
+        it("the nightly job has a Schedule trigger, replica retries and a failed-execution alert", () => {
+            const job = p.one("azure-native:app:Job", "nightly-job");
+            assert.strictEqual(job.inputs.configuration.triggerType, "Schedule");
+            assert.strictEqual(job.inputs.configuration.scheduleTriggerConfig.cronExpression, "0 3 * * *");
+            assert.strictEqual(job.inputs.configuration.replicaRetryLimit, 1);
+            const alert = p.one("azure-native:monitor:MetricAlert", "job-nightly-failed");
+            const c = alert.inputs.criteria.allOf[0];
+            assert.strictEqual(c.metricName, "Executions");
+            assert.deepStrictEqual(c.dimensions, [{ name: "state", operator: "Include", values: ["Failed"] }]);
+        });
+    });
+
+    describe("guest code, executed", () => {
+        it("the Azure run script passes shellcheck as POSIX sh", () => {
+            const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-job-")), "run.sh");
+            fs.writeFileSync(file, runScript());
+            execFileSync("shellcheck", ["-s", "sh", file]);
+        });
+        describe("the Azure run script against a fake az", () => {
+            const runWith = (statuses: string[]) => {
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-job-"));
+                fs.writeFileSync(path.join(dir, "statuses"), statuses.join("\n") + "\n");
+                // Answers like ARM: POST start returns the execution, GET returns the next status.
+                fs.writeFileSync(
+                    path.join(dir, "az"),
+                    `#!/bin/sh\necho "$*" >> "${dir}/calls"\ncase "$*" in\n  *"--method post"*) echo exec-1 ;;\n  *) head -n 1 "${dir}/statuses"; sed -i 1d "${dir}/statuses" ;;\nesac\n`,
+                    { mode: 0o755 },
+                );
+                fs.writeFileSync(path.join(dir, "sleep"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+                const r = spawnSync("sh", ["-c", runScript()], {
+                    encoding: "utf8",
+                    env: { PATH: `${dir}:/usr/bin:/bin`, JOB_ID: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/jobs/j", JOB_NAME: "migrate", JOBS_API_VERSION: "2024-03-01", LOGS: "the log query", AZ_SCRIPTS_OUTPUT_PATH: path.join(dir, "out.json") },
+                });
+                return { ...r, dir };
+            };
+            it("waits through Running and succeeds on Succeeded, writing the execution as output", () => {
+                const r = runWith(["Running", "Running", "Succeeded"]);
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(r.dir, "out.json"), "utf8")), { execution: "exec-1", status: "Succeeded" });
+                const calls = fs.readFileSync(path.join(r.dir, "calls"), "utf8").trim().split("\n");
+                assert.match(calls[0], /--method post --url https:\/\/management\.azure\.com\/subscriptions\/s\/.*\/jobs\/j\/start\?api-version=2024-03-01/);
+                assert.match(calls[3], /jobs\/j\/executions\/exec-1\?api-version/);
+            });
+            it("fails with the execution, its status and where the logs are when it failed", () => {
+                const r = runWith(["Running", "Failed"]);
+                assert.strictEqual(r.status, 1);
+                assert.match(r.stderr, /jobs\.migrate \(run: beforeDeploy\) execution exec-1 ended Failed; .*the log query/);
+            });
+        });
+        describe("the AWS runner function against a fake ECS", () => {
+            const run = (stops: object[], timeoutSeconds = 60) => {
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-runner-"));
+                fs.writeFileSync(path.join(dir, "index.js"), JOB_RUNNER_HANDLER);
+                fs.mkdirSync(path.join(dir, "node_modules", "@aws-sdk", "client-ecs"), { recursive: true });
+                // Answers in the shape of the ECS API: RunTask gives a task, DescribeTasks walks through the given states.
+                fs.writeFileSync(
+                    path.join(dir, "node_modules", "@aws-sdk", "client-ecs", "index.js"),
+                    `const fs = require("fs"); const states = ${JSON.stringify(stops)}; let i = 0;
+class C { constructor(input) { this.input = input; this.kind = this.constructor.name; } }
+class RunTaskCommand extends C {} class DescribeTasksCommand extends C {} class StopTaskCommand extends C {}
+class ECSClient { async send(c) { fs.appendFileSync(${JSON.stringify(path.join(dir, "calls"))}, c.kind + " " + JSON.stringify(c.input) + "\\n");
+  if (c.kind === "RunTaskCommand") return { tasks: [{ taskArn: "arn:aws:ecs:eu-west-1:1:task/cluster/abc123" }], failures: [] };
+  if (c.kind === "DescribeTasksCommand") return { tasks: [states[Math.min(i++, states.length - 1)]] };
+  return {}; } }
+module.exports = { ECSClient, RunTaskCommand, DescribeTasksCommand, StopTaskCommand };`,
+                );
+                const event = { job: "migrate", cluster: "arn:cluster", taskDefinition: "arn:td:3", subnets: ["s1"], securityGroups: ["sg1"], container: "migrate", logGroup: "/anycloud/app/dev/migrate", logStreamPrefix: "migrate", timeoutSeconds, pollMs: 5 };
+                const out = execFileSync("node", ["-e", `require("./index.js").handler(${JSON.stringify(event)}).then((r) => console.log(JSON.stringify({ r })), (e) => console.log(JSON.stringify({ e: e.message })))`], { cwd: dir, encoding: "utf8" });
+                return { ...JSON.parse(out), calls: fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") };
+            };
+            const stopped = (exitCode: number | undefined) => ({ lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", containers: [{ name: "migrate", exitCode }] });
+            it("starts the task in the job's subnets and group and returns when it exits 0", () => {
+                const r = run([{ lastStatus: "RUNNING", containers: [] }, stopped(0)]);
+                assert.deepStrictEqual(r.r, { job: "migrate", task: "arn:aws:ecs:eu-west-1:1:task/cluster/abc123", exitCode: 0 });
+                const start = JSON.parse(r.calls[0].replace(/^RunTaskCommand /, ""));
+                assert.deepStrictEqual(start.networkConfiguration.awsvpcConfiguration, { subnets: ["s1"], securityGroups: ["sg1"], assignPublicIp: "DISABLED" });
+                assert.strictEqual(start.taskDefinition, "arn:td:3");
+            });
+            it("fails with the exit code and the log stream of that task when it exits non-zero", () => {
+                const r = run([stopped(2)]);
+                assert.match(r.e, /jobs\.migrate \(run: beforeDeploy\) failed with exit code 2; .*group \/anycloud\/app\/dev\/migrate, stream migrate\/migrate\/abc123/);
+            });
+            it("stops the task and fails when it outlives its bound", () => {
+                const r = run([{ lastStatus: "RUNNING", containers: [] }], 0);
+                assert.match(r.e, /ran longer than its timeout \(0 s\) and was stopped/);
+                assert.ok(r.calls.some((c: string) => c.startsWith("StopTaskCommand")), r.calls.join("\n"));
+            });
+        });
+    });
+});
