@@ -12,6 +12,10 @@ import { baseline, plan, Plan, stackConfig } from "./harness";
 import { CapturedResource } from "../stacks/offline";
 import { runScript } from "../providers/azure/job";
 import { JOB_RUNNER_HANDLER } from "../providers/aws/job-runner-function";
+import { ChangeCollector, jobOfRun } from "../stacks/driver/changes";
+import { ExitCode } from "../stacks/driver/exit-codes";
+import { renderMarkdown } from "../stacks/driver/summary-markdown";
+import { renderText } from "../stacks/driver/summary-text";
 
 /**
  * Jobs (`jobs.<name>`): the worked example's `migrate` runs before app and worker roll out
@@ -385,5 +389,36 @@ module.exports = { ECSClient, RunTaskCommand, DescribeTasksCommand, StopTaskComm
                 assert.ok(r.calls.some((c: string) => c.startsWith("StopTaskCommand")), r.calls.join("\n"));
             });
         });
+    });
+});
+
+describe("jobs in the driver's summaries", () => {
+    const RUN = "urn:pulumi:dev::anycloud::anycloud:index:Job$aws:lambda/invocation:Invocation::migrate-run";
+    const OTHER = "urn:pulumi:dev::anycloud::anycloud:index:ContainerService$aws:ecs/service:Service::app-service";
+    const pre = (urn: string, op: string) => ({ resourcePreEvent: { metadata: { op, urn, type: urn.split("::")[2].split("$").pop(), provider: "" } } }) as any;
+    const done = (urn: string, op: string) => ({ resOutputsEvent: { metadata: { op, urn, type: urn.split("::")[2].split("$").pop(), provider: "" } } }) as any;
+
+    it("finds a job's run resource by its URN, and nothing else", () => {
+        assert.strictEqual(jobOfRun(RUN), "migrate");
+        assert.strictEqual(jobOfRun(OTHER), undefined);
+        assert.strictEqual(jobOfRun("urn:pulumi:dev::anycloud::anycloud:index:Job$aws:ecs/taskDefinition:TaskDefinition::migrate-task"), undefined);
+    });
+    it("a preview lists the before-deploy jobs this update runs", () => {
+        const c = new ChangeCollector();
+        c.onEvent(pre(RUN, "replace"));
+        c.onEvent(pre(OTHER, "update"));
+        const text = renderText({ command: "preview", stack: "dev", exitCode: ExitCode.Success, report: c.report() });
+        assert.match(text, /Before-deploy jobs:\n {2}jobs\.migrate runs before the services it gates roll out\n/);
+    });
+    it("an update prints each job's result: succeeded, or failed with the engine's error on its run", () => {
+        const ok = new ChangeCollector();
+        ok.onEvent(pre(RUN, "create"));
+        ok.onEvent(done(RUN, "create"));
+        assert.match(renderText({ command: "up", stack: "dev", exitCode: ExitCode.Success, report: ok.report() }), /jobs\.migrate ran and succeeded/);
+        const failed = new ChangeCollector();
+        failed.onEvent(pre(RUN, "create"));
+        failed.onEvent({ diagnosticEvent: { urn: RUN, severity: "error", message: "jobs.migrate (run: beforeDeploy) failed with exit code 2", color: "never" } } as any);
+        const md = renderMarkdown({ command: "up", stack: "dev", exitCode: ExitCode.Failure, report: failed.report() });
+        assert.match(md, /\*\*Before-deploy jobs\*\*\n\n- jobs\.migrate FAILED: jobs\.migrate \(run: beforeDeploy\) failed with exit code 2\n/);
     });
 });

@@ -31,6 +31,27 @@ export interface ChangeReport {
     statefulLosses: ResourceChange[];
     /** Error diagnostics the engine reported. */
     errors: string[];
+    /** Before-deploy job runs this update performs (their run resource changes), and how each ended. */
+    jobRuns: JobRun[];
+}
+
+export interface JobRun {
+    /** The job's config name (`jobs.<name>`). */
+    job: string;
+    op: OpType;
+    /** The engine's errors on the run resource (empty when it succeeded or has not run yet). */
+    errors: string[];
+    /** The engine reported the run resource's outputs: the run finished (successfully). */
+    done: boolean;
+}
+
+/**
+ * A job's run resource: `<job>-run` directly under an `anycloud:index:Job` component (the Lambda
+ * invocation, Cloud Run job, deployment script or container each target runs it with).
+ */
+export function jobOfRun(urn: string): string | undefined {
+    const m = /::anycloud:index:Job\$[^:]+(?::[^:]+)*::([a-z0-9-]+)-run$/.exec(urn);
+    return m ? m[1] : undefined;
 }
 
 /** Operations that change nothing. `refresh` is a refresh's first event; its result op follows. */
@@ -48,11 +69,16 @@ export class ChangeCollector {
     private readonly byUrn = new Map<string, ResourceChange>();
     private summaryCounts?: OpMap;
     private readonly errors: string[] = [];
+    private readonly errorsByUrn = new Map<string, string[]>();
+    private readonly finished = new Set<string>();
 
     readonly onEvent = (event: EngineEvent): void => {
         const metadata = event.resourcePreEvent?.metadata ?? event.resOutputsEvent?.metadata;
         if (metadata) {
             this.step(metadata);
+        }
+        if (event.resOutputsEvent) {
+            this.finished.add(event.resOutputsEvent.metadata.urn);
         }
         if (event.summaryEvent) {
             this.summaryCounts = event.summaryEvent.resourceChanges;
@@ -63,6 +89,10 @@ export class ChangeCollector {
                 .replace(/^error: /, "");
             if (message && !this.errors.includes(message)) {
                 this.errors.push(message);
+            }
+            const urn = event.diagnosticEvent.urn;
+            if (message && urn) {
+                this.errorsByUrn.set(urn, [...(this.errorsByUrn.get(urn) ?? []), message]);
             }
         }
     };
@@ -76,6 +106,10 @@ export class ChangeCollector {
             changes,
             statefulLosses: changes.filter((c) => c.stateful && LOSS_OPS.has(c.op)),
             errors: [...this.errors],
+            jobRuns: changes.flatMap((c) => {
+                const job = jobOfRun(c.urn);
+                return job === undefined ? [] : [{ job, op: c.op, errors: this.errorsByUrn.get(c.urn) ?? [], done: this.finished.has(c.urn) }];
+            }),
         };
     }
 

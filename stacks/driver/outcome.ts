@@ -116,3 +116,18 @@ function propertyPhrase(p: PropertyChange, format: (text: string) => string): st
                 : "";
     return `${format(p.path)}${values}${p.replaces ? " (forces replacement)" : ""}`;
 }
+
+/**
+ * One line per before-deploy job this run performs: a preview says it will run (before the
+ * services it gates); an update says how it ended, with the engine's error when it failed.
+ */
+export function jobLines(o: RunOutcome): string[] {
+    const runs = o.report?.jobRuns ?? [];
+    if (o.command === "preview") {
+        return runs.map((r) => `jobs.${r.job} runs before the services it gates roll out`);
+    }
+    if (o.command !== "up") {
+        return [];
+    }
+    return runs.map((r) => (r.errors.length > 0 ? `jobs.${r.job} FAILED: ${r.errors.join("; ")}` : r.done ? `jobs.${r.job} ran and succeeded` : `jobs.${r.job} did not run (the update stopped before it)`));
+}

@@ -1,5 +1,5 @@
 import { ResourceChange } from "./changes";
-import { headline, lossWarning, opLabel, opWord, propertiesPhrase, RunOutcome, status } from "./outcome";
+import { headline, jobLines, lossWarning, opLabel, opWord, propertiesPhrase, RunOutcome, status } from "./outcome";
 
 /**
  * Every section starts with this hidden marker plus the command and stack, e.g.
@@ -25,6 +25,10 @@ export function renderMarkdown(o: RunOutcome): string {
     if (o.problem || errors.length > 0) {
         const text = [o.problem, ...errors].filter(Boolean).join("\n");
         out.push("<details open><summary>Error</summary>", "", "```text", text.replace(/```/g, "'''"), "```", "", "</details>", "");
+    }
+    const jobs = jobLines(o);
+    if (jobs.length > 0) {
+        out.push(`**Before-deploy jobs**`, "", ...jobs.map((j) => `- ${escape(j)}`), "");
     }
     if (report && report.statefulLosses.length > 0) {
         out.push(`> [!WARNING]`, `> **${escape(lossWarning(o.command, report.statefulLosses.length))}:**`);

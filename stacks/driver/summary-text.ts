@@ -1,5 +1,5 @@
 import { ResourceChange } from "./changes";
-import { headline, lossWarning, opLabel, propertiesPhrase, RunOutcome, status } from "./outcome";
+import { headline, jobLines, lossWarning, opLabel, propertiesPhrase, RunOutcome, status } from "./outcome";
 
 /** Resource lines shown in the terminal; the rest are counted (the CLI's own log has them all). */
 const MAX_LINES = 200;
@@ -12,6 +12,10 @@ export function renderText(o: RunOutcome): string {
     if (report) {
         for (const error of report.errors) {
             lines.push(`error: ${error}`);
+        }
+        const jobs = jobLines(o);
+        if (jobs.length > 0) {
+            lines.push(`Before-deploy jobs:`, ...jobs.map((j) => `  ${j}`));
         }
         if (report.statefulLosses.length > 0) {
             lines.push(`WARNING: ${lossWarning(o.command, report.statefulLosses.length)}:`);
