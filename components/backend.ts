@@ -203,6 +203,8 @@ export interface JobOutputs {
     run?: pulumi.Resource;
     /** Where one run's logs are read (log group, job, container name). */
     logs: pulumi.Output<string>;
+    /** What the target does not do itself and how to do it (reported in the stack outputs). */
+    note?: pulumi.Output<string>;
 }
 
 export interface ContainerServiceOutputs {

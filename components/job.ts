@@ -17,6 +17,7 @@ export class Job extends pulumi.ComponentResource {
     /** The before-deploy run (undefined for a scheduled job). */
     public readonly run?: pulumi.Resource;
     public readonly logs: pulumi.Output<string>;
+    public readonly note?: pulumi.Output<string>;
 
     constructor(name: string, args: JobInputs, backend: CloudBackend, opts?: pulumi.ComponentResourceOptions) {
         const { secretEnv, ...visible } = args;
@@ -29,6 +30,7 @@ export class Job extends pulumi.ComponentResource {
         const out = backend.job(name, { ...args, env: own.env, secretEnv: own.secretEnv }, { parent: this });
         this.run = out.run;
         this.logs = out.logs;
-        this.registerOutputs({ logs: this.logs });
+        this.note = out.note;
+        this.registerOutputs({ logs: this.logs, note: this.note });
     }
 }

@@ -27,7 +27,7 @@ export interface StackOutputs {
     search?: { url: pulumi.Output<string>; username: pulumi.Output<string> };
     buckets: Record<string, pulumi.Output<string>>;
     /** Each job: when it runs, and where one run's logs are read. */
-    jobs?: Record<string, { trigger: string; logs: pulumi.Output<string> }>;
+    jobs?: Record<string, { trigger: string; logs: pulumi.Output<string>; note?: pulumi.Output<string> }>;
 }
 
 /**
@@ -118,6 +118,9 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
         const wired = serviceEnvironment(job, parts);
         const created = new Job(job.name, { ...job, env: wired.env, secretEnv: wired.secretEnv }, backend, { ...base, dependsOn: [foundation, network] });
         jobs[job.name] = { trigger: job.trigger.kind === "beforeDeploy" ? "beforeDeploy" : `schedule ${job.trigger.cron} (${job.trigger.timeZone})`, logs: created.logs };
+        if (created.note) {
+            jobs[job.name].note = created.note;
+        }
         if (job.trigger.kind === "beforeDeploy" && created.run) {
             for (const gated of job.trigger.gates) {
                 (gatedBy[gated] ??= []).push(created.run);

@@ -110,11 +110,6 @@ export function unixCron(c: Cron): string {
     return [list(c.minute), list(c.hour), list(c.dayOfMonth), list(c.month), list(c.dayOfWeek)].join(" ");
 }
 
-/** robfig/cron with a seconds field first (the local scheduler, ofelia). */
-export function secondsCron(c: Cron): string {
-    return `0 ${unixCron(c)}`;
-}
-
 /**
  * EventBridge Scheduler `cron(minutes hours day-of-month month day-of-week year)`: weekdays are
  * 1-7 from Sunday, and exactly one of the two day fields must be `?` (EventBridge Scheduler

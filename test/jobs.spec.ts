@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { eventBridgeCron, isCron, parseCron, secondsCron, unixCron } from "../stacks/cron";
+import { eventBridgeCron, isCron, parseCron, unixCron } from "../stacks/cron";
 import { ConfigError } from "../stacks/errors";
 import { loadSettings } from "../stacks/load-settings";
 import { OfflineRunError } from "../stacks/offline";
@@ -128,9 +128,6 @@ describe("jobs", function () {
             assert.strictEqual(unixCron(cron("*/15 9-17 * * MON-FRI")), "0,15,30,45 9,10,11,12,13,14,15,16,17 * * 1,2,3,4,5");
             assert.strictEqual(unixCron(cron("0 6 1 JAN,JUL 7")), "0 6 1 1,7 0");
         });
-        it("ofelia's robfig/cron gets a seconds field first", () => {
-            assert.strictEqual(secondsCron(cron("30 2 * * 0")), "0 30 2 * * 0");
-        });
         it("EventBridge numbers weekdays 1-7 from Sunday and puts ? in the unrestricted day field", () => {
             assert.strictEqual(eventBridgeCron(cron("0 3 * * *")), "cron(0 3 * * ? *)");
             assert.strictEqual(eventBridgeCron(cron("30 6 * * MON")), "cron(30 6 ? * 2 *)");
@@ -173,14 +170,13 @@ describe("jobs", function () {
             assert.strictEqual(nets.length, 2, JSON.stringify(nets));
             assert.ok(nets.some((n: string) => n.endsWith("-database")), JSON.stringify(nets));
         });
-        it("the nightly container is created stopped, restarted by Docker on failure once, and started by ofelia on the cron", () => {
+        it("the nightly container is created stopped and restarted by Docker on failure once; the host crontab line that starts it is reported", () => {
             const job = p.one("docker:index/container:Container", "nightly-job");
             assert.strictEqual(job.inputs.start, false);
             assert.strictEqual(job.inputs.restart, "on-failure");
             assert.strictEqual(job.inputs.maxRetryCount, 1);
-            const scheduler = p.one("docker:index/container:Container", "nightly-scheduler");
-            assert.strictEqual(scheduler.inputs.uploads[0].content, `[job-run "nightly"]\nschedule = CRON_TZ=UTC 0 0 3 * * *\ncontainer = ${job.inputs.name}\n`);
-            assert.ok(dependsOn(scheduler, job));
+            assert.strictEqual(p.outputs.jobs.nightly.note, `not started by the local target: add to the Docker host's crontab: CRON_TZ=UTC\n0 3 * * * docker start -a ${job.inputs.name}`);
+            assert.ok(!p.ofType("docker:index/container:Container").some((c) => (c.inputs.volumes ?? []).some((v: any) => v.hostPath === "/var/run/docker.sock")), "no container gets the Docker socket");
         });
         it("a migration that exits non-zero stops the deploy with its exit code and logs, and no gated container is touched", async () => {
             let error: unknown;

@@ -290,7 +290,7 @@ describe("aws guardrails bite", function () {
 
         it("a secret-named Lambda environment variable is reported by secrets-from-secret-store", async () => {
             const leak = (p: Record<string, any>) => (p.environment.variables.DB_PASSWORD = "hunter2");
-            await bites("secrets-from-secret-store", dev, broken(dev, is(T.lambda), leak), "environment.variables DB_PASSWORD is a plain value");
+            await bites("secrets-from-secret-store", dev, broken(dev, is(T.lambda, "database-init"), leak), "environment.variables DB_PASSWORD is a plain value");
         });
 
         it("endpoints, user names and TLS switches in plain env are not secrets", async () => {

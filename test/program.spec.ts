@@ -25,7 +25,7 @@ describe("the program (worked example on the local target)", () => {
     });
 
     describe("components and wiring", () => {
-        it("builds the foundation and the seven components as parents of the native resources", () => {
+        it("builds the foundation, the seven components and the jobs as parents of the native resources", () => {
             const components = dev.resources.filter((r) => r.type.startsWith("anycloud:index:")).map((r) => `${r.type.slice(15)}/${r.name}`);
             assert.deepStrictEqual(components.sort(), [
                 "Cache/cache",
@@ -34,6 +34,8 @@ describe("the program (worked example on the local target)", () => {
                 "ContainerService/worker",
                 "Database/database",
                 "Foundation/foundation",
+                "Job/migrate",
+                "Job/nightly",
                 "LoadBalancer/lb",
                 "Network/network",
                 "ObjectStore/storage",
@@ -101,7 +103,15 @@ describe("the program (worked example on the local target)", () => {
 
     describe("outputs", () => {
         it("have the cloud-neutral shape", () => {
-            assert.deepStrictEqual(Object.keys(dev.outputs).sort(), ["buckets", "cache", "cloud", "database", "databaseUrl", "dnsRecords", "environment", "https", "search", "services", "url"]);
+            assert.deepStrictEqual(Object.keys(dev.outputs).sort(), ["buckets", "cache", "cloud", "database", "databaseUrl", "dnsRecords", "environment", "https", "jobs", "search", "services", "url"]);
+            assert.deepStrictEqual(dev.outputs.jobs, {
+                migrate: { trigger: "beforeDeploy", logs: "docker logs anycloud-dev-job-migrate" },
+                nightly: {
+                    trigger: "schedule 0 3 * * * (UTC)",
+                    logs: "docker logs anycloud-dev-job-nightly",
+                    note: "not started by the local target: add to the Docker host's crontab: CRON_TZ=UTC\n0 3 * * * docker start -a anycloud-dev-job-nightly",
+                },
+            });
             assert.deepStrictEqual(Object.keys(dev.outputs.database).sort(), ["databases", "host", "port", "readReplicaHosts", "username"]);
             assert.deepStrictEqual(Object.keys(dev.outputs.services).sort(), ["app", "processor", "worker"]);
             assert.strictEqual(dev.outputs.url, "http://localhost:8080");

@@ -7,7 +7,7 @@
 /** Policies of the deploy identity (`pulumi up`/`destroy`), with what each covers. */
 export const DEPLOY_ROLES: Record<string, string> = {
     PowerUserAccess: "AWS managed policy: every service the stack uses except IAM (EC2/VPC, ECS, ECR, ELB, RDS, ElastiCache, OpenSearch, S3, Secrets Manager, CloudWatch, SNS, WAF, ACM, Route 53, Cloud Map, Lambda, Application Auto Scaling); includes iam:CreateServiceLinkedRole and iam:ListRoles",
-    "anycloud-iam": "inline policy: iam:CreateRole, DeleteRole, GetRole, TagRole, UntagRole, UpdateRole, UpdateAssumeRolePolicy, ListRolePolicies, ListAttachedRolePolicies, ListInstanceProfilesForRole, PutRolePolicy, GetRolePolicy, DeleteRolePolicy, AttachRolePolicy, DetachRolePolicy and iam:PassRole (condition iam:PassedToService ecs-tasks.amazonaws.com, lambda.amazonaws.com, monitoring.rds.amazonaws.com) on arn:aws:iam::<account>:role/*; iam:GetRole and iam:TagRole on role/aws-service-role/opensearchservice.amazonaws.com/*",
+    "anycloud-iam": "inline policy: iam:CreateRole, DeleteRole, GetRole, TagRole, UntagRole, UpdateRole, UpdateAssumeRolePolicy, ListRolePolicies, ListAttachedRolePolicies, ListInstanceProfilesForRole, PutRolePolicy, GetRolePolicy, DeleteRolePolicy, AttachRolePolicy, DetachRolePolicy and iam:PassRole (condition iam:PassedToService ecs-tasks.amazonaws.com, lambda.amazonaws.com, monitoring.rds.amazonaws.com, scheduler.amazonaws.com) on arn:aws:iam::<account>:role/*; iam:GetRole and iam:TagRole on role/aws-service-role/opensearchservice.amazonaws.com/*",
 };
 
 /** Policies of the preview/drift identity (`pulumi preview`, `pulumi refresh`): reads only. */
@@ -22,6 +22,8 @@ export const RESOURCE_ROLES: Record<string, keyof typeof DEPLOY_ROLES> = {
     "aws:acm/certificateValidation:CertificateValidation": "PowerUserAccess",
     "aws:appautoscaling/policy:Policy": "PowerUserAccess",
     "aws:appautoscaling/target:Target": "PowerUserAccess",
+    "aws:cloudwatch/eventRule:EventRule": "PowerUserAccess",
+    "aws:cloudwatch/eventTarget:EventTarget": "PowerUserAccess",
     "aws:cloudwatch/logGroup:LogGroup": "PowerUserAccess",
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": "PowerUserAccess",
     "aws:cloudwatch/metricAlarm:MetricAlarm": "PowerUserAccess",
@@ -72,7 +74,9 @@ export const RESOURCE_ROLES: Record<string, keyof typeof DEPLOY_ROLES> = {
     "aws:s3/bucketVersioning:BucketVersioning": "PowerUserAccess",
     "aws:secretsmanager/secret:Secret": "PowerUserAccess",
     "aws:secretsmanager/secretVersion:SecretVersion": "PowerUserAccess",
+    "aws:scheduler/schedule:Schedule": "PowerUserAccess",
     "aws:sns/topic:Topic": "PowerUserAccess",
+    "aws:sns/topicPolicy:TopicPolicy": "PowerUserAccess",
     "aws:sns/topicSubscription:TopicSubscription": "PowerUserAccess",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "PowerUserAccess",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "PowerUserAccess",

@@ -27,6 +27,15 @@ export const replaceForcing: ReplaceTable = {
         source: "hashicorp/terraform-provider-aws internal/service/appautoscaling/target.go",
         forceNew: ["resourceId", "scalableDimension", "serviceNamespace"],
     },
+    "aws:cloudwatch/eventRule:EventRule": {
+        source: "hashicorp/terraform-provider-aws internal/service/events/rule.go",
+        nameProperty: "name",
+        forceNew: ["eventBusName", "name", "namePrefix"],
+    },
+    "aws:cloudwatch/eventTarget:EventTarget": {
+        source: "hashicorp/terraform-provider-aws internal/service/events/target.go",
+        forceNew: ["eventBusName", "rule", "targetId"],
+    },
     "aws:cloudwatch/logGroup:LogGroup": {
         source: "hashicorp/terraform-provider-aws internal/service/logs/group.go",
         nameProperty: "name",
@@ -151,6 +160,15 @@ export const replaceForcing: ReplaceTable = {
     "aws:lambda/invocation:Invocation": {
         source: "hashicorp/terraform-provider-aws internal/service/lambda/invocation.go (a new invocation re-runs the function: intended, it is idempotent)",
         forceNew: ["functionName", "input", "qualifier", "triggers"],
+    },
+    "aws:scheduler/schedule:Schedule": {
+        source: "hashicorp/terraform-provider-aws internal/service/scheduler/schedule.go",
+        nameProperty: "name",
+        forceNew: ["groupName", "name", "namePrefix"],
+    },
+    "aws:sns/topicPolicy:TopicPolicy": {
+        source: "hashicorp/terraform-provider-aws internal/service/sns/topic_policy.go",
+        forceNew: ["arn"],
     },
     "aws:lb/listener:Listener": {
         source: "hashicorp/terraform-provider-aws internal/service/elbv2/listener.go",

@@ -20,8 +20,10 @@ export const ROLES = {
     /** Read and write secret values (the search bootstrap node, on its own secrets only). */
     keyVaultSecretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
     storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-    // Built-in Contributor: granted only at the scope of one Container Apps job (its deploy-time runner).
-    contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    /** Read, start and stop Container Apps jobs (built-in roles reference): a before-deploy job's runner, on that job only. */
+    containerAppsJobsOperator: "b9a307c4-5aa3-4b52-ba60-2b17c136cd7b",
+    /** Read Container Apps jobs and their executions: the same runner polls its execution. */
+    containerAppsJobsReader: "edd66693-d32a-450b-997d-0158c03976b0",
 } as const;
 export type RoleName = keyof typeof ROLES;
 

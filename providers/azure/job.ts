@@ -113,7 +113,10 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
         { resourceName: ctx.naming.local(`${name}-runner-id`), resourceGroupName: ctx.rgName, location: ctx.location, tags: ctx.tags },
         ctx.opts(parent),
     );
-    const canRun = ctx.grant(`${name}-runner-job`, "contributor", runner.principalId, job.id, parent, [name, "runner"]);
+    const canRun = [
+        ctx.grant(`${name}-runner-job`, "containerAppsJobsOperator", runner.principalId, job.id, parent, [name, "runner"]),
+        ctx.grant(`${name}-runner-read`, "containerAppsJobsReader", runner.principalId, job.id, parent, [name, "runner-read"]),
+    ];
     const digest = pulumi
         .all([image, pulumi.all(container.env.map((e) => pulumi.all([e.name, e.value ?? "", e.secretRef ?? ""]))), pulumi.all(secretRefs.map((r) => r.keyVaultUrl ?? ""))])
         .apply(([img, env, vault]) => createHash("sha256").update(JSON.stringify({ img, command: args.command, cpu: args.cpu, memoryMb: args.memoryMb, timeout: args.timeoutMinutes, env, vault })).digest("hex").slice(0, 16));
@@ -140,7 +143,7 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
             cleanupPreference: "OnSuccess",
             tags: ctx.tags,
         },
-        ctx.opts(parent, { dependsOn: [canRun] }),
+        ctx.opts(parent, { dependsOn: canRun }),
     );
     return { run, logs };
 }

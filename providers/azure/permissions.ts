@@ -13,7 +13,7 @@ export const ASSIGNED_ROLES = Object.values(ROLES);
 /** Roles of the deploy identity (`pulumi up`/`destroy`), with what each covers. */
 export const DEPLOY_ROLES: Record<string, string> = {
     Contributor: "creates, updates and deletes every resource type below except role assignments (Contributor excludes Microsoft.Authorization/*/write)",
-    "Role Based Access Control Administrator": `the role assignments, with the condition that it may assign only ${ASSIGNED_ROLES.join(", ")} (AcrPull, Key Vault Secrets User, Storage Blob Data Contributor) to principals of type ServicePrincipal`,
+    "Role Based Access Control Administrator": `the role assignments, with the condition that it may assign only ${ASSIGNED_ROLES.join(", ")} (AcrPull, Key Vault Secrets User, Key Vault Secrets Officer, Storage Blob Data Contributor, Container Apps Jobs Operator and Reader) to principals of type ServicePrincipal`,
 };
 
 /** Roles of the preview/drift identity (`pulumi preview`, `pulumi refresh`): reads only. */
@@ -28,6 +28,7 @@ export const RESOURCE_ROLES: Record<string, keyof typeof DEPLOY_ROLES> = {
     ...Object.fromEntries(
         [
             "app:ContainerApp",
+            "app:Job",
             "app:ManagedEnvironment",
             "cdn:AFDCustomDomain",
             "cdn:AFDEndpoint",
@@ -68,6 +69,8 @@ export const RESOURCE_ROLES: Record<string, keyof typeof DEPLOY_ROLES> = {
             "privatedns:VirtualNetworkLink",
             "redisenterprise:Database",
             "redisenterprise:RedisEnterprise",
+            // Deployment scripts: Microsoft.Resources/deploymentScripts plus the container instance and storage account the service creates for them (Contributor).
+            "resources:AzureCliScript",
             "resources:ResourceGroup",
             "storage:BlobContainer",
             "storage:BlobServiceProperties",

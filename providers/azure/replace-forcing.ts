@@ -14,6 +14,10 @@ export const replaceForcing: ReplaceTable = {
         source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location",
         forceNew: ["containerAppName", "environmentId", "location", "managedEnvironmentId", "resourceGroupName"],
     },
+    "azure-native:app:Job": {
+        source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location",
+        forceNew: ["environmentId", "jobName", "location", "resourceGroupName"],
+    },
     "azure-native:app:ManagedEnvironment": {
         source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location",
         forceNew: ["environmentName", "infrastructureResourceGroup", "location", "resourceGroupName", "vnetConfiguration", "zoneRedundant"],
@@ -184,6 +188,10 @@ export const replaceForcing: ReplaceTable = {
         source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location",
         stateful: true,
         forceNew: ["clusterName", "location", "resourceGroupName", "zones"],
+    },
+    "azure-native:resources:AzureCliScript": {
+        source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location; a changed forceUpdateTag re-runs the script in place",
+        forceNew: ["kind", "location", "resourceGroupName", "scriptName"],
     },
     "azure-native:resources:ResourceGroup": {
         source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location",

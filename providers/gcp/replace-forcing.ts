@@ -16,6 +16,15 @@ export const replaceForcing: ReplaceTable = {
         nameProperty: "name",
         forceNew: ["location", "name", "project", "tags"],
     },
+    "gcp:cloudrunv2/jobIamMember:JobIamMember": {
+        source: "hashicorp/terraform-provider-google tpgiamresource/resource_iam_member.go (every field of an IAM member is ForceNew)",
+        forceNew: ["condition", "location", "member", "name", "project", "role"],
+    },
+    "gcp:cloudscheduler/job:Job": {
+        source: "hashicorp/terraform-provider-google google/services/cloudscheduler/resource_cloud_scheduler_job.go (ForceNew)",
+        nameProperty: "name",
+        forceNew: ["name", "project", "region"],
+    },
     "gcp:cloudrunv2/service:Service": {
         source: "hashicorp/terraform-provider-google@e03b762 google/services/cloudrunv2/resource_cloud_run_v2_service.go (ForceNew)",
         nameProperty: "name",

@@ -20,9 +20,3 @@ export const OPENSEARCH_IMAGE: Record<OpenSearchVersion, string> = {
 export const MINIO_IMAGE = "minio/minio:RELEASE.2025-04-22T22-12-26Z";
 export const MINIO_CLIENT_IMAGE = "minio/mc:RELEASE.2025-04-16T18-13-26Z";
 export const NGINX_IMAGE = "nginx:1.27-alpine";
-/**
- * The local scheduler of `jobs.<name>.schedule`: ofelia starts an existing, stopped job container
- * on a cron (`job-run` with `container`, mcuadros/ofelia docs/jobs.md); robfig/cron v3 (its
- * go.mod) reads a seconds field first and a `CRON_TZ=` prefix.
- */
-export const OFELIA_IMAGE = "mcuadros/ofelia:0.3.20";

@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { ChildOptions, JobArgs, JobOutputs } from "../../components/backend";
-import { isCron, parseCron, secondsCron } from "../../stacks/cron";
+import { isCron, parseCron, unixCron } from "../../stacks/cron";
 import { workloadEnv, workloadImage, workloadNetworks } from "./container-service";
 import { LocalContext } from "./context";
-import { OFELIA_IMAGE } from "./images";
 import { LocalNetworks } from "./network";
 import { StorageCredentials } from "./object-store";
 
@@ -13,13 +12,16 @@ export function jobFailure(job: string, exitCode: number, container: string): st
     return `jobs.${job} (run: beforeDeploy) failed with exit code ${exitCode}; the services it gates were not updated. Its logs: docker logs ${container}`;
 }
 
-/** The ofelia configuration of one scheduled job: start the stopped job container on the schedule. */
-export function ofeliaConfig(job: string, container: string, cron: string, timeZone: string): string {
+/**
+ * The host crontab entry that starts a scheduled job's container (cronie and systemd-cron read
+ * `CRON_TZ=`; `docker start -a` runs the stopped container once and returns its exit code).
+ */
+export function hostCrontab(job: string, container: string, cron: string, timeZone: string): string {
     const parsed = parseCron(cron);
     if (!isCron(parsed)) {
         throw new Error(`local backend: jobs.${job}.schedule was validated but does not parse`);
     }
-    return [`[job-run "${job}"]`, `schedule = CRON_TZ=${timeZone} ${secondsCron(parsed)}`, `container = ${container}`, ""].join("\n");
+    return `CRON_TZ=${timeZone}\n${unixCron(parsed)} docker start -a ${container}`;
 }
 
 /**
@@ -27,11 +29,11 @@ export function ofeliaConfig(job: string, container: string, cron: string, timeZ
  * create waits for the exit) on the job's own networks; its exit code is checked and gates the
  * services it names (their containers carry the checked value, so none is replaced after a
  * failure). A new run happens whenever its image, command or environment changes (the container
- * is replaced). Scheduled: the same container created stopped, restarted by Docker on failure up
- * to `retries` times, and started on the cron by an ofelia container (the one scheduler that
- * runs an existing container with its full config; it needs the Docker socket, so it exists only
- * in stacks that schedule jobs). The local target has no alert channel: failures are in
- * `docker logs` of the job and of the scheduler.
+ * is replaced). Scheduled: the same container created stopped (full config and networks),
+ * restarted by Docker on failure up to `retries` times. Nothing on the engine starts it on the
+ * cron: every container scheduler (ofelia and the like) needs the Docker socket, which the
+ * `no-privileged-roles` guardrail refuses (root on the host); the stack output
+ * `jobs.<name>.note` is the host crontab line that does. The local target has no alert channel.
  */
 export function createJob(
     ctx: LocalContext,
@@ -78,26 +80,10 @@ export function createJob(
     }
 
     const { cron, timeZone, retries } = args.trigger;
-    const job = new docker.Container(
+    new docker.Container(
         `${name}-job`,
         { ...common, start: false, restart: retries > 0 ? "on-failure" : "no", maxRetryCount: retries > 0 ? retries : undefined },
         ctx.opts(parent, { dependsOn: afterInit }),
     );
-    const scheduler = ctx.image(parent, `${name}-scheduler`, OFELIA_IMAGE);
-    new docker.Container(
-        `${name}-scheduler`,
-        {
-            name: ctx.name(`job-${name}-scheduler`),
-            image: scheduler.imageId,
-            command: ["daemon", "--config=/etc/ofelia/config.ini"],
-            uploads: [{ file: "/etc/ofelia/config.ini", content: ofeliaConfig(name, containerName, cron, timeZone) }],
-            // Read-only socket: ofelia only starts the job container. Root-equivalent all the same,
-            // which is why it exists only when a job is scheduled.
-            volumes: [{ hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock", readOnly: true }],
-            restart: "unless-stopped",
-            labels: ctx.labels(`job:${name}:scheduler`),
-        },
-        ctx.opts(parent, { dependsOn: [job] }),
-    );
-    return { logs };
+    return { logs, note: pulumi.output(`not started by the local target: add to the Docker host's crontab: ${hostCrontab(name, containerName, cron, timeZone)}`) };
 }
