@@ -27,7 +27,7 @@ export interface StackOutputs {
     search?: { url: pulumi.Output<string>; username: pulumi.Output<string> };
     buckets: Record<string, pulumi.Output<string>>;
     /** Each job: when it runs, and where one run's logs are read. */
-    jobs?: Record<string, { trigger: string; logs: pulumi.Output<string>; note?: pulumi.Output<string> }>;
+    jobs: Record<string, { trigger: pulumi.Output<string>; logs: pulumi.Output<string> }>;
 }
 
 /**
@@ -117,10 +117,9 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
     for (const job of settings.jobs) {
         const wired = serviceEnvironment(job, parts);
         const created = new Job(job.name, { ...job, env: wired.env, secretEnv: wired.secretEnv }, backend, { ...base, dependsOn: [foundation, network] });
-        jobs[job.name] = { trigger: job.trigger.kind === "beforeDeploy" ? "beforeDeploy" : `schedule ${job.trigger.cron} (${job.trigger.timeZone})`, logs: created.logs };
-        if (created.note) {
-            jobs[job.name].note = created.note;
-        }
+        const trigger = job.trigger.kind === "beforeDeploy" ? "beforeDeploy" : `schedule ${job.trigger.cron} (${job.trigger.timeZone})`;
+        // One shape on every target: what a target does not do itself is said in the trigger.
+        jobs[job.name] = { trigger: created.note ? pulumi.interpolate`${trigger}; ${created.note}` : pulumi.output(trigger), logs: created.logs };
         if (job.trigger.kind === "beforeDeploy" && created.run) {
             for (const gated of job.trigger.gates) {
                 (gatedBy[gated] ??= []).push(created.run);
@@ -146,10 +145,8 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
         environment: settings.environment,
         services,
         buckets: parts.objectStore?.buckets ?? {},
+        jobs,
     };
-    if (settings.jobs.length > 0) {
-        outputs.jobs = jobs;
-    }
     if (loadBalancer) {
         outputs.url = loadBalancer.url;
         outputs.https = loadBalancer.https;

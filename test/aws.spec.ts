@@ -132,7 +132,9 @@ describe("aws backend", function () {
                     .map(({ r }) => sgName(p, r.inputs.referencedSecurityGroupId) ?? r.inputs.cidrIpv4)
                     .sort();
             // Worked example: app+worker use the database and search; app, worker, processor use the cache.
-            assert.deepStrictEqual(edges("network-database", 5432, "in"), ["database-init", "network-svc-app", "network-svc-worker"]);
+            // The dev example's jobs (migrate, nightly) use the database too, each from its own group.
+            const jobs = p === dev ? ["network-svc-migrate", "network-svc-nightly"] : [];
+            assert.deepStrictEqual(edges("network-database", 5432, "in"), ["database-init", "network-svc-app", ...jobs, "network-svc-worker"]);
             assert.deepStrictEqual(edges("network-cache", 6379, "in"), ["network-svc-app", "network-svc-processor", "network-svc-worker"]);
             assert.deepStrictEqual(edges("network-search", 443, "in"), ["network-svc-app", "network-svc-worker"]);
             assert.deepStrictEqual(edges("network-svc-app", 3000, "in"), ["network-alb"]);
@@ -275,7 +277,7 @@ describe("aws backend", function () {
     });
 
     it("creates every logical database with a deploy-time step that carries no password", () => {
-        const inv = dev.one(T.invocation);
+        const inv = dev.one(T.invocation, "database-init");
         const input = JSON.parse(inv.inputs.input);
         assert.deepStrictEqual(input.steps.map((s: any) => s.database), ["biblioteca_digital"]);
         assert.ok(input.steps[0].extensions.includes('CREATE EXTENSION IF NOT EXISTS "pg_trgm"'));
@@ -285,8 +287,8 @@ describe("aws backend", function () {
     });
 
     it("bounds every network wait of the init function well inside the function's own timeout", () => {
-        const { timeouts } = JSON.parse(dev.one(T.invocation).inputs.input);
-        const fn = dev.one("aws:lambda/function:Function");
+        const { timeouts } = JSON.parse(dev.one(T.invocation, "database-init").inputs.input);
+        const fn = dev.one("aws:lambda/function:Function", "database-init");
         assert.ok(timeouts.connectMs > 0 && timeouts.handshakeMs > 0 && timeouts.idleMs > 0, JSON.stringify(timeouts));
         // One connection's worst case (connect, TLS, a silent statement) must end before Lambda kills the run.
         assert.ok((timeouts.connectMs + timeouts.handshakeMs + timeouts.idleMs) / 1000 < fn.inputs.timeout / 2, `${JSON.stringify(timeouts)} vs ${fn.inputs.timeout} s`);
@@ -310,7 +312,7 @@ describe("aws backend", function () {
     });
 
     it("has the same output shape as the local target", async () => {
-        const expected = ["buckets", "cache", "cloud", "database", "databaseUrl", "dnsRecords", "environment", "https", "search", "services", "url"];
+        const expected = ["buckets", "cache", "cloud", "database", "databaseUrl", "dnsRecords", "environment", "https", "jobs", "search", "services", "url"];
         let local: Plan | undefined;
         try {
             local = await baseline({ stack: "dev", set: { cloud: "local" } });

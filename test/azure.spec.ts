@@ -150,7 +150,10 @@ describe("azure backend", function () {
             // AcrPull: no image is built here, so only the services that run the database init
             // container (pulled through the registry's Docker Hub cache rule) may pull.
             const acrPull = p.ofType(T("authorization:RoleAssignment")).filter((r) => r.inputs.roleDefinitionId.endsWith("7f951dda-4ed3-4680-a7ca-43fe172d538d"));
-            const initRunners = p.ofType(T("app:ContainerApp")).filter((a) => a.inputs.template.initContainers.length > 0).map((a) => a.name.replace(/-app$/, "")).sort();
+            const initRunners = [...p.ofType(T("app:ContainerApp")), ...p.ofType(T("app:Job"))]
+                .filter((a) => (a.inputs.template.initContainers ?? []).length > 0)
+                .map((a) => a.name.replace(/-(app|job)$/, ""))
+                .sort();
             assert.deepStrictEqual(acrPull.map((g) => grantee(p, g)).sort(), initRunners, "AcrPull exactly for the init-container runners");
         }
         // The processor uses no database: no DB secrets, no init container.
@@ -410,7 +413,8 @@ describe("azure backend", function () {
                 services[`s${i}`] = { image: "nginx:1.27", port: 8080 };
                 routes.push({ path: `/s${i}/*`, service: `s${i}`, ...(rateLimited ? { rateLimit: { requests: 5, per: "second" } } : {}) });
             }
-            return { ...AZ, services, "loadBalancer.routes": routes };
+            // The worked example's jobs run the app's image: gone with the app.
+            return { ...AZ, services, jobs: undefined, "loadBalancer.routes": routes };
         };
         const frontDoorProblems = (stack: string, set: Record<string, unknown>) => {
             const { config } = stackConfig({ stack, set });

@@ -175,7 +175,7 @@ describe("jobs", function () {
             assert.strictEqual(job.inputs.start, false);
             assert.strictEqual(job.inputs.restart, "on-failure");
             assert.strictEqual(job.inputs.maxRetryCount, 1);
-            assert.strictEqual(p.outputs.jobs.nightly.note, `not started by the local target: add to the Docker host's crontab: CRON_TZ=UTC\n0 3 * * * docker start -a ${job.inputs.name}`);
+            assert.strictEqual(p.outputs.jobs.nightly.trigger, `schedule 0 3 * * * (UTC); not started by the local target: add to the Docker host's crontab: CRON_TZ=UTC\n0 3 * * * docker start -a ${job.inputs.name}`);
             assert.ok(!p.ofType("docker:index/container:Container").some((c) => (c.inputs.volumes ?? []).some((v: any) => v.hostPath === "/var/run/docker.sock")), "no container gets the Docker socket");
         });
         it("a migration that exits non-zero stops the deploy with its exit code and logs, and no gated container is touched", async () => {

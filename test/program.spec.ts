@@ -107,9 +107,8 @@ describe("the program (worked example on the local target)", () => {
             assert.deepStrictEqual(dev.outputs.jobs, {
                 migrate: { trigger: "beforeDeploy", logs: "docker logs anycloud-dev-job-migrate" },
                 nightly: {
-                    trigger: "schedule 0 3 * * * (UTC)",
+                    trigger: "schedule 0 3 * * * (UTC); not started by the local target: add to the Docker host's crontab: CRON_TZ=UTC\n0 3 * * * docker start -a anycloud-dev-job-nightly",
                     logs: "docker logs anycloud-dev-job-nightly",
-                    note: "not started by the local target: add to the Docker host's crontab: CRON_TZ=UTC\n0 3 * * * docker start -a anycloud-dev-job-nightly",
                 },
             });
             assert.deepStrictEqual(Object.keys(dev.outputs.database).sort(), ["databases", "host", "port", "readReplicaHosts", "username"]);

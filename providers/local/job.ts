@@ -33,7 +33,7 @@ export function hostCrontab(job: string, container: string, cron: string, timeZo
  * restarted by Docker on failure up to `retries` times. Nothing on the engine starts it on the
  * cron: every container scheduler (ofelia and the like) needs the Docker socket, which the
  * `no-privileged-roles` guardrail refuses (root on the host); the stack output
- * `jobs.<name>.note` is the host crontab line that does. The local target has no alert channel.
+ * `jobs.<name>.trigger` carries the host crontab line that does. The local target has no alert channel.
  */
 export function createJob(
     ctx: LocalContext,
