@@ -245,7 +245,8 @@ describe("gcp backend", function () {
 
     it("derives firewall rules from uses", () => {
         const fw = (name: string) => dev.one("gcp:compute/firewall:Firewall", `network-fw-${name}`).inputs;
-        assert.deepStrictEqual(fw("run-db").targetTags.sort(), ["db-init", "svc-app", "svc-worker"]);
+        // The dev example's jobs (migrate, nightly) use the database under their own tags.
+        assert.deepStrictEqual(fw("run-db").targetTags.sort(), ["db-init", "svc-app", "svc-migrate", "svc-nightly", "svc-worker"]);
         assert.deepStrictEqual(fw("run-cache").targetTags.sort(), ["svc-app", "svc-processor", "svc-worker"]);
         assert.deepStrictEqual(fw("run-search").targetTags.sort(), ["svc-app", "svc-worker"]);
         assert.deepStrictEqual(fw("run-deny-private").denies, [{ protocol: "all" }]);
