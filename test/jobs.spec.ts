@@ -111,6 +111,11 @@ describe("jobs", function () {
             const p = only({ "jobs.nightly.uses": ["database", "bucket:exports"] });
             assert.strictEqual(p.key, "anycloud:jobs.nightly.uses[1]");
         });
+        it("a job calling a service (uses: service:<name>) is refused: jobs get no service-to-service wiring", () => {
+            const p = only({ "jobs.nightly.uses": ["database", "service:app"] });
+            assert.strictEqual(p.key, "anycloud:jobs.nightly.uses[1]");
+            assert.match(p.accepted, /a job does not call services/);
+        });
         it("gates and retries belong to one trigger each", () => {
             assert.strictEqual(only({ "jobs.nightly.gates": ["app"] }).key, "anycloud:jobs.nightly.gates");
             assert.strictEqual(only({ "jobs.migrate.retries": 2 }).key, "anycloud:jobs.migrate.retries");
