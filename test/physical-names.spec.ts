@@ -66,8 +66,9 @@ function sample<T>(items: T[], n: number, next: () => number): T[] {
 
 
 /** A valid config whose service and bucket names are the program's own resource names. */
-function generated(candidates: string[], next: () => number): Record<string, unknown> {
-    const names = sample(candidates.filter((n) => SERVICE_NAME.test(n)), 10, next);
+function generated(candidates: string[], next: () => number, jobs: string[]): Record<string, unknown> {
+    // A job's name is not a service's (the stack's jobs stay, and keep their names).
+    const names = sample(candidates.filter((n) => SERVICE_NAME.test(n) && !jobs.includes(n)), 10, next);
     const buckets = ["documents", ...sample(candidates.filter((n) => BUCKET_NAME.test(n) && !names.includes(n)), 2, next)];
     const parts = ["database", "cache", "search", ...buckets.map((b) => `bucket:${b}`)];
     const services: Record<string, unknown> = { web: { image: "nginx:1.27", port: 8080, uses: ["database"] } };
@@ -80,7 +81,8 @@ function generated(candidates: string[], next: () => number): Record<string, unk
         }
         services[name] = service;
     }
-    return { services, buckets, "loadBalancer.routes": routes };
+    // The worked example's migration runs the image of its `app` service, which is replaced here.
+    return { services, buckets, "loadBalancer.routes": routes, ...(jobs.includes("migrate") ? { "jobs.migrate.service": "web" } : {}) };
 }
 
 describe("physical names: no two resources of a stack share one", () => {
@@ -93,7 +95,7 @@ describe("physical names: no two resources of a stack share one", () => {
                 assert.deepStrictEqual(nameCollisions(base), [], "the stack's own config");
                 const candidates = [...new Set(base.resources.map((r) => r.name))].filter((n) => SERVICE_NAME.test(n) && !isReservedPartName(n)).sort();
                 assert.ok(candidates.length > 30, `${candidates.length} candidate names`);
-                const set = generated(candidates, random(cloud.length * 7 + stack.length));
+                const set = generated(candidates, random(cloud.length * 7 + stack.length), Object.keys(base.outputs.jobs ?? {}));
                 const p = await plan({ stack, set: { cloud, ...set } });
                 assert.ok(Object.keys(set.services as object).every((s) => p.resources.some((r) => r.type === "anycloud:index:ContainerService" && r.name === s)));
                 assert.deepStrictEqual(nameCollisions(p), [], `with services ${Object.keys(set.services as object).join(", ")} and buckets ${(set.buckets as string[]).join(", ")}`);

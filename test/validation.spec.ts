@@ -105,12 +105,12 @@ describe("config validation", () => {
             assert.deepStrictEqual(keys(ps), ["anycloud:database.databases[0]"]);
         });
         it("a bad service name is not also 'not a service' in the route to it (the route holds the same bad name: its rule)", () => {
-            const ps = problems({ services: { Web: { image: "nginx:1.27", port: 80 } }, "loadBalancer.routes": [{ path: "/", service: "Web" }] });
+            const ps = problems({ jobs: undefined, services: { Web: { image: "nginx:1.27", port: 80 } }, "loadBalancer.routes": [{ path: "/", service: "Web" }] });
             assert.deepStrictEqual(keys(ps), ["anycloud:loadBalancer.routes[0].service", "anycloud:services.Web"]);
             assert.ok(ps.every((p) => /lowercase name of 1-20/.test(p.accepted)), JSON.stringify(ps));
         });
         it("a route to a refused service name, written correctly elsewhere, is not reported as unknown", () => {
-            const ps = problems({ services: { Web: { image: "nginx:1.27", port: 80 }, "api": { image: "nginx:1.27", port: 80 } }, "loadBalancer.routes": [{ path: "/", service: "api" }, { path: "/w/*", service: "app" }] });
+            const ps = problems({ jobs: undefined, services: { Web: { image: "nginx:1.27", port: 80 }, "api": { image: "nginx:1.27", port: 80 } }, "loadBalancer.routes": [{ path: "/", service: "api" }, { path: "/w/*", service: "app" }] });
             assert.deepStrictEqual(keys(ps), ["anycloud:loadBalancer.routes[1].service", "anycloud:services.Web"]);
         });
         it("a route without a service is one problem, not also 'no routes'", () => {

@@ -5,17 +5,12 @@ import * as lambda from "@pulumi/aws/lambda";
 import * as scheduler from "@pulumi/aws/scheduler";
 import { ChildOptions, JobArgs, JobOutputs } from "../../components/backend";
 import { eventBridgeCron, isCron, parseCron } from "../../stacks/cron";
-import { ConfigProblem, problem } from "../../stacks/errors";
-import { Settings } from "../../stacks/settings";
 import { taskDefinition } from "./container-service";
 import { AwsContext } from "./context";
 import { JOB_RUNNER_HANDLER } from "./job-runner-function";
-import { FARGATE_CPUS, fargateMemoryOptions } from "./sizes";
 
 /** Lambda's hard ceiling on one invocation (Lambda quotas): a before-deploy run must end within it. */
 export const LAMBDA_MAX_SECONDS = 900;
-/** The longest before-deploy bound on AWS: one minute under the ceiling, for starting and stopping the task. */
-export const AWS_BEFORE_DEPLOY_MAX_MINUTES = 14;
 /** How often the runner asks ECS whether the task stopped. */
 const POLL_MS = 10000;
 
@@ -195,26 +190,3 @@ export function createJob(ctx: AwsContext, name: string, args: JobArgs, opts: Ch
     return { logs: where };
 }
 
-/** What AWS cannot run as configured: Fargate sizes, the Lambda ceiling of a before-deploy run, schedules EventBridge cannot express. */
-export function validateJobs(settings: Settings): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    for (const job of settings.jobs) {
-        const key = `jobs.${job.name}`;
-        const memory = fargateMemoryOptions(job.cpu);
-        if (!memory) {
-            problems.push(problem(`${key}.cpu`, job.cpu, `a Fargate vCPU size: ${FARGATE_CPUS.join(", ")}`));
-        } else if (!memory.includes(job.memoryMb)) {
-            problems.push(problem(`${key}.memoryMb`, job.memoryMb, `for ${job.cpu} vCPU on Fargate: ${memory[0]}-${memory[memory.length - 1]} MiB in steps of ${memory[1] - memory[0]}`));
-        }
-        if (job.trigger.kind === "beforeDeploy" && job.timeoutMinutes > AWS_BEFORE_DEPLOY_MAX_MINUTES) {
-            problems.push(problem(`${key}.timeoutMinutes`, job.timeoutMinutes, `at most ${AWS_BEFORE_DEPLOY_MAX_MINUTES} on AWS for run: beforeDeploy (the deploy waits for it inside a Lambda invocation, which ends after 15 minutes); run longer work on a schedule`));
-        }
-        if (job.trigger.kind === "schedule") {
-            const parsed = parseCron(job.trigger.cron);
-            if (isCron(parsed) && eventBridgeCron(parsed) === undefined) {
-                problems.push(problem(`${key}.schedule`, job.trigger.cron, "on AWS, a schedule that restricts day-of-month or day-of-week, not both (EventBridge Scheduler needs '?' in one of them; cron would run on either)"));
-            }
-        }
-    }
-    return problems;
-}

@@ -4,7 +4,7 @@ import { awsEdge } from "./edge";
 import { Settings } from "../../stacks/settings";
 import { sharedBuffersBound } from "../../stacks/postgres-parameters";
 import { AWS_REGIONS, DATABASE_CLASSES, DB_STORAGE, FARGATE_CPUS, LOG_RETENTION_DAYS, MAX_READ_REPLICAS, SEARCH_INSTANCE_TYPES, fargateMemoryOptions, nearestFargateSizes } from "./sizes";
-import { validateJobs } from "./job";
+import { eventBridgeCron, isCron, parseCron } from "../../stacks/cron";
 
 /** AWS-specific checks, before any resource exists: each problem names the key and what AWS accepts. */
 export function validateAws(settings: Settings): ConfigProblem[] {
@@ -121,5 +121,32 @@ export function validateAws(settings: Settings): ConfigProblem[] {
     }
     // What this target's edge cannot honour (providers/aws/edge.ts).
     problems.push(...edgeProblems(settings, awsEdge));
+    return problems;
+}
+
+/** The longest before-deploy bound on AWS: one minute under the ceiling, for starting and stopping the task. */
+export const AWS_BEFORE_DEPLOY_MAX_MINUTES = 14;
+
+/** What AWS cannot run as configured: Fargate sizes, the Lambda ceiling of a before-deploy run, schedules EventBridge cannot express. */
+export function validateJobs(settings: Settings): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    for (const job of settings.jobs) {
+        const key = `jobs.${job.name}`;
+        const memory = fargateMemoryOptions(job.cpu);
+        if (!memory) {
+            problems.push(problem(`${key}.cpu`, job.cpu, `a Fargate vCPU size: ${FARGATE_CPUS.join(", ")}`));
+        } else if (!memory.includes(job.memoryMb)) {
+            problems.push(problem(`${key}.memoryMb`, job.memoryMb, `for ${job.cpu} vCPU on Fargate: ${memory[0]}-${memory[memory.length - 1]} MiB in steps of ${memory[1] - memory[0]}`));
+        }
+        if (job.trigger.kind === "beforeDeploy" && job.timeoutMinutes > AWS_BEFORE_DEPLOY_MAX_MINUTES) {
+            problems.push(problem(`${key}.timeoutMinutes`, job.timeoutMinutes, `at most ${AWS_BEFORE_DEPLOY_MAX_MINUTES} on AWS for run: beforeDeploy (the deploy waits for it inside a Lambda invocation, which ends after 15 minutes); run longer work on a schedule`));
+        }
+        if (job.trigger.kind === "schedule") {
+            const parsed = parseCron(job.trigger.cron);
+            if (isCron(parsed) && eventBridgeCron(parsed) === undefined) {
+                problems.push(problem(`${key}.schedule`, job.trigger.cron, "on AWS, a schedule that restricts day-of-month or day-of-week, not both (EventBridge Scheduler needs '?' in one of them; cron would run on either)"));
+            }
+        }
+    }
     return problems;
 }

@@ -5,8 +5,6 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as resources from "@pulumi/azure-native/resources";
 import { ChildOptions, JobArgs, JobOutputs } from "../../components/backend";
 import { isCron, parseCron, unixCron } from "../../stacks/cron";
-import { ConfigProblem, problem } from "../../stacks/errors";
-import { Settings } from "../../stacks/settings";
 import { metricAlerts } from "./alerts";
 import { databaseInitContainers, workloadContainer } from "./container-service";
 import { AzureContext } from "./context";
@@ -156,22 +154,3 @@ function scheduleExpression(name: string, cron: string): string {
     return unixCron(parsed);
 }
 
-/** What Container Apps jobs cannot honour: schedules in a zone other than UTC, sizes it does not offer. */
-export function validateJobs(settings: Settings): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    for (const job of settings.jobs) {
-        if (job.trigger.kind === "schedule" && job.trigger.timeZone !== "UTC") {
-            problems.push(problem(`jobs.${job.name}.timeZone`, job.trigger.timeZone, "UTC on azure (Container Apps jobs evaluate cron expressions in UTC; write the schedule in UTC)"));
-        }
-        if (containerAppMemory(job.cpu, job.memoryMb) === undefined) {
-            problems.push(
-                problem(
-                    `jobs.${job.name}.cpu`,
-                    { cpu: job.cpu, memoryMb: job.memoryMb },
-                    "a Container Apps consumption size: cpu 0.25 to 4 in steps of 0.25 with memoryMb = 2048 × cpu (e.g. 0.5 / 1024, 1 / 2048)",
-                ),
-            );
-        }
-    }
-    return problems;
-}

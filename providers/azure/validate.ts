@@ -5,7 +5,6 @@ import { PRESETS } from "../../stacks/presets";
 import { Settings } from "../../stacks/settings";
 import { sharedBuffersBound } from "../../stacks/postgres-parameters";
 import { AZURE_LOCATIONS, containerAppMemory, nearestContainerAppSizes, LOG_RETENTION, postgresStorageGb, POSTGRES_SKUS, POSTGRES_STORAGE_SIZES } from "./sizes";
-import { validateJobs } from "./job";
 
 /** Locations with availability zones for every service used here (Container Apps, Flexible Server, AMR). */
 const ZONAL_LOCATIONS = new Set([
@@ -179,6 +178,26 @@ function frontDoorLimits(premium: boolean, routes: { service: string; host?: str
     const rateLimited = routes.filter((r) => r.rateLimit !== undefined).length;
     if (rateLimited + bodyRules > 100) {
         problems.push(problem("loadBalancer.routes", `${rateLimited} rate-limited routes`, `at most ${100 - bodyRules} rate-limited routes on Azure (one custom rule each, and ${bodyRules} for body limits; custom WAF rules per Front Door policy)`));
+    }
+    return problems;
+}
+
+/** What Container Apps jobs cannot honour: schedules in a zone other than UTC, sizes it does not offer. */
+export function validateJobs(settings: Settings): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    for (const job of settings.jobs) {
+        if (job.trigger.kind === "schedule" && job.trigger.timeZone !== "UTC") {
+            problems.push(problem(`jobs.${job.name}.timeZone`, job.trigger.timeZone, "UTC on azure (Container Apps jobs evaluate cron expressions in UTC; write the schedule in UTC)"));
+        }
+        if (containerAppMemory(job.cpu, job.memoryMb) === undefined) {
+            problems.push(
+                problem(
+                    `jobs.${job.name}.cpu`,
+                    { cpu: job.cpu, memoryMb: job.memoryMb },
+                    "a Container Apps consumption size: cpu 0.25 to 4 in steps of 0.25 with memoryMb = 2048 × cpu (e.g. 0.5 / 1024, 1 / 2048)",
+                ),
+            );
+        }
     }
     return problems;
 }

@@ -4,13 +4,10 @@ import * as cloudscheduler from "@pulumi/gcp/cloudscheduler";
 import * as monitoring from "@pulumi/gcp/monitoring";
 import { ChildOptions, JobArgs, JobOutputs } from "../../components/backend";
 import { isCron, parseCron, unixCron } from "../../stacks/cron";
-import { ConfigProblem, problem } from "../../stacks/errors";
-import { Settings } from "../../stacks/settings";
 import { resolveImage, workloadEnv } from "./container-service";
 import { GcpContext, RUN_TAG, serviceTag } from "./context";
 import { hash } from "./naming";
 import { serviceAccount } from "./secrets";
-import { RUN_MEMORY_MAX_MB, RUN_WHOLE_CPUS, runMemoryMinMb, runMinCpuForMemory } from "./sizes";
 
 /**
  * What decides whether a before-deploy run is due: the image, command, size, bound, plain
@@ -134,19 +131,3 @@ export function createJob(ctx: GcpContext, name: string, args: JobArgs, opts: Ch
     return { logs };
 }
 
-/** What Cloud Run jobs cannot run as configured: the CPU and memory combinations of Cloud Run (sizes.ts). */
-export function validateJobs(settings: Settings): ConfigProblem[] {
-    const problems: ConfigProblem[] = [];
-    for (const job of settings.jobs) {
-        const at = (k: string) => `jobs.${job.name}.${k}`;
-        const cpuOk = (job.cpu >= 0.08 && job.cpu < 1 && Math.round(job.cpu * 1000) === job.cpu * 1000) || RUN_WHOLE_CPUS.includes(job.cpu);
-        if (!cpuOk) {
-            problems.push(problem(at("cpu"), job.cpu, `a Cloud Run vCPU value: 0.08 to <1 (steps of 0.001) or one of ${RUN_WHOLE_CPUS.join(", ")}`));
-        } else if (job.memoryMb < runMemoryMinMb(job.cpu) || job.memoryMb > RUN_MEMORY_MAX_MB) {
-            problems.push(problem(at("memoryMb"), job.memoryMb, `${runMemoryMinMb(job.cpu)} to ${RUN_MEMORY_MAX_MB} MiB on Cloud Run (with ${job.cpu} vCPU)`));
-        } else if (job.cpu < runMinCpuForMemory(job.memoryMb)) {
-            problems.push(problem(at("cpu"), job.cpu, `at least ${runMinCpuForMemory(job.memoryMb)} vCPU for ${job.memoryMb} MiB on Cloud Run`));
-        }
-    }
-    return problems;
-}

@@ -5,7 +5,6 @@ import { Settings } from "../../stacks/settings";
 import { sharedBuffersBound } from "../../stacks/postgres-parameters";
 import { OPENSEARCH_NODE_IMAGES } from "../../components/opensearch/images";
 import { GCP_REGIONS, REDIS_VERSIONS, RUN_MEMORY_MAX_MB, RUN_WHOLE_CPUS, runMemoryMinMb, runMinCpuForMemory, SQL_TIERS, SQL_VERSIONS } from "./sizes";
-import { validateJobs } from "./job";
 
 /** GCP-specific checks, run before any resource exists. Pure. */
 export function validateGcp(settings: Settings): ConfigProblem[] {
@@ -72,5 +71,22 @@ export function validateGcp(settings: Settings): ConfigProblem[] {
     });
     // What this target's edge cannot honour (providers/gcp/edge.ts).
     problems.push(...edgeProblems(settings, gcpEdge));
+    return problems;
+}
+
+/** What Cloud Run jobs cannot run as configured: the CPU and memory combinations of Cloud Run (sizes.ts). */
+export function validateJobs(settings: Settings): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    for (const job of settings.jobs) {
+        const at = (k: string) => `jobs.${job.name}.${k}`;
+        const cpuOk = (job.cpu >= 0.08 && job.cpu < 1 && Math.round(job.cpu * 1000) === job.cpu * 1000) || RUN_WHOLE_CPUS.includes(job.cpu);
+        if (!cpuOk) {
+            problems.push(problem(at("cpu"), job.cpu, `a Cloud Run vCPU value: 0.08 to <1 (steps of 0.001) or one of ${RUN_WHOLE_CPUS.join(", ")}`));
+        } else if (job.memoryMb < runMemoryMinMb(job.cpu) || job.memoryMb > RUN_MEMORY_MAX_MB) {
+            problems.push(problem(at("memoryMb"), job.memoryMb, `${runMemoryMinMb(job.cpu)} to ${RUN_MEMORY_MAX_MB} MiB on Cloud Run (with ${job.cpu} vCPU)`));
+        } else if (job.cpu < runMinCpuForMemory(job.memoryMb)) {
+            problems.push(problem(at("cpu"), job.cpu, `at least ${runMinCpuForMemory(job.memoryMb)} vCPU for ${job.memoryMb} MiB on Cloud Run`));
+        }
+    }
     return problems;
 }
