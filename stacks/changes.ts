@@ -225,9 +225,14 @@ export const RANDOM_REPLACE_FORCING: ReplaceTable = {
     "pulumi:providers:random": { source: "pulumi-random provider: no configuration", forceNew: [] },
 };
 
+/** The program's own dynamic resources: their diff() never replaces (a new set of grants is an update that waits again). */
+export const DYNAMIC_REPLACE_FORCING: ReplaceTable = {
+    "pulumi-nodejs:dynamic/anycloud:PropagationWait": { source: "components/propagation-wait.ts propagationWaitProvider.diff (replaces: [])", forceNew: [] },
+};
+
 const TABLES: Record<Cloud, ReplaceTable> = { aws, gcp, azure, local };
 
 /** The replacement table of a cloud's types, with the types every target shares. */
 export function replaceTable(cloud: Cloud): ReplaceTable {
-    return { ...RANDOM_REPLACE_FORCING, ...TABLES[cloud] };
+    return { ...RANDOM_REPLACE_FORCING, ...DYNAMIC_REPLACE_FORCING, ...TABLES[cloud] };
 }

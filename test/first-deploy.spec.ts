@@ -2,6 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { DB_INIT_RETRY, waitForPostgres } from "../components/database-init";
+import type { ResourceProvider } from "@pulumi/pulumi/dynamic";
+import { RBAC_PROPAGATION_SECONDS } from "../providers/azure/container-service";
 import { OfflineRunError, runOffline } from "../stacks/offline";
 import { baseline, plan, Plan, ROOT, stackConfig } from "./harness";
 
@@ -399,5 +401,54 @@ describe("ordering that survives eventual consistency", () => {
         for (const a of p.ofType("azure-native:app:ContainerApp")) {
             assert.deepStrictEqual(needs.filter((n) => !a.dependencies.includes(n.urn)).map((n) => n.name), [], `${a.name} waits for`);
         }
+    });
+
+    const WAIT = "pulumi-nodejs:dynamic/anycloud:PropagationWait";
+    for (const [label, set] of [
+        ["dev", { cloud: "azure" }],
+        ["dev, a built image", { cloud: "azure", "services.processor.image": undefined, "services.processor.build": { context: "test/fixtures" } }],
+    ] as const) {
+        it(`azure ${label}: a container app is created only after a bounded wait for RBAC to apply each of its grants`, async () => {
+            const p = await plan({ stack: "dev", set });
+            const apps = p.ofType("azure-native:app:ContainerApp");
+            assert.ok(apps.length > 0);
+            for (const a of apps) {
+                const service = a.name.replace(/-app$/, "");
+                // Every role assignment whose principal is this service's identity.
+                const identity = p.one("azure-native:managedidentity:UserAssignedIdentity", `${service}-identity`);
+                const grants = p.ofType("azure-native:authorization:RoleAssignment").filter((g) => g.inputs.principalId === identity.outputs.principalId);
+                assert.ok(grants.length > 0, `${service} has grants`);
+                const wait = p.one(WAIT, `${service}-rbac-propagation`);
+                // `after` holds exactly the ids of these grants (each taken from one of them).
+                assert.strictEqual(wait.inputs.after.length, grants.length);
+                assert.deepStrictEqual([...(wait.propertyDependencies.after ?? [])].sort(), grants.map((g) => g.urn).sort(), `${service}'s wait stands after all its grants`);
+                assert.deepStrictEqual(grants.filter((g) => !wait.dependencies.includes(g.urn)).map((g) => g.name), [], `${service}'s wait is ordered after`);
+                assert.strictEqual(wait.inputs.seconds, RBAC_PROPAGATION_SECONDS);
+                assert.ok(a.dependencies.includes(wait.urn), `${a.name} waits for ${wait.name}`);
+            }
+            if ("services.processor.build" in set) {
+                assert.ok(p.one(WAIT, "processor-rbac-propagation").propertyDependencies.after.includes(p.one("azure-native:authorization:RoleAssignment", "processor-acr-pull").urn), "the AcrPull grant is waited for");
+            }
+        });
+    }
+
+    it("the propagation wait sleeps its bound on create, and again only when its set of grants changes", async () => {
+        // What `pulumi up` runs: the provider as serialised into the resource's inputs.
+        const p = await plan({ stack: "dev", set: { cloud: "azure" } });
+        const serialised: { exports: { handler?: () => ResourceProvider } } = { exports: {} };
+        new Function("exports", "module", "require", p.one(WAIT, "app-rbac-propagation").inputs.__provider)(serialised.exports, serialised, require);
+        const propagationWaitProvider = serialised.exports.handler!();
+        const started = Date.now();
+        const created = await propagationWaitProvider.create({ after: ["a", "b"], seconds: 0.3, reason: "test" });
+        assert.ok(Date.now() - started >= 290, `waited ${Date.now() - started} ms`);
+        assert.deepStrictEqual(created.outs.after, ["a", "b"]);
+        const diff = propagationWaitProvider.diff!;
+        assert.strictEqual((await diff(created.id, { after: ["a", "b"], seconds: 180, reason: "x" }, { after: ["b", "a"], seconds: 180, reason: "y" })).changes, false, "same grants in another order");
+        const added = await diff(created.id, { after: ["a", "b"], seconds: 180, reason: "x" }, { after: ["a", "b", "c"], seconds: 180, reason: "x" });
+        assert.strictEqual(added.changes, true, "a new grant");
+        assert.deepStrictEqual(added.replaces, []);
+        const again = Date.now();
+        await propagationWaitProvider.update!(created.id, { after: ["a", "b"], seconds: 0.3, reason: "x" }, { after: ["a", "b", "c"], seconds: 0.3, reason: "x" });
+        assert.ok(Date.now() - again >= 290, "the update waits too");
     });
 });

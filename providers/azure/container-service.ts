@@ -8,6 +8,7 @@ import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../
 import { SINGLETON_TAG } from "../../policy/singleton";
 import { ServiceSettings } from "../../stacks/settings";
 import { ALPINE_CA_BUNDLE, DB_INIT_RETRY, psqlInitScript, waitForPostgres } from "../../components/database-init";
+import { PropagationWait } from "../../components/propagation-wait";
 import { metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
 import { postgresClientImage } from "./registry-mirror";
@@ -33,6 +34,19 @@ export function serviceUrl(ctx: AzureContext, service: Pick<ServiceSettings, "na
     const domain = ctx.requirePlatform().environment.defaultDomain;
     return pulumi.interpolate`https://${ctx.naming.containerApp(service.name)}.${service.public ? "" : "internal."}${domain}`;
 }
+
+/**
+ * How long a container app waits after its identity's new role assignments before it is created
+ * or updated. Container Apps reads each Key Vault reference (and pulls a built image) with the
+ * app's user-assigned identity while it provisions the revision; an assignment Azure has not yet
+ * applied fails it with "Unable to get value using Managed identity ... for secret"
+ * (microsoft/azure-container-apps#1174, #930; Azure/terraform-azurerm-avm-res-app-containerapp#76;
+ * AcrPull the same way, microsoft/GitHub-Copilot-for-Azure#1701: "1-5 minutes"). Azure documents
+ * up to 10 minutes for role assignment changes to take effect (Learn: "Troubleshoot Azure RBAC");
+ * Terraform modules wait 60-120 s (`time_sleep` after `azurerm_role_assignment`). 180 s covers the
+ * reported cases; past it the revision fails and the next `up` retries it (README Known limits).
+ */
+export const RBAC_PROPAGATION_SECONDS = 180;
 
 /**
  * The init container that creates the configured extensions in every database (idempotent), for
@@ -92,13 +106,13 @@ export function workloadContainer(
     args: WorkloadInputs,
     identity: managedidentity.UserAssignedIdentity,
     parent: pulumi.Resource,
-): { secretRefs: inputs.app.SecretArgs[]; plainEnv: inputs.app.EnvironmentVarArgs[]; secretEnv: inputs.app.EnvironmentVarArgs[]; grants: pulumi.Resource[]; image: pulumi.Output<string>; registries: inputs.app.RegistryCredentialsArgs[] } {
+): { secretRefs: inputs.app.SecretArgs[]; plainEnv: inputs.app.EnvironmentVarArgs[]; secretEnv: inputs.app.EnvironmentVarArgs[]; grants: pulumi.CustomResource[]; image: pulumi.Output<string>; registries: inputs.app.RegistryCredentialsArgs[] } {
     const platform = ctx.requirePlatform();
     const { settings } = ctx;
     // Secrets: one Key Vault secret per variable, readable only by this service's identity.
     const secretRefs: inputs.app.SecretArgs[] = [];
     const secretEnv: inputs.app.EnvironmentVarArgs[] = [];
-    const grants: pulumi.Resource[] = [];
+    const grants: pulumi.CustomResource[] = [];
     const versionedUris: pulumi.Output<string>[] = [];
     for (const variable of Object.keys(args.secretEnv).sort()) {
         const ref = secretRefName(variable);
@@ -176,6 +190,25 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
 
     const { secretRefs, plainEnv, secretEnv, grants, image, registries } = workloadContainer(ctx, name, args, identity, parent);
 
+    // The app reads through these grants at create (and its code through the blob grants from its
+    // first request): wait (bounded) until Azure applies them.
+    const pullGrant = platform.pullGrants[name];
+    const rbacGrants = [...grants, ...(pullGrant ? [pullGrant] : []), ...(ctx.dataGrants[name] ?? [])];
+    const rbacSettled =
+        rbacGrants.length > 0
+            ? [
+                  new PropagationWait(
+                      `${name}-rbac-propagation`,
+                      {
+                          after: rbacGrants.map((g) => g.id),
+                          seconds: RBAC_PROPAGATION_SECONDS,
+                          reason: `Azure RBAC applies ${name}'s new role assignments (Key Vault Secrets User, AcrPull, Storage Blob Data Contributor) before its container app reads secrets, pulls images and reads blobs (microsoft/azure-container-apps#1174)`,
+                      },
+                      { parent, dependsOn: rbacGrants },
+                  ),
+              ]
+            : [];
+
     const memory = containerAppMemory(args.cpu, args.memoryMb)!;
     const probes: inputs.app.ContainerAppProbeArgs[] =
         args.port !== undefined && args.healthPath
@@ -241,9 +274,10 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
             },
             tags: args.singleton ? { ...ctx.tags, [SINGLETON_TAG]: "true" } : ctx.tags,
         },
-        // The identity must hold its Key Vault grants, and the vault's private DNS record must
-        // exist, before the first revision reads secrets.
-        ctx.opts(parent, { dependsOn: [...grants, ...platform.vaultReady, ...(platform.registryReady[name] ?? []), ...(args.uses.search ? ctx.searchReady : []), ...(args.after ?? [])] }),
+        // The identity must hold its Key Vault and AcrPull grants, applied (the wait above), and
+        // the vault's private DNS record and the registry's cache rule must exist, before the
+        // first revision reads secrets and pulls images.
+        ctx.opts(parent, { dependsOn: [...rbacGrants, ...rbacSettled, ...platform.vaultReady, ...(platform.registryReady[name] ?? []), ...(args.uses.search ? ctx.searchReady : []), ...(args.after ?? [])] }),
     );
 
     const { alerts } = settings;

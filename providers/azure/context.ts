@@ -36,6 +36,8 @@ export interface StackShared {
     registry?: containerregistry.Registry;
     /** Per service: what must exist before its revision pulls from the registry (AcrPull grant, cache rule). */
     registryReady: Record<string, pulumi.Resource[]>;
+    /** AcrPull of each service that pulls from the registry, by service: its app waits for it to apply. */
+    pullGrants: Record<string, authorization.RoleAssignment>;
     actionGroupId: pulumi.Output<string>;
 }
 
@@ -88,6 +90,8 @@ export class AzureContext {
     public searchCaCert?: keyvault.Secret;
     /** The search readiness gate: services that use search are created after it. */
     public searchReady: pulumi.Resource[] = [];
+    /** Set by objectStore(): each service's blob grants, which its app waits to see applied. */
+    public readonly dataGrants: Record<string, authorization.RoleAssignment[]> = {};
 
     constructor(public readonly settings: Settings) {
         this.naming = new AzureNaming(settings.project, settings.stack);

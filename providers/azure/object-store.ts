@@ -83,7 +83,7 @@ export function createObjectStore(ctx: AzureContext, name: string, args: ObjectS
         );
         buckets[bucket.name] = container.name;
         for (const service of args.bucketClients[bucket.name] ?? []) {
-            ctx.grant(`${service}-blob-${bucket.name}`, "storageBlobDataContributor", platform.identities[service].principalId, container.id, parent, [service, "blob", bucket.name]);
+            (ctx.dataGrants[service] ??= []).push(ctx.grant(`${service}-blob-${bucket.name}`, "storageBlobDataContributor", platform.identities[service].principalId, container.id, parent, [service, "blob", bucket.name]));
         }
         rules.push({
             name: `${cname}-lifecycle`,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
+import type * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
@@ -73,6 +74,7 @@ export function createShared(ctx: AzureContext, args: FoundationArgs, parent: pu
     let registry: containerregistry.Registry | undefined;
     /** Per service: what must exist before it pulls from the registry (its AcrPull grant, the cache rule). */
     const registryReady: Record<string, pulumi.Resource[]> = {};
+    const pullGrants: Record<string, authorization.RoleAssignment> = {};
     const builders = [...settings.services, ...settings.jobs].filter((s) => s.image.kind === "build");
     // Services that use the database run the init container, pulled through the registry's mirror.
     const initPullers = args.hasDatabase ? args.access.databaseClients.filter((s) => !builders.some((b) => b.name === s)) : [];
@@ -93,7 +95,8 @@ export function createShared(ctx: AzureContext, args: FoundationArgs, parent: pu
             ctx.opts(parent, { ...moved, ignoreChanges: CREATE_ONLY_NAME.registry }),
         );
         for (const service of [...builders.map((b) => b.name), ...initPullers]) {
-            registryReady[service] = [ctx.grant(`${service}-acr-pull`, "acrPull", identities[service].principalId, registry.id, parent, [service, "acr"], [], moved)];
+            pullGrants[service] = ctx.grant(`${service}-acr-pull`, "acrPull", identities[service].principalId, registry.id, parent, [service, "acr"], [], moved);
+            registryReady[service] = [pullGrants[service]];
         }
         if (args.hasDatabase && args.access.databaseClients.length > 0) {
             const rule = dockerHubCacheRule(ctx, registry, parent);
@@ -108,7 +111,7 @@ export function createShared(ctx: AzureContext, args: FoundationArgs, parent: pu
     if (registry) {
         diagnostics(ctx, `${name}-registry`, registry.id, workspace.id, parent, true, moved);
     }
-    return { workspace, vault, identities, registry, registryReady, actionGroupId };
+    return { workspace, vault, identities, registry, registryReady, pullGrants, actionGroupId };
 }
 
 /**
