@@ -1,5 +1,39 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigProblem, problem } from "../stacks/errors";
 import { CloudBackend, DatabaseArgs } from "./backend";
+
+/**
+ * What a change of `database.version` asks of a server that already runs `running` (its full
+ * version as the cloud reports it; undefined when there is no server yet): nothing, or the one
+ * problem that stops it before the cloud refuses it. A major upgrade needs the opt-in; no cloud
+ * downgrades a major in place.
+ */
+export function majorVersionProblem(requested: number, allowMajorVersionUpgrade: boolean, running: string | undefined, server: string): ConfigProblem | undefined {
+    if (running === undefined) return undefined;
+    const major = Number(running.split(".")[0]);
+    if (!Number.isInteger(major) || major === requested) return undefined;
+    if (requested < major) {
+        return problem("database.version", requested, `${major} or above: the server ${server} runs PostgreSQL ${running}, and a major version cannot go down in place (restore a snapshot into a new stack instead)`);
+    }
+    if (!allowMajorVersionUpgrade) {
+        return problem(
+            "database.version",
+            requested,
+            `${major} (what the server ${server} runs: PostgreSQL ${running}), or ${requested} together with database.allowMajorVersionUpgrade: true, which upgrades it in place ` +
+                `(\`pulumi config set --path anycloud:database.allowMajorVersionUpgrade true\`; take a snapshot first)`,
+        );
+    }
+    return undefined;
+}
+
+/**
+ * A change of `database.username` on a cloud where the admin login is create-only (a new one
+ * replaces the server, and with it the data): refused, naming the login the server has.
+ */
+export function usernameProblem(requested: string, running: string | undefined, server: string): ConfigProblem | undefined {
+    if (running === undefined || running === requested) return undefined;
+    return problem("database.username", requested, `${JSON.stringify(running)}, the admin login the server ${server} was created with: it cannot change without replacing the server and its data (create other roles in SQL instead)`);
+}
 
 /** One PostgreSQL server with the configured logical databases, extensions and parameters. */
 export class Database extends pulumi.ComponentResource {

@@ -211,11 +211,13 @@ async function plan(argv: string[], print: Print): Promise<number> {
             const after = { ...config };
             for (const c of args.change) setConfigPath(after, c);
             try {
-                changed = await runOffline({ project: projectName(ROOT), stack: args.stack, config: after });
+                // The account as the first run would leave it: look-ups of existing resources
+                // (the running PostgreSQL version, say) find what it created.
+                changed = await runOffline({ project: projectName(ROOT), stack: args.stack, config: after, deployed: run.resources });
             } catch (e) {
                 const cause = e instanceof OfflineRunError ? e.cause : e;
                 if (ConfigError.isInstance(cause)) {
-                    cause.message = `With --change ${args.change.join(" --change ")}: ${cause.message}`;
+                    cause.message = `With --change ${args.change.join(" --change ")}: ${failureMessage(cause)}`;
                 }
                 throw e;
             }

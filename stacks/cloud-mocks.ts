@@ -9,6 +9,19 @@ export interface MockContext {
     config: Record<string, string>;
     /** Answers that change under a stack between two runs (tests vary them; default: none). */
     facts?: CloudFacts;
+    /**
+     * What an earlier `pulumi up` of this stack left in the account (`plan --change` and the day-2
+     * tests: the stack as deployed before the change); look-ups of existing resources find these,
+     * and nothing else (undefined: a fresh account).
+     */
+    deployed?: DeployedResource[];
+}
+
+/** A resource in the account: its type, logical name and what the cloud holds for it. */
+export interface DeployedResource {
+    type: string;
+    name: string;
+    outputs: Record<string, any>;
 }
 
 /** What the cloud may answer differently weeks later, with nothing changed in the stack. */

@@ -2,7 +2,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as pulumiState from "@pulumi/pulumi/runtime/state";
 import { loadMocks } from "../providers/load";
-import { CloudFacts, CloudMocks, MockContext } from "./cloud-mocks";
+import { CloudFacts, CloudMocks, DeployedResource, MockContext } from "./cloud-mocks";
 import { CONFIG_NAMESPACE } from "./errors";
 import { missingOperatorSecrets } from "./load-settings";
 import { runProgram } from "./program";
@@ -79,6 +79,8 @@ export interface OfflineOptions {
     placeholders?: boolean;
     /** Cloud answers that differ from the usual ones (day-2 tests). */
     facts?: CloudFacts;
+    /** What an earlier run left in the account (a run's `resources`): look-ups find it. */
+    deployed?: DeployedResource[];
     /** Defaults to the real program. */
     program?: () => Promise<Record<string, any>>;
     /**
@@ -125,7 +127,7 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     if (placeholders.length > 0) {
         options = { ...options, config: withPlaceholders(options.config, placeholders) };
     }
-    const ctx: MockContext = { project: options.project, stack: options.stack, config: options.config, facts: options.facts };
+    const ctx: MockContext = { project: options.project, stack: options.stack, config: options.config, facts: options.facts, deployed: options.deployed };
     const cloudMocks = await mocksFor(chosenCloud(options.config));
     const captured: CapturedResource[] = [];
     const invokes: CapturedInvoke[] = [];
@@ -158,11 +160,16 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     const program = options.program ?? runProgram;
     // An error thrown inside an apply (a failed check, say) ends a real run: the language host
     // reports it as the program's failure. Here it becomes this run's error, not the process's.
+    // A rejected registration (an input whose apply threw) arrives as an unhandled rejection: the
+    // language host ends the run with it too.
     const thrown: unknown[] = [];
     const onThrow = (e: unknown) => thrown.push(e);
-    const saved = process.listeners("uncaughtException");
-    process.removeAllListeners("uncaughtException");
-    process.on("uncaughtException", onThrow);
+    const events = ["uncaughtException", "unhandledRejection"] as const;
+    const saved = events.map((event) => [event, (process as NodeJS.EventEmitter).listeners(event)] as const);
+    for (const event of events) {
+        process.removeAllListeners(event);
+        (process as NodeJS.EventEmitter).on(event, onThrow);
+    }
     try {
         let rawOutputs: Record<string, any>;
         try {
@@ -175,14 +182,16 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
         const secretOutputPaths: string[] = [];
         const outputs = (await resolveDeep(rawOutputs, "", secretOutputPaths)) as Record<string, any>;
         await waitForRegistrations();
+        // Node reports an unhandled rejection only once the microtasks have drained.
+        await new Promise((resolve) => setTimeout(resolve, 0));
         if (thrown.length > 0) {
             throw new OfflineRunError(thrown[0], captured);
         }
         return { resources: captured, outputs, secretOutputPaths, placeholders, invokes };
     } finally {
-        process.removeListener("uncaughtException", onThrow);
-        for (const listener of saved) {
-            process.on("uncaughtException", listener);
+        for (const [event, listeners] of saved) {
+            process.removeListener(event, onThrow);
+            for (const listener of listeners) (process as NodeJS.EventEmitter).on(event, listener as (...args: unknown[]) => void);
         }
     }
 }

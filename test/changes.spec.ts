@@ -135,6 +135,12 @@ describe("npm run plan -- --change", () => {
         assert.strictEqual(changes[0].stateful, true, "stateful changes come first");
     });
 
+    it("a PostgreSQL major bump without the opt-in exits 2: the second plan sees the server the first one left", async () => {
+        const { code, stderr } = await planCli("--stack", "dev", "--cloud", "aws", "--change", "database.version=17");
+        assert.strictEqual(code, 2, stderr);
+        assert.match(stderr, /^With --change database\.version=17: Invalid stack config \(1 problem\)[^]*anycloud:database\.version: got 17; accepted: 16 \(what the server \S+ runs: PostgreSQL 16\.4\)/);
+    });
+
     it("exits 2 naming --change when the changed config is invalid", async () => {
         const { code, stderr } = await planCli("--stack", "dev", "--cloud", "aws", "--change", "database.version=9");
         assert.strictEqual(code, 2);

@@ -53,7 +53,8 @@ const describeChange = (c: Change) => `${c.op} ${c.type} ${c.name} (${c.properti
 async function outcome(options: PlanOptions, cloud: Cloud, change: Day2Change, env: "dev" | "prod"): Promise<{ lost: string[] } | { error: ConfigError }> {
     const before = await baseline(options);
     try {
-        const after = await plan({ ...options, set: { ...options.set, ...change.set(cloud, env) } });
+        // Planned against the account as the first `up` left it (look-ups see what runs there).
+        const after = await plan({ ...options, set: { ...options.set, ...change.set(cloud, env) }, deployed: before.resources });
         const lost = dataLoss(diffRuns(before.resources, after.resources, replaceTable(cloud))).filter((c) => !(change.removes && c.op === "delete" && change.removes.test(c.name)));
         return { lost: lost.map(describeChange) };
     } catch (e) {

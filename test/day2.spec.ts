@@ -1,5 +1,7 @@
 import * as assert from "assert";
 import { Change, dataLoss, diffRuns, replaceTable } from "../stacks/changes";
+import { ConfigError } from "../stacks/errors";
+import { OfflineRunError } from "../stacks/offline";
 import { Cloud } from "../stacks/settings";
 import { baseline, plan, PlanOptions } from "./harness";
 
@@ -14,7 +16,7 @@ const cell = (cloud: Cloud, environment: "dev" | "prod"): PlanOptions => ({ stac
 async function changesFor(options: PlanOptions, set: Record<string, unknown>, facts?: PlanOptions["facts"]): Promise<Change[]> {
     const cloud = options.set!.cloud as Cloud;
     const before = await baseline(options);
-    const after = await plan({ ...options, set: { ...options.set, ...set }, facts });
+    const after = await plan({ ...options, set: { ...options.set, ...set }, facts, deployed: before.resources });
     return diffRuns(before.resources, after.resources, replaceTable(cloud));
 }
 
@@ -32,6 +34,85 @@ describe("day 2: each hazard the review found", () => {
         }
         assert.strictEqual(find(changes, "aws:rds/parameterGroup:ParameterGroup", "database-params-pg17")?.op, "create");
         assert.strictEqual(find(changes, "aws:rds/parameterGroup:ParameterGroup", "database-params-pg16")?.op, "delete");
+    });
+
+    describe("AWS: the program asks RDS which PostgreSQL runs before it asks for another major", () => {
+        const LOOKUP = "aws:rds/getInstances:getInstances";
+        /** The run's config error, or a failure when it ran. */
+        async function refusal(options: PlanOptions): Promise<{ error: ConfigError; registered: string[] }> {
+            // The check fails inside an apply: the run ends with it (OfflineRunError), or it arrives
+            // just after as an unhandled rejection, as in the Azure feature check's test.
+            const events = ["uncaughtException", "unhandledRejection"] as const;
+            const saved = events.map((event) => [event, (process as NodeJS.EventEmitter).listeners(event)] as const);
+            let late: unknown;
+            for (const event of events) {
+                process.removeAllListeners(event);
+                (process as NodeJS.EventEmitter).on(event, (e: unknown) => (late = late ?? e));
+            }
+            let registered: string[] = [];
+            let error: unknown;
+            try {
+                try {
+                    const p = await plan(options);
+                    registered = p.resources.map((r) => r.type);
+                    for (let i = 0; i < 300 && !late; i++) await new Promise((r) => setTimeout(r, 100));
+                    error = late;
+                } catch (e) {
+                    error = e instanceof OfflineRunError ? e.cause : e;
+                    registered = e instanceof OfflineRunError ? e.registered.map((r) => r.type) : [];
+                }
+            } finally {
+                for (const [event, listeners] of saved) {
+                    process.removeAllListeners(event);
+                    for (const l of listeners) (process as NodeJS.EventEmitter).on(event, l as (...args: unknown[]) => void);
+                }
+            }
+            assert.ok(ConfigError.isInstance(error), `the run was not refused with a config error: ${error}`);
+            return { error, registered };
+        }
+        /** The account as an `up` of `set` on AWS dev leaves it, with RDS's own answer for the version it runs. */
+        async function deployedAt(set: Record<string, unknown>, engineVersionActual?: string) {
+            const p = await plan({ stack: "dev", set: { cloud: "aws", ...set } });
+            return p.resources.map((r) => (r.type === "aws:rds/instance:Instance" && engineVersionActual ? { ...r, outputs: { ...r.outputs, engineVersionActual } } : r));
+        }
+
+        it("a fresh account: RDS has no instance of that name, so any version is created, and the instance is not looked up further", async () => {
+            const p = await baseline(cell("aws", "dev"));
+            const lookups = p.run.invokes.filter((i) => i.token === LOOKUP);
+            assert.deepStrictEqual(lookups.map((i) => i.inputs.filters), [[{ name: "db-instance-id", values: [p.one("aws:rds/instance:Instance", "database-primary").inputs.identifier] }]]);
+            assert.strictEqual(p.run.invokes.filter((i) => i.token === "aws:rds/getInstance:getInstance").length, 0);
+            assert.strictEqual(p.one("aws:rds/instance:Instance", "database-primary").inputs.engineVersion, "16");
+        });
+
+        it("a second `up` of the same major asks for nothing new", async () => {
+            const deployed = await deployedAt({});
+            const p = await plan({ ...cell("aws", "dev"), deployed });
+            assert.strictEqual(p.one("aws:rds/instance:Instance", "database-primary").inputs.engineVersion, "16");
+        });
+
+        it("a major bump without database.allowMajorVersionUpgrade stops with one config error naming the key, both majors and the opt-in; the instance is not sent", async () => {
+            const { error, registered } = await refusal({ stack: "dev", set: { cloud: "aws", "database.version": 17 }, deployed: await deployedAt({}) });
+            assert.strictEqual(error.problems.length, 1);
+            assert.strictEqual(error.problems[0].key, "anycloud:database.version");
+            assert.strictEqual(error.problems[0].value, 17);
+            assert.match(error.message, /runs: PostgreSQL 16\.4/);
+            assert.match(error.message, /17 together with database\.allowMajorVersionUpgrade: true/);
+            assert.ok(!registered.includes("aws:rds/instance:Instance"), "the instance was registered");
+        });
+
+        it("a changed database.username (create-only: it would replace the instance) stops with one config error naming the login RDS has", async () => {
+            const { error, registered } = await refusal({ stack: "dev", set: { cloud: "aws", "database.username": "library" }, deployed: await deployedAt({}) });
+            assert.strictEqual(error.problems.length, 1);
+            assert.strictEqual(error.problems[0].key, "anycloud:database.username");
+            assert.match(error.message, /got "library"; accepted: "\w+", the admin login the server \S+ was created with/);
+            assert.ok(!registered.includes("aws:rds/instance:Instance"), "the instance was registered");
+        });
+
+        it("a lower major than RDS runs (also one RDS upgraded itself) is refused, opt-in or not", async () => {
+            const deployed = await deployedAt({}, "17.2");
+            const { error } = await refusal({ stack: "dev", set: { cloud: "aws", "database.allowMajorVersionUpgrade": true }, deployed });
+            assert.match(error.message, /anycloud:database\.version: got 16; accepted: 17 or above: the server \S+ runs PostgreSQL 17\.2, and a major version cannot go down/);
+        });
     });
 
     it("AWS: a worker made public switches FARGATE_SPOT to FARGATE with forceNewDeployment, as the provider requires", async () => {

@@ -25,6 +25,8 @@ export interface PlanOptions {
     existing?: OfflineOptions["existing"];
     /** Seed of generated random values: a new one is a destroy followed by an up. */
     randomSeed?: string;
+    /** What an earlier `up` left in the account (a plan's resources): look-ups find it. */
+    deployed?: OfflineOptions["deployed"];
 }
 
 /** The result of one offline run, with lookups for assertions. */
@@ -77,7 +79,7 @@ export function stackConfig(options: PlanOptions): { project: string; config: Re
 /** Runs the real program offline for a stack config. */
 export async function plan(options: PlanOptions): Promise<Plan> {
     const { project, config } = stackConfig(options);
-    return new Plan(await runOffline({ project, stack: options.stack, config, facts: options.facts, existing: options.existing, randomSeed: options.randomSeed }));
+    return new Plan(await runOffline({ project, stack: options.stack, config, facts: options.facts, existing: options.existing, randomSeed: options.randomSeed, deployed: options.deployed }));
 }
 
 const baselines = new Map<string, Promise<Plan>>();
@@ -88,7 +90,7 @@ const baselines = new Map<string, Promise<Plan>>();
  * Callers must not change it: `broken()` and friends work on copies.
  */
 export function baseline(options: PlanOptions): Promise<Plan> {
-    if (options.existing) {
+    if (options.existing || options.deployed) {
         throw new Error("baseline(): a plan with existing account state is not shared; use plan()");
     }
     const id = JSON.stringify(options);

@@ -7,7 +7,9 @@ import * as rds from "@pulumi/aws/rds";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as vpc from "@pulumi/aws/vpc";
 import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
+import { majorVersionProblem, usernameProblem } from "../../components/database";
 import { databaseInitSteps } from "../../components/database-init";
+import { ConfigError } from "../../stacks/errors";
 import { generatedPassword } from "../../components/secrets";
 import { alarm } from "./alerts";
 import { AwsContext } from "./context";
@@ -115,6 +117,7 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
         // A major upgrade is applied at once, so the old parameter group is free to delete.
         applyImmediately: !ctx.prod || args.allowMajorVersionUpgrade,
     };
+    const checked = checkedAgainstRds(ctx, identifier, args, parent);
     const primary = new rds.Instance(
         `${name}-primary`,
         {
@@ -123,10 +126,12 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
             engine: "postgres",
             // The major only: the provider keeps RDS's minor upgrades from showing as a diff
             // (rds/instance.go compareActualEngineVersion). A new major needs the opt-in (RDS
-            // refuses it otherwise) and the new family's group, both in the same modify.
-            engineVersion: String(args.version),
+            // refuses it otherwise) and the new family's group, both in the same modify; the
+            // check below stops the run before that modify when the opt-in is missing.
+            engineVersion: checked.apply((c) => c.engineVersion),
             allowMajorVersionUpgrade: args.allowMajorVersionUpgrade,
-            username: args.username,
+            // Create-only (a new master login replaces the instance): checked like the version.
+            username: checked.apply((c) => c.username),
             password,
             // No dbName: it is create-only, so following databases[0] would replace the instance when
             // the list is reordered. The init function creates every logical database.
@@ -218,6 +223,31 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
         sslMode: "require",
         readReplicaHosts: pulumi.all(replicas.map((r) => r.address)),
     };
+}
+
+/**
+ * `database.version` and `database.username`, once RDS's answer for the running instance allows
+ * them. Config alone cannot tell a change from a first create, so the program asks RDS what runs
+ * under this stack's identifier: nothing (a fresh account, or after a destroy) allows any value;
+ * a running server allows its own major, a higher one only with `database.allowMajorVersionUpgrade`
+ * (without it RDS refuses the modify at `up`: InvalidParameterCombination,
+ * mattermost-load-test-ng#707), and no lower one; and only its own master username (create-only:
+ * terraform-provider-aws rds/instance.go `username` ForceNew). It also sees a major RDS applied
+ * itself (end of standard support). A refusal is one config error, in the preview, before the
+ * instance is sent. `getInstances` with the `db-instance-id` filter answers an empty list when
+ * there is no such instance (DescribeDBInstances filters); `getInstance` would fail instead, so it
+ * is asked only for an instance that exists.
+ */
+function checkedAgainstRds(ctx: AwsContext, identifier: string, args: DatabaseArgs, parent: pulumi.Resource): pulumi.Output<{ engineVersion: string; username: string }> {
+    const found = rds.getInstancesOutput({ filters: [{ name: "db-instance-id", values: [identifier] }] }, ctx.invokeOpts(parent));
+    return found.apply(async ({ instanceIdentifiers }) => {
+        const running = instanceIdentifiers.includes(identifier) ? await rds.getInstance({ dbInstanceIdentifier: identifier }, { provider: ctx.provider, parent }) : undefined;
+        const problems = [majorVersionProblem(args.version, args.allowMajorVersionUpgrade, running?.engineVersion, identifier), usernameProblem(args.username, running?.masterUsername, identifier)].filter((p) => p !== undefined);
+        if (problems.length > 0) {
+            throw new ConfigError(problems);
+        }
+        return { engineVersion: String(args.version), username: args.username };
+    });
 }
 
 /**

@@ -39,6 +39,22 @@ export const mocks: CloudMocks = {
                 return { id: `Z${hash(String(inputs.name), 12).toUpperCase()}`, zoneId: `Z${hash(String(inputs.name), 12).toUpperCase()}`, name: String(inputs.name).replace(/\.$/, ""), privateZone: false, nameServers: ["ns-1.awsdns-01.org"] };
             case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
                 return { id: region, userName: "AWS", password: "mock-ecr-token", authorizationToken: "QVdTOm1vY2s=", proxyEndpoint: `https://${inputs.registryId ?? ACCOUNT}.dkr.ecr.${region}.amazonaws.com`, expiresAt: "2030-01-01T00:00:00Z" };
+            case "aws:rds/getInstances:getInstances": {
+                // DescribeDBInstances with a db-instance-id filter: the instances of that name the
+                // account holds (none on a fresh account), never an error.
+                const wanted: string[] = (inputs.filters ?? []).filter((f: { name: string }) => f.name === "db-instance-id").flatMap((f: { values: string[] }) => f.values);
+                const found = (ctx.deployed ?? []).filter((r) => r.type === "aws:rds/instance:Instance" && wanted.includes(r.outputs.identifier));
+                return { id: region, region, filters: inputs.filters, instanceIdentifiers: found.map((r) => r.outputs.identifier), instanceArns: found.map((r) => r.outputs.arn), tags: {} };
+            }
+            case "aws:rds/getInstance:getInstance": {
+                const found = (ctx.deployed ?? []).find((r) => r.type === "aws:rds/instance:Instance" && r.outputs.identifier === inputs.dbInstanceIdentifier);
+                if (!found) {
+                    // The data source fails for an identifier RDS does not know.
+                    throw new Error(`reading RDS DB Instance (${inputs.dbInstanceIdentifier}): couldn't find resource`);
+                }
+                const o = found.outputs;
+                return { id: o.identifier, dbInstanceIdentifier: o.identifier, dbInstanceArn: o.arn, engine: o.engine, engineVersion: o.engineVersionActual, masterUsername: o.username, address: o.address, port: o.port, multiAz: o.multiAz, allocatedStorage: o.allocatedStorage, dbInstanceClass: o.instanceClass };
+            }
             case "aws:iam/getRoles:getRoles":
                 // A fresh account: no OpenSearch service-linked role yet.
                 return { id: region, arns: [], names: [] };
@@ -56,7 +72,9 @@ export const mocks: CloudMocks = {
             case "aws:rds/instance:Instance": {
                 const identifier = inputs.identifier ?? id;
                 const address = `${identifier}.c${hash(ACCOUNT, 10)}.${region}.rds.amazonaws.com`;
-                return { id: identifier, state: { identifier, address, endpoint: `${address}:5432`, port: 5432, resourceId: `db-${hash(identifier, 20).toUpperCase()}`, ...generic("rds", `db:${identifier}`) } };
+                // RDS picks the newest minor of the requested major (a replica follows its source).
+                const engineVersionActual = inputs.engineVersion ? `${inputs.engineVersion}${String(inputs.engineVersion).includes(".") ? "" : ".4"}` : undefined;
+                return { id: identifier, state: { identifier, address, endpoint: `${address}:5432`, port: 5432, resourceId: `db-${hash(identifier, 20).toUpperCase()}`, engineVersionActual, ...generic("rds", `db:${identifier}`) } };
             }
             case "aws:elasticache/replicationGroup:ReplicationGroup": {
                 const rg = inputs.replicationGroupId;

@@ -94,6 +94,8 @@ export const INVOKE_ACTIONS: Record<string, string> = {
     "aws:index/getAvailabilityZones:getAvailabilityZones": "ec2:DescribeAvailabilityZones",
     "aws:iam/getRoles:getRoles": "iam:ListRoles",
     "aws:iam/getRole:getRole": "iam:GetRole",
+    "aws:rds/getInstances:getInstances": "rds:DescribeDBInstances",
+    "aws:rds/getInstance:getInstance": "rds:DescribeDBInstances",
     "aws:elb/getServiceAccount:getServiceAccount": "none (a table in the provider)",
     "aws:route53/getZone:getZone": "route53:ListHostedZones, route53:GetHostedZone",
     "aws:ecr/getAuthorizationToken:getAuthorizationToken": "ecr:GetAuthorizationToken",
