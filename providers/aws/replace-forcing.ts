@@ -125,10 +125,12 @@ export const replaceForcing: ReplaceTable = {
         forceNew: ["description", "family", "name"],
     },
     "aws:elasticache/replicationGroup:ReplicationGroup": {
-        source: "hashicorp/terraform-provider-aws internal/service/elasticache/replication_group.go",
+        // Checked against the schema at hashicorp/terraform-provider-aws@001b636 (ForceNew fields and
+        // CustomizeDiff); preferred_cache_cluster_azs is not ForceNew there (the earlier row had it).
+        source: "hashicorp/terraform-provider-aws@001b636 internal/service/elasticache/replication_group.go",
         stateful: true,
-        note: "CustomizeDiff: transit_encryption_enabled is ForceNew below engine 7.0.5 (customdiff.ForceNewIf)",
-        forceNew: ["atRestEncryptionEnabled", "dataTieringEnabled", "globalReplicationGroupId", "kmsKeyId", "port", "preferredCacheClusterAzs", "replicationGroupId", "snapshotArns", "snapshotName", "subnetGroupName"],
+        note: "CustomizeDiff: transit_encryption_enabled is ForceNew below engine 7.0.5; an engine or engine version downgrade and a changed node_group_configuration replace (customdiff.ForceNewIf)",
+        forceNew: ["atRestEncryptionEnabled", "dataTieringEnabled", "globalReplicationGroupId", "kmsKeyId", "networkType", "port", "replicationGroupId", "securityGroupNames", "snapshotArns", "snapshotName", "subnetGroupName"],
     },
     "aws:elasticache/subnetGroup:SubnetGroup": {
         source: "hashicorp/terraform-provider-aws internal/service/elasticache/subnet_group.go",
@@ -200,7 +202,8 @@ export const replaceForcing: ReplaceTable = {
         forceNew: ["name", "namePrefix"],
     },
     "aws:rds/instance:Instance": {
-        source: "hashicorp/terraform-provider-aws internal/service/rds/instance.go",
+        // Checked against the schema at hashicorp/terraform-provider-aws@00e4b23: these are its ForceNew fields.
+        source: "hashicorp/terraform-provider-aws@00e4b23 internal/service/rds/instance.go",
         stateful: true,
         nameProperty: "identifier",
         forceNew: ["availabilityZone", "characterSetName", "customIamInstanceProfile", "dbName", "engine", "identifier", "identifierPrefix", "kmsKeyId", "ncharCharacterSetName", "restoreToPointInTime", "s3Import", "snapshotIdentifier", "storageEncrypted", "timezone", "username"],
