@@ -432,6 +432,21 @@ describe("ordering that survives eventual consistency", () => {
         });
     }
 
+    it("azure: a job is created only after a bounded wait for RBAC to apply each of its grants (its first run reads secrets with them)", async () => {
+        const p = await baseline({ stack: "dev", set: { cloud: "azure" } });
+        const jobs = p.ofType("azure-native:app:Job");
+        assert.ok(jobs.length > 0, "the worked example has jobs");
+        for (const j of jobs) {
+            const name = j.name.replace(/-job$/, "");
+            const identity = p.one("azure-native:managedidentity:UserAssignedIdentity", `${name}-identity`);
+            const grants = p.ofType("azure-native:authorization:RoleAssignment").filter((g) => g.inputs.principalId === identity.outputs.principalId);
+            assert.ok(grants.length > 0, `${name} has grants`);
+            const wait = p.one(WAIT, `${name}-rbac-propagation`);
+            assert.deepStrictEqual([...(wait.propertyDependencies.after ?? [])].sort(), grants.map((g) => g.urn).sort(), `${name}'s wait stands after all its grants`);
+            assert.ok(j.dependencies.includes(wait.urn), `${j.name} waits for ${wait.name}`);
+        }
+    });
+
     it("the propagation wait sleeps its bound on create, and again only when its set of grants changes", async () => {
         // What `pulumi up` runs: the provider as serialised into the resource's inputs.
         const p = await plan({ stack: "dev", set: { cloud: "azure" } });

@@ -49,6 +49,36 @@ export function serviceUrl(ctx: AzureContext, service: Pick<ServiceSettings, "na
 export const RBAC_PROPAGATION_SECONDS = 180;
 
 /**
+ * A workload's role assignments and the bounded wait for Azure to apply them: a container app or
+ * job reads its Key Vault references and pulls its image with its identity while it provisions
+ * (and its code reads blobs from its first request), so it is created after both.
+ */
+export function settledGrants(
+    ctx: AzureContext,
+    name: string,
+    grants: pulumi.CustomResource[],
+    parent: pulumi.Resource | undefined,
+): { rbacGrants: pulumi.CustomResource[]; rbacSettled: pulumi.Resource[] } {
+    const pullGrant = ctx.requirePlatform().pullGrants[name];
+    const rbacGrants = [...grants, ...(pullGrant ? [pullGrant] : []), ...(ctx.dataGrants[name] ?? [])];
+    const rbacSettled =
+        rbacGrants.length > 0
+            ? [
+                  new PropagationWait(
+                      `${name}-rbac-propagation`,
+                      {
+                          after: rbacGrants.map((g) => g.id),
+                          seconds: RBAC_PROPAGATION_SECONDS,
+                          reason: `Azure RBAC applies ${name}'s new role assignments (Key Vault Secrets User, AcrPull, Storage Blob Data Contributor) before its container app or job reads secrets, pulls images and reads blobs (microsoft/azure-container-apps#1174)`,
+                      },
+                      { parent, dependsOn: rbacGrants },
+                  ),
+              ]
+            : [];
+    return { rbacGrants, rbacSettled };
+}
+
+/**
  * The init container that creates the configured extensions in every database (idempotent), for
  * a service or job that uses the database: it needs a connection from inside the VNet.
  */
@@ -190,24 +220,7 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
 
     const { secretRefs, plainEnv, secretEnv, grants, image, registries } = workloadContainer(ctx, name, args, identity, parent);
 
-    // The app reads through these grants at create (and its code through the blob grants from its
-    // first request): wait (bounded) until Azure applies them.
-    const pullGrant = platform.pullGrants[name];
-    const rbacGrants = [...grants, ...(pullGrant ? [pullGrant] : []), ...(ctx.dataGrants[name] ?? [])];
-    const rbacSettled =
-        rbacGrants.length > 0
-            ? [
-                  new PropagationWait(
-                      `${name}-rbac-propagation`,
-                      {
-                          after: rbacGrants.map((g) => g.id),
-                          seconds: RBAC_PROPAGATION_SECONDS,
-                          reason: `Azure RBAC applies ${name}'s new role assignments (Key Vault Secrets User, AcrPull, Storage Blob Data Contributor) before its container app reads secrets, pulls images and reads blobs (microsoft/azure-container-apps#1174)`,
-                      },
-                      { parent, dependsOn: rbacGrants },
-                  ),
-              ]
-            : [];
+    const { rbacGrants, rbacSettled } = settledGrants(ctx, name, grants, parent);
 
     const memory = containerAppMemory(args.cpu, args.memoryMb)!;
     const probes: inputs.app.ContainerAppProbeArgs[] =

@@ -6,7 +6,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import { ChildOptions, JobArgs, JobOutputs } from "../../components/backend";
 import { isCron, parseCron, unixCron } from "../../stacks/cron";
 import { metricAlerts } from "./alerts";
-import { databaseInitContainers, workloadContainer } from "./container-service";
+import { databaseInitContainers, settledGrants, workloadContainer } from "./container-service";
 import { AzureContext } from "./context";
 import { containerAppMemory } from "./sizes";
 
@@ -63,6 +63,8 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
     const identity = platform.identities[name];
     const jobName = ctx.naming.containerApp(`job-${name}`);
     const { secretRefs, plainEnv, secretEnv, grants, image, registries } = workloadContainer(ctx, name, args, identity, parent);
+    // Its first execution (right after create, for beforeDeploy) reads through these grants.
+    const { rbacGrants, rbacSettled } = settledGrants(ctx, name, grants, parent);
     const trigger = args.trigger;
     const logs = pulumi.output(logQuery(jobName));
     const configuration: pulumi.Input<app.JobArgs["configuration"]> = {
@@ -90,8 +92,8 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
             template: { containers: [container], initContainers },
             tags: ctx.tags,
         },
-        // Like a service: its Key Vault grants and the vault's private DNS first; after the search readiness gate when it uses search.
-        ctx.opts(parent, { dependsOn: [...grants, ...platform.vaultReady, ...(platform.registryReady[name] ?? []), ...(args.uses.search ? ctx.searchReady : [])] }),
+        // Like a service: its grants, applied (bounded wait), and the vault's private DNS first; after the search readiness gate when it uses search.
+        ctx.opts(parent, { dependsOn: [...rbacGrants, ...rbacSettled, ...platform.vaultReady, ...(platform.registryReady[name] ?? []), ...(args.uses.search ? ctx.searchReady : [])] }),
     );
 
     if (trigger.kind === "schedule") {
