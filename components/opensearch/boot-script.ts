@@ -97,8 +97,8 @@ ca_key() {
 if [ ! -s "$CERTS/ca.pem" ]; then
   secret_read ${q(b.secrets.caCert)} "$CERTS/ca.pem"
   if [ "$LAST" = 3 ]; then
-    # A data disk with shards means the cluster had a CA: its secret was emptied since (e.g. a
-    # placeholder written over it). A second CA would split the cluster: stop and say so.
+    # A data disk with shards means the cluster had a CA: its secret was emptied since (e.g. the
+    # initial value 'unset' written over it). A second CA would split the cluster: stop and say so.
     if find "$DATA/data" -mindepth 1 -print -quit 2>/dev/null | grep -q .; then
       fail ${q(`secret ${b.secrets.caCert} holds no CA certificate, but the data disk already holds this cluster's data: refusing to create a second CA (make the secret's previous version current again; README: Search on VMs)`)}
     fi

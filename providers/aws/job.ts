@@ -181,7 +181,7 @@ export function createJob(ctx: AwsContext, name: string, args: JobArgs, opts: Ch
             arn: foundation.alarmTopic.arn,
             inputTransformer: {
                 inputPaths: { task: "$.detail.taskArn", reason: "$.detail.stoppedReason", code: "$.detail.containers[0].exitCode" },
-                // Only the three placeholders above; the log stream ends with the task id of <task>.
+                // Only the three template variables above (<task>, <reason>, <code>); the log stream ends with the task id of <task>.
                 inputTemplate: pulumi.interpolate`"jobs.${name} (schedule ${args.trigger.cron}) failed: exit code <code>, <reason>. Task <task>. Logs: CloudWatch Logs group ${logs.name}, stream ${name}/${name}/ followed by the task id."`,
             },
         },

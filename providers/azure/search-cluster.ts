@@ -46,7 +46,7 @@ export const NODE_WRITTEN: pulumi.CustomResourceOptions = { ignoreChanges: ["pro
 
 /**
  * The Azure half of the boot script: Key Vault over REST with a token of the node's user-assigned
- * identity from IMDS (404 or the placeholder = no value yet), the data disk at LUN 0 (udev's
+ * identity from IMDS (404 or the initial value UNSET = not written yet), the data disk at LUN 0 (udev's
  * /dev/disk/azure links), repository-azure.
  */
 export function azureBootHooks(vaultUrl: string, clientId: string): CloudBootHooks {
