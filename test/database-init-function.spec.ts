@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { databaseInitSteps } from "../components/database-init";
 import { DATABASE_INIT_HANDLER } from "../providers/aws/database-init-function";
-import { findPgBin, freePort } from "./local-servers";
+import { findPgBin, freePort, runPgTool } from "./local-servers";
 
 /**
  * The AWS database-init Lambda's handler, run by `node` exactly as the runtime loads it (index.js,
@@ -91,11 +91,7 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
     let fnDir: string;
     let port: number;
 
-    const run = (tool: string, args: string[]) => {
-        const command = path.join(bin!, tool);
-        const [file, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
-        return execFileSync(file, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    };
+    const run = (tool: string, args: string[]) => runPgTool(bin!, tool, args);
     const psql = (database: string, sql: string) => run("psql", ["-X", "-A", "-t", "-h", dir, "-p", String(port), "-U", "app", "-d", database, "-c", sql]).trim();
     const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
 

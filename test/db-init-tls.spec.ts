@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Plan, baseline } from "./harness";
-import { findPgBin, freePort } from "./local-servers";
+import { findPgBin, freePort, runPgTool } from "./local-servers";
 
 /**
  * The init steps send the admin password to PostgreSQL, so they verify the server first. The
@@ -21,11 +21,7 @@ describe("database init steps verify the server's certificate (real PostgreSQL 1
     let azure: Plan;
     let gcp: Plan;
 
-    const run = (tool: string, args: string[]) => {
-        const command = path.join(bin!, tool);
-        const [file, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
-        return execFileSync(file, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    };
+    const run = (tool: string, args: string[]) => runPgTool(bin!, tool, args);
     const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     /** A server certificate from the test CA, for the given subject and names. */
     const issue = (name: string, subject: string, san: string) => {

@@ -1,3 +1,4 @@
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
@@ -19,4 +20,14 @@ export async function freePort(): Promise<number> {
             s.close(() => resolve(port));
         });
     });
+}
+
+/**
+ * Runs a PostgreSQL tool of `bin` and returns its output; as the `postgres` user when the tests run
+ * as root (initdb and postgres refuse to run as root).
+ */
+export function runPgTool(bin: string, tool: string, args: string[]): string {
+    const command = path.join(bin, tool);
+    const [file, argv] = process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
+    return execFileSync(file, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }

@@ -7,7 +7,7 @@ import { serverFlags } from "../providers/local/database";
 import { ConfigError } from "../stacks/errors";
 import { loadSettings } from "../stacks/load-settings";
 import { baseline, planError, stackConfig } from "./harness";
-import { findPgBin, freePort } from "./local-servers";
+import { findPgBin, freePort, runPgTool } from "./local-servers";
 
 /**
  * PostgreSQL tuning from config (`database.parameters`, the deployment guides' values in the
@@ -120,11 +120,7 @@ describe("PostgreSQL parameters", () => {
         const asRoot = process.getuid?.() === 0;
         let dir: string;
         let port: number;
-        const run = (tool: string, args: string[]) => {
-            const command = path.join(bin!, tool);
-            const [file, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
-            return execFileSync(file, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-        };
+        const run = (tool: string, args: string[]) => runPgTool(bin!, tool, args);
         const psql = (sql: string) => run("psql", ["-X", "-A", "-t", "-h", dir, "-p", String(port), "-U", "app", "-d", "postgres", "-c", sql]).trim();
         const start = (flags: string[]) =>
             run("pg_ctl", ["-D", path.join(dir, "data"), "-o", [`-k ${dir} -p ${port} -c listen_addresses=''`, ...flags.map((f) => (f === "-c" ? f : `'${f}'`))].join(" "), "-w", "-l", path.join(dir, "server.log"), "start"]);
