@@ -1,6 +1,10 @@
 import * as assert from "assert";
 import { CapturedResource } from "../stacks/offline";
-import { Plan, plan, planError, stringsIn, baseline } from "./harness";
+import { loadSettings } from "../stacks/load-settings";
+import { RouteSettings } from "../stacks/settings";
+import { URL_MAP_MAX_BYTES, urlMapBytes } from "../providers/gcp/url-map";
+import { Naming } from "../providers/gcp/naming";
+import { Plan, plan, planError, stringsIn, baseline, stackConfig } from "./harness";
 
 const GCP = { cloud: "gcp" };
 const T = {
@@ -272,6 +276,45 @@ describe("gcp backend", function () {
         const exportsMembers = hosts.ofType(T.bucketIam).filter((m) => m.inputs.bucket === exportsBucket).map((m) => m.inputs.member);
         assert.deepStrictEqual(exportsMembers, [serviceAccountOf(hosts, "api")]);
         assert.strictEqual(hosts.ofType("gcp:compute/router:Router").length, 0, "no VMs, no NAT");
+    });
+
+    describe("the URL map's 1 MB limit (global external Application Load Balancer)", () => {
+        const HOSTS = { stack: "hosts", file: "test/fixtures/Pulumi.hosts.yaml", set: GCP };
+        // The size the config check computes for a stack, before anything is registered.
+        // (loadSettings refuses an over-limit config, so the routes can be given separately.)
+        const bytesOf = (options: { stack: string; file?: string; set: Record<string, unknown> }, routes?: RouteSettings[]) => {
+            const settings = loadSettings(stackConfig(options).config, { project: "anycloud", stack: options.stack });
+            const naming = new Naming(settings.project, settings.stack, settings.gcp.project ?? "");
+            const url = (service: string) => `https://www.googleapis.com/compute/v1/projects/${settings.gcp.project}/global/backendServices/${naming.resource(`be-${service}`)}`;
+            return urlMapBytes(naming.resource("urlmap"), routes ?? settings.loadBalancer?.routes ?? [], url);
+        };
+
+        it("measures the URL map the program registers, each service by its backend service's full URL", async () => {
+            const hosts = await baseline(HOSTS);
+            const map = hosts.one("gcp:compute/uRLMap:URLMap", "lb-urlmap").inputs;
+            const url = (id: string) => `https://www.googleapis.com/compute/v1/${id}`;
+            const stored = {
+                name: map.name,
+                defaultService: url(map.defaultService),
+                hostRules: map.hostRules.map((h: any) => ({ hosts: h.hosts, pathMatcher: h.pathMatcher })),
+                pathMatchers: map.pathMatchers.map((m: any) => ({ name: m.name, defaultService: url(m.defaultService), pathRules: m.pathRules.map((r: any) => ({ paths: r.paths, service: url(r.service) })) })),
+            };
+            assert.strictEqual(bytesOf(HOSTS), Buffer.byteLength(JSON.stringify(stored)));
+        });
+
+        it("refuses routes whose URL map passes 1 MB, before anything is registered", async () => {
+            // Long paths: 2 patterns of ~2,000 characters per route, 300 routes.
+            const routes = Array.from({ length: 300 }, (_, i) => ({ path: `/${"p".repeat(2000)}${i}/*`, service: "app" }));
+            const set = { ...GCP, "loadBalancer.routes": [{ path: "/", service: "app" }, ...routes] };
+            const fits = { ...GCP, "loadBalancer.routes": [{ path: "/", service: "app" }, ...routes.slice(0, 200)] };
+            const all: RouteSettings[] = [{ path: "/", service: "app" }, ...routes];
+            assert.ok(bytesOf({ stack: "dev", set: fits }, all) > URL_MAP_MAX_BYTES);
+            const error = await planError({ stack: "dev", set });
+            const found = error.problems.filter((p) => p.key === "anycloud:loadBalancer.routes");
+            assert.strictEqual(found.length, 1, error.message);
+            assert.match(found[0].accepted, /URL map stays within 1 MB \(1000000 bytes\)/);
+            assert.ok(bytesOf({ stack: "dev", set: fits }) <= URL_MAP_MAX_BYTES);
+        });
     });
 
     it("stops with a ConfigError naming the key for a size Cloud Run cannot provide", async () => {

@@ -2,13 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/gcp/compute";
 import * as dns from "@pulumi/gcp/dns";
 import { ChildOptions, DnsRecord, LoadBalancerArgs, LoadBalancerOutputs } from "../../components/backend";
-import { RouteSettings } from "../../stacks/settings";
 import { loadBalancerAlerts } from "./alerts";
 import { GcpContext } from "./context";
 import { HSTS_HEADER } from "../../components/edge";
 import { armorBodyRules, armorThreshold, routeExpression } from "./edge";
 import { hash } from "./naming";
-import { orderRoutes, wildcardPatterns } from "../../components/routes";
+import { orderRoutes } from "../../components/routes";
+import { urlMapLayout } from "./url-map";
 
 /**
  * Global external Application Load Balancer (EXTERNAL_MANAGED) in front of Cloud Run through
@@ -91,30 +91,9 @@ export function createLoadBalancer(ctx: GcpContext, name: string, args: LoadBala
         );
     }
 
-    // Group routes by host ("*" = any host) into path matchers.
-    const groups = new Map<string, RouteSettings[]>();
-    for (const r of args.routes) {
-        const key = r.host ?? "*";
-        groups.set(key, [...(groups.get(key) ?? []), r]);
-    }
-    const catchAll = (routes: RouteSettings[]) => backends[(routes.find((r) => r.path === "/") ?? routes[0]).service].id;
-    const hostRules: { hosts: string[]; pathMatcher: string }[] = [];
-    const pathMatchers: compute.URLMapArgs["pathMatchers"] = [];
-    [...groups.entries()].forEach(([host, routes], i) => {
-        const matcher = host === "*" ? "any-host" : `host-${i}`;
-        hostRules.push({ hosts: [host], pathMatcher: matcher });
-        pathMatchers.push({
-            name: matcher,
-            defaultService: catchAll(routes),
-            pathRules: routes.flatMap((r) => {
-                const paths = wildcardPatterns(r.path);
-                return paths ? [{ paths, service: backends[r.service].id }] : [];
-            }),
-        });
-    });
     const urlMap = new compute.URLMap(
         `${name}-urlmap`,
-        { name: ctx.naming.resource("urlmap"), defaultService: catchAll(groups.get("*") ?? args.routes), hostRules, pathMatchers },
+        { name: ctx.naming.resource("urlmap"), ...urlMapLayout(args.routes, (service) => backends[service].id) },
         o(),
     );
 

@@ -1,6 +1,8 @@
 import { ConfigProblem, problem } from "../../stacks/errors";
 import { edgeProblems } from "../../components/edge";
 import { gcpEdge } from "./edge";
+import { Naming } from "./naming";
+import { URL_MAP_MAX_BYTES, urlMapBytes } from "./url-map";
 import { Settings } from "../../stacks/settings";
 import { sharedBuffersBound } from "../../stacks/postgres-parameters";
 import { OPENSEARCH_NODE_IMAGES } from "../../components/opensearch/images";
@@ -71,6 +73,12 @@ export function validateGcp(settings: Settings): ConfigProblem[] {
     });
     // What this target's edge cannot honour (providers/gcp/edge.ts).
     problems.push(...edgeProblems(settings, gcpEdge));
+    const naming = new Naming(settings.project, settings.stack, gcp.project ?? "");
+    const backendServiceUrl = (service: string) => `https://www.googleapis.com/compute/v1/projects/${gcp.project}/global/backendServices/${naming.resource(`be-${service}`)}`;
+    const urlMap = urlMapBytes(naming.resource("urlmap"), settings.loadBalancer?.routes ?? [], backendServiceUrl);
+    if (urlMap > URL_MAP_MAX_BYTES) {
+        problems.push(problem("loadBalancer.routes", `a URL map of ${urlMap} bytes`, `routes whose URL map stays within 1 MB (${URL_MAP_MAX_BYTES} bytes) on a global external Application Load Balancer: fewer routes, hosts or shorter paths`));
+    }
     return problems;
 }
 
