@@ -197,6 +197,11 @@ export interface JobArgs extends Omit<JobSettings, "env"> {
     env: Record<string, pulumi.Input<string>>;
     /** Secret environment, stored in the cloud's secret store like a service's. */
     secretEnv: Record<string, pulumi.Output<string>>;
+    /**
+     * The services it calls (`uses: service:<name>`), created before it: a before-deploy run
+     * waits for them (they must answer while it runs).
+     */
+    after?: pulumi.Resource[];
 }
 export interface JobOutputs {
     /** The before-deploy run: the gated services depend on it, so a failed run leaves them as they were. */

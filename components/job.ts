@@ -20,7 +20,7 @@ export class Job extends pulumi.ComponentResource {
     public readonly note?: pulumi.Output<string>;
 
     constructor(name: string, args: JobInputs, backend: CloudBackend, opts?: pulumi.ComponentResourceOptions) {
-        const { secretEnv, ...visible } = args;
+        const { secretEnv, after: _after, ...visible } = args;
         super("anycloud:index:Job", name, { ...visible, secretNames: [...args.secrets, ...Object.keys(secretEnv)].sort() }, opts);
         const generated: Record<string, pulumi.Output<string>> = {};
         for (const secretName of args.secrets) {

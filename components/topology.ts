@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { workloadOrder } from "../stacks/jobs";
 import { Settings } from "../stacks/settings";
 import { AccessPlan, CloudBackend } from "./backend";
 import { Cache } from "./cache";
@@ -44,9 +45,7 @@ export function accessPlan(settings: Settings): AccessPlan {
         cacheClients: users((s) => s.uses.cache),
         searchClients: users((s) => s.uses.search),
         bucketClients: Object.fromEntries(settings.buckets.map((b) => [b.name, users((s) => s.uses.buckets.includes(b.name))])),
-        serviceCalls: settings.services.flatMap((s) =>
-            s.uses.services.map((callee) => ({ caller: s.name, callee, port: settings.services.find((c) => c.name === callee)!.port! })),
-        ),
+        serviceCalls: workloads.flatMap((s) => s.uses.services.map((callee) => ({ caller: s.name, callee, port: settings.services.find((c) => c.name === callee)!.port! }))),
     };
 }
 
@@ -110,25 +109,31 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
     const calleeNames = new Set(access.serviceCalls.map((c) => c.callee));
     parts.serviceUrls = Object.fromEntries(settings.services.filter((s) => calleeNames.has(s.name)).map((s) => [s.name, backend.serviceUrl(s)]));
 
-    // Jobs after the data parts (their wiring waits for them); a before-deploy job's run gates the
-    // services it names, so a failed run stops the deploy before they change.
+    // Jobs and services after the data parts (their wiring waits for them), each after what it
+    // waits for (stacks/jobs.ts workloadOrder): a before-deploy job's run gates the services it
+    // names, so a failed run stops the deploy before they change; it runs once the services it
+    // calls are up.
     const jobs: StackOutputs["jobs"] = {};
     const gatedBy: Record<string, pulumi.Resource[]> = {};
-    for (const job of settings.jobs) {
-        const wired = serviceEnvironment(job, parts);
-        const created = new Job(job.name, { ...job, env: wired.env, secretEnv: wired.secretEnv }, backend, { ...base, dependsOn: [foundation, network] });
-        const trigger = job.trigger.kind === "beforeDeploy" ? "beforeDeploy" : `schedule ${job.trigger.cron} (${job.trigger.timeZone})`;
-        // One shape on every target: what a target does not do itself is said in the trigger.
-        jobs[job.name] = { trigger: created.note ? pulumi.interpolate`${trigger}; ${created.note}` : pulumi.output(trigger), logs: created.logs };
-        if (job.trigger.kind === "beforeDeploy" && created.run) {
-            for (const gated of job.trigger.gates) {
-                (gatedBy[gated] ??= []).push(created.run);
-            }
-        }
-    }
-
     const services: StackOutputs["services"] = {};
-    for (const service of settings.services) {
+    const created: Record<string, ContainerService> = {};
+    for (const w of workloadOrder(settings.services, settings.jobs)) {
+        if (w.kind === "job") {
+            const job = settings.jobs.find((j) => j.name === w.name)!;
+            const wired = serviceEnvironment(job, parts);
+            const calls = job.uses.services.map((s) => created[s]);
+            const made = new Job(job.name, { ...job, env: wired.env, secretEnv: wired.secretEnv, after: calls }, backend, { ...base, dependsOn: [foundation, network, ...calls] });
+            const trigger = job.trigger.kind === "beforeDeploy" ? "beforeDeploy" : `schedule ${job.trigger.cron} (${job.trigger.timeZone})`;
+            // One shape on every target: what a target does not do itself is said in the trigger.
+            jobs[job.name] = { trigger: made.note ? pulumi.interpolate`${trigger}; ${made.note}` : pulumi.output(trigger), logs: made.logs };
+            if (job.trigger.kind === "beforeDeploy" && made.run) {
+                for (const gated of job.trigger.gates) {
+                    (gatedBy[gated] ??= []).push(made.run);
+                }
+            }
+            continue;
+        }
+        const service = settings.services.find((s) => s.name === w.name)!;
         const wired = serviceEnvironment(service, parts);
         Object.assign(wired.secretEnv, operatorSecretEnv(service, settings.operatorSecrets ?? {}));
         const dependsOn: pulumi.Resource[] = [foundation, network];
@@ -136,8 +141,9 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
             dependsOn.push(loadBalancer);
         }
         const after = gatedBy[service.name] ?? [];
-        const created = new ContainerService(service.name, { ...service, env: wired.env, secretEnv: wired.secretEnv, after }, backend, { ...base, dependsOn: [...dependsOn, ...after] });
-        services[service.name] = { public: service.public, image: created.image, internalUrl: created.internalUrl };
+        const made = new ContainerService(service.name, { ...service, env: wired.env, secretEnv: wired.secretEnv, after }, backend, { ...base, dependsOn: [...dependsOn, ...after] });
+        created[service.name] = made;
+        services[service.name] = { public: service.public, image: made.image, internalUrl: made.internalUrl };
     }
 
     const outputs: StackOutputs = {

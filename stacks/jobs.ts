@@ -1,9 +1,9 @@
 import { ConfigProblem, problem } from "./errors";
 import { CRON_ACCEPTED, isCron, isTimeZone, parseCron } from "./cron";
-import { isReservedEnvName, Parts, pushDuplicates, resolveUses, wiredNames } from "./load-settings";
+import { callees, isReservedEnvName, Parts, pushDuplicates, pushUrlClashes, resolveUses, wiredNames } from "./load-settings";
 import { PRESETS } from "./presets";
 import { RawConfig, TopLevelKey } from "./schema";
-import { Environment, JobSettings, JobTrigger, ServiceSettings } from "./settings";
+import { Environment, JobSettings, JobTrigger, ServiceSettings, ServiceUses } from "./settings";
 
 /** Bounds of one run when config gives none: a migration should be quick; scheduled work may take longer. */
 export const DEFAULT_JOB_TIMEOUT_MINUTES = { beforeDeploy: 10, schedule: 60 } as const;
@@ -13,8 +13,9 @@ export const DEFAULT_JOB_RETRIES = 1;
 /**
  * `jobs.<name>` → JobSettings. Same rules as a service for image, env, secrets and `uses`; plus
  * exactly one of `run: beforeDeploy` (with `gates`, default: the services that use the same
- * database, or every service when the job uses none) or `schedule` (a cron that parses, a time
- * zone this runtime knows). Every problem is collected; nothing is registered.
+ * database, or every service when the job uses none, except the services it calls) or `schedule`
+ * (a cron that parses, a time zone this runtime knows). `service:<name>` calls a service as a
+ * service does. Every problem is collected; nothing is registered.
  */
 export function resolveJobs(
     raw: RawConfig,
@@ -27,7 +28,7 @@ export function resolveJobs(
     const preset = PRESETS[env];
     const serviceNames = Object.keys(raw.services ?? {});
     const accepted = `the name of a service: ${serviceNames.join(", ") || "(none configured)"}`;
-    return Object.entries(raw.jobs ?? {}).map(([name, j]) => {
+    const jobs = Object.entries(raw.jobs ?? {}).map(([name, j]) => {
         const at = (k: string) => `jobs.${name}.${k}`;
         if (serviceNames.includes(name)) {
             problems.push(problem(`jobs.${name}`, name, "a name no service has (a job gets its own identity, network access and log stream under its name)"));
@@ -67,8 +68,9 @@ export function resolveJobs(
         for (const k of j.notSecrets ?? []) {
             if (!(k in env_)) problems.push(problem(at("notSecrets"), k, `a name set in jobs.${name}.env (it says that plain value is public)`));
         }
-        const uses = resolveUses(name, j.uses ?? [], parts, undefined, failed, problems, `jobs.${name}`);
-        const trigger = resolveTrigger(name, j, uses.database, services, serviceNames, problems);
+        const uses = resolveUses(name, j.uses ?? [], parts, callees(raw), failed, problems, `jobs.${name}`);
+        pushUrlClashes(at, "job", j.uses ?? [], uses, [...Object.keys(env_), ...secrets], raw.cloud ?? "local", problems);
+        const trigger = resolveTrigger(name, j, uses, services, serviceNames, problems);
         const have = new Set([...Object.keys(env_), ...secrets, ...wiredNames(uses, raw.cloud ?? "local")]);
         for (const [k, source] of Object.entries(j.envFrom ?? {})) {
             if (have.has(k) || isReservedEnvName(k)) {
@@ -95,11 +97,88 @@ export function resolveJobs(
         if (j.envFrom !== undefined && Object.keys(j.envFrom).length > 0) job.envFrom = j.envFrom;
         return job;
     });
+    pushCallCycles(jobs, raw, problems);
+    return jobs;
+}
+
+/** A workload of the stack, as `workloadOrder` and the cycle check name it. */
+export type Workload = { kind: "service"; name: string } | { kind: "job"; name: string };
+
+/**
+ * What must be deployed before a workload: a service waits for the before-deploy runs that gate
+ * it; a job waits for the services it calls (a before-deploy run reaches them while it runs, so
+ * they must be up first; a scheduled job follows the same order, harmless).
+ */
+function prerequisites(w: Workload, jobs: Pick<JobSettings, "name" | "uses" | "trigger">[]): Workload[] {
+    if (w.kind === "service") {
+        return jobs.filter((j) => j.trigger.kind === "beforeDeploy" && j.trigger.gates.includes(w.name)).map((j) => ({ kind: "job", name: j.name }));
+    }
+    return jobs.find((j) => j.name === w.name)!.uses.services.map((s) => ({ kind: "service", name: s }));
+}
+
+const label = (w: Workload) => `${w.kind === "service" ? "services" : "jobs"}.${w.name}`;
+
+/**
+ * A before-deploy job that calls a service which itself waits for that job's run (it gates the
+ * callee, directly or through other jobs) could never run: the problem is reported on the call,
+ * with the chain.
+ */
+function pushCallCycles(jobs: JobSettings[], raw: RawConfig, problems: ConfigProblem[]) {
+    for (const job of jobs) {
+        if (job.trigger.kind !== "beforeDeploy") continue;
+        for (const callee of job.uses.services) {
+            const chain = pathTo({ kind: "service", name: callee }, { kind: "job", name: job.name }, jobs, new Set());
+            if (!chain) continue;
+            const i = (raw.jobs?.[job.name]?.uses ?? []).indexOf(`service:${callee}`);
+            const how = [{ kind: "job", name: job.name } as Workload, ...chain].map(label).join(" → ");
+            problems.push(
+                problem(
+                    `jobs.${job.name}.uses[${i}]`,
+                    `service:${callee}`,
+                    `a service that does not wait for this job's run: it runs after the services it calls are up, and ${callee} rolls out after it (${how}, where → reads "waits for"); leave ${callee} out of jobs.${job.name}.gates`,
+                ),
+            );
+        }
+    }
+}
+
+/** The chain of prerequisites from `from` to `to` (inclusive of both), or undefined. */
+function pathTo(from: Workload, to: Workload, jobs: JobSettings[], seen: Set<string>): Workload[] | undefined {
+    if (from.kind === to.kind && from.name === to.name) return [from];
+    if (seen.has(label(from))) return undefined;
+    seen.add(label(from));
+    for (const next of prerequisites(from, jobs)) {
+        const rest = pathTo(next, to, jobs, seen);
+        if (rest) return [from, ...rest];
+    }
+    return undefined;
+}
+
+/**
+ * The order the topology creates services and jobs in: each after what it waits for (see
+ * `prerequisites`), otherwise in config order (services first). Config validation has refused
+ * every cycle, so the order exists.
+ */
+export function workloadOrder(services: Pick<ServiceSettings, "name">[], jobs: Pick<JobSettings, "name" | "uses" | "trigger">[]): Workload[] {
+    const all: Workload[] = [...services.map((s) => ({ kind: "service" as const, name: s.name })), ...jobs.map((j) => ({ kind: "job" as const, name: j.name }))];
+    const out: Workload[] = [];
+    const state = new Map<string, "visiting" | "done">();
+    const visit = (w: Workload) => {
+        const key = label(w);
+        if (state.get(key) === "done") return;
+        if (state.get(key) === "visiting") throw new Error(`workloadOrder: ${key} waits for itself (config validation refuses this)`);
+        state.set(key, "visiting");
+        prerequisites(w, jobs).forEach(visit);
+        state.set(key, "done");
+        out.push(w);
+    };
+    all.forEach(visit);
+    return out;
 }
 
 type RawJob = NonNullable<RawConfig["jobs"]>[string];
 
-function resolveTrigger(name: string, j: RawJob, database: string | undefined, services: ServiceSettings[], serviceNames: string[], problems: ConfigProblem[]): JobTrigger {
+function resolveTrigger(name: string, j: RawJob, uses: ServiceUses, services: ServiceSettings[], serviceNames: string[], problems: ConfigProblem[]): JobTrigger {
     const at = (k: string) => `jobs.${name}.${k}`;
     if ((j.run === undefined) === (j.schedule === undefined)) {
         problems.push(problem(`jobs.${name}`, { run: j.run, schedule: j.schedule }, "exactly one of run: beforeDeploy (before the gated services roll out) or schedule: '<cron>'"));
@@ -130,8 +209,9 @@ function resolveTrigger(name: string, j: RawJob, database: string | undefined, s
         gates = [...new Set(j.gates)];
     } else {
         // Default: whoever reads the data the job changes (the services on the same logical
-        // database), or every service when the job uses no database.
-        gates = services.filter((s) => database === undefined || s.uses.database === database).map((s) => s.name);
+        // database), or every service when the job uses no database; never a service the job
+        // calls (it must be up before the run).
+        gates = services.filter((s) => (uses.database === undefined || s.uses.database === uses.database) && !uses.services.includes(s.name)).map((s) => s.name);
     }
     return { kind: "beforeDeploy", gates };
 }

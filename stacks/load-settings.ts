@@ -633,17 +633,8 @@ function resolveServices(
                 problems.push(problem(at(`env.${k}`), env_[k], `a variable not also listed in services.${name}.secrets`));
             }
         }
-        const callees: Callees = Object.fromEntries(Object.entries(raw.services ?? {}).map(([n, o]) => [n, { port: o.port }]));
-        const uses = resolveUses(name, s.uses ?? [], parts, callees, failed, problems);
-        const partNames = wiredNames({ ...uses, services: [] }, raw.cloud ?? "local");
-        for (const callee of uses.services) {
-            const variable = serviceUrlVariable(callee);
-            const taken = [...Object.keys(env_), ...secrets, ...operatorSecrets, ...partNames].includes(variable) || (WIRED_ENV_NAMES as readonly string[]).includes(variable);
-            if (taken) {
-                const i = (s.uses ?? []).indexOf(`service:${callee}`);
-                problems.push(problem(at(`uses[${i}]`), `service:${callee}`, `a service whose ${variable} is not a variable this service already has or the topology sets (rename the service, or the clashing variable)`));
-            }
-        }
+        const uses = resolveUses(name, s.uses ?? [], parts, callees(raw), failed, problems);
+        pushUrlClashes(at, "service", s.uses ?? [], uses, [...Object.keys(env_), ...secrets, ...operatorSecrets], raw.cloud ?? "local", problems);
         const given = new Set([...Object.keys(env_), ...secrets, ...operatorSecrets, ...wiredNames(uses, raw.cloud ?? "local")]);
         for (const [k, source] of Object.entries(envFrom)) {
             if (given.has(k) || reserved(k)) {
@@ -711,13 +702,33 @@ export function serviceUrlVariable(service: string): string {
 /** Services of the stack by name, with their port (a callee needs one). */
 type Callees = Record<string, { port?: number }>;
 
+/** The services a service or job may call: every service of the stack, with its port. */
+export function callees(raw: RawConfig): Callees {
+    return Object.fromEntries(Object.entries(raw.services ?? {}).map(([n, o]) => [n, { port: o.port }]));
+}
+
 /**
- * A service's or a job's `uses`. `callees` is undefined for a job: jobs get no service-to-service
- * wiring (no <NAME>_URL, Cloud Map / invoker / firewall pair), so `service:<name>` is refused there.
+ * A call's `<NAME>_URL` must not clash with a variable the caller already has (its own env and
+ * secrets, or what its parts wire): the problem is reported on the `uses` entry.
  */
-export function resolveUses(service: string, uses: string[], parts: Parts, callees: Callees | undefined, failed: Set<TopLevelKey>, problems: ConfigProblem[], owner = `services.${service}`): ServiceUses {
+export function pushUrlClashes(at: (k: string) => string, kind: "service" | "job", rawUses: string[], uses: ServiceUses, own: string[], cloud: string, problems: ConfigProblem[]) {
+    const partNames = wiredNames({ ...uses, services: [] }, cloud);
+    for (const callee of uses.services) {
+        const variable = serviceUrlVariable(callee);
+        if ([...own, ...partNames].includes(variable) || (WIRED_ENV_NAMES as readonly string[]).includes(variable)) {
+            const i = rawUses.indexOf(`service:${callee}`);
+            problems.push(problem(at(`uses[${i}]`), `service:${callee}`, `a service whose ${variable} is not a variable this ${kind} already has or the topology sets (rename the service, or the clashing variable)`));
+        }
+    }
+}
+
+/**
+ * A service's or a job's `uses`. `callees` are the stack's services (a job calls them like a
+ * service does: the same <NAME>_URL, network pair and invoker grant).
+ */
+export function resolveUses(service: string, uses: string[], parts: Parts, callees: Callees, failed: Set<TopLevelKey>, problems: ConfigProblem[], owner = `services.${service}`): ServiceUses {
     const out: ServiceUses = { cache: false, search: false, buckets: [], services: [] };
-    const others = Object.keys(callees ?? {}).filter((n) => n !== service);
+    const others = Object.keys(callees).filter((n) => n !== service);
     const available = [
         ...(parts.database ? ["database", ...parts.database.databases.map((d) => `database:${d}`)] : []),
         ...(parts.cache ? ["cache"] : []),
@@ -736,10 +747,6 @@ export function resolveUses(service: string, uses: string[], parts: Parts, calle
         if (kind === "search" && partFailed("search")) return;
         if (kind === "bucket" && partFailed("buckets")) return;
         if (kind === "service") {
-            if (callees === undefined) {
-                problems.push(problem(at, u, `${available.join(", ") || "(no part configured)"}; a job does not call services (service:<name> is wired for services only: no <NAME>_URL, invoker or network rule for a job)`));
-                return;
-            }
             // Calls may go both ways (a -> b and b -> a is ordinary HTTP); a service calling itself
             // or a service the stack does not have is a mistake.
             const accepted = `service:<name> of another service of this stack: ${others.map((n) => `service:${n}`).join(", ") || "(no other service configured)"}`;

@@ -116,10 +116,9 @@ describe("jobs", function () {
             const p = only({ "jobs.nightly.uses": ["database", "bucket:exports"] });
             assert.strictEqual(p.key, "anycloud:jobs.nightly.uses[1]");
         });
-        it("a job calling a service (uses: service:<name>) is refused: jobs get no service-to-service wiring", () => {
-            const p = only({ "jobs.nightly.uses": ["database", "service:app"] });
-            assert.strictEqual(p.key, "anycloud:jobs.nightly.uses[1]");
-            assert.match(p.accepted, /a job does not call services/);
+        it("a job may call a service (uses: service:<name>; the wiring per target is in services.spec.ts)", () => {
+            const s = settingsOf({ "jobs.nightly.uses": ["database", "service:app"] });
+            assert.deepStrictEqual(s.jobs.find((j) => j.name === "nightly")!.uses.services, ["app"]);
         });
         it("gates and retries belong to one trigger each", () => {
             assert.strictEqual(only({ "jobs.nightly.gates": ["app"] }).key, "anycloud:jobs.nightly.gates");

@@ -3,6 +3,7 @@ import { evaluatePolicies } from "../policy/evaluate";
 import { SINGLETON_TAG } from "../policy/singleton";
 import { ConfigError } from "../stacks/errors";
 import { loadSettings } from "../stacks/load-settings";
+import { CapturedResource } from "../stacks/offline";
 import { baseline, Plan, planError, stackConfig } from "./harness";
 
 /**
@@ -89,9 +90,9 @@ describe("service-to-service calls", () => {
         it("the callee's security group admits exactly its callers, on its port", async () => {
             const p = await apps("aws");
             const ingress = p.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.fromPort === 8000);
-            assert.deepStrictEqual(ingress.map((r) => r.name), ["network-analytics-from-web"]);
+            assert.deepStrictEqual(ingress.map((r) => r.name).sort(), ["network-analytics-from-digest", "network-analytics-from-register-events", "network-analytics-from-web"]);
             const egress = p.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.fromPort === 8000);
-            assert.deepStrictEqual(egress.map((r) => r.name), ["network-web-to-analytics"]);
+            assert.deepStrictEqual(egress.map((r) => r.name).sort(), ["network-digest-to-analytics", "network-register-events-to-analytics", "network-web-to-analytics"]);
         });
     });
 
@@ -106,7 +107,7 @@ describe("service-to-service calls", () => {
         });
         it("the caller's service account, and only it, holds run.invoker on the callee", async () => {
             const p = await apps("gcp");
-            const grants = p.ofType("gcp:cloudrunv2/serviceIamMember:ServiceIamMember");
+            const grants = p.ofType("gcp:cloudrunv2/serviceIamMember:ServiceIamMember").filter((g) => !g.name.startsWith("digest-") && !g.name.startsWith("register-events-"));
             assert.deepStrictEqual(grants.map((g) => [g.name, g.inputs.role]), [["web-invokes-analytics", "roles/run.invoker"]]);
             const webSa = p.one("gcp:serviceaccount/account:Account", "web-sa");
             assert.strictEqual(grants[0].inputs.member, `serviceAccount:${webSa.inputs.accountId}@anycloud-apps-example.iam.gserviceaccount.com`);
@@ -141,7 +142,7 @@ describe("service-to-service calls", () => {
             const net = p.one("docker:index/network:Network", "network-calls-analytics");
             assert.strictEqual(net.inputs.internal, true);
             const on = p.ofType("docker:index/container:Container").filter((c) => c.inputs.networksAdvanced.some((n: any) => n.name === net.inputs.name));
-            assert.deepStrictEqual(on.map((c) => c.name).sort(), ["analytics-container", "web-container"]);
+            assert.deepStrictEqual(on.map((c) => c.name).sort(), ["analytics-container", "digest-job", "register-events-run", "web-container"]);
             const analytics = p.one("docker:index/container:Container", "analytics-container");
             assert.deepStrictEqual(analytics.inputs.networksAdvanced.find((n: any) => n.name === net.inputs.name).aliases, ["analytics"]);
         });
@@ -232,5 +233,109 @@ describe("a service size a cloud cannot run names the nearest sizes it can", () 
         const e = await planError({ stack: "apps", file: FILE, set: { cloud: "aws", ...VALUES, "services.analytics.cpu": 8, "services.analytics.memoryMb": 8192 } });
         const p = e.problems!.find((x) => x.key === "anycloud:services.analytics.memoryMb");
         assert.ok(p && p.accepted.includes("8 vCPU / 16384 MiB or 4 vCPU / 8192 MiB"), e.message);
+    });
+});
+
+/**
+ * Jobs call services like services do (the fixture's `digest`, scheduled, and
+ * `register-events`, before web rolls out, both call analytics): the same URL, network pair
+ * and invoker grant; a before-deploy run starts once the services it calls are up.
+ */
+describe("jobs that call services", () => {
+    const dependsOn = (r: CapturedResource, on: CapturedResource) => r.dependencies.includes(on.urn);
+
+    describe("config", () => {
+        it("a job's service:<name> is a call, wired like a service's", () => {
+            const s = loadSettings(stackConfig({ stack: "apps", file: FILE, set: VALUES }).config, { project: "anycloud", stack: "apps" });
+            assert.deepStrictEqual(s.jobs.find((j) => j.name === "digest")!.uses.services, ["analytics"]);
+            assert.deepStrictEqual(s.jobs.find((j) => j.name === "register-events")!.uses.services, ["analytics"]);
+        });
+        it("by default a before-deploy job gates the services on its database except those it calls", () => {
+            const s = loadSettings(
+                stackConfig({ stack: "apps", file: FILE, set: { ...VALUES, "jobs.register-events.gates": undefined, "jobs.register-events.uses": ["database:shop", "service:analytics"] } }).config,
+                { project: "anycloud", stack: "apps" },
+            );
+            assert.deepStrictEqual(s.jobs.find((j) => j.name === "register-events")!.trigger, { kind: "beforeDeploy", gates: ["web"] });
+        });
+        it("refuses a before-deploy job that gates a service it calls (it could never run), naming the chain", () => {
+            const e = problemsOf({ "jobs.register-events.gates": ["web", "analytics"] });
+            const p = e.problems.find((x) => x.key === "anycloud:jobs.register-events.uses[0]");
+            assert.ok(p, e.message);
+            assert.strictEqual(p.value, "service:analytics");
+            assert.match(p.accepted, /jobs\.register-events → services\.analytics → jobs\.register-events/);
+            assert.strictEqual(e.problems.length, 1, e.message);
+        });
+        it("refuses a wait cycle through another job, on each call in it", () => {
+            const e = problemsOf({ "jobs.warm-web": { image: "curlimages/curl:8.10.1", command: ["curl", "-f", "$WEB_URL/health"], uses: ["service:web"], run: "beforeDeploy", gates: ["analytics"] } });
+            const keys = e.problems.map((x) => x.key).sort();
+            assert.deepStrictEqual(keys, ["anycloud:jobs.register-events.uses[0]", "anycloud:jobs.warm-web.uses[0]"], e.message);
+            assert.match(e.problems.find((x) => x.key === "anycloud:jobs.register-events.uses[0]")!.accepted, /jobs\.register-events → services\.analytics → jobs\.warm-web → services\.web → jobs\.register-events/);
+        });
+        it("refuses an unknown service, naming the services there are", () => {
+            const e = problemsOf({ "jobs.digest.uses": ["service:billing"] });
+            const p = e.problems.find((x) => x.key === "anycloud:jobs.digest.uses[0]");
+            assert.ok(p && p.accepted.includes("service:analytics") && p.accepted.includes("service:web"), e.message);
+        });
+        it("refuses a callee without a port, naming the callee's port key and the job", () => {
+            const e = problemsOf({ "jobs.digest.uses": ["service:n8n"], "services.n8n.port": undefined, "services.n8n.healthPath": undefined, "loadBalancer.routes": [{ path: "/", service: "web" }] });
+            assert.ok(e.problems.some((x) => x.key === "anycloud:services.n8n.port" && x.accepted.includes("jobs.digest uses service:n8n")), e.message);
+        });
+        it("refuses a call whose URL variable clashes with one the job has", () => {
+            const e = problemsOf({ "jobs.digest.env": { ANALYTICS_URL: "http://elsewhere" } });
+            assert.ok(e.problems.some((x) => x.key === "anycloud:jobs.digest.uses[1]" && /ANALYTICS_URL .*this job/.test(x.accepted)), e.message);
+        });
+    });
+
+    it("aws: the job's task gets the callee's discovery URL; the run starts after the callee is steady, and gates web", async () => {
+        const p = await apps("aws");
+        assert.strictEqual(ecsEnv(p, "digest").ANALYTICS_URL, "http://analytics.anycloud-apps.internal:8000");
+        assert.strictEqual(ecsEnv(p, "register-events").ANALYTICS_URL, "http://analytics.anycloud-apps.internal:8000");
+        const run = p.one("aws:lambda/invocation:Invocation", "register-events-run");
+        const analytics = p.one("aws:ecs/service:Service", "analytics-service");
+        assert.ok(dependsOn(run, analytics), "the run waits for analytics");
+        assert.strictEqual(analytics.inputs.waitForSteadyState, true, "a worker a before-deploy job calls is awaited until steady");
+        assert.ok(dependsOn(p.one("aws:ecs/service:Service", "web-service"), run), "web waits for the run");
+        assert.ok(!dependsOn(analytics, run));
+    });
+
+    it("gcp: each job's service account holds run.invoker on the callee; the job sends its traffic through the VPC; the run waits for both", async () => {
+        const p = await apps("gcp");
+        const callee = p.one("gcp:cloudrunv2/service:Service", "analytics-run");
+        for (const job of ["digest", "register-events"]) {
+            const grant = p.one("gcp:cloudrunv2/serviceIamMember:ServiceIamMember", `${job}-invokes-analytics`);
+            const sa = p.one("gcp:serviceaccount/account:Account", `${job}-sa`);
+            assert.strictEqual(grant.inputs.member, `serviceAccount:${sa.inputs.accountId}@anycloud-apps-example.iam.gserviceaccount.com`, job);
+            assert.strictEqual(grant.inputs.name, callee.inputs.name, job);
+            assert.strictEqual(grant.inputs.role, "roles/run.invoker", job);
+        }
+        const run = p.one("gcp:cloudrunv2/job:Job", "register-events-run");
+        const digest = p.one("gcp:cloudrunv2/job:Job", "digest-job");
+        for (const j of [run, digest]) {
+            assert.strictEqual(j.inputs.template.template.vpcAccess.egress, "ALL_TRAFFIC", j.name);
+            const env = Object.fromEntries(j.inputs.template.template.containers[0].envs.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+            assert.match(env.ANALYTICS_URL, /^https:\/\/anycloud-apps-analytics-\d{12}\.us-central1\.run\.app$/, j.name);
+        }
+        assert.ok(dependsOn(run, p.one("gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "register-events-invokes-analytics")), "the run waits for its invoker grant");
+        assert.ok(dependsOn(run, callee), "the run waits for analytics");
+    });
+
+    it("azure: the job gets the callee's internal FQDN; the run's script starts after the callee app exists", async () => {
+        const p = await apps("azure");
+        for (const job of ["digest", "register-events"]) {
+            const env = Object.fromEntries(p.one("azure-native:app:Job", `${job}-job`).inputs.template.containers[0].env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
+            assert.match(env.ANALYTICS_URL, /^https:\/\/anycloud-apps-analytics\.internal\.[a-z0-9.-]+$/, job);
+        }
+        assert.ok(dependsOn(p.one("azure-native:resources:AzureCliScript", "register-events-run"), p.one("azure-native:app:ContainerApp", "analytics-app")));
+    });
+
+    it("local: the job joins the callee's network; the run starts once the callee is healthy", async () => {
+        const p = await apps("local");
+        const analytics = p.one("docker:index/container:Container", "analytics-container");
+        const run = p.one("docker:index/container:Container", "register-events-run");
+        assert.ok(run.inputs.envs.includes("ANALYTICS_URL=http://analytics:8000"), JSON.stringify(run.inputs.envs));
+        assert.ok(dependsOn(run, analytics));
+        assert.strictEqual(analytics.inputs.wait, true);
+        assert.ok(analytics.inputs.healthcheck, "wait needs a health check (the provider refuses it without one)");
+        assert.strictEqual(p.one("docker:index/container:Container", "web-container").inputs.wait, undefined, "web is called only by a service");
     });
 });

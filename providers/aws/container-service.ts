@@ -68,9 +68,14 @@ export function serviceUrl(ctx: AwsContext, service: Pick<ServiceSettings, "name
     return pulumi.output(`http://${service.name}.${ctx.naming.discoveryNamespace()}:${service.port}`);
 }
 
-/** Services some other service of the stack calls (`uses: service:<name>`). */
+/** Services another service or a job of the stack calls (`uses: service:<name>`). */
 function isCallee(ctx: AwsContext, name: string): boolean {
-    return ctx.settings.services.some((s) => s.uses.services.includes(name));
+    return [...ctx.settings.services, ...ctx.settings.jobs].some((s) => s.uses.services.includes(name));
+}
+
+/** Services a before-deploy job calls: its run starts once they are steady (running tasks, registered). */
+function calledBeforeDeploy(ctx: AwsContext, name: string): boolean {
+    return ctx.settings.jobs.some((j) => j.trigger.kind === "beforeDeploy" && j.uses.services.includes(name));
 }
 
 /** What a task definition of a service or job is built from. */
@@ -235,7 +240,8 @@ export function createContainerService(ctx: AwsContext, name: string, args: Cont
             availabilityZoneRebalancing: "ENABLED",
             propagateTags: "SERVICE",
             enableEcsManagedTags: true,
-            waitForSteadyState: isPublic,
+            // A public service, and a service a before-deploy job calls (the run needs its tasks up).
+            waitForSteadyState: isPublic || calledBeforeDeploy(ctx, name),
             tags: args.singleton ? { [SINGLETON_TAG]: "true" } : undefined,
         },
         o({

@@ -35,7 +35,8 @@ export function failurePattern(clusterArn: string, family: string): object {
 
 /**
  * A job on ECS Fargate: its own task definition (the service pattern: own roles, own secret, own
- * log group, own security group from the access plan). Before deploy: a Lambda started by
+ * log group, own security group from the access plan; a call to a service is the same security
+ * group pair and Cloud Map name as a service's). Before deploy: a Lambda started by
  * `lambda.Invocation` runs the task and waits for it (see job-runner-function.ts); the
  * invocation's input carries the task definition ARN, whose revision changes with any change of
  * image, command, environment or secret version, so it runs exactly then. Scheduled: an
@@ -117,8 +118,9 @@ export function createJob(ctx: AwsContext, name: string, args: JobArgs, opts: Ch
                 // A new revision (image, command, env, secret version) is a new run; nothing else is.
                 triggers: { taskDefinition: task.arn },
             },
-            // After the databases exist and the private subnets reach the AWS APIs (image pull, secrets).
-            o({ dependsOn: [...net.egressReady, ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [])] }),
+            // After the databases exist, the private subnets reach the AWS APIs (image pull,
+            // secrets) and the services it calls are steady.
+            o({ dependsOn: [...net.egressReady, ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...(args.after ?? [])] }),
         );
         return { run: invocation, logs: where };
     }

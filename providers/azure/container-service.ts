@@ -19,9 +19,9 @@ export function secretRefName(variable: string): string {
     return variable.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
 }
 
-/** Services some other service of the stack calls (`uses: service:<name>`). */
+/** Services another service or a job of the stack calls (`uses: service:<name>`). */
 function isCallee(ctx: AzureContext, name: string): boolean {
-    return ctx.settings.services.some((s) => s.uses.services.includes(name));
+    return [...ctx.settings.services, ...ctx.settings.jobs].some((s) => s.uses.services.includes(name));
 }
 
 /**

@@ -143,7 +143,8 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
             cleanupPreference: "OnSuccess",
             tags: ctx.tags,
         },
-        ctx.opts(parent, { dependsOn: canRun }),
+        // The services it calls answer while it runs: after them.
+        ctx.opts(parent, { dependsOn: [...canRun, ...(args.after ?? [])] }),
     );
     return { run, logs };
 }

@@ -27,7 +27,6 @@ export type Env = { name: string; value?: pulumi.Input<string>; valueSource?: { 
  */
 export function createContainerService(ctx: GcpContext, name: string, args: ContainerServiceArgs, opts: ChildOptions): ContainerServiceOutputs {
     const parent = opts.parent;
-    const net = ctx.requireNetwork();
     const protect = ctx.settings.protect;
     const sa = serviceAccount(ctx, `${name}-sa`, `run-${name}`, `Cloud Run service ${name}`, parent);
     const { envs, deps } = workloadEnv(ctx, name, args, sa, parent);
@@ -36,15 +35,7 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
     const fractional = args.cpu < 1;
     const resources = { limits: { cpu: String(args.cpu), memory: `${args.memoryMb}Mi` } };
     const calls = args.uses.services.length > 0;
-    const vpcAccess = {
-        networkInterfaces: [{ network: net.vpc.id, subnetwork: net.egressSubnet.id, tags: [RUN_TAG, serviceTag(name)] }],
-        // Only private ranges go through the VPC; Google APIs and the internet go direct. A caller
-        // of another service sends everything through the VPC: a request to a run.app URL counts
-        // as internal (what an internal-ingress callee admits) only when it comes from the VPC
-        // with Private Google Access on the subnet (Cloud Run docs, "Restrict network ingress");
-        // its internet traffic leaves through the subnet's Cloud NAT (network.ts).
-        egress: calls ? "ALL_TRAFFIC" : "PRIVATE_RANGES_ONLY",
-    };
+    const vpc = vpcAccess(ctx, name, calls);
     const probes =
         args.port !== undefined && args.healthPath !== undefined
             ? {
@@ -86,7 +77,7 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
                     // Request timeout doubles as the WebSocket lifetime.
                     timeout: `${runRequestTimeout(ctx.settings.loadBalancer, args.name) ?? DEFAULT_TIMEOUT_SECONDS}s`,
                     scaling: { minInstanceCount: args.replicas.min, maxInstanceCount: args.replicas.max },
-                    vpcAccess,
+                    vpcAccess: vpc,
                     containers: [
                         {
                             image,
@@ -124,7 +115,7 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
             labels: args.singleton ? { [SINGLETON_TAG]: "true" } : undefined,
             template: {
                 serviceAccount: sa.email,
-                vpcAccess,
+                vpcAccess: vpc,
                 containers: [{ image, args: args.command, resources: { limits: { cpu: String(workerCpu), memory: `${args.memoryMb}Mi` } }, envs, ...probes }],
             },
         },
@@ -134,9 +125,9 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
     return { image };
 }
 
-/** Services some other service of the stack calls (`uses: service:<name>`). */
+/** Services another service or a job of the stack calls (`uses: service:<name>`). */
 function isCallee(ctx: GcpContext, name: string): boolean {
-    return ctx.settings.services.some((s) => s.uses.services.includes(name));
+    return [...ctx.settings.services, ...ctx.settings.jobs].some((s) => s.uses.services.includes(name));
 }
 
 /**
@@ -150,24 +141,44 @@ export function serviceUrl(ctx: GcpContext, service: Pick<ServiceSettings, "name
 }
 
 /**
- * roles/run.invoker on exactly the called service, for exactly the callers that use it: granted
- * once both the caller's service account and the callee exist (services are created in config
- * order and calls may go both ways, so whichever comes second grants). A public callee does no
- * IAM check (invokerIamDisabled), so it needs no grant.
+ * roles/run.invoker on exactly the called service, for exactly the callers (services and jobs)
+ * that use it: granted once both the caller's service account and the callee exist (calls may go
+ * both ways, so whichever comes second grants; a job comes after the services it calls). A
+ * public callee does no IAM check (invokerIamDisabled), so it needs no grant. Returns the grants
+ * made here (a before-deploy run waits for its own).
  */
-function grantInvokers(ctx: GcpContext, name: string, parent: pulumi.Resource) {
-    for (const { caller, callee } of ctx.settings.services.flatMap((s) => s.uses.services.map((c) => ({ caller: s.name, callee: c })))) {
+export function grantInvokers(ctx: GcpContext, name: string, parent: pulumi.Resource): cloudrunv2.ServiceIamMember[] {
+    const made: cloudrunv2.ServiceIamMember[] = [];
+    for (const { caller, callee } of [...ctx.settings.services, ...ctx.settings.jobs].flatMap((s) => s.uses.services.map((c) => ({ caller: s.name, callee: c })))) {
         if (caller !== name && callee !== name) continue;
         const service = ctx.callees[callee];
         const account = ctx.callers[caller];
         const publicCallee = ctx.settings.services.find((s) => s.name === callee)?.public;
         if (!service || !account || publicCallee) continue;
-        new cloudrunv2.ServiceIamMember(
-            `${caller}-invokes-${callee}`,
-            { project: ctx.project, location: ctx.region, name: service.name, role: "roles/run.invoker", member: account.member },
-            ctx.opts(parent, ["run"]),
+        made.push(
+            new cloudrunv2.ServiceIamMember(
+                `${caller}-invokes-${callee}`,
+                { project: ctx.project, location: ctx.region, name: service.name, role: "roles/run.invoker", member: account.member },
+                ctx.opts(parent, ["run"]),
+            ),
         );
     }
+    return made;
+}
+
+/**
+ * The Direct VPC egress of a service or job. Only private ranges go through the VPC; Google APIs
+ * and the internet go direct. A caller of another service sends everything through the VPC: a
+ * request to a run.app URL counts as internal (what an internal-ingress callee admits) only when
+ * it comes from the VPC with Private Google Access on the subnet (Cloud Run docs, "Restrict
+ * network ingress"); its internet traffic leaves through the subnet's Cloud NAT (network.ts).
+ */
+export function vpcAccess(ctx: GcpContext, name: string, calls: boolean) {
+    const net = ctx.requireNetwork();
+    return {
+        networkInterfaces: [{ network: net.vpc.id, subnetwork: net.egressSubnet.id, tags: [RUN_TAG, serviceTag(name)] }],
+        egress: calls ? "ALL_TRAFFIC" : "PRIVATE_RANGES_ONLY",
+    };
 }
 
 /** What a service's or job's container environment is built from. */

@@ -4,8 +4,8 @@ import * as cloudscheduler from "@pulumi/gcp/cloudscheduler";
 import * as monitoring from "@pulumi/gcp/monitoring";
 import { ChildOptions, JobArgs, JobOutputs } from "../../components/backend";
 import { isCron, parseCron, unixCron } from "../../stacks/cron";
-import { resolveImage, workloadEnv } from "./container-service";
-import { GcpContext, RUN_TAG, serviceTag } from "./context";
+import { grantInvokers, resolveImage, vpcAccess, workloadEnv } from "./container-service";
+import { GcpContext } from "./context";
 import { hash } from "./naming";
 import { serviceAccount } from "./secrets";
 
@@ -20,8 +20,9 @@ export function runToken(parts: { image: string; command?: string[]; cpu: number
 
 /**
  * A job on Cloud Run jobs: its own service account (secret accessor on its own secrets, the
- * buckets it uses), the VPC path and network tag of a service (so the firewall rules of its
- * `uses` apply), one task. Before deploy: `runExecutionToken` makes the provider create an
+ * buckets it uses, run.invoker on the internal services it calls), the VPC path and network tag
+ * of a service (so the firewall rules of its `uses` apply; all traffic through the VPC when it
+ * calls a service, as for a service), one task. Before deploy: `runExecutionToken` makes the provider create an
  * execution and wait until it completes ("The Job will become ready when the execution is
  * successfully completed", Cloud Run Admin API JobSpec); a failed execution fails the update and
  * so `pulumi up`, and the gated services (which depend on it) keep their revision. No task retry:
@@ -33,9 +34,14 @@ export function runToken(parts: { image: string; command?: string[]; cpu: number
  */
 export function createJob(ctx: GcpContext, name: string, args: JobArgs, opts: ChildOptions): JobOutputs {
     const parent = opts.parent;
-    const net = ctx.requireNetwork();
     const sa = serviceAccount(ctx, `${name}-sa`, `job-${name}`, `Cloud Run job ${name}`, parent);
     const { envs, deps } = workloadEnv(ctx, name, args, sa, parent);
+    // A caller like a service: run.invoker on each internal callee (created before the job).
+    const calls = args.uses.services.length > 0;
+    if (calls) {
+        ctx.callers[name] = sa;
+    }
+    const invokes = grantInvokers(ctx, name, parent);
     const image = resolveImage(ctx, name, args, parent);
     const jobName = ctx.naming.resource(`job-${name}`, 40);
     const logs = pulumi.output(`Cloud Logging: resource.type="cloud_run_job" AND resource.labels.job_name="${jobName}" (or: gcloud run jobs executions list --job ${jobName} --region ${ctx.region})`);
@@ -46,14 +52,12 @@ export function createJob(ctx: GcpContext, name: string, args: JobArgs, opts: Ch
             serviceAccount: sa.email,
             maxRetries: trigger.kind === "schedule" ? trigger.retries : 0,
             timeout: `${args.timeoutMinutes * 60}s`,
-            vpcAccess: {
-                networkInterfaces: [{ network: net.vpc.id, subnetwork: net.egressSubnet.id, tags: [RUN_TAG, serviceTag(name)] }],
-                egress: "PRIVATE_RANGES_ONLY",
-            },
+            vpcAccess: vpcAccess(ctx, name, calls),
             containers: [{ image, args: args.command, envs, resources: { limits: { cpu: String(args.cpu), memory: `${args.memoryMb}Mi` } } }],
         },
     };
-    const afterInit = args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [];
+    // The run waits for the databases, its invoker grants and the services it calls.
+    const afterInit = [...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...invokes, ...(args.after ?? [])];
 
     if (trigger.kind === "beforeDeploy") {
         const plain = pulumi.all(envs.map((e) => pulumi.all([e.name, e.value ?? e.valueSource!.secretKeyRef.version]))) as pulumi.Output<[string, string][]>;

@@ -82,7 +82,10 @@ export function workloadEnv(
     ];
 }
 
-/** The networks a workload joins: its first (edge or egress) and one per part it uses. */
+/**
+ * The networks a workload joins: its first (edge or egress), one per part it uses, and the own
+ * network of each service it calls (services and jobs alike).
+ */
 export function workloadNetworks(networks: LocalNetworks, first: docker.Network, name: string, uses: ServiceUses): docker.types.input.ContainerNetworksAdvanced[] {
     const out: docker.types.input.ContainerNetworksAdvanced[] = [{ name: first.name, aliases: [name] }];
     const join = (net: docker.Network | undefined) => net && out.push({ name: net.name, aliases: [name] });
@@ -90,6 +93,7 @@ export function workloadNetworks(networks: LocalNetworks, first: docker.Network,
     if (uses.cache) join(networks.parts.cache);
     if (uses.search) join(networks.parts.search);
     if (uses.buckets.length > 0) join(networks.parts.storage);
+    uses.services.forEach((callee) => join(networks.calls[callee]));
     return out;
 }
 
@@ -105,10 +109,18 @@ export function createContainerService(
 
     const envs = workloadEnv(name, args.env, args.secretEnv, storageCredentials);
     const networksAdvanced = workloadNetworks(networks, args.public ? networks.edge : networks.egress, name, args.uses);
-    // Service-to-service calls (services only): its own callee network, and each callee's it uses.
-    const join = (net: docker.Network | undefined) => net && networksAdvanced.push({ name: net.name, aliases: [name] });
-    join(networks.calls[name]);
-    args.uses.services.forEach((callee) => join(networks.calls[callee]));
+    // A callee also joins its own network (its callers joined it in workloadNetworks).
+    const own = networks.calls[name];
+    if (own) networksAdvanced.push({ name: own.name, aliases: [name] });
+    const healthcheck =
+        args.port !== undefined && args.healthPath !== undefined
+            ? { tests: httpHealthCheck(args.port, args.healthPath), interval: "10s", timeout: "5s", retries: 5, startPeriod: "20s" }
+            : undefined;
+    // A service a before-deploy job calls is healthy before the run starts: the provider waits
+    // for Docker's health status (it refuses `wait` without a health check: kreuzwerker/
+    // terraform-provider-docker resource_docker_container_funcs.go at 83c00e0). 120 s covers the
+    // check's 20 s start period and 5 failures 10 s apart.
+    const waitHealthy = healthcheck !== undefined && ctx.settings.jobs.some((j) => j.trigger.kind === "beforeDeploy" && j.uses.services.includes(name));
 
     // One container per replica; they share the alias, so nginx spreads requests across them.
     const replicas = Math.max(1, args.replicas.min);
@@ -123,10 +135,9 @@ export function createContainerService(
                 networksAdvanced,
                 memory: args.memoryMb,
                 cpus: String(args.cpu),
-                healthcheck:
-                    args.port !== undefined && args.healthPath !== undefined
-                        ? { tests: httpHealthCheck(args.port, args.healthPath), interval: "10s", timeout: "5s", retries: 5, startPeriod: "20s" }
-                        : undefined,
+                healthcheck,
+                wait: waitHealthy ? true : undefined,
+                waitTimeout: waitHealthy ? 120 : undefined,
                 restart: "unless-stopped",
                 // A before-deploy job that gates this service: its checked exit code (throws when
                 // non-zero), so this container is not replaced unless the job succeeded.

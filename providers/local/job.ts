@@ -65,7 +65,8 @@ export function createJob(
             `${name}-run`,
             { ...common, attach: true, logs: true, restart: "no" },
             // The captured output may print secrets the job read: it stays encrypted in state.
-            ctx.opts(parent, { dependsOn: afterInit, additionalSecretOutputs: ["containerLogs"] }),
+            // After the databases exist and the services it calls are up (healthy where they have a check).
+            ctx.opts(parent, { dependsOn: [...afterInit, ...(args.after ?? [])], additionalSecretOutputs: ["containerLogs"] }),
         );
         const succeeded = run.exitCode.apply((code) => {
             if (code !== 0) {
