@@ -106,6 +106,19 @@ export interface NetworkOutputs {
 export interface DatabaseArgs extends DatabaseSettings {
     /** Services that connect to it (the only ones let through). */
     clients: string[];
+    /**
+     * One login role per logical database, owning it (components/database-init.ts): what the
+     * services that use that database connect as. The backend keeps each password in the cloud's
+     * secret store, hands it to its init step only from there, and re-runs the step when it changes.
+     */
+    roles: DatabaseRole[];
+}
+/** A logical database's own login role. */
+export interface DatabaseRole {
+    database: string;
+    username: string;
+    /** Secret, generated (`@pulumi/random`): replacing it rotates the role's password. */
+    password: pulumi.Output<string>;
 }
 export interface DatabaseOutputs {
     host: pulumi.Output<string>;

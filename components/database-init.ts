@@ -1,12 +1,30 @@
 /**
  * What has to happen inside PostgreSQL after the server exists: every logical database the
- * config names is created (servers create at most one) and each gets the configured extensions.
+ * config names is created (servers create at most one), each gets the configured extensions, and
+ * each gets its own login role that owns it (`roleName`): the role the services that use that
+ * database connect as. The admin login (`owner`) is used only by the program's init step.
  * Everything is idempotent, so the step can run on every deploy.
  */
 export interface DatabaseInitPlan {
+    /** The admin login the init step connects as (a CREATEROLE CREATEDB non-superuser on the clouds). */
     owner: string;
     databases: string[];
     extensions: string[];
+    /** The server's PostgreSQL major: how the admin is let into a role changed in 16 (see `membershipGrant`). */
+    version: number;
+}
+
+/** The login role that owns a logical database and that its services connect as. */
+export function roleName(database: string): string {
+    return `${database}_owner`;
+}
+
+/**
+ * The environment variable an init step reads a role's password from (set from the cloud's
+ * secret store, never written in the script): `ROLE_PASSWORD_<DATABASE>`.
+ */
+export function rolePasswordVariable(database: string): string {
+    return `ROLE_PASSWORD_${database.toUpperCase()}`;
 }
 
 /** A double-quoted SQL identifier. */
@@ -19,25 +37,161 @@ export function quoteLiteral(value: string): string {
     return `'${value.replace(/'/g, "''")}'`;
 }
 
+/**
+ * The admin's membership in a role, so that it can `ALTER DATABASE ... OWNER TO` the role and hand
+ * its objects over. PostgreSQL 15 and older: a CREATEROLE admin may grant membership in any
+ * non-superuser role, and `ALTER ... OWNER TO r` requires being "a direct or indirect member of the
+ * new owning role" (PostgreSQL 15 docs, ALTER DATABASE / ALTER TABLE). PostgreSQL 16 restricted
+ * CREATEROLE (release notes, commit cf5eb37c5 "Restrict the privileges of CREATEROLE users"): the
+ * creator gets only ADMIN OPTION on the role it creates, without SET or INHERIT unless
+ * `createrole_self_grant` says so, and `ALTER ... OWNER TO r` now requires being "able to SET ROLE
+ * to the new owning role" (commit 3cdf7502f8; PostgreSQL 16 docs, ALTER DATABASE). The CREATE ROLE
+ * code notes the creator "can however grant the created role back to themselves with different
+ * options, since they enjoy ADMIN OPTION on it" (src/backend/commands/user.c, 16): so from 16 on
+ * the admin grants itself SET but not INHERIT, and never holds the app's privileges implicitly.
+ * RDS (rds_superuser), Cloud SQL (cloudsqlsuperuser) and Azure (azure_pg_admin) admins are such
+ * CREATEROLE CREATEDB non-superusers.
+ */
+export function membershipGrant(role: string, admin: string, version: number): string {
+    return version >= 16 ? `GRANT ${quoteIdent(role)} TO ${quoteIdent(admin)} WITH INHERIT FALSE, SET TRUE` : `GRANT ${quoteIdent(role)} TO ${quoteIdent(admin)}`;
+}
+
+/** The statements that make one database's role, in the maintenance database, in order. */
+export interface RoleStep {
+    role: string;
+    /** Returns a row when the role exists. */
+    existsQuery: string;
+    create: string;
+    /**
+     * Sets the password every run (a replaced random password rotates it): the init step appends
+     * the password as a literal (psql: a variable read from the environment). Never logged.
+     */
+    passwordPrefix: string;
+    /** Ownership and CONNECT: only the role (and the admin, for the next runs) may connect. */
+    grants: string[];
+}
+
+export function roleStep(database: string, admin: string, version: number): RoleStep {
+    const role = roleName(database);
+    const r = quoteIdent(role);
+    const db = quoteIdent(database);
+    return {
+        role,
+        existsQuery: `SELECT 1 FROM pg_roles WHERE rolname = ${quoteLiteral(role)}`,
+        // Not a superuser, no CREATEDB, no CREATEROLE (the defaults): it owns its database only.
+        create: `CREATE ROLE ${r} LOGIN`,
+        passwordPrefix: `ALTER ROLE ${r} WITH LOGIN PASSWORD `,
+        grants: [
+            membershipGrant(role, admin, version),
+            // A no-op when the role owns it already (dbcommands.c AlterDatabaseOwner).
+            `ALTER DATABASE ${db} OWNER TO ${r}`,
+            // As the owner: once it owns the database the admin may no longer grant on it (16: no INHERIT).
+            `SET ROLE ${r}`,
+            `REVOKE CONNECT ON DATABASE ${db} FROM PUBLIC`,
+            `GRANT CONNECT ON DATABASE ${db} TO ${r}`,
+            // The admin keeps connecting (extensions, the hand-over) on the next runs; rds_superuser,
+            // cloudsqlsuperuser and azure_pg_admin do not bypass CONNECT.
+            `GRANT CONNECT, CREATE ON DATABASE ${db} TO ${quoteIdent(admin)}`,
+            "RESET ROLE",
+        ],
+    };
+}
+
+/**
+ * Hands the objects the admin owns in one database's own schemas over to its role (day 2: the
+ * app's tables were created by the admin before roles existed, and the role's migrations must be
+ * able to alter them). Scoped to this database and this admin: schemas other than PostgreSQL's
+ * own (`pg_*`, `information_schema`) and, in them, tables, views, materialized views, foreign
+ * tables, sequences no column owns (owned ones follow their table), functions, procedures,
+ * aggregates, domains, enums, ranges (and multiranges) and standalone composite types; members of extensions stay
+ * as they are. Not `REASSIGN OWNED BY admin`, which would move every database and shared object
+ * the admin owns across the whole server. Runs in the database, as the admin.
+ */
+export function handoverStatement(admin: string, role: string): string {
+    const a = quoteLiteral(admin);
+    const r = quoteLiteral(role);
+    const own = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = %CLASS%::regclass AND d.objid = %OID% AND d.deptype = 'e')";
+    const notExtension = (klass: string, oid: string) => own.replace("%CLASS%", quoteLiteral(klass)).replace("%OID%", oid);
+    const userSchemas = "SELECT n.oid FROM pg_namespace n WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'";
+    const queries = [
+        // Schemas first: the new owner needs CREATE on an object's schema (ALTER TABLE docs).
+        `SELECT format('ALTER SCHEMA %I OWNER TO %I', n.nspname, ${r}) FROM pg_namespace n WHERE n.nspowner = admin_oid AND n.oid IN (${userSchemas}) AND ${notExtension("pg_namespace", "n.oid")}`,
+        `SELECT format('ALTER %s %I.%I OWNER TO %I', CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, n.nspname, c.relname, ${r}) ` +
+            `FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relowner = admin_oid AND c.relnamespace IN (${userSchemas}) AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') ` +
+            `AND ${notExtension("pg_class", "c.oid")} ` +
+            // Identity and serial sequences belong to their table: ALTER TABLE moves them with it.
+            `AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')))`,
+        `SELECT format('ALTER ROUTINE %s OWNER TO %I', p.oid::regprocedure, ${r}) FROM pg_proc p WHERE p.proowner = admin_oid AND p.pronamespace IN (${userSchemas}) AND ${notExtension("pg_proc", "p.oid")}`,
+        // Arrays follow their element type, table row types their table; a range's multirange does not
+        // follow its range (PostgreSQL 15, tested): both are moved.
+        `SELECT format('ALTER %s %s OWNER TO %I', CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, t.oid::regtype, ${r}) FROM pg_type t WHERE t.typowner = admin_oid AND t.typnamespace IN (${userSchemas}) ` +
+            `AND (t.typtype IN ('d', 'e', 'r', 'm') OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')) AND ${notExtension("pg_type", "t.oid")}`,
+    ];
+    return [
+        "DO $anycloud$",
+        "DECLARE",
+        `    admin_oid oid := (SELECT oid FROM pg_roles WHERE rolname = ${a});`,
+        "    statement text;",
+        "BEGIN",
+        ...queries.map((q) => `    FOR statement IN ${q} LOOP EXECUTE statement; END LOOP;`),
+        "END",
+        "$anycloud$",
+    ].join("\n");
+}
+
+export interface DatabaseStep {
+    database: string;
+    existsQuery: string;
+    create: string;
+    /** Run in the database, as the admin. */
+    extensions: string[];
+    /** Run in the maintenance database, after every database exists. */
+    role: RoleStep;
+    /** Run in the database, after the role owns it. */
+    handover: string;
+}
+
 /** Statements per database, for clients that run SQL directly (no psql meta-commands). */
-export function databaseInitSteps(plan: DatabaseInitPlan): { database: string; existsQuery: string; create: string; extensions: string[] }[] {
+export function databaseInitSteps(plan: DatabaseInitPlan): DatabaseStep[] {
     return plan.databases.map((db) => ({
         database: db,
         existsQuery: `SELECT 1 FROM pg_database WHERE datname = ${quoteLiteral(db)}`,
         create: `CREATE DATABASE ${quoteIdent(db)} OWNER ${quoteIdent(plan.owner)}`,
         extensions: plan.extensions.map((ext) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(ext)}`),
+        role: roleStep(db, plan.owner, plan.version),
+        handover: handoverStatement(plan.owner, roleName(db)),
     }));
 }
 
-/** The same plan as one psql script (run with `psql -v ON_ERROR_STOP=1 -f`). */
+/** The psql variable a role's password is read into (never echoed: psql prints no statements without -e/-a). */
+const PASSWORD_VARIABLE = "anycloud_role_password";
+
+/**
+ * The same plan as one psql script (run with `psql -v ON_ERROR_STOP=1 -f`, in the maintenance
+ * database `postgres`). Each role's password is read from its environment variable
+ * (`rolePasswordVariable`) into a psql variable and sent as a literal (`:'name'` quotes it): psql
+ * 15 and later have `\getenv`; psql 14 (the client image matches the server major) reads it
+ * through a backquoted `printenv`. A missing variable leaves `:'name'` unreplaced: a syntax error
+ * stops the script.
+ */
 export function psqlInitScript(plan: DatabaseInitPlan): string {
-    const lines = ["-- Generated by anycloud: creates the logical databases and extensions. Safe to run repeatedly.", "\\set ON_ERROR_STOP on"];
-    for (const step of databaseInitSteps(plan)) {
+    const steps = databaseInitSteps(plan);
+    const lines = ["-- Generated by anycloud: creates the logical databases, their owner roles and extensions. Safe to run repeatedly.", "\\set ON_ERROR_STOP on"];
+    for (const step of steps) {
+        lines.push(`SELECT ${quoteLiteral(step.create)} WHERE NOT EXISTS (${step.existsQuery})\\gexec`);
+    }
+    for (const step of steps) {
+        const variable = rolePasswordVariable(step.database);
         lines.push(
-            `SELECT ${quoteLiteral(step.create)} WHERE NOT EXISTS (${step.existsQuery})\\gexec`,
-            `\\connect ${quoteIdent(step.database)}`,
-            ...step.extensions.map((s) => `${s};`),
+            `SELECT ${quoteLiteral(step.role.create)} WHERE NOT EXISTS (${step.role.existsQuery})\\gexec`,
+            plan.version >= 15 ? `\\getenv ${PASSWORD_VARIABLE} ${variable}` : `\\set ${PASSWORD_VARIABLE} \`printenv ${variable}\``,
+            `${step.role.passwordPrefix}:'${PASSWORD_VARIABLE}';`,
+            `\\unset ${PASSWORD_VARIABLE}`,
+            ...step.role.grants.map((s) => `${s};`),
         );
+    }
+    for (const step of steps) {
+        lines.push(`\\connect ${quoteIdent(step.database)}`, ...step.extensions.map((s) => `${s};`), `${step.handover};`);
     }
     return `${lines.join("\n")}\n`;
 }

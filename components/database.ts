@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigProblem, problem } from "../stacks/errors";
-import { CloudBackend, DatabaseArgs } from "./backend";
+import { CloudBackend, DatabaseArgs, DatabaseRole } from "./backend";
+import { roleName } from "./database-init";
+import { generatedPassword } from "./secrets";
 
 /**
  * What a change of `database.version` asks of a server that already runs `running` (its full
@@ -35,21 +37,31 @@ export function usernameProblem(requested: string, running: string | undefined, 
     return problem("database.username", requested, `${JSON.stringify(running)}, the admin login the server ${server} was created with: it cannot change without replacing the server and its data (create other roles in SQL instead)`);
 }
 
-/** One PostgreSQL server with the configured logical databases, extensions and parameters. */
+/**
+ * One PostgreSQL server with the configured logical databases, extensions and parameters, and a
+ * login role per logical database that owns it. `username`/`password` are the admin's: the
+ * program's init step uses them, no service or job does (they get `role(database)`).
+ */
 export class Database extends pulumi.ComponentResource {
     public readonly host: pulumi.Output<string>;
     public readonly port: pulumi.Output<number>;
+    /** The admin login (the init step's only). */
     public readonly username: pulumi.Output<string>;
-    /** Secret. */
+    /** Secret: the admin's. */
     public readonly password: pulumi.Output<string>;
+    /** Each logical database's own login role, by database. */
+    public readonly roles: Record<string, DatabaseRole>;
     public readonly databases: string[];
     public readonly sslMode: "require" | "disable";
     public readonly readReplicaHosts: pulumi.Output<string[]>;
 
-    constructor(name: string, args: DatabaseArgs, backend: CloudBackend, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: Omit<DatabaseArgs, "roles">, backend: CloudBackend, opts?: pulumi.ComponentResourceOptions) {
         const { clients, ...settings } = args;
         super("anycloud:index:Database", name, { ...settings, clients }, opts);
-        const out = backend.database(name, args, { parent: this });
+        // Letters and digits: valid in every target's secret store and in a URL without escaping.
+        const roles = args.databases.map((database) => ({ database, username: roleName(database), password: generatedPassword(`${name}-role-${database}`, { length: 32 }, { parent: this }) }));
+        this.roles = Object.fromEntries(roles.map((r) => [r.database, r]));
+        const out = backend.database(name, { ...args, roles }, { parent: this });
         this.host = out.host;
         this.port = out.port;
         this.username = out.username;
@@ -67,7 +79,18 @@ export class Database extends pulumi.ComponentResource {
         });
     }
 
-    /** A secret `postgresql://` URL for one of the logical databases. */
+    /** The login role of one logical database. */
+    public role(database: string): DatabaseRole {
+        return this.roles[database];
+    }
+
+    /** A secret `postgresql://` URL for one logical database, as its own role (what services get). */
+    public roleUrl(database: string): pulumi.Output<string> {
+        const role = this.role(database);
+        return pulumi.secret(pulumi.interpolate`postgresql://${role.username}:${role.password.apply(encodeURIComponent)}@${this.host}:${this.port}/${database}?sslmode=${this.sslMode}`);
+    }
+
+    /** A secret `postgresql://` URL for one of the logical databases, as the admin (stack output for operators only). */
     public urlFor(database: string): pulumi.Output<string> {
         return pulumi.secret(
             pulumi.interpolate`postgresql://${this.username}:${this.password.apply(encodeURIComponent)}@${this.host}:${this.port}/${database}?sslmode=${this.sslMode}`,

@@ -73,10 +73,12 @@ export function serviceEnvironment(service: Pick<ServiceSettings, "env" | "notSe
         env.DB_HOST = db.host;
         env.DB_PORT = db.port.apply(String);
         env.DB_NAME = uses.database;
-        env.DB_USER = db.username;
+        // The database's own role, never the admin (least-privilege-data guardrail).
+        const role = db.role(uses.database);
+        env.DB_USER = role.username;
         env.DB_SSLMODE = db.sslMode;
-        secretEnv.DB_PASSWORD = db.password;
-        secretEnv.DATABASE_URL = db.urlFor(uses.database);
+        secretEnv.DB_PASSWORD = role.password;
+        secretEnv.DATABASE_URL = db.roleUrl(uses.database);
     }
     if (uses.cache && parts.cache) {
         const cache = parts.cache;

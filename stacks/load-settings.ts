@@ -4,7 +4,8 @@ import { hstsValue } from "../components/hsts";
 import { replaceTable } from "./changes";
 import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, didYouMean, problem } from "./errors";
 import { inputPropertiesOf } from "./override-properties";
-import { DATABASE_NAME_RULE, isReservedUserName, RESERVED_DATABASE_NAMES, reservedPartProblems, USER_NAME_RULE } from "./reserved-names";
+import { roleName } from "../components/database-init";
+import { DATABASE_NAME_RULE, isReservedUserName, RESERVED_DATABASE_NAMES, reservedPartProblems, ROLE_NAME_RULE, USER_NAME_RULE } from "./reserved-names";
 import { failedAt, ParsedConfig, parseRawConfig, SECRET_MARK, userIndex } from "./parse-config";
 import { PROVIDER_KEYS } from "./provider-keys";
 import { DEFAULT_ALERT_THRESHOLDS, DEFAULT_REGIONS, PRESETS, PROD_FLOOR } from "./presets";
@@ -374,6 +375,8 @@ function resolveDatabase(raw: RawConfig, env: Environment, problems: ConfigProbl
     pushDuplicates("database.databases", databases, problems);
     databases.forEach((name, i) => {
         if ((RESERVED_DATABASE_NAMES as readonly string[]).includes(name)) problems.push(problem(`database.databases[${i}]`, name, DATABASE_NAME_RULE));
+        // Its login role `<name>_owner` is a PostgreSQL name too: at most 63 bytes, not a reserved one.
+        else if (roleName(name).length > 63 || isReservedUserName(roleName(name))) problems.push(problem(`database.databases[${i}]`, name, ROLE_NAME_RULE));
     });
     const extensions = d.extensions ?? [];
     pushDuplicates("database.extensions", extensions, problems);
@@ -400,6 +403,8 @@ function resolveDatabase(raw: RawConfig, env: Environment, problems: ConfigProbl
     const username = d.username ?? "app";
     if (isReservedUserName(username)) {
         problems.push(problem("database.username", username, USER_NAME_RULE));
+    } else if (databases.some((db) => roleName(db) === username)) {
+        problems.push(problem("database.username", username, `a user name other than the login roles of the databases (${databases.map(roleName).join(", ")}): the admin is not one of them`));
     }
     const settings: DatabaseSettings = {
         engine: "postgres",

@@ -69,4 +69,6 @@ export function isReservedUserName(name: string): boolean {
     return (RESERVED_USER_NAMES as readonly string[]).includes(name) || RESERVED_USER_PREFIXES.some((p) => name.startsWith(p));
 }
 
+/** Each logical database's login role is `<database>_owner` (components/database-init.ts roleName). */
+export const ROLE_NAME_RULE = `a database name of at most 57 characters that does not start with ${RESERVED_USER_PREFIXES.join(", ")}: its login role <name>_owner must be a PostgreSQL role name (at most 63 bytes) no target reserves`;
 export const USER_NAME_RULE = `a user name other than those a target reserves (${RESERVED_USER_NAMES.join(", ")}, or starting with ${RESERVED_USER_PREFIXES.join(", ")})`;

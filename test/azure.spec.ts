@@ -1,3 +1,4 @@
+import { rolePasswordVariable } from "../components/database-init";
 import * as assert from "assert";
 import { CapturedResource } from "../stacks/offline";
 import { AzureNaming, fitName, RULES, satisfies } from "../providers/azure/naming";
@@ -147,20 +148,15 @@ describe("azure backend", function () {
                 const referenced = (app.inputs.configuration.secrets as any[]).map((s) => s.keyVaultUrl.split("/secrets/")[1].split("/")[0]).sort();
                 assert.deepStrictEqual((byService[service] ?? []).sort(), referenced, `${service} reads exactly its secrets`);
             }
-            // AcrPull: no image is built here, so only the services that run the database init
-            // container (pulled through the registry's Docker Hub cache rule) may pull.
+            // AcrPull: no image is built here, so only the database init job (its image pulled
+            // through the registry's Docker Hub cache rule) may pull.
             const acrPull = p.ofType(T("authorization:RoleAssignment")).filter((r) => r.inputs.roleDefinitionId.endsWith("7f951dda-4ed3-4680-a7ca-43fe172d538d"));
-            const initRunners = [...p.ofType(T("app:ContainerApp")), ...p.ofType(T("app:Job"))]
-                .filter((a) => (a.inputs.template.initContainers ?? []).length > 0)
-                .map((a) => a.name.replace(/-(app|job)$/, ""))
-                .sort();
-            assert.deepStrictEqual(acrPull.map((g) => grantee(p, g)).sort(), initRunners, "AcrPull exactly for the init-container runners");
+            assert.deepStrictEqual(acrPull.map((g) => grantee(p, g)).sort(), ["database"], "AcrPull exactly for the database init job");
         }
-        // The processor uses no database: no DB secrets, no init container.
+        // The processor uses no database: no DB secrets.
         const processor = dev.one(T("app:ContainerApp"), "processor-app");
         const names = (processor.inputs.template.containers[0].env as any[]).map((e) => e.name);
         assert.ok(!names.includes("DB_PASSWORD") && names.includes("REDIS_PASSWORD"));
-        assert.strictEqual(processor.inputs.template.initContainers.length, 0);
     });
 
     it("makes prod zone-redundant, geo-backed-up, replicated and protected", () => {
@@ -221,16 +217,28 @@ describe("azure backend", function () {
         }
     });
 
-    it("runs CREATE EXTENSION in every database from an init container inside the VNet", () => {
-        const app = prod.one(T("app:ContainerApp"), "app-app");
-        const init = app.inputs.template.initContainers[0];
+    it("runs the roles and CREATE EXTENSION in every database from the init job inside the VNet, with the admin and role passwords from Key Vault", () => {
+        const job = prod.one(T("app:Job"), "database-init");
+        const init = job.inputs.template.containers[0];
         const sql = init.env.find((e: any) => e.name === "INIT_SQL").value as string;
         for (const ext of ["uuid-ossp", "pg_trgm", "unaccent"]) {
             assert.ok(sql.includes(`CREATE EXTENSION IF NOT EXISTS "${ext}"`), ext);
         }
-        assert.ok(init.env.find((e: any) => e.name === "PGPASSWORD").secretRef);
+        const secretEnv = (init.env as any[]).filter((e) => e.secretRef).map((e) => e.name).sort();
+        assert.deepStrictEqual(secretEnv, ["PGPASSWORD", rolePasswordVariable("biblioteca_digital")].sort());
+        assert.ok((init.env as any[]).every((e) => e.secretRef || !/PASSWORD/.test(e.name)), "no password in plain env");
+        assert.strictEqual(init.env.find((e: any) => e.name === "PGUSER").value, "app", "the admin login");
         const allow = prod.ofType(T("dbforpostgresql:Configuration")).find((c) => c.inputs.configurationName === "azure.extensions");
         assert.strictEqual(allow?.inputs.value, "UUID-OSSP,PG_TRGM,UNACCENT");
+    });
+
+    it("runs the init job during the deploy, again exactly when a password's Key Vault version changes", () => {
+        const job = prod.one(T("app:Job"), "database-init");
+        assert.strictEqual(job.inputs.configuration.triggerType, "Manual");
+        const run = prod.one(T("resources:AzureCliScript"), "database-run");
+        const uris = (job.inputs.configuration.secrets as any[]).map((s) => s.keyVaultUrl as string);
+        for (const u of uris) assert.match(u, /\/secrets\/[^/]+\/[0-9a-f]{32}$/, "versioned URI");
+        assert.match(run.inputs.forceUpdateTag, /^[0-9a-f]{16}$/);
     });
 
     it("derives names that satisfy Azure's rules for any project and stack", () => {

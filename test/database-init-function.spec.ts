@@ -20,6 +20,8 @@ const FAKE_SECRETS_MANAGER = `"use strict";
 class GetSecretValueCommand { constructor(input) { this.input = input; } }
 class SecretsManagerClient {
   async send(command) {
+    const roles = JSON.parse(process.env.TEST_ROLE_SECRETS || "{}");
+    if (command.input.SecretId in roles) return { SecretString: JSON.stringify(roles[command.input.SecretId]) };
     if (command.input.SecretId !== process.env.TEST_SECRET_ARN) throw new Error("ResourceNotFoundException: " + command.input.SecretId);
     return { SecretString: JSON.stringify({ username: "app", password: process.env.TEST_DB_PASSWORD }) };
   }
@@ -74,7 +76,7 @@ require("./index.js").handler(JSON.parse(process.argv[2])).then(
 `;
 
 interface Outcome {
-    result?: { created: string[]; databases: string[]; restarted?: string[] };
+    result?: { created: string[]; databases: string[]; roles?: string[]; restarted?: string[] };
     error?: string;
     /** False when the process had to be killed: something (a socket, a timer) kept it alive. */
     exitedOnItsOwn: boolean;
@@ -87,6 +89,8 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
     const asRoot = process.getuid?.() === 0;
     const password = "s3cret-for-the-test-only";
     const secretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-credentials-AbCdEf";
+    const roleSecretArn = (db: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-role-${db}-AbCdEf`;
+    const rolePasswords: Record<string, string> = { biblioteca_digital: "RoleOfBibliotecaDigital0123456789", analytics: "RoleOfAnalytics0123456789abcdefg" };
     let dir: string;
     let fnDir: string;
     let port: number;
@@ -142,13 +146,14 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
     });
 
     /** Runs the handler in its own node process; kills it after `limitMs` and reports that. */
-    function invoke(event: object, opts: { ca?: string; password?: string; limitMs?: number } = {}): Promise<Outcome> {
+    function invoke(event: object, opts: { ca?: string; password?: string; rolePasswords?: Record<string, string>; limitMs?: number } = {}): Promise<Outcome> {
         const started = Date.now();
         const asServer = (tool: string, args: string[]) => (asRoot ? ["runuser", "-u", "postgres", "--", path.join(bin!, tool), ...args] : [path.join(bin!, tool), ...args]);
         const env: NodeJS.ProcessEnv = {
             PATH: process.env.PATH,
             TEST_SECRET_ARN: secretArn,
             TEST_DB_PASSWORD: opts.password ?? password,
+            TEST_ROLE_SECRETS: JSON.stringify(Object.fromEntries(Object.entries(opts.rolePasswords ?? rolePasswords).map(([db, pw]) => [roleSecretArn(db), { username: `${db}_owner`, password: pw }]))),
             TEST_RDS_STATE: path.join(dir, "rds.json"),
             TEST_RESTART: JSON.stringify(asServer("pg_ctl", ["-D", path.join(dir, "data"), "-m", "fast", "-w", "-l", path.join(dir, "server.log"), "restart"])),
             TEST_PENDING: JSON.stringify(asServer("psql", ["-X", "-A", "-t", "-h", dir, "-p", String(port), "-U", "app", "-d", "postgres", "-c", "SELECT bool_or(pending_restart) FROM pg_settings"])),
@@ -169,17 +174,33 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
         user: "app",
         adminDatabase: "postgres",
         secretArn,
-        steps: databaseInitSteps({ owner: "app", databases: ["biblioteca_digital", "analytics"], extensions: ["pg_trgm", "unaccent"] }),
+        steps: databaseInitSteps({ owner: "app", databases: ["biblioteca_digital", "analytics"], extensions: ["pg_trgm", "unaccent"], version: 15 }),
+        roleSecrets: { biblioteca_digital: roleSecretArn("biblioteca_digital"), analytics: roleSecretArn("analytics") },
         timeouts: fast,
         ...extra,
     });
 
     it("creates the databases and extensions over verified TLS with SCRAM, and exits cleanly", async () => {
         const out = await invoke(event());
-        assert.deepStrictEqual(out.result, { created: ["biblioteca_digital", "analytics"], databases: ["biblioteca_digital", "analytics"], restarted: [] }, out.error);
+        assert.deepStrictEqual(out.result, { created: ["biblioteca_digital", "analytics"], databases: ["biblioteca_digital", "analytics"], roles: ["biblioteca_digital_owner", "analytics_owner"], restarted: [] }, out.error);
         assert.ok(out.exitedOnItsOwn, "every socket was closed after success");
         assert.strictEqual(psql("analytics", "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension WHERE extname <> 'plpgsql'"), "pg_trgm,unaccent");
-        assert.strictEqual(psql("biblioteca_digital", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"), "app");
+        assert.strictEqual(psql("biblioteca_digital", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"), "biblioteca_digital_owner");
+    });
+
+    it("sets each role's password from its own secret: the role logs in over TLS with it", () => {
+        const login = (db: string, pw: string) =>
+            runPgTool(bin!, "psql", ["-X", "-A", "-t", "-h", "localhost", "-p", String(port), "-U", `${db}_owner`, "-d", db, "-c", "SELECT current_user"], { PGPASSWORD: pw, PGSSLMODE: "require" }).trim();
+        assert.strictEqual(login("analytics", rolePasswords.analytics), "analytics_owner");
+        assert.strictEqual(login("biblioteca_digital", rolePasswords.biblioteca_digital), "biblioteca_digital_owner");
+    });
+
+    it("never quotes a role's password in an error", async () => {
+        const [step] = databaseInitSteps({ owner: "app", databases: ["analytics"], extensions: [], version: 15 });
+        const broken = [{ ...step, role: { ...step.role, passwordPrefix: 'ALTER ROLE "no_such_role" WITH LOGIN PASSWORD ' } }];
+        const out = await invoke(event({ steps: broken }));
+        assert.match(out.error ?? "", /statement "ALTER ROLE \\"no_such_role\\" WITH LOGIN PASSWORD '\[secret\]'" failed: PostgreSQL ERROR 42704: role "no_such_role" does not exist/);
+        assert.ok(!(out.error ?? "").includes(rolePasswords.analytics), "the password is not in the error");
     });
 
     it("is idempotent: a second run creates nothing and succeeds", async () => {
@@ -200,21 +221,21 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
     });
 
     it("names the database and the statement that failed", async () => {
-        const steps = databaseInitSteps({ owner: "app", databases: ["analytics"], extensions: ["no_such_extension"] });
+        const steps = databaseInitSteps({ owner: "app", databases: ["analytics"], extensions: ["no_such_extension"], version: 15 });
         const out = await invoke(event({ steps }));
         assert.match(out.error ?? "", /^database "analytics": statement "CREATE EXTENSION IF NOT EXISTS \\"no_such_extension\\"" failed: PostgreSQL ERROR (0A000|58P01): /);
         assert.ok(out.exitedOnItsOwn, "no socket left open after the failure");
     });
 
     it("keeps the server's error when the server closes the connection", async () => {
-        const steps = [{ ...databaseInitSteps({ owner: "app", databases: ["analytics"], extensions: [] })[0], extensions: ["SELECT pg_terminate_backend(pg_backend_pid())"] }];
+        const steps = [{ ...databaseInitSteps({ owner: "app", databases: ["analytics"], extensions: [], version: 15 })[0], extensions: ["SELECT pg_terminate_backend(pg_backend_pid())"] }];
         const out = await invoke(event({ steps }));
         assert.match(out.error ?? "", /PostgreSQL FATAL 57P01: terminating connection due to administrator command/);
         assert.ok(out.exitedOnItsOwn, "no socket left open after the failure");
     });
 
     it("bounds a statement the server never answers, naming host, port, database and statement", async () => {
-        const steps = [{ ...databaseInitSteps({ owner: "app", databases: ["analytics"], extensions: [] })[0], extensions: ["SELECT pg_sleep(30)"] }];
+        const steps = [{ ...databaseInitSteps({ owner: "app", databases: ["analytics"], extensions: [], version: 15 })[0], extensions: ["SELECT pg_sleep(30)"] }];
         const out = await invoke(event({ steps }));
         assert.match(out.error ?? "", /^database "analytics": statement "SELECT pg_sleep\(30\)" failed: PostgreSQL at localhost:\d+ sent nothing for 1.5 s/);
         assert.ok(out.exitedOnItsOwn, "no socket left open after the timeout");

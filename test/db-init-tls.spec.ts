@@ -76,9 +76,9 @@ describe("database init steps verify the server's certificate (real PostgreSQL 1
     });
 
     describe("azure: verify-full against the image's CA bundle", () => {
-        const env = () => initEnv(azure.one("azure-native:app:ContainerApp", "app-app").inputs.template.initContainers[0].env);
+        const env = () => initEnv(azure.one("azure-native:app:Job", "database-init").inputs.template.containers[0].env);
 
-        it("the init container verifies chain and host name against the system bundle", () => {
+        it("the init job verifies chain and host name against the system bundle", () => {
             assert.strictEqual(env().PGSSLMODE, "verify-full");
             assert.strictEqual(env().PGSSLROOTCERT, "/etc/ssl/certs/ca-certificates.crt");
         });

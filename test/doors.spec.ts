@@ -19,21 +19,20 @@ describe("doors closed", function () {
     });
 
     describe("the database init image never comes from Docker Hub directly", () => {
-        it("azure: init containers pull postgres through the stack registry's Docker Hub cache rule, with the app's identity", async () => {
+        it("azure: the init job pulls postgres through the stack registry's Docker Hub cache rule, with its own identity", async () => {
             const p = await baseline({ stack: "prod", set: { cloud: "azure" } });
             const registry = p.one("azure-native:containerregistry:Registry");
             const rule = p.one("azure-native:containerregistry:CacheRule");
             assert.strictEqual(rule.inputs.sourceRepository, "docker.io/library/postgres");
             assert.strictEqual(rule.inputs.registryName, registry.outputs.name);
-            const runners = p.ofType("azure-native:app:ContainerApp").filter((a) => a.inputs.template.initContainers.length > 0);
-            assert.ok(runners.length > 0);
-            for (const app of runners) {
-                const image = app.inputs.template.initContainers[0].image as string;
-                assert.strictEqual(image, `${registry.outputs.loginServer}/${rule.inputs.targetRepository}:16-alpine`, app.name);
-                const pull = (app.inputs.configuration.registries as any[]).find((r) => r.server === registry.outputs.loginServer);
-                assert.ok(pull?.identity, `${app.name} pulls with its identity`);
-                assert.ok(app.dependencies.includes(rule.urn), `${app.name} is created after the cache rule`);
-            }
+            const job = p.one("azure-native:app:Job", "database-init");
+            const image = job.inputs.template.containers[0].image as string;
+            assert.strictEqual(image, `${registry.outputs.loginServer}/${rule.inputs.targetRepository}:16-alpine`);
+            const pull = (job.inputs.configuration.registries as any[]).find((r) => r.server === registry.outputs.loginServer);
+            const identity = p.one("azure-native:managedidentity:UserAssignedIdentity", "database-identity");
+            assert.match(pull?.identity ?? "", /\/userAssignedIdentities\/[a-z0-9-]+-database-id$/, "it pulls with its own identity");
+            assert.ok(job.dependencies.includes(identity.urn));
+            assert.ok(job.dependencies.includes(rule.urn), "it is created after the cache rule");
         });
 
         it("gcp: the init job pulls postgres through an Artifact Registry remote repository of Docker Hub", async () => {

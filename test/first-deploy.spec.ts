@@ -372,15 +372,11 @@ describe("ordering that survives eventual consistency", () => {
         assert.ok(command[2].endsWith(`\n${waitForPostgres(DB_INIT_RETRY, 'printf "%s" "$INIT_SQL" > /tmp/init.sql && psql -d postgres -f /tmp/init.sql')}`), command[2]);
     });
 
-    it("azure: the database init container waits, bounded, for the server behind its private DNS name", async () => {
+    it("azure: the database init job waits, bounded, for the server behind its private DNS name", async () => {
         const p = await baseline({ stack: "dev", set: { cloud: "azure" } });
-        const apps = p.ofType("azure-native:app:ContainerApp").filter((a) => (a.inputs.template.initContainers ?? []).length > 0);
-        assert.ok(apps.length > 0);
-        for (const a of apps) {
-            const command = a.inputs.template.initContainers[0].command as string[];
-            assert.match(command[2], new RegExp(`^i=1\\nuntil pg_isready -q -t 5; do\\n  if \\[ "\\$i" -ge ${DB_INIT_RETRY.attempts} \\]`));
-            assert.match(command[2], /psql -v ON_ERROR_STOP=1 -d postgres -f -$/);
-        }
+        const command = p.one("azure-native:app:Job", "database-init").inputs.template.containers[0].command as string[];
+        assert.match(command[2], new RegExp(`^i=1\\nuntil pg_isready -q -t 5; do\\n  if \\[ "\\$i" -ge ${DB_INIT_RETRY.attempts} \\]`));
+        assert.match(command[2], /psql -v ON_ERROR_STOP=1 -d postgres -f -$/);
     });
 
     it("gcp: the search VMs boot only after their CA secret grants and the NAT exist", async () => {

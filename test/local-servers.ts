@@ -24,10 +24,12 @@ export async function freePort(): Promise<number> {
 
 /**
  * Runs a PostgreSQL tool of `bin` and returns its output; as the `postgres` user when the tests run
- * as root (initdb and postgres refuse to run as root).
+ * as root (initdb and postgres refuse to run as root), with `env` added to its environment.
  */
-export function runPgTool(bin: string, tool: string, args: string[]): string {
+export function runPgTool(bin: string, tool: string, args: string[], env: Record<string, string> = {}): string {
     const command = path.join(bin, tool);
-    const [file, argv] = process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
-    return execFileSync(file, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    // runuser starts the tool with a clean environment: `env` passes the test's variables through.
+    const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    const [file, argv] = process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", "env", ...vars, command, ...args]] : [command, args];
+    return execFileSync(file, argv, { encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
 }

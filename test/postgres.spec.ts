@@ -3,7 +3,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { psqlInitScript } from "../components/database-init";
+import { psqlInitScript, rolePasswordVariable } from "../components/database-init";
 import { findPgBin, freePort } from "./local-servers";
 
 /** The SQL that creates the logical databases and extensions, run by psql against a real PostgreSQL. */
@@ -45,17 +45,18 @@ describe("database init SQL against a real PostgreSQL", function () {
         }
     });
 
-    const plan = { owner: "app", databases: ["biblioteca_digital", "analytics"], extensions: ["uuid-ossp", "pg_trgm", "unaccent"] };
+    const plan = { owner: "app", databases: ["biblioteca_digital", "analytics"], extensions: ["uuid-ossp", "pg_trgm", "unaccent"], version: 15 };
     const applyScript = () => {
         const file = path.join(dir, "init.sql");
         fs.writeFileSync(file, psqlInitScript(plan), { mode: 0o644 });
-        return run("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", dir, "-p", String(port), "-U", "app", "-d", "postgres", "-f", file]);
+        const passwords = Object.fromEntries(plan.databases.map((db) => [rolePasswordVariable(db), `password-of-${db}`]));
+        return run("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", dir, "-p", String(port), "-U", "app", "-d", "postgres", "-f", file], passwords);
     };
 
-    it("creates every logical database, owned by the application user", () => {
+    it("creates every logical database, owned by its own role", () => {
         applyScript();
         const rows = psql("postgres", "SELECT datname || ':' || pg_get_userbyid(datdba) FROM pg_database WHERE datname IN ('biblioteca_digital','analytics') ORDER BY 1");
-        assert.deepStrictEqual(rows.split("\n"), ["analytics:app", "biblioteca_digital:app"]);
+        assert.deepStrictEqual(rows.split("\n"), ["analytics:analytics_owner", "biblioteca_digital:biblioteca_digital_owner"]);
     });
 
     it("creates the extensions in each database, and they work", () => {

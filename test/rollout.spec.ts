@@ -94,10 +94,12 @@ describe("rollouts and start order", function () {
             }
         });
 
-        it("apps that use the database run the init step as an init container, before the app container", () => {
+        it("apps that use the database start after the database init job's awaited run (no init container: the admin password stays with the job)", () => {
+            const run = p.one("azure-native:resources:AzureCliScript", "database-run");
             for (const a of p.ofType("azure-native:app:ContainerApp")) {
                 const service = a.name.replace(/-app$/, "");
-                assert.strictEqual((a.inputs.template.initContainers ?? []).some((c: any) => c.name === "db-init"), USES_DB.includes(service), a.name);
+                assert.strictEqual(a.dependencies.includes(run.urn), USES_DB.includes(service), a.name);
+                assert.strictEqual(a.inputs.template.initContainers, undefined, a.name);
             }
         });
     });

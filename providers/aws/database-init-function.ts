@@ -2,8 +2,9 @@
  * The source of the Lambda that creates the logical databases and extensions inside the VPC.
  * It speaks the PostgreSQL wire protocol itself (TLS, SCRAM-SHA-256/MD5 auth, simple queries)
  * with Node's built-in `tls`, `net` and `crypto`, so the function has no npm dependency to bundle;
- * the password is read from Secrets Manager with the AWS SDK v3 that ships in the Node.js runtime,
- * so it never appears in the invocation input or the function's configuration. When static
+ * the admin password and each database role's password are read from Secrets Manager with the AWS
+ * SDK v3 that ships in the Node.js runtime, so they never appear in the invocation input, the
+ * function's configuration or its errors (a failed password statement is quoted as '[secret]'). When static
  * parameters changed it restarts the instances that are pending a reboot (RDS API, same SDK).
  */
 export const DATABASE_INIT_HANDLER = String.raw`"use strict";
@@ -239,11 +240,12 @@ async function withDatabase(base, database, work) {
     throw new Error("database \"" + database + "\": connecting as \"" + base.user + "\" to " + base.host + ":" + base.port + " failed: " + e.message);
   }
   try {
-    const result = await work(async (sql) => {
+    // shown: what an error quotes instead of the statement (one that carries a password).
+    const result = await work(async (sql, shown) => {
       try {
         return await query(conn, sql);
       } catch (e) {
-        throw new Error("database \"" + database + "\": statement " + JSON.stringify(sql) + " failed: " + e.message);
+        throw new Error("database \"" + database + "\": statement " + JSON.stringify(shown || sql) + " failed: " + e.message);
       }
     });
     conn.close();
@@ -291,17 +293,23 @@ async function applyStaticParameters(r) {
   return restarted;
 }
 
+/** A single-quoted SQL literal (standard_conforming_strings is on in every supported version). */
+const literal = (value) => "'" + value.replace(/'/g, "''") + "'";
+
 exports.handler = async (event) => {
   const sm = new SecretsManagerClient({});
-  let password;
-  try {
-    const secret = await sm.send(new GetSecretValueCommand({ SecretId: event.secretArn }));
-    password = JSON.parse(secret.SecretString).password;
-  } catch (e) {
-    throw new Error("reading the database password from Secrets Manager (" + event.secretArn + ") failed: " + e.message);
-  }
+  const readPassword = async (arn, what) => {
+    try {
+      const secret = await sm.send(new GetSecretValueCommand({ SecretId: arn }));
+      return JSON.parse(secret.SecretString).password;
+    } catch (e) {
+      throw new Error("reading " + what + " from Secrets Manager (" + arn + ") failed: " + e.message);
+    }
+  };
+  const password = await readPassword(event.secretArn, "the database password");
   const base = { host: event.host, port: event.port, user: event.user, password, timeouts: { ...DEFAULT_TIMEOUTS, ...(event.timeouts || {}) } };
   const created = [];
+  const roles = [];
   await withDatabase(base, event.adminDatabase, async (run) => {
     for (const step of event.steps) {
       if ((await run(step.existsQuery)) === 0) {
@@ -309,13 +317,25 @@ exports.handler = async (event) => {
         created.push(step.database);
       }
     }
+    // Each database's login role: created when missing, its password set on every run (a rotated
+    // secret takes effect), then ownership and CONNECT (components/database-init.ts roleStep).
+    for (const step of event.steps) {
+      const role = step.role;
+      if (!role) continue;
+      const rolePassword = await readPassword(event.roleSecrets[step.database], "the password of role \"" + role.role + "\"");
+      if ((await run(role.existsQuery)) === 0) await run(role.create);
+      await run(role.passwordPrefix + literal(rolePassword), role.passwordPrefix + "'[secret]'");
+      for (const statement of role.grants) await run(statement);
+      roles.push(role.role);
+    }
   });
   for (const step of event.steps) {
     await withDatabase(base, step.database, async (run) => {
       for (const statement of step.extensions) await run(statement);
+      if (step.handover) await run(step.handover);
     });
   }
   const restarted = event.restart ? await applyStaticParameters(event.restart) : [];
-  return { created, databases: event.steps.map((s) => s.database), restarted };
+  return { created, databases: event.steps.map((s) => s.database), roles, restarted };
 };
 `;

@@ -180,7 +180,23 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
         );
     }
 
-    initDatabases(ctx, name, args, { primary, replicas, secret, secretVersion, databaseSg, parent });
+    // Each database role's password in its own secret, like the admin's: the init function reads
+    // it there (never in its input), and its version id re-runs the function on a rotation.
+    const roleSecrets = args.roles.map((role) => {
+        const roleSecret = new secretsmanager.Secret(
+            `${name}-role-${role.database}`,
+            { namePrefix: ctx.naming.secretPrefix(`${name}-role-${role.database}`), description: `PostgreSQL login role of the database ${role.database}`, recoveryWindowInDays: ctx.settings.protect ? 7 : 0 },
+            ctx.opts(parent),
+        );
+        const version = new secretsmanager.SecretVersion(
+            `${name}-role-${role.database}`,
+            { secretId: roleSecret.id, secretString: pulumi.secret(pulumi.jsonStringify({ engine: "postgres", username: role.username, password: role.password, host: primary.address, port: primary.port, dbname: role.database })) },
+            ctx.opts(parent),
+        );
+        return { database: role.database, secret: roleSecret, version };
+    });
+
+    initDatabases(ctx, name, args, { primary, replicas, secret, secretVersion, roleSecrets, databaseSg, parent });
 
     const dims = { DBInstanceIdentifier: primary.identifier };
     const alerts = ctx.settings.alerts;
@@ -259,9 +275,17 @@ function initDatabases(
     ctx: AwsContext,
     name: string,
     args: DatabaseArgs,
-    deps: { primary: rds.Instance; replicas: rds.Instance[]; secret: secretsmanager.Secret; secretVersion: secretsmanager.SecretVersion; databaseSg: ec2.SecurityGroup; parent: pulumi.Resource },
+    deps: {
+        primary: rds.Instance;
+        replicas: rds.Instance[];
+        secret: secretsmanager.Secret;
+        secretVersion: secretsmanager.SecretVersion;
+        roleSecrets: { database: string; secret: secretsmanager.Secret; version: secretsmanager.SecretVersion }[];
+        databaseSg: ec2.SecurityGroup;
+        parent: pulumi.Resource;
+    },
 ) {
-    const { primary, replicas, secret, secretVersion, databaseSg, parent } = deps;
+    const { primary, replicas, secret, secretVersion, roleSecrets, databaseSg, parent } = deps;
     const net = ctx.requireNetwork();
     const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, extra);
 
@@ -284,7 +308,7 @@ function initDatabases(
     );
     const readSecret = new iam.RolePolicy(
         `${name}-init-secret`,
-        { role: role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret.arn] }] }) },
+        { role: role.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret.arn, ...roleSecrets.map((r) => r.secret.arn)] }] }) },
         o(),
     );
     // The controlled restart of static parameters: describe and reboot exactly these instances.
@@ -300,7 +324,7 @@ function initDatabases(
         `${name}-init`,
         {
             name: functionName,
-            description: "Creates the logical databases and extensions (idempotent)",
+            description: "Creates the logical databases, their login roles and extensions (idempotent)",
             runtime: "nodejs22.x",
             handler: "index.handler",
             role: role.arn,
@@ -314,7 +338,7 @@ function initDatabases(
         },
         o({ dependsOn: [vpcAccess, readSecret, restart] }),
     );
-    const steps = databaseInitSteps({ owner: args.username, databases: args.databases, extensions: args.extensions });
+    const steps = databaseInitSteps({ owner: args.username, databases: args.databases, extensions: args.extensions, version: args.version });
     ctx.databaseInit = new lambda.Invocation(
         `${name}-init`,
         {
@@ -324,16 +348,24 @@ function initDatabases(
                 host: primary.address,
                 port: primary.port,
                 user: args.username,
-                adminDatabase: args.databases[0],
+                // RDS creates `postgres` on every instance (no dbName is set: databases[0] does not exist before the first run).
+                adminDatabase: "postgres",
                 secretArn: secret.arn,
+                roleSecrets: pulumi.all(Object.fromEntries(roleSecrets.map((r) => [r.database, r.secret.arn]))),
                 steps,
                 timeouts: INIT_TIMEOUTS,
                 // Replicas first, then the primary (with failover when Multi-AZ: shorter downtime).
                 restart: { instances: [...replicas.map((r) => ({ id: r.identifier, failover: false })), { id: primary.identifier, failover: args.highAvailability }], ...RESTART_BOUNDS },
             }),
             // A changed static parameter re-runs the function, which restarts what is pending a reboot.
-            triggers: { server: primary.resourceId, plan: JSON.stringify(steps), staticParameters: JSON.stringify(staticParameters(args.parameters)) },
+            // A rotated role password is a new secret version: its id (not the value) re-runs the function.
+            triggers: {
+                server: primary.resourceId,
+                plan: JSON.stringify(steps),
+                staticParameters: JSON.stringify(staticParameters(args.parameters)),
+                ...Object.fromEntries(roleSecrets.map((r) => [`role-${r.database}`, r.version.versionId])),
+            },
         },
-        o({ dependsOn: [primary, secretVersion, ...net.egressReady] }),
+        o({ dependsOn: [primary, secretVersion, ...roleSecrets.map((r) => r.version), ...net.egressReady] }),
     );
 }

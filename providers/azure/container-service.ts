@@ -7,11 +7,9 @@ import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../../components/backend";
 import { SINGLETON_TAG } from "../../policy/singleton";
 import { ServiceSettings } from "../../stacks/settings";
-import { ALPINE_CA_BUNDLE, DB_INIT_RETRY, psqlInitScript, waitForPostgres } from "../../components/database-init";
 import { PropagationWait } from "../../components/propagation-wait";
 import { metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
-import { postgresClientImage } from "./registry-mirror";
 import { containerAppMemory } from "./sizes";
 
 /** Env var name → Container Apps secret name (lowercase letters, digits, '-'). */
@@ -76,49 +74,6 @@ export function settledGrants(
               ]
             : [];
     return { rbacGrants, rbacSettled };
-}
-
-/**
- * The init container that creates the configured extensions in every database (idempotent), for
- * a service or job that uses the database: it needs a connection from inside the VNet.
- */
-export function databaseInitContainers(
-    ctx: AzureContext,
-    args: Pick<ContainerServiceArgs, "uses" | "env" | "image">,
-    identity: managedidentity.UserAssignedIdentity,
-    registries: inputs.app.RegistryCredentialsArgs[],
-): inputs.app.InitContainerArgs[] {
-    const db = ctx.settings.database;
-    if (!db || args.uses.database === undefined) {
-        return [];
-    }
-    const script = psqlInitScript({ owner: db.username, databases: db.databases, extensions: db.extensions });
-    const registry = ctx.requirePlatform().registry!;
-    if (args.image.kind !== "build") {
-        // A built image already registered this registry with the same identity.
-        registries.push({ server: registry.loginServer, identity: identity.id });
-    }
-    return [
-        {
-            name: "db-init",
-            // Through the stack's registry (a Docker Hub cache rule, registry-mirror.ts), never Docker Hub itself.
-            image: postgresClientImage(registry, db.version),
-            // Waits (bounded) until the server answers over the private DNS name, then runs the script.
-            command: ["sh", "-c", waitForPostgres(DB_INIT_RETRY, 'printf "%s" "$INIT_SQL" | psql -v ON_ERROR_STOP=1 -d postgres -f -')],
-            env: [
-                { name: "INIT_SQL", value: script },
-                { name: "PGHOST", value: args.env.DB_HOST },
-                { name: "PGPORT", value: args.env.DB_PORT },
-                { name: "PGUSER", value: args.env.DB_USER },
-                // The server's certificate chains to public roots in the image's system bundle and
-                // names the server's FQDN (DB_HOST): the admin password only goes to the real server.
-                { name: "PGSSLMODE", value: "verify-full" },
-                { name: "PGSSLROOTCERT", value: ALPINE_CA_BUNDLE },
-                { name: "PGPASSWORD", secretRef: secretRefName("DB_PASSWORD") },
-            ],
-            resources: { cpu: 0.25, memory: "0.5Gi" },
-        },
-    ];
 }
 
 /** What a service's or job's container is built from. */
@@ -232,9 +187,6 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
               ]
             : [];
 
-    // CREATE EXTENSION per database, from inside the VNet, before the app starts (idempotent).
-    const initContainers = databaseInitContainers(ctx, args, identity, registries);
-
     // Public services scale on CPU 70% and HTTP load; workers keep one replica (no HTTP trigger wakes them).
     // A singleton has exactly one replica and no rule (single revision mode is kept for every app).
     const minReplicas = args.public ? args.replicas.min : Math.max(1, args.replicas.min);
@@ -282,15 +234,14 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
                         probes,
                     },
                 ],
-                initContainers,
                 scale: { minReplicas, maxReplicas: Math.max(minReplicas, args.replicas.max), rules },
             },
             tags: args.singleton ? { ...ctx.tags, [SINGLETON_TAG]: "true" } : ctx.tags,
         },
         // The identity must hold its Key Vault and AcrPull grants, applied (the wait above), and
-        // the vault's private DNS record and the registry's cache rule must exist, before the
-        // first revision reads secrets and pulls images.
-        ctx.opts(parent, { dependsOn: [...rbacGrants, ...rbacSettled, ...platform.vaultReady, ...(platform.registryReady[name] ?? []), ...(args.uses.search ? ctx.searchReady : []), ...(args.after ?? [])] }),
+        // the vault's private DNS record must exist, before the first revision reads secrets and
+        // pulls images; a service on the database starts after the init job made its role.
+        ctx.opts(parent, { dependsOn: [...rbacGrants, ...rbacSettled, ...platform.vaultReady, ...(platform.registryReady[name] ?? []), ...(args.uses.search ? ctx.searchReady : []), ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...(args.after ?? [])] }),
     );
 
     const { alerts } = settings;

@@ -27,6 +27,12 @@ export const ROLES = {
 } as const;
 export type RoleName = keyof typeof ROLES;
 
+/**
+ * The key of the database init job in the per-workload maps (identities, AcrPull grants, registry
+ * readiness): the part's own name, which no service or job may take.
+ */
+export const DATABASE_INIT_WORKLOAD = "database";
+
 /** What the foundation creates for every app of the stack: logs, vault, identities, registry, alerts. */
 export interface StackShared {
     workspace: operationalinsights.Workspace;
@@ -90,6 +96,8 @@ export class AzureContext {
     public searchCaCert?: keyvault.Secret;
     /** The search readiness gate: services that use search are created after it. */
     public searchReady: pulumi.Resource[] = [];
+    /** The database init job's awaited run: services and jobs on the database start after it. */
+    public databaseInit?: pulumi.Resource;
     /** Set by objectStore(): each service's blob grants, which its app waits to see applied. */
     public readonly dataGrants: Record<string, authorization.RoleAssignment[]> = {};
 

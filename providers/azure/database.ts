@@ -1,11 +1,18 @@
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import * as app from "@pulumi/azure-native/app";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
+import { ALPINE_CA_BUNDLE, DB_INIT_RETRY, psqlInitScript, rolePasswordVariable, waitForPostgres } from "../../components/database-init";
 import { generatedPassword } from "../../components/secrets";
 import { diagnostics, metricAlerts } from "./alerts";
-import { AzureContext } from "./context";
+import { secretRefName, settledGrants } from "./container-service";
+import { AzureContext, DATABASE_INIT_WORKLOAD } from "./context";
+import { awaitedRun, logQuery } from "./job";
 import { CREATE_ONLY_NAME, RULES } from "./naming";
 import { postgresZoneName } from "./network";
+import { postgresClientImage } from "./registry-mirror";
 import { postgresStorageGb, POSTGRES_SKUS } from "./sizes";
 
 /** The server parameters the program always sets, on top of args.parameters. */
@@ -40,9 +47,9 @@ export function serverParameters(args: DatabaseArgs): Record<string, string> {
 /**
  * PostgreSQL Flexible Server with private access only (delegated subnet + private DNS zone),
  * every logical database, the parameters, zone-redundant HA and geo-redundant backups when
- * configured, and read replicas. CREATE EXTENSION runs per database in an init container of
- * each service that uses the database (see container-service.ts): it needs a connection from
- * inside the VNet, which Pulumi on a runner outside it does not have.
+ * configured, and read replicas. Each database's login role and the extensions are made by the
+ * database init job (below): it needs a connection from inside the VNet, which Pulumi on a runner
+ * outside it does not have.
  */
 export function createDatabase(ctx: AzureContext, name: string, args: DatabaseArgs, opts: ChildOptions): DatabaseOutputs {
     const parent = opts.parent;
@@ -117,6 +124,8 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
         );
     }
 
+    createInitJob(ctx, name, args, server, password, [previous], parent);
+
     const replicas: dbforpostgresql.Server[] = [];
     for (let i = 0; i < args.readReplicas; i++) {
         replicas.push(
@@ -185,4 +194,96 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
         sslMode: "require",
         readReplicaHosts: pulumi.all(replicas.map((r) => r.fullyQualifiedDomainName)),
     };
+}
+
+/** The init job's bound for one execution: the wait for the server (DB_INIT_RETRY) plus the script. */
+const INIT_TIMEOUT_MINUTES = 15;
+
+/**
+ * The database init job: a Manual Container Apps job in the stack's environment (inside the VNet)
+ * that runs the idempotent psql script (components/database-init.ts) as the admin, started and
+ * awaited during the deploy (awaitedRun, as for a before-deploy job). It alone holds the admin
+ * password; services get their database's role. Its own identity reads exactly the admin and role
+ * passwords from Key Vault by versioned URI, and the run's digest covers those URIs: a rotated
+ * password (a new Key Vault version) runs it again, before the services that use the database
+ * (they wait for it) start a revision with the new value.
+ */
+function createInitJob(
+    ctx: AzureContext,
+    name: string,
+    args: DatabaseArgs,
+    server: dbforpostgresql.Server,
+    adminPassword: pulumi.Output<string>,
+    after: pulumi.Resource[],
+    parent: pulumi.Resource,
+): void {
+    const platform = ctx.requirePlatform();
+    const identity = platform.identities[DATABASE_INIT_WORKLOAD];
+    const registry = platform.registry!;
+    const jobName = ctx.naming.containerApp(DATABASE_INIT_WORKLOAD);
+    const script = psqlInitScript({ owner: args.username, databases: args.databases, extensions: args.extensions, version: args.version });
+    const passwords = [{ variable: "PGPASSWORD", value: adminPassword }, ...args.roles.map((r) => ({ variable: rolePasswordVariable(r.database), value: r.password }))];
+    const secrets: inputs.app.SecretArgs[] = [];
+    const secretEnv: inputs.app.EnvironmentVarArgs[] = [];
+    const grants: pulumi.CustomResource[] = [];
+    const versionedUris: pulumi.Output<string>[] = [];
+    for (const { variable, value } of passwords) {
+        const ref = secretRefName(variable);
+        const secret = ctx.storeSecret(`${name}-${ref}`, value, parent, `${name} init ${variable}`);
+        grants.push(ctx.grant(`${name}-init-kv-${ref}`, "keyVaultSecretsUser", identity.principalId, secret.id, parent, [name, "init", ref]));
+        secrets.push({ name: ref, keyVaultUrl: secret.properties.secretUriWithVersion, identity: identity.id });
+        versionedUris.push(secret.properties.secretUriWithVersion);
+        secretEnv.push({ name: variable, secretRef: ref });
+    }
+    const { rbacGrants, rbacSettled } = settledGrants(ctx, DATABASE_INIT_WORKLOAD, grants, parent);
+    const job = new app.Job(
+        `${name}-init`,
+        {
+            jobName,
+            resourceGroupName: ctx.rgName,
+            location: ctx.location,
+            environmentId: platform.environment.id,
+            workloadProfileName: "Consumption",
+            identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+            configuration: {
+                triggerType: "Manual",
+                replicaTimeout: INIT_TIMEOUT_MINUTES * 60,
+                // Idempotent: one more attempt is safe (a network blip right after create).
+                replicaRetryLimit: 1,
+                secrets,
+                registries: [{ server: registry.loginServer, identity: identity.id }],
+                manualTriggerConfig: { parallelism: 1, replicaCompletionCount: 1 },
+            },
+            template: {
+                containers: [
+                    {
+                        name: "db-init",
+                        // Through the stack's registry (a Docker Hub cache rule, registry-mirror.ts), never Docker Hub itself.
+                        image: postgresClientImage(registry, args.version),
+                        // Waits (bounded) until the server answers over the private DNS name, then runs the script.
+                        command: ["sh", "-c", waitForPostgres(DB_INIT_RETRY, 'printf "%s" "$INIT_SQL" | psql -v ON_ERROR_STOP=1 -d postgres -f -')],
+                        env: [
+                            { name: "INIT_SQL", value: script },
+                            { name: "PGHOST", value: server.fullyQualifiedDomainName },
+                            { name: "PGPORT", value: "5432" },
+                            { name: "PGUSER", value: args.username },
+                            // The server's certificate chains to public roots in the image's system bundle and
+                            // names the server's FQDN: the admin password only goes to the real server.
+                            { name: "PGSSLMODE", value: "verify-full" },
+                            { name: "PGSSLROOTCERT", value: ALPINE_CA_BUNDLE },
+                            ...secretEnv,
+                        ],
+                        resources: { cpu: 0.25, memory: "0.5Gi" },
+                    },
+                ],
+            },
+            tags: ctx.tags,
+        },
+        ctx.opts(parent, { dependsOn: [...rbacGrants, ...rbacSettled, ...platform.vaultReady, ...(platform.registryReady[DATABASE_INIT_WORKLOAD] ?? []), ...after] }),
+    );
+    // The server, the script and each password's Key Vault version (URIs, never values).
+    const digest = pulumi
+        .all([server.fullyQualifiedDomainName, ...versionedUris])
+        .apply(([host, ...uris]) => createHash("sha256").update(JSON.stringify({ host, script, uris })).digest("hex").slice(0, 16));
+    ctx.databaseInit = awaitedRun(ctx, name, job, { JOB_LABEL: "the database init job (roles, extensions)" }, digest, INIT_TIMEOUT_MINUTES, logQuery(jobName), parent);
 }

@@ -6,7 +6,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import { ChildOptions, JobArgs, JobOutputs } from "../../components/backend";
 import { isCron, parseCron, unixCron } from "../../stacks/cron";
 import { metricAlerts } from "./alerts";
-import { databaseInitContainers, settledGrants, workloadContainer } from "./container-service";
+import { settledGrants, workloadContainer } from "./container-service";
 import { AzureContext } from "./context";
 import { containerAppMemory } from "./sizes";
 
@@ -27,12 +27,14 @@ export function runScript(): string {
         "set -eu",
         'api="api-version=$JOBS_API_VERSION"',
         'execution=$(az rest --method post --url "https://management.azure.com$JOB_ID/start?$api" --query name -o tsv)',
-        'echo "anycloud: started execution $execution of jobs.$JOB_NAME"',
+        // JOB_LABEL names a program's own job (the database init); a user's is jobs.<name>.
+        'label="${JOB_LABEL:-jobs.$JOB_NAME (run: beforeDeploy)}"',
+        'echo "anycloud: started execution $execution of $label"',
         "while :; do",
         '  status=$(az rest --method get --url "https://management.azure.com$JOB_ID/executions/$execution?$api" --query properties.status -o tsv)',
         '  case "$status" in',
         '    Succeeded) printf \'{"execution":"%s","status":"%s"}\' "$execution" "$status" > "$AZ_SCRIPTS_OUTPUT_PATH"; exit 0 ;;',
-        '    Failed|Stopped|Degraded) echo "jobs.$JOB_NAME (run: beforeDeploy) execution $execution ended $status; the services it gates were not updated. Its logs and exit code: $LOGS" >&2; exit 1 ;;',
+        '    Failed|Stopped|Degraded) echo "$label execution $execution ended $status; the services it gates were not updated. Its logs and exit code: $LOGS" >&2; exit 1 ;;',
         "  esac",
         "  sleep 15",
         "done",
@@ -76,7 +78,6 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
         manualTriggerConfig: trigger.kind === "beforeDeploy" ? { parallelism: 1, replicaCompletionCount: 1 } : undefined,
         scheduleTriggerConfig: trigger.kind === "schedule" ? { cronExpression: scheduleExpression(name, trigger.cron), parallelism: 1, replicaCompletionCount: 1 } : undefined,
     };
-    const initContainers = databaseInitContainers(ctx, args, identity, registries);
     const container = { name, image, command: args.command, env: [...plainEnv, ...secretEnv], resources: { cpu: args.cpu, memory: containerAppMemory(args.cpu, args.memoryMb)! } };
     const job = new app.Job(
         `${name}-job`,
@@ -88,12 +89,11 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
             workloadProfileName: "Consumption",
             identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
             configuration,
-            // The extensions exist before the job's own container starts, as for a service.
-            template: { containers: [container], initContainers },
+            template: { containers: [container] },
             tags: ctx.tags,
         },
         // Like a service: its grants, applied (bounded wait), and the vault's private DNS first; after the search readiness gate when it uses search.
-        ctx.opts(parent, { dependsOn: [...rbacGrants, ...rbacSettled, ...platform.vaultReady, ...(platform.registryReady[name] ?? []), ...(args.uses.search ? ctx.searchReady : [])] }),
+        ctx.opts(parent, { dependsOn: [...rbacGrants, ...rbacSettled, ...platform.vaultReady, ...(platform.registryReady[name] ?? []), ...(args.uses.search ? ctx.searchReady : []), ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [])] }),
     );
 
     if (trigger.kind === "schedule") {
@@ -107,6 +107,27 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
         return { logs };
     }
 
+    const digest = pulumi
+        .all([image, pulumi.all(container.env.map((e) => pulumi.all([e.name, e.value ?? "", e.secretRef ?? ""]))), pulumi.all(secretRefs.map((r) => r.keyVaultUrl ?? ""))])
+        .apply(([img, env, vault]) => createHash("sha256").update(JSON.stringify({ img, command: args.command, cpu: args.cpu, memoryMb: args.memoryMb, timeout: args.timeoutMinutes, env, vault })).digest("hex").slice(0, 16));
+    return { run: awaitedRun(ctx, name, job, { JOB_NAME: name }, digest, args.timeoutMinutes, logQuery(jobName), parent), logs };
+}
+
+/**
+ * Starts one execution of a Manual job during the deploy and waits for its end (runScript), by an
+ * Azure CLI deployment script whose identity may operate only this job. `forceUpdateTag` is the
+ * digest of what the run depends on: it runs again exactly when that changes.
+ */
+export function awaitedRun(
+    ctx: AzureContext,
+    name: string,
+    job: app.Job,
+    label: Record<string, string>,
+    digest: pulumi.Output<string>,
+    timeoutMinutes: number,
+    logs: string,
+    parent: pulumi.Resource,
+): resources.AzureCliScript {
     // The runner's identity may operate this job and nothing else.
     const runner = new managedidentity.UserAssignedIdentity(
         `${name}-runner-identity`,
@@ -117,9 +138,6 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
         ctx.grant(`${name}-runner-job`, "containerAppsJobsOperator", runner.principalId, job.id, parent, [name, "runner"]),
         ctx.grant(`${name}-runner-read`, "containerAppsJobsReader", runner.principalId, job.id, parent, [name, "runner-read"]),
     ];
-    const digest = pulumi
-        .all([image, pulumi.all(container.env.map((e) => pulumi.all([e.name, e.value ?? "", e.secretRef ?? ""]))), pulumi.all(secretRefs.map((r) => r.keyVaultUrl ?? ""))])
-        .apply(([img, env, vault]) => createHash("sha256").update(JSON.stringify({ img, command: args.command, cpu: args.cpu, memoryMb: args.memoryMb, timeout: args.timeoutMinutes, env, vault })).digest("hex").slice(0, 16));
     const run = new resources.AzureCliScript(
         `${name}-run`,
         {
@@ -132,13 +150,13 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
             scriptContent: runScript(),
             environmentVariables: [
                 { name: "JOB_ID", value: job.id },
-                { name: "JOB_NAME", value: name },
+                ...Object.entries(label).map(([k, value]) => ({ name: k, value })),
                 { name: "JOBS_API_VERSION", value: JOBS_API_VERSION },
-                { name: "LOGS", value: logQuery(jobName) },
+                { name: "LOGS", value: logs },
             ],
             forceUpdateTag: digest,
             // The job's own bound ends the execution; the script's bound is a backstop above it.
-            timeout: `PT${args.timeoutMinutes + 10}M`,
+            timeout: `PT${timeoutMinutes + 10}M`,
             retentionInterval: "PT1H",
             cleanupPreference: "OnSuccess",
             tags: ctx.tags,
@@ -146,7 +164,7 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
         // The services it calls answer while it runs: after them.
         ctx.opts(parent, { dependsOn: [...canRun, ...(args.after ?? [])] }),
     );
-    return { run, logs };
+    return run;
 }
 
 function scheduleExpression(name: string, cron: string): string {

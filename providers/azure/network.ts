@@ -188,9 +188,8 @@ export function createNetwork(ctx: AzureContext, name: string, args: NetworkArgs
 
     if (args.hasDatabase) {
         const pgRules: pulumi.Input<Rule>[] = [];
-        if (access.databaseClients.length > 0) {
-            pgRules.push(allow("AllowAppsPostgres", 100, plan.apps, plan.postgres, ["5432"]));
-        }
+        // The apps subnet holds the database init job (always) and the services that use the database.
+        pgRules.push(allow("AllowAppsPostgres", 100, plan.apps, plan.postgres, ["5432"]));
         // HA standby and replicas replicate inside the subnet.
         pgRules.push(allow("AllowPostgresInSubnet", 110, plan.postgres, plan.postgres, ["5432"]));
         pgRules.push(denyVnet(4000));

@@ -8,7 +8,7 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { FoundationArgs } from "../../components/backend";
 import { movedFromNetwork } from "../../components/foundation";
 import { createActionGroup, diagnostics } from "./alerts";
-import { AzureContext, StackShared } from "./context";
+import { AzureContext, DATABASE_INIT_WORKLOAD, StackShared } from "./context";
 import { CREATE_ONLY_NAME, RULES } from "./naming";
 import { LOG_RETENTION } from "./sizes";
 import { dockerHubCacheRule } from "./registry-mirror";
@@ -63,7 +63,10 @@ export function createShared(ctx: AzureContext, args: FoundationArgs, parent: pu
     );
 
     const identities: Record<string, managedidentity.UserAssignedIdentity> = {};
-    for (const service of args.access.services) {
+    // The database init job's own identity (database.ts), under the part's name: no service or job
+    // may be called `database` (stacks/reserved-names.ts), so it shares nothing with theirs.
+    const workloads = [...args.access.services, ...(args.hasDatabase ? [DATABASE_INIT_WORKLOAD] : [])];
+    for (const service of workloads) {
         identities[service] = new managedidentity.UserAssignedIdentity(
             `${service}-identity`,
             { resourceName: ctx.naming.local(`${service}-id`), resourceGroupName: rg, location: ctx.location, tags: ctx.tags },
@@ -76,8 +79,9 @@ export function createShared(ctx: AzureContext, args: FoundationArgs, parent: pu
     const registryReady: Record<string, pulumi.Resource[]> = {};
     const pullGrants: Record<string, authorization.RoleAssignment> = {};
     const builders = [...settings.services, ...settings.jobs].filter((s) => s.image.kind === "build");
-    // Services that use the database run the init container, pulled through the registry's mirror.
-    const initPullers = args.hasDatabase ? args.access.databaseClients.filter((s) => !builders.some((b) => b.name === s)) : [];
+    // The database init job pulls the PostgreSQL client through the registry's mirror (services
+    // no longer run an init container: the admin password goes to the init job only).
+    const initPullers = args.hasDatabase ? [DATABASE_INIT_WORKLOAD] : [];
     if (builders.length > 0 || initPullers.length > 0) {
         registry = new containerregistry.Registry(
             `${name}-registry`,
@@ -98,11 +102,9 @@ export function createShared(ctx: AzureContext, args: FoundationArgs, parent: pu
             pullGrants[service] = ctx.grant(`${service}-acr-pull`, "acrPull", identities[service].principalId, registry.id, parent, [service, "acr"], [], moved);
             registryReady[service] = [pullGrants[service]];
         }
-        if (args.hasDatabase && args.access.databaseClients.length > 0) {
+        if (args.hasDatabase) {
             const rule = dockerHubCacheRule(ctx, registry, parent);
-            for (const service of args.access.databaseClients) {
-                registryReady[service] = [...(registryReady[service] ?? []), rule];
-            }
+            registryReady[DATABASE_INIT_WORKLOAD] = [...(registryReady[DATABASE_INIT_WORKLOAD] ?? []), rule];
         }
     }
 

@@ -24,7 +24,7 @@ export function requiredApis(settings: Settings): Api[] {
     // The search cluster snapshots into a bucket of its own, with or without application buckets.
     if (settings.buckets.length > 0 || settings.search) apis.push("storage");
     // Built images, and the mirror the database init job pulls its PostgreSQL client image from.
-    if ([...settings.services, ...settings.jobs].some((s) => s.image.kind === "build") || (settings.database && settings.database.extensions.length > 0)) apis.push("artifactregistry");
+    if ([...settings.services, ...settings.jobs].some((s) => s.image.kind === "build") || settings.database) apis.push("artifactregistry");
     if (settings.loadBalancer?.dnsZone) apis.push("dns");
     if (settings.jobs.some((j) => j.trigger.kind === "schedule")) apis.push("cloudscheduler");
     return apis;

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as sql from "@pulumi/gcp/sql";
 import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
-import { DB_INIT_RETRY, psqlInitScript, SERVER_CA_FILE, waitForPostgres } from "../../components/database-init";
+import { DB_INIT_RETRY, psqlInitScript, rolePasswordVariable, SERVER_CA_FILE, waitForPostgres } from "../../components/database-init";
 import { generatedPassword } from "../../components/secrets";
 import { databaseAlerts } from "./alerts";
 import { cloudSqlFilter, routeLogs } from "./logs";
@@ -14,8 +14,9 @@ import { SQL_TIERS, SQL_VERSIONS } from "./sizes";
 
 /**
  * Cloud SQL for PostgreSQL, private IP only, TLS enforced, backups + PITR, optional HA and read
- * replicas; every logical database and the application user. Extensions are created at deploy by
- * a Cloud Run job that runs psql *inside the VPC* (Direct VPC egress), re-run when the plan changes.
+ * replicas; every logical database and the admin user. Each database's login role and the
+ * extensions are created at deploy by a Cloud Run job that runs psql *inside the VPC* (Direct VPC
+ * egress), re-run when the plan or a role's password changes.
  */
 export function createDatabase(ctx: GcpContext, name: string, args: DatabaseArgs, opts: ChildOptions): DatabaseOutputs {
     const parent = opts.parent;
@@ -121,9 +122,8 @@ export function createDatabase(ctx: GcpContext, name: string, args: DatabaseArgs
             ),
     );
 
-    if (args.extensions.length > 0) {
-        createInitJob(ctx, name, args, instance, user, password, databases, parent);
-    }
+    // Always: every logical database gets its login role (and the extensions), whatever the config.
+    createInitJob(ctx, name, args, instance, user, password, databases, parent);
 
     databaseAlerts(ctx, parent, instance, args.parameters.max_connections, args.maxStorageGb);
     // Cloud SQL names are generated (no prefix to match): its logs are routed by exact instance.
@@ -143,7 +143,8 @@ export function createDatabase(ctx: GcpContext, name: string, args: DatabaseArgs
 /**
  * A Cloud Run job that runs the idempotent init script (components/database-init.ts) with psql
  * over the private network. `runExecutionToken` makes Pulumi execute it on create and wait for
- * success; the token is a hash of the script and instance, so it re-runs only when they change.
+ * success; the token is a hash of the script, the instance and the role passwords' secret
+ * versions, so it re-runs only when one of them changes.
  */
 function createInitJob(
     ctx: GcpContext,
@@ -156,9 +157,12 @@ function createInitJob(
     parent: pulumi.Resource,
 ) {
     const net = ctx.requireNetwork();
-    const script = psqlInitScript({ owner: args.username, databases: args.databases, extensions: args.extensions });
-    const sa = serviceAccount(ctx, `${name}-init-sa`, "db-init", "Runs the database init job (extensions)", parent);
+    const script = psqlInitScript({ owner: args.username, databases: args.databases, extensions: args.extensions, version: args.version });
+    const sa = serviceAccount(ctx, `${name}-init-sa`, "db-init", "Runs the database init job (roles, extensions)", parent);
     const pw = storeSecret(ctx, `${name}-init-password`, ctx.naming.secretId("db-init", "pgpassword"), password, sa.member, parent);
+    // Each role's password in Secret Manager, readable by the init job's account only (services
+    // store their own copy under their own account): psql reads it from the env it is mounted to.
+    const rolePasswords = args.roles.map((role) => ({ role, stored: storeSecret(ctx, `${name}-role-${role.database}`, ctx.naming.secretId("db-init", `role-${role.database}`), role.password, sa.member, parent) }));
     const jobName = ctx.naming.resource("db-init", 40);
     ctx.databaseInit = new cloudrunv2.Job(
         `${name}-init`,
@@ -166,7 +170,9 @@ function createInitJob(
             name: jobName,
             location: ctx.region,
             deletionProtection: false,
-            runExecutionToken: instance.name.apply((n) => hash(`${n}\n${script}`, 12)),
+            // The script, the instance and each role's secret version (its name, not its value): a
+            // rotated password is a new version, so the job runs again and sets it.
+            runExecutionToken: pulumi.all([instance.name, ...rolePasswords.map((r) => r.stored.version.name)]).apply(([n, ...versions]) => hash(`${n}\n${script}\n${versions.join("\n")}`, 12)),
             template: {
                 taskCount: 1,
                 template: {
@@ -194,6 +200,8 @@ function createInitJob(
                                 { name: "DB_SERVER_CA", value: instance.serverCaCerts.apply((cs) => cs.map((c) => c.cert).join("\n")) },
                                 { name: "INIT_SQL", value: script },
                                 { name: "PGPASSWORD", valueSource: { secretKeyRef: { secret: pw.secret.secretId, version: "latest" } } },
+                                // Pinned versions: the execution sets exactly the passwords the services get.
+                                ...rolePasswords.map((r) => ({ name: rolePasswordVariable(r.role.database), valueSource: { secretKeyRef: { secret: r.stored.secret.secretId, version: r.stored.version.version } } })),
                             ],
                             resources: { limits: { cpu: "1", memory: "512Mi" } },
                         },
@@ -201,6 +209,6 @@ function createInitJob(
                 },
             },
         },
-        ctx.opts(parent, ["run"], { dependsOn: [user, ...databases, pw.version, pw.access] }),
+        ctx.opts(parent, ["run"], { dependsOn: [user, ...databases, pw.version, pw.access, ...rolePasswords.flatMap((r) => [r.stored.version, r.stored.access])] }),
     );
 }

@@ -122,7 +122,7 @@ function createFirewalls(ctx: GcpContext, name: string, args: NetworkArgs, paren
         fw("run-db", {
             direction: "EGRESS",
             priority: 1000,
-            // The init job that creates extensions is the only non-service client.
+            // The init job that creates the roles and extensions is the only non-service client.
             targetTags: [...tags(args.access.databaseClients), DB_INIT_TAG],
             destinationRanges: [psaCidr],
             allows: [{ protocol: "tcp", ports: ["5432"] }],

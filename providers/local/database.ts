@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
-import { psqlInitScript } from "../../components/database-init";
+import { psqlInitScript, rolePasswordVariable } from "../../components/database-init";
 import { generatedPassword } from "../../components/secrets";
 import { LocalContext } from "./context";
 import { POSTGRES_IMAGE } from "./images";
@@ -21,7 +21,7 @@ export function serverFlags(parameters: Record<string, number | string>): string
         .flatMap((k) => ["-c", `${k}=${parameters[k]}`]);
 }
 
-/** PostgreSQL in a container with a volume; a one-shot psql container creates the databases. */
+/** PostgreSQL in a container with a volume; a one-shot psql container creates the databases and their roles. */
 export function createDatabase(ctx: LocalContext, networks: LocalNetworks, name: string, args: DatabaseArgs, opts: ChildOptions): DatabaseOutputs {
     const network = networks.parts.database!;
     const password = generatedPassword(`${name}-password`, { length: 32 }, ctx.opts(opts.parent));
@@ -52,14 +52,18 @@ export function createDatabase(ctx: LocalContext, networks: LocalNetworks, name:
         },
         ctx.opts(opts.parent),
     );
-    // Idempotent: re-runs when the script changes, creating what is missing and nothing else.
-    const script = psqlInitScript({ owner: args.username, databases: args.databases, extensions: args.extensions });
+    // Idempotent: re-runs when the script or a password changes (every input of a container
+    // replaces it), creating what is missing, setting each role's password and handing over.
+    const script = psqlInitScript({ owner: args.username, databases: args.databases, extensions: args.extensions, version: args.version });
+    // Each role's password reaches psql as container env, like every secret on this target (no
+    // secret store outside Swarm); secret in state, never in the script.
+    const rolePasswords = args.roles.map((r) => pulumi.secret(pulumi.interpolate`${rolePasswordVariable(r.database)}=${r.password}`));
     ctx.databaseInit = new docker.Container(
         `${name}-init`,
         {
             name: ctx.name("postgres-init"),
             image: image.imageId,
-            envs: [`PGHOST=${DATABASE_HOST}`, pulumi.interpolate`PGUSER=${args.username}`, pulumi.interpolate`PGPASSWORD=${password}`, "PGDATABASE=postgres"],
+            envs: [`PGHOST=${DATABASE_HOST}`, pulumi.interpolate`PGUSER=${args.username}`, pulumi.interpolate`PGPASSWORD=${password}`, "PGDATABASE=postgres", ...rolePasswords],
             command: ["psql", "-v", "ON_ERROR_STOP=1", "-f", "/anycloud/init.sql"],
             uploads: [{ file: "/anycloud/init.sql", content: script }],
             networksAdvanced: [{ name: network.name }],
