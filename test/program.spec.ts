@@ -51,7 +51,7 @@ describe("the program (worked example on the local target)", () => {
             }
             assert.strictEqual(env.DB_NAME, "biblioteca_digital");
             assert.strictEqual(env.DB_PORT, "5432");
-            assert.match(env.DATABASE_URL, /^postgresql:\/\/app:[^@]+@database:5432\/biblioteca_digital\?sslmode=disable$/);
+            assert.match(env.DATABASE_URL, /^postgresql:\/\/biblioteca_digital_owner:[^@]+@database:5432\/biblioteca_digital\?sslmode=disable$/);
             assert.match(env.REDIS_URL, /^redis:\/\/:[^@]+@cache:6379$/);
         });
         it("gives a service only the variables of the parts it uses", () => {
