@@ -110,7 +110,7 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
     const digest = pulumi
         .all([image, pulumi.all(container.env.map((e) => pulumi.all([e.name, e.value ?? "", e.secretRef ?? ""]))), pulumi.all(secretRefs.map((r) => r.keyVaultUrl ?? ""))])
         .apply(([img, env, vault]) => createHash("sha256").update(JSON.stringify({ img, command: args.command, cpu: args.cpu, memoryMb: args.memoryMb, timeout: args.timeoutMinutes, env, vault })).digest("hex").slice(0, 16));
-    return { run: awaitedRun(ctx, name, job, { JOB_NAME: name }, digest, args.timeoutMinutes, logQuery(jobName), parent), logs };
+    return { run: awaitedRun(ctx, name, job, { JOB_NAME: name }, digest, args.timeoutMinutes, logQuery(jobName), parent, args.after ?? []), logs };
 }
 
 /**
@@ -127,6 +127,7 @@ export function awaitedRun(
     timeoutMinutes: number,
     logs: string,
     parent: pulumi.Resource,
+    after: pulumi.Resource[] = [],
 ): resources.AzureCliScript {
     // The runner's identity may operate this job and nothing else.
     const runner = new managedidentity.UserAssignedIdentity(
@@ -162,7 +163,7 @@ export function awaitedRun(
             tags: ctx.tags,
         },
         // The services it calls answer while it runs: after them.
-        ctx.opts(parent, { dependsOn: [...canRun, ...(args.after ?? [])] }),
+        ctx.opts(parent, { dependsOn: [...canRun, ...after] }),
     );
     return run;
 }
