@@ -47,6 +47,7 @@ export const EDGE_SETTINGS = {
     "routes[].rateLimit": "per-route rate limit per client IP",
     "routes[].accessLogs": "per-route access logs off",
     "routes[].websocket": "WebSocket lifetime",
+    "routes[].headers": "per-route response headers",
 } as const;
 export type EdgeSettingKey = keyof typeof EDGE_SETTINGS;
 
@@ -64,6 +65,8 @@ export interface EdgeAsk {
     asked: string;
     /** The configured value (for the config error of a refusal). */
     value: unknown;
+    /** For a header ask: the header's name. */
+    header?: string;
 }
 
 /** What one target does with one ask. */
@@ -98,6 +101,22 @@ export function timeoutSeconds(lb: LoadBalancerSettings, route: RouteSettings): 
 }
 
 /** The longest timeout any route of the load balancer has (targets with one value use it). */
+/** The response headers a route sends: its own set (`routes[].headers`), else the load balancer's. */
+export function routeHeaders(lb: LoadBalancerSettings, route: RouteSettings): Record<string, string> {
+    return route.headers ?? lb.headers;
+}
+
+/** The routes whose headers differ from the load balancer's (they need a per-route rendering). */
+export function routesWithOwnHeaders(lb: LoadBalancerSettings): RouteSettings[] {
+    return lb.routes.filter((r) => r.headers !== undefined && !sameHeaders(r.headers, lb.headers));
+}
+
+export function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
+}
+
 export function longestTimeout(lb: LoadBalancerSettings, routes: RouteSettings[] = lb.routes): number {
     return Math.max(...routes.map((r) => timeoutSeconds(lb, r)));
 }
@@ -114,7 +133,7 @@ export function edgeAsks(lb: LoadBalancerSettings): EdgeAsk[] {
         { key: "loadBalancer.idleTimeoutSeconds", at: "loadBalancer.idleTimeoutSeconds", asked: `${lb.idleTimeoutSeconds} s idle timeout`, value: lb.idleTimeoutSeconds },
     ];
     for (const [name, value] of Object.entries(lb.headers)) {
-        asks.push({ key: name === HSTS_HEADER && lb.hstsIncludeSubdomains ? "loadBalancer.hstsIncludeSubdomains" : "loadBalancer.headers", at: `loadBalancer.headers.${name}`, asked: `${name}: ${value}`, value });
+        asks.push({ key: name === HSTS_HEADER && lb.hstsIncludeSubdomains ? "loadBalancer.hstsIncludeSubdomains" : "loadBalancer.headers", at: `loadBalancer.headers.${name}`, asked: `${name}: ${value}`, value, header: name });
     }
     lb.routes.forEach((route, i) => {
         const at = (k: string) => `loadBalancer.routes[${i}].${k}`;
@@ -124,6 +143,9 @@ export function edgeAsks(lb: LoadBalancerSettings): EdgeAsk[] {
         if (route.rateLimit) asks.push({ key: "routes[].rateLimit", at: at("rateLimit"), route, asked: `${label}: ${rateText(route)}`, value: route.rateLimit });
         if (route.accessLogs === false) asks.push({ key: "routes[].accessLogs", at: at("accessLogs"), route, asked: `${label}: no access logs`, value: false });
         if (route.websocket) asks.push({ key: "routes[].websocket", at: at("websocket"), route, asked: `${label}: WebSockets open up to ${timeoutSeconds(lb, route)} s idle`, value: true });
+        for (const [name, value] of Object.entries(route.headerOverrides ?? {})) {
+            asks.push({ key: "routes[].headers", at: at(`headers.${name}`), route, asked: value === false ? `${label}: no ${name}` : `${label}: ${name}: ${value}`, value, header: name });
+        }
     });
     return asks;
 }

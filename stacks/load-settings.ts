@@ -804,6 +804,7 @@ function resolveLoadBalancer(raw: RawConfig, routes: RouteSettings[], problems: 
         hstsIncludeSubdomains: lb.hstsIncludeSubdomains ?? false,
         ...resolveHeaders(lb.headers ?? {}, lb.hstsIncludeSubdomains ?? false, problems),
     };
+    resolveRouteHeaders(lb.routes ?? [], routes, out.headers, problems);
     if (lb.domain !== undefined) {
         out.domain = lb.domain;
     }
@@ -836,6 +837,32 @@ function resolveHeaders(config: Record<string, string | false>, includeSubdomain
         }
     }
     return { headers, headersConfigured: configured };
+}
+
+/**
+ * `loadBalancer.routes[i].headers`: the load balancer's headers with the route's overrides (a
+ * value replaces or adds, false drops), names matched case-insensitively; proxy-owned names
+ * refused as for the load balancer.
+ */
+function resolveRouteHeaders(raw: { headers?: Record<string, string | false> }[], routes: RouteSettings[], lbHeaders: Record<string, string>, problems: ConfigProblem[]) {
+    raw.forEach((r, i) => {
+        const route = routes[i];
+        if (r.headers === undefined || route === undefined) return;
+        const headers = { ...lbHeaders };
+        const overrides: Record<string, string | false> = {};
+        for (const [name, value] of Object.entries(r.headers)) {
+            if (PROXY_HEADERS.includes(name.toLowerCase())) {
+                problems.push(problem(`loadBalancer.routes[${i}].headers.${name}`, value, `a header the load balancer does not own itself (not ${PROXY_HEADERS.join(", ")})`));
+                continue;
+            }
+            const existing = Object.keys(headers).find((h) => h.toLowerCase() === name.toLowerCase());
+            if (existing) delete headers[existing];
+            if (value !== false) headers[existing ?? name] = value;
+            overrides[existing ?? name] = value;
+        }
+        route.headers = headers;
+        route.headerOverrides = overrides;
+    });
 }
 
 export function pushDuplicates(path: string, values: string[], problems: ConfigProblem[]) {

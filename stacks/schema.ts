@@ -40,6 +40,9 @@ const bool = z.boolean(e("true or false"));
 const HEADER_NAME = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
 const HEADER_VALUE_TEXT = "a header value of printable ASCII without \", \\ or $ (at most 1024 characters), or false to drop a default header";
 const HEADER_VALUE = /^[\x20-\x21\x23\x25-\x5b\x5d-\x7e]{1,1024}$/;
+/** `loadBalancer.headers` and `loadBalancer.routes[].headers`: one shape. */
+const headersSchema = (what: string) =>
+    z.record(text(HEADER_NAME, "a response header name like Content-Security-Policy"), z.union([text(HEADER_VALUE, HEADER_VALUE_TEXT), z.literal(false, e(HEADER_VALUE_TEXT))], e(HEADER_VALUE_TEXT)), e(what));
 
 export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,18}[a-z0-9]$|^[a-z]$/;
 export const BUCKET_NAME = /^[a-z][a-z0-9-]{1,22}[a-z0-9]$/;
@@ -94,8 +97,9 @@ const routeSchema = z.strictObject(
         timeoutSeconds: int(1, 4000, "a whole number of seconds").optional(),
         accessLogs: bool.optional(),
         websocket: bool.optional(),
+        headers: headersSchema("a map of response header name to value (or false), overriding loadBalancer.headers on this route").optional(),
     },
-    e("an object {path?, host?, service, rateLimit?, maxBodyMb?, timeoutSeconds?, accessLogs?, websocket?}"),
+    e("an object {path?, host?, service, rateLimit?, maxBodyMb?, timeoutSeconds?, accessLogs?, websocket?, headers?}"),
 );
 
 const serviceSchema = z.strictObject(
@@ -263,13 +267,7 @@ export const topLevelSchemas = {
             maxBodyMb: int(1, 500, "a whole number of MB").optional(),
             idleTimeoutSeconds: int(1, 4000, "a whole number of seconds").optional(),
             hstsIncludeSubdomains: bool.optional(),
-            headers: z
-                .record(
-                    text(HEADER_NAME, "a response header name like Content-Security-Policy"),
-                    z.union([text(HEADER_VALUE, HEADER_VALUE_TEXT), z.literal(false, e(HEADER_VALUE_TEXT))], e(HEADER_VALUE_TEXT)),
-                    e("a map of response header name to value (or false)"),
-                )
-                .optional(),
+            headers: headersSchema("a map of response header name to value (or false)").optional(),
             routes: z.array(routeSchema, e("a list of routes")).optional(),
         },
         e("an object {domain?, dnsZone?, maxBodyMb?, idleTimeoutSeconds?, hstsIncludeSubdomains?, headers?, routes}"),

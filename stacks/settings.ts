@@ -213,6 +213,13 @@ export interface RouteSettings {
     accessLogs?: boolean;
     /** The route carries WebSockets: the plan says how long each target keeps one open. */
     websocket?: boolean;
+    /**
+     * The response headers of this route when `routes[].headers` changes them: the load
+     * balancer's set with the route's overrides applied (absent: the load balancer's set).
+     */
+    headers?: Record<string, string>;
+    /** `routes[].headers` as configured, names spelled as in `headers`: a value, or false (dropped here). */
+    headerOverrides?: Record<string, string | false>;
 }
 
 export interface LoadBalancerSettings {

@@ -26,6 +26,16 @@ const EDGE_STACK = {
     "loadBalancer.headers": { "Content-Security-Policy": "default-src 'self'" },
 };
 
+/** The guides' per-route headers: the API without the CSP and framed nowhere, an embeddable widget path with a header of its own. */
+const ROUTE_HEADERS_STACK = {
+    "loadBalancer.headers": { "Content-Security-Policy": "default-src 'self'" },
+    "loadBalancer.routes": [
+        { path: "/api/*", service: "app", headers: { "Content-Security-Policy": false, "x-frame-options": "DENY" } },
+        { path: "/embed/*", service: "app", headers: { "X-Frame-Options": false, "X-Widget": "1" } },
+        { path: "/", service: "app" },
+    ],
+};
+
 function settingsOf(set: Record<string, unknown>, stack = "prod") {
     return loadSettings(stackConfig({ stack, set }).config, { project: "anycloud", stack });
 }
@@ -206,6 +216,89 @@ describe("the edge says what it does", function () {
             assert.strictEqual(p.one("azure-native:cdn:Profile").inputs.originResponseTimeoutSeconds, 240);
             const actions = p.ofType("azure-native:cdn:Rule").flatMap((r) => r.inputs.actions);
             assert.ok(actions.some((a: any) => a.parameters.headerName === "Content-Security-Policy" && a.parameters.value === "default-src 'self'"));
+        });
+    });
+    describe("per-route headers (routes[].headers) override, add or drop the load balancer's on every target", () => {
+        it("resolve to the route's whole set: names matched case-insensitively, false drops, other routes keep the load balancer's", () => {
+            const lb = settingsOf({ ...ROUTE_HEADERS_STACK, cloud: "local" }, "dev").loadBalancer!;
+            assert.deepStrictEqual(lb.routes[0].headers, { "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin", "Strict-Transport-Security": lb.headers["Strict-Transport-Security"] });
+            assert.deepStrictEqual(lb.routes[0].headerOverrides, { "Content-Security-Policy": false, "X-Frame-Options": "DENY" });
+            assert.strictEqual(lb.routes[1].headers!["X-Widget"], "1");
+            assert.strictEqual("X-Frame-Options" in lb.routes[1].headers!, false);
+            assert.strictEqual(lb.routes[2].headers, undefined);
+        });
+
+        it("a header the proxy owns is refused on a route as on the load balancer", async () => {
+            const e = await planError({ stack: "dev", set: { cloud: "local", "loadBalancer.routes": [{ path: "/", service: "app", headers: { Connection: "close" } }] } });
+            assert.deepStrictEqual(e.problems.map((x) => x.key), ["anycloud:loadBalancer.routes[0].headers.Connection"]);
+        });
+
+        it("every target has a row for each route header: exact on local, gcp and azure, refused on aws", () => {
+            const rows = edgeReport(settingsOf({ ...ROUTE_HEADERS_STACK, cloud: "gcp" }), EDGE_MODELS).filter((r) => r.key === "routes[].headers");
+            assert.strictEqual(rows.length, 4 * EDGE_MODELS.length);
+            assert.deepStrictEqual([...new Set(rows.filter((r) => r.target !== "aws").map((r) => r.fidelity))], ["exact"]);
+            assert.deepStrictEqual([...new Set(rows.filter((r) => r.target === "aws").map((r) => r.fidelity))], ["refused"]);
+        });
+
+        it("aws: refused before any resource (listener attributes are per listener), naming the nearest thing", async () => {
+            const e = await planError({ stack: "prod", set: { ...ROUTE_HEADERS_STACK, cloud: "aws" } });
+            assert.deepStrictEqual(e.problems.map((x) => x.key).filter((k) => k.includes("routes[")), [
+                "anycloud:loadBalancer.routes[0].headers.Content-Security-Policy",
+                "anycloud:loadBalancer.routes[0].headers.X-Frame-Options",
+                "anycloud:loadBalancer.routes[1].headers.X-Frame-Options",
+                "anycloud:loadBalancer.routes[1].headers.X-Widget",
+            ]);
+            assert.match(e.problems.find((x) => x.key.endsWith("routes[0].headers.Content-Security-Policy"))!.accepted, /per listener \(Content-Security-Policy: default-src 'self' on every route\).*send it from service app/);
+        });
+
+        it("aws: a route header the ALB sends on every route anyway is exact (nothing to refuse)", async () => {
+            const p = await baseline({ stack: "prod", set: { cloud: "aws", "loadBalancer.routes": [{ path: "/api/*", service: "app", headers: { "X-Frame-Options": "SAMEORIGIN", "Referrer-Policy": false } }, { path: "/", service: "app" }] } });
+            assert.strictEqual(p.one("aws:lb/listener:Listener", "lb-https").inputs.routingHttpResponseXFrameOptionsHeaderValue, "SAMEORIGIN");
+        });
+
+        it("gcp: each route of the service carries its whole set as a URL map header action, and its backend none", async () => {
+            const s = settingsOf({ ...ROUTE_HEADERS_STACK, cloud: "gcp" });
+            const p = await baseline({ stack: "prod", set: { ...ROUTE_HEADERS_STACK, cloud: "gcp" } });
+            const backend = p.one("gcp:compute/backendService:BackendService").inputs;
+            assert.strictEqual(backend.customResponseHeaders, undefined, "no backend headers: their order against URL map header actions is undocumented");
+            const matcher = (p.one("gcp:compute/uRLMap:URLMap", "lb-urlmap").inputs.pathMatchers as any[])[0];
+            const sent = (action: any) => Object.fromEntries(action.weightedBackendServices[0].headerAction.responseHeadersToAdds.map((h: any) => [h.headerName, h.headerValue]));
+            const api = matcher.pathRules.find((r: any) => r.paths.includes("/api/*"));
+            assert.deepStrictEqual(sent(api.routeAction), s.loadBalancer!.routes[0].headers);
+            assert.ok(api.routeAction.weightedBackendServices[0].headerAction.responseHeadersToAdds.every((h: any) => h.replace === true));
+            const embed = matcher.pathRules.find((r: any) => r.paths.includes("/embed/*"));
+            assert.deepStrictEqual(sent(embed.routeAction), s.loadBalancer!.routes[1].headers);
+            assert.strictEqual(matcher.defaultService, undefined);
+            assert.deepStrictEqual(sent(matcher.defaultRouteAction), s.loadBalancer!.headers, "the catch-all route sends the load balancer's set");
+        });
+
+        it("gcp: without per-route headers, the backend's custom headers and plain path rules as before", async () => {
+            const p = await baseline({ stack: "prod", set: { cloud: "gcp" } });
+            assert.ok((p.one("gcp:compute/backendService:BackendService").inputs.customResponseHeaders as string[]).length > 0);
+            const matcher = (p.one("gcp:compute/uRLMap:URLMap", "lb-urlmap").inputs.pathMatchers as any[])[0];
+            assert.ok(matcher.defaultService && matcher.pathRules.every((r: any) => r.service && !r.routeAction));
+        });
+
+        it("azure: a rule set per distinct header set, each route attached to its own", async () => {
+            const p = await baseline({ stack: "prod", set: { ...ROUTE_HEADERS_STACK, cloud: "azure" } });
+            const sets = p.ofType("azure-native:cdn:RuleSet").map((r) => r.inputs.ruleSetName);
+            assert.deepStrictEqual(sets, ["securityheaders", "routeheaders1", "routeheaders2"]);
+            const headersOf = (ruleSet: string) =>
+                Object.fromEntries(p.ofType("azure-native:cdn:Rule").filter((r) => r.inputs.ruleSetName === ruleSet).flatMap((r) => r.inputs.actions).map((a: any) => [a.parameters.headerName, a.parameters.value]));
+            assert.strictEqual(headersOf("routeheaders1")["Content-Security-Policy"], undefined);
+            assert.strictEqual(headersOf("routeheaders1")["X-Frame-Options"], "DENY");
+            assert.strictEqual(headersOf("routeheaders2")["X-Widget"], "1");
+            assert.strictEqual(headersOf("securityheaders")["Content-Security-Policy"], "default-src 'self'");
+            const routes = Object.fromEntries(p.ofType("azure-native:cdn:Route").map((r) => [r.inputs.patternsToMatch[0], (r.inputs.ruleSets as any[]).map((x) => String(x.id).split("/ruleSets/")[1])]));
+            assert.deepStrictEqual(routes, { "/api": ["routeheaders1"], "/embed": ["routeheaders2"], "/*": ["securityheaders"] });
+        });
+
+        it("azure: a header value longer than the rules engine takes (640 characters) is refused", async () => {
+            const csp = `default-src 'self'; ${"img-src https://cdn.example.com; ".repeat(20)}`;
+            const e = await planError({ stack: "prod", set: { cloud: "azure", "loadBalancer.routes": [{ path: "/", service: "app", headers: { "Content-Security-Policy": csp } }] } });
+            const p = e.problems.find((x) => x.key === "anycloud:loadBalancer.routes[0].headers.Content-Security-Policy");
+            assert.ok(p, e.message);
+            assert.match(p!.accepted, /at most 640 characters/);
         });
     });
 });

@@ -9,6 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import { NginxConfigInput, renderNginxConfig } from "../providers/local/nginx-config";
 import { RouteSettings } from "../stacks/settings";
+import { DEFAULT_HEADERS } from "../components/edge";
+import { hstsValue } from "../components/hsts";
 
 /** The generated nginx.conf, loaded by a real nginx on loopback in front of small HTTP servers. */
 
@@ -112,8 +114,18 @@ class Nginx {
     }
 }
 
+/** The load balancer's headers in the first test stack. */
+const HEADERS = { "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'self'; img-src 'self' data:", "Strict-Transport-Security": "max-age=63072000" };
+/** A route's own set (RouteSettings.headers, as stacks/load-settings.ts resolves routes[].headers): the load balancer's without `drop`, with `add`. */
+function ownHeaders(base: Record<string, string>, drop: string[], add: Record<string, string> = {}): Record<string, string> {
+    return { ...Object.fromEntries(Object.entries(base).filter(([name]) => !drop.includes(name))), ...add };
+}
+
 const ROUTES: RouteSettings[] = [
     { path: "/api/auth/login", service: "app", rateLimit: { requests: 1, per: "minute", burst: 0 } },
+    // An API path without the CSP; an embeddable path without X-Frame-Options and with a header of its own.
+    { path: "/data/*", service: "api", maxBodyMb: 1, headers: ownHeaders(HEADERS, ["Content-Security-Policy"]) },
+    { path: "/embed/*", service: "app", headers: ownHeaders(HEADERS, ["X-Frame-Options"], { "X-Widget": "1" }) },
     { path: "/api/*", service: "app", rateLimit: { requests: 5, per: "second", burst: 5 } },
     { path: "/v1/*", service: "api" },
     { path: "/v1/status", service: "app" },
@@ -150,7 +162,7 @@ describe("local load balancer: the generated nginx.conf in a real nginx", functi
             idleTimeoutSeconds: 60,
             domain: "library.example.test",
             accessLog,
-            headers: { "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'self'; img-src 'self' data:", "Strict-Transport-Security": "max-age=63072000" },
+            headers: HEADERS,
             httpListen: port,
             healthListen,
         };
@@ -200,6 +212,29 @@ describe("local load balancer: the generated nginx.conf in a real nginx", functi
         assert.strictEqual(reply.headers["x-content-type-options"], "nosniff");
         assert.strictEqual(reply.headers["strict-transport-security"], undefined);
         assert.strictEqual(reply.headers.server, "nginx", "server_tokens off hides the version");
+    });
+
+    it("sends a route's own headers there (routes[].headers): the API path without the CSP, the rest of the set kept", async () => {
+        const reply = await request(port, "/data/books");
+        assert.strictEqual(JSON.parse(reply.body).upstream, "api");
+        assert.strictEqual(reply.headers["content-security-policy"], undefined);
+        assert.strictEqual(reply.headers["x-frame-options"], "DENY", "a location with add_header inherits none of the server's: the route lists the whole set");
+        assert.strictEqual(reply.headers["x-content-type-options"], "nosniff");
+    });
+
+    it("drops a header on one route and adds another there, and sends both on that route's errors", async () => {
+        const reply = await request(port, "/embed/widget");
+        assert.strictEqual(reply.headers["x-frame-options"], undefined);
+        assert.strictEqual(reply.headers["x-widget"], "1");
+        assert.strictEqual(reply.headers["content-security-policy"], HEADERS["Content-Security-Policy"]);
+        const tooLarge = await request(port, "/data/upload", { method: "POST", body: Buffer.alloc(2 * 1024 * 1024) });
+        assert.strictEqual(tooLarge.status, 413);
+        assert.deepStrictEqual([tooLarge.headers["content-security-policy"], tooLarge.headers["x-frame-options"]], [undefined, "DENY"]);
+    });
+
+    it("keeps the load balancer's headers on the routes without their own", async () => {
+        const reply = await request(port, "/books/7");
+        assert.deepStrictEqual([reply.headers["content-security-policy"], reply.headers["x-widget"]], [HEADERS["Content-Security-Policy"], undefined]);
     });
 
     it("rejects a body over the configured maximum with 413", async () => {
@@ -260,6 +295,8 @@ describe("local load balancer: the generated nginx.conf in a real nginx", functi
     });
 });
 
+const TLS_HEADERS = { ...DEFAULT_HEADERS, "Strict-Transport-Security": hstsValue(false) };
+
 describe("local load balancer with TLS: redirect and HSTS in a real nginx", function () {
     const binary = findBinary("nginx");
     const openssl = findBinary("openssl");
@@ -283,8 +320,12 @@ describe("local load balancer with TLS: redirect and HSTS in a real nginx", func
         nginx = new Nginx(binary!);
         await nginx.start(
             renderNginxConfig({
-                routes: [{ path: "/", service: "app" }],
+                routes: [
+                    { path: "/embed/*", service: "app", headers: ownHeaders(TLS_HEADERS, ["X-Frame-Options"]) },
+                    { path: "/", service: "app" },
+                ],
                 upstreams: { app: `http://127.0.0.1:${app.port}` },
+                headers: TLS_HEADERS,
                 maxBodyMb: 10,
                 idleTimeoutSeconds: 60,
                 domain: "library.example.test",
@@ -314,5 +355,13 @@ describe("local load balancer with TLS: redirect and HSTS in a real nginx", func
         assert.match(String(reply.headers["strict-transport-security"]), /max-age=31536000/);
         assert.doesNotMatch(String(reply.headers["strict-transport-security"]), /includeSubDomains/i, "includeSubDomains only when the stack asks for it");
         assert.strictEqual(JSON.parse(reply.body).forwardedProto, "https");
+    });
+
+    it("sends HSTS on a route with its own headers too (its location repeats it: nginx would not inherit it)", async () => {
+        const reply = await request(httpsPort, "/embed/x", { tls: true });
+        assert.strictEqual(reply.status, 200);
+        assert.strictEqual(reply.headers["strict-transport-security"], hstsValue(false));
+        assert.strictEqual(reply.headers["x-frame-options"], undefined);
+        assert.strictEqual(reply.headers["x-content-type-options"], "nosniff");
     });
 });

@@ -13,7 +13,11 @@ import { WAF_MIN_LIMIT, WAF_WINDOWS } from "./sizes";
  *   compares a header numerically, so the body limit is a regex on Content-Length (edge.ts);
  * - rate-based rules count per 60/120/300/600 s window, at least 10 per window (WAF developer
  *   guide, "Rate-based rule high-level settings");
- * - access logs are on or off for the whole load balancer (ALB access-log attributes).
+ * - access logs are on or off for the whole load balancer (ALB access-log attributes);
+ * - response headers are listener attributes, so one set for every route: listener rules forward,
+ *   redirect, answer fixed responses or rewrite the request, but add no response header (ELB docs,
+ *   "HTTP header modification" and "Listener rules"); per-path response headers need CloudFront
+ *   response headers policies per cache behavior, which this program does not deploy.
  */
 export const ALB_IDLE_TIMEOUT_MAX = 4000;
 
@@ -89,6 +93,7 @@ export const awsEdge: EdgeModel = {
         "routes[].rateLimit": "approximated: WAF rate-based rule, N requests per 60/120/300/600 s window (at least 10), 429",
         "routes[].accessLogs": "approximated: still logged (access logs are per load balancer)",
         "routes[].websocket": "exact: open while data flows within the ALB idle timeout",
+        "routes[].headers": "refused unless the ALB sends the same on every route (listener attributes are per listener; no per-route response headers without CloudFront): nearest, send the header from the service",
     },
     judge(ask: EdgeAsk, settings: Settings): EdgeJudgement {
         const lb = settings.loadBalancer!;
@@ -136,6 +141,26 @@ export const awsEdge: EdgeModel = {
                     return { fidelity: "approximated", enforced: "not sent: the ALB cannot add Referrer-Policy; browsers apply strict-origin-when-cross-origin when it is absent, the same policy" };
                 }
                 return { fidelity: "refused", enforced: `the ALB can add only ${Object.keys(ALB_RESPONSE_HEADERS).join(", ")}; send ${name} from the app, or drop it (loadBalancer.headers.${name}: false)` };
+            }
+            case "routes[].headers": {
+                const name = ask.header!;
+                const wanted = ask.value === false ? undefined : String(ask.value);
+                const https = lb.domain !== undefined;
+                if (name === HSTS_HEADER && !https) return { fidelity: "exact", enforced: "not sent: this stack serves plain HTTP (HSTS is only valid over HTTPS)" };
+                const h = albHeader(name);
+                const sent = h && (h !== HSTS_HEADER || https) ? Object.entries(lb.headers).find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] : undefined;
+                if (sent === wanted) {
+                    return { fidelity: "exact", enforced: wanted === undefined ? `the ALB sends no ${name} on any route` : `ALB listener attribute ${ALB_RESPONSE_HEADERS[h!]}: the same value on every route` };
+                }
+                const service = ask.route!.service;
+                const [everywhere, nearest] =
+                    sent === undefined
+                        ? [`no ${name} on any route`, `send it from service ${service} on this route's paths${h ? `, or set it for every route in loadBalancer.headers` : ""}`]
+                        : [`${name}: ${sent} on every route`, `drop it from loadBalancer.headers (${name}: false) and send it from service ${service} on the paths that need it, or one value for every route in loadBalancer.headers`];
+                return {
+                    fidelity: "refused",
+                    enforced: `the ALB sets response headers per listener (${everywhere}); listener rules add no response header and per-path headers need CloudFront, which this program does not deploy; nearest: ${nearest}`,
+                };
             }
         }
     },

@@ -1,5 +1,5 @@
 import type * as inputs from "@pulumi/azure-native/types/input";
-import { bodyMb, bodyRules, EdgeAsk, EdgeJudgement, EdgeModel, greaterThanRegex, longestTimeout, MIB, timeoutSeconds } from "../../components/edge";
+import { bodyMb, bodyRules, EdgeAsk, EdgeJudgement, EdgeModel, greaterThanRegex, longestTimeout, MIB, routeHeaders, sameHeaders, timeoutSeconds } from "../../components/edge";
 import { orderRoutes, pathMatch, pathRegexBody } from "../../components/routes";
 import { LoadBalancerSettings, RateLimit, RouteSettings, Settings } from "../../stacks/settings";
 
@@ -12,12 +12,23 @@ import { LoadBalancerSettings, RateLimit, RouteSettings, Settings } from "../../
  *   regex on Content-Length; a policy has one block status (customBlockResponseStatusCode);
  * - rate-limit rules count per 1- or 5-minute window (rateLimitDurationInMinutes) per client
  *   address, with no burst;
- * - response headers: rule set ModifyResponseHeader actions, any header;
+ * - response headers: rule set ModifyResponseHeader actions, any header; rule sets attach per
+ *   route, so a route with its own headers gets its own rule set; "up to 10 conditions and 5
+ *   actions for one rule" (Front Door docs, "Configure rule sets in Azure Front Door",
+ *   learn.microsoft.com/azure/frontdoor/standard-premium/how-to-configure-rule-set); at most 100
+ *   (Standard) / 200 (Premium) rule sets per profile and 100 rules per rule set, and rules engine
+ *   action header values of at most 640 characters (Azure subscription limits, Front Door
+ *   Standard/Premium, MicrosoftDocs/azure-docs includes/front-door-limits.md at 03af76e6);
  * - access logs are a diagnostic setting of the whole profile.
  */
 export const FRONT_DOOR_TIMEOUT = { min: 16, max: 240 } as const;
 /** Front Door WAF custom rule: match conditions per rule. */
 export const FRONT_DOOR_MAX_CONDITIONS = 10;
+/** Front Door rules engine: actions per rule, rules per rule set, rule sets per profile, header value length. */
+export const RULE_ACTIONS = 5;
+export const RULES_PER_RULE_SET = 100;
+export const RULE_SETS = { standard: 100, premium: 200 } as const;
+export const HEADER_VALUE_MAX = 640;
 /** The one status a Front Door WAF policy blocks with (the rate limits' 429). */
 export const FRONT_DOOR_BLOCK_STATUS = 429;
 
@@ -67,6 +78,37 @@ export function frontDoorBodyRules(lb: LoadBalancerSettings): { route?: RouteSet
     }));
 }
 
+/**
+ * The header sets the routes send, each with the routes sending it: the load balancer's set first
+ * (always: its rule set keeps its name), then each distinct per-route set in config order.
+ */
+export function headerSets(lb: LoadBalancerSettings): { headers: Record<string, string>; routes: RouteSettings[] }[] {
+    const sets = [{ headers: lb.headers, routes: [] as RouteSettings[] }];
+    for (const route of lb.routes) {
+        const own = routeHeaders(lb, route);
+        const set = sets.find((s) => sameHeaders(s.headers, own));
+        if (set) set.routes.push(route);
+        else sets.push({ headers: own, routes: [route] });
+    }
+    return sets;
+}
+
+function headerJudgement(settings: Settings, ask: EdgeAsk): EdgeJudgement {
+    const lb = settings.loadBalancer!;
+    if (typeof ask.value === "string" && ask.value.length > HEADER_VALUE_MAX) {
+        return { fidelity: "refused", enforced: `Front Door rules engine header values are at most ${HEADER_VALUE_MAX} characters (this one has ${ask.value.length}); nearest: a shorter value, or the header sent by the service` };
+    }
+    const tier = settings.environment === "prod" ? "premium" : "standard";
+    const sets = headerSets(lb).length;
+    if (ask.key === "routes[].headers" && sets > RULE_SETS[tier]) {
+        return { fidelity: "refused", enforced: `the routes need ${sets} distinct header sets, one Front Door rule set each, and a ${tier} profile holds at most ${RULE_SETS[tier]}; nearest: routes sharing the same headers` };
+    }
+    if (ask.key !== "routes[].headers") return { fidelity: "exact", enforced: "Front Door rule set: ModifyResponseHeader (Overwrite) on every route" };
+    return ask.value === false
+        ? { fidelity: "exact", enforced: `not sent on this route: its own Front Door rule set leaves ${ask.header} out` }
+        : { fidelity: "exact", enforced: `this route's own Front Door rule set: ModifyResponseHeader ${ask.header} (Overwrite)` };
+}
+
 function bodyJudgement(lb: LoadBalancerSettings, mb: number, route?: RouteSettings): EdgeJudgement {
     const rule = frontDoorBodyRules(lb).find((r) => r.route === route);
     if (rule && rule.conditions.length > FRONT_DOOR_MAX_CONDITIONS) {
@@ -83,13 +125,14 @@ export const azureEdge: EdgeModel = {
     capabilities: {
         "loadBalancer.maxBodyMb": `approximated: WAF blocks a declared Content-Length above it (${FRONT_DOOR_BLOCK_STATUS}); chunked bodies are not limited`,
         "loadBalancer.idleTimeoutSeconds": `approximated: Front Door origin response timeout (${FRONT_DOOR_TIMEOUT.min}-${FRONT_DOOR_TIMEOUT.max} s, one per profile); more is refused`,
-        "loadBalancer.headers": "exact: rule set ModifyResponseHeader (overwrite)",
+        "loadBalancer.headers": `exact: rule set ModifyResponseHeader (overwrite), values up to ${HEADER_VALUE_MAX} characters`,
         "loadBalancer.hstsIncludeSubdomains": "exact",
         "routes[].maxBodyMb": "approximated, per route (WAF rule on the route's path)",
         "routes[].timeoutSeconds": "approximated: one origin response timeout for the profile, the longest route's",
         "routes[].rateLimit": "approximated: WAF rate-limit rule, N per 1-minute window per client address (per-second rates × 60), burst dropped, 429",
         "routes[].accessLogs": "approximated: still logged (Front Door logs per profile)",
         "routes[].websocket": "approximated: carried by Front Door within its origin response timeout; no session affinity",
+        "routes[].headers": `exact: the route's own rule set (at most ${RULE_SETS.standard} rule sets per Standard profile, ${RULE_SETS.premium} Premium; values up to ${HEADER_VALUE_MAX} characters)`,
     },
     judge(ask: EdgeAsk, settings: Settings): EdgeJudgement {
         const lb = settings.loadBalancer!;
@@ -118,7 +161,8 @@ export const azureEdge: EdgeModel = {
                 return { fidelity: "approximated", enforced: "still logged: Front Door access logs are a setting of the whole profile" };
             case "loadBalancer.headers":
             case "loadBalancer.hstsIncludeSubdomains":
-                return { fidelity: "exact", enforced: "Front Door rule set: ModifyResponseHeader (Overwrite) on every route" };
+            case "routes[].headers":
+                return headerJudgement(settings, ask);
         }
     },
 };

@@ -10,10 +10,9 @@ import { AzureContext } from "./context";
 import { CREATE_ONLY_NAME, fitName, RULES } from "./naming";
 import { DnsZoneRef, parseDnsZoneId, relativeName } from "./validate";
 import { wildcardPatterns } from "../../components/routes";
-import { frontDoorBodyRules, frontDoorRateLimit, frontDoorTimeout, wafRouteConditions } from "./edge";
+import { frontDoorBodyRules, frontDoorRateLimit, frontDoorTimeout, headerSets, RULE_ACTIONS, wafRouteConditions } from "./edge";
+import { RouteSettings } from "../../stacks/settings";
 
-/** Actions per Front Door rule (rules engine limit). */
-const RULE_ACTIONS = 5;
 
 /** Front Door patterns for a route; everything is `/*`. */
 export function frontDoorPatterns(path: string): string[] {
@@ -133,36 +132,43 @@ export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBa
         );
     }
 
-    // Security headers on every response.
-    const ruleSet = new cdn.RuleSet(`${name}-headers`, { ruleSetName: "securityheaders", profileName: profile.name, resourceGroupName: rg }, ctx.opts(parent));
+    // Security headers on every response: one rule set per distinct header set, attached to the
+    // routes that send it (the load balancer's set keeps the first rule set's names; a route with
+    // its own headers, routes[].headers, gets the rule set of its set).
     const header = (headerName: string, value: string): inputs.cdn.DeliveryRuleResponseHeaderActionArgs => ({
         name: "ModifyResponseHeader",
         parameters: { typeName: "DeliveryRuleHeaderActionParameters", headerAction: "Overwrite", headerName, value },
     });
-    // The stack's headers, HSTS first (Front Door serves HTTPS only: HTTP redirects), at most
-    // RULE_ACTIONS actions per rule.
-    const actions = Object.entries(args.headers)
-        .sort(([a], [b]) => Number(b === "Strict-Transport-Security") - Number(a === "Strict-Transport-Security"))
-        .map(([headerName, value]) => header(headerName, value));
+    const ruleSetOf = new Map<RouteSettings, cdn.RuleSet>();
     const headerRules: cdn.Rule[] = [];
-    for (let i = 0; i * RULE_ACTIONS < actions.length; i++) {
-        headerRules.push(
-            new cdn.Rule(
-                i === 0 ? `${name}-headers-rule` : `${name}-headers-rule-${i + 1}`,
-                {
-                    ruleName: i === 0 ? "securityheaders" : `securityheaders${i + 1}`,
-                    ruleSetName: ruleSet.name,
-                    profileName: profile.name,
-                    resourceGroupName: rg,
-                    order: i + 1,
-                    matchProcessingBehavior: "Continue",
-                    conditions: [],
-                    actions: actions.slice(i * RULE_ACTIONS, (i + 1) * RULE_ACTIONS),
-                },
-                ctx.opts(parent),
-            ),
-        );
-    }
+    headerSets(args).forEach(({ headers, routes: using }, k) => {
+        const suffix = k === 0 ? "" : `-${k}`;
+        const ruleSetName = k === 0 ? "securityheaders" : `routeheaders${k}`;
+        const ruleSet = new cdn.RuleSet(`${name}-headers${suffix}`, { ruleSetName, profileName: profile.name, resourceGroupName: rg }, ctx.opts(parent));
+        using.forEach((r) => ruleSetOf.set(r, ruleSet));
+        // HSTS first (Front Door serves HTTPS only: HTTP redirects), at most RULE_ACTIONS actions per rule.
+        const actions = Object.entries(headers)
+            .sort(([a], [b]) => Number(b === "Strict-Transport-Security") - Number(a === "Strict-Transport-Security"))
+            .map(([headerName, value]) => header(headerName, value));
+        for (let i = 0; i * RULE_ACTIONS < actions.length; i++) {
+            headerRules.push(
+                new cdn.Rule(
+                    i === 0 ? `${name}-headers${suffix}-rule` : `${name}-headers${suffix}-rule-${i + 1}`,
+                    {
+                        ruleName: i === 0 ? "securityheaders" : `securityheaders${i + 1}`,
+                        ruleSetName: ruleSet.name,
+                        profileName: profile.name,
+                        resourceGroupName: rg,
+                        order: i + 1,
+                        matchProcessingBehavior: "Continue",
+                        conditions: [],
+                        actions: actions.slice(i * RULE_ACTIONS, (i + 1) * RULE_ACTIONS),
+                    },
+                    ctx.opts(parent),
+                ),
+            );
+        }
+    });
 
     // One route per config route; routes without a host serve the apex domain and the endpoint's own name.
     const routes: cdn.Route[] = [];
@@ -183,7 +189,7 @@ export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBa
                     supportedProtocols: ["Http", "Https"],
                     httpsRedirect: "Enabled",
                     forwardingProtocol: "HttpsOnly",
-                    ruleSets: [{ id: ruleSet.id }],
+                    ruleSets: [{ id: ruleSetOf.get(route)!.id }],
                     // No caching: WebSocket upgrades fail on caching routes, and apps are dynamic.
                     enabledState: "Enabled",
                 },

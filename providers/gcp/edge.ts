@@ -14,7 +14,13 @@ import { LoadBalancerSettings, RateLimit, RouteSettings, Settings } from "../../
  *   a deny rule answers 403, 404 or 502 (deny(STATUS), compute API SecurityPolicyRule.action; no
  *   413); an advanced match expression has at most five
  *   subexpressions (armor/docs/rules-language-reference);
- * - custom response headers per backend service (load-balancing/docs/https/custom-headers);
+ * - custom response headers per backend service (load-balancing/docs/https/custom-headers); per
+ *   route, a URL map path rule's routeAction.weightedBackendServices[].headerAction
+ *   (responseHeadersToAdd with replace, compute API UrlMap; header actions are "not supported for
+ *   load balancers that have their loadBalancingScheme set to EXTERNAL", this one is
+ *   EXTERNAL_MANAGED). The order between a backend's custom headers and a URL map header action
+ *   is not documented, so a service with per-route headers has no backend headers at all: every
+ *   route to it carries its whole set in the URL map;
  * - request logging per backend service (logConfig).
  */
 export const CLOUD_RUN_HTTP1_MAX_MIB = 32;
@@ -90,6 +96,7 @@ export const gcpEdge: EdgeModel = {
         "routes[].rateLimit": "approximated: Cloud Armor throttle, N per 10 s (per second) or per 60 s (per minute) incl. burst, per IP, 429",
         "routes[].accessLogs": "approximated: still logged (logging is per backend service)",
         "routes[].websocket": "approximated: closed after the service's Cloud Run timeout (total), no session affinity; clients reconnect",
+        "routes[].headers": "exact: URL map header action on the route (the service's routes then carry their headers there, not on its backend)",
     },
     judge(ask: EdgeAsk, settings: Settings): EdgeJudgement {
         const lb = settings.loadBalancer!;
@@ -121,7 +128,13 @@ export const gcpEdge: EdgeModel = {
             case "loadBalancer.hstsIncludeSubdomains": {
                 const name = ask.at.slice("loadBalancer.headers.".length);
                 if (name === HSTS_HEADER && !lb.domain) return { fidelity: "exact", enforced: "not sent: this stack serves plain HTTP (HSTS is only valid over HTTPS)" };
-                return { fidelity: "exact", enforced: "custom response header on every backend service" };
+                return { fidelity: "exact", enforced: "custom response header on every backend service (URL map header action on each route of a service with per-route headers)" };
+            }
+            case "routes[].headers": {
+                if (ask.header === HSTS_HEADER && !lb.domain) return { fidelity: "exact", enforced: "not sent: this stack serves plain HTTP (HSTS is only valid over HTTPS)" };
+                return ask.value === false
+                    ? { fidelity: "exact", enforced: `not sent on this route: its URL map header action leaves ${ask.header} out, and backend ${route!.service} adds no custom headers` }
+                    : { fidelity: "exact", enforced: `URL map header action on this route: responseHeadersToAdd ${ask.header} (replace)` };
             }
         }
     },

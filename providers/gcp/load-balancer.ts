@@ -4,11 +4,10 @@ import * as dns from "@pulumi/gcp/dns";
 import { ChildOptions, DnsRecord, LoadBalancerArgs, LoadBalancerOutputs } from "../../components/backend";
 import { loadBalancerAlerts } from "./alerts";
 import { GcpContext } from "./context";
-import { HSTS_HEADER } from "../../components/edge";
 import { armorBodyRules, armorThreshold, routeExpression } from "./edge";
 import { hash } from "./naming";
 import { orderRoutes } from "../../components/routes";
-import { urlMapLayout } from "./url-map";
+import { sentHeaders, servicesWithRouteHeaders, urlMapLayout } from "./url-map";
 
 /**
  * Global external Application Load Balancer (EXTERNAL_MANAGED) in front of Cloud Run through
@@ -63,10 +62,11 @@ export function createLoadBalancer(ctx: GcpContext, name: string, args: LoadBala
         o(),
     );
 
-    // The stack's response headers on every backend; HSTS over HTTPS only.
-    const headers = Object.entries(args.headers)
-        .filter(([name]) => https || name !== HSTS_HEADER)
-        .map(([name, value]) => `${name}: ${value}`);
+    // The stack's response headers on every backend; HSTS over HTTPS only. A service with a route
+    // of its own headers (routes[].headers) gets none on its backend: each of its routes carries
+    // its whole set as a URL map header action instead (url-map.ts).
+    const headers = sentHeaders(args.headers, https).map(([name, value]) => `${name}: ${value}`);
+    const perRoute = servicesWithRouteHeaders(args);
 
     const backends: Record<string, compute.BackendService> = {};
     for (const svc of args.services) {
@@ -84,7 +84,7 @@ export function createLoadBalancer(ctx: GcpContext, name: string, args: LoadBala
                 protocol: "HTTPS",
                 backends: [{ group: neg.id }],
                 securityPolicy: policy.selfLink,
-                customResponseHeaders: headers,
+                ...(perRoute.has(svc.name) ? {} : { customResponseHeaders: headers }),
                 logConfig: { enable: true, sampleRate: 1 },
             },
             o(),
@@ -93,7 +93,7 @@ export function createLoadBalancer(ctx: GcpContext, name: string, args: LoadBala
 
     const urlMap = new compute.URLMap(
         `${name}-urlmap`,
-        { name: ctx.naming.resource("urlmap"), ...urlMapLayout(args.routes, (service) => backends[service].id) },
+        { name: ctx.naming.resource("urlmap"), ...urlMapLayout(args.routes, (service) => backends[service].id, { lb: args, https }) },
         o(),
     );
 

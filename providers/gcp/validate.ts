@@ -75,7 +75,8 @@ export function validateGcp(settings: Settings): ConfigProblem[] {
     problems.push(...edgeProblems(settings, gcpEdge));
     const naming = new Naming(settings.project, settings.stack, gcp.project ?? "");
     const backendServiceUrl = (service: string) => `https://www.googleapis.com/compute/v1/projects/${gcp.project}/global/backendServices/${naming.resource(`be-${service}`)}`;
-    const urlMap = urlMapBytes(naming.resource("urlmap"), settings.loadBalancer?.routes ?? [], backendServiceUrl);
+    const lb = settings.loadBalancer;
+    const urlMap = urlMapBytes(naming.resource("urlmap"), lb?.routes ?? [], backendServiceUrl, lb && { lb, https: lb.domain !== undefined });
     if (urlMap > URL_MAP_MAX_BYTES) {
         problems.push(problem("loadBalancer.routes", `a URL map of ${urlMap} bytes`, `routes whose URL map stays within 1 MB (${URL_MAP_MAX_BYTES} bytes) on a global external Application Load Balancer: fewer routes, hosts or shorter paths`));
     }

@@ -14,6 +14,7 @@ export const localEdge: EdgeModel = {
         "routes[].rateLimit": "exact: `limit_req` rate and burst per client IP, 429",
         "routes[].accessLogs": "exact: `access_log off` per location",
         "routes[].websocket": "exact: upgraded, open while data flows within the route's timeout",
+        "routes[].headers": "exact: the route's whole set as `add_header ... always` in its location (a location with add_header inherits none of the server's)",
     },
     judge(ask: EdgeAsk, settings: Settings): EdgeJudgement {
         const lb = settings.loadBalancer!;
@@ -42,6 +43,12 @@ export const localEdge: EdgeModel = {
                     return { fidelity: "exact", enforced: "not sent: this stack serves plain HTTP (HSTS is only valid over HTTPS)" };
                 }
                 return { fidelity: "exact", enforced: `nginx add_header ${name} ... always` };
+            }
+            case "routes[].headers": {
+                if (ask.header === HSTS_HEADER && !settings.local.tls) return { fidelity: "exact", enforced: "not sent: this stack serves plain HTTP (HSTS is only valid over HTTPS)" };
+                return ask.value === false
+                    ? { fidelity: "exact", enforced: `nginx sends no ${ask.header} on this route (its location lists its own headers)` }
+                    : { fidelity: "exact", enforced: `nginx add_header ${ask.header} ... always in this route's location, with the route's other headers` };
             }
         }
     },

@@ -105,21 +105,25 @@ export function renderNginxConfig(input: NginxConfigInput): string {
     return `${lines.join("\n")}\n`;
 }
 
+/**
+ * `add_header ... always` lines for a header set (also on errors nginx answers itself: 413, 429,
+ * 504); HSTS with TLS only. Values are validated (stacks/schema.ts): no `"`, `\` or `$` that
+ * nginx would interpret.
+ */
+function headerLines(input: NginxConfigInput, headers: Record<string, string>, indent: string): string[] {
+    return Object.entries(headers)
+        .filter(([name]) => input.tls || name !== HSTS_HEADER)
+        .sort(([a], [b]) => Number(b === HSTS_HEADER) - Number(a === HSTS_HEADER))
+        .map(([name, value]) => `${indent}add_header ${name} "${value}" always;`);
+}
+
 function renderServer(input: NginxConfigInput, host: string | undefined, isDefault: boolean): string[] {
     const listen = input.tls ? `${input.httpsListen ?? 443} ssl` : `${input.httpListen}`;
     const lines = ["    server {", `        listen ${listen}${isDefault ? " default_server" : ""};`, `        server_name ${host ?? input.domain ?? "_"};`];
     if (input.tls) {
-        lines.push(
-            `        ssl_certificate ${input.tls.certificate};`,
-            `        ssl_certificate_key ${input.tls.key};`,
-            "        ssl_protocols TLSv1.2 TLSv1.3;",
-            `        add_header Strict-Transport-Security "${input.headers?.[HSTS_HEADER] ?? input.hsts ?? HSTS}" always;`,
-        );
+        lines.push(`        ssl_certificate ${input.tls.certificate};`, `        ssl_certificate_key ${input.tls.key};`, "        ssl_protocols TLSv1.2 TLSv1.3;");
     }
-    // Values are validated (stacks/schema.ts): no `"`, `\` or `$` that nginx would interpret.
-    for (const [name, value] of Object.entries(input.headers ?? DEFAULT_HEADERS)) {
-        if (name !== HSTS_HEADER) lines.push(`        add_header ${name} "${value}" always;`);
-    }
+    lines.push(...headerLines(input, input.headers ?? { ...DEFAULT_HEADERS, [HSTS_HEADER]: input.hsts ?? HSTS }, "        "));
     const zoneOf = new Map(input.routes.map((r, i) => [r, i]));
     const routes = orderRoutes(input.routes.filter((r) => r.host === host)).map((r) => ({ r, i: zoneOf.get(r)! }));
     for (const { r, i } of routes) {
@@ -132,6 +136,10 @@ function renderServer(input: NginxConfigInput, host: string | undefined, isDefau
         if (r.maxBodyMb !== undefined) lines.push(`            client_max_body_size ${r.maxBodyMb}m;`);
         if (r.timeoutSeconds !== undefined) lines.push(`            proxy_read_timeout ${r.timeoutSeconds}s;`, `            proxy_send_timeout ${r.timeoutSeconds}s;`);
         if (r.accessLogs === false) lines.push("            access_log off;");
+        // A location with any add_header inherits none of the server's (nginx add_header docs:
+        // "inherited from the previous configuration level if and only if there are no add_header
+        // directives defined on the current level"), so a route with its own headers lists all of them.
+        if (r.headers) lines.push(...headerLines(input, r.headers, "            "));
         // A variable makes nginx resolve at request time instead of failing at start-up.
         lines.push(`            set $upstream_${r.service.replace(/-/g, "_")} ${upstream};`, `            proxy_pass $upstream_${r.service.replace(/-/g, "_")};`, "        }");
     }
