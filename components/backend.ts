@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigProblem } from "../stacks/errors";
+import { SearchUser } from "./search-users";
 import {
     BucketSettings,
     CacheSettings,
@@ -43,7 +44,7 @@ export interface CloudBackend {
     network(name: string, args: NetworkArgs, opts: ChildOptions): NetworkOutputs;
     database(name: string, args: DatabaseArgs, opts: ChildOptions): DatabaseOutputs;
     cache(name: string, args: CacheArgs, opts: ChildOptions): CacheOutputs;
-    searchCluster(name: string, args: SearchClusterArgs, opts: ChildOptions): SearchClusterOutputs;
+    searchCluster(name: string, args: SearchClusterInputs, opts: ChildOptions): SearchClusterOutputs;
     objectStore(name: string, args: ObjectStoreArgs, opts: ChildOptions): ObjectStoreOutputs;
     loadBalancer(name: string, args: LoadBalancerArgs, opts: ChildOptions): LoadBalancerOutputs;
     containerService(name: string, args: ContainerServiceArgs, opts: ChildOptions): ContainerServiceOutputs;
@@ -144,6 +145,14 @@ export interface CacheOutputs {
 
 export interface SearchClusterArgs extends SearchSettings {
     clients: string[];
+}
+/** A workload's own search user (components/search-users.ts) with its generated password (secret). */
+export interface SearchUserCredentials extends SearchUser {
+    password: pulumi.Output<string>;
+}
+/** What the backend gets besides the settings: the users it creates on the cluster and stores the passwords of. */
+export interface SearchClusterInputs extends SearchClusterArgs {
+    users: SearchUserCredentials[];
 }
 export interface SearchClusterOutputs {
     /** `https://host:port` (plain http only where the target has no TLS). */

@@ -59,7 +59,7 @@ export function bucketVariable(bucket: string): string {
  * already read. Credentials and URLs that embed them are secret; hosts and ports are plain.
  * Config validation guarantees every part a service uses exists.
  */
-export function serviceEnvironment(service: Pick<ServiceSettings, "env" | "notSecrets" | "uses">, parts: Parts): ServiceEnvironment {
+export function serviceEnvironment(service: Pick<ServiceSettings, "name" | "env" | "notSecrets" | "uses">, parts: Parts): ServiceEnvironment {
     const env: Record<string, pulumi.Input<string>> = { ...service.env };
     if (service.notSecrets !== undefined && service.notSecrets.length > 0) {
         // Tells the guardrail (policy/secret-values.ts) these plain values are public on purpose.
@@ -89,9 +89,11 @@ export function serviceEnvironment(service: Pick<ServiceSettings, "env" | "notSe
         secretEnv.REDIS_URL = cache.url;
     }
     if (uses.search && parts.search) {
+        // The workload's own user (components/search-users.ts), never the cluster's admin.
+        const user = parts.search.userFor(service.name);
         env.ELASTICSEARCH_URL = parts.search.url;
-        env.ELASTICSEARCH_USERNAME = parts.search.username;
-        secretEnv.ELASTICSEARCH_PASSWORD = parts.search.password;
+        env.ELASTICSEARCH_USERNAME = user.username;
+        secretEnv.ELASTICSEARCH_PASSWORD = user.password;
     }
     if (uses.buckets.length > 0 && parts.objectStore) {
         const store = parts.objectStore;

@@ -2,6 +2,7 @@ import { parseDocument, wildcardGrants } from "./access-documents";
 import { Finding, ResourceCheck, ResourceView, StackView, TargetChecks } from "./model";
 import { declaredPublic, hasCredentialUrl, isSecretName } from "./secret-values";
 import { isSingleton } from "./singleton";
+import { AdminsOf, ecsEnv, leastPrivilegeData, SEARCH_ADMIN } from "./least-privilege";
 
 /**
  * The AWS target. Checks read the inputs the program (or an `anycloud:overrides` entry) sets;
@@ -271,6 +272,14 @@ function deletionProtected(props: Record<string, any>, r: ResourceView): string[
 
 // --- the checks -------------------------------------------------------------------------------
 
+/** The OpenSearch domain's master user (fine-grained access control): the search admin. */
+const domainMasterUser: AdminsOf = (stack) =>
+    stack
+        .ofType("aws:opensearch/domain:Domain")
+        .map((d) => d.props?.advancedSecurityOptions?.masterUserOptions?.masterUserName)
+        .filter((u): u is string => typeof u === "string")
+        .map((username) => ({ username, what: SEARCH_ADMIN }));
+
 export const checks: TargetChecks = {
     "data-not-public": { resources: dataNotPublic },
     "data-encrypted-at-rest": { resources: encryptedAtRest },
@@ -306,6 +315,7 @@ export const checks: TargetChecks = {
                 plainSecrets("environment.variables", Object.entries(p.environment?.variables ?? {}).map(([name, value]) => ({ name, value }))).map((m) => m + STORE_HINT),
         },
     },
+    "least-privilege-data": { stack: leastPrivilegeData({ [T.taskDefinition]: ecsEnv }, domainMasterUser) },
     "backups-retained": {
         resources: {
             // Absent is 0 (no backups). A read replica restores from its source's backups.

@@ -136,7 +136,8 @@ describe("aws backend", function () {
             const jobs = p === dev ? ["network-svc-migrate", "network-svc-nightly"] : [];
             assert.deepStrictEqual(edges("network-database", 5432, "in"), ["database-init", "network-svc-app", ...jobs, "network-svc-worker"]);
             assert.deepStrictEqual(edges("network-cache", 6379, "in"), ["network-svc-app", "network-svc-processor", "network-svc-worker"]);
-            assert.deepStrictEqual(edges("network-search", 443, "in"), ["network-svc-app", "network-svc-worker"]);
+            // ... and the function that applies their search users (search-cluster.ts).
+            assert.deepStrictEqual(edges("network-search", 443, "in"), ["network-svc-app", "network-svc-worker", "search-users"]);
             assert.deepStrictEqual(edges("network-svc-app", 3000, "in"), ["network-alb"]);
             assert.deepStrictEqual(edges("network-svc-worker", 3000, "in"), []);
             assert.deepStrictEqual(edges("network-svc-processor", 5432, "out"), [], "processor does not use the database");

@@ -3,14 +3,18 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
+import { createHash } from "crypto";
 import { parse } from "yaml";
-import { bootScript, BootScriptInput, CloudBootHooks } from "../components/opensearch/boot-script";
+import { bootScript, BootScriptInput, CloudBootHooks, securityApplyScript } from "../components/opensearch/boot-script";
+import { runAsBash } from "../providers/azure/search-cluster";
 import { heapOptions } from "../components/opensearch/jvm";
 import { azureBootHooks } from "../providers/azure/search-cluster";
 import { gcpBootHooks } from "../providers/gcp/search-cluster";
 import { BootSandbox, SHIMS } from "./boot-sandbox";
 import { readinessScript } from "../components/opensearch/readiness";
 import { SnapshotStore } from "../components/opensearch/snapshots";
+import { hashToken, securityBundle, securityConfig, SECURITY_FILES } from "../components/opensearch/security-config";
+import { APP_ROLE, searchUsers } from "../components/search-users";
 
 const CLOUDS: { cloud: string; hooks: CloudBootHooks }[] = [
     { cloud: "gcp", hooks: gcpBootHooks("my-project") },
@@ -24,7 +28,20 @@ const WHERE: Record<CloudBootHooks["snapshotPlugin"], string> = {
     "repository-gcs": "bucket app-prod-search-snapshots-1234abcd",
     "repository-azure": "container opensearch-snapshots",
 };
-const SECRETS = { adminPassword: "s-admin", caKey: "s-ca-key", caCert: "s-ca-cert", nodeTls: ["s-node-0", "s-node-1", "s-node-2"] };
+const SECRETS = { adminPassword: "s-admin", security: "s-security", caKey: "s-ca-key", caCert: "s-ca-cert", nodeTls: ["s-node-0", "s-node-1", "s-node-2"] };
+
+/** The workloads' users of the sandbox cluster and their passwords (each in a secret of its own). */
+const USERS = searchUsers(["web", "worker"]);
+const PASSWORDS: Record<string, string> = { "svc-web": "Web-Password-1", "svc-worker": "Worker-Password-2" };
+/** The stand-in bcrypt the sandbox's hash.sh prints for a password (test/fixtures/boot-shims/docker). */
+const fakeHash = (pw: string) => `$2y$12$${createHash("sha256").update(pw).digest("hex").slice(0, 53)}`;
+
+/** The secrets Pulumi writes before node 0 boots: the admin's and users' passwords and the security configuration. */
+function seed(s: BootSandbox, users = USERS): void {
+    s.setSecret("s-admin", "Admin-Password-1");
+    for (const u of users) s.setSecret(`s-user-${u.workload}`, PASSWORDS[u.username] ?? `${u.username}-Password-9`);
+    s.setSecret("s-security", securityBundle("admin", "s-admin", users, Object.fromEntries(users.map((u) => [u.username, `s-user-${u.workload}`]))));
+}
 
 function input(hooks: CloudBootHooks, index: number, count = 3): BootScriptInput {
     return {
@@ -35,7 +52,6 @@ function input(hooks: CloudBootHooks, index: number, count = 3): BootScriptInput
         clientIp: "10.20.0.9",
         image: "opensearchproject/opensearch:2.19.2",
         memoryMb: 16384,
-        username: "admin",
         secrets: SECRETS,
         hooks,
     };
@@ -46,6 +62,18 @@ describe("search boot scripts", function () {
 
     describe("shellcheck", () => {
         for (const { cloud, hooks } of CLOUDS) {
+            it(`${cloud} security re-apply script (and its run command wrapper): shellcheck finds nothing`, () => {
+                for (const [ext, script] of [
+                    ["bash", securityApplyScript(input(hooks, 0))],
+                    ["sh", runAsBash(securityApplyScript(input(hooks, 0)), "v1")],
+                ]) {
+                    const file = path.join(os.tmpdir(), `anycloud-shellcheck-apply-${cloud}.${ext}`);
+                    fs.writeFileSync(file, script);
+                    const r = spawnSync("shellcheck", ["--severity=style", file], { encoding: "utf8" });
+                    fs.rmSync(file);
+                    assert.strictEqual(r.status, 0, r.stdout);
+                }
+            });
             for (const [label, index, count] of [
                 ["bootstrap of 1", 0, 1],
                 ["bootstrap of 3", 0, 3],
@@ -78,7 +106,7 @@ describe("search boot scripts", function () {
             let first: Record<string, string>;
             before(() => {
                 boot = sandbox();
-                boot.setSecret("s-admin", "Admin-Password-1");
+                seed(boot);
                 const r = boot.run(bootScript(input(hooks, 0)));
                 assert.strictEqual(r.status, 0, r.stderr);
                 first = boot.snapshot();
@@ -110,10 +138,105 @@ describe("search boot scripts", function () {
             });
 
             it("the admin user's hash is in internal_users.yml and securityadmin ran", () => {
-                const users = parse(boot.file("etc/opensearch/bootstrap/internal_users.yml"));
-                assert.match(users.admin.hash, /^\$2y\$12\$/);
+                const users = parse(boot.file("etc/opensearch/bootstrap/security/internal_users.yml"));
+                assert.strictEqual(users.admin.hash, fakeHash("Admin-Password-1"));
                 assert.ok(fs.existsSync(path.join(boot.node, "security-loaded")));
                 assert.ok(!JSON.stringify(boot.snapshot()).includes("Admin-Password-1"), "the password is not written to disk");
+            });
+
+            it("each workload's user is in internal_users.yml with the hash of the password in its own secret", () => {
+                const users = parse(boot.file("etc/opensearch/bootstrap/security/internal_users.yml"));
+                assert.deepStrictEqual(Object.keys(users).sort(), ["_meta", "admin", "svc-web", "svc-worker"]);
+                for (const u of USERS) {
+                    assert.strictEqual(users[u.username].hash, fakeHash(PASSWORDS[u.username]), u.username);
+                }
+                const onDisk = JSON.stringify(boot.snapshot());
+                for (const pw of Object.values(PASSWORDS)) assert.ok(!onDisk.includes(pw), "no user password on disk");
+            });
+
+            it("roles.yml and roles_mapping.yml on the node are the generated ones: anycloud_app for the users, all_access for the admin only", () => {
+                const expected = securityConfig("admin", USERS);
+                for (const f of ["roles.yml", "roles_mapping.yml"] as const) {
+                    assert.deepStrictEqual(parse(boot.file(`etc/opensearch/bootstrap/security/${f}`)), parse(expected[f]), f);
+                }
+                const mapping = parse(boot.file("etc/opensearch/bootstrap/security/roles_mapping.yml"));
+                assert.deepStrictEqual(mapping[APP_ROLE].users, ["svc-web", "svc-worker"]);
+                assert.deepStrictEqual(mapping.all_access.users, ["admin"]);
+            });
+
+            it("securityadmin loads the three generated files over the image's defaults", () => {
+                const call = boot.stateFile("calls.log", "node").split("\n").find((l) => l.includes("securityadmin.sh"))!;
+                for (const f of SECURITY_FILES) {
+                    assert.ok(call.includes(`/etc/opensearch/bootstrap/security/${f}:/usr/share/opensearch/config/opensearch-security/${f}:ro`), f);
+                }
+            });
+
+            it("a reboot after a workload was added loads the current users (read from the secret, not the boot script)", () => {
+                const s = sandbox();
+                seed(s, searchUsers(["web"]));
+                assert.strictEqual(s.run(bootScript(input(hooks, 0))).status, 0);
+                assert.deepStrictEqual(Object.keys(parse(s.file("etc/opensearch/bootstrap/security/internal_users.yml"))).sort(), ["_meta", "admin", "svc-web"]);
+                seed(s, searchUsers(["web", "indexer"]));
+                const r = s.run(bootScript(input(hooks, 0)));
+                assert.strictEqual(r.status, 0, r.stderr);
+                const users = parse(s.file("etc/opensearch/bootstrap/security/internal_users.yml"));
+                assert.deepStrictEqual(Object.keys(users).sort(), ["_meta", "admin", "svc-indexer", "svc-web"]);
+                assert.strictEqual(users["svc-indexer"].hash, fakeHash("svc-indexer-Password-9"));
+                assert.strictEqual(s.stateFile("calls.log", "node").match(/securityadmin\.sh/g)!.length, 2, "securityadmin ran at both boots");
+            });
+
+            it("the re-apply script (Azure's run command, day 2) loads the current users into the running node without restarting it", () => {
+                const s = sandbox();
+                seed(s, searchUsers(["web"]));
+                assert.strictEqual(s.run(bootScript(input(hooks, 0))).status, 0);
+                const started = () => s.stateFile("calls.log", "node").match(/^docker run -d /gm)!.length;
+                const loaded = () => s.stateFile("calls.log", "node").match(/securityadmin\.sh/g)!.length;
+                assert.deepStrictEqual([started(), loaded()], [1, 1]);
+                seed(s, searchUsers(["web", "indexer"]));
+                const r = s.run(runAsBash(securityApplyScript(input(hooks, 0)), "v2"));
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.match(r.stdout, /security configuration applied/);
+                const users = parse(s.file("etc/opensearch/bootstrap/security/internal_users.yml"));
+                assert.deepStrictEqual(Object.keys(users).sort(), ["_meta", "admin", "svc-indexer", "svc-web"]);
+                assert.deepStrictEqual([started(), loaded()], [1, 2], "securityadmin ran again; OpenSearch was not restarted");
+            });
+
+            it("the re-apply script fails the run command, with the boot script's message, when securityadmin fails", () => {
+                const s = sandbox();
+                seed(s);
+                assert.strictEqual(s.run(bootScript(input(hooks, 0))).status, 0);
+                const r = s.run(runAsBash(securityApplyScript(input(hooks, 0)), "v2"), { fail: ["securityadmin"] });
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, /FAILED: securityadmin could not load the security configuration/);
+            });
+
+            it("fails, naming the secret, when a user's password secret cannot be read", () => {
+                const s = sandbox();
+                seed(s);
+                const r = s.run(bootScript(input(hooks, 0)), { fail: ["secret-read:s-user-worker"] });
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, /FAILED: read secret s-user-worker \(gave up after 3 tries/);
+                assert.ok(!fs.existsSync(path.join(s.node, "security-loaded")), "securityadmin did not run with a partial configuration");
+            });
+
+            it("fails when the security configuration secret holds something else", () => {
+                const s = sandbox();
+                seed(s);
+                s.setSecret("s-security", "[]");
+                const r = s.run(bootScript(input(hooks, 0)));
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, /FAILED: secret s-security does not hold the security configuration/);
+            });
+
+            it("fails when a user in the configuration has no password secret", () => {
+                const s = sandbox();
+                seed(s);
+                const bundle = JSON.parse(s.secret("s-security")!);
+                delete bundle.passwords[hashToken("svc-worker")];
+                s.setSecret("s-security", JSON.stringify(bundle));
+                const r = s.run(bootScript(input(hooks, 0)));
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, /FAILED: a user in the security configuration has no password secret/);
             });
 
             it("the container mounts neither the CA key nor the admin key", () => {
@@ -203,7 +326,7 @@ describe("search boot scripts", function () {
             for (const [what, fail, message] of failures) {
                 it(`fails with a message when ${what} fails`, () => {
                     const s = sandbox();
-                    s.setSecret("s-admin", "Admin-Password-1");
+                    seed(s);
                     const r = s.run(bootScript(input(hooks, 0)), { fail });
                     assert.notStrictEqual(r.status, 0);
                     assert.match(r.stderr, message);
@@ -220,7 +343,7 @@ describe("search boot scripts", function () {
 
             it("a bootstrap whose CA secret lost its value while the data disk holds data refuses to mint a second CA", () => {
                 const s = sandbox();
-                s.setSecret("s-admin", "Admin-Password-1");
+                seed(s);
                 fs.mkdirSync(path.join(s.root, "mnt/opensearch/data/nodes/0"), { recursive: true });
                 const r = s.run(bootScript(input(hooks, 0)));
                 assert.notStrictEqual(r.status, 0);

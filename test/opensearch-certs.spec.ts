@@ -126,8 +126,7 @@ describe("search cluster certificates (real openssl, OpenSearch DN semantics)", 
             clientIp: "10.0.0.9",
             image: "opensearchproject/opensearch:2.19.2",
             memoryMb: 8192,
-            username: "admin",
-            secrets: { adminPassword: "a", caKey: "k", caCert: "c", nodeTls: ["t0", "t1", "t2"] },
+                secrets: { adminPassword: "a", security: "s", caKey: "k", caCert: "c", nodeTls: ["t0", "t1", "t2"] },
             hooks: gcpBootHooks("p"),
         });
         assert.ok(script.includes(CERT_FUNCTIONS.trim()), "the script embeds the tested functions verbatim");

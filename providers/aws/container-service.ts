@@ -247,7 +247,7 @@ export function createContainerService(ctx: AwsContext, name: string, args: Cont
         o({
             // Attaching a target group that no listener uses yet fails; autoscaling owns desiredCount.
             // A service that uses the database starts once its databases and extensions exist.
-            dependsOn: [ctx.requireFoundation().capacityProviders, ...(targetGroup ? ctx.loadBalancer!.listenerResources : []), ...net.egressReady, ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...(args.after ?? [])],
+            dependsOn: [ctx.requireFoundation().capacityProviders, ...(targetGroup ? ctx.loadBalancer!.listenerResources : []), ...net.egressReady, ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...(args.uses.search ? ctx.searchReady : []), ...(args.after ?? [])],
             ignoreChanges: ["desiredCount"],
         }),
     );

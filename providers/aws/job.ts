@@ -118,9 +118,9 @@ export function createJob(ctx: AwsContext, name: string, args: JobArgs, opts: Ch
                 // A new revision (image, command, env, secret version) is a new run; nothing else is.
                 triggers: { taskDefinition: task.arn },
             },
-            // After the databases exist, the private subnets reach the AWS APIs (image pull,
-            // secrets) and the services it calls are steady.
-            o({ dependsOn: [...net.egressReady, ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...(args.after ?? [])] }),
+            // After the databases exist, the search users exist, the private subnets reach the AWS
+            // APIs (image pull, secrets) and the services it calls are steady.
+            o({ dependsOn: [...net.egressReady, ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...(args.uses.search ? ctx.searchReady : []), ...(args.after ?? [])] }),
         );
         return { run: invocation, logs: where };
     }
@@ -163,7 +163,7 @@ export function createJob(ctx: AwsContext, name: string, args: JobArgs, opts: Ch
                 retryPolicy: { maximumRetryAttempts: args.trigger.retries, maximumEventAgeInSeconds: 3600 },
             },
         },
-        o({ dependsOn: [canRun, ...net.egressReady] }),
+        o({ dependsOn: [canRun, ...net.egressReady, ...(args.uses.search ? ctx.searchReady : [])] }),
     );
 
     // A failed run reaches the stack's alarm topic (which lets EventBridge publish: see alerts.ts).

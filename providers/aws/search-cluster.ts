@@ -1,10 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as ec2 from "@pulumi/aws/ec2";
+import * as iam from "@pulumi/aws/iam";
+import * as lambda from "@pulumi/aws/lambda";
 import * as opensearch from "@pulumi/aws/opensearch";
-import { ChildOptions, SearchClusterArgs, SearchClusterOutputs } from "../../components/backend";
+import * as secretsmanager from "@pulumi/aws/secretsmanager";
+import * as vpc from "@pulumi/aws/vpc";
+import { ChildOptions, SearchClusterInputs, SearchClusterOutputs } from "../../components/backend";
 import { generatedPassword } from "../../components/secrets";
+import { applierEvent, securityRequests } from "../../components/search-users";
+import { SEARCH_USERS_HANDLER } from "../../components/search-users-function";
 import { alarm } from "./alerts";
 import { AwsContext } from "./context";
+import { PORTS } from "./network";
 import { SEARCH_INSTANCE_TYPES, SEARCH_MASTER_TYPE } from "./sizes";
 
 /** Zone-aware domains spread data nodes over 2 or 3 AZs; the node count must divide evenly. */
@@ -15,7 +23,7 @@ export function searchZoneCount(nodes: number, zones: number): number {
     return nodes % 3 === 0 && zones >= 3 ? 3 : 2;
 }
 
-export function createSearchCluster(ctx: AwsContext, name: string, args: SearchClusterArgs, opts: ChildOptions): SearchClusterOutputs {
+export function createSearchCluster(ctx: AwsContext, name: string, args: SearchClusterInputs, opts: ChildOptions): SearchClusterOutputs {
     const parent = opts.parent;
     const net = ctx.requireNetwork();
     const size = SEARCH_INSTANCE_TYPES[args.size];
@@ -108,5 +116,117 @@ export function createSearchCluster(ctx: AwsContext, name: string, args: SearchC
     // FreeStorageSpace is MiB per node.
     alarm(ctx, `${name}-storage`, { namespace: "AWS/ES", metricName: "FreeStorageSpace", dimensions: dims, statistic: "Minimum", period: 300, evaluationPeriods: 1, threshold: Math.round(((100 - alerts.diskPercent) / 100) * args.storageGb * 1024), comparisonOperator: "LessThanThreshold", alarmDescription: `search storage > ${alerts.diskPercent}% used` }, parent);
 
+    applySearchUsers(ctx, name, args, { domain, username, password, parent });
+
     return { url: pulumi.interpolate`https://${domain.endpoint}:443`, username: pulumi.output(username), password };
+}
+
+/** The users function's bound: the applier's wait (APPLIER_BOUNDS.waitMs, 600 s) plus its requests. */
+export const USERS_FUNCTION_TIMEOUT_SECONDS = 900;
+
+/**
+ * The workloads' users exist only through the security plugin's REST API on a domain inside the
+ * VPC (fine-grained access control, internal user database): a VPC Lambda with no dependency
+ * (components/search-users-function.ts) applies them as the master user, reading every password
+ * from Secrets Manager, and `lambda.Invocation` runs it on create and whenever the plan (users,
+ * role), a password (its secret version) or the domain changes. Idempotent: each PUT replaces its
+ * entry; managed users no workload uses any more are deleted. Services and jobs that use search
+ * start after it (ctx.searchReady).
+ */
+function applySearchUsers(
+    ctx: AwsContext,
+    name: string,
+    args: SearchClusterInputs,
+    deps: { domain: opensearch.Domain; username: string; password: pulumi.Output<string>; parent: pulumi.Resource },
+): void {
+    const { domain, username, password, parent } = deps;
+    const net = ctx.requireNetwork();
+    const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, extra);
+    // {username, password}, like the database's credentials: what the function reads.
+    const stored = (id: string, description: string, user: string, value: pulumi.Output<string>) => {
+        const secret = new secretsmanager.Secret(
+            `${name}-${id}`,
+            { namePrefix: ctx.naming.secretPrefix(`${name}-${id}`), description, recoveryWindowInDays: ctx.settings.protect ? 7 : 0 },
+            o(),
+        );
+        const version = new secretsmanager.SecretVersion(`${name}-${id}`, { secretId: secret.id, secretString: pulumi.jsonStringify({ username: user, password: value }) }, o());
+        return { secret, version };
+    };
+    const admin = stored("master-password", "OpenSearch master user (the program's own)", username, password);
+    const users = args.users.map((u) => ({ user: u, ...stored(`user-${u.workload}`, `OpenSearch user of ${u.workload}`, u.username, u.password) }));
+
+    const tier = `${name}-users`;
+    const sg = new ec2.SecurityGroup(`${name}-users`, { vpcId: net.vpc.id, name: ctx.naming.name(`${name}-users`, 255), description: "Search users function: OpenSearch and AWS APIs only", tags: { tier } }, o());
+    const rules = [
+        new vpc.SecurityGroupEgressRule(`${name}-users-to-search`, { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: PORTS.https, toPort: PORTS.https, referencedSecurityGroupId: net.searchSecurityGroup!.id, description: "to OpenSearch", tags: { tier } }, o()),
+        new vpc.SecurityGroupEgressRule(`${name}-users-to-aws-apis`, { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: PORTS.https, toPort: PORTS.https, cidrIpv4: "0.0.0.0/0", description: "Secrets Manager via NAT", tags: { tier } }, o()),
+        new vpc.SecurityGroupIngressRule(`${name}-from-users`, { securityGroupId: net.searchSecurityGroup!.id, ipProtocol: "tcp", fromPort: PORTS.https, toPort: PORTS.https, referencedSecurityGroupId: sg.id, description: "from the search users function", tags: { tier: "search" } }, o()),
+    ];
+    const role = new iam.Role(
+        `${name}-users`,
+        { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }] }) },
+        o(),
+    );
+    const vpcAccess = new iam.RolePolicyAttachment(
+        `${name}-users-vpc`,
+        { role: role.name, policyArn: pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` },
+        o(),
+    );
+    const readSecrets = new iam.RolePolicy(
+        `${name}-users-secrets`,
+        {
+            role: role.id,
+            policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [admin.secret.arn, ...users.map((u) => u.secret.arn)] }] }),
+        },
+        o(),
+    );
+    const functionName = ctx.naming.name(`${name}-users`, 64);
+    const logs = new cloudwatch.LogGroup(`${name}-users`, { name: `/aws/lambda/${functionName}`, retentionInDays: ctx.settings.logs.retentionDays }, o());
+    const fn = new lambda.Function(
+        `${name}-users`,
+        {
+            name: functionName,
+            description: "Applies the search users of the workloads (idempotent)",
+            runtime: "nodejs22.x",
+            handler: "index.handler",
+            role: role.arn,
+            timeout: USERS_FUNCTION_TIMEOUT_SECONDS,
+            memorySize: 128,
+            code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(SEARCH_USERS_HANDLER) }),
+            vpcConfig: { subnetIds: net.privateSubnetIds, securityGroupIds: [sg.id] },
+            loggingConfig: { logFormat: "Text", logGroup: logs.name },
+        },
+        o({ dependsOn: [vpcAccess, readSecrets] }),
+    );
+    const invocation = new lambda.Invocation(
+        `${name}-users`,
+        {
+            functionName: fn.name,
+            // No password here: secret ARNs only.
+            input: pulumi
+                .all([domain.endpoint, admin.secret.arn, ...users.map((u) => u.secret.arn)])
+                .apply(([endpoint, adminArn, ...arns]) =>
+                    JSON.stringify(
+                        applierEvent({
+                            url: `https://${endpoint}`,
+                            adminUsername: username,
+                            adminPasswordRef: adminArn,
+                            users: args.users,
+                            passwordRefs: Object.fromEntries(args.users.map((u, i) => [u.username, arns[i]])),
+                            passwordSource: "secretsmanager",
+                            tls: "verify",
+                        }),
+                    ),
+                ),
+            // A rotated password is a new secret version: the function runs again and sets it.
+            triggers: {
+                domain: domain.arn,
+                plan: JSON.stringify(securityRequests(args.users, (u) => u.username)),
+                admin: admin.version.versionId,
+                ...Object.fromEntries(users.map((u) => [u.user.username, u.version.versionId])),
+            },
+        },
+        o({ dependsOn: [domain, admin.version, ...users.map((u) => u.version), ...rules, ...net.egressReady] }),
+    );
+    ctx.searchReady = [invocation];
 }

@@ -4,10 +4,11 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as storage from "@pulumi/azure-native/storage";
-import { ChildOptions, SearchClusterArgs, SearchClusterOutputs } from "../../components/backend";
-import { bootScript, CloudBootHooks } from "../../components/opensearch/boot-script";
+import { ChildOptions, SearchClusterInputs, SearchClusterOutputs } from "../../components/backend";
+import { bootScript, BootScriptInput, CloudBootHooks, securityApplyScript } from "../../components/opensearch/boot-script";
 import { OPENSEARCH_NODE_IMAGES } from "../../components/opensearch/images";
 import { readinessScript } from "../../components/opensearch/readiness";
+import { securityBundle } from "../../components/opensearch/security-config";
 import { generatedPassword } from "../../components/secrets";
 import { metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
@@ -91,13 +92,35 @@ secret_put() {
 }
 
 /**
+ * A run command's script that runs a bash script (the agent runs the script it is given with
+ * the default shell): written to a private temporary file, run, removed. `versions` (a hash of the
+ * configuration and the secret versions it reads) is a comment whose change runs the command again.
+ */
+export function runAsBash(script: string, versions: string): string {
+    if (script.split("\n").includes("ANYCLOUD_SCRIPT")) {
+        throw new Error("runAsBash: the script contains the here-document delimiter");
+    }
+    return `#!/bin/sh
+# anycloud: secret versions ${versions}
+f=$(mktemp) || exit 1
+cat >"$f" <<'ANYCLOUD_SCRIPT'
+${script.trimEnd()}
+ANYCLOUD_SCRIPT
+bash "$f"
+rc=$?
+rm -f "$f"
+exit $rc
+`;
+}
+
+/**
  * Self-managed OpenSearch (Azure has no managed OpenSearch): one VM per node with a static
  * private address in the search subnet (stable discovery and certificates), no public IP,
  * a managed data disk, spread over zones in prod, behind an internal load balancer that gives
  * clients one stable https address. TLS and the security plugin are on with a generated admin
  * password kept in Key Vault.
  */
-export function createSearchCluster(ctx: AzureContext, name: string, args: SearchClusterArgs, opts: ChildOptions): SearchClusterOutputs {
+export function createSearchCluster(ctx: AzureContext, name: string, args: SearchClusterInputs, opts: ChildOptions): SearchClusterOutputs {
     const parent = opts.parent;
     const net = ctx.requireNetwork();
     const platform = ctx.requirePlatform();
@@ -126,6 +149,24 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
     const adminPassword = generatedPassword(`${name}-admin-password`, { length: 32, special: true, overrideSpecial: "_-.", requireEveryClass: true }, { parent });
     const adminSecret = ctx.storeSecret(`${name}-admin-password`, adminPassword, parent, "OpenSearch admin password");
     const grants: pulumi.Resource[] = [ctx.grant(`${name}-secret-admin`, "keyVaultSecretsUser", bootId.principalId, adminSecret.id, parent, ["search", "admin"])];
+    // Each workload's search user: its password in a secret of its own, read by the bootstrap
+    // node only (hashed at boot), and the security configuration it loads at every boot (read
+    // from Key Vault, not the VM's first boot script, so a reboot loads the current users).
+    const userSecrets = args.users.map((u) => {
+        const secret = ctx.storeSecret(`${name}-user-${u.workload}`, u.password, parent, `OpenSearch password of ${u.username}`);
+        grants.push(ctx.grant(`${name}-secret-user-${u.workload}`, "keyVaultSecretsUser", bootId.principalId, secret.id, parent, ["search", "user", u.workload]));
+        return secret;
+    });
+    const bundle = pulumi
+        .all([adminSecret.name, ...userSecrets.map((s) => s.name)])
+        .apply(([admin, ...users]) => securityBundle(username, admin, args.users, Object.fromEntries(args.users.map((u, i) => [u.username, users[i]]))));
+    const securitySecret = ctx.storeSecret(
+        `${name}-security`,
+        bundle,
+        parent,
+        "OpenSearch security configuration (no passwords: the secrets that hold them)",
+    );
+    grants.push(ctx.grant(`${name}-secret-security`, "keyVaultSecretsUser", bootId.principalId, securitySecret.id, parent, ["search", "security"]));
     // Written at boot by the bootstrap node (no key material in Pulumi state).
     const bootSecret = (id: string, description: string, nodeReads: boolean) => {
         const secret = ctx.storeSecret(`${name}-${id}`, UNSET, parent, description, NODE_WRITTEN);
@@ -214,6 +255,7 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
     const secretName = (s: keyvault.Secret) => s.name;
     const vms: compute.VirtualMachine[] = [];
     const bootScripts: pulumi.Output<string>[] = [];
+    let bootstrapInput: pulumi.Output<BootScriptInput> | undefined;
     nodes.forEach((node, i) => {
         const zone = zones ? [zones[i % zones.length]] : undefined;
         const nic = new network.NetworkInterface(
@@ -252,24 +294,25 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
             ctx.stateful(parent),
         );
         const own = i === 0 ? bootId : nodeId!;
-        const script = pulumi
-            .all([platform.vault.name, own.clientId, snapshotAccount.name, adminSecret.name, caKey.name, caCert.name, ...nodeTls.map((t) => (t ? secretName(t) : pulumi.output("")))])
-            .apply(([vault, clientId, account, admin, key, cert, ...tls]) =>
-                Buffer.from(
-                    bootScript({
-                        cluster,
-                        nodes,
-                        index: i,
-                        clientIp: lbIp,
-                        image: OPENSEARCH_NODE_IMAGES[args.version],
-                        memoryMb: size.memoryGb * 1024,
-                        username,
-                        secrets: { adminPassword: admin, caKey: key, caCert: cert, nodeTls: tls },
-                        snapshots: { store: { type: "azure", account, container: SNAPSHOT_CONTAINER }, retentionDays: args.snapshotRetentionDays },
-                        hooks: azureBootHooks(`https://${vault}.vault.azure.net/`, clientId),
-                    }),
-                ).toString("base64"),
+        const input = pulumi
+            .all([platform.vault.name, own.clientId, snapshotAccount.name, adminSecret.name, securitySecret.name, caKey.name, caCert.name, ...nodeTls.map((t) => (t ? secretName(t) : pulumi.output("")))])
+            .apply(
+                ([vault, clientId, account, admin, security, key, cert, ...tls]): BootScriptInput => ({
+                    cluster,
+                    nodes,
+                    index: i,
+                    clientIp: lbIp,
+                    image: OPENSEARCH_NODE_IMAGES[args.version],
+                    memoryMb: size.memoryGb * 1024,
+                    secrets: { adminPassword: admin, security, caKey: key, caCert: cert, nodeTls: tls },
+                    snapshots: { store: { type: "azure", account, container: SNAPSHOT_CONTAINER }, retentionDays: args.snapshotRetentionDays },
+                    hooks: azureBootHooks(`https://${vault}.vault.azure.net/`, clientId),
+                }),
             );
+        if (i === 0) {
+            bootstrapInput = input;
+        }
+        const script = input.apply((b) => Buffer.from(bootScript(b)).toString("base64"));
         bootScripts.push(script);
         vms.push(
             new compute.VirtualMachine(
@@ -341,7 +384,32 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
         },
         ctx.opts(parent, { dependsOn: vms }),
     );
-    ctx.searchReady = [gate];
+
+    // The workloads' users on the running cluster (day 2): node 0 loads the current security
+    // configuration again with securityadmin, through a run command — its VM keeps the boot
+    // script it was created with. The script carries the configuration and the version of every
+    // secret it reads, so a changed user list or a rotated password runs it again; services that
+    // use search wait for it.
+    const users = new compute.VirtualMachineRunCommandByVirtualMachine(
+        `${name}-users`,
+        {
+            resourceGroupName: rg,
+            vmName: vms[0].name,
+            runCommandName: "anycloud-search-users",
+            location: ctx.location,
+            asyncExecution: false,
+            treatFailureAsDeploymentFailure: true,
+            timeoutInSeconds: 1800,
+            source: {
+                script: pulumi
+                    .all([bootstrapInput!, bundle, pulumi.all([securitySecret, adminSecret, ...userSecrets].map((x) => x.properties.secretUriWithVersion))])
+                    .apply(([b, config, versions]) => runAsBash(securityApplyScript(b), stableHash([config, ...versions].join("\n"), 16))),
+            },
+            tags: ctx.tags,
+        },
+        ctx.opts(parent, { dependsOn: [gate] }),
+    );
+    ctx.searchReady = [gate, users];
 
     const { alerts } = ctx.settings;
     vms.forEach((vm, i) =>

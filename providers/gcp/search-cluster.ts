@@ -5,10 +5,13 @@ import * as projects from "@pulumi/gcp/projects";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
-import { ChildOptions, SearchClusterArgs, SearchClusterOutputs } from "../../components/backend";
+import { ChildOptions, SearchClusterInputs, SearchClusterOutputs, SearchUserCredentials } from "../../components/backend";
 import { bootScript, CloudBootHooks, HTTP_PORT } from "../../components/opensearch/boot-script";
 import { OPENSEARCH_NODE_IMAGES } from "../../components/opensearch/images";
 import { readinessScript } from "../../components/opensearch/readiness";
+import { securityBundle } from "../../components/opensearch/security-config";
+import { applierEvent, applierScript } from "../../components/search-users";
+import { SEARCH_USERS_HANDLER } from "../../components/search-users-function";
 import { generatedPassword } from "../../components/secrets";
 import { searchAlerts } from "./alerts";
 import { GcpContext } from "./context";
@@ -87,7 +90,7 @@ fi`,
  * Node 0 is the bootstrap node: its own service account is the only identity that can read the
  * CA key or write what the other nodes and the clients trust (CA certificate, node bundles).
  */
-export function createSearchCluster(ctx: GcpContext, name: string, args: SearchClusterArgs, opts: ChildOptions): SearchClusterOutputs {
+export function createSearchCluster(ctx: GcpContext, name: string, args: SearchClusterInputs, opts: ChildOptions): SearchClusterOutputs {
     const parent = opts.parent;
     const net = ctx.requireNetwork();
     const protect = ctx.settings.protect;
@@ -116,6 +119,27 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
     const password = generatedPassword(`${name}-admin-password`, { length: 32, special: true, overrideSpecial: "-_.+=", requireEveryClass: true }, { parent });
     const admin = storeSecret(ctx, `${name}-admin`, ctx.naming.secretId("search", "admin-password"), password, bootSa.member, parent);
     grants.push(admin.version, admin.access);
+    // Each workload's search user: its password in a secret of its own, read by node 0 only
+    // (hashed at boot), and the security configuration node 0 loads at every boot.
+    const userSecrets = args.users.map((u) => {
+        const stored = storeSecret(ctx, `${name}-user-${u.workload}`, ctx.naming.secretId("search", `user-${u.workload}`), u.password, bootSa.member, parent);
+        grants.push(stored.version, stored.access);
+        return { user: u, stored };
+    });
+    const security = storeSecret(
+        ctx,
+        `${name}-security`,
+        ctx.naming.secretId("search", "security"),
+        securityBundle(
+            username,
+            ctx.naming.secretId("search", "admin-password"),
+            args.users,
+            Object.fromEntries(args.users.map((u) => [u.username, ctx.naming.secretId("search", `user-${u.workload}`)])),
+        ),
+        bootSa.member,
+        parent,
+    );
+    grants.push(security.version, security.access);
 
     // Secrets written at boot by node 0 (no key material in Pulumi state): the only copy of the
     // cluster CA outside the nodes' disks, so protected in prod. Pulumi manages the secret, never
@@ -240,10 +264,10 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
             clientIp,
             image,
             memoryMb: machine.memoryMb,
-            username,
             snapshots: { store: { type: "gcs", bucket: ctx.naming.bucket("search-snapshots"), project: ctx.project }, retentionDays: args.snapshotRetentionDays },
             secrets: {
                 adminPassword: ctx.naming.secretId("search", "admin-password"),
+                security: ctx.naming.secretId("search", "security"),
                 caKey: ctx.naming.secretId("search", "ca-key"),
                 caCert: ctx.naming.secretId("search", "ca-cert"),
                 nodeTls: nodes.map((_, k) => ctx.naming.secretId("search", `node-${k}-tls`)),
@@ -312,7 +336,8 @@ export function createSearchCluster(ctx: GcpContext, name: string, args: SearchC
         ctx.opts(parent, ["compute"]),
     );
 
-    ctx.searchReady = [readinessGate(ctx, name, parent, { clientIp, nodes, instances, admin, caCert, dependsOn: [lb, backend, ...grants] })];
+    const gate = readinessGate(ctx, name, parent, { clientIp, nodes, instances, admin, caCert, dependsOn: [lb, backend, ...grants] });
+    ctx.searchReady = [gate.job, usersJob(ctx, name, parent, { clientIp, gate, admin, caCert, users: userSecrets, security })];
     searchAlerts(ctx, parent, instances);
 
     return {
@@ -342,7 +367,7 @@ function readinessGate(
         caCert: secretmanager.Secret;
         dependsOn: pulumi.Resource[];
     },
-): cloudrunv2.Job {
+): { job: cloudrunv2.Job; sa: serviceaccount.Account } {
     const net = ctx.requireNetwork();
     const sa = serviceAccount(ctx, `${name}-gate-sa`, "search-gate", "Checks that the search cluster is green", parent);
     const grants = [
@@ -383,7 +408,7 @@ function readinessGate(
         }),
     );
     const scripts = pulumi.all(c.instances.map((i) => i.metadata)).apply((m) => m.map((x) => x?.["startup-script"] ?? "").join("\n"));
-    return new cloudrunv2.Job(
+    const job = new cloudrunv2.Job(
         `${name}-ready`,
         {
             name: ctx.naming.resource("search-ready", 40),
@@ -413,5 +438,92 @@ function readinessGate(
             },
         },
         ctx.opts(parent, ["run"], { dependsOn: [...c.instances, ...c.dependsOn, ...grants, firewall] }),
+    );
+    return { job, sa };
+}
+
+/** The image of the users job: Node.js for the REST applier (components/search-users-function.ts), pinned. */
+export const USERS_JOB_IMAGE = "docker.io/library/node:22.12.0-alpine3.21";
+
+/**
+ * The workloads' users on the running cluster (day 2), without a reboot: a Cloud Run job in the
+ * VPC (the readiness gate's network, identity and firewall) runs the REST applier as the admin
+ * — the role, each user, the mapping, stale managed users deleted — verifying TLS with the
+ * cluster's CA. It runs after the gate, and again whenever the configuration or a password's
+ * secret version changes (`runExecutionToken`). Node 0 loads the same users from the security
+ * configuration at its next boot (securityadmin replaces the index with exactly these users),
+ * so the two never disagree. Services that use search start after it.
+ */
+function usersJob(
+    ctx: GcpContext,
+    name: string,
+    parent: pulumi.Resource,
+    c: {
+        clientIp: string;
+        gate: { job: cloudrunv2.Job; sa: serviceaccount.Account };
+        admin: { secret: secretmanager.Secret; version: secretmanager.SecretVersion };
+        caCert: secretmanager.Secret;
+        users: { user: SearchUserCredentials; stored: { secret: secretmanager.Secret; version: secretmanager.SecretVersion } }[];
+        security: { version: secretmanager.SecretVersion };
+    },
+): cloudrunv2.Job {
+    const net = ctx.requireNetwork();
+    const grants = c.users.map(
+        ({ user, stored }) =>
+            new secretmanager.SecretIamMember(
+                `${name}-gate-user-${user.workload}-access`,
+                { project: ctx.project, secretId: stored.secret.secretId, role: "roles/secretmanager.secretAccessor", member: c.gate.sa.member },
+                ctx.opts(parent, ["secretmanager"]),
+            ),
+    );
+    const users = c.users.map((u) => u.user);
+    const event = applierEvent({
+        url: `https://${c.clientIp}:${HTTP_PORT}`,
+        adminUsername: "admin",
+        adminPasswordRef: "ANYCLOUD_ADMIN_PASSWORD",
+        users,
+        passwordRefs: Object.fromEntries(users.map((u, i) => [u.username, `ANYCLOUD_PASSWORD_${i}`])),
+        passwordSource: "env",
+        tls: "verify",
+        caVariable: "ANYCLOUD_CA",
+    });
+    const versions = pulumi.all([c.admin.version.version, c.security.version.version, ...c.users.map((u) => u.stored.version.version)]);
+    const secretEnv = (variable: string, secret: pulumi.Input<string>, version: pulumi.Input<string>) => ({ name: variable, valueSource: { secretKeyRef: { secret, version } } });
+    return new cloudrunv2.Job(
+        `${name}-users`,
+        {
+            name: ctx.naming.resource("search-users", 40),
+            location: ctx.region,
+            deletionProtection: false,
+            // Again when the configuration or a password (its secret version) changes.
+            runExecutionToken: versions.apply((v) => hash(`${JSON.stringify(event)}\n${v.join("\n")}`, 12)),
+            template: {
+                taskCount: 1,
+                template: {
+                    serviceAccount: c.gate.sa.email,
+                    maxRetries: 0,
+                    timeout: "900s",
+                    vpcAccess: {
+                        networkInterfaces: [{ network: net.vpc.id, subnetwork: net.egressSubnet.id, tags: [SEARCH_GATE_TAG] }],
+                        egress: "PRIVATE_RANGES_ONLY",
+                    },
+                    containers: [
+                        {
+                            image: USERS_JOB_IMAGE,
+                            commands: ["node", "-e", applierScript(SEARCH_USERS_HANDLER)],
+                            envs: [
+                                { name: "ANYCLOUD_EVENT", value: JSON.stringify(event) },
+                                secretEnv("ANYCLOUD_ADMIN_PASSWORD", c.admin.secret.secretId, c.admin.version.version),
+                                // Written by node 0 at its first boot; the gate proved it exists.
+                                secretEnv("ANYCLOUD_CA", c.caCert.secretId, "latest"),
+                                ...c.users.map((u, i) => secretEnv(`ANYCLOUD_PASSWORD_${i}`, u.stored.secret.secretId, u.stored.version.version)),
+                            ],
+                            resources: { limits: { cpu: "1", memory: "512Mi" } },
+                        },
+                    ],
+                },
+            },
+        },
+        ctx.opts(parent, ["run"], { dependsOn: [c.gate.job, ...grants] }),
     );
 }

@@ -141,12 +141,17 @@ export function createContainerService(
                 restart: "unless-stopped",
                 // A before-deploy job that gates this service: its checked exit code (throws when
                 // non-zero), so this container is not replaced unless the job succeeded.
-                labels: [...ctx.labels(`service:${name}`), ...(ctx.jobGates[name] ?? []).map((g) => ({ label: `anycloud.after-job.${g.job}`, value: g.succeeded }))],
+                labels: [
+                    ...ctx.labels(`service:${name}`),
+                    ...(ctx.jobGates[name] ?? []).map((g) => ({ label: `anycloud.after-job.${g.job}`, value: g.succeeded })),
+                    // Its search user exists (the users container's exit code, checked).
+                    ...(args.uses.search && ctx.searchUsers ? [{ label: "anycloud.after-search-users", value: ctx.searchUsers.succeeded }] : []),
+                ],
             },
             // attach: true makes the init container's create wait for it to exit (0), so this is "after init".
             // A singleton's replacement stops the old container before the new one starts.
             ctx.opts(opts.parent, {
-                dependsOn: [...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...(args.after ?? [])],
+                dependsOn: [...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...(args.uses.search && ctx.searchUsers ? [ctx.searchUsers.run] : []), ...(args.after ?? [])],
                 deleteBeforeReplace: args.singleton === true,
             }),
         );

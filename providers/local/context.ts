@@ -9,6 +9,11 @@ export class LocalContext {
     /** The one-shot container that creates the databases and extensions: services that use the database start after it. */
     public databaseInit?: pulumi.Resource;
     /** Service -> the before-deploy jobs that gate it, each with its exit code checked (throws unless 0). */
+    /**
+     * The one-shot container that applies the search users, with its exit code checked (throws
+     * unless 0): workloads that use search start after it and carry the checked value.
+     */
+    public searchUsers?: { run: pulumi.Resource; succeeded: pulumi.Output<string> };
     public readonly jobGates: Record<string, { job: string; succeeded: pulumi.Output<string> }[]> = {};
 
     constructor(public readonly settings: Settings) {

@@ -11,7 +11,7 @@ import {
     LoadBalancerArgs,
     NetworkArgs,
     ObjectStoreArgs,
-    SearchClusterArgs,
+    SearchClusterInputs,
 } from "../../components/backend";
 import { Settings } from "../../stacks/settings";
 import { createCache } from "./cache";
@@ -57,7 +57,7 @@ class LocalBackend implements CloudBackend {
     cache(name: string, args: CacheArgs, opts: ChildOptions) {
         return createCache(this.ctx, this.net(), name, args, opts);
     }
-    searchCluster(name: string, args: SearchClusterArgs, opts: ChildOptions) {
+    searchCluster(name: string, args: SearchClusterInputs, opts: ChildOptions) {
         return createSearchCluster(this.ctx, this.net(), name, args, opts);
     }
     objectStore(name: string, args: ObjectStoreArgs, opts: ChildOptions) {

@@ -55,9 +55,9 @@ export function createJob(
         memory: args.memoryMb,
         cpus: String(args.cpu),
         mustRun: false,
-        labels: ctx.labels(`job:${name}`),
+        labels: [...ctx.labels(`job:${name}`), ...(args.uses.search && ctx.searchUsers ? [{ label: "anycloud.after-search-users", value: ctx.searchUsers.succeeded }] : [])],
     };
-    const afterInit = args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [];
+    const afterInit = [...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...(args.uses.search && ctx.searchUsers ? [ctx.searchUsers.run] : [])];
     const logs = pulumi.output(`docker logs ${containerName}`);
 
     if (args.trigger.kind === "beforeDeploy") {

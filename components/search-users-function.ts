@@ -1,0 +1,105 @@
+/**
+ * The search users' REST applier: a Node.js function with no npm dependency (Node's `https`), run
+ * by the AWS target as a Lambda in the VPC (passwords from Secrets Manager with the AWS SDK v3 the
+ * runtime ships) and by the local target in a one-shot `node` container (passwords from its
+ * environment). It sends the requests `securityRequests` planned (components/search-users.ts)
+ * as the admin user, filling each user's `password` from its reference, then deletes the managed
+ * users no workload uses any more. Every request is bounded; a cluster that does not answer yet
+ * (DNS, connection, 5xx, 429, and 401 while a new admin password propagates) is retried for a
+ * bounded time; any other answer fails at once with the method, path, status and the cluster's
+ * words — never a password.
+ */
+export const SEARCH_USERS_HANDLER = String.raw`"use strict";
+const https = require("https");
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+function send(event, admin, method, path, body) {
+  const url = new URL(path, event.url);
+  const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body), "utf8");
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, {
+      method,
+      auth: event.admin.username + ":" + admin,
+      headers: data ? { "Content-Type": "application/json", "Content-Length": data.length } : {},
+      timeout: event.requestTimeoutMs,
+      // The local target's cluster runs the image's self-signed demo certificate (its own Docker network only).
+      rejectUnauthorized: event.tls !== "unverified",
+      // A self-managed cluster's own CA (PEM in a variable of this process); otherwise the runtime's CAs.
+      ...(event.caVariable ? { ca: process.env[event.caVariable] } : {}),
+    }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error("no answer within " + event.requestTimeoutMs / 1000 + " s")));
+    req.on("error", reject);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+/** A password by reference: a Secrets Manager secret (JSON {username, password}) or a variable of this process. */
+async function password(event, ref) {
+  if (event.passwordSource === "env") {
+    const value = process.env[ref];
+    if (!value) throw new Error("the variable " + ref + " holding a search password is empty");
+    return value;
+  }
+  const { SecretsManagerClient, GetSecretValueCommand } = require("@aws-sdk/client-secrets-manager");
+  try {
+    const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: ref }));
+    return JSON.parse(secret.SecretString).password;
+  } catch (e) {
+    throw new Error("reading a search password from Secrets Manager (" + ref + ") failed: " + e.message);
+  }
+}
+
+const retriable = (status) => status === 401 || status === 429 || status >= 500;
+
+exports.handler = async (event) => {
+  const admin = await password(event, event.admin.password);
+  const deadline = Date.now() + event.waitMs;
+  const call = async (method, path, body, ok) => {
+    for (;;) {
+      let answer;
+      try {
+        answer = await send(event, admin, method, path, body);
+      } catch (e) {
+        answer = { error: e.message };
+      }
+      if (answer.status !== undefined && ok.includes(answer.status)) return answer;
+      const why = answer.error !== undefined ? answer.error : "HTTP " + answer.status + ": " + answer.text.slice(0, 500);
+      if ((answer.error !== undefined || retriable(answer.status)) && Date.now() < deadline) {
+        await sleep(event.pauseMs);
+        continue;
+      }
+      const hint = answer.status === 401 ? " (the cluster refused the admin user " + event.admin.username + ")" : answer.status === 403 ? " (the admin user may not use the security REST API)" : "";
+      throw new Error("search users: " + method + " " + path + " on " + event.url + " failed: " + why + hint + (answer.error !== undefined || retriable(answer.status) ? " — still failing after " + event.waitMs / 1000 + " s" : ""));
+    }
+  };
+  const applied = [];
+  for (const r of event.requests) {
+    let body = r.body;
+    if (body && typeof body.password === "string") {
+      const ref = event.passwords[body.password];
+      if (!ref) throw new Error("search users: no password reference " + body.password);
+      body = { ...body, password: await password(event, ref) };
+    }
+    await call(r.method, r.path, body, [200, 201]);
+    applied.push(r.method + " " + r.path);
+  }
+  const listed = JSON.parse((await call("GET", event.usersPath, undefined, [200])).text);
+  const wanted = new Set(event.users);
+  const deleted = [];
+  for (const [name, user] of Object.entries(listed).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const attributes = (user && user.attributes) || {};
+    if (attributes[event.managed.key] === event.managed.value && name.startsWith(event.prefix) && !wanted.has(name)) {
+      await call("DELETE", event.usersPath + "/" + encodeURIComponent(name), undefined, [200]);
+      deleted.push(name);
+    }
+  }
+  return { applied, deleted };
+};
+`;

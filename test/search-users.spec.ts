@@ -1,0 +1,288 @@
+import * as assert from "assert";
+import { execFile, execFileSync } from "child_process";
+import * as fs from "fs";
+import * as https from "https";
+import { AddressInfo } from "net";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { ADMIN_HASH_TOKEN, hashToken, securityBundle, securityConfig } from "../components/opensearch/security-config";
+import { SEARCH_USERS_HANDLER } from "../components/search-users-function";
+import {
+    APP_INDEX_PATTERNS,
+    APP_ROLE,
+    applierEvent,
+    ApplierEvent,
+    appRole,
+    MANAGED_ATTRIBUTE,
+    searchUsers,
+    securityRequests,
+    staleUsers,
+} from "../components/search-users";
+
+const USERS = searchUsers(["worker", "web"]);
+
+describe("search users: the role and the generated security configuration", () => {
+    it("one user per workload, sorted, never the admin's name", () => {
+        assert.deepStrictEqual(
+            USERS.map((u) => u.username),
+            ["svc-web", "svc-worker"],
+        );
+        assert.strictEqual(searchUsers(["admin"])[0].username, "svc-admin");
+    });
+
+    it("the role may manage ordinary indices and read cluster health, and holds no security, snapshot or admin-wide permission", () => {
+        const role = appRole();
+        assert.deepStrictEqual(role.cluster_permissions, ["cluster_monitor", "cluster_composite_ops", "cluster_manage_index_templates"]);
+        assert.deepStrictEqual(role.index_permissions, [{ index_patterns: APP_INDEX_PATTERNS, allowed_actions: ["indices_all"] }]);
+        const all = JSON.stringify(role);
+        for (const forbidden of ["all_access", "security_manager", "manage_snapshots", "cluster_all", "cluster:admin", "restapi", "unlimited", '"*"']) {
+            assert.ok(!all.includes(forbidden), forbidden);
+        }
+    });
+
+    it("the index pattern (a Java regex between slashes, matched against the whole name) takes app indices and no dot index", () => {
+        // The same syntax in JavaScript for this class of expression; `matches()` = anchored.
+        const [pattern] = APP_INDEX_PATTERNS;
+        assert.match(pattern, /^\/.*\/$/);
+        const re = new RegExp(`^(?:${pattern.slice(1, -1)})$`);
+        for (const name of ["products", "documents-2026.11", "n8n_executions", "a"]) assert.ok(re.test(name), name);
+        for (const name of [".opendistro_security", ".kibana_1", ".opendistro-job-scheduler-lock", ".plugins-ml-config", ".opensearch-observability", ".ds-logs-000001"]) {
+            assert.ok(!re.test(name), name);
+        }
+    });
+
+    it("the three files parse as YAML: the admin and each user with a hash token, the role, and the mappings", () => {
+        const files = securityConfig("admin", USERS);
+        const users = parse(files["internal_users.yml"]);
+        assert.deepStrictEqual(users._meta, { type: "internalusers", config_version: 2 });
+        assert.strictEqual(users.admin.hash, ADMIN_HASH_TOKEN);
+        assert.strictEqual(users.admin.reserved, true);
+        for (const u of USERS) {
+            assert.strictEqual(users[u.username].hash, hashToken(u.username));
+            assert.deepStrictEqual(users[u.username].backend_roles, [], "no backend role (the admin's 'admin' maps to nothing else)");
+            assert.strictEqual(users[u.username].attributes[MANAGED_ATTRIBUTE.key], MANAGED_ATTRIBUTE.value);
+        }
+        const roles = parse(files["roles.yml"]);
+        assert.deepStrictEqual(Object.keys(roles).sort(), ["_meta", APP_ROLE]);
+        assert.deepStrictEqual(roles[APP_ROLE].cluster_permissions, appRole().cluster_permissions);
+        const mapping = parse(files["roles_mapping.yml"]);
+        assert.deepStrictEqual(Object.keys(mapping).sort(), ["_meta", "all_access", APP_ROLE]);
+        assert.deepStrictEqual(mapping.all_access, { reserved: false, users: ["admin"], backend_roles: [], hosts: [], description: "the anycloud admin only" });
+        assert.deepStrictEqual(mapping[APP_ROLE].users, ["svc-web", "svc-worker"]);
+        assert.deepStrictEqual(mapping[APP_ROLE].backend_roles, []);
+    });
+
+    it("the bundle node 0 reads names a password secret for every token and holds no password", () => {
+        const bundle = JSON.parse(securityBundle("admin", "kv-admin", USERS, { "svc-web": "kv-web", "svc-worker": "kv-worker" }));
+        assert.deepStrictEqual(bundle.passwords, { [ADMIN_HASH_TOKEN]: "kv-admin", [hashToken("svc-web")]: "kv-web", [hashToken("svc-worker")]: "kv-worker" });
+        const tokens = bundle.files["internal_users.yml"].match(/@HASH:[^@]+@/g).sort();
+        assert.deepStrictEqual(tokens, Object.keys(bundle.passwords).sort());
+        assert.throws(() => securityBundle("admin", "kv-admin", USERS, { "svc-web": "kv-web" }), /no password secret for svc-worker/);
+    });
+
+    it("the REST plan: the role, each user, then the mapping of exactly these users", () => {
+        const plan = securityRequests(USERS, (u) => `pw-of-${u.username}`);
+        assert.deepStrictEqual(
+            plan.map((r) => `${r.method} ${r.path}`),
+            [
+                "PUT /_plugins/_security/api/roles/anycloud_app",
+                "PUT /_plugins/_security/api/internalusers/svc-web",
+                "PUT /_plugins/_security/api/internalusers/svc-worker",
+                "PUT /_plugins/_security/api/rolesmapping/anycloud_app",
+            ],
+        );
+        assert.deepStrictEqual((plan[1].body as { password: string }).password, "pw-of-svc-web");
+        assert.deepStrictEqual(plan[3].body, { users: ["svc-web", "svc-worker"], backend_roles: [], hosts: [] });
+    });
+
+    it("stale users: only managed svc- users no workload uses", () => {
+        const managed = { attributes: { [MANAGED_ATTRIBUTE.key]: MANAGED_ATTRIBUTE.value } };
+        assert.deepStrictEqual(
+            staleUsers({ "svc-web": managed, "svc-old": managed, "svc-hand-made": {}, admin: {}, "other-managed": managed }, USERS),
+            ["svc-old"],
+        );
+    });
+});
+
+/** What the fake cluster saw: each request with its decoded basic-auth user and body. */
+interface Seen {
+    method: string;
+    path: string;
+    user: string;
+    password: string;
+    body?: unknown;
+}
+
+describe("search users: the REST applier (AWS Lambda, local container) against a fake OpenSearch over TLS", function () {
+    this.timeout(60_000);
+    let dir: string;
+    let server: https.Server;
+    let port: number;
+    let seen: Seen[];
+    /** Existing users of the fake cluster (GET internalusers answers them). */
+    let existing: Record<string, object>;
+    /** Status codes to answer before the real answer, per "METHOD path". */
+    let scripted: Record<string, number[]>;
+    const admin = { username: "anycloud-admin", password: "Admin-Pass-1" };
+    const passwords: Record<string, string> = { "svc-web": "Web-Pass-1", "svc-worker": "Worker-Pass-2" };
+    const ARN = (u: string) => `arn:aws:secretsmanager:eu-west-1:123456789012:secret:search-${u}-AbCdEf`;
+
+    before(async () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-search-users-"));
+        const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=anycloud test CA");
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
+        fs.writeFileSync(path.join(dir, "san.ext"), "subjectAltName=DNS:localhost\n");
+        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "san.ext");
+        server = https.createServer({ key: fs.readFileSync(path.join(dir, "server.key")), cert: fs.readFileSync(path.join(dir, "server.crt")) }, (req, res) => {
+            const chunks: Buffer[] = [];
+            req.on("data", (c) => chunks.push(c));
+            req.on("end", () => {
+                const [user, password] = Buffer.from((req.headers.authorization ?? "").replace(/^Basic /, ""), "base64").toString().split(/:(.*)/s);
+                const text = Buffer.concat(chunks).toString();
+                const key = `${req.method} ${req.url}`;
+                seen.push({ method: req.method!, path: req.url!, user, password, body: text ? JSON.parse(text) : undefined });
+                const answer = (status: number, body: object) => {
+                    res.writeHead(status, { "Content-Type": "application/json" });
+                    res.end(JSON.stringify(body));
+                };
+                const next = scripted[key]?.shift();
+                if (next !== undefined) return answer(next, { status: "SCRIPTED", message: `scripted ${next}` });
+                if (user !== admin.username || password !== admin.password) return answer(401, { message: "Unauthorized" });
+                if (req.method === "GET" && req.url === "/_plugins/_security/api/internalusers") return answer(200, existing);
+                if (req.method === "DELETE") return answer(200, { status: "OK" });
+                return answer(req.url!.includes("internalusers") ? 201 : 200, { status: "CREATED" });
+            });
+        });
+        await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+        port = (server.address() as AddressInfo).port;
+        fs.mkdirSync(path.join(dir, "fn", "node_modules", "@aws-sdk", "client-secrets-manager"), { recursive: true });
+        fs.writeFileSync(path.join(dir, "fn", "index.js"), SEARCH_USERS_HANDLER);
+        // Secrets Manager stand-in: the ARNs of the test, nothing else.
+        fs.writeFileSync(
+            path.join(dir, "fn", "node_modules", "@aws-sdk", "client-secrets-manager", "index.js"),
+            `"use strict";
+const values = JSON.parse(process.env.TEST_SECRETS);
+class GetSecretValueCommand { constructor(input) { this.input = input; } }
+class SecretsManagerClient { async send(c) { if (!(c.input.SecretId in values)) throw new Error("ResourceNotFoundException: " + c.input.SecretId); return { SecretString: JSON.stringify({ username: "u", password: values[c.input.SecretId] }) }; } }
+module.exports = { SecretsManagerClient, GetSecretValueCommand };`,
+        );
+        fs.writeFileSync(
+            path.join(dir, "fn", "run.js"),
+            `require("./index.js").handler(JSON.parse(process.argv[2])).then((r) => process.stdout.write(JSON.stringify({ result: r })), (e) => process.stdout.write(JSON.stringify({ error: e.message })));`,
+        );
+    });
+    after(() => {
+        server?.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+    beforeEach(() => {
+        seen = [];
+        existing = {};
+        scripted = {};
+    });
+
+    const event = (over: Partial<ApplierEvent> = {}, source: ApplierEvent["passwordSource"] = "secretsmanager"): ApplierEvent => ({
+        ...applierEvent({
+            url: `https://localhost:${port}`,
+            adminUsername: admin.username,
+            adminPasswordRef: source === "env" ? "ADMIN_PW" : ARN("admin"),
+            users: USERS,
+            passwordRefs: Object.fromEntries(USERS.map((u, i) => [u.username, source === "env" ? `PW_${i}` : ARN(u.username)])),
+            passwordSource: source,
+            tls: source === "env" ? "unverified" : "verify",
+            bounds: { requestTimeoutMs: 2000, waitMs: 1500, pauseMs: 100 },
+        }),
+        ...over,
+    });
+    const invoke = (e: ApplierEvent, env: Record<string, string> = {}): Promise<{ result?: { applied: string[]; deleted: string[] }; error?: string }> =>
+        new Promise((resolve, reject) => {
+            const secrets = { [ARN("admin")]: admin.password, ...Object.fromEntries(Object.entries(passwords).map(([u, p]) => [ARN(u), p])) };
+            execFile(
+                process.execPath,
+                ["run.js", JSON.stringify(e)],
+                { cwd: path.join(dir, "fn"), env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: path.join(dir, "ca.crt"), TEST_SECRETS: JSON.stringify(secrets), ...env }, timeout: 20_000 },
+                (error, stdout) => (stdout ? resolve(JSON.parse(stdout)) : reject(error)),
+            );
+        });
+
+    it("sends exactly the planned requests as the admin, each user with the password from its own secret, verifying TLS", async () => {
+        const out = await invoke(event());
+        assert.strictEqual(out.error, undefined);
+        const expected = securityRequests(USERS, (u) => passwords[u.username]);
+        assert.deepStrictEqual(
+            seen.filter((s) => s.method === "PUT").map((s) => ({ method: s.method, path: s.path, body: s.body })),
+            expected.map((r) => ({ method: r.method, path: r.path, body: r.body })),
+        );
+        assert.ok(seen.every((s) => s.user === admin.username && s.password === admin.password));
+        assert.deepStrictEqual(out.result!.deleted, []);
+        assert.ok(!JSON.stringify(event()).includes("Pass-"), "no password in the function's input");
+    });
+
+    it("deletes the managed users no workload uses any more, and nothing else", async () => {
+        const managed = { attributes: { [MANAGED_ATTRIBUTE.key]: MANAGED_ATTRIBUTE.value } };
+        existing = { "svc-web": managed, "svc-gone": managed, "svc-by-hand": {}, "anycloud-admin": {}, reporting: managed };
+        const out = await invoke(event());
+        assert.deepStrictEqual(out.result!.deleted, ["svc-gone"]);
+        assert.deepStrictEqual(
+            seen.filter((s) => s.method === "DELETE").map((s) => s.path),
+            ["/_plugins/_security/api/internalusers/svc-gone"],
+        );
+    });
+
+    it("the local variant reads the passwords from its environment (self-signed demo certificate)", async () => {
+        const out = await invoke(event({}, "env"), { ADMIN_PW: admin.password, PW_0: passwords["svc-web"], PW_1: passwords["svc-worker"], NODE_EXTRA_CA_CERTS: "" });
+        assert.strictEqual(out.error, undefined);
+        const web = seen.find((s) => s.path.endsWith("/internalusers/svc-web"))!;
+        assert.strictEqual((web.body as { password: string }).password, passwords["svc-web"]);
+    });
+
+    it("the GCP variant verifies TLS with the cluster's CA from its environment", async () => {
+        const e = event({ caVariable: "CA_PEM" }, "env");
+        e.tls = "verify";
+        const env = { ADMIN_PW: admin.password, PW_0: passwords["svc-web"], PW_1: passwords["svc-worker"], NODE_EXTRA_CA_CERTS: "" };
+        const out = await invoke(e, { ...env, CA_PEM: fs.readFileSync(path.join(dir, "ca.crt"), "utf8") });
+        assert.strictEqual(out.error, undefined);
+        const other = await invoke({ ...e, waitMs: 0 }, { ...env, CA_PEM: fs.readFileSync(path.join(dir, "server.crt"), "utf8") });
+        assert.match(other.error!, /certificate/i, "another CA is refused");
+    });
+
+    it("refuses a certificate it cannot verify when TLS is verified", async () => {
+        const out = await invoke(event(), { NODE_EXTRA_CA_CERTS: "" });
+        assert.match(out.error!, /search users: PUT \/_plugins\/_security\/api\/roles\/anycloud_app on https:\/\/localhost:\d+ failed: .*(certificate|self.signed)/i);
+        assert.strictEqual(seen.length, 0);
+    });
+
+    it("waits (bounded) for a cluster that answers 503, then applies", async () => {
+        scripted["PUT /_plugins/_security/api/roles/anycloud_app"] = [503, 503];
+        const out = await invoke(event());
+        assert.strictEqual(out.error, undefined);
+        assert.strictEqual(seen.filter((s) => s.path.endsWith("/roles/anycloud_app")).length, 3);
+    });
+
+    it("fails at once, naming the request, status and the cluster's words, on a refusal", async () => {
+        scripted["PUT /_plugins/_security/api/internalusers/svc-worker"] = [400];
+        const out = await invoke(event());
+        assert.match(out.error!, /^search users: PUT \/_plugins\/_security\/api\/internalusers\/svc-worker on https:\/\/localhost:\d+ failed: HTTP 400: .*scripted 400/);
+        assert.ok(!out.error!.includes("Pass-"), "no password in the message");
+        assert.ok(!seen.some((s) => s.path.includes("rolesmapping")), "stops at the first refusal");
+    });
+
+    it("gives up after its bound on a cluster that never answers, saying so", async () => {
+        const out = await invoke(event({ url: "https://localhost:1" }));
+        assert.match(out.error!, /failed: .*ECONNREFUSED.* still failing after 1\.5 s/);
+    });
+
+    it("names the admin user when the cluster refuses it", async () => {
+        const out = await invoke(event({ admin: { username: "someone-else", password: ARN("admin") } }));
+        assert.match(out.error!, /HTTP 401: .*the cluster refused the admin user someone-else/);
+    });
+
+    it("fails naming the secret when a password cannot be read", async () => {
+        const e = event();
+        e.passwords["svc-web"] = ARN("missing");
+        const out = await invoke(e);
+        assert.match(out.error!, /reading a search password from Secrets Manager \(arn:aws:secretsmanager:.*search-missing-AbCdEf\) failed: ResourceNotFoundException/);
+    });
+});
