@@ -74,7 +74,7 @@ describe("npm run plan", () => {
         const { code, stdout } = await planCli("--stack", "local", "--config", "overrides.docker:index/container:Container.privileged=true");
         assert.strictEqual(code, 3);
         assert.match(stdout, /\[mandatory\] no-privileged-roles: the container runs privileged \(full access to the host\)\n {6}at docker:index\/container:Container {2}database-server/);
-        assert.match(stdout, /^policies: 10 mandatory, 0 advisory violations$/m);
+        assert.match(stdout, /^policies: 11 mandatory, 0 advisory violations$/m);
     });
 
     it("exits 2 with the clear message on a broken config, registering nothing", () => {

@@ -37,7 +37,7 @@ describe("rollouts and start order", function () {
         });
 
         it("services that use the database start after the database-init invocation", () => {
-            const init = p.one("aws:lambda/invocation:Invocation");
+            const init = p.one("aws:lambda/invocation:Invocation", "database-init");
             for (const service of USES_DB) {
                 assert.ok(dependsOn(p.one("aws:ecs/service:Service", `${service}-service`), init), service);
             }

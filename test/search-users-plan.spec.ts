@@ -106,6 +106,12 @@ describe("search users on every target (planned)", function () {
             for (const v of Object.values(generatedPasswords(p))) assert.ok(!inv.inputs.input.includes(v), "no password in the input");
         });
 
+        it("the applier's whole wait, with its requests, fits inside the function's own timeout", () => {
+            const input = JSON.parse(p.one("aws:lambda/invocation:Invocation", "search-users").inputs.input);
+            const fn = p.one("aws:lambda/function:Function", "search-users");
+            assert.ok(input.waitMs + (input.requests.length + 2) * input.requestTimeoutMs < fn.inputs.timeout * 1000);
+        });
+
         it("the function reads only the search secrets and reaches only the domain and the AWS APIs", () => {
             const policy = JSON.parse(p.one("aws:iam/rolePolicy:RolePolicy", "search-users-secrets").inputs.policy);
             assert.deepStrictEqual(policy.Statement[0].Action, ["secretsmanager:GetSecretValue"]);

@@ -260,7 +260,7 @@ describe("search on VMs (GCP, Azure): plan", function () {
         });
 
         it("a readiness gate on the bootstrap VM fails the deployment when not green; apps wait for it", () => {
-            const gate = p.one(T("compute:VirtualMachineRunCommandByVirtualMachine"));
+            const gate = p.one(T("compute:VirtualMachineRunCommandByVirtualMachine"), "search-ready");
             assert.strictEqual(gate.inputs.treatFailureAsDeploymentFailure, true);
             assert.strictEqual(gate.inputs.asyncExecution, false);
             assert.strictEqual(gate.inputs.vmName, vms()[0].inputs.vmName);
@@ -325,7 +325,7 @@ describe("search on VMs (GCP, Azure): plan", function () {
         describe("the readiness run command's own script, executed against shims", () => {
             const PEM = "-----BEGIN CERTIFICATE-----\nsandbox\n-----END CERTIFICATE-----\n";
             const NODE = { "etc/opensearch/certs/ca.pem": PEM, "etc/opensearch/bootstrap/admin.pem": PEM, "etc/opensearch/bootstrap/admin-key.pem": "key\n" };
-            const command = () => p.one(T("compute:VirtualMachineRunCommandByVirtualMachine"));
+            const command = () => p.one(T("compute:VirtualMachineRunCommandByVirtualMachine"), "search-ready");
             const gate = (o: Parameters<typeof runGate>[1] = {}) => runGate(command().inputs.source.script, { files: NODE, ...o });
 
             it("a green cluster passes: the CA and the admin certificate are the bootstrap node's own files", () => {

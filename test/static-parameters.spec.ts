@@ -19,7 +19,7 @@ describe("max_connections (static): the connections alarm follows the value in f
             p200 = await baseline({ stack: "prod", set: set("aws", 200) });
             p300 = await baseline({ stack: "prod", set: set("aws", 300) });
         });
-        const invocation = (p: Plan) => p.one("aws:lambda/invocation:Invocation");
+        const invocation = (p: Plan) => p.one("aws:lambda/invocation:Invocation", "database-init");
 
         it("the parameter group marks max_connections pending-reboot (RDS refuses immediate for static parameters)", () => {
             const group = p300.ofType("aws:rds/parameterGroup:ParameterGroup")[0];
@@ -45,7 +45,7 @@ describe("max_connections (static): the connections alarm follows the value in f
             const primary = p300.one("aws:rds/instance:Instance", "database-primary");
             assert.ok(replicas.length > 0);
             assert.deepStrictEqual(input.restart.instances, [...replicas.map((r) => ({ id: r.outputs.identifier, failover: false })), { id: primary.outputs.identifier, failover: true }]);
-            assert.ok(input.restart.waitMs < p300.one("aws:lambda/function:Function").inputs.timeout * 1000, "the wait bound fits inside the function's own limit");
+            assert.ok(input.restart.waitMs < p300.one("aws:lambda/function:Function", "database-init").inputs.timeout * 1000, "the wait bound fits inside the function's own limit");
         });
 
         it("the init function may describe and reboot exactly those instances", () => {

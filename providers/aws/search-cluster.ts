@@ -131,7 +131,10 @@ export const USERS_FUNCTION_TIMEOUT_SECONDS = 900;
  * from Secrets Manager, and `lambda.Invocation` runs it on create and whenever the plan (users,
  * role), a password (its secret version) or the domain changes. Idempotent: each PUT replaces its
  * entry; managed users no workload uses any more are deleted. Services and jobs that use search
- * start after it (ctx.searchReady).
+ * start after it (ctx.searchReady). With the internal user database, users, roles and mappings are
+ * managed through that API as the master user (Amazon OpenSearch Service Developer Guide,
+ * "Fine-grained access control": "Managing permissions", "REST API differences"; paths and bodies:
+ * docs.opensearch.org security/api/users, roles, role-mappings, and components/search-users.ts).
  */
 function applySearchUsers(
     ctx: AwsContext,
