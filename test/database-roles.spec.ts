@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DatabaseInitPlan, psqlInitScript, roleName, rolePasswordVariable } from "../components/database-init";
+import { DatabaseInitPlan, membershipGrant, psqlInitScript, roleName, rolePasswordVariable } from "../components/database-init";
 import { findPgBin, freePort, runPgTool } from "./local-servers";
 
 /**
@@ -184,5 +184,21 @@ describe("database roles against a real PostgreSQL (non-superuser admin)", funct
             assert.strictEqual(asUser("analytics_owner", changed.analytics, "analytics", "SELECT current_user"), "analytics_owner");
             applyScript();
         });
+    });
+});
+
+describe("database roles: the SQL per PostgreSQL major", () => {
+    // Only 15 runs here; 16 changed CREATEROLE (the creator gets ADMIN OPTION, not SET), and
+    // ALTER ... OWNER TO needs SET ROLE on the new owner: the admin grants itself SET, not INHERIT.
+    it("from 16 on the admin grants itself SET without INHERIT; up to 15 plain membership", () => {
+        for (const v of [16, 17]) assert.strictEqual(membershipGrant("library_owner", "app", v), 'GRANT "library_owner" TO "app" WITH INHERIT FALSE, SET TRUE');
+        for (const v of [14, 15]) assert.strictEqual(membershipGrant("library_owner", "app", v), 'GRANT "library_owner" TO "app"');
+    });
+
+    it("psql 15 and later read a role's password with \\getenv, psql 14 through printenv; never written in the script", () => {
+        const plan = (version: number): DatabaseInitPlan => ({ owner: "app", databases: ["library"], extensions: [], version });
+        assert.ok(psqlInitScript(plan(16)).includes(`\\getenv anycloud_role_password ${rolePasswordVariable("library")}\n`));
+        assert.ok(psqlInitScript(plan(14)).includes(`\\set anycloud_role_password \`printenv ${rolePasswordVariable("library")}\`\n`));
+        assert.ok(!/PASSWORD '/.test(psqlInitScript(plan(16))), "no literal password");
     });
 });
