@@ -2,7 +2,7 @@ import { parseDocument, wildcardGrants } from "./access-documents";
 import { Finding, ResourceCheck, ResourceView, StackView, TargetChecks } from "./model";
 import { declaredPublic, hasCredentialUrl, isSecretName } from "./secret-values";
 import { isSingleton } from "./singleton";
-import { AdminsOf, ecsEnv, leastPrivilegeData, SEARCH_ADMIN } from "./least-privilege";
+import { AdminsOf, ecsEnv, leastPrivilegeData, SEARCH_ADMIN, rdsMasterUser } from "./least-privilege";
 
 /**
  * The AWS target. Checks read the inputs the program (or an `anycloud:overrides` entry) sets;
@@ -315,7 +315,7 @@ export const checks: TargetChecks = {
                 plainSecrets("environment.variables", Object.entries(p.environment?.variables ?? {}).map(([name, value]) => ({ name, value }))).map((m) => m + STORE_HINT),
         },
     },
-    "least-privilege-data": { stack: leastPrivilegeData({ [T.taskDefinition]: ecsEnv }, domainMasterUser) },
+    "least-privilege-data": { stack: leastPrivilegeData({ [T.taskDefinition]: ecsEnv }, domainMasterUser, rdsMasterUser) },
     "backups-retained": {
         resources: {
             // Absent is 0 (no backups). A read replica restores from its source's backups.

@@ -1,7 +1,7 @@
 import { Finding, ResourceCheck, ResourceView, StackView, TargetChecks } from "./model";
 import { declaredPublic, hasCredentialUrl, isSecretName, maskCredentials } from "./secret-values";
 import { isSingleton } from "./singleton";
-import { containerAppEnv, leastPrivilegeData, selfManagedSearchAdmin } from "./least-privilege";
+import { containerAppEnv, leastPrivilegeData, selfManagedSearchAdmin, flexibleServerAdmin } from "./least-privilege";
 
 /**
  * The Azure target (`azure-native` v3 resource types). Checks read the inputs a resource is
@@ -424,7 +424,7 @@ export const checks: TargetChecks = {
     "no-privileged-roles": { resources: { [ROLE_ASSIGNMENT]: privilegedRole } },
     "no-open-ingress": { resources: { [NSG]: openRules, [SUBNET]: appsSubnetWithoutNsg, [APP]: openIngressRestrictions } },
     "secrets-from-secret-store": { resources: { [APP]: appSecrets } },
-    "least-privilege-data": { stack: leastPrivilegeData({ [APP]: containerAppEnv, [t("app:Job")]: containerAppEnv }, selfManagedSearchAdmin) },
+    "least-privilege-data": { stack: leastPrivilegeData({ [APP]: containerAppEnv, [t("app:Job")]: containerAppEnv }, selfManagedSearchAdmin, flexibleServerAdmin) },
     "backups-retained": { resources: { [PG_SERVER]: postgresBackups, [BLOB_SERVICE]: blobRetention } },
     "logs-retained": { resources: { [WORKSPACE]: workspaceRetention } },
     "prod-high-availability": { resources: { [PG_SERVER]: postgresHa, [REDIS]: redisHa } },

@@ -1,7 +1,7 @@
 import { Finding, ResourceCheck, ResourceView, StackView, TargetChecks } from "./model";
 import { declaredPublic, hasCredentialUrl, isSecretName } from "./secret-values";
 import { isSingleton } from "./singleton";
-import { cloudRunEnv, cloudRunJobEnv, leastPrivilegeData, selfManagedSearchAdmin } from "./least-privilege";
+import { cloudRunEnv, cloudRunJobEnv, leastPrivilegeData, selfManagedSearchAdmin, cloudSqlAdmin } from "./least-privilege";
 
 /**
  * The GCP target. Checks read the inputs the program registers (and, for stack guardrails, the
@@ -538,7 +538,7 @@ export const checks: TargetChecks = {
     "secrets-from-secret-store": { resources: { ...forTypes(RUN_TYPES, runSecrets), [T.vm]: vmSecrets } },
     // Memorystore for Redis keeps no retained backups (RDB persistence holds only the latest
     // snapshot, for restarts), so the backed-up data stores are Cloud SQL and the search disks.
-    "least-privilege-data": { stack: leastPrivilegeData({ [T.run]: cloudRunEnv, [T.pool]: cloudRunEnv, [T.job]: cloudRunJobEnv }, selfManagedSearchAdmin) },
+    "least-privilege-data": { stack: leastPrivilegeData({ [T.run]: cloudRunEnv, [T.pool]: cloudRunEnv, [T.job]: cloudRunJobEnv }, selfManagedSearchAdmin, cloudSqlAdmin) },
     "backups-retained": { resources: { [T.sql]: sqlBackups, [T.disk]: diskBackups, [T.snapshotPolicy]: snapshotRetention } },
     "logs-retained": {
         resources: {

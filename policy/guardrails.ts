@@ -83,7 +83,7 @@ export const GUARDRAILS: readonly Guardrail[] = [
         description: "No container service or job receives the admin credentials of a database or search cluster: each workload connects as its own user.",
         level: "mandatory",
         levelReason: "an admin credential in one workload lets a single compromise drop every database, read other apps' data or rewrite the search cluster's security",
-        remediation: "Wire the workload through `uses` (it gets its own user: ELASTICSEARCH_USERNAME svc-<name>); never copy the admin user into its env.",
+        remediation: "Wire the workload through `uses` (it gets its own user: DB_USER <database>_owner, ELASTICSEARCH_USERNAME svc-<name>); never copy an admin user into its env.",
         kind: "stack",
         prodOnly: false,
     },

@@ -2,18 +2,21 @@ import { Finding, StackView } from "./model";
 
 /**
  * `least-privilege-data`: no container service or job receives the admin credentials of a data
- * part. A workload is every resource under a `ContainerService` or `Job` component (its URN's
+ * part (database or search cluster). A workload is every resource under a `ContainerService` or `Job` component (its URN's
  * type chain); its plain environment is read by each target's extractor, and each target says
  * who its admins are (`AdminsOf`). Passwords are copied into each workload's own secret store
  * entry, which a policy cannot read, so the user name is the mark: a workload variable whose name
  * says it holds a user (`USER`, `LOGIN`) and whose value is an admin's name —
- * `ELASTICSEARCH_USERNAME`, or a copy under the app's own name (`envFrom`).
+ * `DB_USER`, `ELASTICSEARCH_USERNAME`, or a copy under the app's own name (`envFrom`).
  */
 
 /** A workload resource's plain environment, by the target's resource types. */
 export type EnvExtractor = (props: Record<string, any>) => { name: string; value: unknown }[];
-/** The admin user names of the stack's data parts, as the target's resources show them. */
-export type AdminsOf = (stack: StackView) => { username: string; what: string }[];
+/**
+ * The admin user names of the stack's data parts, as the target's resources show them; `own` says
+ * what a workload gets instead (its own user).
+ */
+export type AdminsOf = (stack: StackView) => { username: string; what: string; own?: string }[];
 
 const USER_NAME = /USER|LOGIN/i;
 
@@ -34,6 +37,32 @@ export const SEARCH_ADMIN = "the search cluster's admin user";
 export const selfManagedSearchAdmin: AdminsOf = (stack) =>
     stack.resources.some((r) => under(r.urn, "anycloud:index:SearchCluster")) ? [{ username: SELF_MANAGED_SEARCH_ADMIN, what: SEARCH_ADMIN }] : [];
 
+/**
+ * The database's admin login (`database.username`), as each target's resources show it. The
+ * program's own init step connects as it, under the Database component (not a workload); services
+ * and jobs get their database's role (`DB_USER` `<database>_owner`, components/database-init.ts).
+ */
+export const DATABASE_ADMIN = "the database's admin user";
+const DATABASE_OWN = "DB_USER <database>_owner";
+const adminField =
+    (type: string, field: string): AdminsOf =>
+    (stack) =>
+        stack.ofType(type).flatMap((r) => (typeof r.props?.[field] === "string" && r.props[field].length > 0 ? [{ username: r.props[field] as string, what: DATABASE_ADMIN, own: DATABASE_OWN }] : []));
+/** AWS: the RDS master user (read replicas carry their source's). */
+export const rdsMasterUser: AdminsOf = adminField("aws:rds/instance:Instance", "username");
+/** GCP: the built-in user the program creates (roles are made in SQL by the init job, never as `sql.User`). */
+export const cloudSqlAdmin: AdminsOf = adminField("gcp:sql/user:User", "name");
+/** Azure: the Flexible Server's administrator login. */
+export const flexibleServerAdmin: AdminsOf = adminField("azure-native:dbforpostgresql:Server", "administratorLogin");
+/** Local: `POSTGRES_USER` of the PostgreSQL container (the Database component's). */
+export const postgresContainerAdmin: AdminsOf = (stack) =>
+    stack
+        .ofType("docker:index/container:Container")
+        .filter((r) => under(r.urn, "anycloud:index:Database"))
+        .flatMap((r) => dockerEnv(r.props ?? {}))
+        .filter((e) => e.name === "POSTGRES_USER" && typeof e.value === "string" && e.value.length > 0)
+        .map((e) => ({ username: e.value as string, what: DATABASE_ADMIN, own: DATABASE_OWN }));
+
 export function leastPrivilegeData(extractors: Record<string, EnvExtractor>, ...adminSources: AdminsOf[]): (stack: StackView) => Finding[] {
     return (stack) => {
         const admins = adminSources.flatMap((a) => a(stack)).filter((a) => a.username.length > 0);
@@ -48,7 +77,7 @@ export function leastPrivilegeData(extractors: Record<string, EnvExtractor>, ...
                 if (admin && USER_NAME.test(e.name)) {
                     findings.push({
                         urn: r.urn,
-                        message: `${kind} ${r.name}: ${e.name} is ${admin.what} (${admin.username}); a workload gets its own user (ELASTICSEARCH_USERNAME svc-<name>), admin credentials stay with the program`,
+                        message: `${kind} ${r.name}: ${e.name} is ${admin.what} (${admin.username}); a workload gets its own user (${admin.own ?? "ELASTICSEARCH_USERNAME svc-<name>"}), admin credentials stay with the program`,
                     });
                 }
             }

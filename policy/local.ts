@@ -1,6 +1,6 @@
 import { wildcardGrants } from "./access-documents";
 import { Finding, StackView, TargetChecks } from "./model";
-import { dockerEnv, leastPrivilegeData, selfManagedSearchAdmin } from "./least-privilege";
+import { dockerEnv, leastPrivilegeData, postgresContainerAdmin, selfManagedSearchAdmin } from "./least-privilege";
 
 /**
  * The local Docker target. A container is reachable from outside the host only through a
@@ -99,7 +99,7 @@ export const checks: TargetChecks = {
         },
     },
     "secrets-from-secret-store": { notApplicable: "Docker has no secret store; local services get generated secrets as container env (documented in the README)" },
-    "least-privilege-data": { stack: leastPrivilegeData({ [CONTAINER]: dockerEnv }, selfManagedSearchAdmin) },
+    "least-privilege-data": { stack: leastPrivilegeData({ [CONTAINER]: dockerEnv }, selfManagedSearchAdmin, postgresContainerAdmin) },
     "backups-retained": { notApplicable: "local data lives in Docker volumes with no automated backup service" },
     "logs-retained": { notApplicable: "Docker keeps a container's logs for the container's lifetime; there is no retention setting" },
     "prod-high-availability": { notApplicable: NO_PROD },
