@@ -86,6 +86,13 @@ export interface EdgeModel {
     /** In general, per setting: the README's edge table. */
     capabilities: Record<EdgeSettingKey, string>;
     judge(ask: EdgeAsk, settings: Settings): EdgeJudgement;
+    /** What the plan should know about this target's edge as a whole for the stack (e.g. the WAF capacity it uses). */
+    notes?(settings: Settings): string[];
+}
+
+/** The notes of the stack's own target (EdgeModel.notes). */
+export function edgeNotes(settings: Settings, models: readonly EdgeModel[]): string[] {
+    return models.find((m) => m.target === settings.cloud)?.notes?.(settings) ?? [];
 }
 
 export function routeLabel(route: RouteSettings): string {
@@ -168,7 +175,7 @@ export function edgeProblems(settings: Settings, model: EdgeModel): ConfigProble
 }
 
 /** The plan's text: per ask, each target's fidelity; then this stack's target's warnings. */
-export function edgeReportText(rows: EdgeRow[], cloud: EdgeTarget): string {
+export function edgeReportText(rows: EdgeRow[], cloud: EdgeTarget, notes: string[] = []): string {
     if (rows.length === 0) return "";
     const lines = ["", "Edge: what each target does with the loadBalancer settings (components/edge.ts; * = this stack's target)"];
     const asks = [...new Map(rows.map((r) => [r.at, r])).values()];
@@ -181,6 +188,7 @@ export function edgeReportText(rows: EdgeRow[], cloud: EdgeTarget): string {
     const warnings = rows.filter((r) => r.target === cloud && r.fidelity !== "exact");
     lines.push("", `Edge warnings (${cloud}): ${warnings.length === 0 ? "none, every setting is honoured exactly" : `${warnings.length} setting(s) approximated`}`);
     for (const r of warnings) lines.push(`  ${r.asked} → ${r.enforced}`);
+    if (notes.length > 0) lines.push("", `Edge notes (${cloud}):`, ...notes.map((n) => `  ${n}`));
     return lines.join("\n");
 }
 

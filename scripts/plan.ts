@@ -23,7 +23,7 @@ import { operatorSecretCommand } from "../stacks/load-settings";
 import { Change, ChangeOp, dataLoss, diffRuns, optionsOf, replaceTable } from "../stacks/changes";
 import { CapturedResource, OfflineRun, OfflineRunError, runOffline } from "../stacks/offline";
 import { Cloud } from "../stacks/settings";
-import { edgeReport, edgeReportText } from "../components/edge";
+import { edgeNotes, edgeReport, edgeReportText } from "../components/edge";
 import { EDGE_MODELS } from "../providers/edge";
 import { loadSettings } from "../stacks/load-settings";
 import { projectName, readStackConfig, setConfigPath, setConfigValue } from "../stacks/stack-files";
@@ -245,14 +245,16 @@ async function plan(argv: string[], print: Print): Promise<number> {
     }
     // What each target does with the edge settings (the run above already refused what this
     // stack's target cannot honour).
-    const edge = edgeReport(loadSettings(config, { project: projectName(ROOT), stack: args.stack }), EDGE_MODELS).map(({ route, ...row }) => row);
+    const settings = loadSettings(config, { project: projectName(ROOT), stack: args.stack });
+    const edge = edgeReport(settings, EDGE_MODELS).map(({ route, ...row }) => row);
+    const edgeNotesOfStack = edgeNotes(settings, EDGE_MODELS);
     if (args.json) {
         const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
         const resources = run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent ?? null, options: optionsOf(r, byUrn), inputs: redact(r.inputs, r.secretPaths) }));
-        print(JSON.stringify({ resources, outputs: redact(run.outputs, run.secretOutputPaths), policies: violations, edge }, null, 2));
+        print(JSON.stringify({ resources, outputs: redact(run.outputs, run.secretOutputPaths), policies: violations, edge, edgeNotes: edgeNotesOfStack }, null, 2));
     } else {
         printTree(print, run, args.stack, cloud);
-        const text = edgeReportText(edge, cloud);
+        const text = edgeReportText(edge, cloud, edgeNotesOfStack);
         if (text) print(text);
         printViolations(print, run, violations);
     }

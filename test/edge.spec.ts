@@ -4,6 +4,9 @@ import * as path from "path";
 import { orderRoutes } from "../components/routes";
 import { bodyRules, DEFAULT_HEADERS, EDGE_SETTINGS, edgeAsks, edgeReport, edgeTableMarkdown, greaterThanRegex, NOT_EDGE_SETTINGS } from "../components/edge";
 import { EDGE_MODELS } from "../providers/edge";
+import { stackWafCapacity, WAF_INCLUDED_WCU, WAF_MAX_WCU, wafCapacity, wafCapacityProblem } from "../providers/aws/edge";
+import { ARMOR_INTERVALS_SEC, armorThreshold } from "../providers/gcp/edge";
+import { RouteSettings } from "../stacks/settings";
 import { topLevelSchemas } from "../stacks/schema";
 import { loadSettings } from "../stacks/load-settings";
 import { baseline, planCommandRun, planError, stackConfig } from "./harness";
@@ -150,6 +153,7 @@ describe("the edge says what it does", function () {
             const r = await planCommandRun("--stack", "prod", "--json");
             const edge = JSON.parse(r.stdout).edge as any[];
             assert.ok(edge.some((row) => row.target === "aws" && row.at === "loadBalancer.maxBodyMb" && row.fidelity === "approximated"));
+            assert.match(JSON.parse(r.stdout).edgeNotes[0], /^AWS WAF web ACL: \d+ WCU of 5000/);
         });
     });
 
@@ -299,6 +303,73 @@ describe("the edge says what it does", function () {
             const p = e.problems.find((x) => x.key === "anycloud:loadBalancer.routes[0].headers.Content-Security-Policy");
             assert.ok(p, e.message);
             assert.match(p!.accepted, /at most 640 characters/);
+        });
+    });
+    describe("aws: the web ACL's capacity (WCU), counted from the WAF developer guide's costs", () => {
+        const lbOf = (set: Record<string, unknown>) => settingsOf({ cloud: "aws", ...set }).loadBalancer!;
+        const LOGIN_API_ROOT = [
+            { path: "/api/auth/login", service: "app", rateLimit: { requests: 5, per: "minute" } },
+            { path: "/api/*", service: "app", rateLimit: { requests: 10, per: "second", burst: 20 } },
+            { path: "/", service: "app" },
+        ];
+
+        it("adds up each rule's statements: labels, string and regex matches, rate-based rules, managed groups", () => {
+            // route rules: login NOT(label) 1 + exact path 2; /api/* 1 + regex 3; / 1 = 8, and 3 labels = 1
+            // body: one Content-Length regex 3; rates: 2 × (2 + label 1) = 6; managed 700 + 200.
+            const c = stackWafCapacity(lbOf({ "loadBalancer.routes": LOGIN_API_ROOT }));
+            assert.deepStrictEqual(c.parts, { routes: 9, bodies: 3, rates: 6, managed: 900, transformations: 0 });
+            assert.strictEqual(c.total, 918);
+        });
+
+        it("counts a text transformation once per field and transformation (two host routes lowercase the same Host header)", () => {
+            const c = stackWafCapacity(lbOf({ "loadBalancer.domain": "example.org", "loadBalancer.routes": [...LOGIN_API_ROOT, { host: "a", path: "/", service: "app" }, { host: "b", path: "/", service: "app" }] }));
+            assert.strictEqual(c.parts.transformations, 10);
+        });
+
+        it("the capacity counted is the one of the web ACL the plan registers", async () => {
+            const set = { cloud: "aws", ...EDGE_STACK };
+            const p = await baseline({ stack: "prod", set });
+            const registered = wafCapacity(p.one("aws:wafv2/webAcl:WebAcl").inputs.rules);
+            assert.strictEqual(registered.total, stackWafCapacity(settingsOf(set).loadBalancer!).total);
+        });
+
+        it("over the limit: the config error says what the ACL needs and how many rate-limited routes fit", () => {
+            const lb = lbOf({ "loadBalancer.routes": LOGIN_API_ROOT });
+            assert.strictEqual(wafCapacityProblem(lb), undefined);
+            assert.match(wafCapacityProblem(lb, 915)!, /needs 918 \(route labels 9, body limits 3, rate limits 6, AWS managed rule groups 900, text transformations 0\); at most 1 of the 2 rate-limited routes fit/);
+            assert.match(wafCapacityProblem(lb, 910)!, /the routes and body limits alone need 912/);
+        });
+
+        it("the largest load balancer the ALB takes (100 routes, each with a host, a rate limit and a body limit) stays within 5,000 WCU, over the 1,500 in the price", () => {
+            const routes: RouteSettings[] = Array.from({ length: 100 }, (_, i) => ({ host: `h${i}.example.org`, path: `/p${i}`, service: "app", maxBodyMb: 20 + i, rateLimit: { requests: 1, per: "second" as const, burst: 1 } }));
+            const lb = { ...lbOf({}), routes };
+            const c = stackWafCapacity(lb);
+            assert.ok(c.total <= WAF_MAX_WCU && c.total > WAF_INCLUDED_WCU, String(c.total));
+        });
+
+        it("npm run plan names the capacity and whether it passes what the web ACL's price includes", async () => {
+            const r = await planCommandRun("--stack", "prod");
+            assert.strictEqual(r.code, 0, r.stderr);
+            assert.match(r.stdout, /AWS WAF web ACL: \d+ WCU of 5000 \(route labels \d+, body limits \d+, rate limits \d+, AWS managed rule groups 900/);
+        });
+    });
+
+    describe("limits checked against their sources", () => {
+        it("gcp: Cloud Armor counts over its documented intervals only", () => {
+            for (const rate of [{ requests: 1, per: "second", burst: 0 }, { requests: 5, per: "minute", burst: 5 }, { requests: 100000, per: "second", burst: 100000 }] as const) {
+                assert.ok((ARMOR_INTERVALS_SEC as readonly number[]).includes(armorThreshold(rate).intervalSec));
+            }
+        });
+        it("gcp: a per-second rate over what Cloud Armor counts in one interval (1,000,000) is refused with the nearest rate", async () => {
+            const e = await planError({ stack: "prod", set: { cloud: "gcp", "loadBalancer.routes": [{ path: "/api/*", service: "app", rateLimit: { requests: 100000, per: "second", burst: 1 } }, { path: "/", service: "app" }] } });
+            const p = e.problems.find((x) => x.key === "anycloud:loadBalancer.routes[0].rateLimit");
+            assert.ok(p, e.message);
+            assert.match(p!.accepted, /at most 1000000 requests per interval, and 100000 r\/s burst 1 needs 1000001 per 10 s; nearest: 99999 r\/s with burst 1/);
+        });
+        it("azure: more headers than one rule set holds (100 rules of 5 actions) are refused", async () => {
+            const headers = Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`X-H${i}`, "1"]));
+            const e = await planError({ stack: "prod", set: { cloud: "azure", "loadBalancer.headers": headers } });
+            assert.match(e.problems.find((x) => x.key === "anycloud:loadBalancer.headers.X-H0")!.accepted, /101 rules of 5 header actions each, and a rule set holds at most 100; nearest: at most 500 headers/);
         });
     });
 });

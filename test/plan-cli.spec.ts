@@ -19,7 +19,7 @@ describe("npm run plan", () => {
         const { code, stdout } = await planCli("--stack", "dev", "--cloud", "local", "--json");
         assert.strictEqual(code, 0);
         const doc = JSON.parse(stdout);
-        assert.deepStrictEqual(Object.keys(doc), ["resources", "outputs", "policies", "edge"]);
+        assert.deepStrictEqual(Object.keys(doc), ["resources", "outputs", "policies", "edge", "edgeNotes"]);
         assert.deepStrictEqual(doc.policies, []);
         assert.deepStrictEqual(Object.keys(doc.resources[0]), ["type", "name", "parent", "options", "inputs"]);
         // The same config in-process generates the same values (they are stable, like state).

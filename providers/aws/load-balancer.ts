@@ -6,39 +6,15 @@ import * as lb from "@pulumi/aws/lb";
 import * as route53 from "@pulumi/aws/route53";
 import * as s3 from "@pulumi/aws/s3";
 import * as wafv2 from "@pulumi/aws/wafv2";
-import type * as inputs from "@pulumi/aws/types/input";
 import { ChildOptions, DnsRecord, LoadBalancerArgs, LoadBalancerOutputs } from "../../components/backend";
-import { RouteSettings } from "../../stacks/settings";
 import { alarm } from "./alerts";
 import { AwsContext } from "./context";
 import { LEGACY_ELB_LOG_REGIONS } from "./sizes";
-import { orderRoutes, pathRegex, wildcardPatterns } from "../../components/routes";
-import { bodyRules, greaterThanRegex, MIB } from "../../components/edge";
-import { albHeaderAttributes, albIdleTimeout, wafRateLimit } from "./edge";
+import { orderRoutes, wildcardPatterns } from "../../components/routes";
+import { albHeaderAttributes, albIdleTimeout, wafRules } from "./edge";
 
 /** Request headers WAF logging replaces with REDACTED: credentials and session cookies. */
 export const WAF_REDACTED_HEADERS = ["authorization", "cookie", "proxy-authorization", "x-api-key"];
-
-type WafRule = inputs.wafv2.WebAclRule;
-/** The label namespace of the route a request belongs to (`anycloud:route:<i>`). */
-const ROUTE_LABEL = "anycloud:route:";
-type Statement = inputs.wafv2.WebAclRuleStatement;
-
-/** The WAF statements that together match the same requests as the ALB route (none: every request). */
-function routeMatch(route: RouteSettings): Statement[] {
-    const parts: Statement[] = [];
-    if (route.host) {
-        parts.push({ byteMatchStatement: { searchString: route.host.toLowerCase(), positionalConstraint: "EXACTLY", fieldToMatch: { singleHeader: { name: "host" } }, textTransformations: [{ priority: 0, type: "LOWERCASE" }] } });
-    }
-    if (route.path !== "/") {
-        parts.push(
-            route.path.endsWith("/*")
-                ? { regexMatchStatement: { regexString: pathRegex(route.path), fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] } }
-                : { byteMatchStatement: { searchString: route.path, positionalConstraint: "EXACTLY", fieldToMatch: { uriPath: {} }, textTransformations: [{ priority: 0, type: "NONE" }] } },
-        );
-    }
-    return parts;
-}
 
 export function createLoadBalancer(ctx: AwsContext, name: string, args: LoadBalancerArgs, opts: ChildOptions): LoadBalancerOutputs {
     const parent = opts.parent;
@@ -296,67 +272,8 @@ function accessLogBucket(ctx: AwsContext, name: string, parent: pulumi.Resource)
 function webAcl(ctx: AwsContext, name: string, args: LoadBalancerArgs, alb: lb.LoadBalancer, parent: pulumi.Resource) {
     const o = () => ctx.opts(parent);
     const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: ctx.naming.metric(metric) });
-    const rules: WafRule[] = [];
-    // Each request is labelled with the one route that serves it (most specific first, as the
-    // listener rules order them): body and rate rules then match that route only, as nginx does.
-    const ordered = orderRoutes(args.routes);
-    const label = (i: number) => `${ROUTE_LABEL}${i}`;
-    ordered.forEach((route, i) => {
-        const unlabelled: Statement = { notStatement: { statement: { labelMatchStatement: { scope: "NAMESPACE", key: ROUTE_LABEL } } } };
-        const scope = routeMatch(route);
-        rules.push({
-            name: `route-${i}`,
-            priority: i + 1,
-            action: { count: {} },
-            ruleLabels: [{ name: label(i) }],
-            statement: scope.length > 0 ? { andStatement: { statements: [unlabelled, ...scope] } } : unlabelled,
-            visibilityConfig: visibility(`route-${i}`),
-        });
-    });
-    // Bodies: WAF compares no header numerically, so a regex on Content-Length blocks a declared
-    // size over the limit with 413 (a chunked body without Content-Length passes). One rule for
-    // the load balancer's limit, one per route with its own (components/edge.ts bodyRules).
-    bodyRules(args, ordered).forEach(({ route, mb }, i, all) => {
-        const tooLarge: Statement = { regexMatchStatement: { regexString: greaterThanRegex(mb * MIB), fieldToMatch: { singleHeader: { name: "content-length" } }, textTransformations: [{ priority: 0, type: "NONE" }] } };
-        const labelOf = (r: RouteSettings): Statement => ({ labelMatchStatement: { scope: "LABEL", key: label(ordered.indexOf(r)) } });
-        const own = all.flatMap((b) => (b.route ? [b.route] : []));
-        // not(a or b) as not(a) and not(b): WAF nests logical statements three levels deep at most.
-        const scope: Statement[] = route ? [labelOf(route)] : own.map((r) => ({ notStatement: { statement: labelOf(r) } }));
-        rules.push({
-            name: `body-${i}`,
-            priority: 100 + i,
-            action: { block: { customResponse: { responseCode: 413, customResponseBodyKey: "too-large" } } },
-            statement: scope.length > 0 ? { andStatement: { statements: [...scope, tooLarge] } } : tooLarge,
-            visibilityConfig: visibility(`body-${i}`),
-        });
-    });
-    ordered.forEach((route, i) => {
-        if (!route.rateLimit) return;
-        const { limit, window } = wafRateLimit(route.rateLimit);
-        rules.push({
-            name: `rate-${i}`,
-            priority: 200 + i,
-            action: { block: { customResponse: { responseCode: 429, customResponseBodyKey: "rate-limited" } } },
-            statement: { rateBasedStatement: { limit, evaluationWindowSec: window, aggregateKeyType: "IP", scopeDownStatement: { labelMatchStatement: { scope: "LABEL", key: label(i) } } } },
-            visibilityConfig: visibility(`rate-${i}`),
-        });
-    });
-    const managed = (ruleName: string, priority: number, overrides: string[] = []): WafRule => ({
-        name: ruleName,
-        priority,
-        overrideAction: { none: {} },
-        statement: {
-            managedRuleGroupStatement: {
-                vendorName: "AWS",
-                name: ruleName,
-                // Body-size rule counts only: uploads up to maxBodyMb are legitimate here.
-                ruleActionOverrides: overrides.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
-            },
-        },
-        visibilityConfig: visibility(ruleName),
-    });
-    rules.push(managed("AWSManagedRulesCommonRuleSet", 300, ["SizeRestrictions_BODY"]), managed("AWSManagedRulesKnownBadInputsRuleSet", 310));
-
+    // The rules, and the capacity the config check counted (providers/aws/edge.ts).
+    const rules = wafRules(args, visibility);
     const acl = new wafv2.WebAcl(
         `${name}-waf`,
         {

@@ -1,6 +1,6 @@
 import { ConfigProblem, problem } from "../../stacks/errors";
 import { edgeProblems } from "../../components/edge";
-import { awsEdge } from "./edge";
+import { awsEdge, stackWafCapacity, wafCapacityProblem } from "./edge";
 import { Settings } from "../../stacks/settings";
 import { sharedBuffersBound } from "../../stacks/postgres-parameters";
 import { AWS_REGIONS, DATABASE_CLASSES, DB_STORAGE, FARGATE_CPUS, LOG_RETENTION_DAYS, MAX_READ_REPLICAS, SEARCH_INSTANCE_TYPES, fargateMemoryOptions, nearestFargateSizes } from "./sizes";
@@ -121,6 +121,9 @@ export function validateAws(settings: Settings): ConfigProblem[] {
     }
     // What this target's edge cannot honour (providers/aws/edge.ts).
     problems.push(...edgeProblems(settings, awsEdge));
+    // The web ACL the load balancer registers must fit AWS WAF's capacity (providers/aws/edge.ts).
+    const waf = settings.loadBalancer && wafCapacityProblem(settings.loadBalancer);
+    if (waf) problems.push(problem("loadBalancer.routes", `a web ACL of ${stackWafCapacity(settings.loadBalancer!).total} WCU`, waf));
     return problems;
 }
 

@@ -103,6 +103,10 @@ function headerJudgement(settings: Settings, ask: EdgeAsk): EdgeJudgement {
     if (ask.key === "routes[].headers" && sets > RULE_SETS[tier]) {
         return { fidelity: "refused", enforced: `the routes need ${sets} distinct header sets, one Front Door rule set each, and a ${tier} profile holds at most ${RULE_SETS[tier]}; nearest: routes sharing the same headers` };
     }
+    const rules = Math.ceil(Object.keys(ask.route ? routeHeaders(lb, ask.route) : lb.headers).length / RULE_ACTIONS);
+    if (rules > RULES_PER_RULE_SET) {
+        return { fidelity: "refused", enforced: `${rules} rules of ${RULE_ACTIONS} header actions each, and a rule set holds at most ${RULES_PER_RULE_SET}; nearest: at most ${RULES_PER_RULE_SET * RULE_ACTIONS} headers` };
+    }
     if (ask.key !== "routes[].headers") return { fidelity: "exact", enforced: "Front Door rule set: ModifyResponseHeader (Overwrite) on every route" };
     return ask.value === false
         ? { fidelity: "exact", enforced: `not sent on this route: its own Front Door rule set leaves ${ask.header} out` }

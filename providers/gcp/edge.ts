@@ -7,13 +7,17 @@ import { LoadBalancerSettings, RateLimit, RouteSettings, Settings } from "../../
  * - Cloud Run quotas: "Maximum HTTP/1 request size: 32 MiB if using HTTP/1 server; no limit if
  *   using HTTP/2 server" (cloud.google.com/run/quotas); HTTP/2 end to end needs the container to
  *   speak h2c (run/docs/configuring/http2), which this program does not configure;
- * - Cloud Run request timeout at most 3600 s, one per service, and it bounds a WebSocket's whole
- *   life (run/docs/configuring/request-timeout, run/docs/triggering/websockets); serverless NEG
- *   backend services take no timeoutSec;
- * - Cloud Armor throttle: count 1-1,000,000 per intervalSec (armor/docs/rate-limiting-overview),
- *   a deny rule answers 403, 404 or 502 (deny(STATUS), compute API SecurityPolicyRule.action; no
- *   413); an advanced match expression has at most five
- *   subexpressions (armor/docs/rules-language-reference);
+ * - Cloud Run request timeout: "set by default to 5 minutes (300 seconds) and can be extended up
+ *   to 60 minutes (3600 seconds)" (cloud.google.com/run/docs/configuring/request-timeout), one per
+ *   service, and it bounds a WebSocket's whole life (run/docs/triggering/websockets); serverless
+ *   NEG backend services take no timeoutSec;
+ * - Cloud Armor throttle: "The minimum value is 1 and the maximum value is 1,000,000" requests
+ *   per interval (armor/docs/rate-limiting-overview); the interval is one of 10, 30, 60, 120, 180,
+ *   240, 300, 600, 900, 1200, 1800, 2700 or 3600 s (GoogleCloudPlatform/terraform-google-cloud-armor,
+ *   README and issue #147: the API takes 10 and 30 besides 60-3600); a deny rule answers 403, 404
+ *   or 502 (deny(STATUS), compute API SecurityPolicyRule.action; no 413); "an advanced match
+ *   condition contains an expression with up to five subexpressions"
+ *   (armor/docs/rules-language-reference);
  * - custom response headers per backend service (load-balancing/docs/https/custom-headers); per
  *   route, a URL map path rule's routeAction.weightedBackendServices[].headerAction
  *   (responseHeadersToAdd with replace, compute API UrlMap; header actions are "not supported for
@@ -26,6 +30,9 @@ import { LoadBalancerSettings, RateLimit, RouteSettings, Settings } from "../../
 export const CLOUD_RUN_HTTP1_MAX_MIB = 32;
 export const CLOUD_RUN_TIMEOUT_MAX = 3600;
 export const ARMOR_MAX_SUBEXPRESSIONS = 5;
+/** Cloud Armor rate limits: the intervals a threshold counts over, and the most it counts in one. */
+export const ARMOR_INTERVALS_SEC = [10, 30, 60, 120, 180, 240, 300, 600, 900, 1200, 1800, 2700, 3600] as const;
+export const ARMOR_MAX_COUNT = 1_000_000;
 
 /** The CEL condition Cloud Armor matches a route with (host and path semantics as the URL map). */
 export function routeExpression(route: RouteSettings): string {
@@ -44,7 +51,7 @@ export function routeExpression(route: RouteSettings): string {
  * Cloud Armor counts over fixed windows (intervalSec), with no token bucket: `N per second`
  * becomes 10·N (+ burst) per 10 s, the shortest window; `N per minute` becomes N (+ burst) per 60 s.
  */
-export function armorThreshold(limit: RateLimit): { count: number; intervalSec: number } {
+export function armorThreshold(limit: RateLimit): { count: number; intervalSec: (typeof ARMOR_INTERVALS_SEC)[number] } {
     return limit.per === "second" ? { count: limit.requests * 10 + limit.burst, intervalSec: 10 } : { count: limit.requests + limit.burst, intervalSec: 60 };
 }
 
@@ -93,7 +100,7 @@ export const gcpEdge: EdgeModel = {
         "loadBalancer.hstsIncludeSubdomains": "exact",
         "routes[].maxBodyMb": "approximated, per route (Cloud Armor rule on the route's match), same 32 MiB ceiling",
         "routes[].timeoutSeconds": "approximated: one Cloud Run timeout per service, the longest of its routes",
-        "routes[].rateLimit": "approximated: Cloud Armor throttle, N per 10 s (per second) or per 60 s (per minute) incl. burst, per IP, 429",
+        "routes[].rateLimit": "approximated: Cloud Armor throttle, N per 10 s (per second) or per 60 s (per minute) incl. burst, per IP, 429; over 1,000,000 per interval refused",
         "routes[].accessLogs": "approximated: still logged (logging is per backend service)",
         "routes[].websocket": "approximated: closed after the service's Cloud Run timeout (total), no session affinity; clients reconnect",
         "routes[].headers": "exact: URL map header action on the route (the service's routes then carry their headers there, not on its backend)",
@@ -120,6 +127,11 @@ export const gcpEdge: EdgeModel = {
                 return { fidelity: "approximated", enforced: `a WebSocket is closed after ${runRequestTimeout(lb, route!.service)} s in total (the Cloud Run request timeout of ${route!.service}), then the client must reconnect; no session affinity` };
             case "routes[].rateLimit": {
                 const { count, intervalSec } = armorThreshold(route!.rateLimit!);
+                if (count > ARMOR_MAX_COUNT) {
+                    const { requests, burst } = route!.rateLimit!;
+                    const nearest = Math.floor((ARMOR_MAX_COUNT - Math.min(burst, ARMOR_MAX_COUNT)) / 10);
+                    return { fidelity: "refused", enforced: `Cloud Armor counts at most ${ARMOR_MAX_COUNT} requests per interval, and ${requests} r/s burst ${burst} needs ${count} per ${intervalSec} s; nearest: ${nearest} r/s with burst ${burst}` };
+                }
                 return { fidelity: "approximated", enforced: `Cloud Armor throttle ${count} requests per ${intervalSec} s per IP, then 429 (fixed windows, no token bucket)` };
             }
             case "routes[].accessLogs":

@@ -66,11 +66,6 @@ export function validateGcp(settings: Settings): ConfigProblem[] {
     if (settings.search && settings.search.nodes > 1 && settings.search.nodes % 2 === 0) {
         problems.push(problem("search.nodes", settings.search.nodes, "1 or an odd number of nodes (cluster-manager quorum)"));
     }
-    settings.loadBalancer?.routes.forEach((r, i) => {
-        if (r.rateLimit && r.rateLimit.per === "second" && r.rateLimit.requests * 10 + r.rateLimit.burst > 10000000) {
-            problems.push(problem(`loadBalancer.routes[${i}].rateLimit`, r.rateLimit, "a rate Cloud Armor can count (≤ 1,000,000 per second)"));
-        }
-    });
     // What this target's edge cannot honour (providers/gcp/edge.ts).
     problems.push(...edgeProblems(settings, gcpEdge));
     const naming = new Naming(settings.project, settings.stack, gcp.project ?? "");
