@@ -9,6 +9,9 @@
  * bounded time; any other answer fails at once with the method, path, status and the cluster's
  * words — never a password.
  */
+/** The image that runs the applier outside AWS (local container, GCP Cloud Run job): Node.js, no npm package needed. */
+export const APPLIER_IMAGE = "node:22-alpine";
+
 export const SEARCH_USERS_HANDLER = String.raw`"use strict";
 const https = require("https");
 

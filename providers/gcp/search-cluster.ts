@@ -11,7 +11,7 @@ import { OPENSEARCH_NODE_IMAGES } from "../../components/opensearch/images";
 import { readinessScript } from "../../components/opensearch/readiness";
 import { securityBundle } from "../../components/opensearch/security-config";
 import { applierEvent, applierScript } from "../../components/search-users";
-import { SEARCH_USERS_HANDLER } from "../../components/search-users-function";
+import { APPLIER_IMAGE, SEARCH_USERS_HANDLER } from "../../components/search-users-function";
 import { generatedPassword } from "../../components/secrets";
 import { searchAlerts } from "./alerts";
 import { GcpContext } from "./context";
@@ -442,8 +442,8 @@ function readinessGate(
     return { job, sa };
 }
 
-/** The image of the users job: Node.js for the REST applier (components/search-users-function.ts), pinned. */
-export const USERS_JOB_IMAGE = "docker.io/library/node:22.12.0-alpine3.21";
+/** The image of the users job: Node.js for the REST applier, the same as the local target's. */
+export const USERS_JOB_IMAGE = `docker.io/library/${APPLIER_IMAGE}`;
 
 /**
  * The workloads' users on the running cluster (day 2), without a reboot: a Cloud Run job in the

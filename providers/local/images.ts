@@ -20,4 +20,3 @@ export const OPENSEARCH_IMAGE: Record<OpenSearchVersion, string> = {
 export const MINIO_IMAGE = "minio/minio:RELEASE.2025-04-22T22-12-26Z";
 export const MINIO_CLIENT_IMAGE = "minio/mc:RELEASE.2025-04-16T18-13-26Z";
 export const NGINX_IMAGE = "nginx:1.27-alpine";
-export const NODE_IMAGE = "node:22-alpine";

@@ -3,9 +3,9 @@ import * as docker from "@pulumi/docker";
 import { ChildOptions, SearchClusterInputs, SearchClusterOutputs } from "../../components/backend";
 import { generatedPassword } from "../../components/secrets";
 import { LocalContext } from "./context";
-import { SEARCH_USERS_HANDLER } from "../../components/search-users-function";
+import { APPLIER_IMAGE, SEARCH_USERS_HANDLER } from "../../components/search-users-function";
 import { applierEvent } from "../../components/search-users";
-import { NODE_IMAGE, OPENSEARCH_IMAGE } from "./images";
+import { OPENSEARCH_IMAGE } from "./images";
 import { LocalNetworks } from "./network";
 import { OPENSEARCH_HEAP_MB } from "./sizes";
 
@@ -78,7 +78,7 @@ export function createSearchCluster(ctx: LocalContext, networks: LocalNetworks, 
         // The image's demo certificate is self-signed; this runs on the stack's search network only.
         tls: "unverified",
     });
-    const runner = ctx.image(opts.parent, `${name}-users`, NODE_IMAGE);
+    const runner = ctx.image(opts.parent, `${name}-users`, APPLIER_IMAGE);
     const run = new docker.Container(
         `${name}-users`,
         {
