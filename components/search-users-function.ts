@@ -10,7 +10,8 @@
  * words — never a password.
  */
 /** The image that runs the applier outside AWS (local container, GCP Cloud Run job): Node.js, no npm package needed. */
-export const APPLIER_IMAGE = "node:22-alpine";
+export const APPLIER_UPSTREAM = { repository: "library/node", tag: "22-alpine" } as const;
+export const APPLIER_IMAGE = `node:${APPLIER_UPSTREAM.tag}`;
 
 export const SEARCH_USERS_HANDLER = String.raw`"use strict";
 const https = require("https");

@@ -44,6 +44,18 @@ describe("doors closed", function () {
             const image = job.inputs.template.template.containers[0].image as string;
             assert.strictEqual(image, `${mirror.inputs.location}-docker.pkg.dev/anycloud-prod-example/${mirror.inputs.repositoryId}/library/postgres:16-alpine`);
         });
+
+        it("gcp: every job the program runs (database init, search readiness, search users) pulls its Docker Hub image through that mirror", async () => {
+            const p = await baseline({ stack: "prod", set: { cloud: "gcp" } });
+            const mirror = p.one("gcp:artifactregistry/repository:Repository");
+            const prefix = `${mirror.inputs.location}-docker.pkg.dev/anycloud-prod-example/${mirror.inputs.repositoryId}/`;
+            const images = Object.fromEntries(["database-init", "search-ready", "search-users"].map((name) => [name, p.one("gcp:cloudrunv2/job:Job", name).inputs.template.template.containers[0].image as string]));
+            assert.deepStrictEqual(images, {
+                "database-init": `${prefix}library/postgres:16-alpine`,
+                "search-ready": `${prefix}curlimages/curl:8.11.1`,
+                "search-users": `${prefix}library/node:22-alpine`,
+            });
+        });
     });
 
     describe("gcp: buckets through the service's own identity; an HMAC key only where asked for", () => {

@@ -5,7 +5,8 @@ import { GcpContext } from "./context";
 
 /**
  * A Docker Hub pull-through mirror in the stack's Artifact Registry (a remote repository): jobs
- * pull `<region>-docker.pkg.dev/<project>/<mirror>/library/postgres:<tag>`, Artifact Registry
+ * pull `<region>-docker.pkg.dev/<project>/<mirror>/<repository>:<tag>` (the database init's
+ * postgres, the search readiness gate's curl, the search users' node), Artifact Registry
  * fetches it from Docker Hub once and serves the cached copy after, so restarts and re-runs no
  * longer pull anonymously from Docker Hub. Cloud Run pulls from Artifact Registry of its own
  * project with its service agent, which needs no grant (Cloud Run docs, "Deploying container
@@ -20,7 +21,7 @@ export function dockerHubMirror(ctx: GcpContext, parent: pulumi.Resource): artif
                 location: ctx.region,
                 format: "DOCKER",
                 mode: "REMOTE_REPOSITORY",
-                description: "anycloud: pull-through mirror of Docker Hub (database init image)",
+                description: "anycloud: pull-through mirror of Docker Hub (init and check job images)",
                 remoteRepositoryConfig: { description: "Docker Hub", dockerRepository: { publicRepository: "DOCKER_HUB" } },
             },
             ctx.opts(parent, ["artifactregistry"]),
@@ -29,8 +30,13 @@ export function dockerHubMirror(ctx: GcpContext, parent: pulumi.Resource): artif
     return ctx.dockerHubMirror;
 }
 
+/** A Docker Hub image (`library/postgres`, `curlimages/curl`) through the mirror. */
+export function dockerHubImage(ctx: GcpContext, repository: string, tag: string, parent: pulumi.Resource): pulumi.Output<string> {
+    const mirror = dockerHubMirror(ctx, parent);
+    return pulumi.interpolate`${ctx.region}-docker.pkg.dev/${ctx.project}/${mirror.repositoryId}/${repository}:${tag}`;
+}
+
 /** The PostgreSQL client image through the mirror. */
 export function postgresClientImage(ctx: GcpContext, version: number, parent: pulumi.Resource): pulumi.Output<string> {
-    const mirror = dockerHubMirror(ctx, parent);
-    return pulumi.interpolate`${ctx.region}-docker.pkg.dev/${ctx.project}/${mirror.repositoryId}/${POSTGRES_CLIENT_UPSTREAM.repository}:${postgresClientTag(version)}`;
+    return dockerHubImage(ctx, POSTGRES_CLIENT_UPSTREAM.repository, postgresClientTag(version), parent);
 }

@@ -11,7 +11,8 @@ import { OPENSEARCH_NODE_IMAGES } from "../../components/opensearch/images";
 import { readinessScript } from "../../components/opensearch/readiness";
 import { securityBundle } from "../../components/opensearch/security-config";
 import { applierEvent, applierScript } from "../../components/search-users";
-import { APPLIER_IMAGE, SEARCH_USERS_HANDLER } from "../../components/search-users-function";
+import { APPLIER_UPSTREAM, SEARCH_USERS_HANDLER } from "../../components/search-users-function";
+import { dockerHubImage } from "./registry-mirror";
 import { generatedPassword } from "../../components/secrets";
 import { searchAlerts } from "./alerts";
 import { GcpContext } from "./context";
@@ -33,8 +34,8 @@ export function searchNodeNames(cluster: string, count: number): string[] {
 
 /** Network tag of the readiness gate job (not RUN_TAG: the services' egress deny does not apply). */
 export const SEARCH_GATE_TAG = "search-gate";
-/** The gate's image: curl and a POSIX shell, pinned. */
-export const GATE_IMAGE = "docker.io/curlimages/curl:8.11.1";
+/** The gate's image on Docker Hub: curl and a POSIX shell, pinned; pulled through the stack's mirror (registry-mirror.ts). */
+export const GATE_UPSTREAM = { repository: "curlimages/curl", tag: "8.11.1" } as const;
 
 /** Google's health-check source ranges (internal passthrough NLB docs, "Firewall rules"). */
 export const HEALTH_CHECK_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
@@ -428,7 +429,7 @@ function readinessGate(
                     },
                     containers: [
                         {
-                            image: GATE_IMAGE,
+                            image: dockerHubImage(ctx, GATE_UPSTREAM.repository, GATE_UPSTREAM.tag, parent),
                             commands: ["sh", "-c", script],
                             envs: [{ name: "ELASTICSEARCH_PASSWORD", valueSource: { secretKeyRef: { secret: c.admin.secret.secretId, version: c.admin.version.version } } }],
                             resources: { limits: { cpu: "1", memory: "512Mi" } },
@@ -442,8 +443,6 @@ function readinessGate(
     return { job, sa };
 }
 
-/** The image of the users job: Node.js for the REST applier, the same as the local target's. */
-export const USERS_JOB_IMAGE = `docker.io/library/${APPLIER_IMAGE}`;
 
 /**
  * The workloads' users on the running cluster (day 2), without a reboot: a Cloud Run job in the
@@ -509,7 +508,8 @@ function usersJob(
                     },
                     containers: [
                         {
-                            image: USERS_JOB_IMAGE,
+                            // Node.js for the REST applier, the local target's image, through the mirror.
+                            image: dockerHubImage(ctx, APPLIER_UPSTREAM.repository, APPLIER_UPSTREAM.tag, parent),
                             commands: ["node", "-e", applierScript(SEARCH_USERS_HANDLER)],
                             envs: [
                                 { name: "ANYCLOUD_EVENT", value: JSON.stringify(event) },
