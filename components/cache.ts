@@ -1,5 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigProblem, problem } from "../stacks/errors";
 import { CacheArgs, CloudBackend } from "./backend";
+
+/**
+ * A config change the running cache can take only by being re-created (a create-only field of
+ * the cloud's cache): refused, naming the value it keeps and why, unless `cache.allowRecreate`
+ * opts in to a new, empty cache at a new address.
+ */
+export function recreateProblem(key: string, requested: unknown, keeps: string, why: string, allowRecreate: boolean): ConfigProblem | undefined {
+    if (allowRecreate) return undefined;
+    return problem(
+        key,
+        requested,
+        `${keeps} (${why}), or ${JSON.stringify(requested)} together with cache.allowRecreate: true, which deletes the cache and creates a new one: ` +
+            `its contents are lost and its address changes (\`pulumi config set --path anycloud:cache.allowRecreate true\`)`,
+    );
+}
 
 /** One Redis with password auth, an eviction policy, and failover where configured. */
 export class Cache extends pulumi.ComponentResource {

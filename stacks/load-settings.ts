@@ -451,6 +451,7 @@ function resolveCache(raw: RawConfig, env: Environment) {
         persistence: c.persistence ?? p.persistence,
         maxmemoryPolicy: c.maxmemoryPolicy ?? "allkeys-lru",
         snapshotRetentionDays: c.snapshotRetentionDays ?? p.snapshotRetentionDays,
+        allowRecreate: c.allowRecreate ?? false,
     };
 }
 

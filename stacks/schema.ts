@@ -234,6 +234,7 @@ export const topLevelSchemas = {
             persistence: bool.optional(),
             maxmemoryPolicy: oneOf(MAXMEMORY_POLICIES).optional(),
             snapshotRetentionDays: int(0, 35, "a whole number of days").optional(),
+            allowRecreate: bool.optional(),
         },
         e("an object describing the Redis cache"),
     ),

@@ -88,6 +88,11 @@ export interface CacheSettings {
     maxmemoryPolicy: MaxmemoryPolicy;
     /** Days of automatic snapshots kept where the cloud takes them. */
     snapshotRetentionDays: number;
+    /**
+     * Opt-in: a change the running cache can only take by being re-created (GCP: Memorystore's
+     * tier) re-creates it, losing its contents; without it such a change is refused.
+     */
+    allowRecreate: boolean;
 }
 
 export interface SearchSettings {

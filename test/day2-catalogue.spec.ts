@@ -3,7 +3,7 @@ import { Change, dataLoss, diffRuns, replaceTable } from "../stacks/changes";
 import { ConfigError } from "../stacks/errors";
 import { OfflineRunError } from "../stacks/offline";
 import { Cloud, CLOUDS } from "../stacks/settings";
-import { baseline, plan, PlanOptions } from "./harness";
+import { baseline, plan, PlanOptions, refusal } from "./harness";
 
 /**
  * The day-2 catalogue: the changes users make after the first `up`, on every target × {dev, prod}
@@ -49,9 +49,13 @@ export const CATALOGUE: Day2Change[] = [
 
 const describeChange = (c: Change) => `${c.op} ${c.type} ${c.name} (${c.properties.join(", ")})`;
 
-/** Outcome of one change: the data-losing changes, or the config error it stopped with. */
-async function outcome(options: PlanOptions, cloud: Cloud, change: Day2Change, env: "dev" | "prod"): Promise<{ lost: string[] } | { error: ConfigError }> {
+/** Outcome of one change: the data-losing changes, or the config error it stopped with and the types registered before it. */
+async function outcome(options: PlanOptions, cloud: Cloud, change: Day2Change, env: "dev" | "prod"): Promise<{ lost: string[] } | { error: ConfigError; registered: string[] }> {
     const before = await baseline(options);
+    if (REFUSED_AGAINST_DEPLOYED[`${cloud} ${env} ${change.name}`]) {
+        // The refusal may arrive just after the run (an apply's rejection): wait for it.
+        return refusal({ ...options, set: { ...options.set, ...change.set(cloud, env) }, deployed: before.resources });
+    }
     try {
         // Planned against the account as the first `up` left it (look-ups see what runs there).
         const after = await plan({ ...options, set: { ...options.set, ...change.set(cloud, env) }, deployed: before.resources });
@@ -59,21 +63,22 @@ async function outcome(options: PlanOptions, cloud: Cloud, change: Day2Change, e
         return { lost: lost.map(describeChange) };
     } catch (e) {
         if (e instanceof OfflineRunError && ConfigError.isInstance(e.cause)) {
-            assert.deepStrictEqual(e.registered.map((r) => r.name), [], "registered before the config error");
-            return { error: e.cause };
+            return { error: e.cause, registered: e.registered.map((r) => r.type) };
         }
         throw e;
     }
 }
 
 /**
- * Changes a cloud can only make by re-creating the resource, which the program cannot tell from a
- * first create (it sees config, not state). `npm run plan -- --change` exits 4 on them, and the
- * README lists them with the safe way. Each entry must still happen exactly as listed.
+ * Changes a running resource can take only by being re-created, which config alone cannot tell
+ * from a first create: the program asks the cloud what runs (the offline mocks answer from what
+ * the first plan deployed) and refuses them with one config error naming the key and the opt-in,
+ * before the resource is registered (other resources may be: the look-up runs while the program
+ * registers them, and a preview stops at the error). Each entry must happen exactly as listed.
  */
-const KNOWN_RECREATES: Record<string, string[]> = {
+const REFUSED_AGAINST_DEPLOYED: Record<string, { key: string; notRegistered: string }> = {
     // Memorystore's tier (BASIC / STANDARD_HA) is create-only (resource_redis_instance.go ForceNew).
-    "gcp dev turn database and cache HA on": ["replace gcp:redis/instance:Instance cache-redis (tier)"],
+    "gcp dev turn database and cache HA on": { key: "anycloud:cache.highAvailability", notRegistered: "gcp:redis/instance:Instance" },
 };
 
 describe("day 2 catalogue", () => {
@@ -84,12 +89,20 @@ describe("day 2 catalogue", () => {
                 for (const change of CATALOGUE) {
                     it(change.name, async () => {
                         const result = await outcome(options, cloud, change, env);
+                        const refused = REFUSED_AGAINST_DEPLOYED[`${cloud} ${env} ${change.name}`];
                         if ("error" in result) {
                             // A refusal must name a key the change touched and what to do instead.
                             const keys = Object.keys(change.set(cloud, env)).map((k) => `anycloud:${k.split(".")[0]}`);
                             assert.ok(keys.some((k) => result.error.message.includes(k)), result.error.message);
+                            if (refused) {
+                                assert.deepStrictEqual(result.error.problems.map((p) => p.key), [refused.key]);
+                                assert.ok(!result.registered.includes(refused.notRegistered), `${refused.notRegistered} was registered before the refusal`);
+                            } else {
+                                assert.deepStrictEqual(result.registered, [], "registered before the config error");
+                            }
                         } else {
-                            assert.deepStrictEqual(result.lost, KNOWN_RECREATES[`${cloud} ${env} ${change.name}`] ?? []);
+                            assert.strictEqual(refused, undefined, `not refused; lost: ${result.lost}`);
+                            assert.deepStrictEqual(result.lost, []);
                         }
                     });
                 }

@@ -1,9 +1,7 @@
 import * as assert from "assert";
 import { Change, dataLoss, diffRuns, replaceTable } from "../stacks/changes";
-import { ConfigError } from "../stacks/errors";
-import { OfflineRunError } from "../stacks/offline";
 import { Cloud } from "../stacks/settings";
-import { baseline, plan, PlanOptions } from "./harness";
+import { baseline, plan, PlanOptions, refusal } from "./harness";
 
 /**
  * Day 2: a config change, a second `up` and a cloud that answers differently weeks later. Each
@@ -38,38 +36,6 @@ describe("day 2: each hazard the review found", () => {
 
     describe("AWS: the program asks RDS which PostgreSQL runs before it asks for another major", () => {
         const LOOKUP = "aws:rds/getInstances:getInstances";
-        /** The run's config error, or a failure when it ran. */
-        async function refusal(options: PlanOptions): Promise<{ error: ConfigError; registered: string[] }> {
-            // The check fails inside an apply: the run ends with it (OfflineRunError), or it arrives
-            // just after as an unhandled rejection, as in the Azure feature check's test.
-            const events = ["uncaughtException", "unhandledRejection"] as const;
-            const saved = events.map((event) => [event, (process as NodeJS.EventEmitter).listeners(event)] as const);
-            let late: unknown;
-            for (const event of events) {
-                process.removeAllListeners(event);
-                (process as NodeJS.EventEmitter).on(event, (e: unknown) => (late = late ?? e));
-            }
-            let registered: string[] = [];
-            let error: unknown;
-            try {
-                try {
-                    const p = await plan(options);
-                    registered = p.resources.map((r) => r.type);
-                    for (let i = 0; i < 300 && !late; i++) await new Promise((r) => setTimeout(r, 100));
-                    error = late;
-                } catch (e) {
-                    error = e instanceof OfflineRunError ? e.cause : e;
-                    registered = e instanceof OfflineRunError ? e.registered.map((r) => r.type) : [];
-                }
-            } finally {
-                for (const [event, listeners] of saved) {
-                    process.removeAllListeners(event);
-                    for (const l of listeners) (process as NodeJS.EventEmitter).on(event, l as (...args: unknown[]) => void);
-                }
-            }
-            assert.ok(ConfigError.isInstance(error), `the run was not refused with a config error: ${error}`);
-            return { error, registered };
-        }
         /** The account as an `up` of `set` on AWS dev leaves it, with RDS's own answer for the version it runs. */
         async function deployedAt(set: Record<string, unknown>, engineVersionActual?: string) {
             const p = await plan({ stack: "dev", set: { cloud: "aws", ...set } });
@@ -149,6 +115,56 @@ describe("day 2: each hazard the review found", () => {
         const group = find(changes, "aws:lb/targetGroup:TargetGroup", "lb-app")!;
         assert.strictEqual(group.op, "replace");
         assert.strictEqual(group.deleteBeforeReplace, false);
+    });
+
+    describe("GCP: the program asks Memorystore what runs before it changes a create-only field of the cache", () => {
+        const LOOKUP = "gcp:redis/getInstance:getInstance";
+        const deployedAt = async (set: Record<string, unknown>) => (await plan({ stack: "dev", set: { cloud: "gcp", ...set } })).resources;
+
+        it("a fresh project: Memorystore has no instance of that name (the data source's 404), so the instance is created with the configured tier", async () => {
+            const p = await baseline(cell("gcp", "dev"));
+            const instance = p.one("gcp:redis/instance:Instance", "cache-redis");
+            assert.deepStrictEqual(p.run.invokes.filter((i) => i.token === LOOKUP).map((i) => i.inputs), [{ name: instance.inputs.name, region: instance.inputs.region, project: p.ofType("gcp:secretmanager/secret:Secret")[0].inputs.project }]);
+            assert.strictEqual(instance.inputs.tier, "BASIC");
+        });
+
+        it("a second `up` of the same config asks for the same tier and version", async () => {
+            const p = await plan({ ...cell("gcp", "dev"), deployed: await deployedAt({}) });
+            assert.strictEqual(p.one("gcp:redis/instance:Instance", "cache-redis").inputs.tier, "BASIC");
+            assert.strictEqual(p.one("gcp:redis/instance:Instance", "cache-redis").inputs.redisVersion, "REDIS_7_2");
+        });
+
+        it("turning cache.highAvailability on stops with one config error naming the key, the running tier, what a re-create does and the opt-in; the instance is not sent", async () => {
+            const { error, registered } = await refusal({ stack: "dev", set: { cloud: "gcp", "cache.highAvailability": true }, deployed: await deployedAt({}) });
+            assert.deepStrictEqual(error.problems.map((p) => [p.key, p.value]), [["anycloud:cache.highAvailability", true]]);
+            // The message is the problem, not the serializer's path through every awaiting input.
+            assert.match(error.message, /^Invalid stack config \(1 problem\); nothing was deployed:\n  - anycloud:cache\.highAvailability: got true;/);
+            assert.match(error.message, /accepted: false \(the Memorystore instance \S+ runs tier BASIC, and the tier is fixed at creation\), or true together with cache\.allowRecreate: true, which deletes the cache and creates a new one: its contents are lost and its address changes/);
+            assert.ok(!registered.includes("gcp:redis/instance:Instance"), "the instance was registered");
+        });
+
+        it("turning it off in a stack created with HA is refused the same way", async () => {
+            const { error } = await refusal({ stack: "dev", set: { cloud: "gcp" }, deployed: await deployedAt({ "cache.highAvailability": true }) });
+            assert.match(error.message, /anycloud:cache\.highAvailability: got false; accepted: true \(the Memorystore instance \S+ runs tier STANDARD_HA/);
+        });
+
+        it("with cache.allowRecreate the instance is re-created with the new tier (plan --change exits 4 on it)", async () => {
+            const changes = await changesFor(cell("gcp", "dev"), { "cache.highAvailability": true, "cache.allowRecreate": true });
+            assert.deepStrictEqual(dataLoss(changes).map(describeChange), ["replace gcp:redis/instance:Instance cache-redis (tier)"]);
+        });
+
+        it("a lower cache.version is refused, opt-in or not: Memorystore never downgrades, and the provider would not re-create for REDIS_6_X", async () => {
+            const { error } = await refusal({ stack: "dev", set: { cloud: "gcp", "cache.version": 6, "cache.allowRecreate": true }, deployed: await deployedAt({}) });
+            assert.deepStrictEqual(error.problems.map((p) => p.key), ["anycloud:cache.version"]);
+            assert.match(error.message, /got 6; accepted: 7 \(the Memorystore instance \S+ runs REDIS_7_2, and Memorystore upgrades a Redis version in place but never downgrades it\)/);
+        });
+
+        it("a higher cache.version upgrades in place", async () => {
+            const before = await deployedAt({ "cache.version": 6 });
+            const after = await plan({ ...cell("gcp", "dev"), deployed: before });
+            const upgrade = diffRuns(before, after.resources, replaceTable("gcp")).find((c) => c.name === "cache-redis")!;
+            assert.deepStrictEqual([upgrade.op, upgrade.properties], ["update", ["redisVersion"]]);
+        });
     });
 
     it("GCP: a newer Debian image replaces no search node (the image family, not a link)", async () => {

@@ -226,3 +226,38 @@ export function plainSecretLeaks(p: Plan): string[] {
     }
     return leaks;
 }
+
+/**
+ * The config error a check of what is deployed stops a run with (a failure when the run ends
+ * without one), and the types registered before it. The check fails inside an apply: the run
+ * ends with it (OfflineRunError), or it arrives just after as an unhandled rejection.
+ */
+export async function refusal(options: PlanOptions): Promise<{ error: ConfigError; registered: string[] }> {
+    const events = ["uncaughtException", "unhandledRejection"] as const;
+    const saved = events.map((event) => [event, (process as NodeJS.EventEmitter).listeners(event)] as const);
+    let late: unknown;
+    for (const event of events) {
+        process.removeAllListeners(event);
+        (process as NodeJS.EventEmitter).on(event, (e: unknown) => (late = late ?? e));
+    }
+    let registered: string[] = [];
+    let error: unknown;
+    try {
+        try {
+            const p = await plan(options);
+            registered = p.resources.map((r) => r.type);
+            for (let i = 0; i < 300 && !late; i++) await new Promise((r) => setTimeout(r, 100));
+            error = late;
+        } catch (e) {
+            error = e instanceof OfflineRunError ? e.cause : e;
+            registered = e instanceof OfflineRunError ? e.registered.map((r) => r.type) : [];
+        }
+    } finally {
+        for (const [event, listeners] of saved) {
+            process.removeAllListeners(event);
+            for (const l of listeners) (process as NodeJS.EventEmitter).on(event, l as (...args: unknown[]) => void);
+        }
+    }
+    assert.ok(ConfigError.isInstance(error), `the run was not refused with a config error: ${error}`);
+    return { error, registered };
+}

@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as redis from "@pulumi/gcp/redis";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
 import { CacheArgs, CacheOutputs, ChildOptions } from "../../components/backend";
+import { recreateProblem } from "../../components/cache";
+import { ConfigError, ConfigProblem, problem } from "../../stacks/errors";
 import { cacheAlerts } from "./alerts";
 import { GcpContext } from "./context";
 import { REDIS_MEMORY_GB, REDIS_VERSIONS } from "./sizes";
@@ -17,15 +19,19 @@ export function createCache(ctx: GcpContext, name: string, args: CacheArgs, opts
     const net = ctx.requireNetwork();
     const zones = ctx.zones(parent);
     const protect = ctx.settings.protect;
+    // Memorystore ids are at most 40 characters.
+    const instanceName = ctx.naming.resource("redis", 40);
+    const checked = checkedAgainstMemorystore(ctx, instanceName, args, parent);
     const instance = new redis.Instance(
         `${name}-redis`,
         {
-            // Memorystore ids are at most 40 characters.
-            name: ctx.naming.resource("redis", 40),
+            name: instanceName,
             region: ctx.region,
-            tier: args.highAvailability ? "STANDARD_HA" : "BASIC",
+            // Create-only (a new tier re-creates the instance): checked against the running one.
+            tier: checked.apply((c) => c.tier),
+            // Scaling keeps the data on both tiers (Memorystore docs, "About scaling instances").
             memorySizeGb: REDIS_MEMORY_GB[args.size],
-            redisVersion: REDIS_VERSIONS[args.version]!,
+            redisVersion: checked.apply((c) => c.redisVersion),
             connectMode: "PRIVATE_SERVICE_ACCESS",
             authorizedNetwork: net.vpc.id,
             reservedIpRange: net.psaRange.name,
@@ -65,4 +71,67 @@ export function createCache(ctx: GcpContext, name: string, args: CacheArgs, opts
         password: pulumi.secret(instance.authString),
         tls: true,
     };
+}
+
+/** `REDIS_7_2` → [7, 2]; `REDIS_6_X` → [6, 0]; undefined for anything else. */
+function parseRedisVersion(version: string): [number, number] | undefined {
+    const m = /^REDIS_(\d+)_(\d+|X)$/.exec(version);
+    return m ? [Number(m[1]), m[2] === "X" ? 0 : Number(m[2])] : undefined;
+}
+
+/**
+ * The config changes a running Memorystore instance cannot take in place, given what it runs
+ * (undefined: no instance yet, so anything goes). `tier` is ForceNew
+ * (hashicorp/terraform-provider-google@e03b762 google/services/redis/resource_redis_instance.go):
+ * turning `cache.highAvailability` on or off re-creates the instance — refused unless
+ * `cache.allowRecreate`. A lower `redisVersion` is refused outright: Memorystore only upgrades,
+ * and the provider's downgrade rule (isRedisVersionDecreasing) does not parse `REDIS_6_X`, so it
+ * would send an upgrade to 6.x that Memorystore rejects at `up` instead of re-creating.
+ */
+export function memorystoreProblems(args: Pick<CacheArgs, "highAvailability" | "version" | "allowRecreate">, running: { tier: string; redisVersion: string } | undefined, instance: string): ConfigProblem[] {
+    if (!running) return [];
+    const problems: ConfigProblem[] = [];
+    const tier = args.highAvailability ? "STANDARD_HA" : "BASIC";
+    if (running.tier !== tier) {
+        const p = recreateProblem("cache.highAvailability", args.highAvailability, String(running.tier === "STANDARD_HA"), `the Memorystore instance ${instance} runs tier ${running.tier}, and the tier is fixed at creation`, args.allowRecreate);
+        if (p) problems.push(p);
+    }
+    const [want, have] = [parseRedisVersion(REDIS_VERSIONS[args.version]!), parseRedisVersion(running.redisVersion)];
+    if (want && have && (want[0] < have[0] || (want[0] === have[0] && want[1] < have[1]))) {
+        const keep = Object.entries(REDIS_VERSIONS).filter(([, v]) => { const p = parseRedisVersion(v!); return p !== undefined && (p[0] > have[0] || (p[0] === have[0] && p[1] >= have[1])); }).map(([k]) => k);
+        problems.push(problem("cache.version", args.version, `${keep.length > 0 ? keep.join(" or ") : "a version not below the running one"} (the Memorystore instance ${instance} runs ${running.redisVersion}, and Memorystore upgrades a Redis version in place but never downgrades it)`));
+    }
+    return problems;
+}
+
+/**
+ * Memorystore's answer for the instance of this name, or undefined when there is none: the data
+ * source fails with `projects/<p>/locations/<r>/instances/<name> not found` on a 404
+ * (data_source_redis_instance.go); any other failure (permission, API) ends the run.
+ */
+async function runningInstance(ctx: GcpContext, instance: string, parent: pulumi.Resource): Promise<redis.GetInstanceResult | undefined> {
+    try {
+        return await redis.getInstance({ name: instance, region: ctx.region, project: ctx.project }, { provider: ctx.provider, parent });
+    } catch (e) {
+        if (String(e instanceof Error ? e.message : e).includes(`/instances/${instance} not found`)) return undefined;
+        throw e;
+    }
+}
+
+/**
+ * The tier and version to send, once Memorystore's answer for the running instance allows them
+ * (the same look-up as the RDS check in providers/aws/database.ts): config alone cannot tell a
+ * change from a first create. It waits for the Redis API to be enabled (on a new project the
+ * preview leaves these unknown; `up` checks them before the instance is sent). A refusal is one
+ * config error, before the instance is registered.
+ */
+function checkedAgainstMemorystore(ctx: GcpContext, instance: string, args: CacheArgs, parent: pulumi.Resource): pulumi.Output<{ tier: string; redisVersion: string }> {
+    return pulumi.all(ctx.apiDependencies(["redis"]).map((api) => api.id)).apply(async () => {
+        const running = await runningInstance(ctx, instance, parent);
+        const problems = memorystoreProblems(args, running, instance);
+        if (problems.length > 0) {
+            throw new ConfigError(problems);
+        }
+        return { tier: args.highAvailability ? "STANDARD_HA" : "BASIC", redisVersion: REDIS_VERSIONS[args.version]! };
+    });
 }

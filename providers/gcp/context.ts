@@ -110,7 +110,8 @@ export class GcpContext {
         }
     }
 
-    private apiDependencies(apis: Api[]): projects.Service[] {
+    /** The enabling of each API (look-ups that must not run before it wait for these). */
+    apiDependencies(apis: Api[]): projects.Service[] {
         if (this.apis.size === 0) {
             throw new Error("gcp backend: foundation() must run before the other components (topology order)");
         }

@@ -50,6 +50,17 @@ export const mocks: CloudMocks = {
             }
             case "gcp:organizations/getProject:getProject":
                 return { id: `projects/${inputs.projectId ?? project}`, projectId: inputs.projectId ?? project, number: projectNumber(inputs.projectId ?? project), name: inputs.projectId ?? project };
+            case "gcp:redis/getInstance:getInstance": {
+                // The instance an earlier `up` left, as Memorystore describes it; on a 404 the data
+                // source fails with "<id> not found" (data_source_redis_instance.go).
+                const r = inputs.region ?? region;
+                const found = (ctx.deployed ?? []).find((d) => d.type === "gcp:redis/instance:Instance" && d.outputs.name === inputs.name && (d.outputs.region ?? region) === r);
+                if (!found) {
+                    const message = `projects/${inputs.project ?? project}/locations/${r}/instances/${inputs.name} not found`;
+                    throw Object.assign(new Error(message), { details: message });
+                }
+                return { ...found.outputs, id: `projects/${inputs.project ?? project}/locations/${r}/instances/${inputs.name}`, project: inputs.project ?? project, region: r };
+            }
             case "gcp:organizations/getClientConfig:getClientConfig":
                 return { id: `projects/${project}/regions/${region}/zones/${region}-b`, project, region, zone: `${region}-b`, accessToken: `ya29.mock-${h(ctx.stack)}` };
             default:
