@@ -74,14 +74,20 @@ export class ConfigError extends pulumi.RunError {
     constructor(problems: ConfigProblem[]) {
         const lines = problems.map((p) => `  - ${formatProblem(p)}`);
         const noun = problems.length === 1 ? "problem" : "problems";
-        const message = `Invalid stack config (${problems.length} ${noun}); nothing was deployed:\n${lines.join("\n")}`;
+        let message = `Invalid stack config (${problems.length} ${noun}); nothing was deployed:\n${lines.join("\n")}`;
         super(message);
         this.name = "ConfigError";
         // A check that fails inside an apply (what a look-up finds deployed) rejects every input
         // awaiting it, and @pulumi/pulumi prefixes the same error object's message once per
         // property it was serializing (runtime/rpc.js): the user would read a page of
-        // `error serializing property "…"` before the problem. The message stays what it says.
-        Object.defineProperty(this, "message", { get: () => message, set: () => undefined, enumerable: false, configurable: true });
+        // `error serializing property "…"` before the problem. Those prefixes are dropped; any
+        // other new message (a caller's context) is kept.
+        Object.defineProperty(this, "message", {
+            get: () => message,
+            set: (text: string) => (message = String(text).replace(/^(error serializing property "[^"]*": )+/, "")),
+            enumerable: false,
+            configurable: true,
+        });
         this.problems = problems;
         // RunError sets the prototype of its own class; restore ours so instanceof works.
         Object.setPrototypeOf(this, ConfigError.prototype);
