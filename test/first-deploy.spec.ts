@@ -103,7 +103,14 @@ describe("day 1 on a new GCP project: no look-up before its API is on", () => {
         "gcp:compute/getZones:getZones": "compute",
         "gcp:compute/getImage:getImage": "compute",
         "gcp:organizations/getClientConfig:getClientConfig": null,
+        "gcp:redis/getInstance:getInstance": "redis",
     };
+    /**
+     * Look-ups whose 404 means "nothing deployed yet": an Output-form invoke's failure cannot be
+     * caught, so these run as promise invokes inside an apply over the API's enabling (its id),
+     * which a preview on a new project leaves unknown; the engine sees no `dependsOn` for them.
+     */
+    const INSIDE_API_APPLY = new Set(["gcp:redis/getInstance:getInstance"]);
 
     it("every invoke is one whose API is known", () => {
         const unknown = [...new Set(p.run.invokes.map((i) => i.token))].filter((t) => !(t in INVOKE_API));
@@ -111,7 +118,7 @@ describe("day 1 on a new GCP project: no look-up before its API is on", () => {
     });
 
     it("each zone and image look-up waits for the API it calls", () => {
-        const calls = p.run.invokes.filter((i) => INVOKE_API[i.token]);
+        const calls = p.run.invokes.filter((i) => INVOKE_API[i.token] && !INSIDE_API_APPLY.has(i.token));
         assert.ok(calls.some((i) => i.token === "gcp:compute/getZones:getZones"), "the plan looks up zones");
         for (const call of calls) {
             const api = p.one("gcp:projects/service:Service", `api-${INVOKE_API[call.token]}`);
