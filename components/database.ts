@@ -29,13 +29,22 @@ export function majorVersionProblem(requested: number, allowMajorVersionUpgrade:
 }
 
 /**
- * A change of `database.username` on a cloud where the admin login is create-only (a new one
- * replaces the server, and with it the data): refused, naming the login the server has.
+ * A change of `database.username`, the admin login the cloud keeps from the server's creation:
+ * refused, naming the login the server has, unless `database.allowUsernameChange` accepts what
+ * the cloud then does (`consequence`: AWS and Azure replace the server, GCP adds a login).
  */
-export function usernameProblem(requested: string, running: string | undefined, server: string): ConfigProblem | undefined {
-    if (running === undefined || running === requested) return undefined;
-    return problem("database.username", requested, `${JSON.stringify(running)}, the admin login the server ${server} was created with: it cannot change without replacing the server and its data (create other roles in SQL instead)`);
+export function usernameProblem(requested: string, running: string | undefined, server: string, allowUsernameChange: boolean, consequence: string): ConfigProblem | undefined {
+    if (running === undefined || running === requested || allowUsernameChange) return undefined;
+    return problem(
+        "database.username",
+        requested,
+        `${JSON.stringify(running)}, the admin login the server ${server} was created with (keep it, and create other roles in SQL), ` +
+            `or ${JSON.stringify(requested)} together with database.allowUsernameChange: true, which ${consequence} (\`pulumi config set --path anycloud:database.allowUsernameChange true\`)`,
+    );
 }
+
+/** What a new admin login does where it replaces the server (AWS, Azure). */
+export const SERVER_REPLACED = "replaces the server: a new, empty one under the same name, its databases gone with the old one (a protected prod server stops `up` there; restore a snapshot to keep the data)";
 
 /**
  * One PostgreSQL server with the configured logical databases, extensions and parameters, and a

@@ -422,6 +422,7 @@ function resolveDatabase(raw: RawConfig, env: Environment, problems: ConfigProbl
         readReplicas: d.readReplicas ?? 0,
         deletionProtection: d.deletionProtection ?? p.deletionProtection,
         allowMajorVersionUpgrade: d.allowMajorVersionUpgrade ?? false,
+        allowUsernameChange: d.allowUsernameChange ?? false,
     };
     if (env === "prod") {
         if (!settings.highAvailability) {

@@ -222,6 +222,7 @@ export const topLevelSchemas = {
             readReplicas: int(0, 5).optional(),
             deletionProtection: bool.optional(),
             allowMajorVersionUpgrade: bool.optional(),
+            allowUsernameChange: bool.optional(),
         },
         e("an object describing the PostgreSQL database"),
     ),

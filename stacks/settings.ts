@@ -77,6 +77,12 @@ export interface DatabaseSettings {
     deletionProtection: boolean;
     /** Opt-in for the `up` that raises `version` by a major: an in-place upgrade, applied at once. */
     allowMajorVersionUpgrade: boolean;
+    /**
+     * Opt-in for a changed `username` (the admin login is create-only): AWS and Azure replace the
+     * server (its data with it), GCP creates the new login beside the old one, which keeps owning
+     * what it created; without it the change is refused.
+     */
+    allowUsernameChange: boolean;
 }
 
 export interface CacheSettings {

@@ -81,6 +81,69 @@ describe("day 2: each hazard the review found", () => {
         });
     });
 
+    describe("database.username: the program asks the cloud which admin login runs before it asks for another", () => {
+        const deployedAt = async (cloud: Cloud, set: Record<string, unknown> = {}) => (await plan({ stack: "dev", set: { cloud, ...set } })).resources;
+        const OPT_IN = /or "library" together with database\.allowUsernameChange: true, which /;
+
+        it("Azure: a fresh subscription has no server of that name (ARM's 404), so the server is created with the configured login", async () => {
+            const p = await baseline(cell("azure", "dev"));
+            const server = p.one("azure-native:dbforpostgresql:Server", "database-server");
+            assert.deepStrictEqual(p.run.invokes.filter((i) => i.token === "azure-native:dbforpostgresql:getServer").map((i) => i.inputs), [{ resourceGroupName: server.inputs.resourceGroupName, serverName: server.inputs.serverName }]);
+            assert.strictEqual(server.inputs.administratorLogin, "app");
+        });
+
+        it("Azure: a changed database.username stops with one config error naming the running login, what a replacement does and the opt-in; the server is not sent", async () => {
+            const { error, registered } = await refusal({ stack: "dev", set: { cloud: "azure", "database.username": "library" }, deployed: await deployedAt("azure") });
+            assert.deepStrictEqual(error.problems.map((p) => [p.key, p.value]), [["anycloud:database.username", "library"]]);
+            assert.match(error.message, /accepted: "app", the admin login the server \S+ was created with \(keep it, and create other roles in SQL\)/);
+            assert.match(error.message, OPT_IN);
+            assert.match(error.message, /replaces the server: a new, empty one under the same name/);
+            assert.ok(!registered.includes("azure-native:dbforpostgresql:Server"), "the server was registered");
+        });
+
+        it("Azure: with database.allowUsernameChange the server is replaced (plan --change exits 4 on it)", async () => {
+            const changes = await changesFor(cell("azure", "dev"), { "database.username": "library", "database.allowUsernameChange": true });
+            assert.ok(dataLoss(changes).map(describeChange).includes("replace azure-native:dbforpostgresql:Server database-server (administratorLogin)"), JSON.stringify(dataLoss(changes).map(describeChange)));
+        });
+
+        it("GCP: the instance records the checked login in a label, read back through the project's instance list", async () => {
+            const p = await baseline(cell("gcp", "dev"));
+            const instance = p.one("gcp:sql/databaseInstance:DatabaseInstance", "database-pg");
+            assert.strictEqual(instance.inputs.settings.userLabels["anycloud-admin-login"], "app");
+            assert.strictEqual(p.ofType("gcp:sql/databaseInstance:DatabaseInstance").filter((r) => r.inputs.settings.userLabels["anycloud-admin-login"] !== undefined).length, 1, "only the primary records it");
+            assert.deepStrictEqual(p.run.invokes.filter((i) => i.token === "gcp:sql/getDatabaseInstances:getDatabaseInstances").map((i) => i.inputs), [{ project: p.ofType("gcp:secretmanager/secret:Secret")[0].inputs.project, region: instance.inputs.region }]);
+        });
+
+        it("GCP: a changed database.username stops with one config error naming the running login and what the new one does; the login is not sent", async () => {
+            const { error, registered } = await refusal({ stack: "dev", set: { cloud: "gcp", "database.username": "library" }, deployed: await deployedAt("gcp") });
+            assert.deepStrictEqual(error.problems.map((p) => [p.key, p.value]), [["anycloud:database.username", "library"]]);
+            assert.match(error.message, OPT_IN);
+            assert.match(error.message, /creates the login "library" beside "app", which keeps its password and owns what it created \(roles, grants, objects\): reassign them in SQL \(REASSIGN OWNED BY app TO library\)/);
+            assert.ok(!registered.includes("gcp:sql/user:User"), "the login was registered");
+        });
+
+        it("GCP: with database.allowUsernameChange the new login is created and recorded; nothing stateful is lost", async () => {
+            const changes = await changesFor(cell("gcp", "dev"), { "database.username": "library", "database.allowUsernameChange": true });
+            assert.deepStrictEqual(dataLoss(changes).map(describeChange), []);
+            assert.deepStrictEqual(find(changes, "gcp:sql/user:User", "database-user")?.op, "replace");
+        });
+
+        it("GCP: an instance created before the label is not checked (its next `up` records the login)", async () => {
+            const deployed = (await deployedAt("gcp")).map((r) => {
+                if (r.type !== "gcp:sql/databaseInstance:DatabaseInstance") return r;
+                const { ["anycloud-admin-login"]: _, ...labels } = r.outputs.settings.userLabels;
+                return { ...r, outputs: { ...r.outputs, settings: { ...r.outputs.settings, userLabels: labels } } };
+            });
+            const p = await plan({ ...cell("gcp", "dev"), set: { cloud: "gcp", "database.username": "library" }, deployed });
+            assert.strictEqual(p.one("gcp:sql/databaseInstance:DatabaseInstance", "database-pg").inputs.settings.userLabels["anycloud-admin-login"], "library");
+        });
+
+        it("AWS: with database.allowUsernameChange the instance is replaced (plan --change exits 4 on it)", async () => {
+            const changes = await changesFor(cell("aws", "dev"), { "database.username": "library", "database.allowUsernameChange": true });
+            assert.ok(dataLoss(changes).map(describeChange).includes("replace aws:rds/instance:Instance database-primary (username)"), JSON.stringify(dataLoss(changes).map(describeChange)));
+        });
+    });
+
     it("AWS: a worker made public switches FARGATE_SPOT to FARGATE with forceNewDeployment, as the provider requires", async () => {
         const p = await baseline(cell("aws", "dev"));
         const worker = p.one("aws:ecs/service:Service", "worker-service");

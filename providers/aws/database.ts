@@ -7,7 +7,7 @@ import * as rds from "@pulumi/aws/rds";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as vpc from "@pulumi/aws/vpc";
 import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
-import { majorVersionProblem, usernameProblem } from "../../components/database";
+import { majorVersionProblem, SERVER_REPLACED, usernameProblem } from "../../components/database";
 import { databaseInitSteps } from "../../components/database-init";
 import { ConfigError } from "../../stacks/errors";
 import { generatedPassword } from "../../components/secrets";
@@ -248,7 +248,7 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
  * a running server allows its own major, a higher one only with `database.allowMajorVersionUpgrade`
  * (without it RDS refuses the modify at `up`: InvalidParameterCombination,
  * mattermost-load-test-ng#707), and no lower one; and only its own master username (create-only:
- * terraform-provider-aws rds/instance.go `username` ForceNew). It also sees a major RDS applied
+ * terraform-provider-aws rds/instance.go `username` ForceNew) unless `database.allowUsernameChange`. It also sees a major RDS applied
  * itself (end of standard support). A refusal is one config error, in the preview, before the
  * instance is sent. `getInstances` with the `db-instance-id` filter answers an empty list when
  * there is no such instance (DescribeDBInstances filters); `getInstance` would fail instead, so it
@@ -258,7 +258,7 @@ function checkedAgainstRds(ctx: AwsContext, identifier: string, args: DatabaseAr
     const found = rds.getInstancesOutput({ filters: [{ name: "db-instance-id", values: [identifier] }] }, ctx.invokeOpts(parent));
     return found.apply(async ({ instanceIdentifiers }) => {
         const running = instanceIdentifiers.includes(identifier) ? await rds.getInstance({ dbInstanceIdentifier: identifier }, { provider: ctx.provider, parent }) : undefined;
-        const problems = [majorVersionProblem(args.version, args.allowMajorVersionUpgrade, running?.engineVersion, identifier), usernameProblem(args.username, running?.masterUsername, identifier)].filter((p) => p !== undefined);
+        const problems = [majorVersionProblem(args.version, args.allowMajorVersionUpgrade, running?.engineVersion, identifier), usernameProblem(args.username, running?.masterUsername, identifier, args.allowUsernameChange, SERVER_REPLACED)].filter((p) => p !== undefined);
         if (problems.length > 0) {
             throw new ConfigError(problems);
         }

@@ -5,6 +5,8 @@ import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
 import { ALPINE_CA_BUNDLE, DB_INIT_RETRY, psqlInitScript, rolePasswordVariable, waitForPostgres } from "../../components/database-init";
+import { SERVER_REPLACED, usernameProblem } from "../../components/database";
+import { ConfigError } from "../../stacks/errors";
 import { generatedPassword } from "../../components/secrets";
 import { diagnostics, metricAlerts } from "./alerts";
 import { secretRefName, settledGrants } from "./container-service";
@@ -71,14 +73,18 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
         publicNetworkAccess: "Disabled",
     };
 
+    const serverName = ctx.globalName("pg", RULES.postgres);
+    const administratorLogin = checkedAgainstAzure(ctx, serverName, args, parent);
     const server = new dbforpostgresql.Server(
         `${name}-server`,
         {
-            serverName: ctx.globalName("pg", RULES.postgres),
+            serverName,
             resourceGroupName: rg,
             location: ctx.location,
             version: String(args.version),
-            administratorLogin: args.username,
+            // Create-only (Servers.json x-ms-mutability [create, read]): a new login replaces the
+            // server, so it is checked against the running one first.
+            administratorLogin,
             administratorLoginPassword: password,
             sku: { name: sku.name, tier: sku.tier },
             // Autogrow has no upper bound on Azure; the storage alert on bytes used against maxStorageGb stands in for one.
@@ -286,4 +292,31 @@ function createInitJob(
         .all([server.fullyQualifiedDomainName, ...versionedUris])
         .apply(([host, ...uris]) => createHash("sha256").update(JSON.stringify({ host, script, uris })).digest("hex").slice(0, 16));
     ctx.databaseInit = awaitedRun(ctx, name, job, { JOB_LABEL: "the database init job (roles, extensions)" }, digest, INIT_TIMEOUT_MINUTES, logQuery(jobName), parent);
+}
+
+/**
+ * `database.username` once Azure's answer for the running server allows it (the same look-up as
+ * the RDS check in providers/aws/database.ts): the admin login is create-only, so a new one
+ * replaces the server and its data; it is refused unless `database.allowUsernameChange`. The
+ * look-up GETs the server under the stack's resource group; ARM answers 404 when there is none
+ * (ResourceNotFound, or ResourceGroupNotFound on a new subscription), which azure-native's invoke
+ * reports as `Status=404` (pulumi-azure-native provider.go Invoke, client_azcore.go
+ * PulumiAzcoreResponseError). A stack whose server kept an older name (CREATE_ONLY_NAME) is not
+ * found under the computed one, so it is not checked.
+ */
+function checkedAgainstAzure(ctx: AzureContext, serverName: pulumi.Output<string>, args: DatabaseArgs, parent: pulumi.Resource): pulumi.Output<string> {
+    const resourceGroupName = ctx.naming.resourceGroup();
+    return serverName.apply(async (name) => {
+        let running: dbforpostgresql.GetServerResult | undefined;
+        try {
+            running = await dbforpostgresql.getServer({ resourceGroupName, serverName: name }, { provider: ctx.provider, parent });
+        } catch (e) {
+            if (!/\bStatus=404\b/.test(String(e instanceof Error ? e.message : e))) throw e;
+        }
+        const p = usernameProblem(args.username, running?.administratorLogin, name, args.allowUsernameChange, SERVER_REPLACED);
+        if (p) {
+            throw new ConfigError([p]);
+        }
+        return args.username;
+    });
 }

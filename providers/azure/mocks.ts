@@ -93,6 +93,16 @@ export const mocks: CloudMocks = {
                 };
             case "azure-native:operationalinsights:getSharedKeys":
                 return { primarySharedKey: Buffer.from(hash(`${inputs.workspaceName}/primary`, 64)).toString("base64"), secondarySharedKey: Buffer.from(hash(`${inputs.workspaceName}/secondary`, 64)).toString("base64") };
+            case "azure-native:dbforpostgresql:getServer": {
+                // The server an earlier `up` left; ARM answers 404 for any other name.
+                const found = (ctx.deployed ?? []).find((d) => d.type === "azure-native:dbforpostgresql:Server" && d.outputs.serverName === inputs.serverName && d.outputs.resourceGroupName === inputs.resourceGroupName);
+                if (!found) {
+                    const id = `/subscriptions/${subscription(ctx)}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${inputs.serverName}`;
+                    const message = `request failed ${id}: Status=404 Code="ResourceNotFound" Message="The Resource 'Microsoft.DBforPostgreSQL/flexibleServers/${inputs.serverName}' under resource group '${inputs.resourceGroupName}' was not found."`;
+                    throw Object.assign(new Error(message), { details: message });
+                }
+                return { ...found.outputs, azureApiVersion: "2025-08-01" };
+            }
             case "azure-native:redisenterprise:listDatabaseKeys":
                 return { primaryKey: `${hash(`${inputs.clusterName}/${inputs.databaseName}/1`, 43)}=`, secondaryKey: `${hash(`${inputs.clusterName}/${inputs.databaseName}/2`, 43)}=` };
             default:

@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as cloudrunv2 from "@pulumi/gcp/cloudrunv2";
 import * as sql from "@pulumi/gcp/sql";
 import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
+import { usernameProblem } from "../../components/database";
+import { ConfigError } from "../../stacks/errors";
 import { DB_INIT_RETRY, psqlInitScript, rolePasswordVariable, SERVER_CA_FILE, waitForPostgres } from "../../components/database-init";
 import { generatedPassword } from "../../components/secrets";
 import { databaseAlerts } from "./alerts";
@@ -42,6 +44,7 @@ export function createDatabase(ctx: GcpContext, name: string, args: DatabaseArgs
     // Autoresize grows the disk outside Pulumi: ignoring diskSize avoids a perpetual diff.
     const stateful = { protect, ignoreChanges: ["settings.diskSize"], dependsOn: [net.psaConnection] };
 
+    const login = checkedAgainstCloudSql(ctx, args, parent);
     const instance = new sql.DatabaseInstance(
         `${name}-pg`,
         {
@@ -69,7 +72,8 @@ export function createDatabase(ctx: GcpContext, name: string, args: DatabaseArgs
                 databaseFlags,
                 maintenanceWindow: { day: 7, hour: 3, updateTrack: "stable" },
                 insightsConfig: { queryInsightsEnabled: true, queryStringLength: 1024, recordApplicationTags: false, recordClientAddress: false },
-                userLabels: ctx.labels,
+                // The admin login, once checked: Cloud SQL lists no users to look it up by.
+                userLabels: login.apply((l) => ({ ...ctx.labels, [ADMIN_LOGIN_LABEL]: l })),
             },
         },
         ctx.opts(parent, ["sqladmin"], stateful),
@@ -105,7 +109,8 @@ export function createDatabase(ctx: GcpContext, name: string, args: DatabaseArgs
         `${name}-user`,
         {
             instance: instance.name,
-            name: args.username,
+            // Create-only (resource_sql_user.go `name` ForceNew): checked against the running instance.
+            name: login,
             password,
             type: "BUILT_IN",
             // PostgreSQL refuses to drop a role that owns objects; the instance's deletion removes it.
@@ -211,4 +216,34 @@ function createInitJob(
         },
         ctx.opts(parent, ["run"], { dependsOn: [user, ...databases, pw.version, pw.access, ...rolePasswords.flatMap((r) => [r.stored.version, r.stored.access])] }),
     );
+}
+
+/** The instance label that records the admin login (a valid label value: the username's form). */
+export const ADMIN_LOGIN_LABEL = "anycloud-admin-login";
+
+/**
+ * `database.username` once Cloud SQL's answer allows it (the same look-up as the RDS check in
+ * providers/aws/database.ts). The login is a `sql.User` whose name is create-only: a new name
+ * creates a second login beside the old one, which keeps owning what it created (the database
+ * roles, their grants), out of the new admin's reach. Cloud SQL has no data source that lists
+ * users; the primary instance records the checked login in a label, and the look-up lists the
+ * project's instances in the region (`sql.getDatabaseInstances`, after the Cloud SQL API is on:
+ * an empty list on a new project) and reads the label of the one carrying this stack's labels. An instance created before the label existed has none and is
+ * not checked (its next `up` records the login). Refused unless `database.allowUsernameChange`.
+ */
+function checkedAgainstCloudSql(ctx: GcpContext, args: DatabaseArgs, parent: pulumi.Resource): pulumi.Output<string> {
+    const listed = sql.getDatabaseInstancesOutput({ project: ctx.project, region: ctx.region }, ctx.invokeOpts(parent, ["sqladmin"]));
+    return listed.apply(({ instances }) => {
+        const ours = instances.filter((i) => !i.masterInstanceName && ["project", "stack", "managed-by"].every((k) => i.settings[0]?.userLabels?.[k] === ctx.labels[k]));
+        const found = ours.find((i) => i.settings[0]?.userLabels?.[ADMIN_LOGIN_LABEL] !== undefined);
+        const running = found?.settings[0].userLabels[ADMIN_LOGIN_LABEL];
+        const consequence =
+            `creates the login ${JSON.stringify(args.username)} beside ${JSON.stringify(running)}, which keeps its password and owns what it created (roles, grants, objects): ` +
+            `reassign them in SQL (REASSIGN OWNED BY ${running} TO ${args.username}) before the services connect as the new login`;
+        const p = usernameProblem(args.username, running, found?.name ?? "", args.allowUsernameChange, consequence);
+        if (p) {
+            throw new ConfigError([p]);
+        }
+        return args.username;
+    });
 }

@@ -50,6 +50,15 @@ export const mocks: CloudMocks = {
             }
             case "gcp:organizations/getProject:getProject":
                 return { id: `projects/${inputs.projectId ?? project}`, projectId: inputs.projectId ?? project, number: projectNumber(inputs.projectId ?? project), name: inputs.projectId ?? project };
+            case "gcp:sql/getDatabaseInstances:getDatabaseInstances": {
+                // The Cloud SQL instances an earlier `up` left in the project (none on a new one),
+                // as the data source flattens them: settings is a one-element list.
+                const p = inputs.project ?? project;
+                const instances = (ctx.deployed ?? [])
+                    .filter((d) => d.type === "gcp:sql/databaseInstance:DatabaseInstance" && (inputs.region === undefined || (d.outputs.region ?? region) === inputs.region))
+                    .map((d) => ({ name: d.outputs.name, region: d.outputs.region ?? region, project: p, databaseVersion: d.outputs.databaseVersion, masterInstanceName: d.outputs.masterInstanceName ?? "", settings: [{ ...d.outputs.settings, userLabels: d.outputs.settings?.userLabels ?? {} }] }));
+                return { id: `database_instances_ds/${p}//${inputs.region ?? ""}///`, project: p, region: inputs.region, instances };
+            }
             case "gcp:redis/getInstance:getInstance": {
                 // The instance an earlier `up` left, as Memorystore describes it; on a 404 the data
                 // source fails with "<id> not found" (data_source_redis_instance.go).

@@ -93,5 +93,6 @@ export const INVOKE_ACTIONS: Record<string, string> = {
     "gcp:compute/getImage:getImage": "compute.images.get on the public debian-cloud project (any authenticated identity)",
     "gcp:organizations/getClientConfig:getClientConfig": "none (the provider's own configuration)",
     "gcp:organizations/getProject:getProject": "resourcemanager.projects.get (roles/viewer; the project number in a called service's URL)",
+    "gcp:sql/getDatabaseInstances:getDatabaseInstances": "cloudsql.instances.list (roles/cloudsql.admin; the admin login the stack's instance records before a create-only change)",
     "gcp:redis/getInstance:getInstance": "redis.instances.get (roles/redis.admin; the running tier and version before a create-only change)",
 };
