@@ -43,7 +43,10 @@ export function optionsOf(r: CapturedResource, byUrn: Map<string, CapturedResour
 /**
  * One row of a cloud's replacement table: what the provider does when an input of this type
  * changes. `forceNew` are Pulumi property paths (dots, no array indexes) whose change makes the
- * provider replace the resource; `source` says where that list was read.
+ * provider replace the resource; a path ending in `#` replaces only when the block is added or
+ * removed, not when what is inside it changes (a Terraform block marked ForceNew whose own
+ * fields are not: the `#` is its count attribute, which is what carries RequiresNew); `source`
+ * says where that list was read.
  */
 export interface ReplaceRule {
     source: string;
@@ -132,6 +135,14 @@ export function diffRuns(before: CapturedResource[], after: CapturedResource[], 
         const rules = [...rule(r.type).forceNew, ...r.replaceOnChanges.map(normalise)];
         return paths.filter((p) => rules.some((f) => f === "*" || covers(f, p)));
     };
+    const at = (inputs: Record<string, unknown>, path: string): unknown => path.split(".").reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), inputs);
+    const present = (v: unknown) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
+    /** Blocks (`path#` rules) that one run has and the other has not. */
+    const blocksAddedOrRemoved = (prev: CapturedResource, r: CapturedResource): string[] =>
+        rule(r.type)
+            .forceNew.filter((f) => f.endsWith("#"))
+            .map((f) => f.slice(0, -1))
+            .filter((p) => present(at(prev.inputs, p)) !== present(at(r.inputs, p)));
     const replacement = (r: CapturedResource, properties: string[], cascadeFrom?: CapturedResource): Change => {
         const name = rule(r.type).nameProperty;
         const explicitName = name !== undefined && r.inputs[name] !== undefined && r.inputs[name] !== null;
@@ -156,7 +167,7 @@ export function diffRuns(before: CapturedResource[], after: CapturedResource[], 
         const ignored = r.ignoreChanges.map(normalise);
         const paths = changedPaths(prev.inputs, r.inputs).filter((p) => !ignored.some((i) => covers(i, p)));
         if (paths.length === 0) continue;
-        const forced = forcing(r, paths);
+        const forced = [...blocksAddedOrRemoved(prev, r).filter((p) => !ignored.some((i) => covers(i, p))), ...forcing(r, paths)];
         changes.set(urn, forced.length > 0 ? replacement(r, forced) : { type: r.type, name: r.name, op: "update", properties: paths, stateful: stateful(r) });
     }
     // A replaced resource's outputs are unknown until it exists again; a replaced provider

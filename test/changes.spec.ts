@@ -66,6 +66,57 @@ describe("replacement tables", () => {
     });
 });
 
+/**
+ * What the provider decides for one input of a type the program creates, from its source (the
+ * row's `source`): the real planned resource, with that input changed, diffed through the table
+ * `npm run plan -- --change` uses. Each fact is a row that was wrong or missing before.
+ */
+interface RowFact {
+    cloud: "aws" | "gcp" | "azure";
+    type: string;
+    /** The plan holding that type (default: the dev stack). */
+    options?: PlanOptions;
+    what: string;
+    change: (inputs: Record<string, any>) => void;
+    /** What the deployed resource had instead of the planned inputs, where the fact needs it. */
+    from?: (inputs: Record<string, any>) => void;
+    op: "update" | "replace";
+}
+const ROW_FACTS: RowFact[] = [
+    { cloud: "aws", type: "aws:rds/instance:Instance", what: "a new identifier renames the RDS instance in place (ModifyDBInstance NewDBInstanceIdentifier)", change: (i) => (i.identifier = "renamed-db"), op: "update" },
+    { cloud: "aws", type: "aws:rds/instance:Instance", what: "a new master username replaces the RDS instance", change: (i) => (i.username = "other"), op: "replace" },
+    { cloud: "aws", type: "aws:secretsmanager/secretVersion:SecretVersion", what: "a new secret string is a new version of the same secret", change: (i) => (i.secretString = "{}"), op: "update" },
+    { cloud: "aws", type: "aws:opensearch/domain:Domain", what: "other subnets for a VPC domain are changed in place", change: (i) => (i.vpcOptions.subnetIds = ["subnet-other"]), op: "update" },
+    { cloud: "aws", type: "aws:opensearch/domain:Domain", what: "leaving the VPC replaces the domain", change: (i) => delete i.vpcOptions, op: "replace" },
+    { cloud: "aws", type: "aws:lb/targetGroup:TargetGroup", what: "a target control port replaces the target group", change: (i) => (i.targetControlPort = 7000), op: "replace" },
+    { cloud: "aws", type: "aws:ec2/natGateway:NatGateway", what: "a regional NAT gateway is a new one", change: (i) => (i.availabilityMode = "regional"), op: "replace" },
+    { cloud: "aws", type: "aws:ec2/eip:Eip", what: "a customer-owned pool is set in place", change: (i) => (i.customerOwnedIpv4Pool = "ipv4pool-coip-1"), op: "update" },
+    { cloud: "aws", type: "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace", options: { stack: "apps", file: "test/fixtures/Pulumi.apps.yaml", set: { cloud: "aws" } }, what: "a new namespace description is an update", change: (i) => (i.description = "other"), op: "update" },
+    { cloud: "aws", type: "aws:elasticache/replicationGroup:ReplicationGroup", what: "durability replaces the replication group", change: (i) => (i.durability = "multizone"), op: "replace" },
+    { cloud: "azure", type: "azure-native:redisenterprise:RedisEnterprise", what: "high availability on a Managed Redis cluster is an update", change: (i) => (i.highAvailability = i.highAvailability === "Enabled" ? "Disabled" : "Enabled"), op: "update" },
+    { cloud: "azure", type: "azure-native:redisenterprise:Database", what: "a clustering policy is an update (refused by Azure unless from NoCluster), not a replacement", change: (i) => (i.clusteringPolicy = "OSSCluster"), op: "update" },
+    { cloud: "azure", type: "azure-native:redisenterprise:Database", what: "a new port replaces the database", change: (i) => (i.port = 10001), op: "replace" },
+    { cloud: "gcp", type: "gcp:redis/instance:Instance", what: "a new tier re-creates the Memorystore instance", change: (i) => (i.tier = i.tier === "BASIC" ? "STANDARD_HA" : "BASIC"), op: "replace" },
+    { cloud: "gcp", type: "gcp:redis/instance:Instance", what: "a new size scales the instance in place", change: (i) => (i.memorySizeGb = 16), op: "update" },
+    { cloud: "gcp", type: "gcp:redis/instance:Instance", what: "a higher Redis version upgrades in place", from: (i) => (i.redisVersion = "REDIS_6_X"), change: (i) => (i.redisVersion = "REDIS_7_2"), op: "update" },
+];
+
+describe("replacement rows checked against the provider sources", () => {
+    for (const fact of ROW_FACTS) {
+        it(`${fact.cloud}: ${fact.what}`, async () => {
+            const planned = (await baseline(fact.options ?? { stack: "dev", set: { cloud: fact.cloud } })).ofType(fact.type)[0];
+            assert.ok(planned, `the plan creates no ${fact.type}`);
+            // Copies: the baseline plan is shared.
+            const deployed = JSON.parse(JSON.stringify(planned.inputs));
+            fact.from?.(deployed);
+            const inputs = JSON.parse(JSON.stringify(deployed));
+            fact.change(inputs);
+            const changes = diffRuns([{ ...planned, inputs: deployed }], [{ ...planned, inputs }], replaceTable(fact.cloud));
+            assert.deepStrictEqual(changes.map((c) => c.op), [fact.op]);
+        });
+    }
+});
+
 describe("the diff of two runs", () => {
     const table = {
         "t:db": { source: "test", stateful: true, nameProperty: "name", forceNew: ["dbName", "settings.zone"] },

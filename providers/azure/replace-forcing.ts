@@ -180,14 +180,16 @@ export const replaceForcing: ReplaceTable = {
         forceNew: ["privateZoneName", "resourceGroupName", "virtualNetwork", "virtualNetworkLinkName"],
     },
     "azure-native:redisenterprise:Database": {
-        source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location",
+        source: "Azure/azure-rest-api-specs@15f38e5 specification/redisenterprise/resource-manager/Microsoft.Cache/RedisEnterprise/stable/2025-07-01/redisenterprise.json DatabaseProperties (port, modules, geoReplication x-ms-mutability [read, create]), path parameters",
         stateful: true,
-        forceNew: ["clusterName", "clusteringPolicy", "databaseName", "modules", "port", "resourceGroupName"],
+        note: "clusteringPolicy is [read, create, update]: an update, which Azure accepts only from NoCluster (refused otherwise, not replaced)",
+        forceNew: ["clusterName", "databaseName", "geoReplication", "modules", "port", "resourceGroupName"],
     },
     "azure-native:redisenterprise:RedisEnterprise": {
-        source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location",
+        source: "Azure/azure-rest-api-specs@15f38e5 specification/redisenterprise/resource-manager/Microsoft.Cache/RedisEnterprise/stable/2025-07-01/redisenterprise.json Cluster (no create-only property: sku, highAvailability and zones carry no x-ms-mutability), path parameters and location",
         stateful: true,
-        forceNew: ["clusterName", "location", "resourceGroupName", "zones"],
+        note: "highAvailability and sku are updated in place (ClusterUpdate); zones is not in the update model, so a change is sent and Azure decides (the program sets none)",
+        forceNew: ["clusterName", "location", "resourceGroupName"],
     },
     "azure-native:resources:AzureCliScript": {
         source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location; a changed forceUpdateTag re-runs the script in place",
