@@ -48,12 +48,20 @@ export function quoteLiteral(value: string): string {
  * to the new owning role" (commit 3cdf7502f8; PostgreSQL 16 docs, ALTER DATABASE). The CREATE ROLE
  * code notes the creator "can however grant the created role back to themselves with different
  * options, since they enjoy ADMIN OPTION on it" (src/backend/commands/user.c, 16): so from 16 on
- * the admin grants itself SET but not INHERIT, and never holds the app's privileges implicitly.
+ * the admin grants itself SET and INHERIT. INHERIT too, not SET alone: without it the admin loses
+ * USAGE on a schema the moment it hands the schema over, and the next `ALTER TABLE s.t OWNER TO`
+ * fails (permission denied for schema; reproduced on 15 with a NOINHERIT admin); and on a stack
+ * upgraded from admin-owned tables, the running services, still the admin's until they roll out,
+ * would lose every table at once. The admin is given to no workload, so holding the app's
+ * privileges gives nothing away. Up to 15 the admin also takes ADMIN OPTION: from 16, `ALTER ROLE
+ * ... PASSWORD` and granting a role need ADMIN OPTION on it (16 release notes), a role created
+ * on 15 has no such grant, and pg_upgrade carries `pg_auth_members` over as it is, so without it
+ * a major upgrade to 16 would leave every later init unable to set a password.
  * RDS (rds_superuser), Cloud SQL (cloudsqlsuperuser) and Azure (azure_pg_admin) admins are such
  * CREATEROLE CREATEDB non-superusers.
  */
 export function membershipGrant(role: string, admin: string, version: number): string {
-    return version >= 16 ? `GRANT ${quoteIdent(role)} TO ${quoteIdent(admin)} WITH INHERIT FALSE, SET TRUE` : `GRANT ${quoteIdent(role)} TO ${quoteIdent(admin)}`;
+    return version >= 16 ? `GRANT ${quoteIdent(role)} TO ${quoteIdent(admin)} WITH INHERIT TRUE, SET TRUE` : `GRANT ${quoteIdent(role)} TO ${quoteIdent(admin)} WITH ADMIN OPTION`;
 }
 
 /** The statements that make one database's role, in the maintenance database, in order. */
@@ -85,7 +93,7 @@ export function roleStep(database: string, admin: string, version: number): Role
             membershipGrant(role, admin, version),
             // A no-op when the role owns it already (dbcommands.c AlterDatabaseOwner).
             `ALTER DATABASE ${db} OWNER TO ${r}`,
-            // As the owner: once it owns the database the admin may no longer grant on it (16: no INHERIT).
+            // As the owner: on 16 only the owner (or a role holding a grant option) may grant on it.
             `SET ROLE ${r}`,
             `REVOKE CONNECT ON DATABASE ${db} FROM PUBLIC`,
             `GRANT CONNECT ON DATABASE ${db} TO ${r}`,

@@ -102,6 +102,13 @@ describe("database roles against a real PostgreSQL (non-superuser admin)", funct
             assert.deepStrictEqual(attrs.split("\n"), ["analytics_owner:t,f,f,f", "library_owner:t,f,f,f"], "login, and no superuser, createrole or createdb");
         });
 
+        // From 16, ALTER ROLE ... PASSWORD needs ADMIN OPTION on the role, and pg_upgrade keeps
+        // pg_auth_members as it is: a role made on 15 must carry it into a major upgrade.
+        it("leaves the admin ADMIN OPTION on each role (what 16's ALTER ROLE ... PASSWORD needs after an upgrade)", () => {
+            const grants = superSql("postgres", "SELECT r.rolname || ':' || m.admin_option FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles a ON a.oid = m.member WHERE a.rolname = 'app' AND r.rolname LIKE '%_owner' ORDER BY 1");
+            assert.deepStrictEqual(grants.split("\n"), ["analytics_owner:true", "library_owner:true"]);
+        });
+
         it("hands the admin's tables, sequences, views, functions, types and schemas in the database over to its role", () => {
             const still = superSql(
                 "library",
@@ -189,10 +196,11 @@ describe("database roles against a real PostgreSQL (non-superuser admin)", funct
 
 describe("database roles: the SQL per PostgreSQL major", () => {
     // Only 15 runs here; 16 changed CREATEROLE (the creator gets ADMIN OPTION, not SET), and
-    // ALTER ... OWNER TO needs SET ROLE on the new owner: the admin grants itself SET, not INHERIT.
-    it("from 16 on the admin grants itself SET without INHERIT; up to 15 plain membership", () => {
-        for (const v of [16, 17]) assert.strictEqual(membershipGrant("library_owner", "app", v), 'GRANT "library_owner" TO "app" WITH INHERIT FALSE, SET TRUE');
-        for (const v of [14, 15]) assert.strictEqual(membershipGrant("library_owner", "app", v), 'GRANT "library_owner" TO "app"');
+    // ALTER ... OWNER TO needs SET ROLE on the new owner (16); the hand-over of a schema and then its
+    // objects needs the admin to keep the schema's privileges (INHERIT); an upgrade to 16 needs ADMIN OPTION from 15.
+    it("from 16 on the admin grants itself SET and INHERIT; up to 15 membership with ADMIN OPTION", () => {
+        for (const v of [16, 17]) assert.strictEqual(membershipGrant("library_owner", "app", v), 'GRANT "library_owner" TO "app" WITH INHERIT TRUE, SET TRUE');
+        for (const v of [14, 15]) assert.strictEqual(membershipGrant("library_owner", "app", v), 'GRANT "library_owner" TO "app" WITH ADMIN OPTION');
     });
 
     it("psql 15 and later read a role's password with \\getenv, psql 14 through printenv; never written in the script", () => {
