@@ -1,3 +1,5 @@
+import { createHash, createHmac, pbkdf2Sync } from "crypto";
+
 /**
  * What has to happen inside PostgreSQL after the server exists: every logical database the
  * config names is created (servers create at most one), each gets the configured extensions, and
@@ -25,6 +27,25 @@ export function roleName(database: string): string {
  */
 export function rolePasswordVariable(database: string): string {
     return `ROLE_PASSWORD_${database.toUpperCase()}`;
+}
+
+/**
+ * The SCRAM-SHA-256 verifier PostgreSQL stores for `password` (RFC 7677; PostgreSQL
+ * src/common/scram-common.c `scram_build_secret`: `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`,
+ * base64). `ALTER ROLE ... PASSWORD '<verifier>'` stores it as given ("If the presented password
+ * string is already in MD5-encrypted or SCRAM-encrypted format, then it is stored as-is",
+ * CREATE ROLE docs), so the statement that any `log_statement` setting or a failed statement
+ * writes to the server's log carries no password. The salt is derived from the password and the
+ * role (unique per role and password, and stable: the same password gives the same statement, so
+ * a plan does not change on every run). SASLprep is skipped: the program's passwords are ASCII.
+ */
+export function scramVerifier(password: string, role: string, iterations = 4096): string {
+    const salt = createHmac("sha256", password).update(`anycloud scram salt ${role}`).digest().subarray(0, 16);
+    const salted = pbkdf2Sync(password, salt, iterations, 32, "sha256");
+    const clientKey = createHmac("sha256", salted).update("Client Key").digest();
+    const storedKey = createHash("sha256").update(clientKey).digest();
+    const serverKey = createHmac("sha256", salted).update("Server Key").digest();
+    return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
 }
 
 /** A double-quoted SQL identifier. */

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { databaseInitSteps } from "../components/database-init";
+import { databaseInitSteps, scramVerifier } from "../components/database-init";
 import { DATABASE_INIT_HANDLER } from "../providers/aws/database-init-function";
 import { findPgBin, freePort, runPgTool } from "./local-servers";
 
@@ -193,6 +193,13 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
             runPgTool(bin!, "psql", ["-X", "-A", "-t", "-h", "localhost", "-p", String(port), "-U", `${db}_owner`, "-d", db, "-c", "SELECT current_user"], { PGPASSWORD: pw, PGSSLMODE: "require" }).trim();
         assert.strictEqual(login("analytics", rolePasswords.analytics), "analytics_owner");
         assert.strictEqual(login("biblioteca_digital", rolePasswords.biblioteca_digital), "biblioteca_digital_owner");
+    });
+
+    // The function carries its own copy of scramVerifier (it cannot import the program): both must agree.
+    it("stores each role's password as the SCRAM verifier the program computes: the statement carries no password", () => {
+        for (const db of ["analytics", "biblioteca_digital"]) {
+            assert.strictEqual(psql("postgres", `SELECT rolpassword FROM pg_authid WHERE rolname = '${db}_owner'`), scramVerifier(rolePasswords[db], `${db}_owner`));
+        }
     });
 
     it("never quotes a role's password in an error", async () => {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { rolePasswordVariable } from "../components/database-init";
+import { roleName, rolePasswordVariable, scramVerifier } from "../components/database-init";
 import { CapturedResource } from "../stacks/offline";
 import { Plan, plan } from "./harness";
 
@@ -95,7 +95,8 @@ for (const cloud of ["local", "aws", "gcp", "azure"]) {
             if (cloud === "local") {
                 // Locally secrets are container env (secret in state): a new password replaces the container, which runs again.
                 const envs = init.inputs.envs as string[];
-                for (const db of roles) assert.ok(envs.includes(`${rolePasswordVariable(db)}=${password(`database-role-${db}`)}`), db);
+                // Its SCRAM verifier, not the password: what any log of the statement shows.
+                for (const db of roles) assert.ok(envs.includes(`${rolePasswordVariable(db)}=${scramVerifier(password(`database-role-${db}`), roleName(db))}`), db);
                 return;
             }
             const plainText = cloud === "azure" ? text([p.one("azure-native:app:Job", "database-init")]) : text([init]);
@@ -112,17 +113,21 @@ for (const cloud of ["local", "aws", "gcp", "azure"]) {
                 const envs = init.inputs.template.template.containers[0].envs as any[];
                 for (const db of roles) {
                     const version = p.one("gcp:secretmanager/secretVersion:SecretVersion", `database-role-${db}-v`);
-                    assert.strictEqual(version.inputs.secretData, password(`database-role-${db}`));
+                    assert.strictEqual(version.inputs.secretData, scramVerifier(password(`database-role-${db}`), roleName(db)), "the init job reads the role's SCRAM verifier");
                     const env = envs.find((e) => e.name === rolePasswordVariable(db));
                     assert.strictEqual(env?.valueSource?.secretKeyRef?.version, version.outputs.version, `${db}: a pinned version`);
                     assert.ok(init.dependencies.includes(version.urn));
                 }
             }
             if (cloud === "azure") {
+                // The server stores and accepts SCRAM (md5 too, for an admin stored as md5), so a verifier logs in.
+                const param = (key: string) => p.ofType("azure-native:dbforpostgresql:Configuration").find((c) => c.inputs.configurationName === key)?.inputs.value;
+                assert.strictEqual(param("password_encryption"), "scram-sha-256");
+                assert.strictEqual(param("azure.accepted_password_auth_method"), "md5,scram-sha-256");
                 const job = p.one("azure-native:app:Job", "database-init");
                 for (const db of roles) {
                     const secret = p.one("azure-native:keyvault:Secret", `database-${rolePasswordVariable(db).toLowerCase().replace(/_/g, "-")}`);
-                    assert.strictEqual(secret.inputs.properties.value, password(`database-role-${db}`));
+                    assert.strictEqual(secret.inputs.properties.value, scramVerifier(password(`database-role-${db}`), roleName(db)), "the init job reads the role's SCRAM verifier");
                     assert.ok((job.inputs.configuration.secrets as any[]).some((s) => s.keyVaultUrl === secret.outputs.properties.secretUriWithVersion), `${db}: by versioned URI`);
                 }
             }

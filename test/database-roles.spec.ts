@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DatabaseInitPlan, membershipGrant, psqlInitScript, roleName, rolePasswordVariable } from "../components/database-init";
+import { DatabaseInitPlan, membershipGrant, psqlInitScript, roleName, rolePasswordVariable, scramVerifier } from "../components/database-init";
 import { findPgBin, freePort, runPgTool } from "./local-servers";
 
 /**
@@ -39,7 +39,8 @@ describe("database roles against a real PostgreSQL (non-superuser admin)", funct
         const file = path.join(dir, "init.sql");
         fs.writeFileSync(file, psqlInitScript(p), { mode: 0o644 });
         const env: Record<string, string> = { PGPASSWORD: adminPassword };
-        for (const db of p.databases) if (pw[db] !== undefined) env[rolePasswordVariable(db)] = pw[db];
+        // What the local and GCP steps hand psql: each role's SCRAM verifier, never the password.
+        for (const db of p.databases) if (pw[db] !== undefined) env[rolePasswordVariable(db)] = scramVerifier(pw[db], roleName(db));
         return tool("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port), "-U", "app", "-d", "postgres", "-f", file], env);
     };
 
@@ -53,7 +54,7 @@ describe("database roles against a real PostgreSQL (non-superuser admin)", funct
         port = await freePort();
         const data = path.join(dir, "data");
         tool("initdb", ["-D", data, "-U", "boot", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"]);
-        tool("pg_ctl", ["-D", data, "-o", `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c password_encryption=scram-sha-256`, "-w", "-l", path.join(dir, "server.log"), "start"]);
+        tool("pg_ctl", ["-D", data, "-o", `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c password_encryption=scram-sha-256 -c log_statement=all`, "-w", "-l", path.join(dir, "server.log"), "start"]);
         // The cloud's admin: CREATEROLE CREATEDB, not a superuser (rds_superuser, cloudsqlsuperuser, azure_pg_admin).
         superSql("postgres", `CREATE ROLE app LOGIN CREATEROLE CREATEDB NOSUPERUSER PASSWORD '${adminPassword}'`);
         assert.strictEqual(superSql("postgres", "SELECT rolsuper FROM pg_roles WHERE rolname = 'app'"), "f");
@@ -93,6 +94,13 @@ describe("database roles against a real PostgreSQL (non-superuser admin)", funct
         it("runs as a non-superuser admin, twice (idempotent)", () => {
             assert.doesNotThrow(() => applyScript());
             assert.doesNotThrow(() => applyScript());
+        });
+
+        // log_statement=all (the server here runs with it) writes every ALTER ROLE to the log.
+        it("writes no role password to the server's log, only SCRAM verifiers", () => {
+            const log = fs.readFileSync(path.join(dir, "server.log"), "utf8");
+            assert.match(log, /ALTER ROLE "library_owner" WITH LOGIN PASSWORD 'SCRAM-SHA-256\$4096:/);
+            for (const password of Object.values(passwords)) assert.ok(!log.includes(password), "a role password is in the server log");
         });
 
         it("gives each logical database its own login role, which owns it", () => {

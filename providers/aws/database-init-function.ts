@@ -293,6 +293,15 @@ async function applyStaticParameters(r) {
   return restarted;
 }
 
+/** SCRAM-SHA-256 verifier of a password, as components/database-init.ts scramVerifier computes it (salt from the password and role). */
+function scramVerifier(password, role) {
+  const salt = crypto.createHmac("sha256", password).update("anycloud scram salt " + role).digest().subarray(0, 16);
+  const salted = crypto.pbkdf2Sync(password, salt, 4096, 32, "sha256");
+  const storedKey = crypto.createHash("sha256").update(crypto.createHmac("sha256", salted).update("Client Key").digest()).digest();
+  const serverKey = crypto.createHmac("sha256", salted).update("Server Key").digest();
+  return "SCRAM-SHA-256$4096:" + salt.toString("base64") + "$" + storedKey.toString("base64") + ":" + serverKey.toString("base64");
+}
+
 /** A single-quoted SQL literal (standard_conforming_strings is on in every supported version). */
 const literal = (value) => "'" + value.replace(/'/g, "''") + "'";
 
@@ -324,7 +333,8 @@ exports.handler = async (event) => {
       if (!role) continue;
       const rolePassword = await readPassword(event.roleSecrets[step.database], "the password of role \"" + role.role + "\"");
       if ((await run(role.existsQuery)) === 0) await run(role.create);
-      await run(role.passwordPrefix + literal(rolePassword), role.passwordPrefix + "'[secret]'");
+      // Its SCRAM verifier, not the password: the statement can reach the server's log (log_statement, a failure).
+      await run(role.passwordPrefix + literal(scramVerifier(rolePassword, role.role)), role.passwordPrefix + "'[secret]'");
       for (const statement of role.grants) await run(statement);
       roles.push(role.role);
     }

@@ -4,7 +4,7 @@ import * as app from "@pulumi/azure-native/app";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
-import { ALPINE_CA_BUNDLE, DB_INIT_RETRY, psqlInitScript, rolePasswordVariable, waitForPostgres } from "../../components/database-init";
+import { ALPINE_CA_BUNDLE, DB_INIT_RETRY, psqlInitScript, rolePasswordVariable, scramVerifier, waitForPostgres } from "../../components/database-init";
 import { SERVER_REPLACED, usernameProblem } from "../../components/database";
 import { ConfigError } from "../../stacks/errors";
 import { generatedPassword } from "../../components/secrets";
@@ -39,6 +39,13 @@ export function serverParameters(args: DatabaseArgs): Record<string, string> {
     }
     // TLS on every connection (sslMode "require" in the contract).
     params.require_secure_transport = "on";
+    // SCRAM-SHA-256 accepted and used for new passwords: the init job sends each role's SCRAM
+    // verifier, never its password (Learn, "SCRAM authentication in Azure Database for PostgreSQL
+    // flexible server"; server parameters: azure.accepted_password_auth_method, a set, allowed
+    // `md5,scram-sha-256`, dynamic). md5 stays accepted: the admin's password was stored as md5
+    // on servers created when md5 was the default.
+    params.password_encryption = "scram-sha-256";
+    params["azure.accepted_password_auth_method"] = "md5,scram-sha-256";
     if (args.extensions.length > 0) {
         // Flexible Server only lets CREATE EXTENSION run for allow-listed extensions.
         params["azure.extensions"] = args.extensions.map((e) => e.toUpperCase()).join(",");
@@ -228,7 +235,11 @@ function createInitJob(
     const registry = platform.registry!;
     const jobName = ctx.naming.containerApp(DATABASE_INIT_WORKLOAD);
     const script = psqlInitScript({ owner: args.username, databases: args.databases, extensions: args.extensions, version: args.version });
-    const passwords = [{ variable: "PGPASSWORD", value: adminPassword }, ...args.roles.map((r) => ({ variable: rolePasswordVariable(r.database), value: r.password }))];
+    // Each role as its SCRAM verifier: what the server's log can show of the statement.
+    const passwords = [
+        { variable: "PGPASSWORD", value: adminPassword },
+        ...args.roles.map((r) => ({ variable: rolePasswordVariable(r.database), value: pulumi.secret(r.password.apply((p) => scramVerifier(p, r.username))) })),
+    ];
     const secrets: inputs.app.SecretArgs[] = [];
     const secretEnv: inputs.app.EnvironmentVarArgs[] = [];
     const grants: pulumi.CustomResource[] = [];

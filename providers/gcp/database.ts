@@ -4,7 +4,7 @@ import * as sql from "@pulumi/gcp/sql";
 import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
 import { usernameProblem } from "../../components/database";
 import { ConfigError } from "../../stacks/errors";
-import { DB_INIT_RETRY, psqlInitScript, rolePasswordVariable, SERVER_CA_FILE, waitForPostgres } from "../../components/database-init";
+import { DB_INIT_RETRY, psqlInitScript, rolePasswordVariable, scramVerifier, SERVER_CA_FILE, waitForPostgres } from "../../components/database-init";
 import { generatedPassword } from "../../components/secrets";
 import { databaseAlerts } from "./alerts";
 import { cloudSqlFilter, routeLogs } from "./logs";
@@ -165,9 +165,14 @@ function createInitJob(
     const script = psqlInitScript({ owner: args.username, databases: args.databases, extensions: args.extensions, version: args.version });
     const sa = serviceAccount(ctx, `${name}-init-sa`, "db-init", "Runs the database init job (roles, extensions)", parent);
     const pw = storeSecret(ctx, `${name}-init-password`, ctx.naming.secretId("db-init", "pgpassword"), password, sa.member, parent);
-    // Each role's password in Secret Manager, readable by the init job's account only (services
-    // store their own copy under their own account): psql reads it from the env it is mounted to.
-    const rolePasswords = args.roles.map((role) => ({ role, stored: storeSecret(ctx, `${name}-role-${role.database}`, ctx.naming.secretId("db-init", `role-${role.database}`), role.password, sa.member, parent) }));
+    // Each role's password, as its SCRAM verifier (no password in any server log; Cloud SQL
+    // stores SCRAM-SHA-256 from PostgreSQL 14), in Secret Manager, readable by the init job's
+    // account only (services store the password under their own account): psql reads it from the
+    // env it is mounted to.
+    const rolePasswords = args.roles.map((role) => ({
+        role,
+        stored: storeSecret(ctx, `${name}-role-${role.database}`, ctx.naming.secretId("db-init", `role-${role.database}`), pulumi.secret(role.password.apply((p) => scramVerifier(p, role.username))), sa.member, parent),
+    }));
     const jobName = ctx.naming.resource("db-init", 40);
     ctx.databaseInit = new cloudrunv2.Job(
         `${name}-init`,

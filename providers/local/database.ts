@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
-import { psqlInitScript, rolePasswordVariable } from "../../components/database-init";
+import { psqlInitScript, rolePasswordVariable, scramVerifier } from "../../components/database-init";
 import { generatedPassword } from "../../components/secrets";
 import { LocalContext } from "./context";
 import { POSTGRES_IMAGE } from "./images";
@@ -56,8 +56,9 @@ export function createDatabase(ctx: LocalContext, networks: LocalNetworks, name:
     // replaces it), creating what is missing, setting each role's password and handing over.
     const script = psqlInitScript({ owner: args.username, databases: args.databases, extensions: args.extensions, version: args.version });
     // Each role's password reaches psql as container env, like every secret on this target (no
-    // secret store outside Swarm); secret in state, never in the script.
-    const rolePasswords = args.roles.map((r) => pulumi.secret(pulumi.interpolate`${rolePasswordVariable(r.database)}=${r.password}`));
+    // secret store outside Swarm), as its SCRAM verifier (no password in any server log); secret
+    // in state, never in the script.
+    const rolePasswords = args.roles.map((r) => pulumi.secret(r.password.apply((p) => `${rolePasswordVariable(r.database)}=${scramVerifier(p, r.username)}`)));
     ctx.databaseInit = new docker.Container(
         `${name}-init`,
         {
