@@ -322,6 +322,10 @@ describe("jobs", function () {
             for (const s of GATED) assert.ok(dependsOn(p.one("azure-native:app:ContainerApp", `${s}-app`), run), s);
             assert.ok(!dependsOn(p.one("azure-native:app:ContainerApp", "processor-app"), run));
         });
+        it("the stack output says the run needs shared key access to the script's storage account (a common policy denies it)", () => {
+            assert.match(p.outputs.jobs.migrate.trigger, /^beforeDeploy; started by an Azure deployment script, .*shared key.*'Storage accounts should prevent shared key access'.*exempt this stack's resource group/);
+            assert.doesNotMatch(p.outputs.jobs.nightly.trigger, /deployment script/, "a scheduled job runs without a script");
+        });
         it("the runner may operate the migration job only", () => {
             const grant = p.one("azure-native:authorization:RoleAssignment", "migrate-runner-job");
             assert.deepStrictEqual(grant.propertyDependencies.scope, [p.one("azure-native:app:Job", "migrate-job").urn]);

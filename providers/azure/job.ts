@@ -42,7 +42,16 @@ export function runScript(): string {
     ].join("\n");
 }
 
-/** Where one job's output and exit code are read: the environment's Log Analytics tables. */
+/**
+ * Where one job's output and exit code are read: the environment's Log Analytics tables (the
+ * environment's `appLogsConfiguration.destination` is "log-analytics", which writes the custom
+ * `_CL` tables). Console output: `ContainerAppConsoleLogs_CL`, job name in `ContainerJobName_s`;
+ * platform events, the exit code among them ("Container '<name>' was terminated with exit code
+ * '<n>' and reason 'ProcessExited'", `Reason_s` "ContainerTerminated"):
+ * `ContainerAppSystemLogs_CL`, job name in `JobName_s`, execution in `ExecutionName_s`. Columns
+ * as used by independent public tooling that queries job runs (no Learn page in the index lists
+ * them for jobs); a wrong column only makes this hint return nothing, no resource depends on it.
+ */
 export function logQuery(jobName: string): string {
     return `Log Analytics: ContainerAppConsoleLogs_CL | where ContainerJobName_s == "${jobName}" (output); ContainerAppSystemLogs_CL | where JobName_s == "${jobName}" (exit code, reason)`;
 }
@@ -56,8 +65,10 @@ export function logQuery(jobName: string): string {
  * environment (secret versions included), so it runs again exactly when they change. No replica
  * retry: a failed migration is not re-run blindly. Scheduled: a Schedule job with the cron
  * (Container Apps evaluates it in UTC: other zones are refused in validation), `retries` replica
- * retries, and a metric alert on failed executions (`Executions` with state Failed, "Supported
- * metrics for Microsoft.App/jobs").
+ * retries, and a metric alert on failed executions (`Executions`, dimensions state, jobName,
+ * executionName: Learn "Supported metrics for Microsoft.App/jobs"; state takes the execution
+ * status, Failed among Running, Processing, Stopped, Degraded, Unknown, Succeeded in the
+ * JobExecution schema).
  */
 export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: ChildOptions): JobOutputs {
     const parent = opts.parent;
@@ -110,13 +121,22 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
     const digest = pulumi
         .all([image, pulumi.all(container.env.map((e) => pulumi.all([e.name, e.value ?? "", e.secretRef ?? ""]))), pulumi.all(secretRefs.map((r) => r.keyVaultUrl ?? ""))])
         .apply(([img, env, vault]) => createHash("sha256").update(JSON.stringify({ img, command: args.command, cpu: args.cpu, memoryMb: args.memoryMb, timeout: args.timeoutMinutes, env, vault })).digest("hex").slice(0, 16));
-    return { run: awaitedRun(ctx, name, job, { JOB_NAME: name }, digest, args.timeoutMinutes, logQuery(jobName), parent, args.after ?? []), logs };
+    return { run: awaitedRun(ctx, name, job, { JOB_NAME: name }, digest, args.timeoutMinutes, logQuery(jobName), parent, args.after ?? []), logs, note: pulumi.output(SHARED_KEY_NOTE) };
 }
 
 /**
  * Starts one execution of a Manual job during the deploy and waits for its end (runScript), by an
  * Azure CLI deployment script whose identity may operate only this job. `forceUpdateTag` is the
  * digest of what the run depends on: it runs again exactly when that changes.
+ *
+ * The deployment script runs in a container instance with a file share in a storage account the
+ * service creates, and mounts it with the account key: a subscription where the built-in policy
+ * "Storage accounts should prevent shared key access" (8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54)
+ * denies or modifies that fails the run with KeyBasedAuthenticationNotPermitted or an ACI
+ * provisioning timeout (Azure/bicep#17093, #14325; MicrosoftDocs/azure-docs#120857; even a
+ * storage account of one's own is passed by key: `storageAccountSettings.storageAccountKey` in
+ * the deploymentScripts spec). No run can avoid it, so a job's stack output says it
+ * (SHARED_KEY_NOTE) and the README names the exemption.
  */
 export function awaitedRun(
     ctx: AzureContext,
@@ -167,6 +187,10 @@ export function awaitedRun(
     );
     return run;
 }
+
+/** What a before-deploy job on Azure needs from the subscription (see awaitedRun). */
+export const SHARED_KEY_NOTE =
+    "started by an Azure deployment script, whose storage account (created by the service) is mounted with its shared key: a policy denying shared key access (built-in 'Storage accounts should prevent shared key access') fails the run; exempt this stack's resource group from it";
 
 function scheduleExpression(name: string, cron: string): string {
     const parsed = parseCron(cron);

@@ -15,7 +15,7 @@ export const replaceForcing: ReplaceTable = {
         forceNew: ["containerAppName", "environmentId", "location", "managedEnvironmentId", "resourceGroupName"],
     },
     "azure-native:app:Job": {
-        source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location",
+        source: "ARM spec Microsoft.App Job: properties.environmentId is x-ms-mutability [create, read] (the only such property this program sets; checked in a client generated from the spec), path parameters and location",
         forceNew: ["environmentId", "jobName", "location", "resourceGroupName"],
     },
     "azure-native:app:ManagedEnvironment": {
@@ -192,7 +192,7 @@ export const replaceForcing: ReplaceTable = {
         forceNew: ["clusterName", "location", "resourceGroupName"],
     },
     "azure-native:resources:AzureCliScript": {
-        source: "ARM spec x-ms-mutability [create, read] (azure-native marks these forceNew), path parameters and location; a changed forceUpdateTag re-runs the script in place",
+        source: "Azure/azure-rest-api-specs@085d374 Microsoft.Resources deploymentScripts 2023-08-01: no property is x-ms-mutability [create, read]; `kind` is the discriminator; path parameters and location. A changed forceUpdateTag re-runs the script in place",
         forceNew: ["kind", "location", "resourceGroupName", "scriptName"],
     },
     "azure-native:resources:ResourceGroup": {

@@ -30,7 +30,11 @@ export function runToken(parts: { image: string; command?: string[]; cpu: number
  * `:run` endpoint with an OAuth token of an invoker account that holds
  * `roles/run.invoker` on this job only (Cloud Run "Execute jobs on a schedule"); a failed task is
  * retried `retries` times (`maxRetries`), and a failed execution raises an alert
- * (`run.googleapis.com/job/completed_execution_count`, result "failed").
+ * (`run.googleapis.com/job/completed_execution_count`, a DELTA count of finished executions on
+ * the `cloud_run_job` resource with the label `result` = "succeeded" | "failed": Google Cloud
+ * metrics list, "run"; the same filter in independent production alert configs, e.g. public
+ * Terraform `google_monitoring_alert_policy` for Cloud Run jobs. Not found in the indexed
+ * Google docs here, so the filter is corroborated rather than read from the primary source).
  */
 export function createJob(ctx: GcpContext, name: string, args: JobArgs, opts: ChildOptions): JobOutputs {
     const parent = opts.parent;

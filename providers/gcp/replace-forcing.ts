@@ -17,11 +17,11 @@ export const replaceForcing: ReplaceTable = {
         forceNew: ["location", "name", "project", "tags"],
     },
     "gcp:cloudrunv2/jobIamMember:JobIamMember": {
-        source: "hashicorp/terraform-provider-google tpgiamresource/resource_iam_member.go (every field of an IAM member is ForceNew)",
+        source: "hashicorp/terraform-provider-google@e03b762 tpgiamresource/resource_iam_member.go (role, member, condition ForceNew) and services/cloudrunv2/iam_cloud_run_v2_job.go (project, location, name ForceNew)",
         forceNew: ["condition", "location", "member", "name", "project", "role"],
     },
     "gcp:cloudscheduler/job:Job": {
-        source: "hashicorp/terraform-provider-google google/services/cloudscheduler/resource_cloud_scheduler_job.go (ForceNew)",
+        source: "hashicorp/terraform-provider-google@e03b762 google/services/cloudscheduler/resource_cloud_scheduler_job.go (ForceNew: name, region, project)",
         nameProperty: "name",
         forceNew: ["name", "project", "region"],
     },
