@@ -175,16 +175,22 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
         try {
             rawOutputs = await program();
         } catch (e) {
-            await waitForRegistrations();
+            await settled(thrown);
             throw new OfflineRunError(e, captured);
         }
-        await waitForRegistrations();
+        await settled(thrown);
         const secretOutputPaths: string[] = [];
-        const outputs = (await resolveDeep(rawOutputs, "", secretOutputPaths)) as Record<string, any>;
-        await waitForRegistrations();
-        // Node reports an unhandled rejection only once the microtasks have drained.
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        if (thrown.length > 0) {
+        let outputs: Record<string, any> | undefined;
+        try {
+            outputs = (await resolveDeep(rawOutputs, "", secretOutputPaths)) as Record<string, any>;
+        } catch (e) {
+            // A stack output whose apply threw: the run's error (it used to hang the run).
+            thrown.push(e);
+        }
+        // Every apply, registration and invoke the run started has finished, and Node has
+        // reported what failed in them: only then is the run over (a late error is this run's).
+        await settled(thrown);
+        if (thrown.length > 0 || outputs === undefined) {
             throw new OfflineRunError(thrown[0], captured);
         }
         return { resources: captured, outputs, secretOutputPaths, placeholders, invokes };
@@ -343,7 +349,9 @@ async function resolveDeep(value: any, path: string, secretPaths: string[]): Pro
         if (await pulumi.isSecret(value)) {
             secretPaths.push(path);
         }
-        const inner = await new Promise<any>((resolve) => value.apply(resolve));
+        // The output's own promise (an SDK internal every Output has): it rejects when an apply
+        // upstream threw, where `apply(resolve)` would never call back.
+        const inner = await (value as unknown as { promise(): Promise<any> }).promise();
         return resolveDeep(inner, path, secretPaths);
     }
     if (value === null || typeof value !== "object" || pulumi.Resource.isInstance(value)) {
@@ -357,6 +365,26 @@ async function resolveDeep(value: any, path: string, secretPaths: string[]): Pro
         out[k] = await resolveDeep(v, path ? `${path}.${k}` : k, secretPaths);
     }
     return out;
+}
+
+/**
+ * Waits until the run is quiet: every registration and invoke it started has reached the mock
+ * engine (the SDK counts them), and a macrotask turn has let Node report the rejections left
+ * unhandled (an apply that threw, a registration whose input did), with no new one for two turns
+ * in a row. Under the mocks all of a run's work is promise jobs, so this is microseconds; the
+ * real language host likewise ends a run only once its RPCs are done and reports any unhandled
+ * rejection as the run's failure. (Work a program defers to timers is not waited for: the
+ * program defers none while it plans.)
+ */
+async function settled(thrown: unknown[]) {
+    const settings = (pulumiState as unknown as { getStore(): { settings: { rpcDone: Promise<unknown> } } }).getStore().settings;
+    let quiet = 0;
+    while (quiet < 2) {
+        const before = { errors: thrown.length, rpc: settings.rpcDone };
+        await waitForRegistrations();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        quiet = thrown.length === before.errors && settings.rpcDone === before.rpc ? quiet + 1 : 0;
+    }
 }
 
 /** Waits until every pending registration has reached the (mock) engine. */
