@@ -20,7 +20,12 @@ export type Env = { name: string; value?: pulumi.Input<string>; valueSource?: { 
 
 /**
  * One application service on Cloud Run. Public services: a Cloud Run service reachable only
- * through the load balancer. Workers: a Cloud Run worker pool (always on, no ingress, no URL).
+ * through the load balancer. Workers: a Cloud Run worker pool (always on, no ingress, no URL),
+ * except a worker another service or a job calls, which is a Cloud Run service with internal
+ * ingress and CPU always allocated. Every worker needs at least 1 vCPU (validate.ts): a worker
+ * pool's instance has at least 1 ("Configure CPU limits for instances"), and a called worker's
+ * always-allocated CPU is instance-based billing, which fractional vCPU does not allow (it needs
+ * request-based billing: "Configure CPU limits for services").
  * Each gets its own service account holding exactly: accessor on its own secrets, objectUser on
  * the buckets it uses (plus, only when gcp.s3HmacServices names it, an HMAC key for an
  * S3-only client), and nothing project-wide.
@@ -102,7 +107,7 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
     }
     grantInvokers(ctx, name, parent);
 
-    // Worker pools start at 1 vCPU; validate() rejects less, so the configured value is used as is.
+    // A worker pool's instance has at least 1 vCPU; validate() rejects less for every worker.
     const workerCpu = args.cpu;
     new cloudrunv2.WorkerPool(
         `${name}-pool`,

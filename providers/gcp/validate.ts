@@ -31,8 +31,9 @@ export function validateGcp(settings: Settings): ConfigProblem[] {
         if (!cpuOk) {
             problems.push(problem(at("cpu"), s.cpu, `a Cloud Run vCPU value: 0.08 to <1 (steps of 0.001) or one of ${RUN_WHOLE_CPUS.join(", ")}`));
         } else if (!s.public && s.cpu < 1) {
-            // Worker pools are always on, and fractional vCPU needs request-based billing.
-            problems.push(problem(at("cpu"), s.cpu, `at least 1 vCPU for an internal worker on GCP (Cloud Run worker pools): ${RUN_WHOLE_CPUS.join(", ")}`));
+            // A worker pool's instance has at least 1 vCPU; a called worker is a service with CPU
+            // always allocated (instance-based billing), and fractional vCPU needs request-based.
+            problems.push(problem(at("cpu"), s.cpu, `at least 1 vCPU for an internal worker on GCP (a Cloud Run worker pool, or a service with CPU always allocated when others call it): ${RUN_WHOLE_CPUS.join(", ")}`));
         } else if (s.memoryMb < runMemoryMinMb(s.cpu) || s.memoryMb > RUN_MEMORY_MAX_MB) {
             problems.push(problem(at("memoryMb"), s.memoryMb, `${runMemoryMinMb(s.cpu)} to ${RUN_MEMORY_MAX_MB} MiB on Cloud Run (with ${s.cpu} vCPU)`));
         } else if (s.memoryMb < (s.cpu >= 6 ? 4096 : s.cpu >= 4 ? 2048 : 0)) {
