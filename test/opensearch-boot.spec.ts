@@ -57,6 +57,17 @@ function input(hooks: CloudBootHooks, index: number, count = 3): BootScriptInput
     };
 }
 
+/** shellcheck on a script, written under a directory of its own (two suites at once never share a file). */
+function shellcheck(script: string, name: string) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-shellcheck-"));
+    try {
+        fs.writeFileSync(path.join(dir, name), script);
+        return spawnSync("shellcheck", ["--severity=style", path.join(dir, name)], { encoding: "utf8" });
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
 describe("search boot scripts", function () {
     this.timeout(300_000);
 
@@ -67,10 +78,7 @@ describe("search boot scripts", function () {
                     ["bash", securityApplyScript(input(hooks, 0))],
                     ["sh", runAsBash(securityApplyScript(input(hooks, 0)), "v1")],
                 ]) {
-                    const file = path.join(os.tmpdir(), `anycloud-shellcheck-apply-${cloud}.${ext}`);
-                    fs.writeFileSync(file, script);
-                    const r = spawnSync("shellcheck", ["--severity=style", file], { encoding: "utf8" });
-                    fs.rmSync(file);
+                    const r = shellcheck(script, `apply-${cloud}.${ext}`);
                     assert.strictEqual(r.status, 0, r.stdout);
                 }
             });
@@ -80,10 +88,7 @@ describe("search boot scripts", function () {
                 ["member", 2, 3],
             ] as const) {
                 it(`${cloud} ${label}: shellcheck finds nothing`, () => {
-                    const file = path.join(os.tmpdir(), `anycloud-shellcheck-${cloud}-${index}-${count}.sh`);
-                    fs.writeFileSync(file, bootScript(input(hooks, index, count)));
-                    const r = spawnSync("shellcheck", ["--severity=style", file], { encoding: "utf8" });
-                    fs.rmSync(file);
+                    const r = shellcheck(bootScript(input(hooks, index, count)), `${cloud}-${index}-${count}.sh`);
                     assert.strictEqual(r.error, undefined, "shellcheck must be installed (.ci/run installs it)");
                     assert.strictEqual(r.status, 0, r.stdout);
                 });
@@ -384,10 +389,7 @@ describe("search readiness gate check", function () {
     };
 
     it("shellcheck (POSIX sh) finds nothing", () => {
-        const file = path.join(os.tmpdir(), "anycloud-gate.sh");
-        fs.writeFileSync(file, gate);
-        const r = spawnSync("shellcheck", ["--severity=style", file], { encoding: "utf8" });
-        fs.rmSync(file);
+        const r = shellcheck(gate, "gate.sh");
         assert.strictEqual(r.status, 0, r.stdout);
     });
 
