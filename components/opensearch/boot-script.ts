@@ -358,7 +358,7 @@ say "security configuration applied"
  * Node 0's step that writes the security files securityadmin loads: the configuration from its
  * secret, each token replaced by the bcrypt hash of the password in the secret it names, hashed
  * by the plugin's own tool in a throwaway container (the password reaches it through the
- * environment, never a command line or a file). Run on every boot: the users are the current ones.
+ * environment, `hash.sh -env PW`, never a command line or a file). Run on every boot: the users are the current ones.
  */
 export function securityFilesStep(secret: string): string {
     return `say "security configuration"
@@ -371,9 +371,10 @@ USERS_YML=$(cat "$BOOT/security/internal_users.yml") || fail "read $BOOT/securit
 while read -r TOKEN SECRET; do
   [ -n "$TOKEN" ] || continue
   PASSWORD=$(secret_value "$SECRET") || exit 1
-  # shellcheck disable=SC2016 # expanded inside the container
-  HASH=$(PW="$PASSWORD" docker run --rm -e PW --entrypoint /bin/bash "$LOCAL_IMAGE" \\
-    -c '/usr/share/opensearch/plugins/opensearch-security/tools/hash.sh -p "$PW"' 2>/dev/null | tail -n 1)
+  # -env: the tool reads the password from PW itself (opensearch-security Hasher), so it is in no
+  # process's arguments, inside the container or on the VM.
+  HASH=$(PW="$PASSWORD" docker run --rm -e PW --entrypoint /usr/share/opensearch/plugins/opensearch-security/tools/hash.sh \\
+    "$LOCAL_IMAGE" -env PW 2>/dev/null | tail -n 1)
   unset PASSWORD
   case "$HASH" in
     "\\$2"*) ;;
