@@ -29,6 +29,8 @@ export interface CapturedResource {
     ignoreChanges: string[];
     /** Input properties whose change replaces the resource (the `replaceOnChanges` option). */
     replaceOnChanges: string[];
+    /** Outputs the program asked Pulumi to keep secret in state (`additionalSecretOutputs`). */
+    additionalSecretOutputs: string[];
     /** The cloud id given in the `import` option, when the resource adopts an existing one. */
     importId?: string;
     /** URNs this resource explicitly depends on (dependsOn and input dependencies). */
@@ -272,6 +274,7 @@ function captureRegistrations(captured: CapturedResource[]) {
                     deleteBeforeReplaceSet: !!req.getDeletebeforereplacedefined(),
                     ignoreChanges: req.getIgnorechangesList(),
                     replaceOnChanges: req.getReplaceonchangesList(),
+                    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                     importId: req.getImportid() || undefined,
                     dependencies: req.getDependenciesList(),
                     propertyDependencies,

@@ -31,6 +31,7 @@ function resource(type: string, name: string, inputs: Record<string, any>, extra
         deleteBeforeReplace: false,
         ignoreChanges: [],
         replaceOnChanges: [],
+        additionalSecretOutputs: [],
         dependencies: [],
         propertyDependencies: {},
         aliasUrns: [],

@@ -39,6 +39,13 @@ describe("local Docker target (worked example)", () => {
         assert.deepStrictEqual(networksOf(p, "lb-nginx"), ["anycloud-local-edge"]);
     });
 
+    // A one-shot container's logs land in state (containerLogs); they quote its statements and output.
+    it("keeps the logs of every one-shot container it reads them from secret in state", () => {
+        const logged = p.ofType(CONTAINER).filter((c) => c.inputs.logs === true);
+        assert.ok(logged.length >= 2, "the database init and storage setup containers keep their logs");
+        for (const c of logged) assert.ok(c.additionalSecretOutputs.includes("containerLogs"), `${c.name}: containerLogs is not secret`);
+    });
+
     it("publishes a port only on the load balancer", () => {
         const published = p.ofType(CONTAINER).filter((c) => (c.inputs.ports ?? []).length > 0);
         assert.deepStrictEqual(published.map((c) => c.name), ["lb-nginx"]);

@@ -74,7 +74,8 @@ export function createDatabase(ctx: LocalContext, networks: LocalNetworks, name:
             restart: "no",
             labels: ctx.labels("database"),
         },
-        ctx.opts(opts.parent, { dependsOn: [server] }),
+        // Its logs (psql's errors quote statements) stay encrypted in state.
+        ctx.opts(opts.parent, { dependsOn: [server], additionalSecretOutputs: ["containerLogs"] }),
     );
     return {
         host: pulumi.output(DATABASE_HOST),

@@ -128,7 +128,8 @@ export function createObjectStore(
             restart: "no",
             labels: ctx.labels("storage"),
         },
-        ctx.opts(opts.parent, { dependsOn: [server] }),
+        // Its logs (mc's output) stay encrypted in state.
+        ctx.opts(opts.parent, { dependsOn: [server], additionalSecretOutputs: ["containerLogs"] }),
     );
     return {
         outputs: {
