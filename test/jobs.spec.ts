@@ -246,7 +246,7 @@ describe("jobs", function () {
             const policy = JSON.parse(p.one("aws:sns/topicPolicy:TopicPolicy", "alarms-policy").inputs.policy);
             assert.ok(policy.Statement.some((s: any) => s.Principal.Service === "events.amazonaws.com" && s.Action === "sns:Publish"));
             assert.ok(dependsOn(target, p.one("aws:sns/topicPolicy:TopicPolicy", "alarms-policy")));
-            // EventBridge fills only placeholders named in inputPaths.
+            // EventBridge substitutes only the <name> variables that inputPaths defines: the template uses exactly those.
             const used = [...target.inputs.inputTransformer.inputTemplate.matchAll(/<([^>]+)>/g)].map((m) => m[1]).sort();
             assert.deepStrictEqual(used, Object.keys(target.inputs.inputTransformer.inputPaths).sort());
         });

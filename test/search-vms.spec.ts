@@ -152,7 +152,7 @@ describe("search on VMs (GCP, Azure): plan", function () {
             assert.ok(users > 0);
         });
 
-        it("Pulumi never writes a version of the secrets the bootstrap node writes (no placeholder to overwrite); they are protected", () => {
+        it("Pulumi never writes a version of the secrets the bootstrap node writes (no initial value to overwrite theirs); they are protected", () => {
             const nodeWritten = ["ca-key", "ca-cert", "node-1-tls", "node-2-tls"].map(secret);
             const versions = p.ofType("gcp:secretmanager/secretVersion:SecretVersion");
             for (const s of nodeWritten) {

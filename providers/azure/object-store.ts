@@ -7,6 +7,20 @@ import { AzureContext } from "./context";
 import { CREATE_ONLY_NAME, fitName, RULES } from "./naming";
 import { ZONES } from "./network";
 
+/**
+ * What every storage account of the program sets: no public blobs, no shared keys (Entra ID
+ * only, and the portal defaults to it), TLS 1.2+, HTTPS only, no cross-tenant replication.
+ * The buckets' account and the search snapshots' account share it.
+ */
+export const HARDENED_STORAGE_ACCOUNT = {
+    allowBlobPublicAccess: false,
+    allowSharedKeyAccess: false,
+    defaultToOAuthAuthentication: true,
+    minimumTlsVersion: "TLS1_2",
+    enableHttpsTrafficOnly: true,
+    allowCrossTenantReplication: false,
+} as const;
+
 /** Blob container names: 3-63 lowercase letters, digits and single hyphens. */
 export function containerName(bucket: string): string {
     const name = fitName([bucket], { max: 63, charset: "hyphen", lowercase: true, startLetter: false }, undefined);
@@ -35,12 +49,7 @@ export function createObjectStore(ctx: AzureContext, name: string, args: ObjectS
             location: ctx.location,
             kind: "StorageV2",
             sku: { name: prod && ctx.settings.network.zones > 1 ? "Standard_ZRS" : "Standard_LRS" },
-            allowBlobPublicAccess: false,
-            allowSharedKeyAccess: false,
-            defaultToOAuthAuthentication: true,
-            minimumTlsVersion: "TLS1_2",
-            enableHttpsTrafficOnly: true,
-            allowCrossTenantReplication: false,
+            ...HARDENED_STORAGE_ACCOUNT,
             // prod: private endpoint only. dev: the apps subnet through its service endpoint, nothing else.
             publicNetworkAccess: prod ? "Disabled" : "Enabled",
             networkRuleSet: {

@@ -14,6 +14,7 @@ import { metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
 import { CREATE_ONLY_NAME, RULES, stableHash } from "./naming";
 import { hostIn, zoneList, ZONES } from "./network";
+import { HARDENED_STORAGE_ACCOUNT } from "./object-store";
 import { SEARCH_VM_SIZES } from "./sizes";
 
 export const SEARCH_PORT = 9200;
@@ -195,12 +196,7 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
             location: ctx.location,
             kind: "StorageV2",
             sku: { name: prod && zones ? "Standard_ZRS" : "Standard_LRS" },
-            allowBlobPublicAccess: false,
-            allowSharedKeyAccess: false,
-            defaultToOAuthAuthentication: true,
-            minimumTlsVersion: "TLS1_2",
-            enableHttpsTrafficOnly: true,
-            allowCrossTenantReplication: false,
+            ...HARDENED_STORAGE_ACCOUNT,
             publicNetworkAccess: "Disabled",
             networkRuleSet: { defaultAction: "Deny", bypass: "None" },
             tags: ctx.tags,
