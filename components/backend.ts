@@ -130,6 +130,14 @@ export interface DatabaseOutputs {
     /** `require` on every cloud (TLS enforced by the server); `disable` on the local Docker network. */
     sslMode: "require" | "disable";
     readReplicaHosts: pulumi.Output<string[]>;
+    /**
+     * Static parameters (`name=value`) set but not in force until the server restarts, where the
+     * program cannot restart it (Azure); absent where nothing stays pending (AWS restarts in its
+     * init step, Cloud SQL on the flag change, local recreates the container).
+     */
+    pendingRestart?: pulumi.Output<string[]>;
+    /** The command that applies them ("" when none is pending). */
+    restartCommand?: pulumi.Output<string>;
 }
 
 export interface CacheArgs extends CacheSettings {

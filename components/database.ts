@@ -63,6 +63,10 @@ export class Database extends pulumi.ComponentResource {
     public readonly databases: string[];
     public readonly sslMode: "require" | "disable";
     public readonly readReplicaHosts: pulumi.Output<string[]>;
+    /** Static parameters set but waiting for a server restart the program cannot make (Azure); [] elsewhere. */
+    public readonly pendingRestart: pulumi.Output<string[]>;
+    /** The command that applies them; "" when none is pending. */
+    public readonly restartCommand: pulumi.Output<string>;
 
     constructor(name: string, args: Omit<DatabaseArgs, "roles">, backend: CloudBackend, opts?: pulumi.ComponentResourceOptions) {
         const { clients, ...settings } = args;
@@ -78,6 +82,8 @@ export class Database extends pulumi.ComponentResource {
         this.databases = args.databases;
         this.sslMode = out.sslMode;
         this.readReplicaHosts = out.readReplicaHosts;
+        this.pendingRestart = out.pendingRestart ?? pulumi.output([]);
+        this.restartCommand = out.restartCommand ?? pulumi.output("");
         this.registerOutputs({
             host: this.host,
             port: this.port,
@@ -85,6 +91,7 @@ export class Database extends pulumi.ComponentResource {
             password: this.password,
             databases: this.databases,
             readReplicaHosts: this.readReplicaHosts,
+            pendingRestart: this.pendingRestart,
         });
     }
 

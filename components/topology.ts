@@ -22,7 +22,16 @@ export interface StackOutputs {
     https?: boolean;
     dnsRecords?: pulumi.Output<unknown[]>;
     services: Record<string, { public: boolean; image: pulumi.Output<string>; internalUrl?: pulumi.Output<string> }>;
-    database?: { host: pulumi.Output<string>; port: pulumi.Output<number>; username: pulumi.Output<string>; databases: string[]; readReplicaHosts: pulumi.Output<string[]> };
+    database?: {
+        host: pulumi.Output<string>;
+        port: pulumi.Output<number>;
+        username: pulumi.Output<string>;
+        databases: string[];
+        readReplicaHosts: pulumi.Output<string[]>;
+        /** Static parameters waiting for a server restart (Azure), and the command that applies them. */
+        pendingRestart: pulumi.Output<string[]>;
+        restartCommand: pulumi.Output<string>;
+    };
     databaseUrl?: pulumi.Output<string>;
     cache?: { host: pulumi.Output<string>; port: pulumi.Output<number>; tls: boolean };
     search?: { url: pulumi.Output<string>; username: pulumi.Output<string> };
@@ -160,7 +169,7 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
     }
     if (parts.database) {
         const db = parts.database;
-        outputs.database = { host: db.host, port: db.port, username: db.username, databases: db.databases, readReplicaHosts: db.readReplicaHosts };
+        outputs.database = { host: db.host, port: db.port, username: db.username, databases: db.databases, readReplicaHosts: db.readReplicaHosts, pendingRestart: db.pendingRestart, restartCommand: db.restartCommand };
         outputs.databaseUrl = db.urlFor(db.databases[0]);
     }
     if (parts.cache) {

@@ -26,7 +26,8 @@ function grantee(p: Plan, grant: CapturedResource): string {
 /** Keys and value kinds of an output tree (values themselves differ per cloud). */
 function shape(value: unknown): unknown {
     if (Array.isArray(value)) {
-        return value.length > 0 ? [shape(value[0])] : [];
+        // A list's length is a value (database.pendingRestart is empty on local, not on a new Azure server).
+        return value.length > 0 ? [shape(value[0])] : ["(empty)"];
     }
     if (value !== null && typeof value === "object") {
         return Object.fromEntries(Object.keys(value).sort().map((k) => [k, shape((value as Record<string, unknown>)[k])]));
@@ -290,7 +291,7 @@ describe("azure backend", function () {
                   buckets: { documents: "" },
                   cache: { host: "", port: 0, tls: true },
                   cloud: "",
-                  database: { databases: [""], host: "", port: 0, readReplicaHosts: [], username: "" },
+                  database: { databases: [""], host: "", port: 0, readReplicaHosts: [], pendingRestart: [], restartCommand: "", username: "" },
                   databaseUrl: "",
                   dnsRecords: [],
                   environment: "",
@@ -301,8 +302,9 @@ describe("azure backend", function () {
               });
         const got = shape(dev.outputs) as Record<string, unknown>;
         assert.deepStrictEqual(Object.keys(got), Object.keys(expected as object));
+        const lists = (v: unknown): unknown => JSON.parse(JSON.stringify(v).replace(/\["(string|\(empty\))"\]/g, '"list"'));
         for (const key of ["database", "cache", "search", "buckets", "services"]) {
-            assert.deepStrictEqual(got[key], (expected as Record<string, unknown>)[key], key);
+            assert.deepStrictEqual(lists(got[key]), lists((expected as Record<string, unknown>)[key]), key);
         }
     });
 

@@ -111,7 +111,8 @@ describe("the program (worked example on the local target)", () => {
                     logs: "docker logs anycloud-dev-job-nightly",
                 },
             });
-            assert.deepStrictEqual(Object.keys(dev.outputs.database).sort(), ["databases", "host", "port", "readReplicaHosts", "username"]);
+            assert.deepStrictEqual(Object.keys(dev.outputs.database).sort(), ["databases", "host", "pendingRestart", "port", "readReplicaHosts", "restartCommand", "username"]);
+            assert.deepStrictEqual(dev.outputs.database.pendingRestart, [], "the container is recreated with new flags: nothing waits for a restart");
             assert.deepStrictEqual(Object.keys(dev.outputs.services).sort(), ["app", "processor", "worker"]);
             assert.strictEqual(dev.outputs.url, "http://localhost:8080");
         });

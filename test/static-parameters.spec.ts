@@ -1,12 +1,14 @@
 import * as assert from "assert";
-import { Plan, baseline } from "./harness";
+import { pendingAfterUp } from "../providers/azure/database";
+import { Plan, baseline, plan } from "./harness";
 
 /**
  * max_connections is a static PostgreSQL parameter: a new value is in force only after the server
  * restarts. The connections alarm must never measure against a value the server does not run with.
  * AWS restarts (controlled, by the init function) and moves the alarm after it; GCP's Cloud SQL
- * restarts by itself on the flag change; Azure cannot be restarted by this program, so its alarm
- * uses the lower of the configured value and the SKU default.
+ * restarts by itself on the flag change; Azure cannot be restarted by this program: it reads what
+ * the running server holds, reports what stays pending (plan warning, stack output with the
+ * restart command) and measures the alarm against the value in force.
  */
 describe("max_connections (static): the connections alarm follows the value in force", function () {
     this.timeout(240000);
@@ -62,20 +64,125 @@ describe("max_connections (static): the connections alarm follows the value in f
         });
     });
 
-    describe("azure: no restart from here; the alarm assumes the lower of the configured value and the SKU default", () => {
+    describe("azure: pending parameters are read from the running server, reported with the restart command, and the alarm follows the value in force", () => {
         const alert = (p: Plan) => p.ofType("azure-native:monitor:MetricAlert").find((a) => a.name.endsWith("connections"))!;
         const threshold = (p: Plan) => alert(p).inputs.criteria.allOf[0].threshold;
+        const server = (p: Plan) => p.one("azure-native:dbforpostgresql:Server", "database-server");
+        /** What the account holds after that plan's `up`, and after the operator then restarted the server. */
+        const restarted = (p: Plan) =>
+            p.resources.map((r) => (r.type === "azure-native:dbforpostgresql:Configuration" ? { ...r, outputs: { ...r.outputs, isConfigPendingRestart: false } } : r));
+        /** The plan's warnings (the program's pulumi.log.warn goes to console.warn without an engine). */
+        async function planWithWarnings(options: Parameters<typeof plan>[0]): Promise<{ p: Plan; warnings: string[] }> {
+            const warnings: string[] = [];
+            const original = console.warn;
+            console.warn = (...m: unknown[]) => void warnings.push(m.join(" "));
+            try {
+                return { p: await plan(options), warnings };
+            } finally {
+                console.warn = original;
+            }
+        }
 
-        it("a value above the SKU default (not in force before a restart) does not raise the threshold", async () => {
-            // prod's database is medium: Standard_D2ds_v5, default max_connections 859.
-            const p = await baseline({ stack: "prod", set: set("azure", 2000) });
-            assert.strictEqual(threshold(p), Math.floor(859 * 0.8));
-            assert.match(alert(p).inputs.description, /applies only after a server restart/);
+        describe("a new server (it starts with Azure's defaults)", () => {
+            let p2000: Plan;
+            let warnings: string[];
+            before(async () => {
+                ({ p: p2000, warnings } = await planWithWarnings({ stack: "prod", set: set("azure", 2000) }));
+            });
+
+            it("max_connections above the SKU default (not in force before a restart) does not raise the threshold", () => {
+                // prod's database is medium: Standard_D2ds_v5, default max_connections 859.
+                assert.strictEqual(threshold(p2000), Math.floor(859 * 0.8));
+                assert.match(alert(p2000).inputs.description, /max_connections 2000 applies only after a server restart/);
+            });
+
+            it("a value below the SKU default is the threshold (it is either in force or the safe side)", async () => {
+                const p = await baseline({ stack: "prod", set: set("azure", 200) });
+                assert.strictEqual(threshold(p), 160);
+            });
+
+            it("the stack output names every static parameter set and the exact restart command", () => {
+                assert.deepStrictEqual(p2000.outputs.database.pendingRestart, ["max_connections=2000"]);
+                assert.strictEqual(
+                    p2000.outputs.database.restartCommand,
+                    `az postgres flexible-server restart --resource-group ${server(p2000).inputs.resourceGroupName} --name ${server(p2000).inputs.serverName}`,
+                );
+            });
+
+            it("the plan warns with the same parameters and command", () => {
+                const warning = warnings.find((w) => w.includes("will apply only when the PostgreSQL server restarts"));
+                assert.ok(warning, warnings.join("\n"));
+                assert.match(warning!, /max_connections=2000 \(a new server starts with Azure's defaults\)/);
+                assert.ok(warning!.includes(p2000.outputs.database.restartCommand), warning);
+            });
+
+            it("each static parameter is looked up on the running server (configurations GET), dynamic ones are not", () => {
+                const looked = p2000.run.invokes.filter((i) => i.token === "azure-native:dbforpostgresql:getConfiguration").map((i) => i.inputs.configurationName);
+                assert.deepStrictEqual(looked, ["max_connections"]);
+            });
         });
 
-        it("a value below the SKU default is the threshold (it is either in force or the safe side)", async () => {
-            const p = await baseline({ stack: "prod", set: set("azure", 200) });
-            assert.strictEqual(threshold(p), 160);
+        describe("day 2: what an earlier up left", () => {
+            let p200: Plan;
+            let p2000: Plan;
+            before(async () => {
+                p200 = await baseline({ stack: "prod", set: set("azure", 200) });
+                p2000 = await baseline({ stack: "prod", set: set("azure", 2000) });
+            });
+
+            it("restarted since, unchanged: nothing pending, no warning, and the threshold is the value in force", async () => {
+                const { p, warnings } = await planWithWarnings({ stack: "prod", set: set("azure", 200), deployed: restarted(p200) });
+                assert.deepStrictEqual(p.outputs.database.pendingRestart, []);
+                assert.strictEqual(p.outputs.database.restartCommand, "");
+                assert.deepStrictEqual(warnings.filter((w) => w.includes("server restarts")), []);
+                assert.strictEqual(threshold(p), 160);
+            });
+
+            it("restarted with a value above the SKU default: the alarm measures against it (exactly), not the default", async () => {
+                const p = await plan({ stack: "prod", set: set("azure", 2000), deployed: restarted(p2000) });
+                assert.strictEqual(threshold(p), 1600);
+                assert.match(alert(p).inputs.description, /above 80% of 2000 \(max_connections\)$/);
+            });
+
+            it("a raised value is pending, and until the restart the alarm keeps the value in force", async () => {
+                const p = await plan({ stack: "prod", set: set("azure", 400), deployed: restarted(p200) });
+                assert.deepStrictEqual(p.outputs.database.pendingRestart, ["max_connections=400"]);
+                assert.strictEqual(threshold(p), 160);
+            });
+
+            it("a lowered value is pending, and the alarm takes it at once (early, never late)", async () => {
+                const p = await plan({ stack: "prod", set: set("azure", 100), deployed: restarted(p200) });
+                assert.deepStrictEqual(p.outputs.database.pendingRestart, ["max_connections=100"]);
+                assert.strictEqual(threshold(p), 80);
+            });
+
+            it("never restarted: still reported on the next up with nothing changed", async () => {
+                const p = await plan({ stack: "prod", set: set("azure", 200), deployed: p200.resources });
+                assert.deepStrictEqual(p.outputs.database.pendingRestart, ["max_connections=200"]);
+                assert.notStrictEqual(p.outputs.database.restartCommand, "");
+            });
+        });
+
+        describe("which values count as changed", () => {
+            const running = (value: string, pendingRestart = false) => ({ value, pendingRestart });
+            it("a library list in another order or case is the same value", () => {
+                assert.deepStrictEqual(pendingAfterUp({ shared_preload_libraries: "auto_explain,pg_stat_statements" }, { shared_preload_libraries: running("PG_STAT_STATEMENTS, auto_explain") }), []);
+            });
+            it("dynamic parameters are never pending", () => {
+                assert.deepStrictEqual(pendingAfterUp({ log_min_duration_statement: "250", require_secure_transport: "on", "azure.extensions": "PG_TRGM" }, undefined), []);
+            });
+            it("every static parameter the tuning sets is (PostgreSQL reads it only at start)", () => {
+                const params = { max_connections: "300", shared_buffers: "65536", wal_buffers: "2048", shared_preload_libraries: "pg_stat_statements", work_mem: "8192" };
+                assert.deepStrictEqual(pendingAfterUp(params, undefined), ["max_connections=300", "shared_buffers=65536", "shared_preload_libraries=pg_stat_statements", "wal_buffers=2048"]);
+            });
+        });
+    });
+
+    describe("aws: nothing stays pending (the init function restarts)", () => {
+        it("the stack output reports no pending parameter and no command", async () => {
+            const p = await baseline({ stack: "prod", set: set("aws", 300) });
+            assert.deepStrictEqual(p.outputs.database.pendingRestart, []);
+            assert.strictEqual(p.outputs.database.restartCommand, "");
         });
     });
 

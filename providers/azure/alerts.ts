@@ -9,9 +9,9 @@ export interface MetricRule {
     key: string;
     metricName: string;
     operator: "GreaterThan" | "LessThan";
-    threshold: number;
+    threshold: pulumi.Input<number>;
     aggregation: "Average" | "Maximum" | "Total";
-    description: string;
+    description: pulumi.Input<string>;
     dimensions?: { name: string; operator: "Include"; values: string[] }[];
 }
 

@@ -7,6 +7,7 @@ import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/ba
 import { ALPINE_CA_BUNDLE, DB_INIT_RETRY, psqlInitScript, rolePasswordVariable, scramVerifier, waitForPostgres } from "../../components/database-init";
 import { SERVER_REPLACED, usernameProblem } from "../../components/database";
 import { ConfigError } from "../../stacks/errors";
+import { DATABASE_PARAMETERS } from "../../stacks/postgres-parameters";
 import { generatedPassword } from "../../components/secrets";
 import { diagnostics, metricAlerts } from "./alerts";
 import { secretRefName, settledGrants } from "./container-service";
@@ -27,9 +28,69 @@ import { postgresStorageGb, POSTGRES_SKUS } from "./sizes";
  */
 const DAY_TWO_IGNORED = ["storage.storageSizeGB", "availabilityZone", "backup.geoRedundantBackup"];
 
-/** The max_connections the connections alarm assumes (see the alert below). */
-export function connectionsInForce(args: DatabaseArgs): number {
-    return Math.min(Number(args.parameters.max_connections), POSTGRES_SKUS[args.size].defaultMaxConnections);
+/** What ARM holds for one parameter of the running server (configurations GET). */
+export interface RunningParameter {
+    value: string;
+    /** `isConfigPendingRestart`: saved, not yet in force. */
+    pendingRestart: boolean;
+}
+
+/**
+ * The parameters of `serverParameters` that are static on Flexible Server: PostgreSQL reads them
+ * only at start, and ARM saves a new value with `isConfigPendingRestart: true` until the server
+ * restarts (configurations API: `isDynamicConfig` false; Learn "Server parameters": static ones
+ * "require a server restart to implement any changes"). They are the ones PostgreSQL itself
+ * reads only at start (DATABASE_PARAMETERS `restart`); the ones the program adds
+ * (require_secure_transport, password_encryption, azure.accepted_password_auth_method,
+ * azure.extensions) are dynamic.
+ */
+export function staticParameterKeys(params: Record<string, string>): string[] {
+    return Object.keys(params)
+        .filter((key) => DATABASE_PARAMETERS[key]?.restart)
+        .sort();
+}
+
+/** A value as PostgreSQL compares it: a library list in any order, case and spaces aside. */
+function normalised(key: string, value: string): string {
+    const v = value.trim().toLowerCase();
+    return key === "shared_preload_libraries" ? v.split(",").map((l) => l.trim()).filter(Boolean).sort().join(",") : v;
+}
+
+/**
+ * The static parameters (`name=value`) that wait for a server restart once this `up` has set
+ * them: all of a new server's (`running` undefined: it starts with Azure's defaults), and on a
+ * running server each one whose value changes or that an earlier `up` left pending.
+ */
+export function pendingAfterUp(params: Record<string, string>, running: Record<string, RunningParameter> | undefined): string[] {
+    return staticParameterKeys(params)
+        .filter((key) => {
+            const now = running?.[key];
+            return !now || now.pendingRestart || normalised(key, now.value) !== normalised(key, params[key]);
+        })
+        .map((key) => `${key}=${params[key]}`);
+}
+
+/**
+ * The max_connections the connections alarm measures against: the value in force, or when that
+ * changes at the restart this program cannot make, the lower of the two values the server runs
+ * with before and after it (the alarm may fire early, never late). Running and not pending: the
+ * running value is in force (equal to the configured one in the steady state: exact). A new
+ * server runs with the SKU's default until its first restart. A value an earlier `up` left
+ * pending hides the one in force (ARM shows only the saved value): the lower of the configured
+ * value and the SKU default is assumed.
+ */
+export function connectionsInForce(args: DatabaseArgs, running: Record<string, RunningParameter> | undefined): number {
+    const configured = Number(args.parameters.max_connections);
+    const now = running?.max_connections;
+    if (now && !now.pendingRestart && Number.isInteger(Number(now.value))) {
+        return Math.min(Number(now.value), configured);
+    }
+    return Math.min(configured, POSTGRES_SKUS[args.size].defaultMaxConnections);
+}
+
+/** What applies pending static parameters: a restart of the server (a short outage). */
+export function restartCommand(resourceGroup: string, server: string): string {
+    return `az postgres flexible-server restart --resource-group ${resourceGroup} --name ${server}`;
 }
 
 export function serverParameters(args: DatabaseArgs): Record<string, string> {
@@ -121,8 +182,9 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
     );
 
     // Parameter updates right after creation fail with ServerIsBusy: apply them one by one.
+    const params = serverParameters(args);
     let previous: pulumi.Resource = server;
-    for (const [key, value] of Object.entries(serverParameters(args))) {
+    for (const [key, value] of Object.entries(params)) {
         previous = new dbforpostgresql.Configuration(
             `${name}-param-${key.replace(/[^a-z0-9]+/gi, "-")}`,
             { configurationName: key, serverName: server.name, resourceGroupName: rg, value, source: "user-override" },
@@ -161,6 +223,24 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
         );
     }
 
+    // Static parameters: Flexible Server keeps a new value pending until the server restarts, and
+    // nothing here can restart it (azure-native has no restart resource: pulumi-azure-native#3618;
+    // Servers_Restart is a POST action in no narrow built-in role). What will be pending is read
+    // from the running server (as the preview identity may: Reader), reported in the plan and as
+    // the stack output database.pendingRestart with the command that applies it.
+    const running = runningParameters(ctx, serverName, staticParameterKeys(params), parent);
+    const pendingRestart = running.apply((r) => pendingAfterUp(params, r));
+    const command = serverName.apply((n) => restartCommand(ctx.naming.resourceGroup(), n));
+    pulumi.all([pendingRestart, command, running]).apply(([pending, cmd, r]) => {
+        if (pending.length > 0) {
+            pulumi.log.warn(
+                `database: ${pending.join(", ")} ${r ? "" : "(a new server starts with Azure's defaults) "}will apply only when the PostgreSQL server restarts, which Azure does not do on a parameter change and this program cannot do. After this up, restart it (a short outage): ${cmd}`,
+                server,
+            );
+        }
+    });
+    const maxConnections = running.apply((r) => connectionsInForce(args, r));
+
     const { alerts } = ctx.settings;
     metricAlerts(
         ctx,
@@ -180,19 +260,18 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
                 aggregation: "Maximum",
                 description: `PostgreSQL data above ${alerts.diskPercent}% of maxStorageGb (${args.maxStorageGb} GiB)`,
             },
-            // max_connections is static: Flexible Server saves a new value and applies it only at the
-            // next server restart, which this program cannot do (a restart is an ARM action, and the
-            // deploy identity assigns no role that could grant it: README "First deploy: Azure").
-            // Until then the server runs with the SKU's default or an earlier value, so the alarm
-            // measures against the lower of the configured value and the SKU default: it may
-            // fire early, never late.
+            // max_connections is static: against the value in force (connectionsInForce).
             {
                 key: "connections",
                 metricName: "active_connections",
                 operator: "GreaterThan",
-                threshold: Math.floor((connectionsInForce(args) * alerts.dbConnectionsPercent) / 100),
+                threshold: maxConnections.apply((m) => Math.floor((m * alerts.dbConnectionsPercent) / 100)),
                 aggregation: "Maximum",
-                description: `PostgreSQL connections above ${alerts.dbConnectionsPercent}% of ${connectionsInForce(args)} (the lower of max_connections ${args.parameters.max_connections} and the ${sku.name} default ${sku.defaultMaxConnections}: a new max_connections applies only after a server restart)`,
+                description: maxConnections.apply(
+                    (m) =>
+                        `PostgreSQL connections above ${alerts.dbConnectionsPercent}% of ${m}` +
+                        (m === Number(args.parameters.max_connections) ? " (max_connections)" : ` (max_connections ${args.parameters.max_connections} applies only after a server restart; until then the server runs with at most ${m})`),
+                ),
             },
         ],
         parent,
@@ -206,7 +285,31 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
         password,
         sslMode: "require",
         readReplicaHosts: pulumi.all(replicas.map((r) => r.fullyQualifiedDomainName)),
+        pendingRestart,
+        restartCommand: pendingRestart.apply((p) => (p.length > 0 ? command : pulumi.output(""))),
     };
+}
+
+/**
+ * What ARM holds for each static parameter of the running server (undefined when there is none
+ * yet: ARM answers 404 for a configuration of a server that does not exist, as for getServer
+ * below). A server that kept an older name (CREATE_ONLY_NAME) is not found: it is reported as new.
+ */
+function runningParameters(ctx: AzureContext, serverName: pulumi.Output<string>, keys: string[], parent: pulumi.Resource): pulumi.Output<Record<string, RunningParameter> | undefined> {
+    const resourceGroupName = ctx.naming.resourceGroup();
+    return serverName.apply(async (name) => {
+        const found: Record<string, RunningParameter> = {};
+        for (const configurationName of keys) {
+            try {
+                const c = await dbforpostgresql.getConfiguration({ resourceGroupName, serverName: name, configurationName }, { provider: ctx.provider, parent });
+                found[configurationName] = { value: c.value ?? "", pendingRestart: c.isConfigPendingRestart === true };
+            } catch (e) {
+                if (/\bStatus=404\b/.test(String(e instanceof Error ? e.message : e))) return undefined;
+                throw e;
+            }
+        }
+        return found;
+    });
 }
 
 /** The init job's bound for one execution: the wait for the server (DB_INIT_RETRY) plus the script. */

@@ -1,6 +1,8 @@
 import { providerSetting } from "../../stacks/provider-keys";
 import * as crypto from "crypto";
 import { CloudMocks, MockContext } from "../../stacks/cloud-mocks";
+import { DATABASE_PARAMETERS } from "../../stacks/postgres-parameters";
+import { POSTGRES_SKUS } from "./sizes";
 
 /**
  * What Azure answers, for the offline engine: the invokes this backend calls and the outputs
@@ -103,6 +105,31 @@ export const mocks: CloudMocks = {
                 }
                 return { ...found.outputs, azureApiVersion: "2025-08-01" };
             }
+            case "azure-native:dbforpostgresql:getConfiguration": {
+                // A parameter of the server an earlier `up` left, as that up's Configuration left it
+                // (value and isConfigPendingRestart); Azure's default when it set none; 404 without the server.
+                const deployed = ctx.deployed ?? [];
+                const server = deployed.find((d) => d.type === "azure-native:dbforpostgresql:Server" && d.outputs.serverName === inputs.serverName && d.outputs.resourceGroupName === inputs.resourceGroupName);
+                if (!server) {
+                    const id = `/subscriptions/${subscription(ctx)}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${inputs.serverName}`;
+                    const message = `request failed ${id}/configurations/${inputs.configurationName}: Status=404 Code="ParentResourceNotFound" Message="Can not perform requested operation on nested resource. Parent resource '${inputs.serverName}' not found."`;
+                    throw Object.assign(new Error(message), { details: message });
+                }
+                const set = deployed.find((d) => d.type === "azure-native:dbforpostgresql:Configuration" && d.outputs.serverName === inputs.serverName && d.outputs.configurationName === inputs.configurationName);
+                const dynamic = !DATABASE_PARAMETERS[inputs.configurationName]?.restart;
+                const defaultValue = inputs.configurationName === "max_connections" ? String(Object.values(POSTGRES_SKUS).find((k) => k.name === server.outputs.sku?.name)?.defaultMaxConnections ?? 100) : "";
+                return {
+                    id: `${server.outputs.id}/configurations/${inputs.configurationName}`,
+                    name: inputs.configurationName,
+                    value: set ? set.outputs.value : defaultValue,
+                    defaultValue,
+                    source: set ? "user-override" : "system-default",
+                    isDynamicConfig: dynamic,
+                    isReadOnly: false,
+                    isConfigPendingRestart: set ? set.outputs.isConfigPendingRestart === true : false,
+                    azureApiVersion: "2025-08-01",
+                };
+            }
             case "azure-native:redisenterprise:listDatabaseKeys":
                 return { primaryKey: `${hash(`${inputs.clusterName}/${inputs.databaseName}/1`, 43)}=`, secondaryKey: `${hash(`${inputs.clusterName}/${inputs.databaseName}/2`, 43)}=` };
             default:
@@ -142,6 +169,15 @@ export const mocks: CloudMocks = {
                 state.clientId = guid(`client/${id}`);
                 state.tenantId = guid(`tenant/${ctx.project}`);
                 break;
+            case "dbforpostgresql:Configuration": {
+                // A static parameter's new value is saved and waits for a restart (isConfigPendingRestart)
+                // unless the same value is already in force.
+                const before = (ctx.deployed ?? []).find((d) => d.type === "azure-native:dbforpostgresql:Configuration" && d.outputs.serverName === inputs.serverName && d.outputs.configurationName === inputs.configurationName);
+                const dynamic = !DATABASE_PARAMETERS[resourceName]?.restart;
+                state.isDynamicConfig = dynamic;
+                state.isConfigPendingRestart = !dynamic && (!before || before.outputs.isConfigPendingRestart === true || before.outputs.value !== inputs.value);
+                break;
+            }
             case "dbforpostgresql:Server":
                 state.fullyQualifiedDomainName = `${resourceName}.postgres.database.azure.com`;
                 break;
