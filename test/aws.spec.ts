@@ -323,7 +323,7 @@ describe("aws backend", function () {
         const keys = (o: Record<string, unknown>) => Object.keys(o).sort();
         assert.deepStrictEqual(keys(dev.outputs), local ? keys(local.outputs) : expected);
         assert.deepStrictEqual(keys(prod.outputs), keys(dev.outputs));
-        assert.deepStrictEqual(keys(dev.outputs.database), ["databases", "host", "port", "readReplicaHosts", "username"]);
+        assert.deepStrictEqual(keys(dev.outputs.database), ["databases", "host", "pendingRestart", "port", "readReplicaHosts", "restartCommand", "username"]);
         assert.deepStrictEqual(keys(dev.outputs.services.app), local ? keys(local.outputs.services.app) : ["image", "public"]);
     });
 
