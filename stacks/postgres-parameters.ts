@@ -16,8 +16,8 @@ import { Cloud } from "./settings";
  * PostgreSQL flexible server" (all names below are user-configurable; `shared_preload_libraries`
  * takes names from its allowed list). `shared_buffers` is checked against the memory of the
  * chosen size in providers/<cloud>/validate.ts (a server whose shared buffers exceed its memory
- * does not start); Cloud SQL's own tighter percentage ceilings on shared_buffers and
- * effective_cache_size were not re-verified and are left to its API.
+ * does not start); a cloud's own ceilings as shares of the size's memory are in
+ * providers/<cloud>/sizes.ts (Cloud SQL: effective_cache_size) and checked with memoryShareBound.
  */
 export interface ParameterRule {
     accepted: string;
@@ -90,4 +90,19 @@ export function sharedBuffersBound(value: number | string | undefined, memoryMb:
     if (typeof value !== "number") return undefined;
     const max = Math.floor((memoryMb * 1024) / 8);
     return value > max ? `8 kB blocks from 16 to ${max}: no more than the ${memoryMb} MiB of memory of ${server} (25 % of it, ${Math.floor(max / 4)}, is PostgreSQL's usual starting point)` : undefined;
+}
+
+/**
+ * A parameter in 8 kB blocks against the share of the server's memory a cloud accepts for it:
+ * the accepted range when the value is outside it, undefined when inside. The bounds are rounded
+ * inwards (a value on the edge the cloud may compute differently is refused here, not there).
+ */
+export function memoryShareBound(value: number | string | undefined, memoryMb: number, share: { minPercent: number; maxPercent: number; source: string }, server: string): string | undefined {
+    if (typeof value !== "number") return undefined;
+    const blocks = (memoryMb * 1024) / 8;
+    const min = Math.ceil((blocks * share.minPercent) / 100);
+    const max = Math.floor((blocks * share.maxPercent) / 100);
+    return value < min || value > max
+        ? `8 kB blocks from ${min} to ${max} on ${server}: ${share.minPercent} % to ${share.maxPercent} % of its ${memoryMb} MiB of memory (${share.source})`
+        : undefined;
 }

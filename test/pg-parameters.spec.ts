@@ -84,6 +84,31 @@ describe("PostgreSQL parameters", () => {
         }
     });
 
+    describe("gcp: Cloud SQL's per-tier range of effective_cache_size (10 % to 70 % of the tier's memory)", () => {
+        const ECS = "database.parameters.effective_cache_size";
+        it("above 70 % of the small tier's 3840 MiB is refused, naming key, value and the tier's range", () => {
+            const e = problemsOf({ cloud: "gcp", [ECS]: 344065 });
+            assert.deepStrictEqual(
+                e.problems.map((p) => [p.key, p.value, p.accepted]),
+                [[`anycloud:${ECS}`, 344065, "8 kB blocks from 49152 to 344064 on db-custom-1-3840 (database.size small): 10 % to 70 % of its 3840 MiB of memory (Cloud SQL's flag range)"]],
+            );
+        });
+        it("below 10 % is refused too", () => {
+            assert.deepStrictEqual(problemsOf({ cloud: "gcp", [ECS]: 49151 }).problems.map((p) => p.key), [`anycloud:${ECS}`]);
+        });
+        it("the range follows the tier: the same value fits the medium tier's 7680 MiB", () => {
+            assert.strictEqual(settingsOf({ cloud: "gcp", [ECS]: 344065, "database.size": "medium" }).database!.parameters.effective_cache_size, 344065);
+        });
+        it("the guides' value (768 MiB on the small tier) and each edge are accepted", () => {
+            for (const v of [98304, 49152, 344064]) assert.strictEqual(settingsOf({ cloud: "gcp", [ECS]: v }).database!.parameters.effective_cache_size, v);
+        });
+        // Azure documents 1-2147483647 on every SKU (Learn, server parameters "Query Tuning / Planner Cost
+        // Constants"); RDS's parameter group takes PostgreSQL's range. Neither is held to Cloud SQL's share.
+        it("AWS and Azure are not held to Cloud SQL's share", () => {
+            for (const cloud of ["aws", "azure"]) assert.strictEqual(settingsOf({ cloud, [ECS]: 344065 }).database!.parameters.effective_cache_size, 344065, cloud);
+        });
+    });
+
     describe("each cloud's mechanism", () => {
         it("aws: the RDS parameter group, start-only ones applied at the next reboot", async () => {
             const p = await apps("aws");

@@ -68,6 +68,7 @@ describe("max_connections (static): the connections alarm follows the value in f
         const alert = (p: Plan) => p.ofType("azure-native:monitor:MetricAlert").find((a) => a.name.endsWith("connections"))!;
         const threshold = (p: Plan) => alert(p).inputs.criteria.allOf[0].threshold;
         const server = (p: Plan) => p.one("azure-native:dbforpostgresql:Server", "database-server");
+        const replica = (p: Plan) => p.one("azure-native:dbforpostgresql:Server", "database-replica-1");
         /** What the account holds after that plan's `up`, and after the operator then restarted the server. */
         const restarted = (p: Plan) =>
             p.resources.map((r) => (r.type === "azure-native:dbforpostgresql:Configuration" ? { ...r, outputs: { ...r.outputs, isConfigPendingRestart: false } } : r));
@@ -101,24 +102,34 @@ describe("max_connections (static): the connections alarm follows the value in f
                 assert.strictEqual(threshold(p), 160);
             });
 
-            it("the stack output names every static parameter set and the exact restart command", () => {
+            it("the stack output names every static parameter set and the exact restart commands, the replica before the primary", () => {
                 assert.deepStrictEqual(p2000.outputs.database.pendingRestart, ["max_connections=2000"]);
+                const rg = server(p2000).inputs.resourceGroupName;
                 assert.strictEqual(
                     p2000.outputs.database.restartCommand,
-                    `az postgres flexible-server restart --resource-group ${server(p2000).inputs.resourceGroupName} --name ${server(p2000).inputs.serverName}`,
+                    `az postgres flexible-server restart --resource-group ${rg} --name ${replica(p2000).inputs.serverName} && ` +
+                        `az postgres flexible-server restart --resource-group ${rg} --name ${server(p2000).inputs.serverName}`,
                 );
             });
 
+            it("the replica gets the static parameters too (a standby below the primary's max_connections stops replaying)", () => {
+                const onReplica = p2000
+                    .ofType("azure-native:dbforpostgresql:Configuration")
+                    .filter((c) => c.inputs.serverName === replica(p2000).inputs.serverName)
+                    .map((c) => [c.inputs.configurationName, c.inputs.value]);
+                assert.deepStrictEqual(onReplica, [["max_connections", "2000"]]);
+            });
+
             it("the plan warns with the same parameters and command", () => {
-                const warning = warnings.find((w) => w.includes("will apply only when the PostgreSQL server restarts"));
+                const warning = warnings.find((w) => w.includes("will apply only when the PostgreSQL servers restart"));
                 assert.ok(warning, warnings.join("\n"));
                 assert.match(warning!, /max_connections=2000 \(a new server starts with Azure's defaults\)/);
                 assert.ok(warning!.includes(p2000.outputs.database.restartCommand), warning);
             });
 
-            it("each static parameter is looked up on the running server (configurations GET), dynamic ones are not", () => {
-                const looked = p2000.run.invokes.filter((i) => i.token === "azure-native:dbforpostgresql:getConfiguration").map((i) => i.inputs.configurationName);
-                assert.deepStrictEqual(looked, ["max_connections"]);
+            it("each static parameter is looked up on the running primary and replica (configurations GET), dynamic ones are not", () => {
+                const looked = p2000.run.invokes.filter((i) => i.token === "azure-native:dbforpostgresql:getConfiguration").map((i) => `${i.inputs.serverName}/${i.inputs.configurationName}`);
+                assert.deepStrictEqual(looked.sort(), [`${server(p2000).inputs.serverName}/max_connections`, `${replica(p2000).inputs.serverName}/max_connections`].sort());
             });
         });
 
@@ -154,6 +165,11 @@ describe("max_connections (static): the connections alarm follows the value in f
                 const p = await plan({ stack: "prod", set: set("azure", 100), deployed: restarted(p200) });
                 assert.deepStrictEqual(p.outputs.database.pendingRestart, ["max_connections=100"]);
                 assert.strictEqual(threshold(p), 80);
+                // Lowered: the primary first, so the replica never runs below the primary's value.
+                assert.deepStrictEqual(
+                    [...p.outputs.database.restartCommand.matchAll(/--name (\S+)/g)].map((m) => m[1]),
+                    [server(p).inputs.serverName, replica(p).inputs.serverName],
+                );
             });
 
             it("never restarted: still reported on the next up with nothing changed", async () => {

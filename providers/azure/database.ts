@@ -88,9 +88,23 @@ export function connectionsInForce(args: DatabaseArgs, running: Record<string, R
     return Math.min(configured, POSTGRES_SKUS[args.size].defaultMaxConnections);
 }
 
-/** What applies pending static parameters: a restart of the server (a short outage). */
-export function restartCommand(resourceGroup: string, server: string): string {
-    return `az postgres flexible-server restart --resource-group ${resourceGroup} --name ${server}`;
+/** What applies pending static parameters: a restart of each server, in order ("" for none). */
+export function restartCommand(resourceGroup: string, servers: string[]): string {
+    return servers.map((server) => `az postgres flexible-server restart --resource-group ${resourceGroup} --name ${server}`).join(" && ");
+}
+
+/**
+ * The order the servers with pending parameters restart in. A standby needs max_connections at
+ * least the primary's in force (PostgreSQL "Hot Standby": it refuses queries, and pauses
+ * recovery, below it; Learn "Read replicas"): a raise is applied on the replicas first, a lowering
+ * on the primary first. Without a value in force to compare with (a new server), replicas first.
+ */
+export function restartOrder(servers: { server: string; primary: boolean }[], maxConnections: number, primaryRunning: Record<string, RunningParameter> | undefined): string[] {
+    const now = primaryRunning?.max_connections;
+    const lowering = now !== undefined && !now.pendingRestart && maxConnections < Number(now.value);
+    const primary = servers.filter((s) => s.primary).map((s) => s.server);
+    const replicas = servers.filter((s) => !s.primary).map((s) => s.server);
+    return lowering ? [...primary, ...replicas] : [...replicas, ...primary];
 }
 
 export function serverParameters(args: DatabaseArgs): Record<string, string> {
@@ -202,12 +216,13 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
     createInitJob(ctx, name, args, server, password, [previous], parent);
 
     const replicas: dbforpostgresql.Server[] = [];
+    const replicaNames = Array.from({ length: args.readReplicas }, (_, i) => ctx.globalName(`pg-replica-${i + 1}`, RULES.postgres));
     for (let i = 0; i < args.readReplicas; i++) {
         replicas.push(
             new dbforpostgresql.Server(
                 `${name}-replica-${i + 1}`,
                 {
-                    serverName: ctx.globalName(`pg-replica-${i + 1}`, RULES.postgres),
+                    serverName: replicaNames[i],
                     resourceGroupName: rg,
                     location: ctx.location,
                     createMode: "Replica",
@@ -228,13 +243,37 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
     // Servers_Restart is a POST action in no narrow built-in role). What will be pending is read
     // from the running server (as the preview identity may: Reader), reported in the plan and as
     // the stack output database.pendingRestart with the command that applies it.
-    const running = runningParameters(ctx, serverName, staticParameterKeys(params), parent);
-    const pendingRestart = running.apply((r) => pendingAfterUp(params, r));
-    const command = serverName.apply((n) => restartCommand(ctx.naming.resourceGroup(), n));
-    pulumi.all([pendingRestart, command, running]).apply(([pending, cmd, r]) => {
+    //
+    // A replica keeps the parameters it was created with; the static ones are set on it too, since
+    // PostgreSQL stops a standby's recovery when max_connections (and the other recovery-sized
+    // settings) is below the primary's: Learn "Read replicas", server parameters ("should always be
+    // set to values that are either equivalent to or greater than those configured on the primary").
+    const staticKeys = staticParameterKeys(params);
+    replicas.forEach((replica, i) => {
+        let before: pulumi.Resource = replica;
+        for (const key of staticKeys) {
+            before = new dbforpostgresql.Configuration(
+                `${name}-replica-${i + 1}-param-${key.replace(/[^a-z0-9]+/gi, "-")}`,
+                { configurationName: key, serverName: replica.name, resourceGroupName: rg, value: params[key], source: "user-override" },
+                ctx.opts(parent, { dependsOn: [before] }),
+            );
+        }
+    });
+    const running = runningParameters(ctx, serverName, staticKeys, parent);
+    const runningReplicas = pulumi.all(replicaNames.map((n) => runningParameters(ctx, n, staticKeys, parent)));
+    const restart = pulumi.all([running, runningReplicas, serverName, pulumi.all(replicaNames)]).apply(([primary, onReplicas, primaryName, names]) => {
+        const servers = [
+            { server: primaryName, pending: pendingAfterUp(params, primary), primary: true },
+            ...names.map((server, i) => ({ server, pending: pendingAfterUp(params, onReplicas[i]), primary: false })),
+        ].filter((s) => s.pending.length > 0);
+        const pending = [...new Set(servers.flatMap((s) => s.pending))].sort();
+        return { pending, command: restartCommand(ctx.naming.resourceGroup(), restartOrder(servers, Number(args.parameters.max_connections), primary)), fresh: primary === undefined };
+    });
+    const pendingRestart = restart.apply((r) => r.pending);
+    restart.apply(({ pending, command, fresh }) => {
         if (pending.length > 0) {
             pulumi.log.warn(
-                `database: ${pending.join(", ")} ${r ? "" : "(a new server starts with Azure's defaults) "}will apply only when the PostgreSQL server restarts, which Azure does not do on a parameter change and this program cannot do. After this up, restart it (a short outage): ${cmd}`,
+                `database: ${pending.join(", ")} ${fresh ? "(a new server starts with Azure's defaults) " : ""}will apply only when the PostgreSQL servers restart, which Azure does not do on a parameter change and this program cannot do. After this up, restart them in this order (each a short outage): ${command}`,
                 server,
             );
         }
@@ -286,7 +325,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
         sslMode: "require",
         readReplicaHosts: pulumi.all(replicas.map((r) => r.fullyQualifiedDomainName)),
         pendingRestart,
-        restartCommand: pendingRestart.apply((p) => (p.length > 0 ? command : pulumi.output(""))),
+        restartCommand: restart.apply((r) => r.command),
     };
 }
 

@@ -9,6 +9,19 @@ export const SQL_TIERS: Record<SizeClass, { tier: string; memoryMb: number }> = 
     large: { tier: "db-custom-4-15360", memoryMb: 15360 },
 };
 
+/**
+ * Cloud SQL's ranges for memory flags that are a share of the tier's memory (8 kB blocks). Source:
+ * Cloud SQL for PostgreSQL "Configure database flags", supported flags table, effective_cache_size:
+ * "The size range is from 10% - 70% of the instance's memory" (unit 8 KB; read through a public
+ * tuning note that quotes the table, the page itself is not in the searchable index). shared_buffers
+ * is held to the tier's memory (sharedBuffersBound): its own Cloud SQL ceiling was not found in a
+ * citable source, so Cloud SQL's API (invalidFlagValue) is the last check there. work_mem and
+ * maintenance_work_mem have fixed ranges, not per-tier ones (DATABASE_PARAMETERS).
+ */
+export const SQL_MEMORY_SHARES: Record<string, { minPercent: number; maxPercent: number; source: string }> = {
+    effective_cache_size: { minPercent: 10, maxPercent: 70, source: "Cloud SQL's flag range" },
+};
+
 export const SQL_VERSIONS: Record<PostgresVersion, string> = {
     14: "POSTGRES_14",
     15: "POSTGRES_15",

@@ -4,9 +4,9 @@ import { gcpEdge } from "./edge";
 import { Naming } from "./naming";
 import { URL_MAP_MAX_BYTES, urlMapBytes } from "./url-map";
 import { Settings } from "../../stacks/settings";
-import { sharedBuffersBound } from "../../stacks/postgres-parameters";
+import { memoryShareBound, sharedBuffersBound } from "../../stacks/postgres-parameters";
 import { OPENSEARCH_NODE_IMAGES } from "../../components/opensearch/images";
-import { GCP_REGIONS, REDIS_VERSIONS, RUN_MEMORY_MAX_MB, RUN_WHOLE_CPUS, runMemoryMinMb, runMinCpuForMemory, SQL_TIERS, SQL_VERSIONS } from "./sizes";
+import { GCP_REGIONS, REDIS_VERSIONS, RUN_MEMORY_MAX_MB, RUN_WHOLE_CPUS, runMemoryMinMb, runMinCpuForMemory, SQL_MEMORY_SHARES, SQL_TIERS, SQL_VERSIONS } from "./sizes";
 
 /** GCP-specific checks, run before any resource exists. Pure. */
 export function validateGcp(settings: Settings): ConfigProblem[] {
@@ -53,6 +53,12 @@ export function validateGcp(settings: Settings): ConfigProblem[] {
         const buffers = sharedBuffersBound(settings.database.parameters.shared_buffers, tier.memoryMb, `${tier.tier} (database.size ${settings.database.size})`);
         if (buffers) {
             problems.push(problem("database.parameters.shared_buffers", settings.database.parameters.shared_buffers, buffers));
+        }
+        for (const [key, share] of Object.entries(SQL_MEMORY_SHARES)) {
+            const bound = memoryShareBound(settings.database.parameters[key], tier.memoryMb, share, `${tier.tier} (database.size ${settings.database.size})`);
+            if (bound) {
+                problems.push(problem(`database.parameters.${key}`, settings.database.parameters[key], bound));
+            }
         }
     }
     if (settings.database && settings.database.storageGb < 10) {
