@@ -194,8 +194,52 @@ function unreadPromiseStacks(exports) {
 for (const [file, loaded] of Object.entries(require.cache)) {
     if (SDK_DEBUGGABLE.test(file)) unreadPromiseStacks(loaded.exports);
 }
+
+// The SDK's Resource constructor turns each alias of a resource into a URN Output at once
+// (resource.js: `this.__aliases.push(collapseAliasToUrn(...))`), and only `allAliases` reads
+// `__aliases`: for the children of a resource, when the engine cannot take aliases as specs. The
+// engine can (the Pulumi CLI's and the mock monitor; the SDK then sends each resource's own
+// aliases, from its options). azure-native gives each resource ~20 aliases (one per older API
+// version), so an Azure plan built ~20 unread Outputs a resource: more than half its CPU and
+// much of its memory (pulumi/pulumi#10010, #11062; issue #18). Loaded after this file, the
+// constructor here keeps the resource's aliases and collapses them, with the same function, when
+// `__aliases` is first read. The replaced text must be exactly the SDK's (else nothing is
+// replaced), and the replacement keeps its line count, so the file's other lines keep their numbers.
+const SDK_RESOURCE = /[\\/]@pulumi[\\/]pulumi[\\/]resource\.js$/;
+const EAGER_ALIASES = `        this.__aliases = [];
+        if (opts.aliases) {
+            for (const alias of opts.aliases) {
+                this.__aliases.push(collapseAliasToUrn(alias, name, t, parent));
+            }
+        }
+`;
+const LAZY_ALIASES = `        // (scripts/register.js: collapsed when first read)
+        const anycloudAliases = opts.aliases ? Array.from(opts.aliases) : [];
+        require(${JSON.stringify(__filename)}).lazyAliases(this, () => anycloudAliases.map((alias) => collapseAliasToUrn(alias, name, t, parent)));
+
+
+
+`;
+/** Gives a resource the `__aliases` that `collapse()` makes, made when first read (or set). */
+function lazyAliases(resource, collapse) {
+    const keep = (value) => Object.defineProperty(resource, "__aliases", { value, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(resource, "__aliases", {
+        get: () => keep(collapse()).__aliases,
+        set: (value) => keep(value),
+        enumerable: true,
+        configurable: true,
+    });
+}
+
 const loadJavaScript = require.extensions[".js"];
 require.extensions[".js"] = function (module, filename) {
+    if (SDK_RESOURCE.test(filename)) {
+        const source = fs.readFileSync(filename, "utf8");
+        if (source.split(EAGER_ALIASES).length === 2) {
+            module._compile(source.replace(EAGER_ALIASES, LAZY_ALIASES), filename);
+            return;
+        }
+    }
     loadJavaScript(module, filename);
     if (SDK_DEBUGGABLE.test(filename)) unreadPromiseStacks(module.exports);
 };
@@ -204,4 +248,4 @@ require.extensions[".ts"] = function loadTypeScript(module, filename) {
     module._compile(built(filename) ?? transpile(filename), filename);
 };
 
-module.exports = { transpiled };
+module.exports = { transpiled, lazyAliases };

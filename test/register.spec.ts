@@ -4,6 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
+import * as pulumi from "@pulumi/pulumi";
+import { runOffline } from "../stacks/offline";
 import { ROOT } from "./harness";
 
 /**
@@ -84,5 +86,50 @@ describe("the TypeScript loader (scripts/register.js)", () => {
         const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", PROMISE_STACK], { cwd: dir, encoding: "utf8", env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "1" } });
         assert.strictEqual(result.status, 0, result.stderr);
         assert.match(JSON.parse(result.stdout).kept, /^Error\n    at (?:Object\.)?debuggablePromise \(.*debuggable\.js:\d+:\d+\)/);
+    });
+});
+
+describe("the SDK's resource aliases under scripts/register.js", () => {
+    // What the Resource constructor does with aliases: this mocha process loaded the SDK after
+    // register.js, as `npm run plan` and the tests do.
+    const resource = require("@pulumi/pulumi/resource");
+
+    it("the installed SDK still has the constructor text the loader replaces", () => {
+        assert.ok(String(resource.Resource).includes("anycloudAliases"), "@pulumi/pulumi/resource.js changed: update EAGER_ALIASES in scripts/register.js");
+    });
+
+    it("a resource's aliases are collapsed when first read, to the URNs the SDK's own collapse gives", async () => {
+        const aliases = [{ name: "old" }, { type: "x:y:OldParent" }, "urn:pulumi:dev::anycloud::x:y:Gone::gone"];
+        let read: { lazyBefore: boolean; urns: string[]; eager: string[]; child: string[] } | undefined;
+        await runOffline({
+            project: "anycloud",
+            stack: "dev",
+            config: { "anycloud:cloud": "local" },
+            program: async () => {
+                const root = new pulumi.ComponentResource("x:y:Root", "root", {});
+                const parent = new pulumi.ComponentResource("x:y:Parent", "p", {}, { aliases, parent: root });
+                const lazyBefore = typeof Object.getOwnPropertyDescriptor(parent, "__aliases")?.get === "function";
+                const urns = await Promise.all((parent as any).__aliases.map((o: any) => o.promise()));
+                // The SDK's collapse of a resource's own aliases (allAliases' first part; the stack has none).
+                const eager = await Promise.all(resource.allAliases(aliases, "p", "x:y:Parent", root, "root").map((o: any) => o.promise()));
+                // A child's inherited aliases (what the SDK computes for an engine without alias specs).
+                const child = await Promise.all(resource.allAliases([], "p-c", "x:y:Child", parent, "p").map((o: any) => o.promise()));
+                read = { lazyBefore, urns, eager, child };
+                return {};
+            },
+        });
+        assert.ok(read!.lazyBefore, "the constructor collapsed the aliases itself");
+        assert.deepStrictEqual(read!.urns, read!.eager);
+        assert.deepStrictEqual(read!.urns, [
+            "urn:pulumi:dev::anycloud::x:y:Root$x:y:Parent::old",
+            "urn:pulumi:dev::anycloud::x:y:Root$x:y:OldParent::p",
+            "urn:pulumi:dev::anycloud::x:y:Gone::gone",
+        ]);
+        // A child's aliases inherited from them (what the SDK sends an engine without alias specs).
+        assert.deepStrictEqual(read!.child, [
+            "urn:pulumi:dev::anycloud::x:y:Root$x:y:Parent$x:y:Child::old-c",
+            "urn:pulumi:dev::anycloud::x:y:Root$x:y:OldParent$x:y:Child::p-c",
+            "urn:pulumi:dev::anycloud::x:y:Gone$x:y:Child::gone-c",
+        ]);
     });
 });
