@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
+import { keyPoolEnv } from "./key-pool";
 
 export const SHIMS = path.resolve(__dirname, "fixtures", "boot-shims");
 
@@ -9,7 +10,7 @@ export const SHIMS = path.resolve(__dirname, "fixtures", "boot-shims");
  * A sandbox for one boot script: a temporary root (the script writes under ANYCLOUD_ROOT), a
  * fake cloud state (secrets, mounts, calls) and PATH shims for packages, systemd, disks, Docker
  * and the metadata server / Secret Manager / Key Vault (test/fixtures/boot-shims). openssl, jq
- * and base64 are the real ones.
+ * and base64 are the real ones (openssl signing with pooled RSA keys: test/key-pool.ts).
  */
 export class BootSandbox {
     readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-boot-"));
@@ -36,7 +37,8 @@ export class BootSandbox {
             encoding: "utf8",
             timeout: 60_000,
             env: {
-                PATH: `${SHIMS}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+                // openssl: the real one, with new RSA keys from a pool (test/key-pool.ts)
+                ...keyPoolEnv(`${SHIMS}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`),
                 HOME: this.dir,
                 ANYCLOUD_ROOT: this.root,
                 ANYCLOUD_TRIES: String(opts.tries ?? 3),

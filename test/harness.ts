@@ -67,13 +67,31 @@ export class Plan {
     }
 }
 
+/**
+ * The stack files as read last, by path, with the text they were read from: parsing them
+ * (YAML) was a tenth of a plan's CPU, and most tests plan the same few files. A file whose text
+ * changed is read again.
+ */
+const stackFiles = new Map<string, { text: string; project: string; config: Record<string, string> }>();
+
 export function stackConfig(options: PlanOptions): { project: string; config: Record<string, string> } {
     const file = path.resolve(ROOT, options.file ?? `Pulumi.${options.stack}.yaml`);
-    const config = readStackConfig(ROOT, file);
+    let text: string | undefined;
+    try {
+        text = `${fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")}\0${fs.readFileSync(file, "utf8")}`;
+    } catch {
+        // readStackConfig says what is missing
+    }
+    let read = stackFiles.get(file);
+    if (text === undefined || read?.text !== text) {
+        read = { text: text ?? "", project: projectName(ROOT), config: readStackConfig(ROOT, file) };
+        stackFiles.set(file, read);
+    }
+    const config = { ...read.config };
     for (const [key, value] of Object.entries(options.set ?? {})) {
         setConfigValue(config, key, value);
     }
-    return { project: projectName(ROOT), config };
+    return { project: read.project, config };
 }
 
 /** Runs the real program offline for a stack config. */

@@ -6,6 +6,7 @@ import { execFileSync } from "child_process";
 import { parse } from "yaml";
 import { bootScript, nodeSan } from "../components/opensearch/boot-script";
 import { CERT_FUNCTIONS } from "../components/opensearch/certificates";
+import { keyPoolEnv } from "./key-pool";
 import { adminSubject, caSubject, nodeSubject, opensslSubject } from "../components/opensearch/dn";
 import { adminDnAccepts, ldapNameEquals, nodesDnAccepts } from "../components/opensearch/ldap-name";
 import { opensearchYml } from "../components/opensearch/opensearch-yml";
@@ -16,7 +17,8 @@ import { Naming } from "../providers/gcp/naming";
 
 /** Runs the boot script's own certificate functions with the real openssl. */
 function sh(dir: string, command: string): string {
-    return execFileSync("bash", ["-c", `set -eu\n${CERT_FUNCTIONS}\n${command}`], { cwd: dir, encoding: "utf8" });
+    // (new RSA keys from a pool: test/key-pool.ts)
+    return execFileSync("bash", ["-c", `set -eu\n${CERT_FUNCTIONS}\n${command}`], { cwd: dir, encoding: "utf8", env: { ...process.env, ...keyPoolEnv(process.env.PATH ?? "") } });
 }
 function subjectOf(file: string): string {
     // What Java's X500Principal.getName() gives for these plain ASCII values: RFC 2253.
