@@ -74,7 +74,10 @@ function measure(argv: string[], wantModules = false): { usage: Usage; code: num
     }
 }
 
-/** A generated topology: `count` public services on their own paths, each using the database, cache and a bucket. */
+/**
+ * A generated topology: `count` public services on their own paths, each using the database,
+ * cache and a bucket, and no jobs (the dev stack's jobs run the worked example's services).
+ */
 function topology(count: number): string[] {
     const services: Record<string, unknown> = {};
     const routes: unknown[] = [];
@@ -82,7 +85,7 @@ function topology(count: number): string[] {
         services[`s${i}`] = { image: "ghcr.io/anycloud-examples/biblioteca-app:1.4.2", port: 8080, uses: ["database", "cache", "bucket:files"] };
         routes.push({ path: `/s${i}/*`, service: `s${i}` });
     }
-    return ["--config", `services=${JSON.stringify(services)}`, "--config", `loadBalancer.routes=${JSON.stringify(routes)}`, "--config", `buckets=["files"]`];
+    return ["--config", `services=${JSON.stringify(services)}`, "--config", `loadBalancer.routes=${JSON.stringify(routes)}`, "--config", `buckets=["files"]`, "--config", "jobs={}"];
 }
 
 function planCase(id: string, target: Target, stack: string, extra: string[], services?: number): Case {
