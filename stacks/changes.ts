@@ -62,6 +62,12 @@ export interface ReplaceRule {
     nameProperty?: string;
     /** Replacements the provider decides at diff time from values (not from a property alone). */
     note?: string;
+    /**
+     * Those of the `note` this table can decide from the inputs alone: a property whose change
+     * replaces only when `replaces(before, after)` holds (a CustomizeDiff `ForceNewIf` on the old
+     * and new values, e.g. an engine version going down).
+     */
+    forceNewIf?: Record<string, { when: string; replaces: (before: unknown, after: unknown) => boolean }>;
 }
 
 export type ReplaceTable = Record<string, ReplaceRule>;
@@ -135,6 +141,12 @@ export function diffRuns(before: CapturedResource[], after: CapturedResource[], 
         const rules = [...rule(r.type).forceNew, ...r.replaceOnChanges.map(normalise)];
         return paths.filter((p) => rules.some((f) => f === "*" || covers(f, p)));
     };
+    /** Changed paths whose old and new values replace under the type's `forceNewIf`. */
+    const forcedByValue = (prev: CapturedResource, r: CapturedResource, paths: string[]): string[] =>
+        paths.filter((p) => {
+            const conditional = rule(r.type).forceNewIf?.[p];
+            return conditional !== undefined && conditional.replaces(at(prev.inputs, p), at(r.inputs, p));
+        });
     const at = (inputs: Record<string, unknown>, path: string): unknown => path.split(".").reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), inputs);
     const present = (v: unknown) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
     /** Blocks (`path#` rules) that one run has and the other has not. */
@@ -167,7 +179,7 @@ export function diffRuns(before: CapturedResource[], after: CapturedResource[], 
         const ignored = r.ignoreChanges.map(normalise);
         const paths = changedPaths(prev.inputs, r.inputs).filter((p) => !ignored.some((i) => covers(i, p)));
         if (paths.length === 0) continue;
-        const forced = [...blocksAddedOrRemoved(prev, r).filter((p) => !ignored.some((i) => covers(i, p))), ...forcing(r, paths)];
+        const forced = [...new Set([...blocksAddedOrRemoved(prev, r).filter((p) => !ignored.some((i) => covers(i, p))), ...forcing(r, paths), ...forcedByValue(prev, r, paths)])];
         changes.set(urn, forced.length > 0 ? replacement(r, forced) : { type: r.type, name: r.name, op: "update", properties: paths, stateful: stateful(r) });
     }
     // A replaced resource's outputs are unknown until it exists again; a replaced provider

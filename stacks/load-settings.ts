@@ -470,6 +470,7 @@ function resolveSearch(raw: RawConfig, env: Environment, problems: ConfigProblem
         size: s.size ?? p.size,
         storageGb: s.storageGb ?? p.storageGb,
         snapshotRetentionDays: s.snapshotRetentionDays ?? p.snapshotRetentionDays,
+        allowRecreate: s.allowRecreate ?? false,
     };
 }
 

@@ -247,6 +247,7 @@ export const topLevelSchemas = {
             size: oneOf(SIZE_CLASSES).optional(),
             storageGb: int(10, 16384, "a whole number of GB").optional(),
             snapshotRetentionDays: int(1, 365, "a whole number of days").optional(),
+            allowRecreate: bool.optional(),
         },
         e("an object describing the search cluster"),
     ),

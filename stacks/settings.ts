@@ -96,7 +96,7 @@ export interface CacheSettings {
     snapshotRetentionDays: number;
     /**
      * Opt-in: a change the running cache can only take by being re-created (GCP: Memorystore's
-     * tier) re-creates it, losing its contents; without it such a change is refused.
+     * tier; AWS: a lower version, or Valkey back to Redis OSS) re-creates it, losing its contents; without it such a change is refused.
      */
     allowRecreate: boolean;
 }
@@ -109,6 +109,11 @@ export interface SearchSettings {
     storageGb: number;
     /** Daily snapshots of the data (cloud snapshots, or disk snapshot schedules when self-managed). */
     snapshotRetentionDays: number;
+    /**
+     * Opt-in: a change the running cluster can only take by being re-created (AWS: a `version`
+     * the domain cannot upgrade to in place) re-creates it, empty; without it such a change is refused.
+     */
+    allowRecreate: boolean;
 }
 
 export interface BucketSettings {

@@ -55,6 +55,33 @@ export const mocks: CloudMocks = {
                 const o = found.outputs;
                 return { id: o.identifier, dbInstanceIdentifier: o.identifier, dbInstanceArn: o.arn, engine: o.engine, engineVersion: o.engineVersionActual, masterUsername: o.username, address: o.address, port: o.port, multiAz: o.multiAz, allocatedStorage: o.allocatedStorage, dbInstanceClass: o.instanceClass };
             }
+            case "aws:elasticache/getReplicationGroup:getReplicationGroup": {
+                const found = (ctx.deployed ?? []).find((r) => r.type === "aws:elasticache/replicationGroup:ReplicationGroup" && r.outputs.replicationGroupId === inputs.replicationGroupId);
+                if (!found) {
+                    // ReplicationGroupNotFoundFault, as the data source reports it (tfresource.SingularDataSourceFindError).
+                    throw Object.assign(new Error("no matching ElastiCache Replication Group found"), { details: "no matching ElastiCache Replication Group found" });
+                }
+                const o = found.outputs;
+                return { id: o.replicationGroupId, replicationGroupId: o.replicationGroupId, arn: o.arn, description: o.description, memberClusters: o.memberClusters, numCacheClusters: o.memberClusters.length, nodeType: o.nodeType, port: o.port, primaryEndpointAddress: o.primaryEndpointAddress, readerEndpointAddress: o.readerEndpointAddress, multiAzEnabled: o.multiAzEnabled, automaticFailoverEnabled: o.automaticFailoverEnabled, authTokenEnabled: true };
+            }
+            case "aws:elasticache/getCluster:getCluster": {
+                // A member of a replication group: its engine and the exact version it runs.
+                const found = (ctx.deployed ?? []).find((r) => r.type === "aws:elasticache/replicationGroup:ReplicationGroup" && (r.outputs.memberClusters ?? []).includes(inputs.clusterId));
+                if (!found) {
+                    throw Object.assign(new Error("no matching ElastiCache Cluster found"), { details: "no matching ElastiCache Cluster found" });
+                }
+                const o = found.outputs;
+                return { id: inputs.clusterId, clusterId: inputs.clusterId, replicationGroupId: o.replicationGroupId, engine: o.engine, engineVersion: o.engineVersionActual, nodeType: o.nodeType, port: o.port };
+            }
+            case "aws:opensearch/getDomain:getDomain": {
+                const found = (ctx.deployed ?? []).find((r) => r.type === "aws:opensearch/domain:Domain" && r.outputs.domainName === inputs.domainName);
+                if (!found) {
+                    // The data source's only answer when DescribeDomain fails (domain_data_source.go).
+                    throw Object.assign(new Error("your query returned no results"), { details: "your query returned no results" });
+                }
+                const o = found.outputs;
+                return { id: o.arn, domainName: o.domainName, arn: o.arn, domainId: o.domainId, engineVersion: o.engineVersion, endpoint: o.endpoint, created: true, deleted: false, processing: false };
+            }
             case "aws:iam/getRoles:getRoles":
                 // A fresh account: no OpenSearch service-linked role yet.
                 return { id: region, arns: [], names: [] };
@@ -79,7 +106,9 @@ export const mocks: CloudMocks = {
             case "aws:elasticache/replicationGroup:ReplicationGroup": {
                 const rg = inputs.replicationGroupId;
                 const members = Array.from({ length: Number(inputs.numCacheClusters ?? 1) }, (_, i) => `${rg}-${String(i + 1).padStart(3, "0")}`);
-                return { id: rg, state: { primaryEndpointAddress: `master.${rg}.${hash(rg, 6)}.use1.cache.amazonaws.com`, readerEndpointAddress: `replica.${rg}.${hash(rg, 6)}.use1.cache.amazonaws.com`, memberClusters: members, ...generic("elasticache", `replicationgroup:${rg}`) } };
+                // ElastiCache runs the newest patch of the requested major.minor.
+                const engineVersionActual = inputs.engineVersion ? `${inputs.engineVersion}.${inputs.engine === "valkey" ? 1 : 6}` : undefined;
+                return { id: rg, state: { engineVersionActual, primaryEndpointAddress: `master.${rg}.${hash(rg, 6)}.use1.cache.amazonaws.com`, readerEndpointAddress: `replica.${rg}.${hash(rg, 6)}.use1.cache.amazonaws.com`, memberClusters: members, ...generic("elasticache", `replicationgroup:${rg}`) } };
             }
             case "aws:opensearch/domain:Domain": {
                 const domain = inputs.domainName;

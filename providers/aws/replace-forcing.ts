@@ -1,6 +1,55 @@
 import { ReplaceTable } from "../../stacks/changes";
 
 /**
+ * `8.0.1`, `8.0`, `6.2` → [major, minor]; `6.x` reads as 6.∞, as the provider's
+ * normalizeEngineVersion sorts it (terraform-provider-aws internal/service/elasticache/engine_version.go).
+ */
+export function engineVersionParts(version: string): [number, number] | undefined {
+    const m = /^(\d+)\.(\d+|x)/.exec(version);
+    return m ? [Number(m[1]), m[2] === "x" ? Number.MAX_SAFE_INTEGER : Number(m[2])] : undefined;
+}
+
+/** `a` is a lower major.minor than `b`. */
+export function versionBelow(a: [number, number], b: [number, number]): boolean {
+    return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+}
+
+/**
+ * ElastiCache: a lower engine version re-creates the replication group
+ * (engine_version.go engineVersionForceNewOnDowngrade: the new major.minor below the old one).
+ */
+export function elastiCacheVersionDown(before: string, after: string): boolean {
+    const [b, a] = [engineVersionParts(before), engineVersionParts(after)];
+    return b !== undefined && a !== undefined && versionBelow(a, b);
+}
+
+/**
+ * ElastiCache: every engine change re-creates the group except Redis OSS → Valkey, which
+ * ElastiCache upgrades in place (engine_version.go customizeDiffEngineForceNewOnDowngrade).
+ */
+export function elastiCacheEngineReplaces(before: string, after: string): boolean {
+    return before !== after && !(before === "redis" && after === "valkey");
+}
+
+/**
+ * Whether an OpenSearch Service domain running `from` upgrades in place to `to` (`2.19`, no
+ * `OpenSearch_` prefix). The provider replaces the domain for any version its
+ * GetCompatibleVersions answer does not list (domain.go ForceNewIf engine_version); that answer
+ * follows the service's upgrade paths (Amazon OpenSearch Service Developer Guide, "Upgrading
+ * Amazon OpenSearch Service domains", Supported upgrade paths): OpenSearch 1.3 or 2.x to a later
+ * 2.x; 3.x to a later 3.x; 2.x to 3.x only from 2.19 ("you must first upgrade to OpenSearch 2.19
+ * before upgrading to OpenSearch 3.x"); never down.
+ */
+export function openSearchUpgradesInPlace(from: string, to: string): boolean {
+    if (from === to) return true;
+    const [f, t] = [engineVersionParts(from), engineVersionParts(to)];
+    if (!f || !t || versionBelow(t, f)) return false;
+    if (f[0] === t[0]) return true;
+    if (f[0] === 1 && f[1] === 3 && t[0] === 2) return true;
+    return f[0] === 2 && f[1] === 19 && t[0] === 3;
+}
+
+/**
  * What forces a replacement, for every type this program creates on AWS (`npm run plan --
  * --change` and the day-2 tests read it; a test fails when the program creates a type with no
  * row). Read from hashicorp/terraform-provider-aws v6.58.0 (the provider pulumi-aws 7.48.0
@@ -132,9 +181,15 @@ export const replaceForcing: ReplaceTable = {
     "aws:elasticache/replicationGroup:ReplicationGroup": {
         // Checked against the schema at hashicorp/terraform-provider-aws@001b636 (ForceNew fields and
         // CustomizeDiff); preferred_cache_cluster_azs is not ForceNew there (the earlier row had it).
-        source: "hashicorp/terraform-provider-aws@001b636 internal/service/elasticache/replication_group.go",
+        source: "hashicorp/terraform-provider-aws@001b636 internal/service/elasticache/replication_group.go; engine rules: engine_version.go",
         stateful: true,
-        note: "CustomizeDiff: transit_encryption_enabled is ForceNew below engine 7.0.5; an engine or engine version downgrade and a changed node_group_configuration replace (customdiff.ForceNewIf)",
+        // pulumi/pulumi-aws provider/resources.go: replication_group_id is AutoNameTransform(40, lower).
+        nameProperty: "replicationGroupId",
+        note: "CustomizeDiff: transit_encryption_enabled is ForceNew below engine 7.0.5; a changed node_group_configuration replaces (customdiff.ForceNewIf); the engine and engine version rules are in forceNewIf",
+        forceNewIf: {
+            engine: { when: "any engine change but redis → valkey (customizeDiffEngineForceNewOnDowngrade)", replaces: (before, after) => elastiCacheEngineReplaces(String(before), String(after)) },
+            engineVersion: { when: "a lower major.minor (customizeDiffEngineVersionForceNewOnDowngrade, engineVersionIsDowngrade)", replaces: (before, after) => elastiCacheVersionDown(String(before), String(after)) },
+        },
         // durability is ForceNew from v6.51.0 (the schema pulumi-aws 7.48.0 bridges has it).
         forceNew: ["atRestEncryptionEnabled", "dataTieringEnabled", "durability", "globalReplicationGroupId", "kmsKeyId", "networkType", "port", "replicationGroupId", "securityGroupNames", "snapshotArns", "snapshotName", "subnetGroupName"],
     },
@@ -201,7 +256,15 @@ export const replaceForcing: ReplaceTable = {
     "aws:opensearch/domain:Domain": {
         source: "hashicorp/terraform-provider-aws@v6.58.0 internal/service/opensearch/domain.go func resourceDomain",
         stateful: true,
-        note: "vpc_options is ForceNew as a block: adding or removing it replaces, its subnets and security groups change in place. CustomizeDiff: turning encryptAtRest, nodeToNodeEncryption or advancedSecurityOptions off replaces, and turning either encryption on does below engine versions that support it in place; leaving ipAddressType dualstack replaces; an engine version with no in-place path replaces (GetCompatibleVersions)",
+        // pulumi/pulumi-aws provider/resources.go: domain_name is AutoName(255, "-").
+        nameProperty: "domainName",
+        note: "vpc_options is ForceNew as a block: adding or removing it replaces, its subnets and security groups change in place. CustomizeDiff: turning encryptAtRest, nodeToNodeEncryption or advancedSecurityOptions off replaces, and turning either encryption on does below engine versions that support it in place; leaving ipAddressType dualstack replaces; the engine version rule is in forceNewIf",
+        forceNewIf: {
+            engineVersion: {
+                when: "a version the domain's GetCompatibleVersions does not list as a target (ForceNewIf engine_version): the service's documented upgrade paths, see openSearchUpgradesInPlace",
+                replaces: (before, after) => !openSearchUpgradesInPlace(String(before).replace(/^OpenSearch_/, ""), String(after).replace(/^OpenSearch_/, "")),
+            },
+        },
         forceNew: ["domainName", "encryptAtRest.kmsKeyId", "vpcOptions#"],
     },
     "aws:rds/eventSubscription:EventSubscription": {

@@ -6,14 +6,17 @@ import * as lambda from "@pulumi/aws/lambda";
 import * as opensearch from "@pulumi/aws/opensearch";
 import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as vpc from "@pulumi/aws/vpc";
-import { ChildOptions, SearchClusterInputs, SearchClusterOutputs } from "../../components/backend";
+import { ChildOptions, SearchClusterArgs, SearchClusterInputs, SearchClusterOutputs } from "../../components/backend";
 import { generatedPassword } from "../../components/secrets";
 import { applierEvent, securityRequests } from "../../components/search-users";
 import { SEARCH_USERS_HANDLER } from "../../components/search-users-function";
 import { alarm } from "./alerts";
 import { AwsContext } from "./context";
 import { PORTS } from "./network";
+import { openSearchUpgradesInPlace } from "./replace-forcing";
+import { ConfigError, ConfigProblem, problem } from "../../stacks/errors";
 import { SEARCH_INSTANCE_TYPES, SEARCH_MASTER_TYPE } from "./sizes";
+import { OPENSEARCH_VERSIONS } from "../../stacks/settings";
 
 /** Zone-aware domains spread data nodes over 2 or 3 AZs; the node count must divide evenly. */
 export function searchZoneCount(nodes: number, zones: number): number {
@@ -63,13 +66,16 @@ export function createSearchCluster(ctx: AwsContext, name: string, args: SearchC
         ctx.opts(parent),
     );
 
+    const checked = checkedAgainstOpenSearch(ctx, domainName, args, parent);
     const dataNodes = args.nodes;
     const multiNode = dataNodes > 1;
     const domain = new opensearch.Domain(
         `${name}-domain`,
         {
             domainName,
-            engineVersion: `OpenSearch_${args.version}`,
+            // Checked against what runs: a version the domain cannot upgrade to in place (lower,
+            // or a skip such as 2.17 → 3.1) re-creates it, empty; refused unless search.allowRecreate.
+            engineVersion: checked,
             clusterConfig: {
                 instanceType: size.instanceType,
                 instanceCount: dataNodes,
@@ -232,4 +238,58 @@ function applySearchUsers(
         o({ dependsOn: [domain, admin.version, ...users.map((u) => u.version), ...rules, ...net.egressReady] }),
     );
     ctx.searchReady = [invocation];
+}
+
+/**
+ * The problems of the configured `search.version` against the version the domain of this name
+ * runs (undefined: none yet, so anything goes). The provider replaces the domain for a version it
+ * cannot upgrade to in place (terraform-provider-aws internal/service/opensearch/domain.go,
+ * CustomizeDiff ForceNewIf engine_version on GetCompatibleVersions; the paths:
+ * openSearchUpgradesInPlace): a new, empty domain under the same name, the old one deleted first
+ * (the name is explicit). Refused unless `search.allowRecreate`, naming the versions it can
+ * take: a skip (2.17 → 3.1) goes through 2.19 with one `up` each.
+ */
+export function openSearchProblems(args: Pick<SearchClusterArgs, "version" | "allowRecreate">, running: string | undefined, domain: string): ConfigProblem[] {
+    if (running === undefined || openSearchUpgradesInPlace(running, args.version) || args.allowRecreate) return [];
+    const inPlace = [...OPENSEARCH_VERSIONS].sort((a, b) => a.localeCompare(b, "en", { numeric: true })).filter((v) => openSearchUpgradesInPlace(running, v));
+    const via = OPENSEARCH_VERSIONS.find((v) => v !== running && openSearchUpgradesInPlace(running, v) && openSearchUpgradesInPlace(v, args.version));
+    return [
+        problem(
+            "search.version",
+            args.version,
+            `${inPlace.length > 0 ? inPlace.join(" or ") : "the running version"} (the OpenSearch domain ${domain} runs ${running}, and OpenSearch Service upgrades in place only along its upgrade paths, never down` +
+                `${via ? `: reach ${args.version} through ${via}, one \`up\` each` : ""}), or ${JSON.stringify(args.version)} together with search.allowRecreate: true, which deletes the domain and creates a new, empty one ` +
+                `(\`pulumi config set --path anycloud:search.allowRecreate true\`)`,
+        ),
+    ];
+}
+
+/**
+ * What OpenSearch Service runs under this domain name (`2.19`), or undefined when there is no such
+ * domain: the data source answers any DescribeDomain failure with "your query returned no results"
+ * (domain_data_source.go), and a deployer who may manage the domain may describe it.
+ */
+async function runningVersion(ctx: AwsContext, domain: string, parent: pulumi.Resource): Promise<string | undefined> {
+    try {
+        const found = await opensearch.getDomain({ domainName: domain }, { provider: ctx.provider, parent });
+        return found.engineVersion.replace(/^OpenSearch_/, "");
+    } catch (e) {
+        if (/your query returned no results|ResourceNotFoundException/.test(String(e instanceof Error ? e.message : e))) return undefined;
+        throw e;
+    }
+}
+
+/**
+ * The engine version to send, once OpenSearch Service's answer for the running domain allows
+ * `search.version` (the same look-up as the RDS check in database.ts). A refusal is one config
+ * error, in the preview, before the domain is sent.
+ */
+function checkedAgainstOpenSearch(ctx: AwsContext, domain: string, args: SearchClusterArgs, parent: pulumi.Resource): pulumi.Output<string> {
+    return pulumi.output(domain).apply(async (name) => {
+        const problems = openSearchProblems(args, await runningVersion(ctx, name, parent), name);
+        if (problems.length > 0) {
+            throw new ConfigError(problems);
+        }
+        return `OpenSearch_${args.version}`;
+    });
 }
