@@ -9,6 +9,7 @@ import type * as operationalinsights from "@pulumi/azure-native/operationalinsig
 import { Provider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
 import * as random from "@pulumi/random";
+import { ConfigError, problem } from "../../stacks/errors";
 import { Settings } from "../../stacks/settings";
 import { AzureNaming, NameRule, RULES } from "./naming";
 import { stackTags } from "../../stacks/tags";
@@ -123,7 +124,7 @@ export class AzureContext {
         );
         this.group = new resources.ResourceGroup(
             "rg",
-            { resourceGroupName: this.naming.resourceGroup(), location: this.location, tags: this.tags },
+            { resourceGroupName: this.naming.resourceGroup(), location: checkedLocation(this.providerResource, this.naming.resourceGroup(), this.location, parent), tags: this.tags },
             { provider: this.providerResource, parent, protect: this.settings.protect, ...moved },
         );
         this.client = authorization.getClientConfigOutput({ provider: this.providerResource, parent });
@@ -297,4 +298,38 @@ export class AzureContext {
             this.opts(parent, { ...extra, dependsOn: platform.vaultReady, retainOnDelete: true }),
         );
     }
+}
+
+/**
+ * The stack's location, once ARM's answer for its resource group allows it. The group's name is
+ * the stack's and is looked up in the subscription, not a region, so a second `up` sees where the
+ * stack lives. Another `azure.location` would re-create every resource of the stack (`location`
+ * is create-only everywhere), their data lost — and the first replacement, the group itself
+ * created again under its name elsewhere, is refused by ARM (409 InvalidResourceGroupLocation,
+ * "The Resource group already exists in location ...", Azure/azure-cli#22242) after the preview
+ * promised it. So it is refused, with no opt-in: moving a stack is a new deployment (a new stack,
+ * or `pulumi destroy` and `up`, with the data copied over). A 404 (a new subscription, or after a
+ * destroy) allows any location; any other failure ends the run.
+ */
+function checkedLocation(provider: Provider, resourceGroupName: string, location: string, parent: pulumi.Resource): pulumi.Output<string> {
+    return pulumi.output(resourceGroupName).apply(async (name) => {
+        let running: string | undefined;
+        try {
+            running = (await resources.getResourceGroup({ resourceGroupName: name }, { provider, parent })).location;
+        } catch (e) {
+            if (!/\bStatus=404\b/.test(String(e instanceof Error ? e.message : e))) throw e;
+        }
+        if (running !== undefined && running.toLowerCase().replace(/\s/g, "") !== location) {
+            throw new ConfigError([
+                problem(
+                    // Named the way the user set it (load-settings names validation problems so too).
+                    new pulumi.Config("azure-native").get("location") !== undefined ? "azure-native:location" : "azure.location",
+                    location,
+                    `${JSON.stringify(running)}, where the stack's resource group ${name} is: every resource of a stack is tied to its location, so another one would re-create them all, empty (and ARM refuses the group itself: InvalidResourceGroupLocation). ` +
+                        "To move, deploy a new stack in the new location and copy the data over (or back up, `pulumi destroy`, then `pulumi up`)",
+                ),
+            ]);
+        }
+        return location;
+    });
 }

@@ -95,6 +95,15 @@ export const mocks: CloudMocks = {
                 };
             case "azure-native:operationalinsights:getSharedKeys":
                 return { primarySharedKey: Buffer.from(hash(`${inputs.workspaceName}/primary`, 64)).toString("base64"), secondarySharedKey: Buffer.from(hash(`${inputs.workspaceName}/secondary`, 64)).toString("base64") };
+            case "azure-native:resources:getResourceGroup": {
+                // The group an earlier `up` left, wherever it is; ARM answers 404 for any other name.
+                const found = (ctx.deployed ?? []).find((d) => d.type === "azure-native:resources:ResourceGroup" && d.outputs.resourceGroupName === inputs.resourceGroupName);
+                if (!found) {
+                    const message = `request failed /subscriptions/${subscription(ctx)}/resourcegroups/${inputs.resourceGroupName}: Status=404 Code="ResourceGroupNotFound" Message="Resource group '${inputs.resourceGroupName}' could not be found."`;
+                    throw Object.assign(new Error(message), { details: message });
+                }
+                return { id: found.outputs.id, name: inputs.resourceGroupName, location: found.outputs.location, tags: found.outputs.tags, properties: { provisioningState: "Succeeded" }, type: "Microsoft.Resources/resourceGroups", azureApiVersion: "2024-03-01" };
+            }
             case "azure-native:dbforpostgresql:getServer": {
                 // The server an earlier `up` left; ARM answers 404 for any other name.
                 const found = (ctx.deployed ?? []).find((d) => d.type === "azure-native:dbforpostgresql:Server" && d.outputs.serverName === inputs.serverName && d.outputs.resourceGroupName === inputs.resourceGroupName);
