@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigProblem } from "../stacks/errors";
 import { SearchUser } from "./search-users";
+import { SslMode } from "./database-tls";
 import {
     BucketSettings,
     CacheSettings,
@@ -127,8 +128,17 @@ export interface DatabaseOutputs {
     username: pulumi.Output<string>;
     /** Secret. */
     password: pulumi.Output<string>;
-    /** `require` on every cloud (TLS enforced by the server); `disable` on the local Docker network. */
-    sslMode: "require" | "disable";
+    /**
+     * The strongest libpq mode its clients can use (components/database-tls.ts): verify-full where
+     * the certificate names the host clients connect to, verify-ca where it cannot (Cloud SQL's
+     * private IP), require where no CA is known, disable on the local Docker network.
+     */
+    sslMode: SslMode;
+    /**
+     * The CA certificates (PEM) that sign the server's certificate, when the mode verifies: the
+     * backend delivers them to each workload that uses the database as DB_CA_FILE.
+     */
+    serverCa?: pulumi.Output<string>;
     readReplicaHosts: pulumi.Output<string[]>;
     /**
      * Static parameters (`name=value`) set but not in force until the server restarts, where the

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigProblem, problem } from "../stacks/errors";
 import { CloudBackend, DatabaseArgs, DatabaseRole } from "./backend";
 import { roleName } from "./database-init";
+import { DB_CA_FILE, SslMode, sslQuery } from "./database-tls";
 import { generatedPassword } from "./secrets";
 
 /**
@@ -61,7 +62,10 @@ export class Database extends pulumi.ComponentResource {
     /** Each logical database's own login role, by database. */
     public readonly roles: Record<string, DatabaseRole>;
     public readonly databases: string[];
-    public readonly sslMode: "require" | "disable";
+    /** How services verify the server (components/database-tls.ts). */
+    public readonly sslMode: SslMode;
+    /** The CA file services trust (DB_CA_FILE), when the mode verifies; the backend delivers it. */
+    public readonly sslRootCert?: string;
     public readonly readReplicaHosts: pulumi.Output<string[]>;
     /** Static parameters set but waiting for a server restart the program cannot make (Azure); [] elsewhere. */
     public readonly pendingRestart: pulumi.Output<string[]>;
@@ -81,6 +85,7 @@ export class Database extends pulumi.ComponentResource {
         this.password = pulumi.secret(out.password);
         this.databases = args.databases;
         this.sslMode = out.sslMode;
+        this.sslRootCert = out.serverCa !== undefined ? DB_CA_FILE : undefined;
         this.readReplicaHosts = out.readReplicaHosts;
         this.pendingRestart = out.pendingRestart ?? pulumi.output([]);
         this.restartCommand = out.restartCommand ?? pulumi.output("");
@@ -103,13 +108,18 @@ export class Database extends pulumi.ComponentResource {
     /** A secret `postgresql://` URL for one logical database, as its own role (what services get). */
     public roleUrl(database: string): pulumi.Output<string> {
         const role = this.role(database);
-        return pulumi.secret(pulumi.interpolate`postgresql://${role.username}:${role.password.apply(encodeURIComponent)}@${this.host}:${this.port}/${database}?sslmode=${this.sslMode}`);
+        return pulumi.secret(pulumi.interpolate`postgresql://${role.username}:${role.password.apply(encodeURIComponent)}@${this.host}:${this.port}/${database}?${sslQuery(this.sslMode, this.sslRootCert)}`);
     }
 
-    /** A secret `postgresql://` URL for one of the logical databases, as the admin (stack output for operators only). */
+    /**
+     * A secret `postgresql://` URL for one of the logical databases, as the admin (stack output for
+     * operators only). It names no CA file (an operator's machine has none at DB_CA_FILE): it asks
+     * for TLS (`require`) where the server has it; README "Database TLS" says how to verify.
+     */
     public urlFor(database: string): pulumi.Output<string> {
+        const mode = this.sslMode === "disable" ? "disable" : "require";
         return pulumi.secret(
-            pulumi.interpolate`postgresql://${this.username}:${this.password.apply(encodeURIComponent)}@${this.host}:${this.port}/${database}?sslmode=${this.sslMode}`,
+            pulumi.interpolate`postgresql://${this.username}:${this.password.apply(encodeURIComponent)}@${this.host}:${this.port}/${database}?sslmode=${mode}`,
         );
     }
 }

@@ -76,7 +76,14 @@ export function serviceEnvironment(service: Pick<ServiceSettings, "name" | "env"
         // The database's own role, never the admin (least-privilege-data guardrail).
         const role = db.role(uses.database);
         env.DB_USER = role.username;
+        // The same mode and CA file under libpq's own names (read by psql, libpq-based drivers and
+        // pgx) and in DATABASE_URL, so every client verifies the server the same way.
         env.DB_SSLMODE = db.sslMode;
+        env.PGSSLMODE = db.sslMode;
+        if (db.sslRootCert !== undefined) {
+            env.DB_SSLROOTCERT = db.sslRootCert;
+            env.PGSSLROOTCERT = db.sslRootCert;
+        }
         secretEnv.DB_PASSWORD = role.password;
         secretEnv.DATABASE_URL = db.roleUrl(uses.database);
     }

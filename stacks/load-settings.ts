@@ -34,6 +34,9 @@ export const WIRED_ENV_NAMES = [
     "DB_USER",
     "DB_PASSWORD",
     "DB_SSLMODE",
+    "DB_SSLROOTCERT",
+    "PGSSLMODE",
+    "PGSSLROOTCERT",
     "REDIS_URL",
     "REDIS_HOST",
     "REDIS_PORT",
@@ -691,7 +694,11 @@ function resolveServices(
 /** The variables `components/wiring.ts` sets for what a service uses, on the given cloud. */
 export function wiredNames(uses: ServiceUses, cloud: string): string[] {
     const out: string[] = [];
-    if (uses.database !== undefined) out.push("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_SSLMODE", "DB_PASSWORD", "DATABASE_URL");
+    if (uses.database !== undefined) {
+        out.push("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_SSLMODE", "PGSSLMODE", "DB_PASSWORD", "DATABASE_URL");
+        // The CA file where the server has TLS (components/database-tls.ts); the local one has none.
+        if (cloud !== "local") out.push("DB_SSLROOTCERT", "PGSSLROOTCERT");
+    }
     if (uses.cache) out.push("REDIS_HOST", "REDIS_PORT", "REDIS_TLS", "REDIS_PASSWORD", "REDIS_URL");
     if (uses.search) out.push("ELASTICSEARCH_URL", "ELASTICSEARCH_USERNAME", "ELASTICSEARCH_PASSWORD");
     if (uses.buckets.length > 0) {

@@ -33,3 +33,67 @@ export function runPgTool(bin: string, tool: string, args: string[], env: Record
     const [file, argv] = process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", "env", ...vars, command, ...args]] : [command, args];
     return execFileSync(file, argv, { encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
 }
+
+/** The real openssl, run in `dir` (its output, or a throw with openssl's message). */
+export function openssl(dir: string, ...args: string[]): string {
+    return execFileSync("openssl", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** A self-signed CA made by the real openssl in `dir`: `<name>.crt` and `<name>.key`. */
+export function makeCa(dir: string, name: string, subject: string): string {
+    openssl(dir, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "2", "-subj", subject);
+    return path.join(dir, `${name}.crt`);
+}
+
+/**
+ * A server certificate `<name>.crt` (key `<name>.key`, mode 0600 as PostgreSQL requires) for
+ * `subject` and `san` (e.g. `DNS:localhost`), issued by the CA `<ca>.crt` in `dir`.
+ */
+export function issueCert(dir: string, ca: string, name: string, subject: string, san: string): string {
+    openssl(dir, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject);
+    fs.writeFileSync(path.join(dir, `${name}.ext`), `subjectAltName=${san}\n`);
+    openssl(dir, "x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.crt`, "-CAkey", `${ca}.key`, "-CAcreateserial", "-out", `${name}.crt`, "-days", "2", "-extfile", `${name}.ext`);
+    fs.chmodSync(path.join(dir, `${name}.key`), 0o600);
+    return path.join(dir, `${name}.crt`);
+}
+
+/**
+ * A real PostgreSQL in `dir`/data that admits network clients only over TLS with SCRAM (like
+ * every cloud's), superuser `app` with `password`, serving the certificate `<cert>.crt` of `dir`;
+ * `restart(cert)` serves another. The Unix socket (trust) is for the test's own checks.
+ */
+export class TlsPostgres {
+    private constructor(
+        private readonly bin: string,
+        readonly dir: string,
+        readonly port: number,
+        private readonly options: string[],
+    ) {}
+
+    static async start(bin: string, dir: string, cert: string, password: string, options: string[] = []): Promise<TlsPostgres> {
+        fs.writeFileSync(path.join(dir, "pw"), password + "\n");
+        const asRoot = process.getuid?.() === 0;
+        if (asRoot) execFileSync("chown", ["-R", "postgres", dir]);
+        const server = new TlsPostgres(bin, dir, await freePort(), options);
+        const data = path.join(dir, "data");
+        runPgTool(bin, "initdb", ["-D", data, "-U", "app", "--pwfile", path.join(dir, "pw"), "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"]);
+        fs.writeFileSync(path.join(data, "pg_hba.conf"), "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostssl all all ::1/128 scram-sha-256\n");
+        server.ctl("start", cert);
+        return server;
+    }
+
+    /** Serves `<cert>.crt` from now on. */
+    restart(cert: string): void {
+        this.ctl("restart", cert);
+    }
+
+    stop(): void {
+        runPgTool(this.bin, "pg_ctl", ["-D", path.join(this.dir, "data"), "-m", "immediate", "-w", "stop"]);
+    }
+
+    private ctl(action: "start" | "restart", cert: string): void {
+        if (process.getuid?.() === 0) execFileSync("chown", ["-R", "postgres", this.dir]);
+        const options = [`-k ${this.dir}`, `-p ${this.port}`, "-c listen_addresses=localhost", "-c ssl=on", `-c ssl_cert_file=${this.dir}/${cert}.crt`, `-c ssl_key_file=${this.dir}/${cert}.key`, ...this.options];
+        runPgTool(this.bin, "pg_ctl", ["-D", path.join(this.dir, "data"), "-o", options.join(" "), "-w", "-l", path.join(this.dir, "server.log"), action]);
+    }
+}

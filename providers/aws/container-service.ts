@@ -12,6 +12,7 @@ import { SINGLETON_TAG } from "../../policy/singleton";
 import { ServiceSettings } from "../../stacks/settings";
 import { alarm } from "./alerts";
 import { AwsContext } from "./context";
+import { dbCaTaskParts } from "./database-ca";
 
 function taskTrust(ctx: AwsContext): pulumi.Output<string> {
     return pulumi.jsonStringify({
@@ -144,6 +145,9 @@ export function taskDefinition(
     const environment = pulumi
         .all(Object.fromEntries(Object.entries(args.env).map(([k, v]) => [k, pulumi.output(v)])))
         .apply((env) => Object.keys(env).sort().map((k) => ({ name: k, value: env[k] })));
+    const logConfiguration = { logDriver: "awslogs", options: { "awslogs-group": logs.name, "awslogs-region": ctx.region, "awslogs-stream-prefix": name } };
+    // A workload on the database gets the server's CA as a file (database-ca.ts).
+    const dbCa = args.uses.database !== undefined && ctx.databaseCa ? dbCaTaskParts(ctx.databaseCa, logConfiguration) : undefined;
     const containerDefinitions = pulumi.jsonStringify([
         {
             name,
@@ -156,8 +160,10 @@ export function taskDefinition(
             // (`<arn>:<key>::<version-id>`, ECS "specifying sensitive data"): a changed value is a new
             // version id, so a new task definition revision, so the service rolls its tasks.
             secrets: secret && secretVersion ? secretNames.map((k) => ({ name: k, valueFrom: pulumi.interpolate`${secret.arn}:${k}::${secretVersion.versionId}` })) : [],
-            logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": logs.name, "awslogs-region": ctx.region, "awslogs-stream-prefix": name } },
+            logConfiguration,
+            ...(dbCa ? { mountPoints: dbCa.mountPoints, dependsOn: dbCa.dependsOn } : {}),
         },
+        ...(dbCa ? [dbCa.initContainer] : []),
     ]);
     const task = new ecs.TaskDefinition(
         `${name}-task`,
@@ -171,6 +177,7 @@ export function taskDefinition(
             executionRoleArn: executionRole.arn,
             taskRoleArn: taskRole.arn,
             containerDefinitions,
+            volumes: dbCa ? [dbCa.volume] : undefined,
         },
         o({ dependsOn: secretVersion ? [secretVersion] : [] }),
     );

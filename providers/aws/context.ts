@@ -62,6 +62,8 @@ export class AwsContext {
     loadBalancer?: LoadBalancerState;
     /** The step that creates the logical databases and extensions: services that use the database start after it. */
     databaseInit?: pulumi.Resource;
+    /** The CA certificates (PEM) of the database server: each task that uses the database gets them as a file (database-ca.ts). */
+    databaseCa?: pulumi.Output<string>;
     /** The step that applies the workloads' search users: services and jobs that use search start after it. */
     searchReady: pulumi.Resource[] = [];
     /** Logical bucket -> its ARN, for task roles scoped to the buckets a service uses. */

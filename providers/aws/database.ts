@@ -13,6 +13,7 @@ import { ConfigError } from "../../stacks/errors";
 import { generatedPassword } from "../../components/secrets";
 import { alarm } from "./alerts";
 import { AwsContext } from "./context";
+import { rdsServerCa } from "./database-ca";
 import { DATABASE_INIT_HANDLER } from "./database-init-function";
 import { PORTS } from "./network";
 import { finalSnapshotName } from "./naming";
@@ -231,12 +232,15 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
     );
     alarm(ctx, `${name}-memory`, { namespace: "AWS/RDS", metricName: "FreeableMemory", dimensions: dims, statistic: "Minimum", period: 300, evaluationPeriods: 2, threshold: Math.round(((100 - alerts.memoryPercent) / 100) * size.memoryGb * 1024 ** 3), comparisonOperator: "LessThanThreshold", alarmDescription: `PostgreSQL memory > ${alerts.memoryPercent}% used` }, parent);
 
+    // The region's RDS roots: services verify the instance's certificate and endpoint name (database-ca.ts).
+    const tls = rdsServerCa(ctx.region);
+    ctx.databaseCa = tls.serverCa;
     return {
         host: primary.address,
         port: primary.port,
         username: pulumi.output(args.username),
         password,
-        sslMode: "require",
+        ...tls,
         readReplicaHosts: pulumi.all(replicas.map((r) => r.address)),
     };
 }

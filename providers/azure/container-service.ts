@@ -10,6 +10,7 @@ import { ServiceSettings } from "../../stacks/settings";
 import { PropagationWait } from "../../components/propagation-wait";
 import { metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
+import { DB_CA_SECRET, dbCaVolume } from "./database-ca";
 import { containerAppMemory } from "./sizes";
 
 /** Env var name → Container Apps secret name (lowercase letters, digits, '-'). */
@@ -91,7 +92,17 @@ export function workloadContainer(
     args: WorkloadInputs,
     identity: managedidentity.UserAssignedIdentity,
     parent: pulumi.Resource,
-): { secretRefs: inputs.app.SecretArgs[]; plainEnv: inputs.app.EnvironmentVarArgs[]; secretEnv: inputs.app.EnvironmentVarArgs[]; grants: pulumi.CustomResource[]; image: pulumi.Output<string>; registries: inputs.app.RegistryCredentialsArgs[] } {
+): {
+    secretRefs: inputs.app.SecretArgs[];
+    plainEnv: inputs.app.EnvironmentVarArgs[];
+    secretEnv: inputs.app.EnvironmentVarArgs[];
+    grants: pulumi.CustomResource[];
+    image: pulumi.Output<string>;
+    registries: inputs.app.RegistryCredentialsArgs[];
+    /** The template's volumes and the container's mounts (undefined when there are none). */
+    volumes?: inputs.app.VolumeArgs[];
+    volumeMounts?: inputs.app.VolumeMountArgs[];
+} {
     const platform = ctx.requirePlatform();
     const { settings } = ctx;
     // Secrets: one Key Vault secret per variable, readable only by this service's identity.
@@ -116,6 +127,13 @@ export function workloadContainer(
         grants.push(ctx.grant(`${name}-kv-${ref}`, "keyVaultSecretsUser", identity.principalId, ctx.searchCaCert.id, parent, [name, "kv", ref]));
         secretRefs.push({ name: ref, keyVaultUrl: ctx.searchCaCert.properties.secretUri, identity: identity.id });
         secretEnv.push({ name: "ELASTICSEARCH_CA_CERT", secretRef: ref });
+    }
+    // The database server's CA as the file DB_SSLROOTCERT names (database-ca.ts).
+    const dbCa = args.uses.database !== undefined && ctx.databaseCa ? dbCaVolume(ctx.databaseCa, identity.id) : undefined;
+    if (dbCa && ctx.databaseCa) {
+        grants.push(ctx.grant(`${name}-kv-${DB_CA_SECRET}`, "keyVaultSecretsUser", identity.principalId, ctx.databaseCa.id, parent, [name, "kv", DB_CA_SECRET]));
+        secretRefs.push(dbCa.secret);
+        versionedUris.push(dbCa.versionedUri);
     }
 
     const plainEnv: inputs.app.EnvironmentVarArgs[] = Object.keys(args.env)
@@ -153,7 +171,7 @@ export function workloadContainer(
         image = pulumi.output(args.image.ref);
     }
 
-    return { secretRefs, plainEnv, secretEnv, grants, image, registries };
+    return { secretRefs, plainEnv, secretEnv, grants, image, registries, volumes: dbCa ? [dbCa.volume] : undefined, volumeMounts: dbCa ? [dbCa.mount] : undefined };
 }
 
 /**
@@ -173,7 +191,7 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
     const identity = platform.identities[name];
     const appName = ctx.naming.containerApp(name);
 
-    const { secretRefs, plainEnv, secretEnv, grants, image, registries } = workloadContainer(ctx, name, args, identity, parent);
+    const { secretRefs, plainEnv, secretEnv, grants, image, registries, volumes, volumeMounts } = workloadContainer(ctx, name, args, identity, parent);
 
     const { rbacGrants, rbacSettled } = settledGrants(ctx, name, grants, parent);
 
@@ -232,8 +250,10 @@ export function createContainerService(ctx: AzureContext, name: string, args: Co
                         env: [...plainEnv, ...secretEnv],
                         resources: { cpu: args.cpu, memory },
                         probes,
+                        volumeMounts,
                     },
                 ],
+                volumes,
                 scale: { minReplicas, maxReplicas: Math.max(minReplicas, args.replicas.max), rules },
             },
             tags: args.singleton ? { ...ctx.tags, [SINGLETON_TAG]: "true" } : ctx.tags,

@@ -99,6 +99,8 @@ export class AzureContext {
     public searchReady: pulumi.Resource[] = [];
     /** The database init job's awaited run: services and jobs on the database start after it. */
     public databaseInit?: pulumi.Resource;
+    /** The database server's CA set in Key Vault (database-ca.ts): workloads on the database mount it. */
+    public databaseCa?: keyvault.Secret;
     /** Set by objectStore(): each service's blob grants, which its app waits to see applied. */
     public readonly dataGrants: Record<string, authorization.RoleAssignment[]> = {};
 

@@ -10,6 +10,7 @@ import { ConfigError } from "../../stacks/errors";
 import { DATABASE_PARAMETERS } from "../../stacks/postgres-parameters";
 import { generatedPassword } from "../../components/secrets";
 import { diagnostics, metricAlerts } from "./alerts";
+import { azureServerCa, storeDatabaseCa } from "./database-ca";
 import { secretRefName, settledGrants } from "./container-service";
 import { AzureContext, DATABASE_INIT_WORKLOAD } from "./context";
 import { awaitedRun, logQuery } from "./job";
@@ -317,12 +318,15 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
     );
     diagnostics(ctx, name, server.id, platform.workspace.id, parent);
 
+    // verify-full against Azure's public roots, mounted into each workload on the database (database-ca.ts).
+    const tls = azureServerCa();
+    ctx.databaseCa = storeDatabaseCa(ctx, name, tls.serverCa, parent);
     return {
         host: server.fullyQualifiedDomainName,
         port: pulumi.output(5432),
         username: pulumi.output(args.username),
         password,
-        sslMode: "require",
+        ...tls,
         readReplicaHosts: pulumi.all(replicas.map((r) => r.fullyQualifiedDomainName)),
         pendingRestart,
         restartCommand: restart.apply((r) => r.command),

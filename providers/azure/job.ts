@@ -75,7 +75,7 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
     const platform = ctx.requirePlatform();
     const identity = platform.identities[name];
     const jobName = ctx.naming.containerApp(`job-${name}`);
-    const { secretRefs, plainEnv, secretEnv, grants, image, registries } = workloadContainer(ctx, name, args, identity, parent);
+    const { secretRefs, plainEnv, secretEnv, grants, image, registries, volumes, volumeMounts } = workloadContainer(ctx, name, args, identity, parent);
     // Its first execution (right after create, for beforeDeploy) reads through these grants.
     const { rbacGrants, rbacSettled } = settledGrants(ctx, name, grants, parent);
     const trigger = args.trigger;
@@ -89,7 +89,7 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
         manualTriggerConfig: trigger.kind === "beforeDeploy" ? { parallelism: 1, replicaCompletionCount: 1 } : undefined,
         scheduleTriggerConfig: trigger.kind === "schedule" ? { cronExpression: scheduleExpression(name, trigger.cron), parallelism: 1, replicaCompletionCount: 1 } : undefined,
     };
-    const container = { name, image, command: args.command, env: [...plainEnv, ...secretEnv], resources: { cpu: args.cpu, memory: containerAppMemory(args.cpu, args.memoryMb)! } };
+    const container = { name, image, command: args.command, env: [...plainEnv, ...secretEnv], resources: { cpu: args.cpu, memory: containerAppMemory(args.cpu, args.memoryMb)! }, volumeMounts };
     const job = new app.Job(
         `${name}-job`,
         {
@@ -100,7 +100,7 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
             workloadProfileName: "Consumption",
             identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
             configuration,
-            template: { containers: [container] },
+            template: { containers: [container], volumes },
             tags: ctx.tags,
         },
         // Like a service: its grants, applied (bounded wait), and the vault's private DNS first; after the search readiness gate when it uses search.

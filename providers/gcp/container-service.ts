@@ -14,6 +14,7 @@ import { SINGLETON_TAG } from "../../policy/singleton";
 import { ServiceSettings } from "../../stacks/settings";
 import { serviceAlerts } from "./alerts";
 import { GcpContext, RUN_TAG, serviceTag } from "./context";
+import { dbCaVolume } from "./database-ca";
 import { storeSecret, serviceAccount } from "./secrets";
 
 export type Env = { name: string; value?: pulumi.Input<string>; valueSource?: { secretKeyRef: { secret: pulumi.Input<string>; version: pulumi.Input<string> } } };
@@ -34,7 +35,7 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
     const parent = opts.parent;
     const protect = ctx.settings.protect;
     const sa = serviceAccount(ctx, `${name}-sa`, `run-${name}`, `Cloud Run service ${name}`, parent);
-    const { envs, deps } = workloadEnv(ctx, name, args, sa, parent);
+    const { envs, deps, volumes, volumeMounts } = workloadEnv(ctx, name, args, sa, parent);
 
     const image = resolveImage(ctx, name, args, parent);
     const fractional = args.cpu < 1;
@@ -83,6 +84,7 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
                     timeout: `${runRequestTimeout(ctx.settings.loadBalancer, args.name) ?? DEFAULT_TIMEOUT_SECONDS}s`,
                     scaling: { minInstanceCount: args.replicas.min, maxInstanceCount: args.replicas.max },
                     vpcAccess: vpc,
+                    volumes,
                     containers: [
                         {
                             image,
@@ -90,6 +92,7 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
                             ports: { containerPort: args.port },
                             resources: { ...resources, cpuIdle: !worker, startupCpuBoost: true },
                             envs,
+                            volumeMounts,
                             ...probes,
                         },
                     ],
@@ -121,7 +124,8 @@ export function createContainerService(ctx: GcpContext, name: string, args: Cont
             template: {
                 serviceAccount: sa.email,
                 vpcAccess: vpc,
-                containers: [{ image, args: args.command, resources: { limits: { cpu: String(workerCpu), memory: `${args.memoryMb}Mi` } }, envs, ...probes }],
+                volumes,
+                containers: [{ image, args: args.command, resources: { limits: { cpu: String(workerCpu), memory: `${args.memoryMb}Mi` } }, envs, volumeMounts, ...probes }],
             },
         },
         ctx.opts(parent, ["run"], { dependsOn: [...deps, ...(args.after ?? [])] }),
@@ -195,7 +199,13 @@ export type WorkloadInputs = Pick<ContainerServiceArgs, "env" | "secretEnv" | "u
  * and an HMAC key for S3 clients, and the CA certificates of the parts it uses. `deps` are what
  * a revision or execution must wait for.
  */
-export function workloadEnv(ctx: GcpContext, name: string, args: WorkloadInputs, sa: serviceaccount.Account, parent: pulumi.Resource): { envs: Env[]; deps: pulumi.Resource[] } {
+export function workloadEnv(
+    ctx: GcpContext,
+    name: string,
+    args: WorkloadInputs,
+    sa: serviceaccount.Account,
+    parent: pulumi.Resource,
+): { envs: Env[]; deps: pulumi.Resource[]; volumes?: ReturnType<typeof dbCaVolume>["volumes"]; volumeMounts?: ReturnType<typeof dbCaVolume>["volumeMounts"] } {
     // A service that uses the database starts after the init job ran (runExecutionToken waits for it).
     const deps: pulumi.Resource[] = args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [];
     const secretEnv: Record<string, pulumi.Output<string>> = { ...args.secretEnv };
@@ -239,7 +249,12 @@ export function workloadEnv(ctx: GcpContext, name: string, args: WorkloadInputs,
         envs.push({ name: "ELASTICSEARCH_CA_CERT", valueSource: { secretKeyRef: { secret: ctx.searchCaCertSecret.secretId, version: "latest" } } });
     }
 
-    return { envs, deps };
+    // The database server's CA as the file DB_SSLROOTCERT names (database-ca.ts).
+    const dbCa = args.uses.database !== undefined ? dbCaVolume(ctx, name, sa.member, parent) : { volumes: [], volumeMounts: [], deps: [] };
+    deps.push(...dbCa.deps);
+
+    // Nothing rather than empty lists where there is no volume: the template stays as it was.
+    return { envs, deps, volumes: dbCa.volumes.length > 0 ? dbCa.volumes : undefined, volumeMounts: dbCa.volumeMounts.length > 0 ? dbCa.volumeMounts : undefined };
 }
 
 function grantSecret(ctx: GcpContext, logical: string, secret: secretmanager.Secret, member: pulumi.Input<string>, parent: pulumi.Resource) {

@@ -62,6 +62,8 @@ export class GcpContext {
     buckets: Record<string, storage.Bucket> = {};
     /** The database init job: services that use the database are created after it succeeded. */
     databaseInit?: pulumi.Resource;
+    /** The database server's CA set in Secret Manager (database-ca.ts): workloads on the database mount it. */
+    databaseCa?: { secret: secretmanager.Secret; version: secretmanager.SecretVersion };
     registry?: artifactregistry.Repository;
     /** Docker Hub pull-through mirror (registry-mirror.ts). */
     dockerHubMirror?: artifactregistry.Repository;

@@ -7,6 +7,7 @@ import { ConfigError } from "../../stacks/errors";
 import { DB_INIT_RETRY, psqlInitScript, rolePasswordVariable, scramVerifier, SERVER_CA_FILE, waitForPostgres } from "../../components/database-init";
 import { generatedPassword } from "../../components/secrets";
 import { databaseAlerts } from "./alerts";
+import { databaseServerCa } from "./database-ca";
 import { cloudSqlFilter, routeLogs } from "./logs";
 import { postgresClientImage } from "./registry-mirror";
 import { DB_INIT_TAG, GcpContext, RUN_TAG } from "./context";
@@ -140,7 +141,8 @@ export function createDatabase(ctx: GcpContext, name: string, args: DatabaseArgs
         port: pulumi.output(5432),
         username: user.name,
         password,
-        sslMode: "require",
+        // verify-ca with the instance's own CA, mounted into each workload on the database (database-ca.ts).
+        ...databaseServerCa(ctx, name, instance, parent),
         readReplicaHosts: pulumi.all(replicas.map((r) => r.privateIpAddress)),
     };
 }

@@ -39,7 +39,7 @@ export function runToken(parts: { image: string; command?: string[]; cpu: number
 export function createJob(ctx: GcpContext, name: string, args: JobArgs, opts: ChildOptions): JobOutputs {
     const parent = opts.parent;
     const sa = serviceAccount(ctx, `${name}-sa`, `job-${name}`, `Cloud Run job ${name}`, parent);
-    const { envs, deps } = workloadEnv(ctx, name, args, sa, parent);
+    const { envs, deps, volumes, volumeMounts } = workloadEnv(ctx, name, args, sa, parent);
     // A caller like a service: run.invoker on each internal callee (created before the job).
     const calls = args.uses.services.length > 0;
     if (calls) {
@@ -57,7 +57,8 @@ export function createJob(ctx: GcpContext, name: string, args: JobArgs, opts: Ch
             maxRetries: trigger.kind === "schedule" ? trigger.retries : 0,
             timeout: `${args.timeoutMinutes * 60}s`,
             vpcAccess: vpcAccess(ctx, name, calls),
-            containers: [{ image, args: args.command, envs, resources: { limits: { cpu: String(args.cpu), memory: `${args.memoryMb}Mi` } } }],
+            volumes,
+            containers: [{ image, args: args.command, envs, volumeMounts, resources: { limits: { cpu: String(args.cpu), memory: `${args.memoryMb}Mi` } } }],
         },
     };
     // The run waits for the databases, its invoker grants and the services it calls.

@@ -1,0 +1,35 @@
+/**
+ * How a service verifies the PostgreSQL server it sends its password to (README "Database TLS").
+ * Each backend says which libpq `sslmode` its server allows and hands the CA certificates (PEM)
+ * that sign the server's certificate; the backend delivers them to every workload that uses the
+ * database as the file DB_CA_FILE (ECS: an init container writing a task volume; Cloud Run and
+ * Container Apps: a secret volume), and the wiring points libpq and the URL at that file.
+ */
+
+/**
+ * libpq's modes, strongest first (PostgreSQL docs, "SSL Support" table 34.1): verify-full checks
+ * the chain and that the certificate names the host; verify-ca the chain only; require encrypts
+ * without checking who answers; disable is clear text.
+ */
+export type SslMode = "verify-full" | "verify-ca" | "require" | "disable";
+
+/** The directory the CA file is mounted in (its own: a secret volume hides what the image had there). */
+export const DB_CA_DIR = "/etc/anycloud/db-ca";
+/** The file name inside DB_CA_DIR. */
+export const DB_CA_FILE_NAME = "root.crt";
+/** What PGSSLROOTCERT, DB_SSLROOTCERT and the URL's `sslrootcert` name. */
+export const DB_CA_FILE = `${DB_CA_DIR}/${DB_CA_FILE_NAME}`;
+
+/** The PEM certificates in a bundle, each normalised to end with a newline. */
+export function pemCertificates(bundle: string): string[] {
+    return (bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((c) => `${c}\n`);
+}
+
+/**
+ * The query string of a `postgresql://` URL for a mode and (when it verifies) the CA file. The
+ * path stays as written ('/' is allowed in a query, RFC 3986 §3.4): libpq and node-postgres
+ * (pg-connection-string, which reads the file into `ssl.ca`) both take it so.
+ */
+export function sslQuery(mode: SslMode, caFile: string | undefined): string {
+    return caFile !== undefined ? `sslmode=${mode}&sslrootcert=${caFile}` : `sslmode=${mode}`;
+}
