@@ -230,7 +230,7 @@ describe("aws backend", function () {
                             assert.ok(!String(value).includes(secret) && !String(value).includes(encodeURIComponent(secret)), `secret in plain env of ${task.name}`);
                         }
                     }
-                    for (const s of def.secrets) {
+                    for (const s of def.secrets ?? []) {
                         // `<arn>:<key>::<version-id>`: pinned to the version Pulumi wrote (see rollout.spec.ts).
                         assert.match(s.valueFrom, /^arn:aws:secretsmanager:.*:[A-Z_]+::[0-9a-f-]{36}$/);
                     }

@@ -1,12 +1,12 @@
 import * as assert from "assert";
-import { execFile, execFileSync } from "child_process";
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { databaseInitSteps, scramVerifier } from "../components/database-init";
 import { DATABASE_INIT_HANDLER } from "../providers/aws/database-init-function";
-import { findPgBin, freePort, runPgTool } from "./local-servers";
+import { findPgBin, freePort, issueCert, makeCa, runPgTool, TlsPostgres } from "./local-servers";
 
 /**
  * The AWS database-init Lambda's handler, run by `node` exactly as the runtime loads it (index.js,
@@ -97,7 +97,6 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
 
     const run = (tool: string, args: string[]) => runPgTool(bin!, tool, args);
     const psql = (database: string, sql: string) => run("psql", ["-X", "-A", "-t", "-h", dir, "-p", String(port), "-U", "app", "-d", database, "-c", sql]).trim();
-    const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
 
     before(async function () {
         if (!bin) {
@@ -107,23 +106,12 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-dbinit-"));
         fs.chmodSync(dir, 0o755);
         // A private CA and a server certificate for "localhost", like RDS's CA and endpoint certificate.
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=anycloud test CA");
-        openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
-        fs.writeFileSync(path.join(dir, "san.ext"), "subjectAltName=DNS:localhost\n");
-        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "san.ext");
-        // A certificate from another CA: what a man in the middle would present.
-        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out", "other.crt", "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost");
-        fs.writeFileSync(path.join(dir, "pw"), password + "\n");
-        fs.chmodSync(path.join(dir, "server.key"), 0o600);
-        if (asRoot) execFileSync("chown", ["-R", "postgres", dir]);
-
-        port = await freePort();
-        const data = path.join(dir, "data");
-        run("initdb", ["-D", data, "-U", "app", "--pwfile", path.join(dir, "pw"), "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"]);
+        makeCa(dir, "ca", "/CN=anycloud test CA");
+        issueCert(dir, "ca", "server", "/CN=localhost", "DNS:localhost");
+        // A CA that signed nothing here (its own certificate names localhost): what a man in the middle's trust would be.
+        makeCa(dir, "other", "/CN=localhost");
         // Network clients must use TLS and SCRAM; the Unix socket (trust) is for the test's own checks.
-        fs.writeFileSync(path.join(data, "pg_hba.conf"), "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostssl all all ::1/128 scram-sha-256\n");
-        const options = [`-k ${dir}`, `-p ${port}`, "-c listen_addresses=localhost", "-c ssl=on", `-c ssl_cert_file=${dir}/server.crt`, `-c ssl_key_file=${dir}/server.key`, "-c password_encryption=scram-sha-256"];
-        run("pg_ctl", ["-D", data, "-o", options.join(" "), "-w", "-l", path.join(dir, "server.log"), "start"]);
+        port = (await TlsPostgres.start(bin!, dir, "server", password, ["-c password_encryption=scram-sha-256"])).port;
         assert.strictEqual(psql("postgres", "SELECT substr(rolpassword, 1, 14) FROM pg_authid WHERE rolname = 'app'"), "SCRAM-SHA-256$", "the test server stores a SCRAM verifier");
 
         // The function's package, as Lambda unpacks it.
