@@ -183,6 +183,42 @@ for (const cloud of ["aws", "gcp", "azure"]) {
     });
 }
 
+/**
+ * Jobs on the database (the dev stack's before-deploy `migrate` and scheduled `nightly`, which runs
+ * `psql "$DATABASE_URL"`) get the same file: the URL names it, so without it they could not connect.
+ */
+describe("database TLS: jobs on the database get the CA file too", function () {
+    this.timeout(120000);
+    /** The mount path and where its file comes from, for a job's container on each target. */
+    function jobMount(p: Plan, cloud: string, job: string): { path?: string; source?: string } {
+        if (cloud === "aws") {
+            const defs = JSON.parse(p.one("aws:ecs/taskDefinition:TaskDefinition", `${job}-task`).inputs.containerDefinitions);
+            const app = defs.find((c: any) => c.name === job);
+            const init = defs.find((c: any) => c.name === DB_CA_INIT_CONTAINER);
+            return { path: app.mountPoints?.[0]?.containerPath, source: init?.environment[0].value };
+        }
+        if (cloud === "gcp") {
+            const j = p.resources.find((r) => r.type === "gcp:cloudrunv2/job:Job" && (r.name === `${job}-run` || r.name === `${job}-job`))!.inputs.template.template;
+            return { path: j.containers[0].volumeMounts?.[0]?.mountPath, source: j.volumes?.[0]?.secret.items[0].version };
+        }
+        const j = p.one("azure-native:app:Job", `${job}-job`).inputs;
+        const ref = j.template.volumes?.[0]?.secrets[0].secretRef;
+        return { path: j.template.containers[0].volumeMounts?.[0]?.mountPath, source: j.configuration.secrets.find((s: any) => s.name === ref)?.keyVaultUrl };
+    }
+    const expectedSource: Record<string, (p: Plan) => string> = {
+        // The roots of the region the stack deploys to (the provider's).
+        aws: (p) => RDS_REGION_ROOTS[p.ofType("pulumi:providers:aws")[0].inputs.region],
+        gcp: (p) => p.one("gcp:secretmanager/secretVersion:SecretVersion", "database-server-ca-v").outputs.version,
+        azure: (p) => p.one("azure-native:keyvault:Secret", "database-server-ca").outputs.properties.secretUriWithVersion,
+    };
+    for (const cloud of ["aws", "gcp", "azure"]) {
+        it(`${cloud}: a before-deploy and a scheduled job find the server's CA where DATABASE_URL says`, async () => {
+            const p = await plan({ stack: "dev", set: { cloud } });
+            for (const job of ["migrate", "nightly"]) assert.deepStrictEqual(jobMount(p, cloud, job), { path: DB_CA_DIR, source: expectedSource[cloud](p) }, job);
+        });
+    }
+});
+
 describe("database TLS on ECS: the init container and the mount", function () {
     this.timeout(120000);
     let p: Plan;
