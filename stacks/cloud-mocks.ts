@@ -34,6 +34,8 @@ export interface CloudFacts {
     newerImages?: boolean;
     /** Another account / subscription id (a re-created account, another deployer). */
     otherAccount?: boolean;
+    /** Cloud SQL: `gcloud sql ssl server-ca-certs create` prepared a rotation, so each instance lists an upcoming CA beside the active one. */
+    sqlServerCaUpcoming?: boolean;
     /** A before-deploy job's container exits with this code (where the program reads it: local). */
     jobExitCode?: number;
 }

@@ -8,6 +8,9 @@ import { DB_CA_INIT_CONTAINER, DB_CA_INIT_IMAGE, rdsServerCa } from "../provider
 import { RDS_REGION_ROOTS } from "../providers/aws/rds-ca-roots";
 import { AWS_REGIONS } from "../providers/aws/sizes";
 import { AZURE_POSTGRES_ROOTS } from "../providers/azure/database-ca";
+import { caBundle } from "../providers/gcp/database-ca";
+import { mocks as gcpCloud } from "../providers/gcp/mocks";
+import { CloudFacts } from "../stacks/cloud-mocks";
 import { CapturedResource } from "../stacks/offline";
 import { Plan, plan } from "./harness";
 import { findPgBin, issueCert, makeCa, openssl, TlsPostgres } from "./local-servers";
@@ -53,6 +56,17 @@ function databaseUrl(p: Plan, cloud: string, workload: string): string {
     if (cloud === "gcp") return p.one("gcp:secretmanager/secretVersion:SecretVersion", `${workload}-secret-database-url-v`).inputs.secretData;
     if (cloud === "azure") return p.one("azure-native:keyvault:Secret", `${workload}-database-url`).inputs.properties.value;
     return appEnv(p, cloud, workload).DATABASE_URL;
+}
+
+/**
+ * The CA bundle Cloud SQL's listServerCas gives for the plan's instances (primary first, then
+ * each read replica), as the cloud answers under the given facts.
+ */
+function listedCloudSqlCas(p: Plan, facts?: CloudFacts): string {
+    const instances = p.ofType("gcp:sql/databaseInstance:DatabaseInstance");
+    const ordered = [...instances.filter((i) => !i.name.includes("replica")), ...instances.filter((i) => i.name.includes("replica"))];
+    const certs = ordered.flatMap((i) => (gcpCloud.call("gcp:sql/getCaCerts:getCaCerts", { instance: i.outputs.name }, { project: "anycloud", stack: "prod", config: {}, facts }) as any).certs.map((c: any) => c.cert as string));
+    return caBundle(certs);
 }
 
 /** What the workload's container finds at DB_CA_FILE, read from how the plan delivers it. */
@@ -171,8 +185,7 @@ for (const cloud of ["aws", "gcp", "azure"]) {
         });
 
         it("each service on the database finds the server's CA at that path", () => {
-            const expected =
-                cloud === "aws" ? RDS_REGION_ROOTS["eu-west-1"] : cloud === "azure" ? AZURE_POSTGRES_ROOTS : p.ofType("gcp:sql/databaseInstance:DatabaseInstance").find((i) => !i.name.includes("replica"))!.outputs.serverCaCerts.map((c: any) => `${c.cert}\n`).join("");
+            const expected = cloud === "aws" ? RDS_REGION_ROOTS["eu-west-1"] : cloud === "azure" ? AZURE_POSTGRES_ROOTS : listedCloudSqlCas(p);
             for (const workload of ["app", "worker"]) assert.strictEqual(deliveredCa(p, cloud, workload), expected, workload);
         });
 
@@ -217,6 +230,49 @@ describe("database TLS: jobs on the database get the CA file too", function () {
             for (const job of ["migrate", "nightly"]) assert.deepStrictEqual(jobMount(p, cloud, job), { path: DB_CA_DIR, source: expectedSource[cloud](p) }, job);
         });
     }
+});
+
+/**
+ * Cloud SQL's CA rotation done the documented way (`server-ca-certs create`, deploy, `rotate`)
+ * must never break a connection: what the services and the init job trust is every CA the
+ * instances list (listServerCas), read on every run, not the instance's serverCaCerts (the
+ * active CA only).
+ */
+describe("database TLS on Cloud SQL: every listed CA, through a rotation", function () {
+    this.timeout(120000);
+    const facts: CloudFacts = { sqlServerCaUpcoming: true };
+    let p: Plan;
+    before(async () => {
+        p = await plan({ stack: "prod", set: { cloud: "gcp" }, facts });
+    });
+    const instances = () => p.ofType("gcp:sql/databaseInstance:DatabaseInstance");
+
+    it("with a rotation prepared, each service on the database trusts the upcoming CA of every instance beside the active one", () => {
+        const expected = listedCloudSqlCas(p, facts);
+        assert.strictEqual(pemCertificates(expected).length, 2 * instances().length, "two CAs per instance (primary and replica)");
+        for (const workload of ["app", "worker"]) assert.strictEqual(deliveredCa(p, "gcp", workload), expected, workload);
+    });
+
+    it("the active CA alone (what the instance's serverCaCerts holds) is not all it trusts", () => {
+        const delivered = pemCertificates(deliveredCa(p, "gcp", "app")!);
+        const active = instances().flatMap((i) => i.outputs.serverCaCerts.map((c: any) => `${c.cert.trim()}\n`));
+        assert.ok(active.every((c: string) => delivered.includes(c)), "every instance's active CA");
+        assert.ok(delivered.length > active.length, "and the upcoming ones");
+    });
+
+    it("the init job trusts the same CAs as the services", () => {
+        const env = p.one("gcp:cloudrunv2/job:Job", "database-init").inputs.template.template.containers[0].envs.find((e: any) => e.name === "DB_SERVER_CA");
+        assert.strictEqual(env.value, listedCloudSqlCas(p, facts));
+    });
+
+    it("the CAs are read from Cloud SQL on every run, for the primary and each read replica", () => {
+        const asked = p.run.invokes.filter((i) => i.token === "gcp:sql/getCaCerts:getCaCerts").map((i) => i.inputs.instance).sort();
+        assert.deepStrictEqual(asked, instances().map((i) => i.outputs.name).sort());
+    });
+
+    it("a replaced CA version is abandoned, not destroyed: a rollback to an older revision still reads the version it pins", () => {
+        assert.strictEqual(p.one("gcp:secretmanager/secretVersion:SecretVersion", "database-server-ca-v").inputs.deletionPolicy, "ABANDON");
+    });
 });
 
 describe("database TLS on ECS: the init container and the mount", function () {
@@ -307,6 +363,9 @@ describe("database TLS: a client wired as a service, against a real PostgreSQL 1
         issueCert(dir, "other", "impostor", "/CN=localhost", "DNS:localhost");
         // Like Cloud SQL's: names the instance, not the address clients use.
         issueCert(dir, "ca", "instance", "/CN=my-project:database-pg", "DNS:database-pg.my-project.internal");
+        // After `server-ca-certs rotate`: the instance's certificate from the CA `create` added.
+        makeCa(dir, "upcoming", "/CN=the instance's upcoming CA (test)");
+        issueCert(dir, "upcoming", "rotated", "/CN=my-project:database-pg", "DNS:database-pg.my-project.internal");
         server = await TlsPostgres.start(bin!, dir, "named", password);
     });
     after(function () {
@@ -369,7 +428,17 @@ describe("database TLS: a client wired as a service, against a real PostgreSQL 1
             for (const r of [viaEnv("gcp"), viaUrl("gcp")]) assert.strictEqual(r.status, 0, r.stderr);
         });
 
+        it("after the rotation, connects with the bundle of the listed CAs to a server whose certificate comes from the upcoming one", () => {
+            const pem = (n: string) => fs.readFileSync(path.join(dir, `${n}.crt`), "utf8");
+            server.restart("rotated");
+            deliver(pem("ca"));
+            assert.notStrictEqual(viaEnv("gcp").status, 0, "the active CA alone no longer verifies the server");
+            deliver(caBundle([pem("ca"), pem("upcoming")]));
+            for (const r of [viaEnv("gcp"), viaUrl("gcp")]) assert.strictEqual(r.status, 0, r.stderr);
+        });
+
         it("refuses a server whose certificate comes from another CA", () => {
+            deliver(fs.readFileSync(path.join(dir, "ca.crt"), "utf8"));
             server.restart("impostor");
             for (const r of [viaEnv("gcp"), viaUrl("gcp")]) {
                 assert.notStrictEqual(r.status, 0);

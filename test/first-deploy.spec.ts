@@ -105,6 +105,7 @@ describe("day 1 on a new GCP project: no look-up before its API is on", () => {
         "gcp:organizations/getClientConfig:getClientConfig": null,
         "gcp:redis/getInstance:getInstance": "redis",
         "gcp:sql/getDatabaseInstances:getDatabaseInstances": "sqladmin",
+        "gcp:sql/getCaCerts:getCaCerts": "sqladmin",
     };
     /**
      * Look-ups whose 404 means "nothing deployed yet": an Output-form invoke's failure cannot be

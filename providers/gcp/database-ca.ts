@@ -1,33 +1,55 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as secretmanager from "@pulumi/gcp/secretmanager";
-import type * as sql from "@pulumi/gcp/sql";
+import * as sql from "@pulumi/gcp/sql";
 import { DB_CA_DIR, DB_CA_FILE_NAME, SslMode } from "../../components/database-tls";
 import { GcpContext } from "./context";
 
 /**
  * How Cloud SQL's CA reaches the containers on Cloud Run. The instance uses its own server CA
- * (serverCaMode unset = GOOGLE_MANAGED_INTERNAL_CA, a self-signed CA per instance: `serverCaCerts`
- * lists it, and the next one while a rotation is prepared). The server certificate it issues
- * names the instance (CN `<project>:<instance>`), not the private IP services connect to, so the
- * host name cannot be verified: verify-ca. That CA signs this instance's certificate only, so the
- * chain check already pins the server. (A CAS-based serverCaMode with a DNS name would allow
- * verify-full; not done: README "Database TLS".)
+ * (serverCaMode unset = GOOGLE_MANAGED_INTERNAL_CA, a self-signed CA per instance). The server
+ * certificate it issues names the instance (CN `<project>:<instance>`), not the private IP
+ * services connect to, so the host name cannot be verified: verify-ca. That CA signs this
+ * instance's certificate only, so the chain check already pins the server. (A CAS-based
+ * serverCaMode with a DNS name would allow verify-full; not done: README "Database TLS".)
+ *
+ * The CAs are read with `sql.getCaCerts` (instances.listServerCas) on every run, for the primary
+ * and each read replica (a replica has its own per-instance CA; services get readReplicaHosts).
+ * listServerCas returns every CA the instance trusts, the upcoming one too once
+ * `gcloud sql ssl server-ca-certs create` prepared a rotation. The instance's own
+ * `serverCaCerts` is not used: terraform-provider-google fills it from the instance's
+ * `serverCaCert` alone (flattenServerCaCerts([]*sqladmin.SslCert{instance.ServerCaCert})), the
+ * active CA only, so services pinned to it fail at `server-ca-certs rotate`.
  *
  * The CAs go into one Secret Manager secret; each workload that uses the database mounts its
- * pinned version as DB_CA_FILE (Cloud Run secret volume, file mode 0444 by default). A CA added
- * on the instance is a new version at the next `pulumi up --refresh`, so a new revision of every
- * workload on the database.
+ * pinned version as DB_CA_FILE (Cloud Run secret volume, file mode 0444 by default). A changed
+ * CA set is a new version, so a new revision of every workload on the database. A replaced
+ * version is abandoned, not destroyed (deletionPolicy ABANDON): an older revision a rollback
+ * sends traffic to still reads the version it pins; the versions go with the secret on destroy.
  */
-export function databaseServerCa(ctx: GcpContext, name: string, instance: sql.DatabaseInstance, parent: pulumi.Resource): { sslMode: SslMode; serverCa: pulumi.Output<string> } {
-    const serverCa = instance.serverCaCerts.apply((cs) => cs.map((c) => c.cert.trim() + "\n").join(""));
+export function databaseServerCa(ctx: GcpContext, name: string, instances: sql.DatabaseInstance[], parent: pulumi.Resource): { sslMode: SslMode; serverCa: pulumi.Output<string> } {
+    const serverCa = instanceCaBundle(ctx, instances, parent);
     const secret = new secretmanager.Secret(
         `${name}-server-ca`,
         { secretId: ctx.naming.secretId("database", "server-ca"), project: ctx.project, replication: { auto: {} } },
         ctx.opts(parent, ["secretmanager"]),
     );
-    const version = new secretmanager.SecretVersion(`${name}-server-ca-v`, { secret: secret.id, secretData: serverCa }, ctx.opts(parent, ["secretmanager"]));
+    const version = new secretmanager.SecretVersion(`${name}-server-ca-v`, { secret: secret.id, secretData: serverCa, deletionPolicy: "ABANDON" }, ctx.opts(parent, ["secretmanager"]));
     ctx.databaseCa = { secret, version };
     return { sslMode: "verify-ca", serverCa };
+}
+
+/**
+ * Every CA the instances list (listServerCas), each once, in the order listed: what the services
+ * and the init job trust.
+ */
+export function instanceCaBundle(ctx: GcpContext, instances: sql.DatabaseInstance[], parent: pulumi.Resource): pulumi.Output<string> {
+    const lists = instances.map((i) => sql.getCaCertsOutput({ instance: i.name, project: ctx.project }, ctx.invokeOpts(parent, ["sqladmin"])).certs);
+    return pulumi.all(lists).apply((all) => caBundle(all.flat().map((c) => c.cert)));
+}
+
+/** PEM certificates joined one after another, each once, each ending with a newline. */
+export function caBundle(certs: string[]): string {
+    return [...new Set(certs.map((c) => c.trim() + "\n"))].join("");
 }
 
 /** The secret volume's name in a revision's or execution's template. */

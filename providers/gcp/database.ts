@@ -128,8 +128,10 @@ export function createDatabase(ctx: GcpContext, name: string, args: DatabaseArgs
             ),
     );
 
+    // verify-ca with every CA the instances list, mounted into each workload on the database (database-ca.ts).
+    const tls = databaseServerCa(ctx, name, [instance, ...replicas], parent);
     // Always: every logical database gets its login role (and the extensions), whatever the config.
-    createInitJob(ctx, name, args, instance, user, password, databases, parent);
+    createInitJob(ctx, name, args, instance, user, password, databases, tls.serverCa, parent);
 
     databaseAlerts(ctx, parent, instance, args.parameters.max_connections, args.maxStorageGb);
     // Cloud SQL names are generated (no prefix to match): its logs are routed by exact instance.
@@ -141,8 +143,7 @@ export function createDatabase(ctx: GcpContext, name: string, args: DatabaseArgs
         port: pulumi.output(5432),
         username: user.name,
         password,
-        // verify-ca with the instance's own CA, mounted into each workload on the database (database-ca.ts).
-        ...databaseServerCa(ctx, name, instance, parent),
+        ...tls,
         readReplicaHosts: pulumi.all(replicas.map((r) => r.privateIpAddress)),
     };
 }
@@ -161,6 +162,7 @@ function createInitJob(
     user: sql.User,
     password: pulumi.Output<string>,
     databases: sql.Database[],
+    serverCa: pulumi.Output<string>,
     parent: pulumi.Resource,
 ) {
     const net = ctx.requireNetwork();
@@ -208,8 +210,8 @@ function createInitJob(
                                 // The certificate names the instance, not the private IP: the chain is verified, the host name cannot be.
                                 { name: "PGSSLMODE", value: "verify-ca" },
                                 { name: "PGSSLROOTCERT", value: SERVER_CA_FILE },
-                                // Every CA the instance lists (a rotation adds the next one before it switches).
-                                { name: "DB_SERVER_CA", value: instance.serverCaCerts.apply((cs) => cs.map((c) => c.cert).join("\n")) },
+                                // Every CA the instance lists (listServerCas: a rotation adds the next one before it switches; database-ca.ts).
+                                { name: "DB_SERVER_CA", value: serverCa },
                                 { name: "INIT_SQL", value: script },
                                 { name: "PGPASSWORD", valueSource: { secretKeyRef: { secret: pw.secret.secretId, version: "latest" } } },
                                 // Pinned versions: the execution sets exactly the passwords the services get.

@@ -28,6 +28,21 @@ function ipIn(base: string, seed: string): string {
 
 const PEM = "-----BEGIN CERTIFICATE-----\nMIIBmockCAcertificate\n-----END CERTIFICATE-----";
 
+/**
+ * A Cloud SQL instance's server CA as listServerCas and the instance describe it: one per
+ * instance (GOOGLE_MANAGED_INTERNAL_CA), the `upcoming` one made by `server-ca-certs create`.
+ */
+function sqlServerCa(instance: string, which: "active" | "upcoming") {
+    const id = h(`${instance}/${which}`, 40);
+    return {
+        cert: `-----BEGIN CERTIFICATE-----\nMIIBmock${which}CA${id}\n-----END CERTIFICATE-----`,
+        commonName: "C=US,O=Google\\, Inc,CN=Google Cloud SQL Server CA",
+        createTime: which === "active" ? "2026-01-05T10:00:00.000Z" : "2026-11-02T10:00:00.000Z",
+        expirationTime: which === "active" ? "2036-01-03T10:01:00.000Z" : "2036-10-31T10:01:00.000Z",
+        sha1Fingerprint: id,
+    };
+}
+
 export const mocks: CloudMocks = {
     call(token, inputs, ctx) {
         const { project, region } = gcpConfig(ctx);
@@ -58,6 +73,14 @@ export const mocks: CloudMocks = {
                     .filter((d) => d.type === "gcp:sql/databaseInstance:DatabaseInstance" && (inputs.region === undefined || (d.outputs.region ?? region) === inputs.region))
                     .map((d) => ({ name: d.outputs.name, region: d.outputs.region ?? region, project: p, databaseVersion: d.outputs.databaseVersion, masterInstanceName: d.outputs.masterInstanceName ?? "", settings: [{ ...d.outputs.settings, userLabels: d.outputs.settings?.userLabels ?? {} }] }));
                 return { id: `database_instances_ds/${p}//${inputs.region ?? ""}///`, project: p, region: inputs.region, instances };
+            }
+            case "gcp:sql/getCaCerts:getCaCerts": {
+                // instances.listServerCas: every CA the instance trusts, the upcoming one too once a
+                // rotation is prepared (facts.sqlServerCaUpcoming); activeVersion is the active one's fingerprint.
+                const p = inputs.project ?? project;
+                const active = sqlServerCa(inputs.instance, "active");
+                const certs = ctx.facts?.sqlServerCaUpcoming ? [active, sqlServerCa(inputs.instance, "upcoming")] : [active];
+                return { id: `projects/${p}/instance/${inputs.instance}`, project: p, instance: inputs.instance, activeVersion: active.sha1Fingerprint, certs };
             }
             case "gcp:redis/getInstance:getInstance": {
                 // The instance an earlier `up` left, as Memorystore describes it; on a 404 the data
@@ -114,7 +137,8 @@ export const mocks: CloudMocks = {
                         connectionName: `${project}:${regionOf}:${resName}`,
                         selfLink: `https://sqladmin.googleapis.com/sql/v1beta4/projects/${project}/instances/${resName}`,
                         serviceAccountEmailAddress: `p${projectNumber(project)}-${h(seed, 6)}@gcp-sa-cloud-sql.iam.gserviceaccount.com`,
-                        serverCaCerts: [{ cert: PEM, commonName: "C=US,O=Google\\, Inc,CN=Google Cloud SQL Server CA", sha1Fingerprint: h(seed, 40) }],
+                        // The active CA only (flattenServerCaCerts of the instance's serverCaCert).
+                        serverCaCerts: [sqlServerCa(resName, "active")],
                     },
                 };
             }

@@ -94,5 +94,6 @@ export const INVOKE_ACTIONS: Record<string, string> = {
     "gcp:organizations/getClientConfig:getClientConfig": "none (the provider's own configuration)",
     "gcp:organizations/getProject:getProject": "resourcemanager.projects.get (roles/viewer; the project number in a called service's URL)",
     "gcp:sql/getDatabaseInstances:getDatabaseInstances": "cloudsql.instances.list (roles/cloudsql.admin; the admin login the stack's instance records before a create-only change)",
+    "gcp:sql/getCaCerts:getCaCerts": "cloudsql.instances.listServerCas (roles/cloudsql.admin, roles/cloudsql.viewer; the CAs the services trust, read on every run)",
     "gcp:redis/getInstance:getInstance": "redis.instances.get (roles/redis.admin; the running tier and version before a create-only change)",
 };
