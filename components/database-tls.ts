@@ -13,6 +13,23 @@
  */
 export type SslMode = "verify-full" | "verify-ca" | "require" | "disable";
 
+/**
+ * `database.tls`: what services on the database are told to check. `verify` (the default): the
+ * strongest mode above, the CA file under DB_SSLROOTCERT/PGSSLROOTCERT and NODE_EXTRA_CA_CERTS,
+ * PGSSLMODE, and both in DATABASE_URL. `require`: what the program wired before it delivered
+ * CAs, exactly: DB_SSLMODE=require and `?sslmode=require`, nothing else (the app's own
+ * PGSSLMODE, PGSSLROOTCERT or NODE_EXTRA_CA_CERTS are its to set): encrypted, not verified.
+ * The program's own init steps verify the server either way.
+ */
+export type DatabaseTls = "verify" | "require";
+export const DATABASE_TLS_VALUES = ["verify", "require"] as const;
+
+/**
+ * Names the wiring sets only where the server is verified (`database.tls: verify`; the CA names
+ * only where a CA is delivered), so an app may set them itself elsewhere.
+ */
+export const DATABASE_TLS_NAMES = ["PGSSLMODE", "DB_SSLROOTCERT", "PGSSLROOTCERT", "NODE_EXTRA_CA_CERTS"] as const;
+
 /** The directory the CA file is mounted in (its own: a secret volume hides what the image had there). */
 export const DB_CA_DIR = "/etc/anycloud/db-ca";
 /** The file name inside DB_CA_DIR. */

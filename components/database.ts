@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigProblem, problem } from "../stacks/errors";
 import { CloudBackend, DatabaseArgs, DatabaseRole } from "./backend";
 import { roleName } from "./database-init";
-import { DB_CA_FILE, SslMode, sslQuery } from "./database-tls";
+import { DB_CA_FILE, DatabaseTls, SslMode, sslQuery } from "./database-tls";
 import { generatedPassword } from "./secrets";
 
 /**
@@ -66,6 +66,8 @@ export class Database extends pulumi.ComponentResource {
     public readonly sslMode: SslMode;
     /** The CA file services trust (DB_CA_FILE), when the mode verifies; the backend delivers it. */
     public readonly sslRootCert?: string;
+    /** `database.tls` as in force (unset: verify). */
+    public readonly tls: DatabaseTls;
     public readonly readReplicaHosts: pulumi.Output<string[]>;
     /** Static parameters set but waiting for a server restart the program cannot make (Azure); [] elsewhere. */
     public readonly pendingRestart: pulumi.Output<string[]>;
@@ -86,6 +88,18 @@ export class Database extends pulumi.ComponentResource {
         this.databases = args.databases;
         this.sslMode = out.sslMode;
         this.sslRootCert = out.serverCa !== undefined ? DB_CA_FILE : undefined;
+        this.tls = args.tls ?? "verify";
+        if (args.tls === undefined && out.sslMode !== "disable") {
+            // A stack deployed before the program delivered CAs told its services `require`: the
+            // change to verifying is in this plan, and said, until the stack chooses.
+            pulumi.log.warn(
+                `database.tls is not set, so it is verify: services and jobs on the database get DB_SSLMODE=PGSSLMODE=${out.sslMode}` +
+                    (this.sslRootCert ? `, the server's CA at ${this.sslRootCert} (DB_SSLROOTCERT, PGSSLROOTCERT, NODE_EXTRA_CA_CERTS)` : "") +
+                    ` and the same in DATABASE_URL. A stack deployed by an earlier version of this program had sslmode=require (encrypted, not verified): clients that cannot verify (README "Database TLS") fail to connect. ` +
+                    `Set database.tls to verify to keep this, or to require to keep the earlier wiring (pulumi config set --path anycloud:database.tls verify).`,
+                this,
+            );
+        }
         this.readReplicaHosts = out.readReplicaHosts;
         this.pendingRestart = out.pendingRestart ?? pulumi.output([]);
         this.restartCommand = out.restartCommand ?? pulumi.output("");

@@ -76,13 +76,17 @@ export function serviceEnvironment(service: Pick<ServiceSettings, "name" | "env"
         // The database's own role, never the admin (least-privilege-data guardrail).
         const role = db.role(uses.database);
         env.DB_USER = role.username;
-        // The same mode and CA file under libpq's own names (read by psql, libpq-based drivers and
-        // pgx) and in DATABASE_URL, so every client verifies the server the same way.
+        // `database.tls: verify`: the same mode and CA file under libpq's own names (read by psql,
+        // libpq-based drivers and pgx) and in DATABASE_URL, so every client verifies the server the
+        // same way; NODE_EXTRA_CA_CERTS adds the CA to Node's roots (read at start: node-postgres
+        // with ssl: true, as PGSSLMODE gives it, verifies against them and never reads
+        // PGSSLROOTCERT). `require`: DB_SSLMODE and the URL only (components/database-tls.ts).
         env.DB_SSLMODE = db.sslMode;
-        env.PGSSLMODE = db.sslMode;
+        if (db.tls === "verify") env.PGSSLMODE = db.sslMode;
         if (db.sslRootCert !== undefined) {
             env.DB_SSLROOTCERT = db.sslRootCert;
             env.PGSSLROOTCERT = db.sslRootCert;
+            env.NODE_EXTRA_CA_CERTS = db.sslRootCert;
         }
         secretEnv.DB_PASSWORD = role.password;
         secretEnv.DATABASE_URL = db.roleUrl(uses.database);

@@ -1,6 +1,6 @@
 import { ConfigProblem, problem } from "./errors";
 import { CRON_ACCEPTED, isCron, isTimeZone, parseCron } from "./cron";
-import { callees, isReservedEnvName, Parts, pushDuplicates, pushUrlClashes, resolveUses, wiredNames } from "./load-settings";
+import { callees, isReservedEnvName, Parts, pushDatabaseTlsClashes, pushDuplicates, pushUrlClashes, resolveUses, wiredNames, wiringTarget } from "./load-settings";
 import { PRESETS } from "./presets";
 import { RawConfig, TopLevelKey } from "./schema";
 import { Environment, JobSettings, JobTrigger, ServiceSettings, ServiceUses } from "./settings";
@@ -69,9 +69,10 @@ export function resolveJobs(
             if (!(k in env_)) problems.push(problem(at("notSecrets"), k, `a name set in jobs.${name}.env (it says that plain value is public)`));
         }
         const uses = resolveUses(name, j.uses ?? [], parts, callees(raw), failed, problems, `jobs.${name}`);
-        pushUrlClashes(at, "job", j.uses ?? [], uses, [...Object.keys(env_), ...secrets], raw.cloud ?? "local", problems);
+        pushUrlClashes(at, "job", j.uses ?? [], uses, [...Object.keys(env_), ...secrets], wiringTarget(raw), problems);
+        pushDatabaseTlsClashes(at, "job", [...Object.keys(env_), ...secrets], env_, uses, wiringTarget(raw), problems);
         const trigger = resolveTrigger(name, j, uses, services, serviceNames, problems);
-        const have = new Set([...Object.keys(env_), ...secrets, ...wiredNames(uses, raw.cloud ?? "local")]);
+        const have = new Set([...Object.keys(env_), ...secrets, ...wiredNames(uses, wiringTarget(raw))]);
         for (const [k, source] of Object.entries(j.envFrom ?? {})) {
             if (have.has(k) || isReservedEnvName(k)) {
                 problems.push(problem(at(`envFrom.${k}`), source, `a name of your own, not one the job already has or the topology sets (${k})`));

@@ -5,6 +5,8 @@ import { replaceTable } from "./changes";
 import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, didYouMean, problem } from "./errors";
 import { inputPropertiesOf } from "./override-properties";
 import { roleName } from "../components/database-init";
+import { DATABASE_TLS_NAMES, DatabaseTls } from "../components/database-tls";
+import { RDS_REGION_ROOTS } from "../providers/aws/rds-ca-roots";
 import { DATABASE_NAME_RULE, isReservedUserName, RESERVED_DATABASE_NAMES, reservedPartProblems, ROLE_NAME_RULE, USER_NAME_RULE } from "./reserved-names";
 import { failedAt, ParsedConfig, parseRawConfig, SECRET_MARK, userIndex } from "./parse-config";
 import { PROVIDER_KEYS } from "./provider-keys";
@@ -34,9 +36,6 @@ export const WIRED_ENV_NAMES = [
     "DB_USER",
     "DB_PASSWORD",
     "DB_SSLMODE",
-    "DB_SSLROOTCERT",
-    "PGSSLMODE",
-    "PGSSLROOTCERT",
     "REDIS_URL",
     "REDIS_HOST",
     "REDIS_PORT",
@@ -427,6 +426,9 @@ function resolveDatabase(raw: RawConfig, env: Environment, problems: ConfigProbl
         allowMajorVersionUpgrade: d.allowMajorVersionUpgrade ?? false,
         allowUsernameChange: d.allowUsernameChange ?? false,
     };
+    if (d.tls !== undefined) {
+        settings.tls = d.tls;
+    }
     if (env === "prod") {
         if (!settings.highAvailability) {
             problems.push(problem("database.highAvailability", false, "true in a prod stack (database failover)"));
@@ -645,8 +647,9 @@ function resolveServices(
             }
         }
         const uses = resolveUses(name, s.uses ?? [], parts, callees(raw), failed, problems);
-        pushUrlClashes(at, "service", s.uses ?? [], uses, [...Object.keys(env_), ...secrets, ...operatorSecrets], raw.cloud ?? "local", problems);
-        const given = new Set([...Object.keys(env_), ...secrets, ...operatorSecrets, ...wiredNames(uses, raw.cloud ?? "local")]);
+        pushUrlClashes(at, "service", s.uses ?? [], uses, [...Object.keys(env_), ...secrets, ...operatorSecrets], wiringTarget(raw), problems);
+        pushDatabaseTlsClashes(at, "service", [...Object.keys(env_), ...secrets, ...operatorSecrets], env_, uses, wiringTarget(raw), problems);
+        const given = new Set([...Object.keys(env_), ...secrets, ...operatorSecrets, ...wiredNames(uses, wiringTarget(raw))]);
         for (const [k, source] of Object.entries(envFrom)) {
             if (given.has(k) || reserved(k)) {
                 problems.push(problem(at(`envFrom.${k}`), source, `a name of your own, not one the service already has or the topology sets (${k})`));
@@ -691,13 +694,35 @@ function resolveServices(
     });
 }
 
-/** The variables `components/wiring.ts` sets for what a service uses, on the given cloud. */
-export function wiredNames(uses: ServiceUses, cloud: string): string[] {
+/** Where the wiring runs: the cloud, and how services on the database verify it. */
+export interface WiringTarget {
+    cloud: string;
+    /** `database.tls` (unset: verify). */
+    databaseTls: DatabaseTls;
+    /**
+     * Whether workloads on the database get the server's CA as a file: with `tls: verify`, on a
+     * cloud (the local server has no TLS), and on AWS only in a region whose RDS roots the
+     * program carries (providers/aws/database-ca.ts gives the others `require`).
+     */
+    databaseCa: boolean;
+}
+
+export function wiringTarget(raw: RawConfig): WiringTarget {
+    const cloud = raw.cloud ?? "local";
+    const databaseTls = raw.database?.tls ?? "verify";
+    const rootsKnown = cloud !== "aws" || RDS_REGION_ROOTS[raw.aws?.region ?? DEFAULT_REGIONS.aws] !== undefined;
+    return { cloud, databaseTls, databaseCa: databaseTls === "verify" && cloud !== "local" && rootsKnown };
+}
+
+/** The variables `components/wiring.ts` sets for what a service uses, on the given target. */
+export function wiredNames(uses: ServiceUses, target: WiringTarget): string[] {
+    const { cloud } = target;
     const out: string[] = [];
     if (uses.database !== undefined) {
-        out.push("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_SSLMODE", "PGSSLMODE", "DB_PASSWORD", "DATABASE_URL");
-        // The CA file where the server has TLS (components/database-tls.ts); the local one has none.
-        if (cloud !== "local") out.push("DB_SSLROOTCERT", "PGSSLROOTCERT");
+        out.push("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_SSLMODE", "DB_PASSWORD", "DATABASE_URL");
+        // components/database-tls.ts: libpq's mode with `tls: verify`; the CA file where one is delivered.
+        if (target.databaseTls === "verify") out.push("PGSSLMODE");
+        if (target.databaseCa) out.push("DB_SSLROOTCERT", "PGSSLROOTCERT", "NODE_EXTRA_CA_CERTS");
     }
     if (uses.cache) out.push("REDIS_HOST", "REDIS_PORT", "REDIS_TLS", "REDIS_PASSWORD", "REDIS_URL");
     if (uses.search) out.push("ELASTICSEARCH_URL", "ELASTICSEARCH_USERNAME", "ELASTICSEARCH_PASSWORD");
@@ -707,6 +732,29 @@ export function wiredNames(uses: ServiceUses, cloud: string): string[] {
     }
     out.push(...uses.services.map(serviceUrlVariable));
     return out;
+}
+
+/**
+ * A workload's own variable (env, secrets, operatorSecrets) under a name the database TLS wiring
+ * sets for it (DATABASE_TLS_NAMES: only where it uses the database and `database.tls` is
+ * verify): the wired value would replace the app's, so it is refused, saying how to keep it.
+ */
+export function pushDatabaseTlsClashes(at: (k: string) => string, kind: "service" | "job", own: string[], env: Record<string, string>, uses: ServiceUses, target: WiringTarget, problems: ConfigProblem[]) {
+    const wired = wiredNames({ ...uses, services: [] }, target);
+    for (const k of new Set(own)) {
+        if (!(DATABASE_TLS_NAMES as readonly string[]).includes(k) || !wired.includes(k)) continue;
+        const what =
+            k === "NODE_EXTRA_CA_CERTS"
+                ? "NODE_EXTRA_CA_CERTS names the database server's CA file (Node reads one file: yours would drop it)"
+                : `${k} is set to how it verifies the database server`;
+        problems.push(
+            problem(
+                k in env ? at(`env.${k}`) : at("secrets"),
+                k,
+                `a name the topology does not set for this ${kind}: it uses the database, so ${what}; to set it yourself, set database.tls: require (the ${kind}s then get sslmode=require and none of ${DATABASE_TLS_NAMES.join(", ")}; README "Database TLS")`,
+            ),
+        );
+    }
 }
 
 /** The variable a caller gets with the internal URL of a service it uses: `nlp-api` -> `NLP_API_URL`. */
@@ -726,8 +774,8 @@ export function callees(raw: RawConfig): Callees {
  * A call's `<NAME>_URL` must not clash with a variable the caller already has (its own env and
  * secrets, or what its parts wire): the problem is reported on the `uses` entry.
  */
-export function pushUrlClashes(at: (k: string) => string, kind: "service" | "job", rawUses: string[], uses: ServiceUses, own: string[], cloud: string, problems: ConfigProblem[]) {
-    const partNames = wiredNames({ ...uses, services: [] }, cloud);
+export function pushUrlClashes(at: (k: string) => string, kind: "service" | "job", rawUses: string[], uses: ServiceUses, own: string[], target: WiringTarget, problems: ConfigProblem[]) {
+    const partNames = wiredNames({ ...uses, services: [] }, target);
     for (const callee of uses.services) {
         const variable = serviceUrlVariable(callee);
         if ([...own, ...partNames].includes(variable) || (WIRED_ENV_NAMES as readonly string[]).includes(variable)) {

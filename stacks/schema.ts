@@ -1,3 +1,4 @@
+import { DATABASE_TLS_VALUES } from "../components/database-tls";
 import { z } from "zod";
 import { IMAGE_REFERENCE_RULE, isImageReference } from "./image-reference";
 import {
@@ -223,6 +224,7 @@ export const topLevelSchemas = {
             deletionProtection: bool.optional(),
             allowMajorVersionUpgrade: bool.optional(),
             allowUsernameChange: bool.optional(),
+            tls: oneOf(DATABASE_TLS_VALUES).optional(),
         },
         e("an object describing the PostgreSQL database"),
     ),

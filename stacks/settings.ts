@@ -1,3 +1,4 @@
+import { DatabaseTls } from "../components/database-tls";
 /**
  * The typed, validated and complete description of one stack, built once from the stack config
  * (see `load-settings.ts`). Everything downstream reads only this: no component or backend
@@ -83,6 +84,12 @@ export interface DatabaseSettings {
      * what it created; without it the change is refused.
      */
     allowUsernameChange: boolean;
+    /**
+     * What services are told to check (components/database-tls.ts): `verify` or `require`. Unset
+     * means `verify`, and the run warns (a stack deployed before the program delivered CAs had
+     * `require`) until the stack says which.
+     */
+    tls?: DatabaseTls;
 }
 
 export interface CacheSettings {

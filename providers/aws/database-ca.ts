@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DB_CA_DIR, DB_CA_FILE_NAME, SslMode } from "../../components/database-tls";
+import { DatabaseTls, DB_CA_DIR, DB_CA_FILE_NAME, SslMode } from "../../components/database-tls";
 import { RDS_REGION_ROOTS } from "./rds-ca-roots";
 
 /**
@@ -12,12 +12,14 @@ import { RDS_REGION_ROOTS } from "./rds-ca-roots";
  * (`dependsOn: SUCCESS`, ECS "Container dependency"). The PEM is in the task definition: a new
  * bundle is a new revision, so the services roll onto it.
  */
-export function rdsServerCa(region: string): { sslMode: SslMode; serverCa?: pulumi.Output<string> } {
+export function rdsServerCa(region: string, tls: DatabaseTls = "verify"): { sslMode: SslMode; serverCa?: pulumi.Output<string> } {
+    // database.tls require: sslmode=require and no CA, as the program wired before (database-tls.ts).
+    if (tls === "require") return { sslMode: "require" };
     const roots = RDS_REGION_ROOTS[region];
     if (roots === undefined) {
         pulumi.log.warn(
             `aws.region ${region}: this program carries no RDS root CA for it (providers/aws/rds-ca-roots.ts), so services connect with sslmode=require: encrypted, the server not verified. ` +
-                `Add the region's roots from the RDS global bundle to verify it (README "Database TLS").`,
+                `Add the region's roots (RDS's global bundle; GovCloud: its own GovCloud bundle) to verify it (README "Database TLS").`,
         );
         return { sslMode: "require" };
     }

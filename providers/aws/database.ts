@@ -233,7 +233,7 @@ export function createDatabase(ctx: AwsContext, name: string, args: DatabaseArgs
     alarm(ctx, `${name}-memory`, { namespace: "AWS/RDS", metricName: "FreeableMemory", dimensions: dims, statistic: "Minimum", period: 300, evaluationPeriods: 2, threshold: Math.round(((100 - alerts.memoryPercent) / 100) * size.memoryGb * 1024 ** 3), comparisonOperator: "LessThanThreshold", alarmDescription: `PostgreSQL memory > ${alerts.memoryPercent}% used` }, parent);
 
     // The region's RDS roots: services verify the instance's certificate and endpoint name (database-ca.ts).
-    const tls = rdsServerCa(ctx.region);
+    const tls = rdsServerCa(ctx.region, args.tls);
     ctx.databaseCa = tls.serverCa;
     return {
         host: primary.address,

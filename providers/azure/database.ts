@@ -318,9 +318,10 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
     );
     diagnostics(ctx, name, server.id, platform.workspace.id, parent);
 
-    // verify-full against Azure's public roots, mounted into each workload on the database (database-ca.ts).
-    const tls = azureServerCa();
-    ctx.databaseCa = storeDatabaseCa(ctx, name, tls.serverCa, parent);
+    // verify-full against Azure's public roots, mounted into each workload on the database
+    // (database-ca.ts); database.tls require: sslmode=require and no CA, as before.
+    const tls: Pick<DatabaseOutputs, "sslMode" | "serverCa"> = args.tls === "require" ? { sslMode: "require" } : azureServerCa();
+    if (tls.serverCa) ctx.databaseCa = storeDatabaseCa(ctx, name, tls.serverCa, parent);
     return {
         host: server.fullyQualifiedDomainName,
         port: pulumi.output(5432),

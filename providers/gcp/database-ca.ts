@@ -26,8 +26,7 @@ import { GcpContext } from "./context";
  * version is abandoned, not destroyed (deletionPolicy ABANDON): an older revision a rollback
  * sends traffic to still reads the version it pins; the versions go with the secret on destroy.
  */
-export function databaseServerCa(ctx: GcpContext, name: string, instances: sql.DatabaseInstance[], parent: pulumi.Resource): { sslMode: SslMode; serverCa: pulumi.Output<string> } {
-    const serverCa = instanceCaBundle(ctx, instances, parent);
+export function databaseServerCa(ctx: GcpContext, name: string, serverCa: pulumi.Output<string>, parent: pulumi.Resource): { sslMode: SslMode; serverCa: pulumi.Output<string> } {
     const secret = new secretmanager.Secret(
         `${name}-server-ca`,
         { secretId: ctx.naming.secretId("database", "server-ca"), project: ctx.project, replication: { auto: {} } },

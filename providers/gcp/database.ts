@@ -7,7 +7,7 @@ import { ConfigError } from "../../stacks/errors";
 import { DB_INIT_RETRY, psqlInitScript, rolePasswordVariable, scramVerifier, SERVER_CA_FILE, waitForPostgres } from "../../components/database-init";
 import { generatedPassword } from "../../components/secrets";
 import { databaseAlerts } from "./alerts";
-import { databaseServerCa } from "./database-ca";
+import { databaseServerCa, instanceCaBundle } from "./database-ca";
 import { cloudSqlFilter, routeLogs } from "./logs";
 import { postgresClientImage } from "./registry-mirror";
 import { DB_INIT_TAG, GcpContext, RUN_TAG } from "./context";
@@ -128,10 +128,12 @@ export function createDatabase(ctx: GcpContext, name: string, args: DatabaseArgs
             ),
     );
 
-    // verify-ca with every CA the instances list, mounted into each workload on the database (database-ca.ts).
-    const tls = databaseServerCa(ctx, name, [instance, ...replicas], parent);
+    // Every CA the instances list (database-ca.ts): the init job verifies with them; with
+    // database.tls verify, so does each workload on the database (verify-ca, a mounted secret).
+    const serverCa = instanceCaBundle(ctx, [instance, ...replicas], parent);
+    const tls: Pick<DatabaseOutputs, "sslMode" | "serverCa"> = args.tls === "require" ? { sslMode: "require" } : databaseServerCa(ctx, name, serverCa, parent);
     // Always: every logical database gets its login role (and the extensions), whatever the config.
-    createInitJob(ctx, name, args, instance, user, password, databases, tls.serverCa, parent);
+    createInitJob(ctx, name, args, instance, user, password, databases, serverCa, parent);
 
     databaseAlerts(ctx, parent, instance, args.parameters.max_connections, args.maxStorageGb);
     // Cloud SQL names are generated (no prefix to match): its logs are routed by exact instance.
