@@ -163,6 +163,8 @@ export interface CacheOutputs {
 
 export interface SearchClusterArgs extends SearchSettings {
     clients: string[];
+    /** Workload -> its explicit index patterns (`searchIndices`); a client not listed gets `<name>*`. */
+    indices?: Record<string, string[]>;
 }
 /** A workload's own search user (components/search-users.ts) with its generated password (secret). */
 export interface SearchUserCredentials extends SearchUser {

@@ -21,7 +21,7 @@ export class SearchCluster extends pulumi.ComponentResource {
         super("anycloud:index:SearchCluster", name, args, opts);
         // Generated here (one rule for every target): 32 characters of every class, special
         // characters safe in JSON and shell. Replacing a user's random resource rotates it.
-        const users = searchUsers(args.clients).map((u) => ({
+        const users = searchUsers(args.clients, args.indices).map((u) => ({
             ...u,
             password: generatedPassword(`${name}-user-${u.workload}`, { length: 32, special: true, overrideSpecial: USER_PASSWORD_SPECIAL, requireEveryClass: true }, { parent: this }),
         }));

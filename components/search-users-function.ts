@@ -3,8 +3,8 @@
  * by the AWS target as a Lambda in the VPC (passwords from Secrets Manager with the AWS SDK v3 the
  * runtime ships) and by the local target in a one-shot `node` container (passwords from its
  * environment). It sends the requests `securityRequests` planned (components/search-users.ts)
- * as the admin user, filling each user's `password` from its reference, then deletes the managed
- * users no workload uses any more. Every request is bounded; a cluster that does not answer yet
+ * as the admin user, filling each user's `password` from its reference, then deletes the users,
+ * role mappings and roles the program made that no workload uses any more. Every request is bounded; a cluster that does not answer yet
  * (DNS, connection, 5xx, 429, and 401 while a new admin password propagates) is retried for a
  * bounded time; any other answer fails at once with the method, path, status and the cluster's
  * words — never a password.
@@ -94,14 +94,20 @@ exports.handler = async (event) => {
     await call(r.method, r.path, body, [200, 201]);
     applied.push(r.method + " " + r.path);
   }
-  const listed = JSON.parse((await call("GET", event.usersPath, undefined, [200])).text);
-  const wanted = new Set(event.users);
+  // What the program made and no workload uses any more (components/search-users.ts pruneRules,
+  // staleEntries): users, then role mappings, then roles.
   const deleted = [];
-  for (const [name, user] of Object.entries(listed).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const attributes = (user && user.attributes) || {};
-    if (attributes[event.managed.key] === event.managed.value && name.startsWith(event.prefix) && !wanted.has(name)) {
-      await call("DELETE", event.usersPath + "/" + encodeURIComponent(name), undefined, [200]);
-      deleted.push(name);
+  for (const rule of event.prune) {
+    const listed = JSON.parse((await call("GET", rule.path, undefined, [200])).text);
+    const keep = new Set(rule.keep);
+    for (const [name, e] of Object.entries(listed).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const entry = e || {};
+      if (keep.has(name) || entry.reserved === true || entry.static === true || entry.hidden === true) continue;
+      if (!(name.startsWith(rule.prefix) || rule.names.includes(name))) continue;
+      if (rule.attribute && (entry.attributes || {})[rule.attribute.key] !== rule.attribute.value) continue;
+      if (rule.descriptionMark !== undefined && !String(entry.description || "").startsWith(rule.descriptionMark)) continue;
+      await call("DELETE", rule.path + "/" + encodeURIComponent(name), undefined, [200]);
+      deleted.push(rule.path.split("/").pop() + "/" + name);
     }
   }
   return { applied, deleted };

@@ -1,35 +1,166 @@
 /**
  * The search cluster's per-workload users: what each service or job that `uses: search` gets
- * instead of the admin user, on every target. One role, `anycloud_app`, shared by these users:
+ * instead of the admin user, on every target. Each workload has its own user `svc-<name>` and its
+ * own role `anycloud_app_<name>`, mapped to that user alone:
  *
- * - index permissions `indices_all` on every index whose name does not start with a dot. Apps
- *   choose their own index names (an off-the-shelf image cannot be told to prefix them), so a
- *   per-service prefix would break them; every system and plugin index (the security index
- *   `.opendistro_security`, `.kibana`, `.opendistro-*`, `.plugins-*`, `.opensearch-*`) starts with
- *   a dot, so the role cannot touch them. A pattern between slashes is a Java regular expression
- *   matched against the whole name (opensearch-project/security `WildcardMatcher.from`:
- *   `pattern.startsWith("/") && pattern.endsWith("/")` → `RegexMatcher`, `matcher(..).matches()`).
+ * - index permissions `indices_all` on the workload's index patterns only: by default `<name>*`
+ *   (its own name as a prefix: `web`, `web-products`, `web_2026`), or the patterns its
+ *   `searchIndices` key lists. Each pattern is also granted as `.ds-<pattern>`: a data stream's
+ *   backing indices are `.ds-<stream>-<generation>`, and the security plugin checks most actions on
+ *   a stream against those concrete indices, not the stream's name (create is checked on the name),
+ *   so a role needs both (opensearch-project/security data stream tests; Elasticsearch mirrors a
+ *   stream's privileges to its backing indices, OpenSearch's security plugin does not).
+ *   Patterns are globs: `*` any run of characters, matched against the whole name
+ *   (opensearch-project/security `WildcardMatcher.from`: a pattern without `/.../` and with `*` or
+ *   `?` is a `SimpleMatcher`; between slashes it would be a Java regex, which config never
+ *   produces). Accepted patterns start with a letter or digit, so none matches a dot index
+ *   (`.opendistro_security`, `.kibana*`, `.plugins-*`, `.opensearch-*`); `patternProblems` also
+ *   refuses the non-dot plugin indices and any two workloads whose patterns overlap without being
+ *   the same pattern (one workload's default `api*` covers `api-worker*`).
  * - cluster permissions (static action groups, security `static_action_groups.yml`):
  *   `cluster_monitor` (`cluster:monitor/*`: health, stats, `GET /`), `cluster_composite_ops`
- *   (`_bulk`, `_mget`, `_msearch`, scroll, reindex, alias changes — which are also checked against
+ *   (`_bulk`, `_mget`, `_msearch`, scroll, reindex, alias changes — each item is checked against
  *   the index patterns) and `cluster_manage_index_templates` (legacy, composable and component
- *   templates).
+ *   templates, which a data stream needs). Template actions are cluster permissions, checked
+ *   against no index pattern (security `privileges/Utils.isClusterPerm`: `indices:admin/template/`,
+ *   `indices:admin/index_template/`): a workload can still write a template for names outside its
+ *   patterns (README, "Search users" says what that allows).
  * Not granted: the security REST API (reserved to `all_access`/`security_manager` through
  * `plugins.security.restapi.roles_enabled`, and on AWS to the master user's roles), snapshots and
  * repositories (`manage_snapshots`: `cluster:admin/snapshot/*`, `cluster:admin/repository/*`),
  * ingest pipelines and every other `cluster:admin/*` action.
  */
 
-export const APP_ROLE = "anycloud_app";
-export const APP_INDEX_PATTERNS = ["/[^.].*/"];
+/** The one role every user shared before roles were per workload: removed from clusters that still hold it. */
+export const LEGACY_ROLE = "anycloud_app";
+/** Prefix of every per-workload role (and its role mapping) the program manages. */
+export const ROLE_PREFIX = "anycloud_app_";
+/** The first words of every role description the program writes: the appliers delete only roles that carry them. */
+export const ROLE_DESCRIPTION_MARK = "anycloud:";
 export const APP_CLUSTER_PERMISSIONS = ["cluster_monitor", "cluster_composite_ops", "cluster_manage_index_templates"];
 export const APP_INDEX_ACTIONS = ["indices_all"];
+/** A data stream's backing indices: `.ds-<stream>-<generation>` (OpenSearch `DataStream.getDefaultBackingIndexName`). */
+export const BACKING_INDEX_PREFIX = ".ds-";
+
+/** An index name, or a prefix ending in one `*`: what `searchIndices` accepts. */
+export const INDEX_PATTERN = /^[a-z0-9][a-z0-9._-]{0,99}\*?$/;
+export const INDEX_PATTERN_RULE =
+    "an index name, or a prefix ending in '*', of 1-100 lowercase letters, digits, '.', '_' and '-', starting with a letter or digit (what OpenSearch accepts at the start of a name, and never a dot index), e.g. products, web-*, n8n_*";
 
 /**
- * The attribute every user the program creates carries: the REST appliers (AWS, local) delete
- * users with it that no workload uses any more, and never touch a user without it.
+ * Non-dot indices OpenSearch plugins write themselves: no workload's pattern may reach them.
+ * The security plugin's audit log (`'security-auditlog-'YYYY.MM.dd`, security `AuditConfig`
+ * default of `plugins.security.audit.config.index`) and query insights' local exporter
+ * (`'top_queries-'yyyy.MM.dd`, query-insights `LocalIndexExporter`).
  */
-export const MANAGED_ATTRIBUTE = { key: "anycloud_managed", value: "true" } as const;
+export const PLUGIN_INDEX_PATTERNS: readonly { pattern: string; what: string }[] = [
+    { pattern: "security-auditlog-*", what: "the security plugin's audit log indices" },
+    { pattern: "top_queries-*", what: "query insights' top queries indices" },
+];
+
+/** A workload's patterns when its `searchIndices` key is absent. */
+export function defaultIndexPatterns(workload: string): string[] {
+    return [`${workload}*`];
+}
+
+/** Does `pattern` (a name, or a prefix ending in `*`) match `name`? */
+export function patternMatches(pattern: string, name: string): boolean {
+    return pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
+}
+
+/**
+ * Does some index name match both patterns? For names and `prefix*` patterns, overlap means one
+ * covers the other: two prefixes overlap when one starts with the other; a name and a prefix when
+ * the name starts with it; two names when they are equal.
+ */
+export function patternsOverlap(a: string, b: string): boolean {
+    const stem = (p: string) => (p.endsWith("*") ? p.slice(0, -1) : p);
+    if (a.endsWith("*") && b.endsWith("*")) return stem(a).startsWith(stem(b)) || stem(b).startsWith(stem(a));
+    if (a.endsWith("*")) return b.startsWith(stem(a));
+    if (b.endsWith("*")) return a.startsWith(stem(b));
+    return a === b;
+}
+
+/** Does `a` match every name `b` matches? */
+export function patternCovers(a: string, b: string): boolean {
+    if (!a.endsWith("*")) return a === b;
+    return (b.endsWith("*") ? b.slice(0, -1) : b).startsWith(a.slice(0, -1));
+}
+
+/** One workload's patterns as the config has them: `explicit` when its `searchIndices` key is set. */
+export interface WorkloadPatterns {
+    workload: string;
+    /** The config key of the workload's patterns (`services.web.searchIndices`). */
+    key: string;
+    explicit?: string[];
+}
+
+/** A problem with a workload's patterns: key, value, accepted (a ConfigProblem without the import). */
+export interface PatternProblem {
+    key: string;
+    value: unknown;
+    accepted: string;
+}
+
+/**
+ * Every problem with the workloads' index patterns at once: each explicit pattern's syntax and
+ * duplicates, patterns that reach a plugin's own indices, and two workloads whose patterns
+ * overlap without being the same pattern. The same pattern in two workloads is a shared space
+ * both chose (a worker listing `web*` works on the web service's indices); an overlap that is not
+ * (`api*` also matching `api-worker-jobs`) would hand one workload another's indices unasked.
+ */
+export function patternProblems(workloads: readonly WorkloadPatterns[]): PatternProblem[] {
+    const problems: PatternProblem[] = [];
+    const resolved: { w: WorkloadPatterns; patterns: string[] }[] = [];
+    for (const w of workloads) {
+        if (w.explicit === undefined) {
+            resolved.push({ w, patterns: defaultIndexPatterns(w.workload) });
+            continue;
+        }
+        if (w.explicit.length === 0) problems.push({ key: w.key, value: w.explicit, accepted: `at least one index pattern (${INDEX_PATTERN_RULE}); leave the key out for the default ${defaultIndexPatterns(w.workload).join(", ")}` });
+        const seen = new Set<string>();
+        w.explicit.forEach((p, i) => {
+            if (!INDEX_PATTERN.test(p)) problems.push({ key: `${w.key}[${i}]`, value: p, accepted: INDEX_PATTERN_RULE });
+            else if (seen.has(p)) problems.push({ key: `${w.key}[${i}]`, value: p, accepted: `a list without duplicates ('${p}' appears more than once)` });
+            seen.add(p);
+        });
+        resolved.push({ w, patterns: w.explicit.filter((p) => INDEX_PATTERN.test(p)) });
+    }
+    const where = (w: WorkloadPatterns, p: string) => (w.explicit === undefined ? { key: w.key, value: undefined } : { key: `${w.key}[${w.explicit.indexOf(p)}]`, value: p });
+    for (const { w, patterns } of resolved) {
+        for (const p of patterns) {
+            for (const plugin of PLUGIN_INDEX_PATTERNS) {
+                if (patternsOverlap(p, plugin.pattern)) {
+                    const how = w.explicit === undefined ? `its default pattern ${p} reaches ${plugin.what} (${plugin.pattern}): set ${w.key} to patterns of its own` : `a pattern that does not reach ${plugin.what} (${plugin.pattern})`;
+                    problems.push({ ...where(w, p), accepted: how });
+                }
+            }
+        }
+    }
+    for (let i = 0; i < resolved.length; i++) {
+        for (let j = i + 1; j < resolved.length; j++) {
+            for (const p of resolved[i].patterns) {
+                for (const q of resolved[j].patterns) {
+                    if (p === q || !patternsOverlap(p, q)) continue;
+                    // Name the side that wrote the pattern; when both or neither did, the broader one.
+                    const [a, pa, b, pb] = blame(resolved[i].w, p, resolved[j].w, q);
+                    const accepted =
+                        `index patterns that no other workload's pattern overlaps, unless it is the same pattern (a shared space): ${pa}${a.explicit === undefined ? ` (${a.workload}'s default)` : ""} overlaps ${pb}` +
+                        `${b.explicit === undefined ? ` (${b.workload}'s default)` : ` (${b.key})`} of ${b.workload}; set ${a.key} to names outside ${b.workload}'s, or to ${pb} to share its indices`;
+                    problems.push({ ...where(a, pa), accepted });
+                }
+            }
+        }
+    }
+    return problems;
+}
+
+function blame(w1: WorkloadPatterns, p1: string, w2: WorkloadPatterns, p2: string): [WorkloadPatterns, string, WorkloadPatterns, string] {
+    const e1 = w1.explicit !== undefined;
+    const e2 = w2.explicit !== undefined;
+    if (e1 !== e2) return e1 ? [w1, p1, w2, p2] : [w2, p2, w1, p1];
+    return patternCovers(p1, p2) ? [w1, p1, w2, p2] : [w2, p2, w1, p1];
+}
 
 /** Special characters of a user's password: safe in JSON and shell without quoting, and a class the security plugin requires. */
 export const USER_PASSWORD_SPECIAL = "-_.";
@@ -39,6 +170,10 @@ export interface SearchUser {
     /** The service or job (names are unique across both). */
     workload: string;
     username: string;
+    /** Its role, `anycloud_app_<workload>`. */
+    role: string;
+    /** The index patterns it may manage (`searchIndices`, or `<workload>*`). */
+    indices: string[];
 }
 
 /** `web` → `svc-web`: never the admin's name (`admin`, `anycloud-admin`), for services and jobs alike. */
@@ -46,35 +181,66 @@ export function searchUsername(workload: string): string {
     return `svc-${workload}`;
 }
 
+/** `web` → `anycloud_app_web`. */
+export function searchRoleName(workload: string): string {
+    return `${ROLE_PREFIX}${workload}`;
+}
+
 /** Prefix of every managed user name (what a REST applier may delete). */
 export const USERNAME_PREFIX = "svc-";
 
-/** The users of the workloads that use search, sorted (deterministic files and requests). */
-export function searchUsers(clients: readonly string[]): SearchUser[] {
-    return [...new Set(clients)].sort().map((workload) => ({ workload, username: searchUsername(workload) }));
+/**
+ * The users of the workloads that use search, sorted (deterministic files and requests); a
+ * workload's patterns are its `searchIndices` when `indices` has them, else `<workload>*`.
+ */
+export function searchUsers(clients: readonly string[], indices: Readonly<Record<string, readonly string[]>> = {}): SearchUser[] {
+    return [...new Set(clients)].sort().map((workload) => ({
+        workload,
+        username: searchUsername(workload),
+        role: searchRoleName(workload),
+        indices: [...(indices[workload] ?? defaultIndexPatterns(workload))],
+    }));
 }
 
-/** The body of `PUT _plugins/_security/api/roles/anycloud_app` and the `anycloud_app` entry of roles.yml. */
-export function appRole(): { description: string; cluster_permissions: string[]; index_permissions: { index_patterns: string[]; allowed_actions: string[] }[]; tenant_permissions: [] } {
+/** The patterns a role grants for a workload's patterns: each one, and its data streams' backing indices. */
+export function grantedIndexPatterns(indices: readonly string[]): string[] {
+    return [...indices, ...indices.map((p) => `${BACKING_INDEX_PREFIX}${p}`)];
+}
+
+export interface RoleDocument {
+    description: string;
+    cluster_permissions: string[];
+    index_permissions: { index_patterns: string[]; allowed_actions: string[] }[];
+    tenant_permissions: [];
+}
+
+/** The body of `PUT _plugins/_security/api/roles/anycloud_app_<workload>` and its entry of roles.yml. */
+export function appRole(user: SearchUser): RoleDocument {
     return {
-        description: "anycloud: a workload's own user - read, write and manage ordinary (non-dot) indices, read cluster health; no security, no snapshots",
+        description: `${ROLE_DESCRIPTION_MARK} the search role of ${user.workload} - read, write and manage ${user.indices.join(", ")} (and their data streams' backing indices), read cluster health; no security, no snapshots`,
         cluster_permissions: [...APP_CLUSTER_PERMISSIONS],
-        index_permissions: [{ index_patterns: [...APP_INDEX_PATTERNS], allowed_actions: [...APP_INDEX_ACTIONS] }],
+        index_permissions: [{ index_patterns: grantedIndexPatterns(user.indices), allowed_actions: [...APP_INDEX_ACTIONS] }],
         tenant_permissions: [],
     };
 }
 
-/** The body of `PUT _plugins/_security/api/rolesmapping/anycloud_app`: exactly these users. */
-export function appRoleMapping(users: readonly SearchUser[]): { users: string[]; backend_roles: string[]; hosts: string[] } {
-    return { users: users.map((u) => u.username), backend_roles: [], hosts: [] };
+/** The body of `PUT _plugins/_security/api/rolesmapping/anycloud_app_<workload>`: that workload's user alone. */
+export function appRoleMapping(user: SearchUser): { users: string[]; backend_roles: string[]; hosts: string[]; description: string } {
+    return { users: [user.username], backend_roles: [], hosts: [], description: `${ROLE_DESCRIPTION_MARK} ${user.workload}'s own search user` };
 }
+
+/**
+ * The attribute every user the program creates carries: the REST appliers (AWS, GCP day 2, local)
+ * delete users with it that no workload uses any more, and never touch a user without it.
+ */
+export const MANAGED_ATTRIBUTE = { key: "anycloud_managed", value: "true" } as const;
 
 /** The user's entry apart from its credential (a `password` over the REST API, a bcrypt `hash` in internal_users.yml). */
 export function userEntry(user: SearchUser): { backend_roles: string[]; attributes: Record<string, string>; description: string } {
     return { backend_roles: [], attributes: { [MANAGED_ATTRIBUTE.key]: MANAGED_ATTRIBUTE.value, workload: user.workload }, description: `anycloud: search user of ${user.workload}` };
 }
 
-/** A request of the REST appliers (AWS, local): method, path under the cluster URL, JSON body. */
+/** A request of the REST appliers (AWS, GCP day 2, local): method, path under the cluster URL, JSON body. */
 export interface SecurityRequest {
     method: "PUT" | "DELETE" | "GET";
     path: string;
@@ -87,25 +253,64 @@ export const SECURITY_API = "/_plugins/_security/api";
  * What a REST applier sends, in order, to make the cluster hold exactly `users` (security plugin
  * REST API, opensearch-project/security `RolesApiAction`, `InternalUsersApiAction`,
  * `RolesMappingApiAction`: routes `PUT /_plugins/_security/api/{roles,internalusers,rolesmapping}/{name}`;
- * user keys `password`, `backend_roles`, `attributes`, `description`): the role, each user with
- * the password the applier reads from the secret store (`passwordOf`), then the role mapping;
- * every PUT replaces the whole entry, so a re-run is a no-op and a new password is set. Managed
- * users no workload uses any more are deleted by the applier after a `GET internalusers`
- * (`staleUsers`). The password is never in this plan: only the name of its variable or secret.
+ * user keys `password`, `backend_roles`, `attributes`, `description`; role mapping keys `users`,
+ * `backend_roles`, `hosts`, `description`), the same API on Amazon OpenSearch Service with
+ * fine-grained access control and the internal user database, as the master user (Developer
+ * Guide, "Fine-grained access control", "REST API differences"): each workload's role, each user
+ * with the password the applier reads from the secret store (`passwordOf`), then each role's
+ * mapping to its user. Every PUT replaces the whole entry, so a re-run is a no-op and a new
+ * password or pattern is set. What the program made and no workload uses any more is deleted by
+ * the applier afterwards (`pruneRules`). The password is never in this plan: only the name of its
+ * variable or secret.
  */
 export function securityRequests(users: readonly SearchUser[], passwordOf: (u: SearchUser) => string): SecurityRequest[] {
     return [
-        { method: "PUT", path: `${SECURITY_API}/roles/${APP_ROLE}`, body: appRole() },
+        ...users.map((u) => ({ method: "PUT" as const, path: `${SECURITY_API}/roles/${u.role}`, body: appRole(u) })),
         ...users.map((u) => ({ method: "PUT" as const, path: `${SECURITY_API}/internalusers/${u.username}`, body: { password: passwordOf(u), ...userEntry(u) } })),
-        { method: "PUT", path: `${SECURITY_API}/rolesmapping/${APP_ROLE}`, body: appRoleMapping(users) },
+        ...users.map((u) => ({ method: "PUT" as const, path: `${SECURITY_API}/rolesmapping/${u.role}`, body: appRoleMapping(u) })),
     ];
 }
 
-/** Users in a `GET _plugins/_security/api/internalusers` answer that the program made and no workload uses now. */
-export function staleUsers(answer: Record<string, { attributes?: Record<string, string> }>, users: readonly SearchUser[]): string[] {
-    const wanted = new Set(users.map((u) => u.username));
+/**
+ * Which entries of a `GET` listing the applier deletes: those the program made (a name it gives,
+ * plus its attribute or description mark), that are not `keep`, and that the plugin does not
+ * protect (`reserved`, `static`, `hidden`). In order: users, then mappings, then roles (a role is
+ * deleted after nothing maps to it). The legacy shared role `anycloud_app` and its mapping go too:
+ * a cluster set up before roles were per workload would otherwise keep every user on every index.
+ */
+export interface PruneRule {
+    path: string;
+    keep: string[];
+    prefix: string;
+    /** Names outside the prefix that are also the program's (the legacy role). */
+    names: string[];
+    attribute?: { key: string; value: string };
+    descriptionMark?: string;
+}
+
+export function pruneRules(users: readonly SearchUser[]): PruneRule[] {
+    const roles = users.map((u) => u.role);
+    return [
+        { path: `${SECURITY_API}/internalusers`, keep: users.map((u) => u.username), prefix: USERNAME_PREFIX, names: [], attribute: { ...MANAGED_ATTRIBUTE } },
+        { path: `${SECURITY_API}/rolesmapping`, keep: roles, prefix: ROLE_PREFIX, names: [LEGACY_ROLE] },
+        { path: `${SECURITY_API}/roles`, keep: roles, prefix: ROLE_PREFIX, names: [LEGACY_ROLE], descriptionMark: ROLE_DESCRIPTION_MARK },
+    ];
+}
+
+type Listed = Record<string, { attributes?: Record<string, string>; description?: string; reserved?: boolean; static?: boolean; hidden?: boolean } | null>;
+
+/** The names in a `GET` answer that `rule` deletes (the applier's own test, in TypeScript). */
+export function staleEntries(answer: Listed, rule: PruneRule): string[] {
+    const keep = new Set(rule.keep);
     return Object.entries(answer)
-        .filter(([name, u]) => u.attributes?.[MANAGED_ATTRIBUTE.key] === MANAGED_ATTRIBUTE.value && name.startsWith(USERNAME_PREFIX) && !wanted.has(name))
+        .filter(([name, e]) => {
+            const entry = e ?? {};
+            if (keep.has(name) || entry.reserved === true || entry.static === true || entry.hidden === true) return false;
+            if (!(name.startsWith(rule.prefix) || rule.names.includes(name))) return false;
+            if (rule.attribute && entry.attributes?.[rule.attribute.key] !== rule.attribute.value) return false;
+            if (rule.descriptionMark !== undefined && !(entry.description ?? "").startsWith(rule.descriptionMark)) return false;
+            return true;
+        })
         .map(([name]) => name)
         .sort();
 }
@@ -132,10 +337,7 @@ export interface ApplierEvent {
     caVariable?: string;
     requests: SecurityRequest[];
     passwords: Record<string, string>;
-    users: string[];
-    usersPath: string;
-    prefix: string;
-    managed: typeof MANAGED_ATTRIBUTE;
+    prune: PruneRule[];
     requestTimeoutMs: number;
     waitMs: number;
     pauseMs: number;
@@ -160,10 +362,7 @@ export function applierEvent(o: {
         tls: o.tls,
         requests: securityRequests(o.users, (u) => u.username),
         passwords: Object.fromEntries(o.users.map((u) => [u.username, o.passwordRefs[u.username]])),
-        users: o.users.map((u) => u.username),
-        usersPath: `${SECURITY_API}/internalusers`,
-        prefix: USERNAME_PREFIX,
-        managed: MANAGED_ATTRIBUTE,
+        prune: pruneRules(o.users),
         ...APPLIER_BOUNDS,
         ...o.bounds,
     };

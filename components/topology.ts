@@ -97,7 +97,9 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
         parts.cache = new Cache("cache", { ...settings.cache, clients: access.cacheClients }, backend, after);
     }
     if (settings.search) {
-        parts.search = new SearchCluster("search", { ...settings.search, clients: access.searchClients }, backend, after);
+        // Each workload's explicit index patterns (`searchIndices`); the others get `<name>*`.
+        const indices = Object.fromEntries([...settings.services, ...settings.jobs].flatMap((w) => (w.uses.search && w.searchIndices ? [[w.name, w.searchIndices]] : [])));
+        parts.search = new SearchCluster("search", { ...settings.search, clients: access.searchClients, indices }, backend, after);
     }
     if (settings.buckets.length > 0) {
         parts.objectStore = new ObjectStore("storage", { buckets: settings.buckets, bucketClients: access.bucketClients }, backend, after);

@@ -1,6 +1,6 @@
 import { ConfigProblem, problem } from "./errors";
 import { CRON_ACCEPTED, isCron, isTimeZone, parseCron } from "./cron";
-import { callees, isReservedEnvName, Parts, pushDatabaseTlsClashes, pushDuplicates, pushUrlClashes, resolveUses, wiredNames, wiringTarget } from "./load-settings";
+import { callees, isReservedEnvName, Parts, pushDatabaseTlsClashes, pushDuplicates, pushSearchIndicesWithoutSearch, pushUrlClashes, resolveUses, wiredNames, wiringTarget } from "./load-settings";
 import { PRESETS } from "./presets";
 import { RawConfig, TopLevelKey } from "./schema";
 import { Environment, JobSettings, JobTrigger, ServiceSettings, ServiceUses } from "./settings";
@@ -96,6 +96,10 @@ export function resolveJobs(
         if (j.command !== undefined) job.command = j.command;
         if (j.notSecrets !== undefined && j.notSecrets.length > 0) job.notSecrets = j.notSecrets;
         if (j.envFrom !== undefined && Object.keys(j.envFrom).length > 0) job.envFrom = j.envFrom;
+        if (j.searchIndices !== undefined) {
+            if (uses.search) job.searchIndices = j.searchIndices;
+            else pushSearchIndicesWithoutSearch(at("searchIndices"), j.searchIndices, parts.search, problems);
+        }
         return job;
     });
     pushCallCycles(jobs, raw, problems);

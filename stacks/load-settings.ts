@@ -7,6 +7,7 @@ import { inputPropertiesOf } from "./override-properties";
 import { roleName } from "../components/database-init";
 import { DATABASE_TLS_NAMES, DatabaseTls } from "../components/database-tls";
 import { RDS_REGION_ROOTS } from "../providers/aws/rds-ca-roots";
+import { patternProblems } from "../components/search-users";
 import { DATABASE_NAME_RULE, isReservedUserName, RESERVED_DATABASE_NAMES, reservedPartProblems, ROLE_NAME_RULE, USER_NAME_RULE } from "./reserved-names";
 import { failedAt, ParsedConfig, parseRawConfig, SECRET_MARK, userIndex } from "./parse-config";
 import { PROVIDER_KEYS } from "./provider-keys";
@@ -19,6 +20,7 @@ import {
     Cloud,
     DatabaseSettings,
     Environment,
+    JobSettings,
     LoadBalancerSettings,
     RouteSettings,
     ServiceSettings,
@@ -230,6 +232,9 @@ function resolveSettings(
         : [];
     const operatorSecrets = ok("operatorSecrets") && ok("services") ? resolveOperatorSecrets(raw, services, problems) : {};
     const jobs = ok("jobs") && ok("services") ? resolveJobs(raw, environment, services, { database, cache: !!cache, search: !!search, buckets }, failed, problems) : [];
+    if (search && ok("services") && ok("jobs")) {
+        checkSearchIndices(services, jobs, problems);
+    }
     if (ok("services") && services.length === 0) {
         problems.push(problem("services", raw.services, "a map with at least one service"));
     }
@@ -680,6 +685,10 @@ function resolveServices(
         if (singleton) {
             service.singleton = true;
         }
+        if (s.searchIndices !== undefined) {
+            if (uses.search) service.searchIndices = s.searchIndices;
+            else pushSearchIndicesWithoutSearch(at("searchIndices"), s.searchIndices, parts.search, problems);
+        }
         if (s.port !== undefined) {
             service.port = s.port;
         }
@@ -692,6 +701,23 @@ function resolveServices(
         }
         return service;
     });
+}
+
+/** `searchIndices` on a workload that does not use search: the patterns of a role it does not get. */
+export function pushSearchIndicesWithoutSearch(key: string, value: string[], searchConfigured: boolean, problems: ConfigProblem[]) {
+    problems.push(problem(key, value, searchConfigured ? "left out, or 'search' in uses (only a workload that uses search has a search role)" : "left out (the stack has no search cluster)"));
+}
+
+/**
+ * The index patterns of every workload that uses search, checked together
+ * (components/search-users.ts `patternProblems`): syntax, plugin indices, overlaps.
+ */
+function checkSearchIndices(services: ServiceSettings[], jobs: JobSettings[], problems: ConfigProblem[]) {
+    const workloads = [
+        ...services.filter((s) => s.uses.search).map((s) => ({ workload: s.name, key: `services.${s.name}.searchIndices`, explicit: s.searchIndices })),
+        ...jobs.filter((j) => j.uses.search).map((j) => ({ workload: j.name, key: `jobs.${j.name}.searchIndices`, explicit: j.searchIndices })),
+    ];
+    for (const p of patternProblems(workloads)) problems.push(problem(p.key, p.value, p.accepted));
 }
 
 /** Where the wiring runs: the cloud, and how services on the database verify it. */

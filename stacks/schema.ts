@@ -1,5 +1,6 @@
 import { DATABASE_TLS_VALUES } from "../components/database-tls";
 import { z } from "zod";
+import { INDEX_PATTERN_RULE } from "../components/search-users";
 import { IMAGE_REFERENCE_RULE, isImageReference } from "./image-reference";
 import {
     CLOUDS,
@@ -141,13 +142,15 @@ const serviceSchema = z.strictObject(
             .optional(),
         // Exactly one instance, always (e.g. n8n in regular mode): no autoscaling, no prod floor.
         singleton: bool.optional(),
+        // The index patterns of its search role (components/search-users.ts checks each pattern).
+        searchIndices: z.array(z.string(e(INDEX_PATTERN_RULE)), e(`a list of index patterns: ${INDEX_PATTERN_RULE}`)).optional(),
     },
     e("an object describing a container service"),
 );
 
 /** `jobs.<name>`: a service's image, command, size, env and `uses`, plus exactly one of `run` or `schedule`. */
 const jobSchema = serviceSchema
-    .pick({ image: true, build: true, command: true, cpu: true, memoryMb: true, env: true, secrets: true, notSecrets: true, envFrom: true, uses: true })
+    .pick({ image: true, build: true, command: true, cpu: true, memoryMb: true, env: true, secrets: true, notSecrets: true, envFrom: true, uses: true, searchIndices: true })
     .extend({
         service: serviceName.optional(),
         run: z.literal("beforeDeploy", e("beforeDeploy (runs before the services in gates roll out)")).optional(),

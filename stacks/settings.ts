@@ -177,6 +177,8 @@ export interface ServiceSettings {
     /** Variables under the app's own names: name -> the wired, own or secret variable it copies. */
     envFrom?: Record<string, string>;
     uses: ServiceUses;
+    /** The index patterns its search role manages (`searchIndices`); absent: `<name>*`. */
+    searchIndices?: string[];
 }
 
 /**
@@ -210,6 +212,8 @@ export interface JobSettings {
     notSecrets?: string[];
     envFrom?: Record<string, string>;
     uses: ServiceUses;
+    /** The index patterns its search role manages (`searchIndices`); absent: `<name>*`. */
+    searchIndices?: string[];
     /** Bound on one run; the run fails when it is exceeded. */
     timeoutMinutes: number;
     trigger: JobTrigger;

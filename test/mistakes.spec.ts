@@ -177,6 +177,8 @@ const MISTAKES: Mistake[] = [
     { what: "a CloudWatch retention AWS does not offer", set: { ...AWS, "logs.retentionDays": 8 }, key: "anycloud:logs.retentionDays", value: 8, accepted: /CloudWatch Logs' retention periods/ },
     { what: "Redis 8 on AWS", set: { ...AWS, "cache.version": 8 }, key: "anycloud:cache.version", value: 8, accepted: /no Redis 8/ },
     { what: "one zone on AWS", set: { ...AWS, "network.zones": 1 }, key: "anycloud:network.zones", value: 1, accepted: /2 or 3 on AWS/ },
+    { what: "a search index pattern inside another workload's indices", set: { "services.worker.searchIndices": ["app-products"] }, key: "anycloud:services.worker.searchIndices[0]", value: "app-products", accepted: /overlaps app\* \(app's default\)/ },
+    { what: "a search index pattern on a dot index", set: { "services.worker.searchIndices": [".opendistro_security"] }, key: "anycloud:services.worker.searchIndices[0]", value: ".opendistro_security", accepted: /starting with a letter or digit/ },
     { what: "the RDS admin user", set: { ...AWS, "database.username": "rdsadmin" }, key: "anycloud:database.username", value: "rdsadmin", accepted: /reserves/ },
     { what: "a fractional-vCPU worker on Cloud Run", set: { ...GCP, "services.worker.cpu": 0.5, "services.worker.memoryMb": 1024 }, key: "anycloud:services.worker.cpu", value: 0.5, accepted: /at least 1 vCPU for an internal worker on GCP/ },
     { what: "Redis 8 on Memorystore", set: { ...GCP, "cache.version": 8 }, key: "anycloud:cache.version", value: 8, accepted: /stops at Redis 7\.2/ },

@@ -14,7 +14,7 @@ import { BootSandbox, SHIMS } from "./boot-sandbox";
 import { readinessScript } from "../components/opensearch/readiness";
 import { SnapshotStore } from "../components/opensearch/snapshots";
 import { hashToken, securityBundle, securityConfig, SECURITY_FILES } from "../components/opensearch/security-config";
-import { APP_ROLE, searchUsers } from "../components/search-users";
+import { searchUsers } from "../components/search-users";
 
 const CLOUDS: { cloud: string; hooks: CloudBootHooks }[] = [
     { cloud: "gcp", hooks: gcpBootHooks("my-project") },
@@ -159,14 +159,17 @@ describe("search boot scripts", function () {
                 for (const pw of Object.values(PASSWORDS)) assert.ok(!onDisk.includes(pw), "no user password on disk");
             });
 
-            it("roles.yml and roles_mapping.yml on the node are the generated ones: anycloud_app for the users, all_access for the admin only", () => {
+            it("roles.yml and roles_mapping.yml on the node are the generated ones: each workload's role for its user alone, all_access for the admin only", () => {
                 const expected = securityConfig("admin", USERS);
                 for (const f of ["roles.yml", "roles_mapping.yml"] as const) {
                     assert.deepStrictEqual(parse(boot.file(`etc/opensearch/bootstrap/security/${f}`)), parse(expected[f]), f);
                 }
                 const mapping = parse(boot.file("etc/opensearch/bootstrap/security/roles_mapping.yml"));
-                assert.deepStrictEqual(mapping[APP_ROLE].users, ["svc-web", "svc-worker"]);
+                assert.deepStrictEqual(mapping.anycloud_app_web.users, ["svc-web"]);
+                assert.deepStrictEqual(mapping.anycloud_app_worker.users, ["svc-worker"]);
                 assert.deepStrictEqual(mapping.all_access.users, ["admin"]);
+                const roles = parse(boot.file("etc/opensearch/bootstrap/security/roles.yml"));
+                assert.deepStrictEqual(roles.anycloud_app_web.index_permissions[0].index_patterns, ["web*", ".ds-web*"]);
             });
 
             it("securityadmin loads the three generated files over the image's defaults", () => {
@@ -203,7 +206,21 @@ describe("search boot scripts", function () {
                 assert.match(r.stdout, /security configuration applied/);
                 const users = parse(s.file("etc/opensearch/bootstrap/security/internal_users.yml"));
                 assert.deepStrictEqual(Object.keys(users).sort(), ["_meta", "admin", "svc-indexer", "svc-web"]);
+                assert.deepStrictEqual(Object.keys(parse(s.file("etc/opensearch/bootstrap/security/roles.yml"))).sort(), ["_meta", "anycloud_app_indexer", "anycloud_app_web"]);
                 assert.deepStrictEqual([started(), loaded()], [1, 2], "securityadmin ran again; OpenSearch was not restarted");
+            });
+
+            it("the re-apply after a workload stopped using search loads files without its user, role and mapping (securityadmin replaces each file's whole content)", () => {
+                const s = sandbox();
+                seed(s, searchUsers(["web", "indexer"]));
+                assert.strictEqual(s.run(bootScript(input(hooks, 0))).status, 0);
+                seed(s, searchUsers(["web"]));
+                const r = s.run(runAsBash(securityApplyScript(input(hooks, 0)), "v2"));
+                assert.strictEqual(r.status, 0, r.stderr);
+                const file = (f: string) => Object.keys(parse(s.file(`etc/opensearch/bootstrap/security/${f}`))).sort();
+                assert.deepStrictEqual(file("internal_users.yml"), ["_meta", "admin", "svc-web"]);
+                assert.deepStrictEqual(file("roles.yml"), ["_meta", "anycloud_app_web"]);
+                assert.deepStrictEqual(file("roles_mapping.yml"), ["_meta", "all_access", "anycloud_app_web"]);
             });
 
             it("the re-apply script fails the run command, with the boot script's message, when securityadmin fails", () => {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { parse as parseYaml } from "yaml";
 import { securityRequests, searchUsers } from "../components/search-users";
 import { CapturedResource } from "../stacks/offline";
 import { Plan, plan, stringsIn } from "./harness";
@@ -149,11 +150,13 @@ describe("search users, day 2: a workload starts using search", function () {
         const job = (p: Plan) => p.one("gcp:cloudrunv2/job:Job", "search-users");
         assert.notStrictEqual(job(b).inputs.runExecutionToken, job(a).inputs.runExecutionToken, "the job runs again");
         const event = JSON.parse(job(b).inputs.template.template.containers[0].envs.find((e: { name: string }) => e.name === "ANYCLOUD_EVENT").value);
-        assert.deepStrictEqual(event.users, ["svc-app", "svc-processor", "svc-worker"]);
+        assert.deepStrictEqual(event.prune[0].keep, ["svc-app", "svc-processor", "svc-worker"]);
+        assert.deepStrictEqual(rolePatterns(event.requests, "processor"), ["processor*", ".ds-processor*"]);
         assert.strictEqual(event.tls, "verify");
         assert.strictEqual(event.caVariable, "ANYCLOUD_CA");
         const bundle = (p: Plan) => JSON.parse(p.one("gcp:secretmanager/secretVersion:SecretVersion", "search-security-v").inputs.secretData);
         assert.ok(hashTokens(bundle(b)).includes("@HASH:svc-processor@"), "node 0's next boot loads the same users");
+        assert.ok(bundle(b).files["roles.yml"].includes("anycloud_app_processor:"), "and the same roles");
         const processor = b.one("gcp:cloudrunv2/workerPool:WorkerPool", "processor-pool");
         assert.ok(processor.dependencies.includes(job(b).urn), "the new workload starts after its user exists");
     });
@@ -175,8 +178,37 @@ describe("search users, day 2: a workload starts using search", function () {
         const b = await plan({ stack: "dev", set: { cloud: "aws", ...ADD } });
         same(a, b, "aws:opensearch/domain:Domain", (r) => r.inputs);
         const inv = (p: Plan) => JSON.parse(p.one("aws:lambda/invocation:Invocation", "search-users").inputs.input);
-        assert.deepStrictEqual(inv(b).users, ["svc-app", "svc-processor", "svc-worker"]);
-        assert.notDeepStrictEqual(inv(a).users, inv(b).users);
+        assert.deepStrictEqual(inv(b).prune[0].keep, ["svc-app", "svc-processor", "svc-worker"]);
+        assert.notDeepStrictEqual(inv(a).prune, inv(b).prune);
+        assert.deepStrictEqual(rolePatterns(inv(b).requests, "processor"), ["processor*", ".ds-processor*"]);
+    });
+});
+
+/** The index patterns of a workload's role in a REST plan. */
+function rolePatterns(requests: { method: string; path: string; body?: { index_permissions?: { index_patterns: string[] }[] } }[], workload: string): string[] | undefined {
+    return requests.find((r) => r.method === "PUT" && r.path === `/_plugins/_security/api/roles/anycloud_app_${workload}`)?.body?.index_permissions?.[0].index_patterns;
+}
+
+describe("search users: a workload's explicit searchIndices reach its role on every target", function () {
+    this.timeout(300_000);
+    const SET = { "services.worker.searchIndices": ["app*"], "services.app.searchIndices": ["app*", "catalog-*"] };
+    it("aws and local: the applier's plan", async () => {
+        const aws = await plan({ stack: "dev", set: { cloud: "aws", ...SET } });
+        const inv = JSON.parse(aws.one("aws:lambda/invocation:Invocation", "search-users").inputs.input);
+        assert.deepStrictEqual(rolePatterns(inv.requests, "worker"), ["app*", ".ds-app*"]);
+        assert.deepStrictEqual(rolePatterns(inv.requests, "app"), ["app*", "catalog-*", ".ds-app*", ".ds-catalog-*"]);
+        const local = await plan({ stack: "local", set: SET });
+        const uploads = local.one("docker:index/container:Container", "search-users").inputs.uploads as { file: string; content: string }[];
+        assert.deepStrictEqual(rolePatterns(JSON.parse(uploads.find((u) => u.file === "/anycloud/event.json")!.content).requests, "worker"), ["app*", ".ds-app*"]);
+    });
+    it("gcp and azure: roles.yml in the configuration node 0 loads", async () => {
+        const gcp = await plan({ stack: "dev", set: { cloud: "gcp", ...SET } });
+        const gcpFiles = JSON.parse(gcp.one("gcp:secretmanager/secretVersion:SecretVersion", "search-security-v").inputs.secretData).files;
+        assert.deepStrictEqual(parseYaml(gcpFiles["roles.yml"]).anycloud_app_worker.index_permissions[0].index_patterns, ["app*", ".ds-app*"]);
+        const azure = await plan({ stack: "dev", set: { cloud: "azure", ...SET } });
+        const secret = azure.ofType("azure-native:keyvault:Secret").find((r) => stringsIn(r.inputs).some((x) => x.value.includes('"roles.yml"')))!;
+        const azureFiles = JSON.parse(secret.inputs.properties.value).files;
+        assert.deepStrictEqual(parseYaml(azureFiles["roles.yml"]).anycloud_app_app.index_permissions[0].index_patterns, ["app*", "catalog-*", ".ds-app*", ".ds-catalog-*"]);
     });
 });
 

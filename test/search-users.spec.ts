@@ -9,50 +9,70 @@ import { parse } from "yaml";
 import { ADMIN_HASH_TOKEN, hashToken, securityBundle, securityConfig } from "../components/opensearch/security-config";
 import { SEARCH_USERS_HANDLER } from "../components/search-users-function";
 import {
-    APP_INDEX_PATTERNS,
-    APP_ROLE,
+    appRole,
+    appRoleMapping,
     applierEvent,
     ApplierEvent,
-    appRole,
+    grantedIndexPatterns,
+    INDEX_PATTERN,
+    LEGACY_ROLE,
     MANAGED_ATTRIBUTE,
+    patternMatches,
+    patternProblems,
+    pruneRules,
     searchUsers,
     securityRequests,
-    staleUsers,
+    staleEntries,
 } from "../components/search-users";
 
 const USERS = searchUsers(["worker", "web"]);
+const byName = (w: string) => USERS.find((u) => u.workload === w)!;
 
-describe("search users: the role and the generated security configuration", () => {
-    it("one user per workload, sorted, never the admin's name", () => {
+describe("search users: the roles and the generated security configuration", () => {
+    it("one user and one role per workload, sorted, never the admin's name", () => {
         assert.deepStrictEqual(
-            USERS.map((u) => u.username),
-            ["svc-web", "svc-worker"],
+            USERS.map((u) => [u.username, u.role]),
+            [
+                ["svc-web", "anycloud_app_web"],
+                ["svc-worker", "anycloud_app_worker"],
+            ],
         );
         assert.strictEqual(searchUsers(["admin"])[0].username, "svc-admin");
     });
 
-    it("the role may manage ordinary indices and read cluster health, and holds no security, snapshot or admin-wide permission", () => {
-        const role = appRole();
+    it("a workload's role grants its own patterns (default <workload>*) and their data streams' backing indices, nothing else", () => {
+        assert.deepStrictEqual(appRole(byName("web")).index_permissions, [{ index_patterns: ["web*", ".ds-web*"], allowed_actions: ["indices_all"] }]);
+        assert.deepStrictEqual(appRole(byName("worker")).index_permissions[0].index_patterns, ["worker*", ".ds-worker*"]);
+        const explicit = searchUsers(["worker"], { worker: ["jobs-*", "web-search"] })[0];
+        assert.deepStrictEqual(appRole(explicit).index_permissions[0].index_patterns, ["jobs-*", "web-search", ".ds-jobs-*", ".ds-web-search"]);
+    });
+
+    it("the role reads cluster health and manages templates, and holds no security, snapshot or admin-wide permission", () => {
+        const role = appRole(byName("web"));
         assert.deepStrictEqual(role.cluster_permissions, ["cluster_monitor", "cluster_composite_ops", "cluster_manage_index_templates"]);
-        assert.deepStrictEqual(role.index_permissions, [{ index_patterns: APP_INDEX_PATTERNS, allowed_actions: ["indices_all"] }]);
         const all = JSON.stringify(role);
-        for (const forbidden of ["all_access", "security_manager", "manage_snapshots", "cluster_all", "cluster:admin", "restapi", "unlimited", '"*"']) {
+        for (const forbidden of ["all_access", "security_manager", "manage_snapshots", "cluster_all", "cluster:admin", "restapi", "unlimited", '"*"', "/"]) {
             assert.ok(!all.includes(forbidden), forbidden);
         }
     });
 
-    it("the index pattern (a Java regex between slashes, matched against the whole name) takes app indices and no dot index", () => {
-        // The same syntax in JavaScript for this class of expression; `matches()` = anchored.
-        const [pattern] = APP_INDEX_PATTERNS;
-        assert.match(pattern, /^\/.*\/$/);
-        const re = new RegExp(`^(?:${pattern.slice(1, -1)})$`);
-        for (const name of ["products", "documents-2026.11", "n8n_executions", "a"]) assert.ok(re.test(name), name);
-        for (const name of [".opendistro_security", ".kibana_1", ".opendistro-job-scheduler-lock", ".plugins-ml-config", ".opensearch-observability", ".ds-logs-000001"]) {
-            assert.ok(!re.test(name), name);
+    it("the default pattern takes the workload's own indices and streams (glob: * any run of characters) and no other workload's, no dot index", () => {
+        const granted = grantedIndexPatterns(byName("web").indices);
+        const allowed = (name: string) => granted.some((p) => patternMatches(p, name));
+        for (const name of ["web", "web-products", "web_2026.11", ".ds-web-logs-000001"]) assert.ok(allowed(name), name);
+        for (const name of ["worker-jobs", "products", ".opendistro_security", ".kibana_1", ".plugins-ml-config", ".ds-worker-logs-000001", "security-auditlog-2026.11.30"]) {
+            assert.ok(!allowed(name), name);
         }
     });
 
-    it("the three files parse as YAML: the admin and each user with a hash token, the role, and the mappings", () => {
+    it("index patterns OpenSearch accepts: lowercase, not starting with _, -, + or a dot, one trailing *", () => {
+        for (const p of ["products", "web-*", "n8n_*", "a", "logs-2026.11*"]) assert.ok(INDEX_PATTERN.test(p), p);
+        for (const p of ["Products", "_all", "-web", "+web", ".kibana*", ".opendistro_security", "*", "web*x", "w*b*", "web/x", "/.*/", "web index", "a".repeat(101)]) {
+            assert.ok(!INDEX_PATTERN.test(p), p);
+        }
+    });
+
+    it("the three files parse as YAML: the admin and each user with a hash token, each workload's role, and each role mapped to its user alone", () => {
         const files = securityConfig("admin", USERS);
         const users = parse(files["internal_users.yml"]);
         assert.deepStrictEqual(users._meta, { type: "internalusers", config_version: 2 });
@@ -64,13 +84,14 @@ describe("search users: the role and the generated security configuration", () =
             assert.strictEqual(users[u.username].attributes[MANAGED_ATTRIBUTE.key], MANAGED_ATTRIBUTE.value);
         }
         const roles = parse(files["roles.yml"]);
-        assert.deepStrictEqual(Object.keys(roles).sort(), ["_meta", APP_ROLE]);
-        assert.deepStrictEqual(roles[APP_ROLE].cluster_permissions, appRole().cluster_permissions);
+        assert.deepStrictEqual(Object.keys(roles).sort(), ["_meta", "anycloud_app_web", "anycloud_app_worker"]);
+        assert.deepStrictEqual(roles.anycloud_app_web, { reserved: false, ...appRole(byName("web")) });
         const mapping = parse(files["roles_mapping.yml"]);
-        assert.deepStrictEqual(Object.keys(mapping).sort(), ["_meta", "all_access", APP_ROLE]);
+        assert.deepStrictEqual(Object.keys(mapping).sort(), ["_meta", "all_access", "anycloud_app_web", "anycloud_app_worker"]);
         assert.deepStrictEqual(mapping.all_access, { reserved: false, users: ["admin"], backend_roles: [], hosts: [], description: "the anycloud admin only" });
-        assert.deepStrictEqual(mapping[APP_ROLE].users, ["svc-web", "svc-worker"]);
-        assert.deepStrictEqual(mapping[APP_ROLE].backend_roles, []);
+        assert.deepStrictEqual(mapping.anycloud_app_web.users, ["svc-web"]);
+        assert.deepStrictEqual(mapping.anycloud_app_worker.users, ["svc-worker"]);
+        assert.deepStrictEqual(mapping.anycloud_app_web.backend_roles, []);
     });
 
     it("the bundle node 0 reads names a password secret for every token and holds no password", () => {
@@ -81,27 +102,83 @@ describe("search users: the role and the generated security configuration", () =
         assert.throws(() => securityBundle("admin", "kv-admin", USERS, { "svc-web": "kv-web" }), /no password secret for svc-worker/);
     });
 
-    it("the REST plan: the role, each user, then the mapping of exactly these users", () => {
+    it("the REST plan: each role, each user, then each role's mapping to its own user", () => {
         const plan = securityRequests(USERS, (u) => `pw-of-${u.username}`);
         assert.deepStrictEqual(
             plan.map((r) => `${r.method} ${r.path}`),
             [
-                "PUT /_plugins/_security/api/roles/anycloud_app",
+                "PUT /_plugins/_security/api/roles/anycloud_app_web",
+                "PUT /_plugins/_security/api/roles/anycloud_app_worker",
                 "PUT /_plugins/_security/api/internalusers/svc-web",
                 "PUT /_plugins/_security/api/internalusers/svc-worker",
-                "PUT /_plugins/_security/api/rolesmapping/anycloud_app",
+                "PUT /_plugins/_security/api/rolesmapping/anycloud_app_web",
+                "PUT /_plugins/_security/api/rolesmapping/anycloud_app_worker",
             ],
         );
-        assert.deepStrictEqual((plan[1].body as { password: string }).password, "pw-of-svc-web");
-        assert.deepStrictEqual(plan[3].body, { users: ["svc-web", "svc-worker"], backend_roles: [], hosts: [] });
+        assert.deepStrictEqual((plan[2].body as { password: string }).password, "pw-of-svc-web");
+        assert.deepStrictEqual(plan[4].body, appRoleMapping(byName("web")));
+        assert.deepStrictEqual((plan[4].body as { users: string[] }).users, ["svc-web"]);
     });
 
-    it("stale users: only managed svc- users no workload uses", () => {
+    it("stale entries: managed svc- users, anycloud_app_ roles and mappings no workload uses, and the legacy shared role; never a reserved or hand-made one", () => {
+        const [users, mappings, roles] = pruneRules(USERS);
         const managed = { attributes: { [MANAGED_ATTRIBUTE.key]: MANAGED_ATTRIBUTE.value } };
+        assert.deepStrictEqual(staleEntries({ "svc-web": managed, "svc-old": managed, "svc-hand-made": {}, admin: {}, "other-managed": managed }, users), ["svc-old"]);
         assert.deepStrictEqual(
-            staleUsers({ "svc-web": managed, "svc-old": managed, "svc-hand-made": {}, admin: {}, "other-managed": managed }, USERS),
-            ["svc-old"],
+            staleEntries({ anycloud_app_web: { description: "x" }, anycloud_app_old: {}, [LEGACY_ROLE]: {}, all_access: { reserved: true }, readall: {} }, mappings),
+            ["anycloud_app", "anycloud_app_old"],
         );
+        const ours = { description: "anycloud: the search role of old" };
+        assert.deepStrictEqual(
+            staleEntries({ anycloud_app_web: ours, anycloud_app_old: ours, [LEGACY_ROLE]: { description: "anycloud: a workload's own user" }, anycloud_app_by_hand: { description: "mine" }, anycloud_app_static: { ...ours, static: true } }, roles),
+            ["anycloud_app", "anycloud_app_old"],
+        );
+    });
+});
+
+describe("search users: index patterns checked together (config)", () => {
+    const key = (w: string) => `services.${w}.searchIndices`;
+    it("defaults that do not overlap pass", () => {
+        assert.deepStrictEqual(patternProblems([{ workload: "web", key: key("web") }, { workload: "worker", key: key("worker") }]), []);
+    });
+
+    it("a default that covers another workload's default is refused, naming the broader workload's key and both patterns", () => {
+        const problems = patternProblems([{ workload: "api", key: key("api") }, { workload: "api-worker", key: key("api-worker") }]);
+        assert.strictEqual(problems.length, 1);
+        assert.strictEqual(problems[0].key, "services.api.searchIndices");
+        assert.match(problems[0].accepted, /api\* \(api's default\) overlaps api-worker\* \(api-worker's default\) of api-worker; set services\.api\.searchIndices to names outside api-worker's, or to api-worker\* to share its indices/);
+    });
+
+    it("an explicit pattern inside another workload's default is refused on the explicit side; the same pattern is a shared space and passes", () => {
+        const problems = patternProblems([{ workload: "web", key: key("web") }, { workload: "indexer", key: "jobs.indexer.searchIndices", explicit: ["web-products"] }]);
+        assert.deepStrictEqual(problems.map((p) => [p.key, p.value]), [["jobs.indexer.searchIndices[0]", "web-products"]]);
+        assert.deepStrictEqual(patternProblems([{ workload: "web", key: key("web") }, { workload: "indexer", key: "jobs.indexer.searchIndices", explicit: ["web*"] }]), []);
+    });
+
+    it("explicit patterns that resolve an overlap pass", () => {
+        assert.deepStrictEqual(patternProblems([{ workload: "api", key: key("api"), explicit: ["api-main-*"] }, { workload: "api-worker", key: key("api-worker") }]), []);
+    });
+
+    it("every bad pattern at once: syntax, duplicates, an empty list, plugin indices", () => {
+        const problems = patternProblems([
+            { workload: "web", key: key("web"), explicit: [".kibana*", "Web", "web-*", "web-*", "security-*"] },
+            { workload: "worker", key: key("worker"), explicit: [] },
+            { workload: "security", key: key("security") },
+        ]);
+        assert.deepStrictEqual(
+            problems.map((p) => [p.key, p.value]),
+            [
+                ["services.web.searchIndices[0]", ".kibana*"],
+                ["services.web.searchIndices[1]", "Web"],
+                ["services.web.searchIndices[3]", "web-*"],
+                ["services.worker.searchIndices", []],
+                ["services.web.searchIndices[4]", "security-*"],
+                ["services.security.searchIndices", undefined],
+                ["services.web.searchIndices[4]", "security-*"],
+            ],
+        );
+        assert.match(problems[4].accepted, /does not reach the security plugin's audit log indices \(security-auditlog-\*\)/);
+        assert.match(problems[5].accepted, /its default pattern security\* reaches the security plugin's audit log indices/);
     });
 });
 
@@ -120,8 +197,8 @@ describe("search users: the REST applier (AWS Lambda, local container) against a
     let server: https.Server;
     let port: number;
     let seen: Seen[];
-    /** Existing users of the fake cluster (GET internalusers answers them). */
-    let existing: Record<string, object>;
+    /** Existing entries of the fake cluster by kind (GET internalusers, rolesmapping, roles answer them). */
+    let existing: Record<"internalusers" | "rolesmapping" | "roles", Record<string, object>>;
     /** Status codes to answer before the real answer, per "METHOD path". */
     let scripted: Record<string, number[]>;
     const admin = { username: "anycloud-admin", password: "Admin-Pass-1" };
@@ -150,7 +227,8 @@ describe("search users: the REST applier (AWS Lambda, local container) against a
                 const next = scripted[key]?.shift();
                 if (next !== undefined) return answer(next, { status: "SCRIPTED", message: `scripted ${next}` });
                 if (user !== admin.username || password !== admin.password) return answer(401, { message: "Unauthorized" });
-                if (req.method === "GET" && req.url === "/_plugins/_security/api/internalusers") return answer(200, existing);
+                const listing = /^\/_plugins\/_security\/api\/(internalusers|rolesmapping|roles)$/.exec(req.url!);
+                if (req.method === "GET" && listing) return answer(200, existing[listing[1] as keyof typeof existing]);
                 if (req.method === "DELETE") return answer(200, { status: "OK" });
                 return answer(req.url!.includes("internalusers") ? 201 : 200, { status: "CREATED" });
             });
@@ -179,7 +257,7 @@ module.exports = { SecretsManagerClient, GetSecretValueCommand };`,
     });
     beforeEach(() => {
         seen = [];
-        existing = {};
+        existing = { internalusers: {}, rolesmapping: {}, roles: {} };
         scripted = {};
     });
 
@@ -222,13 +300,31 @@ module.exports = { SecretsManagerClient, GetSecretValueCommand };`,
 
     it("deletes the managed users no workload uses any more, and nothing else", async () => {
         const managed = { attributes: { [MANAGED_ATTRIBUTE.key]: MANAGED_ATTRIBUTE.value } };
-        existing = { "svc-web": managed, "svc-gone": managed, "svc-by-hand": {}, "anycloud-admin": {}, reporting: managed };
+        existing.internalusers = { "svc-web": managed, "svc-gone": managed, "svc-by-hand": {}, "anycloud-admin": {}, reporting: managed };
         const out = await invoke(event());
-        assert.deepStrictEqual(out.result!.deleted, ["svc-gone"]);
+        assert.deepStrictEqual(out.result!.deleted, ["internalusers/svc-gone"]);
         assert.deepStrictEqual(
             seen.filter((s) => s.method === "DELETE").map((s) => s.path),
             ["/_plugins/_security/api/internalusers/svc-gone"],
         );
+    });
+
+    it("day 2 on a cluster set up with the shared role: deletes anycloud_app's mapping, then the role, and the role of a workload that left; keeps the plugin's and hand-made ones", async () => {
+        const ours = { description: "anycloud: the search role of gone" };
+        existing.rolesmapping = { anycloud_app: { users: ["svc-web", "svc-worker"] }, anycloud_app_gone: { users: ["svc-gone"] }, anycloud_app_web: {}, all_access: { reserved: true, users: ["anycloud-admin"] }, readall: { users: ["someone"] } };
+        existing.roles = {
+            anycloud_app: { description: "anycloud: a workload's own user - read, write and manage ordinary (non-dot) indices" },
+            anycloud_app_gone: ours,
+            anycloud_app_web: ours,
+            anycloud_app_by_hand: { description: "made by an operator" },
+            all_access: { reserved: true, static: true },
+        };
+        const out = await invoke(event());
+        assert.strictEqual(out.error, undefined);
+        assert.deepStrictEqual(out.result!.deleted, ["rolesmapping/anycloud_app", "rolesmapping/anycloud_app_gone", "roles/anycloud_app", "roles/anycloud_app_gone"]);
+        const order = seen.map((s) => `${s.method} ${s.path}`);
+        assert.ok(order.indexOf("DELETE /_plugins/_security/api/rolesmapping/anycloud_app") < order.indexOf("DELETE /_plugins/_security/api/roles/anycloud_app"), "the mapping goes before its role");
+        assert.ok(order.lastIndexOf("PUT /_plugins/_security/api/rolesmapping/anycloud_app_worker") < order.indexOf("DELETE /_plugins/_security/api/rolesmapping/anycloud_app"), "each user has its own role before the shared one goes");
     });
 
     it("the local variant reads the passwords from its environment (self-signed demo certificate)", async () => {
@@ -250,15 +346,15 @@ module.exports = { SecretsManagerClient, GetSecretValueCommand };`,
 
     it("refuses a certificate it cannot verify when TLS is verified", async () => {
         const out = await invoke(event(), { NODE_EXTRA_CA_CERTS: "" });
-        assert.match(out.error!, /search users: PUT \/_plugins\/_security\/api\/roles\/anycloud_app on https:\/\/localhost:\d+ failed: .*(certificate|self.signed)/i);
+        assert.match(out.error!, /search users: PUT \/_plugins\/_security\/api\/roles\/anycloud_app_web on https:\/\/localhost:\d+ failed: .*(certificate|self.signed)/i);
         assert.strictEqual(seen.length, 0);
     });
 
     it("waits (bounded) for a cluster that answers 503, then applies", async () => {
-        scripted["PUT /_plugins/_security/api/roles/anycloud_app"] = [503, 503];
+        scripted["PUT /_plugins/_security/api/roles/anycloud_app_web"] = [503, 503];
         const out = await invoke(event());
         assert.strictEqual(out.error, undefined);
-        assert.strictEqual(seen.filter((s) => s.path.endsWith("/roles/anycloud_app")).length, 3);
+        assert.strictEqual(seen.filter((s) => s.path.endsWith("/roles/anycloud_app_web")).length, 3);
     });
 
     it("fails at once, naming the request, status and the cluster's words, on a refusal", async () => {

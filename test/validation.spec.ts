@@ -223,3 +223,37 @@ describe("the README's config reference states every rule the code enforces", ()
         assert.deepStrictEqual(missing, []);
     });
 });
+
+describe("config validation: searchIndices (each workload's search role)", () => {
+    it("a workload's explicit patterns reach its settings; the others keep the default", () => {
+        const s = loadSettings(stackConfig({ stack: "dev", set: { "services.worker.searchIndices": ["jobs-*", "app*"] } }).config, ID);
+        assert.deepStrictEqual(s.services.find((x) => x.name === "worker")!.searchIndices, ["jobs-*", "app*"]);
+        assert.strictEqual(s.services.find((x) => x.name === "app")!.searchIndices, undefined);
+    });
+
+    it("refuses, all at once and nothing else: a bad pattern, a dot index, a service and a job that do not use search, an overlap with another workload's default", () => {
+        const ps = problems({
+            "services.processor.searchIndices": ["processor*"],
+            "jobs.migrate.searchIndices": ["migrate*"],
+            "services.worker.searchIndices": ["Worker", ".kibana*", "app-jobs"],
+        });
+        assert.deepStrictEqual(keys(ps), [
+            "anycloud:jobs.migrate.searchIndices",
+            "anycloud:services.processor.searchIndices",
+            "anycloud:services.worker.searchIndices[0]",
+            "anycloud:services.worker.searchIndices[1]",
+            "anycloud:services.worker.searchIndices[2]",
+        ]);
+        const worker = ps.find((p) => p.key === "anycloud:services.worker.searchIndices[2]")!;
+        assert.strictEqual(worker.value, "app-jobs");
+        assert.match(worker.accepted, /overlaps app\* \(app's default\) of app/);
+        assert.match(ps.find((p) => p.key === "anycloud:services.processor.searchIndices")!.accepted, /'search' in uses/);
+    });
+
+    it("two workloads whose default patterns overlap (api, api-worker) are refused until one sets its own", () => {
+        const set = { "services.app-worker": { image: "ghcr.io/acme/worker:1.0", uses: ["search"] } };
+        assert.deepStrictEqual(keys(problems(set)), ["anycloud:services.app.searchIndices"]);
+        assert.deepStrictEqual(keys(problems({ ...set, "services.app.searchIndices": ["app-main-*"] })), []);
+        assert.deepStrictEqual(keys(problems({ ...set, "services.app-worker.searchIndices": ["app*"] })), [], "or shares app's space by naming it");
+    });
+});

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { APP_ROLE, appRole, appRoleMapping, SearchUser, userEntry } from "../search-users";
+import { appRole, appRoleMapping, SearchUser, userEntry } from "../search-users";
 
 /**
  * The token the boot script swaps for the bcrypt hash of a user's password (hashed at boot with
@@ -24,10 +24,12 @@ const yaml = (doc: object) => stringify(doc, { lineWidth: 0 });
  * securityadmin replaces the whole security index with them (a user added only through the REST
  * API would be gone after node 0's next boot).
  * - internal_users.yml: the admin and one user per workload; hashes are tokens (`hashToken`).
- * - roles.yml: `anycloud_app` (components/search-users.ts); the built-in roles (`all_access`, ...)
- *   are the plugin's static roles and need no entry.
- * - roles_mapping.yml: `all_access` for the admin only, `anycloud_app` for exactly the workloads'
- *   users. Nothing else is mapped (the image's default file maps `own_index` to every user).
+ * - roles.yml: one `anycloud_app_<workload>` per workload, scoped to its index patterns
+ *   (components/search-users.ts); the built-in roles (`all_access`, ...) are the plugin's static
+ *   roles and need no entry. A workload that no longer uses search loses its user, role and
+ *   mapping at the next load: securityadmin replaces each of these files' whole content.
+ * - roles_mapping.yml: `all_access` for the admin only, each workload's role for its user alone.
+ *   Nothing else is mapped (the image's default file maps `own_index` to every user).
  */
 export function securityConfig(admin: string, users: readonly SearchUser[]): Record<SecurityFile, string> {
     return {
@@ -36,11 +38,11 @@ export function securityConfig(admin: string, users: readonly SearchUser[]): Rec
             [admin]: { hash: ADMIN_HASH_TOKEN, reserved: true, backend_roles: ["admin"], description: "anycloud admin (generated): the program's own, given to no workload" },
             ...Object.fromEntries(users.map((u) => [u.username, { hash: hashToken(u.username), reserved: false, ...userEntry(u) }])),
         }),
-        "roles.yml": yaml({ _meta: { type: "roles", config_version: 2 }, [APP_ROLE]: { reserved: false, ...appRole() } }),
+        "roles.yml": yaml({ _meta: { type: "roles", config_version: 2 }, ...Object.fromEntries(users.map((u) => [u.role, { reserved: false, ...appRole(u) }])) }),
         "roles_mapping.yml": yaml({
             _meta: { type: "rolesmapping", config_version: 2 },
             all_access: { reserved: false, users: [admin], backend_roles: [], hosts: [], description: "the anycloud admin only" },
-            [APP_ROLE]: { reserved: false, ...appRoleMapping(users), description: "each workload's own search user" },
+            ...Object.fromEntries(users.map((u) => [u.role, { reserved: false, ...appRoleMapping(u) }])),
         }),
     };
 }
