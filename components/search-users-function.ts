@@ -4,7 +4,9 @@
  * runtime ships) and by the local target in a one-shot `node` container (passwords from its
  * environment). It sends the requests `securityRequests` planned (components/search-users.ts)
  * as the admin user, filling each user's `password` from its reference, then deletes the users,
- * role mappings and roles the program made that no workload uses any more. Every request is bounded; a cluster that does not answer yet
+ * role mappings and roles the program made that no workload uses any more — unless an existing
+ * index a role being removed reaches would be left to no workload's role: then it fails naming
+ * them, before deleting anything. Every request is bounded; a cluster that does not answer yet
  * (DNS, connection, 5xx, 429, and 401 while a new admin password propagates) is retried for a
  * bounded time; any other answer fails at once with the method, path, status and the cluster's
  * words — never a password.
@@ -60,6 +62,40 @@ async function password(event, ref) {
   }
 }
 
+const BACKING = ".ds-";
+
+/** The security plugin's glob (WildcardMatcher.SimpleMatcher): '*' any run, '?' one character. */
+function globMatches(pattern, name) {
+  let i = 0, j = 0, textBackup = -1, wildBackup = -1;
+  while (i < name.length) {
+    if (j < pattern.length && pattern[j] === "*") {
+      textBackup = i;
+      wildBackup = ++j;
+    } else if (j < pattern.length && (pattern[j] === "?" || pattern[j] === name[i])) {
+      i++;
+      j++;
+    } else {
+      if (wildBackup === -1) return false;
+      i = ++textBackup;
+      j = wildBackup;
+    }
+  }
+  while (j < pattern.length && pattern[j] === "*") j++;
+  return j >= pattern.length;
+}
+
+/** A pattern of a role on the cluster: '/regex/' (the shared role's '/[^.].*' + '/') or a glob; a regex JavaScript cannot read counts as matching. */
+function roleMatches(pattern, name) {
+  if (pattern.length > 1 && pattern.startsWith("/") && pattern.endsWith("/")) {
+    try {
+      return new RegExp("^(?:" + pattern.slice(1, -1) + ")$").test(name);
+    } catch (e) {
+      return true;
+    }
+  }
+  return globMatches(pattern, name);
+}
+
 const retriable = (status) => status === 401 || status === 429 || status >= 500;
 
 exports.handler = async (event) => {
@@ -95,10 +131,12 @@ exports.handler = async (event) => {
     applied.push(r.method + " " + r.path);
   }
   // What the program made and no workload uses any more (components/search-users.ts pruneRules,
-  // staleEntries): users, then role mappings, then roles.
-  const deleted = [];
+  // staleEntries): listed first, deleted only after the index check below.
+  const stale = [];
+  const listings = {};
   for (const rule of event.prune) {
     const listed = JSON.parse((await call("GET", rule.path, undefined, [200])).text);
+    listings[rule.path] = listed;
     const keep = new Set(rule.keep);
     for (const [name, e] of Object.entries(listed).sort(([a], [b]) => (a < b ? -1 : 1))) {
       const entry = e || {};
@@ -106,9 +144,37 @@ exports.handler = async (event) => {
       if (!(name.startsWith(rule.prefix) || rule.names.includes(name))) continue;
       if (rule.attribute && (entry.attributes || {})[rule.attribute.key] !== rule.attribute.value) continue;
       if (rule.descriptionMark !== undefined && !String(entry.description || "").startsWith(rule.descriptionMark)) continue;
-      await call("DELETE", rule.path + "/" + encodeURIComponent(name), undefined, [200]);
-      deleted.push(rule.path.split("/").pop() + "/" + name);
+      stale.push({ path: rule.path, name });
     }
+  }
+  // Before a role goes (the shared anycloud_app of earlier versions, or a workload's that left):
+  // every existing index it reached must still be reached by a workload's role, or the up fails
+  // here, with the old role still mapped (components/search-users.ts indexCheck says what is covered).
+  const goingRoles = stale.filter((s) => s.path === event.indexCheck.rolesPath).map((s) => s.name);
+  if (goingRoles.length > 0) {
+    const roles = listings[event.indexCheck.rolesPath] || {};
+    const indices = JSON.parse((await call("GET", event.indexCheck.indicesPath, undefined, [200])).text).map((r) => r.index);
+    const orphans = [];
+    for (const index of indices.sort()) {
+      if (index.startsWith(".") && !index.startsWith(BACKING)) continue;
+      if (event.indexCheck.covered.some((p) => globMatches(p, index))) continue;
+      const by = goingRoles.filter((role) => ((roles[role] || {}).index_permissions || []).some((perm) => (perm.index_patterns || []).some((p) => roleMatches(p, index))));
+      if (by.length > 0) orphans.push(index + " (" + by.join(", ") + ")");
+    }
+    if (orphans.length > 0) {
+      throw new Error(
+        "search users: removing the role" + (goingRoles.length > 1 ? "s " : " ") + goingRoles.join(", ") +
+          " would leave these existing indices to no workload's search role: " + orphans.join("; ") +
+          ". Add each to the searchIndices of the service or job that uses it (an index name, or a prefix ending in '*'), or delete it if no workload needs it; then run up again." +
+          " Nothing was removed: every workload keeps the access it had until then."
+      );
+    }
+  }
+  const deleted = [];
+  for (const s of stale) {
+    // 404: already gone (a retried run, or removed by hand since the listing): the goal holds.
+    await call("DELETE", s.path + "/" + encodeURIComponent(s.name), undefined, [200, 404]);
+    deleted.push(s.path.split("/").pop() + "/" + s.name);
   }
   return { applied, deleted };
 };

@@ -5,20 +5,34 @@
  *
  * - index permissions `indices_all` on the workload's index patterns only: by default `<name>*`
  *   (its own name as a prefix: `web`, `web-products`, `web_2026`), or the patterns its
- *   `searchIndices` key lists. Each pattern is also granted as `.ds-<pattern>`: a data stream's
- *   backing indices are `.ds-<stream>-<generation>`, and the security plugin checks most actions on
- *   a stream against those concrete indices, not the stream's name (create is checked on the name),
- *   so a role needs both (opensearch-project/security data stream tests; Elasticsearch mirrors a
- *   stream's privileges to its backing indices, OpenSearch's security plugin does not).
- *   Patterns are globs: `*` any run of characters, matched against the whole name
- *   (opensearch-project/security `WildcardMatcher.from`: a pattern without `/.../` and with `*` or
- *   `?` is a `SimpleMatcher`; between slashes it would be a Java regex, which config never
- *   produces). Accepted patterns start with a letter or digit, so none matches a dot index
- *   (`.opendistro_security`, `.kibana*`, `.plugins-*`, `.opensearch-*`); `patternProblems` also
- *   refuses the non-dot plugin indices and any two workloads whose patterns overlap without being
- *   the same pattern (one workload's default `api*` covers `api-worker*`).
- * - cluster permissions (static action groups, security `static_action_groups.yml`):
- *   `cluster_monitor` (`cluster:monitor/*`: health, stats, `GET /`), `cluster_composite_ops`
+ *   `searchIndices` key lists. Each pattern also grants its data streams' backing indices: a data
+ *   stream's backing indices are `.ds-<stream>-<generation>` with the generation in six digits
+ *   (OpenSearch `DataStream.getDefaultBackingIndexName`: `BACKING_INDEX_PREFIX + "%s-%06d"`), and
+ *   the security plugin checks most actions on a stream against those concrete indices, not the
+ *   stream's name (create is checked on the name), so a role needs both. A name `logs` grants
+ *   `.ds-logs-??????` (exactly the stream `logs`' generations; `.ds-logs` alone would match none of
+ *   them), a prefix `logs-*` grants `.ds-logs-*`. Patterns are globs: `*` any run of characters,
+ *   `?` one character, matched against the whole name (opensearch-project/security
+ *   `WildcardMatcher.from`: a pattern without `/.../` and with `*` or `?` is a `SimpleMatcher`,
+ *   whose `test` takes `?` as any one character; between slashes it would be a Java regex, which
+ *   the program never produces). Accepted patterns start with a letter or digit, so none matches a
+ *   dot index (`.opendistro_security`, `.kibana*`, `.plugins-*`, `.opensearch-*`); `patternProblems`
+ *   also refuses the non-dot plugin indices and any two workloads whose granted patterns overlap
+ *   (backing-index patterns included) without being the same pattern (one workload's default
+ *   `api*` covers `api-worker*`; a stream `logs` of one workload is inside another's `logs-*`
+ *   through `.ds-logs-*`).
+ * - cluster permissions: `cluster:monitor/health` (`GET _cluster/health`, readiness checks),
+ *   `cluster:monitor/main` (`GET /`, which clients send to learn the version) and
+ *   `cluster:monitor/nodes/info` (`GET _nodes`, what sniffing clients ask for the nodes' addresses)
+ *   — OpenSearch `ClusterHealthAction.NAME`, `MainAction.NAME`, `NodesInfoAction.NAME`; single
+ *   actions in `cluster_permissions` are what the plugin and Amazon OpenSearch Service's
+ *   fine-grained access control take alongside action groups (AWS Developer Guide, "Configure
+ *   permissions" of the flow framework: `cluster:admin/opensearch/flow_framework/workflow/get`).
+ *   Not the `cluster_monitor` group (`cluster:monitor/*`): a cluster permission is granted without
+ *   looking at any index, and it includes `cluster:monitor/state`, so `GET _cluster/state/metadata`
+ *   would show every workload's index names and mappings. Index-level monitoring (`_stats`,
+ *   `_segments`, `_recovery` of its own indices: `indices:monitor/*`) is in `indices_all`.
+ *   Also the static action groups (security `static_action_groups.yml`) `cluster_composite_ops`
  *   (`_bulk`, `_mget`, `_msearch`, scroll, reindex, alias changes — each item is checked against
  *   the index patterns) and `cluster_manage_index_templates` (legacy, composable and component
  *   templates, which a data stream needs). Template actions are cluster permissions, checked
@@ -37,10 +51,15 @@ export const LEGACY_ROLE = "anycloud_app";
 export const ROLE_PREFIX = "anycloud_app_";
 /** The first words of every role description the program writes: the appliers delete only roles that carry them. */
 export const ROLE_DESCRIPTION_MARK = "anycloud:";
-export const APP_CLUSTER_PERMISSIONS = ["cluster_monitor", "cluster_composite_ops", "cluster_manage_index_templates"];
+export const APP_CLUSTER_PERMISSIONS = ["cluster:monitor/health", "cluster:monitor/main", "cluster:monitor/nodes/info", "cluster_composite_ops", "cluster_manage_index_templates"];
 export const APP_INDEX_ACTIONS = ["indices_all"];
 /** A data stream's backing indices: `.ds-<stream>-<generation>` (OpenSearch `DataStream.getDefaultBackingIndexName`). */
 export const BACKING_INDEX_PREFIX = ".ds-";
+/**
+ * The generation part of a backing index name (`-%06d`): six digits up to generation 999999, one
+ * rollover a day for 2,700 years. `?` is one character in the plugin's `SimpleMatcher`.
+ */
+export const BACKING_INDEX_GENERATION = "-??????";
 
 /** An index name, or a prefix ending in one `*`: what `searchIndices` accepts. */
 export const INDEX_PATTERN = /^[a-z0-9][a-z0-9._-]{0,99}\*?$/;
@@ -63,9 +82,53 @@ export function defaultIndexPatterns(workload: string): string[] {
     return [`${workload}*`];
 }
 
-/** Does `pattern` (a name, or a prefix ending in `*`) match `name`? */
+/**
+ * Does the glob `pattern` match the whole of `name`? `*` any run of characters, `?` one character,
+ * anything else itself: the security plugin's `WildcardMatcher.SimpleMatcher.test`, written the
+ * same way (and the REST applier's copy, components/search-users-function.ts).
+ */
 export function patternMatches(pattern: string, name: string): boolean {
-    return pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
+    let i = 0;
+    let j = 0;
+    let textBackup = -1;
+    let wildBackup = -1;
+    while (i < name.length) {
+        if (j < pattern.length && pattern[j] === "*") {
+            textBackup = i;
+            wildBackup = ++j;
+        } else if (j < pattern.length && (pattern[j] === "?" || pattern[j] === name[i])) {
+            i++;
+            j++;
+        } else {
+            if (wildBackup === -1) return false;
+            i = ++textBackup;
+            j = wildBackup;
+        }
+    }
+    while (j < pattern.length && pattern[j] === "*") j++;
+    return j >= pattern.length;
+}
+
+/**
+ * Is there a name both globs match? Exact for `*` and `?` (the two patterns are walked together:
+ * a `*` on either side takes nothing or one more character of the other side, `?` takes any one).
+ */
+export function globsOverlap(a: string, b: string): boolean {
+    const seen = new Map<number, boolean>();
+    const walk = (i: number, j: number): boolean => {
+        const key = i * (b.length + 1) + j;
+        const known = seen.get(key);
+        if (known !== undefined) return known;
+        seen.set(key, false);
+        let result = false;
+        if (i === a.length && j === b.length) result = true;
+        else if (i < a.length && a[i] === "*") result = walk(i + 1, j) || (j < b.length && walk(i, j + 1));
+        else if (j < b.length && b[j] === "*") result = walk(i, j + 1) || (i < a.length && walk(i + 1, j));
+        else if (i < a.length && j < b.length && (a[i] === "?" || b[j] === "?" || a[i] === b[j])) result = walk(i + 1, j + 1);
+        seen.set(key, result);
+        return result;
+    };
+    return walk(0, 0);
 }
 
 /**
@@ -74,11 +137,7 @@ export function patternMatches(pattern: string, name: string): boolean {
  * the name starts with it; two names when they are equal.
  */
 export function patternsOverlap(a: string, b: string): boolean {
-    const stem = (p: string) => (p.endsWith("*") ? p.slice(0, -1) : p);
-    if (a.endsWith("*") && b.endsWith("*")) return stem(a).startsWith(stem(b)) || stem(b).startsWith(stem(a));
-    if (a.endsWith("*")) return b.startsWith(stem(a));
-    if (b.endsWith("*")) return a.startsWith(stem(b));
-    return a === b;
+    return globsOverlap(a, b);
 }
 
 /** Does `a` match every name `b` matches? */
@@ -93,6 +152,59 @@ export interface WorkloadPatterns {
     /** The config key of the workload's patterns (`services.web.searchIndices`). */
     key: string;
     explicit?: string[];
+    /**
+     * Its patterns when `explicit` is absent, and where they come from (a job with `service: app`
+     * runs app's image, so it has app's patterns): default `<workload>*`, "<workload>'s default".
+     */
+    inherited?: { patterns: string[]; from: string };
+}
+
+/** What `workloadPatterns` reads of a service or job (stacks/settings.ts). */
+export interface PatternSource {
+    name: string;
+    uses: { search: boolean };
+    searchIndices?: string[];
+    /** A job's `service:` (it runs that service's image). */
+    imageOf?: string;
+}
+
+/**
+ * The patterns of every workload that uses search, with their config keys. A job with
+ * `service: X` and no `searchIndices` of its own runs X's image, so it names X's indices: it gets
+ * X's `searchIndices`, or X's default `X*` (the worked example's `migrate`, `service: app`, would
+ * otherwise get `migrate*`, and an index app's code creates at startup would be refused to it).
+ */
+export function workloadPatterns(services: readonly PatternSource[], jobs: readonly PatternSource[]): WorkloadPatterns[] {
+    const service = (name: string) => services.find((s) => s.name === name);
+    return [
+        ...services.filter((s) => s.uses.search).map((s) => ({ workload: s.name, key: `services.${s.name}.searchIndices`, explicit: s.searchIndices })),
+        ...jobs
+            .filter((j) => j.uses.search)
+            .map((j): WorkloadPatterns => {
+                const from = j.imageOf !== undefined ? service(j.imageOf) : undefined;
+                const w: WorkloadPatterns = { workload: j.name, key: `jobs.${j.name}.searchIndices`, explicit: j.searchIndices };
+                if (from === undefined) return w;
+                const inherited = from.searchIndices
+                    ? { patterns: [...from.searchIndices], from: `services.${from.name}.searchIndices (jobs.${j.name} has service: ${from.name})` }
+                    : { patterns: defaultIndexPatterns(from.name), from: `${from.name}'s default (jobs.${j.name} has service: ${from.name})` };
+                return { ...w, inherited };
+            }),
+    ];
+}
+
+/** Workload -> the patterns its role gets (`searchIndices`, inherited, or `<workload>*`). */
+export function resolvedIndexPatterns(workloads: readonly WorkloadPatterns[]): Record<string, string[]> {
+    return Object.fromEntries(workloads.map((w) => [w.workload, w.explicit ?? fallbackPatterns(w)]));
+}
+
+/** A workload's patterns when its `searchIndices` key is absent: inherited, or `<workload>*`. */
+function fallbackPatterns(w: WorkloadPatterns): string[] {
+    return w.inherited ? [...w.inherited.patterns] : defaultIndexPatterns(w.workload);
+}
+
+/** How a message names a pattern the config does not spell out. */
+function fallbackLabel(w: WorkloadPatterns): string {
+    return w.inherited ? `${w.workload}'s, from ${w.inherited.from}` : `${w.workload}'s default`;
 }
 
 /** A problem with a workload's patterns: key, value, accepted (a ConfigProblem without the import). */
@@ -114,10 +226,10 @@ export function patternProblems(workloads: readonly WorkloadPatterns[]): Pattern
     const resolved: { w: WorkloadPatterns; patterns: string[] }[] = [];
     for (const w of workloads) {
         if (w.explicit === undefined) {
-            resolved.push({ w, patterns: defaultIndexPatterns(w.workload) });
+            resolved.push({ w, patterns: fallbackPatterns(w) });
             continue;
         }
-        if (w.explicit.length === 0) problems.push({ key: w.key, value: w.explicit, accepted: `at least one index pattern (${INDEX_PATTERN_RULE}); leave the key out for the default ${defaultIndexPatterns(w.workload).join(", ")}` });
+        if (w.explicit.length === 0) problems.push({ key: w.key, value: w.explicit, accepted: `at least one index pattern (${INDEX_PATTERN_RULE}); leave the key out for the default ${fallbackPatterns(w).join(", ")}` });
         const seen = new Set<string>();
         w.explicit.forEach((p, i) => {
             if (!INDEX_PATTERN.test(p)) problems.push({ key: `${w.key}[${i}]`, value: p, accepted: INDEX_PATTERN_RULE });
@@ -137,22 +249,45 @@ export function patternProblems(workloads: readonly WorkloadPatterns[]): Pattern
             }
         }
     }
+    // Checked on what the roles grant, the backing-index patterns included: `logs` and `logs-*` name
+    // no common index, but `.ds-logs-*` (granted for `logs-*`) matches `.ds-logs-000001`, the
+    // stream `logs`' first backing index.
     for (let i = 0; i < resolved.length; i++) {
         for (let j = i + 1; j < resolved.length; j++) {
             for (const p of resolved[i].patterns) {
                 for (const q of resolved[j].patterns) {
-                    if (p === q || !patternsOverlap(p, q)) continue;
+                    if (p === q) continue;
+                    const via = overlapVia(p, q);
+                    if (via === undefined) continue;
                     // Name the side that wrote the pattern; when both or neither did, the broader one.
                     const [a, pa, b, pb] = blame(resolved[i].w, p, resolved[j].w, q);
+                    const [ga, gb] = a === resolved[i].w ? via : [via[1], via[0]];
+                    const through = ga === pa && gb === pb ? "" : ` through their data streams' backing indices (${ga} and ${gb} both match e.g. ${exampleName(ga, gb)})`;
                     const accepted =
-                        `index patterns that no other workload's pattern overlaps, unless it is the same pattern (a shared space): ${pa}${a.explicit === undefined ? ` (${a.workload}'s default)` : ""} overlaps ${pb}` +
-                        `${b.explicit === undefined ? ` (${b.workload}'s default)` : ` (${b.key})`} of ${b.workload}; set ${a.key} to names outside ${b.workload}'s, or to ${pb} to share its indices`;
+                        `index patterns that no other workload's pattern overlaps, unless it is the same pattern (a shared space): ${pa}${a.explicit === undefined ? ` (${fallbackLabel(a)})` : ""} overlaps ${pb}` +
+                        `${b.explicit === undefined ? ` (${fallbackLabel(b)})` : ` (${b.key})`} of ${b.workload}${through}; set ${a.key} to names outside ${b.workload}'s, or to ${pb} to share its indices`;
                     problems.push({ ...where(a, pa), accepted });
                 }
             }
         }
     }
     return problems;
+}
+
+/** The first pair of granted patterns (of `p`, of `q`) that overlap, or undefined. */
+function overlapVia(p: string, q: string): [string, string] | undefined {
+    for (const gp of grantedIndexPatterns([p])) {
+        for (const gq of grantedIndexPatterns([q])) {
+            if (globsOverlap(gp, gq)) return [gp, gq];
+        }
+    }
+    return undefined;
+}
+
+/** A name both globs match, for a message: a backing index's generation as 000001, other wildcards dropped or zero. */
+function exampleName(a: string, b: string): string {
+    const fill = (g: string) => g.split(BACKING_INDEX_GENERATION).join("-000001").replace(/\?/g, "0").replace(/\*/g, "");
+    return [fill(a), fill(b)].find((n) => patternMatches(a, n) && patternMatches(b, n)) ?? fill(a);
 }
 
 function blame(w1: WorkloadPatterns, p1: string, w2: WorkloadPatterns, p2: string): [WorkloadPatterns, string, WorkloadPatterns, string] {
@@ -202,9 +337,17 @@ export function searchUsers(clients: readonly string[], indices: Readonly<Record
     }));
 }
 
+/**
+ * The backing indices of the data streams `pattern` names: a prefix `logs-*` → `.ds-logs-*` (every
+ * stream it names, every generation); a name `logs` → `.ds-logs-??????` (that stream's generations only).
+ */
+export function backingIndexPattern(pattern: string): string {
+    return pattern.endsWith("*") ? `${BACKING_INDEX_PREFIX}${pattern}` : `${BACKING_INDEX_PREFIX}${pattern}${BACKING_INDEX_GENERATION}`;
+}
+
 /** The patterns a role grants for a workload's patterns: each one, and its data streams' backing indices. */
 export function grantedIndexPatterns(indices: readonly string[]): string[] {
-    return [...indices, ...indices.map((p) => `${BACKING_INDEX_PREFIX}${p}`)];
+    return [...indices, ...indices.map(backingIndexPattern)];
 }
 
 export interface RoleDocument {
@@ -315,6 +458,64 @@ export function staleEntries(answer: Listed, rule: PruneRule): string[] {
         .sort();
 }
 
+/**
+ * What the applier checks before it removes a role (the shared `anycloud_app` of earlier versions,
+ * or the role of a workload that left): it lists every index as the admin (`_cat/indices`, JSON,
+ * `expand_wildcards=all` so closed indices and data streams' hidden backing indices are listed
+ * too: OpenSearch `RestIndicesAction` reads the request's indices options), and an existing index
+ * that a role being removed reaches (its `index_patterns`: globs, or `/regex/` as the shared role
+ * had) but no pattern in `covered` matches fails the up before anything is deleted, naming it. So
+ * an upgrade from the shared role, or a workload renamed, never silently locks an app out of its
+ * indices. Dot indices are the plugins' (never an app's) except data streams' `.ds-` backing
+ * indices. `covered`: every workload's granted patterns, and the plugins' own non-dot indices
+ * (the shared role reached `security-auditlog-*` too; no workload needs them).
+ */
+export interface IndexCheck {
+    rolesPath: string;
+    indicesPath: string;
+    covered: string[];
+}
+
+export function indexCheck(users: readonly SearchUser[]): IndexCheck {
+    return {
+        rolesPath: `${SECURITY_API}/roles`,
+        indicesPath: "/_cat/indices?format=json&h=index&expand_wildcards=all",
+        covered: [...new Set([...users.flatMap((u) => grantedIndexPatterns(u.indices)), ...PLUGIN_INDEX_PATTERNS.map((p) => p.pattern)])],
+    };
+}
+
+/**
+ * The same check for node 0's securityadmin load (GCP and Azure: at every boot and in Azure's
+ * day-2 run command), which replaces the whole security index and so removes every role the new
+ * files lack: a jq 1.6 program (the VMs have jq, not Node.js) over `--slurpfile indices` (the
+ * `_cat/indices` answer) and `--slurpfile roles` (`GET _plugins/_security/api/roles`, allowed to
+ * the admin certificate: security `RestApiAuthorizationEvaluator.checkAccessPermissions`, "using
+ * an admin certificate grants all permissions"), with `--argjson keep` (the new files' roles) and
+ * `--argjson covered` (`indexCheck(...).covered`). It prints one line per orphaned index,
+ * `<index> (<roles>)`. The roles it counts as the program's are those `pruneRules` deletes.
+ * Oniguruma (jq's regex) reads the shared role's `[^.].*` as Java does; a pattern it cannot read
+ * counts as matching.
+ */
+export const ORPHAN_INDICES_JQ = String.raw`def glob: "^" + ([split("")[] | if . == "*" then ".*" elif . == "?" then "." elif test("^[A-Za-z0-9_-]$") then . else "\\" + . end] | join("")) + "$";
+def pattern: if length > 1 and startswith("/") and endswith("/") then "^(?:" + .[1:-1] + ")$" else glob end;
+def reaches($i): . as $p | try ($i | test($p | pattern)) catch true;
+($roles[0] // {}) as $r
+| [$r | to_entries[] | select((.key == "${LEGACY_ROLE}" or (.key | startswith("${ROLE_PREFIX}")))
+    and ((.value.description // "") | startswith("${ROLE_DESCRIPTION_MARK}"))
+    and .value.reserved != true and .value.static != true and .value.hidden != true
+    and (.key as $n | any($keep[]; . == $n) | not))] as $going
+| $indices[0][] | .index
+| select((startswith(".") | not) or startswith("${BACKING_INDEX_PREFIX}"))
+| . as $i
+| select(any($covered[]; . as $p | $i | test($p | glob)) | not)
+| [$going[] | select(any(.value.index_permissions[]?.index_patterns[]?; reaches($i))) | .key] as $by
+| select($by | length > 0)
+| "\($i) (\($by | join(", ")))"`;
+
+/** The failure both checks give, after the orphaned indices (`<index> (<roles>)`). */
+export const ORPHAN_REMEDY =
+    "Add each to the searchIndices of the service or job that uses it (an index name, or a prefix ending in '*'), or delete it if no workload needs it; then run up again.";
+
 /** Runs the applier once as a script (`node -e`): the event in ANYCLOUD_EVENT, exit 1 with its message on failure. */
 export function applierScript(handler: string): string {
     return `${handler}\nexports.handler(JSON.parse(process.env.ANYCLOUD_EVENT)).then((r) => console.log(JSON.stringify(r)), (e) => { console.error(e.message); process.exit(1); });\n`;
@@ -338,6 +539,7 @@ export interface ApplierEvent {
     requests: SecurityRequest[];
     passwords: Record<string, string>;
     prune: PruneRule[];
+    indexCheck: IndexCheck;
     requestTimeoutMs: number;
     waitMs: number;
     pauseMs: number;
@@ -363,6 +565,7 @@ export function applierEvent(o: {
         requests: securityRequests(o.users, (u) => u.username),
         passwords: Object.fromEntries(o.users.map((u) => [u.username, o.passwordRefs[u.username]])),
         prune: pruneRules(o.users),
+        indexCheck: indexCheck(o.users),
         ...APPLIER_BOUNDS,
         ...o.bounds,
     };

@@ -12,6 +12,7 @@ import { Network } from "./network";
 import { overridesTransformation } from "./overrides";
 import { ObjectStore } from "./object-store";
 import { SearchCluster } from "./search-cluster";
+import { resolvedIndexPatterns, workloadPatterns } from "./search-users";
 import { operatorSecretEnv, Parts, serviceEnvironment } from "./wiring";
 
 /** The stack outputs: one shape on every cloud. Credentials are secret. */
@@ -97,8 +98,8 @@ export function deployTopology(settings: Settings, backend: CloudBackend): Stack
         parts.cache = new Cache("cache", { ...settings.cache, clients: access.cacheClients }, backend, after);
     }
     if (settings.search) {
-        // Each workload's explicit index patterns (`searchIndices`); the others get `<name>*`.
-        const indices = Object.fromEntries([...settings.services, ...settings.jobs].flatMap((w) => (w.uses.search && w.searchIndices ? [[w.name, w.searchIndices]] : [])));
+        // Each workload's index patterns: `searchIndices`, a `service:` job's service's, or `<name>*`.
+        const indices = resolvedIndexPatterns(workloadPatterns(settings.services, settings.jobs));
         parts.search = new SearchCluster("search", { ...settings.search, clients: access.searchClients, indices }, backend, after);
     }
     if (settings.buckets.length > 0) {

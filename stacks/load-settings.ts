@@ -7,7 +7,7 @@ import { inputPropertiesOf } from "./override-properties";
 import { roleName } from "../components/database-init";
 import { DATABASE_TLS_NAMES, DatabaseTls } from "../components/database-tls";
 import { RDS_REGION_ROOTS } from "../providers/aws/rds-ca-roots";
-import { patternProblems } from "../components/search-users";
+import { patternProblems, workloadPatterns } from "../components/search-users";
 import { DATABASE_NAME_RULE, isReservedUserName, RESERVED_DATABASE_NAMES, reservedPartProblems, ROLE_NAME_RULE, USER_NAME_RULE } from "./reserved-names";
 import { failedAt, ParsedConfig, parseRawConfig, SECRET_MARK, userIndex } from "./parse-config";
 import { PROVIDER_KEYS } from "./provider-keys";
@@ -713,11 +713,7 @@ export function pushSearchIndicesWithoutSearch(key: string, value: string[], sea
  * (components/search-users.ts `patternProblems`): syntax, plugin indices, overlaps.
  */
 function checkSearchIndices(services: ServiceSettings[], jobs: JobSettings[], problems: ConfigProblem[]) {
-    const workloads = [
-        ...services.filter((s) => s.uses.search).map((s) => ({ workload: s.name, key: `services.${s.name}.searchIndices`, explicit: s.searchIndices })),
-        ...jobs.filter((j) => j.uses.search).map((j) => ({ workload: j.name, key: `jobs.${j.name}.searchIndices`, explicit: j.searchIndices })),
-    ];
-    for (const p of patternProblems(workloads)) problems.push(problem(p.key, p.value, p.accepted));
+    for (const p of patternProblems(workloadPatterns(services, jobs))) problems.push(problem(p.key, p.value, p.accepted));
 }
 
 /** Where the wiring runs: the cloud, and how services on the database verify it. */

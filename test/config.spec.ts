@@ -136,7 +136,7 @@ describe("config model", () => {
             assert.match(p.accepted, /app, worker, processor/);
         });
         it("a service that uses a part the topology lacks", () => {
-            const p = onlyProblem(config({ search: undefined, "services.app.uses": ["database", "search"], "services.worker.uses": ["database"] }));
+            const p = onlyProblem(config({ search: undefined, "services.app.uses": ["database", "search"], "services.worker.uses": ["database"], "services.worker.searchIndices": undefined }));
             assert.strictEqual(p.key, "anycloud:services.app.uses[1]");
             assert.strictEqual(p.value, "search");
             assert.match(p.accepted, /database, database:biblioteca_digital, cache, bucket:documents/);

@@ -317,7 +317,7 @@ describe("day 1 on a new Azure subscription: features are checked before anythin
     });
 
     it("a stack without search VMs does not ask for the feature", async () => {
-        const p = await plan({ stack: "dev", set: { cloud: "azure", search: undefined, "services.app.uses": ["database", "cache", "bucket:documents"], "services.worker.uses": ["database", "cache", "bucket:documents"] } });
+        const p = await plan({ stack: "dev", set: { cloud: "azure", search: undefined, "services.app.uses": ["database", "cache", "bucket:documents"], "services.worker.uses": ["database", "cache", "bucket:documents"], "services.worker.searchIndices": undefined } });
         assert.deepStrictEqual(p.run.invokes.filter((i) => i.token === "azure-native:features:getSubscriptionFeatureRegistration"), []);
     });
 });

@@ -116,7 +116,7 @@ const MISTAKES: Mistake[] = [
     { what: "5 GB of search storage", set: { "search.storageGb": 5 }, key: "anycloud:search.storageGb", value: 5, accepted: /GB from 10 to 16384/ },
     // Buckets
     { what: "a bucket name in capitals", set: { buckets: ["Documents"] }, key: "anycloud:buckets[0]", value: "Documents", accepted: /lowercase name of 3-24/ },
-    { what: "a two-letter bucket", set: { buckets: ["ab"], "services.app.uses": ["database"], "services.worker.uses": ["database"], "services.processor.uses": ["cache"] }, key: "anycloud:buckets[0]", value: "ab", accepted: /3-24 letters/ },
+    { what: "a two-letter bucket", set: { buckets: ["ab"], "services.app.uses": ["database"], "services.worker.uses": ["database"], "services.worker.searchIndices": undefined, "services.processor.uses": ["cache"] }, key: "anycloud:buckets[0]", value: "ab", accepted: /3-24 letters/ },
     { what: "a bucket named storage", set: { buckets: ["documents", "storage"] }, key: "anycloud:buckets[1]", value: "storage", accepted: /the program gives its own parts/ },
     { what: "a bucket listed twice", set: { buckets: ["documents", "documents"] }, key: "anycloud:buckets", value: "documents", accepted: /without duplicates/ },
     { what: "a zero-day expiry", set: { buckets: { documents: { expirationDays: 0 } } }, key: "anycloud:buckets.documents.expirationDays", value: 0, accepted: /integer from 1 to 36500/ },

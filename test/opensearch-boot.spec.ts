@@ -223,6 +223,52 @@ describe("search boot scripts", function () {
                 assert.deepStrictEqual(file("roles_mapping.yml"), ["_meta", "all_access", "anycloud_app_web"]);
             });
 
+            /** A node in use since before roles were per workload: the security index holds the shared role, and these indices exist. */
+            const inUse = (s: BootSandbox, indices: string[]) => {
+                fs.writeFileSync(path.join(s.node, "indices.json"), JSON.stringify([".opendistro_security", ".kibana_1", ...indices].map((index) => ({ index }))));
+                fs.writeFileSync(
+                    path.join(s.node, "roles.json"),
+                    JSON.stringify({
+                        anycloud_app: { reserved: false, description: "anycloud: a workload's own user", index_permissions: [{ index_patterns: ["/[^.].*/"], allowed_actions: ["indices_all"] }] },
+                        all_access: { reserved: true, static: true, index_permissions: [{ index_patterns: ["*"] }] },
+                    }),
+                );
+            };
+            const loads = (s: BootSandbox) => (s.stateFile("calls.log", "node").match(/securityadmin\.sh/g) ?? []).length;
+
+            it("the re-apply refuses to load files that would leave an existing index to no workload (the shared role of earlier versions reached it), and loads nothing", () => {
+                const s = sandbox();
+                seed(s);
+                assert.strictEqual(s.run(bootScript(input(hooks, 0))).status, 0);
+                inUse(s, ["web-products", "biblio-books", ".ds-web-logs-000001", "security-auditlog-2026.11.30"]);
+                const r = s.run(runAsBash(securityApplyScript(input(hooks, 0)), "v2"));
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, /FAILED: loading the security configuration would remove roles that reach these existing indices, leaving them to no workload's search role: biblio-books \(anycloud_app\)\. Add each to the searchIndices/);
+                assert.ok(!/web-products|kibana|security-auditlog|\.ds-/.test(r.stderr), r.stderr);
+                assert.strictEqual(loads(s), 1, "securityadmin did not run again: the cluster keeps the shared role");
+            });
+
+            it("the re-apply loads the per-workload roles once every existing index is some workload's", () => {
+                const s = sandbox();
+                seed(s);
+                assert.strictEqual(s.run(bootScript(input(hooks, 0))).status, 0);
+                inUse(s, ["web-products", "worker-jobs", "security-auditlog-2026.11.30"]);
+                const r = s.run(runAsBash(securityApplyScript(input(hooks, 0)), "v2"));
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.strictEqual(loads(s), 2);
+            });
+
+            it("a reboot of node 0 does not load files that would leave an existing index to no workload", () => {
+                const s = sandbox();
+                seed(s);
+                assert.strictEqual(s.run(bootScript(input(hooks, 0))).status, 0);
+                inUse(s, ["biblio-books"]);
+                const r = s.run(bootScript(input(hooks, 0)));
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, /biblio-books \(anycloud_app\)/);
+                assert.strictEqual(loads(s), 1);
+            });
+
             it("the re-apply script fails the run command, with the boot script's message, when securityadmin fails", () => {
                 const s = sandbox();
                 seed(s);

@@ -13,6 +13,7 @@ import {
     appRoleMapping,
     applierEvent,
     ApplierEvent,
+    globsOverlap,
     grantedIndexPatterns,
     INDEX_PATTERN,
     LEGACY_ROLE,
@@ -44,15 +45,46 @@ describe("search users: the roles and the generated security configuration", () 
         assert.deepStrictEqual(appRole(byName("web")).index_permissions, [{ index_patterns: ["web*", ".ds-web*"], allowed_actions: ["indices_all"] }]);
         assert.deepStrictEqual(appRole(byName("worker")).index_permissions[0].index_patterns, ["worker*", ".ds-worker*"]);
         const explicit = searchUsers(["worker"], { worker: ["jobs-*", "web-search"] })[0];
-        assert.deepStrictEqual(appRole(explicit).index_permissions[0].index_patterns, ["jobs-*", "web-search", ".ds-jobs-*", ".ds-web-search"]);
+        assert.deepStrictEqual(appRole(explicit).index_permissions[0].index_patterns, ["jobs-*", "web-search", ".ds-jobs-*", ".ds-web-search-??????"]);
+    });
+
+    it("a data stream named exactly reaches its backing indices (.ds-<stream>-<6-digit generation>) and no other stream's", () => {
+        const granted = grantedIndexPatterns(["products"]);
+        const allowed = (name: string) => granted.some((p) => patternMatches(p, name));
+        // OpenSearch DataStream.getDefaultBackingIndexName: ".ds-" + "%s-%06d".
+        for (const name of ["products", ".ds-products-000001", ".ds-products-000042", ".ds-products-999999"]) assert.ok(allowed(name), name);
+        for (const name of [".ds-products", ".ds-products-eu-000001", ".ds-productsx-000001", "products-eu", ".ds-products-00001"]) assert.ok(!allowed(name), name);
+    });
+
+    it("globs as the security plugin reads them: * any run, ? exactly one character", () => {
+        assert.ok(patternMatches("a?c", "abc"));
+        assert.ok(!patternMatches("a?c", "ac"));
+        assert.ok(patternMatches("a*c", "abbbc"));
+        assert.ok(!patternMatches("a*c", "abcd"));
+        assert.ok(globsOverlap(".ds-logs-??????", ".ds-logs-*"));
+        assert.ok(!globsOverlap(".ds-logs-??????", ".ds-logs-eu-??????"));
+        assert.ok(!globsOverlap(".ds-logs-??????", ".ds-logs-000001-??????"));
+        assert.ok(globsOverlap("web*", "web-products"));
+        assert.ok(!globsOverlap("web-*", "worker*"));
+        assert.ok(globsOverlap("a*b", "*c*"));
+        assert.ok(!globsOverlap("a?", "a??"));
     });
 
     it("the role reads cluster health and manages templates, and holds no security, snapshot or admin-wide permission", () => {
         const role = appRole(byName("web"));
-        assert.deepStrictEqual(role.cluster_permissions, ["cluster_monitor", "cluster_composite_ops", "cluster_manage_index_templates"]);
+        assert.deepStrictEqual(role.cluster_permissions, ["cluster:monitor/health", "cluster:monitor/main", "cluster:monitor/nodes/info", "cluster_composite_ops", "cluster_manage_index_templates"]);
         const all = JSON.stringify(role);
-        for (const forbidden of ["all_access", "security_manager", "manage_snapshots", "cluster_all", "cluster:admin", "restapi", "unlimited", '"*"', "/"]) {
+        for (const forbidden of ["all_access", "security_manager", "manage_snapshots", "cluster_all", "cluster:admin", "restapi", "unlimited", '"*"']) {
             assert.ok(!all.includes(forbidden), forbidden);
+        }
+        assert.ok(role.index_permissions.every((p) => p.index_patterns.every((i) => !i.startsWith("/"))), "no regex index pattern");
+    });
+
+    it("the cluster state (every workload's index names and mappings) is not among the cluster permissions", () => {
+        const cluster = appRole(byName("web")).cluster_permissions;
+        assert.ok(!cluster.includes("cluster_monitor"), "not the cluster_monitor group (cluster:monitor/*)");
+        for (const action of ["cluster:monitor/state", "cluster:monitor/stats", "cluster:monitor/task/get"]) {
+            assert.ok(!cluster.some((p) => patternMatches(p, action)), action);
         }
     });
 
@@ -159,6 +191,22 @@ describe("search users: index patterns checked together (config)", () => {
         assert.deepStrictEqual(patternProblems([{ workload: "api", key: key("api"), explicit: ["api-main-*"] }, { workload: "api-worker", key: key("api-worker") }]), []);
     });
 
+    it("a stream named exactly in one workload and a prefix over it in another are refused: the overlap is checked on the backing-index patterns", () => {
+        const problems = patternProblems([{ workload: "web", key: key("web"), explicit: ["logs"] }, { workload: "worker", key: key("worker"), explicit: ["logs-*"] }]);
+        assert.deepStrictEqual(problems.map((p) => [p.key, p.value]), [["services.worker.searchIndices[0]", "logs-*"]]);
+        assert.match(problems[0].accepted, /through their data streams' backing indices \(\.ds-logs-\* and \.ds-logs-\?{6} both match e\.g\. \.ds-logs-000001\)/);
+        assert.deepStrictEqual(patternProblems([{ workload: "web", key: key("web"), explicit: ["logs"] }, { workload: "worker", key: key("worker"), explicit: ["logs"] }]), [], "the same name is a shared space");
+        assert.deepStrictEqual(patternProblems([{ workload: "web", key: key("web"), explicit: ["logs"] }, { workload: "worker", key: key("worker"), explicit: ["logs-eu"] }]), [], "two streams' names");
+    });
+
+    it("a workload given another's patterns (a job with service:) shares them without a problem, and its messages say where they came from", () => {
+        const inherited = { patterns: ["app*"], from: "app's default (jobs.migrate has service: app)" };
+        assert.deepStrictEqual(patternProblems([{ workload: "app", key: key("app") }, { workload: "migrate", key: "jobs.migrate.searchIndices", inherited }]), []);
+        const problems = patternProblems([{ workload: "app-worker", key: key("app-worker") }, { workload: "migrate", key: "jobs.migrate.searchIndices", inherited }]);
+        assert.strictEqual(problems.length, 1);
+        assert.match(problems[0].accepted, /app\* \(migrate's, from app's default \(jobs\.migrate has service: app\)\) overlaps/);
+    });
+
     it("every bad pattern at once: syntax, duplicates, an empty list, plugin indices", () => {
         const problems = patternProblems([
             { workload: "web", key: key("web"), explicit: [".kibana*", "Web", "web-*", "web-*", "security-*"] },
@@ -199,6 +247,8 @@ describe("search users: the REST applier (AWS Lambda, local container) against a
     let seen: Seen[];
     /** Existing entries of the fake cluster by kind (GET internalusers, rolesmapping, roles answer them). */
     let existing: Record<"internalusers" | "rolesmapping" | "roles", Record<string, object>>;
+    /** The cluster's indices (GET _cat/indices?format=json answers them). */
+    let indices: string[];
     /** Status codes to answer before the real answer, per "METHOD path". */
     let scripted: Record<string, number[]>;
     const admin = { username: "anycloud-admin", password: "Admin-Pass-1" };
@@ -229,6 +279,7 @@ describe("search users: the REST applier (AWS Lambda, local container) against a
                 if (user !== admin.username || password !== admin.password) return answer(401, { message: "Unauthorized" });
                 const listing = /^\/_plugins\/_security\/api\/(internalusers|rolesmapping|roles)$/.exec(req.url!);
                 if (req.method === "GET" && listing) return answer(200, existing[listing[1] as keyof typeof existing]);
+                if (req.method === "GET" && req.url === "/_cat/indices?format=json&h=index&expand_wildcards=all") return answer(200, indices.map((index) => ({ index })));
                 if (req.method === "DELETE") return answer(200, { status: "OK" });
                 return answer(req.url!.includes("internalusers") ? 201 : 200, { status: "CREATED" });
             });
@@ -258,6 +309,7 @@ module.exports = { SecretsManagerClient, GetSecretValueCommand };`,
     beforeEach(() => {
         seen = [];
         existing = { internalusers: {}, rolesmapping: {}, roles: {} };
+        indices = [];
         scripted = {};
     });
 
@@ -325,6 +377,57 @@ module.exports = { SecretsManagerClient, GetSecretValueCommand };`,
         const order = seen.map((s) => `${s.method} ${s.path}`);
         assert.ok(order.indexOf("DELETE /_plugins/_security/api/rolesmapping/anycloud_app") < order.indexOf("DELETE /_plugins/_security/api/roles/anycloud_app"), "the mapping goes before its role");
         assert.ok(order.lastIndexOf("PUT /_plugins/_security/api/rolesmapping/anycloud_app_worker") < order.indexOf("DELETE /_plugins/_security/api/rolesmapping/anycloud_app"), "each user has its own role before the shared one goes");
+    });
+
+    /** A cluster set up before roles were per workload: the shared role on every non-dot index, mapped to both users. */
+    const legacyCluster = () => {
+        existing.rolesmapping = { anycloud_app: { users: ["svc-web", "svc-worker"] } };
+        existing.roles = { anycloud_app: { description: "anycloud: a workload's own user", index_permissions: [{ index_patterns: ["/[^.].*/"], allowed_actions: ["indices_all"] }] } };
+    };
+
+    it("before removing the shared role, fails naming each existing index no workload's role would reach, and deletes nothing", async () => {
+        legacyCluster();
+        indices = ["web-products", "biblio-books", ".kibana_1", ".opendistro_security", ".ds-web-logs-000001", ".ds-audit-000003", "security-auditlog-2026.11.30", "worker-jobs"];
+        const out = await invoke(event());
+        assert.match(out.error!, /^search users: removing the role anycloud_app would leave these existing indices to no workload's search role: biblio-books \(anycloud_app\)\. /);
+        // Covered by a workload, a dot index, a plugin's, or a backing index the shared role never reached (/[^.].*/).
+        assert.ok(!/web-products|worker-jobs|kibana|opendistro|security-auditlog|\.ds-/.test(out.error!), out.error);
+        assert.match(out.error!, /Add each to the searchIndices of the service or job that uses it/);
+        assert.deepStrictEqual(seen.filter((s) => s.method === "DELETE"), [], "the shared role and its mapping stay");
+        assert.ok(seen.some((s) => s.method === "PUT" && s.path.endsWith("/rolesmapping/anycloud_app_worker")), "the new roles were applied first");
+    });
+
+    it("removes the shared role once every existing index is some workload's (plugins' and dot indices aside)", async () => {
+        legacyCluster();
+        indices = ["web-products", "worker-jobs", ".kibana_1", ".ds-web-logs-000001", "security-auditlog-2026.11.30", "top_queries-2026.11.30-00001"];
+        const out = await invoke(event());
+        assert.strictEqual(out.error, undefined);
+        assert.deepStrictEqual(out.result!.deleted, ["rolesmapping/anycloud_app", "roles/anycloud_app"]);
+    });
+
+    it("before removing a departed workload's role, fails on the indices only it reached (a renamed workload keeps its data)", async () => {
+        existing.roles = { anycloud_app_search: { description: "anycloud: the search role of search", index_permissions: [{ index_patterns: ["search*", ".ds-search*"], allowed_actions: ["indices_all"] }] } };
+        existing.rolesmapping = { anycloud_app_search: { users: ["svc-search"] } };
+        indices = ["search-books", "someone-elses", "web-products"];
+        const out = await invoke(event());
+        assert.match(out.error!, /removing the role anycloud_app_search would leave these existing indices to no workload's search role: search-books \(anycloud_app_search\)\./);
+        assert.ok(!out.error!.includes("someone-elses"), "an index the role never reached is not its concern");
+    });
+
+    it("does not list the indices when no role is removed", async () => {
+        indices = ["orphan"];
+        const out = await invoke(event());
+        assert.strictEqual(out.error, undefined);
+        assert.ok(!seen.some((s) => s.path.startsWith("/_cat/indices")));
+    });
+
+    it("a DELETE answered 404 (already gone) counts as done", async () => {
+        const managed = { attributes: { [MANAGED_ATTRIBUTE.key]: MANAGED_ATTRIBUTE.value } };
+        existing.internalusers = { "svc-gone": managed };
+        scripted["DELETE /_plugins/_security/api/internalusers/svc-gone"] = [404];
+        const out = await invoke(event());
+        assert.strictEqual(out.error, undefined);
+        assert.deepStrictEqual(out.result!.deleted, ["internalusers/svc-gone"]);
     });
 
     it("the local variant reads the passwords from its environment (self-signed demo certificate)", async () => {

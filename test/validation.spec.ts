@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ConfigProblem } from "../stacks/errors";
 import { checkConfig, loadSettings } from "../stacks/load-settings";
 import { topLevelSchemas } from "../stacks/schema";
+import { resolvedIndexPatterns, workloadPatterns } from "../components/search-users";
 import { planError, stackConfig } from "./harness";
 
 /**
@@ -101,7 +102,7 @@ describe("config validation", () => {
             assert.deepStrictEqual(keys(ps), ["anycloud:loadBalancer.routes[0].path"]);
         });
         it("a bad database name adds no 'empty list' and no unknown 'database:<name>' in uses", () => {
-            const ps = problems({ "database.databases": ["Library"], "services.app.uses": ["database:Library"], "services.worker.uses": ["database"] });
+            const ps = problems({ "database.databases": ["Library"], "services.app.uses": ["database:Library"], "services.worker.uses": ["database"], "services.worker.searchIndices": undefined });
             assert.deepStrictEqual(keys(ps), ["anycloud:database.databases[0]"]);
         });
         it("a bad service name is not also 'not a service' in the route to it (the route holds the same bad name: its rule)", () => {
@@ -225,6 +226,26 @@ describe("the README's config reference states every rule the code enforces", ()
 });
 
 describe("config validation: searchIndices (each workload's search role)", () => {
+    const patternsOf = (set: Record<string, unknown>, stack = "dev") => {
+        const s = loadSettings(stackConfig({ stack, set }).config, { ...ID, stack });
+        return resolvedIndexPatterns(workloadPatterns(s.services, s.jobs));
+    };
+
+    for (const stack of ["dev", "prod", "local"]) {
+        it(`the worked example (${stack}): app and worker run one image and both use search, so their roles get the same patterns`, () => {
+            const patterns = patternsOf({}, stack);
+            assert.deepStrictEqual(patterns.worker, patterns.app);
+        });
+    }
+
+    it("a job with service: app that uses search gets app's patterns, without an overlap problem", () => {
+        const set = { "jobs.migrate.uses": ["database", "search"] };
+        assert.deepStrictEqual(patternsOf(set).migrate, ["app*"], "app's default");
+        assert.deepStrictEqual(patternsOf({ ...set, "services.app.searchIndices": ["catalog-*"], "services.worker.searchIndices": ["catalog-*"] }).migrate, ["catalog-*"], "app's own list");
+        assert.deepStrictEqual(keys(problems(set)), []);
+        assert.deepStrictEqual(patternsOf({ ...set, "jobs.migrate.searchIndices": ["schema-migrations"] }).migrate, ["schema-migrations"], "its own list wins");
+    });
+
     it("a workload's explicit patterns reach its settings; the others keep the default", () => {
         const s = loadSettings(stackConfig({ stack: "dev", set: { "services.worker.searchIndices": ["jobs-*", "app*"] } }).config, ID);
         assert.deepStrictEqual(s.services.find((x) => x.name === "worker")!.searchIndices, ["jobs-*", "app*"]);
@@ -251,7 +272,7 @@ describe("config validation: searchIndices (each workload's search role)", () =>
     });
 
     it("two workloads whose default patterns overlap (api, api-worker) are refused until one sets its own", () => {
-        const set = { "services.app-worker": { image: "ghcr.io/acme/worker:1.0", uses: ["search"] } };
+        const set = { "services.app-worker": { image: "ghcr.io/acme/worker:1.0", uses: ["search"] }, "services.worker.searchIndices": undefined };
         assert.deepStrictEqual(keys(problems(set)), ["anycloud:services.app.searchIndices"]);
         assert.deepStrictEqual(keys(problems({ ...set, "services.app.searchIndices": ["app-main-*"] })), []);
         assert.deepStrictEqual(keys(problems({ ...set, "services.app-worker.searchIndices": ["app*"] })), [], "or shares app's space by naming it");

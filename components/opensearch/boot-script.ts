@@ -3,6 +3,7 @@ import { adminSubject, caSubject, nodeSubject, opensslSubject } from "./dn";
 import { heapOptions } from "./jvm";
 import { ClusterNode, opensearchYml } from "./opensearch-yml";
 import { SECURITY_FILES } from "./security-config";
+import { ORPHAN_INDICES_JQ, ORPHAN_REMEDY } from "../search-users";
 import { repositoryBody, repositoryClientSettings, repositoryKeystore, SNAPSHOT_POLICY, SNAPSHOT_REPOSITORY, snapshotPolicyBody, SnapshotStore } from "./snapshots";
 
 /** What differs between clouds; everything else in the boot script is shared. */
@@ -323,6 +324,7 @@ answers() {
   esac
 }
 retry "OpenSearch did not answer on https://127.0.0.1:${HTTP_PORT} (see: docker logs opensearch)" answers
+${orphanCheckStep()}
 # Runs as root in a throwaway container: the admin key never enters the server's container.
 security_admin() {
   docker run --rm --network host -u 0:0 \\
@@ -333,6 +335,38 @@ ${SECURITY_FILES.map((f) => `    -v "$BOOT/security/${f}:/usr/share/opensearch/c
     -cacert /run/anycloud/ca.pem -cert /run/anycloud/admin.pem -key /run/anycloud/admin-key.pem >/dev/null
 }
 retry "securityadmin could not load the security configuration (has the cluster formed? see: docker logs opensearch)" security_admin`;
+}
+
+/**
+ * Before securityadmin replaces the security index (and so removes every role the new files
+ * lack: the shared `anycloud_app` of earlier versions, a departed workload's role), the step the
+ * REST applier takes too (components/search-users.ts `indexCheck`, `ORPHAN_INDICES_JQ`): with the
+ * admin certificate, once the cluster is at least yellow (securityadmin waits for that too), it
+ * lists every index; when the security index exists it reads the current roles and stops, naming
+ * them, if an existing index a removed role reaches would be left to no workload's role. The
+ * security index keeps the roles it has, so every workload keeps its access (a boot of node 0
+ * fails here with the cluster serving; the day-2 run command fails the up). A new cluster (no
+ * security index yet) has nothing to lose.
+ */
+function orphanCheckStep(): string {
+    return `# os_get PATH FILE: a GET to this node with the admin certificate, the body into FILE; prints the HTTP status.
+os_get() {
+  curl -sS -o "$2" -w '%{http_code}' --cacert "$CERTS/ca.pem" --cert "$BOOT/admin.pem" --key "$BOOT/admin-key.pem" "https://127.0.0.1:${HTTP_PORT}$1"
+}
+formed() { [ "$(os_get '/_cluster/health?wait_for_status=yellow&timeout=20s' /dev/null)" = 200 ]; }
+retry "the cluster did not become yellow (see: docker logs opensearch)" formed
+listed() { [ "$(os_get '/_cat/indices?format=json&h=index&expand_wildcards=all' "$BOOT/indices.json")" = 200 ]; }
+retry "could not list the indices" listed
+if jq -e 'any(.[]; .index == ".opendistro_security")' "$BOOT/indices.json" >/dev/null; then
+  current_roles() { [ "$(os_get /_plugins/_security/api/roles "$BOOT/roles.json")" = 200 ]; }
+  retry "could not read the current security roles" current_roles
+  ORPHANS=$(jq -nr --slurpfile indices "$BOOT/indices.json" --slurpfile roles "$BOOT/roles.json" \\
+    --argjson keep "$(jq -c .keep "$BOOT/security/check.json")" --argjson covered "$(jq -c .covered "$BOOT/security/check.json")" \\
+    ${q(ORPHAN_INDICES_JQ)}) || fail "could not check the indices against the new roles"
+  if [ -n "$ORPHANS" ]; then
+    fail "loading the security configuration would remove roles that reach these existing indices, leaving them to no workload's search role: $(printf '%s' "$ORPHANS" | paste -sd ';' - | sed 's/;/; /g'). "${q(ORPHAN_REMEDY + " Nothing was loaded: the cluster keeps its current roles.")}
+  fi
+fi`;
 }
 
 /**
@@ -367,6 +401,8 @@ printf '%s\\n' "$SECURITY" | jq -e '(.files | type == "object") and (.passwords 
   fail ${q(`secret ${secret} does not hold the security configuration (files, passwords)`)}
 mkdir -p "$BOOT/security" || fail "create $BOOT/security"
 ${SECURITY_FILES.map((f) => `printf '%s\\n' "$SECURITY" | jq -er '.files["${f}"]' | put_file "$BOOT/security/${f}"`).join("\n")}
+printf '%s\\n' "$SECURITY" | jq -ec '.check | select((.keep | type == "array") and (.covered | type == "array"))' | put_file "$BOOT/security/check.json" ||
+  fail ${q(`secret ${secret} holds no index check (check.keep, check.covered): written by an older program`)}
 USERS_YML=$(cat "$BOOT/security/internal_users.yml") || fail "read $BOOT/security/internal_users.yml"
 while read -r TOKEN SECRET; do
   [ -n "$TOKEN" ] || continue

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { appRole, appRoleMapping, SearchUser, userEntry } from "../search-users";
+import { appRole, appRoleMapping, indexCheck, SearchUser, userEntry } from "../search-users";
 
 /**
  * The token the boot script swaps for the bcrypt hash of a user's password (hashed at boot with
@@ -53,8 +53,9 @@ export function internalUsersYml(username: string): string {
 }
 
 /**
- * The value of the secret node 0 reads at every boot (BootSecrets.security): the files, and for
- * each hash token the secret that holds the password to hash. No password and no hash in it.
+ * The value of the secret node 0 reads at every boot (BootSecrets.security): the files, for each
+ * hash token the secret that holds the password to hash, and what the load must not orphan
+ * (`check`). No password and no hash in it.
  */
 export function securityBundle(admin: string, adminSecret: string, users: readonly SearchUser[], passwordSecrets: Record<string, string>): string {
     const passwords: Record<string, string> = { [ADMIN_HASH_TOKEN]: adminSecret };
@@ -65,5 +66,7 @@ export function securityBundle(admin: string, adminSecret: string, users: readon
         }
         passwords[hashToken(u.username)] = secret;
     }
-    return JSON.stringify({ files: securityConfig(admin, users), passwords });
+    // check: what node 0 verifies before securityadmin removes the roles these files lack
+    // (components/search-users.ts ORPHAN_INDICES_JQ): the files' roles and the patterns they cover.
+    return JSON.stringify({ files: securityConfig(admin, users), passwords, check: { keep: users.map((u) => u.role), covered: indexCheck(users).covered } });
 }
