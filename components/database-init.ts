@@ -100,6 +100,48 @@ export interface RoleStep {
     grants: string[];
 }
 
+/** The first words of the comment every role the program makes carries (`COMMENT ON ROLE`). */
+export const ROLE_COMMENT_MARK = "anycloud:";
+
+/**
+ * What happens to the role of a logical database that left `database.databases` (day 2): the
+ * init step revokes its LOGIN, in the maintenance database, after the current roles are set. It
+ * never drops it: the role owns the database and every object the app's migrations made (DROP
+ * ROLE fails while it owns anything, and REASSIGN OWNED would hand them to the admin), and the
+ * database itself is not dropped either. Putting the name back in the config gives LOGIN back
+ * (`ALTER ROLE ... WITH LOGIN PASSWORD` on the next run). A role is the program's when it carries
+ * its comment (`ROLE_COMMENT_MARK`), or, for roles made before the comment existed, when it is
+ * `<db>_owner` and owns the database `<db>`; never the admin, a superuser, or a role in the
+ * config. Sessions already open stay until they end (revoking LOGIN does not end them); the
+ * services of a removed database no longer connect (config refuses `database:<name>` for a name
+ * not in the list). A role the admin may not alter (made by someone else) is skipped with a
+ * WARNING in the init step's log, not a failure.
+ */
+export function retireStatement(plan: Pick<DatabaseInitPlan, "owner" | "databases">): string {
+    const keep = [plan.owner, ...plan.databases.map(roleName)].map(quoteLiteral).join(", ");
+    return [
+        "DO $anycloud$",
+        "DECLARE",
+        "    target text;",
+        "BEGIN",
+        "    FOR target IN SELECT r.rolname FROM pg_roles r",
+        `        WHERE r.rolcanlogin AND NOT r.rolsuper AND r.rolname NOT IN (${keep})`,
+        `          AND (EXISTS (SELECT 1 FROM pg_shdescription d WHERE d.objoid = r.oid AND d.classoid = 'pg_authid'::regclass AND d.description LIKE ${quoteLiteral(`${ROLE_COMMENT_MARK}%`)})`,
+        "               OR EXISTS (SELECT 1 FROM pg_database db WHERE db.datdba = r.oid AND r.rolname = db.datname || '_owner'))",
+        "        ORDER BY r.rolname",
+        "    LOOP",
+        "        BEGIN",
+        "            EXECUTE format('ALTER ROLE %I NOLOGIN', target);",
+        "            RAISE NOTICE 'anycloud db-init: % is no longer in database.databases: LOGIN revoked (the role and its data are kept)', target;",
+        "        EXCEPTION WHEN insufficient_privilege THEN",
+        "            RAISE WARNING 'anycloud db-init: % is no longer in database.databases, but the admin may not revoke its LOGIN: %', target, SQLERRM;",
+        "        END;",
+        "    END LOOP;",
+        "END",
+        "$anycloud$",
+    ].join("\n");
+}
+
 export function roleStep(database: string, admin: string, version: number): RoleStep {
     const role = roleName(database);
     const r = quoteIdent(role);
@@ -112,6 +154,9 @@ export function roleStep(database: string, admin: string, version: number): Role
         passwordPrefix: `ALTER ROLE ${r} WITH LOGIN PASSWORD `,
         grants: [
             membershipGrant(role, admin, version),
+            // The program's mark (`retireStatement` finds what it made by it); CREATEROLE with ADMIN
+            // OPTION on the role may comment on it (PostgreSQL COMMENT docs, 16).
+            `COMMENT ON ROLE ${r} IS ${quoteLiteral(`${ROLE_COMMENT_MARK} owner of database ${database}`)}`,
             // A no-op when the role owns it already (dbcommands.c AlterDatabaseOwner).
             `ALTER DATABASE ${db} OWNER TO ${r}`,
             // As the owner: on 16 only the owner (or a role holding a grant option) may grant on it.
@@ -219,6 +264,7 @@ export function psqlInitScript(plan: DatabaseInitPlan): string {
             ...step.role.grants.map((s) => `${s};`),
         );
     }
+    lines.push(`${retireStatement(plan)};`);
     for (const step of steps) {
         lines.push(`\\connect ${quoteIdent(step.database)}`, ...step.extensions.map((s) => `${s};`), `${step.handover};`);
     }

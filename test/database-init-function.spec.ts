@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { databaseInitSteps, scramVerifier } from "../components/database-init";
+import { databaseInitSteps, retireStatement, scramVerifier } from "../components/database-init";
 import { DATABASE_INIT_HANDLER } from "../providers/aws/database-init-function";
 import { findPgBin, freePort, issueCert, makeCa, runPgTool, TlsPostgres } from "./local-servers";
 
@@ -201,6 +201,18 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
     it("is idempotent: a second run creates nothing and succeeds", async () => {
         const out = await invoke(event());
         assert.deepStrictEqual(out.result?.created, [], out.error);
+    });
+
+    it("day 2: the role of a database that left the config loses LOGIN and keeps its database; putting it back gives LOGIN back", async () => {
+        const canLogin = (role: string) => psql("postgres", `SELECT rolcanlogin FROM pg_roles WHERE rolname = '${role}'`);
+        const kept = { owner: "app", databases: ["biblioteca_digital"] };
+        const out = await invoke(event({ steps: databaseInitSteps({ ...kept, extensions: [], version: 15 }), retire: retireStatement(kept) }));
+        assert.strictEqual(out.error, undefined);
+        assert.deepStrictEqual([canLogin("analytics_owner"), canLogin("biblioteca_digital_owner")], ["f", "t"]);
+        assert.strictEqual(psql("postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'analytics'"), "analytics_owner", "the database and its owner stay");
+        const back = await invoke(event({ retire: retireStatement({ owner: "app", databases: ["biblioteca_digital", "analytics"] }) }));
+        assert.strictEqual(back.error, undefined);
+        assert.strictEqual(canLogin("analytics_owner"), "t");
     });
 
     it("refuses a server certificate not signed by the trusted CA", async () => {

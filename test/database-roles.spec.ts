@@ -200,6 +200,42 @@ describe("database roles against a real PostgreSQL (non-superuser admin)", funct
             applyScript();
         });
     });
+
+    describe("day 2: a logical database leaves database.databases", () => {
+        const canLogin = (role: string) => superSql("postgres", `SELECT rolcanlogin FROM pg_roles WHERE rolname = '${role}'`);
+        before(() => {
+            // Beside the program's roles: a role an operator made, and a role of the program's shape
+            // from before roles carried the program's comment (owner of its database, no comment).
+            superSql("postgres", "CREATE ROLE reporting LOGIN PASSWORD 'ReportingPassword0123456789'");
+            superSql("postgres", "CREATE ROLE archive_owner LOGIN PASSWORD 'ArchivePassword0123456789'");
+            superSql("postgres", "CREATE DATABASE archive OWNER archive_owner");
+            applyScript({ ...plan, databases: ["library"] });
+        });
+
+        it("the removed database's role loses LOGIN: it can no longer connect", () => {
+            assert.strictEqual(canLogin("analytics_owner"), "f");
+            assert.match(failure(() => asUser("analytics_owner", passwords.analytics, "analytics", "SELECT 1")), /role "analytics_owner" is not permitted to log in/);
+        });
+
+        it("the role, its database and its tables are kept (never dropped, never reassigned)", () => {
+            assert.strictEqual(superSql("postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'analytics'"), "analytics_owner");
+            assert.strictEqual(superSql("analytics", "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'role_check'"), "analytics_owner");
+        });
+
+        it("the kept database's role, the admin and an operator's role keep LOGIN; an unmarked role of the program's shape loses it", () => {
+            assert.deepStrictEqual(["library_owner", "app", "reporting", "archive_owner"].map(canLogin), ["t", "t", "t", "f"]);
+            assert.strictEqual(asUser("library_owner", passwords.library, "library", "SELECT current_user"), "library_owner");
+        });
+
+        it("each role the program makes carries its comment (how the next runs know it)", () => {
+            assert.strictEqual(superSql("postgres", "SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = 'library_owner'"), "anycloud: owner of database library");
+        });
+
+        it("putting the database back in the config gives its role LOGIN back", () => {
+            applyScript();
+            assert.strictEqual(asUser("analytics_owner", passwords.analytics, "analytics", "SELECT current_user"), "analytics_owner");
+        });
+    });
 });
 
 describe("database roles: the SQL per PostgreSQL major", () => {

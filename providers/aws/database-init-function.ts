@@ -338,6 +338,8 @@ exports.handler = async (event) => {
       for (const statement of role.grants) await run(statement);
       roles.push(role.role);
     }
+    // The roles of databases that left the config lose LOGIN, never their data (retireStatement).
+    if (event.retire) await run(event.retire);
   });
   for (const step of event.steps) {
     await withDatabase(base, step.database, async (run) => {

@@ -8,7 +8,7 @@ import * as secretsmanager from "@pulumi/aws/secretsmanager";
 import * as vpc from "@pulumi/aws/vpc";
 import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
 import { majorVersionProblem, SERVER_REPLACED, usernameProblem } from "../../components/database";
-import { databaseInitSteps } from "../../components/database-init";
+import { databaseInitSteps, retireStatement } from "../../components/database-init";
 import { ConfigError } from "../../stacks/errors";
 import { generatedPassword } from "../../components/secrets";
 import { alarm } from "./alerts";
@@ -357,6 +357,7 @@ function initDatabases(
                 secretArn: secret.arn,
                 roleSecrets: pulumi.all(Object.fromEntries(roleSecrets.map((r) => [r.database, r.secret.arn]))),
                 steps,
+                retire: retireStatement({ owner: args.username, databases: args.databases }),
                 timeouts: INIT_TIMEOUTS,
                 // Replicas first, then the primary (with failover when Multi-AZ: shorter downtime).
                 restart: { instances: [...replicas.map((r) => ({ id: r.identifier, failover: false })), { id: primary.identifier, failover: args.highAvailability }], ...RESTART_BOUNDS },

@@ -278,20 +278,43 @@ export class AzureContext {
     }
 
     /**
+     * A random suffix kept in state for one secret's name (`storeSecret` with `freshName`): made
+     * with the secret and gone with it, so a secret declared again later (a database or workload
+     * that left the config and came back) asks for a name the vault has never held. Without it the
+     * second create fails: the retained secret is still in the vault, and azure-native checks a
+     * resource's id before its first PUT ("cannot create already existing resource",
+     * pulumi-azure-native provider `CanCreate`); a name deleted by hand stays taken until purged
+     * (soft delete, pulumi-azure-native#1174).
+     */
+    private secretSuffix(name: string, parent: pulumi.Resource): pulumi.Output<string> {
+        return new random.RandomId(`${name}-name`, { byteLength: 4 }, { parent }).hex;
+    }
+
+    /**
      * Stores a secret in the stack's Key Vault; apps reference it by its versionless URI.
      * Written through ARM (the control plane, which the vault's Deny firewall does not block), but
      * ARM has no DELETE for secrets: the provider deletes them through the vault's data plane,
      * which the firewall and RBAC close to a deployer outside the VNet, so a destroy (or an up that
      * drops a secret) would fail. `retainOnDelete`: the stack forgets the secret instead; it goes
      * with the vault on destroy (soft-deleted with it), and a secret dropped by an `up` stays in
-     * the vault unread (its role assignment, an ARM resource, is deleted).
+     * the vault unread (its role assignment, an ARM resource, is deleted). `freshName`: the name
+     * ends in a random suffix of its own (`secretSuffix`), for secrets a config change can drop and
+     * bring back (the database roles' and search users' passwords).
      */
-    storeSecret(name: string, value: pulumi.Input<string>, parent: pulumi.Resource, contentType: string, extra: pulumi.CustomResourceOptions = {}): keyvault.Secret {
+    storeSecret(
+        name: string,
+        value: pulumi.Input<string>,
+        parent: pulumi.Resource,
+        contentType: string,
+        extra: pulumi.CustomResourceOptions = {},
+        how: { freshName?: boolean } = {},
+    ): keyvault.Secret {
         const platform = this.requirePlatform();
+        const local = this.naming.local(name, RULES.secret);
         return new keyvault.Secret(
             name,
             {
-                secretName: this.naming.local(name, RULES.secret).slice(0, 127),
+                secretName: how.freshName ? freshSecretName(local, this.secretSuffix(name, parent)) : local.slice(0, 127),
                 vaultName: platform.vault.name,
                 resourceGroupName: this.rgName,
                 properties: { value: pulumi.secret(value), contentType },
@@ -334,4 +357,9 @@ function checkedLocation(provider: Provider, resourceGroupName: string, location
         }
         return location;
     });
+}
+
+/** A Key Vault secret name with a suffix: the name cut so that the whole stays within 127 characters. */
+export function freshSecretName(local: string, suffix: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.interpolate`${local.slice(0, 127 - 9).replace(/-+$/, "")}-${suffix}`;
 }

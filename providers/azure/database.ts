@@ -393,7 +393,8 @@ function createInitJob(
     const versionedUris: pulumi.Output<string>[] = [];
     for (const { variable, value } of passwords) {
         const ref = secretRefName(variable);
-        const secret = ctx.storeSecret(`${name}-${ref}`, value, parent, `${name} init ${variable}`);
+        // Each role's secret gets a fresh name: a database dropped from the config and added back gets a new one.
+        const secret = ctx.storeSecret(`${name}-${ref}`, value, parent, `${name} init ${variable}`, {}, { freshName: variable !== "PGPASSWORD" });
         grants.push(ctx.grant(`${name}-init-kv-${ref}`, "keyVaultSecretsUser", identity.principalId, secret.id, parent, [name, "init", ref]));
         secrets.push({ name: ref, keyVaultUrl: secret.properties.secretUriWithVersion, identity: identity.id });
         versionedUris.push(secret.properties.secretUriWithVersion);

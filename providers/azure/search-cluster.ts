@@ -154,7 +154,8 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
     // node only (hashed at boot), and the security configuration it loads at every boot (read
     // from Key Vault, not the VM's first boot script, so a reboot loads the current users).
     const userSecrets = args.users.map((u) => {
-        const secret = ctx.storeSecret(`${name}-user-${u.workload}`, u.password, parent, `OpenSearch password of ${u.username}`);
+        // A fresh name per user: a workload that stops and later starts using search again gets a new secret.
+        const secret = ctx.storeSecret(`${name}-user-${u.workload}`, u.password, parent, `OpenSearch password of ${u.username}`, {}, { freshName: true });
         grants.push(ctx.grant(`${name}-secret-user-${u.workload}`, "keyVaultSecretsUser", bootId.principalId, secret.id, parent, ["search", "user", u.workload]));
         return secret;
     });
