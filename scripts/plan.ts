@@ -236,11 +236,11 @@ async function plan(argv: string[], print: Print): Promise<number> {
         return dataLoss(changes).length > 0 ? DATA_LOSS : 0;
     }
     const violations = await evaluatePolicies(run.resources);
-    if (run.placeholders.length > 0) {
+    if (run.standIns.length > 0) {
         // On stderr, so `--json` stays parseable: the plan is real, these values are stand-ins.
         console.error(
-            `Operator secrets this stack has not set, planned with placeholders (\`pulumi up\` refuses to start without them):\n` +
-                run.placeholders.map((n) => `  ${operatorSecretCommand(n)}`).join("\n"),
+            `Operator secrets this stack has not set, planned with stand-in values (\`pulumi up\` refuses to start without them):\n` +
+                run.standIns.map((n) => `  ${operatorSecretCommand(n)}`).join("\n"),
         );
     }
     // What each target does with the edge settings (the run above already refused what this

@@ -84,7 +84,7 @@ export function operatorSecretCommand(name: string): string {
 
 /**
  * The operator secrets some service lists but the config map has no value for (the offline
- * plan fills these with placeholders; `pulumi up` refuses them). Tolerant of malformed config:
+ * plan fills these with stand-in values; `pulumi up` refuses them). Tolerant of malformed config:
  * the program itself reports that.
  */
 export function missingOperatorSecrets(config: Record<string, string>): string[] {

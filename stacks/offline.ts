@@ -63,8 +63,8 @@ export interface OfflineRun {
     outputs: Record<string, any>;
     /** Paths of outputs that are secret. */
     secretOutputPaths: string[];
-    /** Operator secrets the stack config had no value for, planned with a placeholder. */
-    placeholders: string[];
+    /** Operator secrets the stack config had no value for, planned with a stand-in value. */
+    standIns: string[];
     /** Every invoke the program made, in order: the token, its arguments and what it waits for. */
     invokes: CapturedInvoke[];
 }
@@ -75,10 +75,10 @@ export interface OfflineOptions {
     /** Full config map, keys like `anycloud:cloud`; structured values as JSON strings. */
     config: Record<string, string>;
     /**
-     * Fill operator secrets the config lacks with placeholders (default true), as a plan without
+     * Fill operator secrets the config lacks with stand-in values (default true), as a plan without
      * the operator's values should; false runs the program as `pulumi up` would, refusing them.
      */
-    placeholders?: boolean;
+    standIns?: boolean;
     /** Cloud answers that differ from the usual ones (day-2 tests). */
     facts?: CloudFacts;
     /** What an earlier run left in the account (a run's `resources`): look-ups find it. */
@@ -125,9 +125,9 @@ export function runOffline(options: OfflineOptions): Promise<OfflineRun> {
 }
 
 async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
-    const placeholders = options.placeholders === false ? [] : missingOperatorSecrets(options.config);
-    if (placeholders.length > 0) {
-        options = { ...options, config: withPlaceholders(options.config, placeholders) };
+    const standIns = options.standIns === false ? [] : missingOperatorSecrets(options.config);
+    if (standIns.length > 0) {
+        options = { ...options, config: withStandIns(options.config, standIns) };
     }
     const ctx: MockContext = { project: options.project, stack: options.stack, config: options.config, facts: options.facts, deployed: options.deployed };
     const cloudMocks = await mocksFor(chosenCloud(options.config));
@@ -195,7 +195,7 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
         if (thrown.length > 0 || outputs === undefined) {
             throw new OfflineRunError(thrown[0], captured);
         }
-        return { resources: captured, outputs, secretOutputPaths, placeholders, invokes };
+        return { resources: captured, outputs, secretOutputPaths, standIns, invokes };
     } finally {
         for (const [event, listeners] of saved) {
             process.removeListener(event, onThrow);
@@ -220,7 +220,7 @@ export function unanswered(token: string, inputs: Record<string, unknown>, provi
 }
 
 /** The config with a stand-in value for each operator secret it lacks (never a real value). */
-function withPlaceholders(config: Record<string, string>, names: string[]): Record<string, string> {
+function withStandIns(config: Record<string, string>, names: string[]): Record<string, string> {
     const key = `${CONFIG_NAMESPACE}:operatorSecrets`;
     let values: Record<string, unknown> = {};
     try {
@@ -229,7 +229,7 @@ function withPlaceholders(config: Record<string, string>, names: string[]): Reco
     } catch {
         // The program reports a malformed value itself.
     }
-    for (const n of names) values[n] = `offline-placeholder-${n}`;
+    for (const n of names) values[n] = `offline-stand-in-${n}`;
     return { ...config, [key]: JSON.stringify(values) };
 }
 

@@ -52,7 +52,7 @@ export function readStackConfig(dir: string, stackFile: string): Record<string, 
     const stack = readYaml(stackFile) as { config?: Record<string, unknown> } | null;
     for (const [key, raw] of Object.entries(stack?.config ?? {})) {
         // Operator secrets (`pulumi config set --secret --path anycloud:operatorSecrets.<NAME>`):
-        // the offline plan cannot decrypt them and plans with a placeholder for each instead.
+        // the offline plan cannot decrypt them and plans with a stand-in value for each instead.
         const value = key === `${CONFIG_NAMESPACE}:operatorSecrets` ? withoutEncrypted(raw) : raw;
         if (value === undefined) {
             continue;

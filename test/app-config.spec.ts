@@ -62,7 +62,7 @@ describe("what real apps need from config", () => {
             const { project, config } = stackConfig({ stack: "apps", file: FILE, set: { cloud: "aws" } });
             let error: unknown;
             try {
-                await runOffline({ project, stack: "apps", config, placeholders: false });
+                await runOffline({ project, stack: "apps", config, standIns: false });
             } catch (e) {
                 error = e;
             }
@@ -74,10 +74,10 @@ describe("what real apps need from config", () => {
             assert.ok(missing[2].accepted.includes("pulumi config set --secret --path 'anycloud:operatorSecrets.STRIPE_SECRET_KEY' '<value>'"), missing[2].accepted);
         });
 
-        it("the offline plan stands in a placeholder for each missing value and says which", async () => {
+        it("the offline plan stands in a value for each missing value and says which", async () => {
             const { project, config } = stackConfig({ stack: "apps", file: FILE, set: { cloud: "local" } });
             const run = await runOffline({ project, stack: "apps", config });
-            assert.deepStrictEqual(run.placeholders, ["N8N_ENCRYPTION_KEY", "SMTP_PASSWORD", "STRIPE_SECRET_KEY"]);
+            assert.deepStrictEqual(run.standIns, ["N8N_ENCRYPTION_KEY", "SMTP_PASSWORD", "STRIPE_SECRET_KEY"]);
         });
 
         it("a config error about a value never prints the value", () => {

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { DB_CA_FILE, DB_CA_FILE_NAME } from "../components/database-tls";
 import { DB_CA_INIT_CONTAINER } from "../providers/aws/database-ca";
-import { Plan, plan, planError } from "./harness";
+import { Plan, plan, planError, planWithWarnings } from "./harness";
 import { findPgBin, issueCert, makeCa, TlsPostgres } from "./local-servers";
 
 /**
@@ -38,18 +38,6 @@ function appUrl(p: Plan, cloud: string): string {
 }
 const TLS_NAMES = ["PGSSLMODE", "DB_SSLROOTCERT", "PGSSLROOTCERT", "NODE_EXTRA_CA_CERTS"];
 const pick = (env: Record<string, string>, names: string[]) => Object.fromEntries(names.map((n) => [n, env[n]]));
-
-/** A plan's warnings (pulumi.log.warn goes to console.warn without an engine). */
-async function planWithWarnings(options: Parameters<typeof plan>[0]): Promise<{ p: Plan; warnings: string[] }> {
-    const warnings: string[] = [];
-    const original = console.warn;
-    console.warn = (...m: unknown[]) => void warnings.push(m.join(" "));
-    try {
-        return { p: await plan(options), warnings };
-    } finally {
-        console.warn = original;
-    }
-}
 
 describe("database.tls: verify (the default) and require", function () {
     this.timeout(180000);

@@ -157,6 +157,18 @@ async function sharedPlan(dir: string, id: string, run: () => Promise<Plan>): Pr
  * Runs the program for a config that must be rejected: returns the error it stops with, and
  * fails when the program did not stop or registered anything before stopping.
  */
+/** A plan and its warnings (outside an engine the program's pulumi.log.warn writes to console.warn). */
+export async function planWithWarnings(options: PlanOptions): Promise<{ p: Plan; warnings: string[] }> {
+    const warnings: string[] = [];
+    const original = console.warn;
+    console.warn = (...m: unknown[]) => void warnings.push(m.join(" "));
+    try {
+        return { p: await plan(options), warnings };
+    } finally {
+        console.warn = original;
+    }
+}
+
 export async function planError(options: PlanOptions): Promise<ConfigError> {
     const { project, config } = stackConfig(options);
     let run: OfflineRun;

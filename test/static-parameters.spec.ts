@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { pendingAfterUp } from "../providers/azure/database";
-import { Plan, baseline, plan } from "./harness";
+import { Plan, baseline, plan, planWithWarnings } from "./harness";
 
 /**
  * max_connections is a static PostgreSQL parameter: a new value is in force only after the server
@@ -72,17 +72,6 @@ describe("max_connections (static): the connections alarm follows the value in f
         /** What the account holds after that plan's `up`, and after the operator then restarted the server. */
         const restarted = (p: Plan) =>
             p.resources.map((r) => (r.type === "azure-native:dbforpostgresql:Configuration" ? { ...r, outputs: { ...r.outputs, isConfigPendingRestart: false } } : r));
-        /** The plan's warnings (the program's pulumi.log.warn goes to console.warn without an engine). */
-        async function planWithWarnings(options: Parameters<typeof plan>[0]): Promise<{ p: Plan; warnings: string[] }> {
-            const warnings: string[] = [];
-            const original = console.warn;
-            console.warn = (...m: unknown[]) => void warnings.push(m.join(" "));
-            try {
-                return { p: await plan(options), warnings };
-            } finally {
-                console.warn = original;
-            }
-        }
 
         describe("a new server (it starts with Azure's defaults)", () => {
             let p2000: Plan;
