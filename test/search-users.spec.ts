@@ -485,3 +485,19 @@ module.exports = { SecretsManagerClient, GetSecretValueCommand };`,
         assert.match(out.error!, /reading a search password from Secrets Manager \(arn:aws:secretsmanager:.*search-missing-AbCdEf\) failed: ResourceNotFoundException/);
     });
 });
+
+describe("search users: the REST applier's glob matcher is the configuration's", () => {
+    // The applier ships as self-contained source (a Lambda, a node container), so it carries its
+    // own copy of the security plugin's glob; the two must decide every case the same way.
+    const applierGlob = new Function("exports", "require", `${SEARCH_USERS_HANDLER}\nreturn globMatches;`)({}, require) as (p: string, n: string) => boolean;
+    const patterns = ["web*", "web", "web-?", ".ds-logs-??????", ".ds-logs-*", "a*b*c", "*", "?", "app*x", "logs-*-2025"];
+    const names = ["web", "web-1", "webx", "we", "web-12", ".ds-logs-000001", ".ds-logs-1", "abc", "axxbyyc", "acb", "", "a", "appx", "app-x-y", "logs-a-2025", "logs--2025", "logs-2025"];
+    for (const p of patterns) {
+        it(`'${p}' matches the same names in both`, () => {
+            assert.deepStrictEqual(
+                names.filter((n) => applierGlob(p, n)),
+                names.filter((n) => patternMatches(p, n)),
+            );
+        });
+    }
+});
