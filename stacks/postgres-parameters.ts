@@ -89,7 +89,13 @@ export function withPreloads(parameters: Record<string, number | string>, extens
 export function sharedBuffersBound(value: number | string | undefined, memoryMb: number, server: string): string | undefined {
     if (typeof value !== "number") return undefined;
     const max = Math.floor((memoryMb * 1024) / 8);
-    return value > max ? `8 kB blocks from 16 to ${max}: no more than the ${memoryMb} MiB of memory of ${server} (25 % of it, ${Math.floor(max / 4)}, is PostgreSQL's usual starting point)` : undefined;
+    return value > max ? `8 kB blocks from 16 to ${max}: no more than the ${memoryMb} MiB of memory of ${server} (25 % of it, ${Math.floor(max / 4)}, is PostgreSQL's usual starting point); nearest accepted: ${max}` : undefined;
+}
+
+/** An integer range a cloud narrows a parameter to: the accepted range (with the nearest value) when outside it. */
+export function rangeBound(value: number | string | undefined, range: { min: number; max: number; unit: string }, where: string): string | undefined {
+    if (typeof value !== "number") return undefined;
+    return value < range.min || value > range.max ? `${range.unit} from ${range.min} to ${range.max} on ${where}; nearest accepted: ${value < range.min ? range.min : range.max}` : undefined;
 }
 
 /**
@@ -103,6 +109,6 @@ export function memoryShareBound(value: number | string | undefined, memoryMb: n
     const min = Math.ceil((blocks * share.minPercent) / 100);
     const max = Math.floor((blocks * share.maxPercent) / 100);
     return value < min || value > max
-        ? `8 kB blocks from ${min} to ${max} on ${server}: ${share.minPercent} % to ${share.maxPercent} % of its ${memoryMb} MiB of memory (${share.source})`
+        ? `8 kB blocks from ${min} to ${max} on ${server}: ${share.minPercent} % to ${share.maxPercent} % of its ${memoryMb} MiB of memory (${share.source}); nearest accepted: ${value < min ? min : max}`
         : undefined;
 }

@@ -22,7 +22,7 @@ const VALUES = {
 };
 /** The guides' tuning, as the fixture sets it (base units: 8 kB blocks, kB, MB). */
 const TUNED = {
-    shared_buffers: 32768,
+    shared_buffers: 65536,
     effective_cache_size: 98304,
     work_mem: 4096,
     maintenance_work_mem: 65536,
@@ -76,12 +76,50 @@ describe("PostgreSQL parameters", () => {
             assert.ok(e.problems.some((x) => x.key === "anycloud:database.parameters.checkpoint_completion_target" && x.accepted === "a number from 0 to 1"), e.message);
             assert.ok(e.problems.some((x) => x.key === "anycloud:database.parameters.wal_buffers" && x.accepted === "8 kB blocks from 8 to 262143"), e.message);
         });
-        for (const [cloud, max] of [["aws", 262144], ["gcp", 491520], ["azure", 524288], ["local", 131072]] as const) {
+        for (const [cloud, max] of [["aws", 262144], ["gcp", 491520], ["local", 131072]] as const) {
             it(`${cloud}: shared_buffers above the small size's memory is refused, naming the most it takes`, async () => {
                 const e = await planError({ stack: "apps", file: FILE, set: { cloud, ...VALUES, "database.parameters.shared_buffers": max + 1 } });
-                assert.ok(e.problems!.some((x) => x.key === "anycloud:database.parameters.shared_buffers" && x.accepted.includes(`from 16 to ${max}`)), e.message);
+                assert.ok(e.problems!.some((x) => x.key === "anycloud:database.parameters.shared_buffers" && x.accepted.includes(`from 16 to ${max}`) && x.accepted.endsWith(`nearest accepted: ${max}`)), e.message);
             });
         }
+    });
+
+    // Flexible Server's ranges where narrower than PostgreSQL's (providers/azure/sizes.ts, from
+    // Learn "Server parameters"): ARM refuses such a configuration at `up`, after the server exists.
+    describe("azure: Flexible Server's own ranges, refused before anything is registered", () => {
+        const SB = "database.parameters.shared_buffers";
+        const refused = async (set: Record<string, unknown>) => (await planError({ stack: "apps", file: FILE, set: { cloud: "azure", ...VALUES, ...set } })).problems!;
+        it("shared_buffers above 75 % of the SKU's memory is refused, naming key, value, the SKU's range and the nearest", async () => {
+            assert.deepStrictEqual(
+                (await refused({ [SB]: 393217 })).map((p) => [p.key, p.value, p.accepted]),
+                [[`anycloud:${SB}`, 393217, "8 kB blocks from 52429 to 393216 on Standard_B2s (database.size small): 10 % to 75 % of its 4096 MiB of memory (Flexible Server's allowed range); nearest accepted: 393216"]],
+            );
+        });
+        it("shared_buffers below 10 % (the guides' 256 MiB on the 4 GiB SKU) is refused, naming 10 %", async () => {
+            const [p] = await refused({ [SB]: 32768 });
+            assert.ok(p.key === `anycloud:${SB}` && p.accepted.endsWith("nearest accepted: 52429"), p.accepted);
+        });
+        it("the share follows the SKU: 393217 blocks fit the medium SKU's 8 GiB, and each edge of the small one fits", () => {
+            assert.strictEqual(settingsOf({ cloud: "azure", [SB]: 393217, "database.size": "medium" }).database!.parameters.shared_buffers, 393217);
+            for (const v of [52429, 393216]) assert.strictEqual(settingsOf({ cloud: "azure", [SB]: v }).database!.parameters.shared_buffers, v);
+        });
+        it("work_mem below 4096 kB, max_wal_size above 65536 MB and min_wal_size above 2097151 MB are refused, each with the nearest", async () => {
+            const problems = await refused({ "database.parameters.work_mem": 1024, "database.parameters.max_wal_size": 65537, "database.parameters.min_wal_size": 2097152 });
+            assert.deepStrictEqual(
+                problems.map((p) => [p.key, p.value, p.accepted]),
+                [
+                    ["anycloud:database.parameters.work_mem", 1024, "kB from 4096 to 2097151 on Azure Database for PostgreSQL; nearest accepted: 4096"],
+                    ["anycloud:database.parameters.min_wal_size", 2097152, "MB from 32 to 2097151 on Azure Database for PostgreSQL; nearest accepted: 2097151"],
+                    ["anycloud:database.parameters.max_wal_size", 65537, "MB from 32 to 65536 on Azure Database for PostgreSQL; nearest accepted: 65536"],
+                ],
+            );
+        });
+        it("the other clouds take PostgreSQL's range for them (RDS parameter groups and Cloud SQL flags do)", () => {
+            for (const cloud of ["aws", "gcp"]) {
+                const s = settingsOf({ cloud, "database.parameters.work_mem": 1024, "database.parameters.max_wal_size": 65537, "database.parameters.shared_buffers": 32768 }).database!.parameters;
+                assert.deepStrictEqual([s.work_mem, s.max_wal_size, s.shared_buffers], [1024, 65537, 32768], cloud);
+            }
+        });
     });
 
     describe("gcp: Cloud SQL's per-tier range of effective_cache_size (10 % to 70 % of the tier's memory)", () => {
@@ -90,7 +128,7 @@ describe("PostgreSQL parameters", () => {
             const e = problemsOf({ cloud: "gcp", [ECS]: 344065 });
             assert.deepStrictEqual(
                 e.problems.map((p) => [p.key, p.value, p.accepted]),
-                [[`anycloud:${ECS}`, 344065, "8 kB blocks from 49152 to 344064 on db-custom-1-3840 (database.size small): 10 % to 70 % of its 3840 MiB of memory (Cloud SQL's flag range)"]],
+                [[`anycloud:${ECS}`, 344065, "8 kB blocks from 49152 to 344064 on db-custom-1-3840 (database.size small): 10 % to 70 % of its 3840 MiB of memory (Cloud SQL's flag range); nearest accepted: 344064"]],
             );
         });
         it("below 10 % is refused too", () => {
@@ -114,7 +152,7 @@ describe("PostgreSQL parameters", () => {
             const p = await apps("aws");
             const group = p.ofType("aws:rds/parameterGroup:ParameterGroup")[0];
             const by = Object.fromEntries(group.inputs.parameters.map((x: any) => [x.name, x]));
-            assert.deepStrictEqual(by.shared_buffers, { name: "shared_buffers", value: "32768", applyMethod: "pending-reboot" });
+            assert.deepStrictEqual(by.shared_buffers, { name: "shared_buffers", value: "65536", applyMethod: "pending-reboot" });
             assert.deepStrictEqual(by.shared_preload_libraries, { name: "shared_preload_libraries", value: "pg_stat_statements", applyMethod: "pending-reboot" });
             assert.deepStrictEqual(by.random_page_cost, { name: "random_page_cost", value: "1.1", applyMethod: "immediate" });
         });
@@ -125,12 +163,24 @@ describe("PostgreSQL parameters", () => {
             assert.strictEqual(flags.max_wal_size, "4096");
             assert.strictEqual(flags.shared_preload_libraries, undefined);
         });
+        const azureConf = async (set: Record<string, unknown> = {}) =>
+            Object.fromEntries((await apps("azure", set)).ofType("azure-native:dbforpostgresql:Configuration").filter((c) => c.name.startsWith("database-param-")).map((c) => [c.inputs.configurationName, c.inputs.value]));
         it("azure: one server configuration per parameter, pg_stat_statements preloaded and allow-listed", async () => {
-            const p = await apps("azure");
-            const conf = Object.fromEntries(p.ofType("azure-native:dbforpostgresql:Configuration").map((c) => [c.inputs.configurationName, c.inputs.value]));
+            const conf = await azureConf();
             assert.strictEqual(conf.checkpoint_completion_target, "0.9");
-            assert.strictEqual(conf.shared_preload_libraries, "pg_stat_statements");
+            assert.ok(conf.shared_preload_libraries.split(",").includes("pg_stat_statements"), conf.shared_preload_libraries);
             assert.ok(conf["azure.extensions"].split(",").includes("PG_STAT_STATEMENTS"));
+        });
+        // The configuration replaces the whole list; Azure's default is pg_cron,pg_stat_statements on
+        // 14-16 and pg_stat_statements on 17 (providers/azure/sizes.ts POSTGRES_DEFAULT_PRELOADS).
+        it("azure: the preload keeps Azure's default list and adds to it (pg_cron stays on 14-16)", async () => {
+            assert.strictEqual((await azureConf()).shared_preload_libraries, "pg_cron,pg_stat_statements");
+            assert.strictEqual((await azureConf({ "database.version": 14, "database.parameters.shared_preload_libraries": "auto_explain" })).shared_preload_libraries, "auto_explain,pg_cron,pg_stat_statements");
+            assert.strictEqual((await azureConf({ "database.version": 17, "database.parameters.shared_preload_libraries": "auto_explain" })).shared_preload_libraries, "auto_explain,pg_stat_statements");
+        });
+        it("azure: a stack that preloads nothing leaves Azure's list alone (no configuration of it)", async () => {
+            const conf = await azureConf({ "database.extensions": ["pg_trgm"] });
+            assert.strictEqual(conf.shared_preload_libraries, undefined);
         });
         it("local: server flags", async () => {
             const p = await apps("local");

@@ -112,13 +112,32 @@ describe("max_connections (static): the connections alarm follows the value in f
             it("the plan warns with the same parameters and command", () => {
                 const warning = warnings.find((w) => w.includes("will apply only when the PostgreSQL servers restart"));
                 assert.ok(warning, warnings.join("\n"));
-                assert.match(warning!, /max_connections=2000 \(a new server starts with Azure's defaults\)/);
+                assert.match(warning!, /max_connections=2000 \(a new server starts with Azure's defaults for its size, which differ\)/);
                 assert.ok(warning!.includes(p2000.outputs.database.restartCommand), warning);
             });
 
             it("each static parameter is looked up on the running primary and replica (configurations GET), dynamic ones are not", () => {
                 const looked = p2000.run.invokes.filter((i) => i.token === "azure-native:dbforpostgresql:getConfiguration").map((i) => `${i.inputs.serverName}/${i.inputs.configurationName}`);
                 assert.deepStrictEqual(looked.sort(), [`${server(p2000).inputs.serverName}/max_connections`, `${replica(p2000).inputs.serverName}/max_connections`].sort());
+            });
+        });
+
+        // A new server starts with the values Azure computes for its SKU and version
+        // (providers/azure/sizes.ts postgresDefaults): only a value other than those waits.
+        describe("a new server: only what differs from the SKU's defaults waits for a restart", () => {
+            it("max_connections equal to the SKU's default (prod medium, Standard_D2ds_v5: 859): nothing pending, no command, no warning", async () => {
+                const { p, warnings } = await planWithWarnings({ stack: "prod", set: set("azure", 859) });
+                assert.deepStrictEqual(p.outputs.database.pendingRestart, []);
+                assert.strictEqual(p.outputs.database.restartCommand, "");
+                assert.deepStrictEqual(warnings.filter((w) => w.includes("server restarts")), []);
+            });
+            it("the guides' tuning on the small SKU: shared_buffers differs (default 131072), wal_buffers 2048 and Azure's own preload list do not", async () => {
+                const p = await baseline({
+                    stack: "apps",
+                    file: "test/fixtures/Pulumi.apps.yaml",
+                    set: { cloud: "azure", "operatorSecrets.STRIPE_SECRET_KEY": "sk", "operatorSecrets.SMTP_PASSWORD": "smtp", "operatorSecrets.N8N_ENCRYPTION_KEY": "n8n", "database.parameters.max_connections": 429 },
+                });
+                assert.deepStrictEqual(p.outputs.database.pendingRestart, ["shared_buffers=65536"]);
             });
         });
 
@@ -175,6 +194,12 @@ describe("max_connections (static): the connections alarm follows the value in f
             });
             it("dynamic parameters are never pending", () => {
                 assert.deepStrictEqual(pendingAfterUp({ log_min_duration_statement: "250", require_secure_transport: "on", "azure.extensions": "PG_TRGM" }, undefined), []);
+            });
+            it("on a new server, a value equal to the SKU's default is not; one the defaults do not name is", () => {
+                const defaults = { max_connections: "429", shared_buffers: "131072", wal_buffers: "2048", shared_preload_libraries: "pg_cron,pg_stat_statements" };
+                assert.deepStrictEqual(pendingAfterUp({ max_connections: "429", wal_buffers: "2048", shared_preload_libraries: "pg_stat_statements,pg_cron" }, undefined, defaults), []);
+                assert.deepStrictEqual(pendingAfterUp({ max_connections: "100", shared_buffers: "65536" }, undefined, defaults), ["max_connections=100", "shared_buffers=65536"]);
+                assert.deepStrictEqual(pendingAfterUp({ max_connections: "429" }, undefined, {}), ["max_connections=429"]);
             });
             it("every static parameter the tuning sets is (PostgreSQL reads it only at start)", () => {
                 const params = { max_connections: "300", shared_buffers: "65536", wal_buffers: "2048", shared_preload_libraries: "pg_stat_statements", work_mem: "8192" };

@@ -17,7 +17,7 @@ import { awaitedRun, logQuery } from "./job";
 import { CREATE_ONLY_NAME, RULES } from "./naming";
 import { postgresZoneName } from "./network";
 import { postgresClientImage } from "./registry-mirror";
-import { postgresStorageGb, POSTGRES_SKUS } from "./sizes";
+import { postgresDefaults, postgresStorageGb, POSTGRES_DEFAULT_PRELOADS, POSTGRES_SKUS } from "./sizes";
 
 /** The server parameters the program always sets, on top of args.parameters. */
 /**
@@ -59,13 +59,15 @@ function normalised(key: string, value: string): string {
 
 /**
  * The static parameters (`name=value`) that wait for a server restart once this `up` has set
- * them: all of a new server's (`running` undefined: it starts with Azure's defaults), and on a
- * running server each one whose value changes or that an earlier `up` left pending.
+ * them. On a running server, each one whose value changes or that an earlier `up` left pending.
+ * A new server (`running` undefined) starts with the values Azure computes for its SKU and
+ * version (`defaults`, sizes.ts postgresDefaults): only a value other than that one waits for a
+ * restart; one Azure's defaults do not name is counted as pending.
  */
-export function pendingAfterUp(params: Record<string, string>, running: Record<string, RunningParameter> | undefined): string[] {
+export function pendingAfterUp(params: Record<string, string>, running: Record<string, RunningParameter> | undefined, defaults: Record<string, string> = {}): string[] {
     return staticParameterKeys(params)
         .filter((key) => {
-            const now = running?.[key];
+            const now = running ? running[key] : defaults[key] === undefined ? undefined : { value: defaults[key], pendingRestart: false };
             return !now || now.pendingRestart || normalised(key, now.value) !== normalised(key, params[key]);
         })
         .map((key) => `${key}=${params[key]}`);
@@ -112,6 +114,12 @@ export function serverParameters(args: DatabaseArgs): Record<string, string> {
     const params: Record<string, string> = {};
     for (const [key, value] of Object.entries(args.parameters)) {
         params[key] = String(value);
+    }
+    // The configuration replaces Azure's whole default list (pg_cron on 14-16, pg_stat_statements):
+    // what the stack preloads is added to it, never put in its place.
+    if (params.shared_preload_libraries !== undefined) {
+        const listed = params.shared_preload_libraries.split(",").map((l) => l.trim()).filter(Boolean);
+        params.shared_preload_libraries = [...new Set([...POSTGRES_DEFAULT_PRELOADS[args.version], ...listed])].sort().join(",");
     }
     // TLS on every connection (sslMode "require" in the contract).
     params.require_secure_transport = "on";
@@ -262,10 +270,14 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
     });
     const running = runningParameters(ctx, serverName, staticKeys, parent);
     const runningReplicas = pulumi.all(replicaNames.map((n) => runningParameters(ctx, n, staticKeys, parent)));
+    // A new replica is counted like a new primary, from its SKU's computed defaults (the same SKU
+    // here). Whether it takes the primary's saved values at creation is not documented: if it does,
+    // this names a restart too many, never one too few.
+    const defaults = postgresDefaults(args.size, args.version);
     const restart = pulumi.all([running, runningReplicas, serverName, pulumi.all(replicaNames)]).apply(([primary, onReplicas, primaryName, names]) => {
         const servers = [
-            { server: primaryName, pending: pendingAfterUp(params, primary), primary: true },
-            ...names.map((server, i) => ({ server, pending: pendingAfterUp(params, onReplicas[i]), primary: false })),
+            { server: primaryName, pending: pendingAfterUp(params, primary, defaults), primary: true },
+            ...names.map((server, i) => ({ server, pending: pendingAfterUp(params, onReplicas[i], defaults), primary: false })),
         ].filter((s) => s.pending.length > 0);
         const pending = [...new Set(servers.flatMap((s) => s.pending))].sort();
         return { pending, command: restartCommand(ctx.naming.resourceGroup(), restartOrder(servers, Number(args.parameters.max_connections), primary)), fresh: primary === undefined };
@@ -274,7 +286,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
     restart.apply(({ pending, command, fresh }) => {
         if (pending.length > 0) {
             pulumi.log.warn(
-                `database: ${pending.join(", ")} ${fresh ? "(a new server starts with Azure's defaults) " : ""}will apply only when the PostgreSQL servers restart, which Azure does not do on a parameter change and this program cannot do. After this up, restart them in this order (each a short outage): ${command}`,
+                `database: ${pending.join(", ")} ${fresh ? "(a new server starts with Azure's defaults for its size, which differ) " : ""}will apply only when the PostgreSQL servers restart, which Azure does not do on a parameter change and this program cannot do. After this up, restart them in this order (each a short outage): ${command}`,
                 server,
             );
         }

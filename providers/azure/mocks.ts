@@ -2,7 +2,20 @@ import { providerSetting } from "../../stacks/provider-keys";
 import * as crypto from "crypto";
 import { CloudMocks, MockContext } from "../../stacks/cloud-mocks";
 import { DATABASE_PARAMETERS } from "../../stacks/postgres-parameters";
-import { POSTGRES_SKUS } from "./sizes";
+import { PostgresVersion, SizeClass } from "../../stacks/settings";
+import { postgresDefaults, POSTGRES_SKUS } from "./sizes";
+
+/**
+ * What a Flexible Server starts with for each static parameter: Azure computes it from the SKU and
+ * version at provisioning (sizes.ts postgresDefaults); an unknown SKU gets none.
+ */
+function serverDefaults(server: { sku?: { name?: string }; version?: string }): Record<string, string> {
+    const size = (Object.keys(POSTGRES_SKUS) as SizeClass[]).find((k) => POSTGRES_SKUS[k].name === server.sku?.name);
+    return size ? postgresDefaults(size, Number(server.version ?? 16) as PostgresVersion) : {};
+}
+
+/** The servers each run has registered so far (name → its inputs), for their configurations' first values. */
+const serversOfRun = new WeakMap<MockContext, Map<string, Record<string, any>>>();
 
 /**
  * What Azure answers, for the offline engine: the invokes this backend calls and the outputs
@@ -126,7 +139,7 @@ export const mocks: CloudMocks = {
                 }
                 const set = deployed.find((d) => d.type === "azure-native:dbforpostgresql:Configuration" && d.outputs.serverName === inputs.serverName && d.outputs.configurationName === inputs.configurationName);
                 const dynamic = !DATABASE_PARAMETERS[inputs.configurationName]?.restart;
-                const defaultValue = inputs.configurationName === "max_connections" ? String(Object.values(POSTGRES_SKUS).find((k) => k.name === server.outputs.sku?.name)?.defaultMaxConnections ?? 100) : "";
+                const defaultValue = serverDefaults(server.outputs)[inputs.configurationName] ?? "";
                 return {
                     id: `${server.outputs.id}/configurations/${inputs.configurationName}`,
                     name: inputs.configurationName,
@@ -181,14 +194,21 @@ export const mocks: CloudMocks = {
             case "dbforpostgresql:Configuration": {
                 // A static parameter's new value is saved and waits for a restart (isConfigPendingRestart)
                 // unless the same value is already in force.
-                const before = (ctx.deployed ?? []).find((d) => d.type === "azure-native:dbforpostgresql:Configuration" && d.outputs.serverName === inputs.serverName && d.outputs.configurationName === inputs.configurationName);
+                // A server's first value of it is its SKU's default (this plan's server, or the one deployed).
+                const deployed = ctx.deployed ?? [];
+                const before = deployed.find((d) => d.type === "azure-native:dbforpostgresql:Configuration" && d.outputs.serverName === inputs.serverName && d.outputs.configurationName === inputs.configurationName);
+                const server = serversOfRun.get(ctx)?.get(inputs.serverName);
+                const inForce = before ? before.outputs.value : server ? serverDefaults(server)[resourceName] : undefined;
                 const dynamic = !DATABASE_PARAMETERS[resourceName]?.restart;
                 state.isDynamicConfig = dynamic;
-                state.isConfigPendingRestart = !dynamic && (!before || before.outputs.isConfigPendingRestart === true || before.outputs.value !== inputs.value);
+                state.isConfigPendingRestart = !dynamic && (before?.outputs.isConfigPendingRestart === true || inForce !== inputs.value);
                 break;
             }
             case "dbforpostgresql:Server":
                 state.fullyQualifiedDomainName = `${resourceName}.postgres.database.azure.com`;
+                if (!serversOfRun.has(ctx)) serversOfRun.set(ctx, new Map());
+                // A replica runs its source's version (sourceServerResourceId ends with its name).
+                serversOfRun.get(ctx)!.set(resourceName, { ...inputs, version: inputs.version ?? serversOfRun.get(ctx)!.get(String(inputs.sourceServerResourceId ?? "").split("/").pop() ?? "")?.version });
                 break;
             case "redisenterprise:RedisEnterprise":
                 state.hostName = `${resourceName}.${location}.redis.azure.net`;

@@ -3,8 +3,8 @@ import { edgeProblems } from "../../components/edge";
 import { azureEdge, frontDoorBodyRules } from "./edge";
 import { PRESETS } from "../../stacks/presets";
 import { Settings } from "../../stacks/settings";
-import { sharedBuffersBound } from "../../stacks/postgres-parameters";
-import { AZURE_LOCATIONS, containerAppMemory, nearestContainerAppSizes, LOG_RETENTION, postgresStorageGb, POSTGRES_SKUS, POSTGRES_STORAGE_SIZES } from "./sizes";
+import { memoryShareBound, rangeBound } from "../../stacks/postgres-parameters";
+import { AZURE_LOCATIONS, containerAppMemory, nearestContainerAppSizes, LOG_RETENTION, postgresStorageGb, POSTGRES_MEMORY_SHARES, POSTGRES_PARAMETER_RANGES, POSTGRES_SKUS, POSTGRES_STORAGE_SIZES } from "./sizes";
 
 /** Locations with availability zones for every service used here (Container Apps, Flexible Server, AMR). */
 const ZONAL_LOCATIONS = new Set([
@@ -72,9 +72,16 @@ export function validateAzure(settings: Settings): ConfigProblem[] {
     const db = settings.database;
     if (db) {
         const sku = POSTGRES_SKUS[db.size];
-        const buffers = sharedBuffersBound(db.parameters.shared_buffers, sku.memoryGb * 1024, `${sku.name} (database.size ${db.size})`);
-        if (buffers) {
-            problems.push(problem("database.parameters.shared_buffers", db.parameters.shared_buffers, buffers));
+        const server = `${sku.name} (database.size ${db.size})`;
+        // Flexible Server's own ranges, where narrower than PostgreSQL's (sizes.ts): ARM refuses
+        // the configuration at `up`, after the server exists.
+        for (const [key, share] of Object.entries(POSTGRES_MEMORY_SHARES)) {
+            const bound = memoryShareBound(db.parameters[key], sku.memoryGb * 1024, share, server);
+            if (bound) problems.push(problem(`database.parameters.${key}`, db.parameters[key], bound));
+        }
+        for (const [key, range] of Object.entries(POSTGRES_PARAMETER_RANGES)) {
+            const bound = rangeBound(db.parameters[key], range, "Azure Database for PostgreSQL");
+            if (bound) problems.push(problem(`database.parameters.${key}`, db.parameters[key], bound));
         }
         if (db.highAvailability && POSTGRES_SKUS[db.size].tier === "Burstable") {
             problems.push(problem("database.size", db.size, "medium or large on Azure when database.highAvailability is true (Burstable servers have no HA)"));
