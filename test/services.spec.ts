@@ -17,7 +17,9 @@ const VALUES = {
     "operatorSecrets.SMTP_PASSWORD": "smtp-operator-value-77d0b3",
     "operatorSecrets.N8N_ENCRYPTION_KEY": "n8n-operator-value-a81f",
 };
-const PROD = { environment: "prod", "alerts.email": "ops@example.com", "loadBalancer.domain": "shop.example.com", "database.highAvailability": true };
+// The fixture's shared_buffers is sized for the dev preset's small database; prod's medium one (8 GiB
+// on Azure, which refuses less than 10 % of it) takes 2 GiB.
+const PROD = { environment: "prod", "alerts.email": "ops@example.com", "loadBalancer.domain": "shop.example.com", "database.highAvailability": true, "database.parameters.shared_buffers": 262144 };
 
 const apps = (cloud: string, set: Record<string, unknown> = {}) => baseline({ stack: "apps", file: FILE, set: { cloud, ...VALUES, ...set } });
 
