@@ -20,7 +20,7 @@ import * as path from "path";
 import { evaluatePolicies, Violation, violationCountLine } from "../policy/evaluate";
 import { ConfigError } from "../stacks/errors";
 import { operatorSecretCommand } from "../stacks/load-settings";
-import { Change, ChangeOp, dataLoss, diffRuns, optionsOf, replaceTable } from "../stacks/changes";
+import { Change, ChangeOp, dataLoss, diffRuns, optionsOf, refusedUpdates, replaceTable } from "../stacks/changes";
 import { CapturedResource, OfflineRun, OfflineRunError, runOffline } from "../stacks/offline";
 import { Cloud } from "../stacks/settings";
 import { edgeNotes, edgeReport, edgeReportText } from "../components/edge";
@@ -44,6 +44,8 @@ const USAGE = "usage: npm run plan -- --stack <name> [--cloud aws|gcp|azure|loca
 
 /** Exit code of `--change` when a stateful resource would be replaced or deleted. */
 const DATA_LOSS = 4;
+/** Exit code of `--change` when nothing stateful is lost but the cloud would refuse an update (`up` would stop part-way). */
+const REFUSED = 5;
 
 function parseArgs(argv: string[]): Args {
     const args: Args = { stack: "", config: [], change: [], json: false };
@@ -139,14 +141,14 @@ function printChanges(print: Print, changes: Change[], stack: string, cloud: str
             c.op === "replace"
                 ? `  forced by ${c.properties.join(", ")}${c.cascadeFrom ? ` (from the replaced ${c.cascadeFrom.type} ${c.cascadeFrom.name})` : ""}${c.deleteBeforeReplace ? "; deleted before it is re-created" : ""}`
                 : c.op === "update"
-                  ? `  ${c.properties.join(", ")}`
+                  ? `  ${c.properties.join(", ")}${c.refused ? `; the cloud refuses to change ${c.refused.join(", ")} in place` : ""}`
                   : "";
-        const mark = c.stateful ? (c.op === "replace" || c.op === "delete" ? "!! DATA " : "stateful ") : "";
+        const mark = c.refused ? "!! REFUSED " : c.stateful ? (c.op === "replace" || c.op === "delete" ? "!! DATA " : "stateful ") : "";
         lines.push(`  ${mark}${SYMBOLS[c.op]} ${c.op} ${c.type}  ${c.name}${why}`);
     }
     const count = (op: ChangeOp) => changes.filter((c) => c.op === op).length;
     const lost = dataLoss(changes).length;
-    lines.push("", `Changes: ${count("create")} to create, ${count("update")} to update, ${count("replace")} to replace, ${count("delete")} to delete; ${lost} stateful replaced or deleted`);
+    lines.push("", `Changes: ${count("create")} to create, ${count("update")} to update, ${count("replace")} to replace, ${count("delete")} to delete; ${lost} stateful replaced or deleted${refusedUpdates(changes).length > 0 ? `; ${refusedUpdates(changes).length} updates the cloud refuses` : ""}`);
     print(lines.join("\n"));
 }
 
@@ -233,7 +235,7 @@ async function plan(argv: string[], print: Print): Promise<number> {
         } else {
             printChanges(print, changes, args.stack, cloud, args.change);
         }
-        return dataLoss(changes).length > 0 ? DATA_LOSS : 0;
+        return dataLoss(changes).length > 0 ? DATA_LOSS : refusedUpdates(changes).length > 0 ? REFUSED : 0;
     }
     const violations = await evaluatePolicies(run.resources);
     if (run.standIns.length > 0) {

@@ -68,6 +68,13 @@ export interface ReplaceRule {
      * and new values, e.g. an engine version going down).
      */
     forceNewIf?: Record<string, { when: string; replaces: (before: unknown, after: unknown) => boolean }>;
+    /**
+     * Properties the cloud cannot change on an existing resource although the provider does not
+     * replace for them: the provider sends an update and the cloud refuses it, so `up` stops there
+     * (azure-native: a create-only property inside a nested object, or one its metadata does not
+     * mark, e.g. a VM's `osProfile.customData`; ARM answers `PropertyChangeNotAllowed`).
+     */
+    refused?: string[];
 }
 
 export type ReplaceTable = Record<string, ReplaceRule>;
@@ -85,6 +92,8 @@ export interface Change {
     deleteBeforeReplace?: boolean;
     /** A replacement caused by the replacement of a resource it takes an input from. */
     cascadeFrom?: { type: string; name: string };
+    /** Update: the changed properties the cloud refuses to change in place (`up` fails there). */
+    refused?: string[];
 }
 
 /** Every leaf path (without array indexes) where two input trees differ. */
@@ -170,6 +179,12 @@ export function diffRuns(before: CapturedResource[], after: CapturedResource[], 
         };
     };
 
+    /** An in-place update, with the properties the cloud would refuse to change. */
+    const update = (r: CapturedResource, properties: string[]): Change => {
+        const refused = properties.filter((p) => (rule(r.type).refused ?? []).some((f) => covers(f, p)));
+        return { type: r.type, name: r.name, op: "update", properties, stateful: stateful(r), ...(refused.length > 0 ? { refused } : {}) };
+    };
+
     for (const [urn, r] of now) {
         const prev = old.get(urn);
         if (!prev) {
@@ -180,7 +195,7 @@ export function diffRuns(before: CapturedResource[], after: CapturedResource[], 
         const paths = changedPaths(prev.inputs, r.inputs).filter((p) => !ignored.some((i) => covers(i, p)));
         if (paths.length === 0) continue;
         const forced = [...new Set([...blocksAddedOrRemoved(prev, r).filter((p) => !ignored.some((i) => covers(i, p))), ...forcing(r, paths), ...forcedByValue(prev, r, paths)])];
-        changes.set(urn, forced.length > 0 ? replacement(r, forced) : { type: r.type, name: r.name, op: "update", properties: paths, stateful: stateful(r) });
+        changes.set(urn, forced.length > 0 ? replacement(r, forced) : update(r, paths));
     }
     // A replaced resource's outputs are unknown until it exists again; a replaced provider
     // replaces everything it manages.
@@ -205,9 +220,9 @@ export function diffRuns(before: CapturedResource[], after: CapturedResource[], 
                 }
                 const current = changes.get(urn);
                 if (!current) {
-                    changes.set(urn, { type: r.type, name: r.name, op: "update", properties: [prop], stateful: stateful(r) });
+                    changes.set(urn, update(r, [prop]));
                 } else if (!current.properties.includes(prop)) {
-                    current.properties.push(prop);
+                    changes.set(urn, update(r, [...current.properties, prop]));
                 }
             }
         }
@@ -222,6 +237,11 @@ export function diffRuns(before: CapturedResource[], after: CapturedResource[], 
 /** The changes that lose data: a stateful resource replaced or deleted. */
 export function dataLoss(changes: Change[]): Change[] {
     return changes.filter((c) => c.stateful && (c.op === "replace" || c.op === "delete"));
+}
+
+/** The updates the cloud would refuse: `pulumi up` would stop at them, part-way through. */
+export function refusedUpdates(changes: Change[]): Change[] {
+    return changes.filter((c) => c.op === "update" && (c.refused?.length ?? 0) > 0);
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { changedPaths, dataLoss, diffRuns, replaceTable } from "../stacks/changes";
+import { changedPaths, dataLoss, diffRuns, refusedUpdates, replaceTable } from "../stacks/changes";
 import { CapturedResource } from "../stacks/offline";
 import { CLOUDS } from "../stacks/settings";
 import { baseline, PlanOptions, planCommandRun as planCli } from "./harness";
@@ -82,7 +82,10 @@ interface RowFact {
     /** What the deployed resource had instead of the planned inputs, where the fact needs it. */
     from?: (inputs: Record<string, any>) => void;
     op: "update" | "replace";
+    /** An update the cloud refuses (the provider does not replace, ARM will not change it): these properties. */
+    refused?: string[];
 }
+const AZURE_PROD: PlanOptions = { stack: "prod", set: { cloud: "azure" } };
 const ROW_FACTS: RowFact[] = [
     { cloud: "aws", type: "aws:rds/instance:Instance", what: "a new identifier renames the RDS instance in place (ModifyDBInstance NewDBInstanceIdentifier)", change: (i) => (i.identifier = "renamed-db"), op: "update" },
     { cloud: "aws", type: "aws:rds/instance:Instance", what: "a new master username replaces the RDS instance", change: (i) => (i.username = "other"), op: "replace" },
@@ -97,6 +100,20 @@ const ROW_FACTS: RowFact[] = [
     { cloud: "azure", type: "azure-native:redisenterprise:RedisEnterprise", what: "high availability on a Managed Redis cluster is an update", change: (i) => (i.highAvailability = i.highAvailability === "Enabled" ? "Disabled" : "Enabled"), op: "update" },
     { cloud: "azure", type: "azure-native:redisenterprise:Database", what: "a clustering policy is an update (refused by Azure unless from NoCluster), not a replacement", change: (i) => (i.clusteringPolicy = "OSSCluster"), op: "update" },
     { cloud: "azure", type: "azure-native:redisenterprise:Database", what: "a new port replaces the database", change: (i) => (i.port = 10001), op: "replace" },
+    // Azure rows read against azure-rest-api-specs at azure-native 3.28.0's API versions and the
+    // provider's own rules (providers/azure/replace-forcing.ts): each was wrong before.
+    { cloud: "azure", type: "azure-native:app:ManagedEnvironment", what: "an internal environment is not a replacement: ARM refuses the create-only field inside vnetConfiguration", change: (i) => (i.vnetConfiguration.internal = !i.vnetConfiguration.internal), op: "update", refused: ["vnetConfiguration.internal"] },
+    { cloud: "azure", type: "azure-native:app:ManagedEnvironment", what: "another infrastructure resource group replaces the environment (flattened, [create, read])", from: (i) => (i.infrastructureResourceGroup = "me-infra-a"), change: (i) => (i.infrastructureResourceGroup = "me-infra-b"), op: "replace" },
+    { cloud: "azure", type: "azure-native:app:ContainerApp", what: "another kind replaces the container app ([read, create])", change: (i) => (i.kind = "workflowapp"), op: "replace" },
+    { cloud: "azure", type: "azure-native:authorization:RoleAssignment", what: "another role definition is an update ARM refuses, not a replacement", change: (i) => (i.roleDefinitionId = `${i.roleDefinitionId}-other`), op: "update", refused: ["roleDefinitionId"] },
+    { cloud: "azure", type: "azure-native:compute:Disk", options: AZURE_PROD, what: "another zone for a disk is an update ARM refuses, not a replacement", change: (i) => (i.zones = ["3"]), op: "update", refused: ["zones"] },
+    { cloud: "azure", type: "azure-native:compute:Disk", options: AZURE_PROD, what: "a larger disk is an update", change: (i) => (i.diskSizeGB = i.diskSizeGB * 2), op: "update" },
+    { cloud: "azure", type: "azure-native:compute:VirtualMachine", options: AZURE_PROD, what: "another computer name is an update ARM refuses (osProfile is nested), not a replacement", change: (i) => (i.osProfile.computerName = "other"), op: "update", refused: ["osProfile.computerName"] },
+    { cloud: "azure", type: "azure-native:keyvault:Vault", what: "another location is an update ARM refuses (no x-ms-mutability on it), not a replacement", change: (i) => (i.location = "westeurope"), op: "update", refused: ["location"] },
+    { cloud: "azure", type: "azure-native:network:LoadBalancer", options: AZURE_PROD, what: "another load balancer SKU is an update ARM refuses, not a replacement", change: (i) => (i.sku.name = "Gateway"), op: "update", refused: ["sku.name"] },
+    { cloud: "azure", type: "azure-native:network:PublicIPAddress", options: AZURE_PROD, what: "another zone list for a public IP is an update ARM refuses", change: (i) => (i.zones = ["1"]), op: "update", refused: ["zones"] },
+    { cloud: "azure", type: "azure-native:network:PublicIPAddress", options: AZURE_PROD, what: "another public IP SKU replaces it (forceNewMap)", change: (i) => (i.sku.name = "Basic"), op: "replace" },
+    { cloud: "azure", type: "azure-native:cdn:AFDCustomDomain", options: { stack: "hosts", file: HOSTS, set: { cloud: "azure" } }, what: "a custom domain's host name is not replace-forcing (the program names the domain after its host)", change: (i) => (i.hostName = "other.example.com"), op: "update" },
     { cloud: "gcp", type: "gcp:redis/instance:Instance", what: "a new tier re-creates the Memorystore instance", change: (i) => (i.tier = i.tier === "BASIC" ? "STANDARD_HA" : "BASIC"), op: "replace" },
     { cloud: "gcp", type: "gcp:redis/instance:Instance", what: "a new size scales the instance in place", change: (i) => (i.memorySizeGb = 16), op: "update" },
     { cloud: "gcp", type: "gcp:redis/instance:Instance", what: "a higher Redis version upgrades in place", from: (i) => (i.redisVersion = "REDIS_6_X"), change: (i) => (i.redisVersion = "REDIS_7_2"), op: "update" },
@@ -114,6 +131,7 @@ describe("replacement rows checked against the provider sources", () => {
             fact.change(inputs);
             const changes = diffRuns([{ ...planned, inputs: deployed }], [{ ...planned, inputs }], replaceTable(fact.cloud));
             assert.deepStrictEqual(changes.map((c) => c.op), [fact.op]);
+            assert.deepStrictEqual(refusedUpdates(changes).flatMap((c) => c.refused), fact.refused ?? []);
         });
     }
 });
@@ -162,6 +180,19 @@ describe("the diff of two runs", () => {
         );
     });
 
+    it("marks an update of a property the cloud refuses to change in place, also when it comes from a replaced resource", () => {
+        const refusing = { ...table, "t:vm": { source: "test", forceNew: ["name"], refused: ["profile.zone", "disk"] } };
+        const vm = resource("t:vm", "vm", { name: "a", profile: { zone: "1", size: 1 } });
+        const [resized] = diffRuns([vm], [resource("t:vm", "vm", { name: "a", profile: { zone: "1", size: 2 } })], refusing);
+        assert.deepStrictEqual([resized.op, resized.refused], ["update", undefined]);
+        const [moved] = diffRuns([vm], [resource("t:vm", "vm", { name: "a", profile: { zone: "2", size: 1 } })], refusing);
+        assert.deepStrictEqual([moved.op, moved.properties, moved.refused], ["update", ["profile.zone"], ["profile.zone"]]);
+        const db = resource("t:db", "db", { dbName: "a" });
+        const attached = resource("t:vm", "vm", { name: "a", disk: "id-1" }, { propertyDependencies: { disk: [db.urn] } });
+        const changes = diffRuns([db, attached], [resource("t:db", "db", { dbName: "b" }), attached], refusing);
+        assert.deepStrictEqual(refusedUpdates(changes).map((c) => [c.name, c.refused]), [["vm", ["disk"]]]);
+    });
+
     it("puts stateful changes first and counts creates and deletes", () => {
         const changes = diffRuns([resource("t:app", "gone", {})], [resource("t:db", "new", {})], table);
         assert.deepStrictEqual(changes.map((c) => `${c.op} ${c.name}`), ["create new", "delete gone"]);
@@ -185,6 +216,14 @@ describe("npm run plan -- --change", () => {
         const bucket = changes.find((c: any) => c.type === "gcp:storage/bucket:Bucket");
         assert.deepStrictEqual([bucket.op, bucket.stateful], ["delete", true]);
         assert.strictEqual(changes[0].stateful, true, "stateful changes come first");
+    });
+
+    it("exits 5 when nothing stateful is lost but the cloud would refuse an update: Azure zones are fixed at creation", async () => {
+        const { code, stdout } = await planCli("--stack", "prod", "--cloud", "azure", "--change", "network.zones=2");
+        assert.strictEqual(code, 5, stdout);
+        assert.match(stdout, /!! REFUSED ~ update azure-native:compute:Disk {2}search-node-3-data {2}zones; the cloud refuses to change zones in place/);
+        assert.match(stdout, /!! REFUSED ~ update azure-native:compute:VirtualMachine {2}search-node-3 {2}zones/);
+        assert.match(stdout, /; 0 stateful replaced or deleted; 3 updates the cloud refuses$/m);
     });
 
     it("a PostgreSQL major bump without the opt-in exits 2: the second plan sees the server the first one left", async () => {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { Change, dataLoss, diffRuns, replaceTable } from "../stacks/changes";
+import { Change, dataLoss, diffRuns, refusedUpdates, replaceTable } from "../stacks/changes";
 import { ConfigError } from "../stacks/errors";
 import { OfflineRunError } from "../stacks/offline";
 import { Cloud, CLOUDS } from "../stacks/settings";
@@ -49,8 +49,11 @@ export const CATALOGUE: Day2Change[] = [
 
 const describeChange = (c: Change) => `${c.op} ${c.type} ${c.name} (${c.properties.join(", ")})`;
 
-/** Outcome of one change: the data-losing changes, or the config error it stopped with and the types registered before it. */
-async function outcome(options: PlanOptions, cloud: Cloud, change: Day2Change, env: "dev" | "prod"): Promise<{ lost: string[] } | { error: ConfigError; registered: string[] }> {
+/**
+ * Outcome of one change: the data-losing changes and the updates the cloud would refuse (`up`
+ * stopping part-way), or the config error it stopped with and the types registered before it.
+ */
+async function outcome(options: PlanOptions, cloud: Cloud, change: Day2Change, env: "dev" | "prod"): Promise<{ lost: string[]; refused: string[] } | { error: ConfigError; registered: string[] }> {
     const before = await baseline(options);
     if (REFUSED_AGAINST_DEPLOYED[`${cloud} ${env} ${change.name}`]) {
         // The refusal may arrive just after the run (an apply's rejection): wait for it.
@@ -59,8 +62,9 @@ async function outcome(options: PlanOptions, cloud: Cloud, change: Day2Change, e
     try {
         // Planned against the account as the first `up` left it (look-ups see what runs there).
         const after = await plan({ ...options, set: { ...options.set, ...change.set(cloud, env) }, deployed: before.resources });
-        const lost = dataLoss(diffRuns(before.resources, after.resources, replaceTable(cloud))).filter((c) => !(change.removes && c.op === "delete" && change.removes.test(c.name)));
-        return { lost: lost.map(describeChange) };
+        const changes = diffRuns(before.resources, after.resources, replaceTable(cloud));
+        const lost = dataLoss(changes).filter((c) => !(change.removes && c.op === "delete" && change.removes.test(c.name)));
+        return { lost: lost.map(describeChange), refused: refusedUpdates(changes).map((c) => `${describeChange(c)} refused: ${c.refused!.join(", ")}`) };
     } catch (e) {
         if (e instanceof OfflineRunError && ConfigError.isInstance(e.cause)) {
             return { error: e.cause, registered: e.registered.map((r) => r.type) };
@@ -103,6 +107,7 @@ describe("day 2 catalogue", () => {
                         } else {
                             assert.strictEqual(refused, undefined, `not refused; lost: ${result.lost}`);
                             assert.deepStrictEqual(result.lost, []);
+                            assert.deepStrictEqual(result.refused, [], "updates the cloud refuses: `up` would stop part-way");
                         }
                     });
                 }

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { Change, dataLoss, diffRuns, replaceTable } from "../stacks/changes";
+import { Change, dataLoss, diffRuns, refusedUpdates, replaceTable } from "../stacks/changes";
 import { Cloud } from "../stacks/settings";
 import { baseline, plan, PlanOptions, refusal } from "./harness";
 
@@ -268,12 +268,13 @@ describe("day 2: the cloud answers differently, the stack does not change", func
     this.timeout(240000);
     const FACTS = [{ newerImages: true }, { zonesReordered: true }, { zoneDown: true }, { otherAccount: true }];
     for (const cloud of ["aws", "gcp", "azure"] as Cloud[]) {
-        it(`${cloud}: a newer image, zones reordered or one down, another account: nothing stateful replaced`, async () => {
+        it(`${cloud}: a newer image, zones reordered or one down, another account: nothing stateful replaced, no update the cloud refuses`, async () => {
             // Azure resource ids contain the subscription, which is the provider's config: another
             // subscription is another deployment target, not a changed answer.
             for (const facts of cloud === "azure" ? FACTS.slice(0, 3) : FACTS) {
                 const changes = await changesFor(cell(cloud, "prod"), {}, facts);
                 assert.deepStrictEqual(dataLoss(changes).map(describeChange), [], JSON.stringify(facts));
+                assert.deepStrictEqual(refusedUpdates(changes).map(describeChange), [], `updates the cloud refuses: ${JSON.stringify(facts)}`);
             }
         });
     }
