@@ -296,6 +296,14 @@ describe("database TLS on ECS: the init container and the mount", function () {
         assert.strictEqual(init.mountPoints[0].sourceVolume, volume);
     });
 
+    it("the init container's image is pinned by the digest of busybox:1.37's index, the one docker-library/repo-info records", () => {
+        const init = taskContainers(p, "app").find((c) => c.name === DB_CA_INIT_CONTAINER);
+        // repos/busybox/remote/1.37.md at 01a7054230d50b3dccaf8d579f161c522be8c9f0: `busybox:1.37`, OCI image index.
+        assert.strictEqual(init.image, "public.ecr.aws/docker/library/busybox@sha256:9db7b59979c38555a39def84a31fb98b5296952f9e3afd4f6f11f05b07adfab0");
+        // No tag beside it: ECS would resolve a tag at each task start (repository@digest is ECS's pinned form).
+        assert.doesNotMatch(init.image.split("@")[0], /:[^/]*$/);
+    });
+
     it("the init container's command, run by a real sh, writes exactly the PEM, readable by any user", () => {
         const init = taskContainers(p, "app").find((c) => c.name === DB_CA_INIT_CONTAINER);
         // The volume as the init container sees it, moved under the test's directory.

@@ -34,11 +34,24 @@ export function rdsServerCa(region: string, tls: DatabaseTls = "verify"): { sslM
 export const DB_CA_VOLUME = "anycloud_db_ca";
 export const DB_CA_INIT_CONTAINER = "anycloud_db_ca";
 /**
- * The init container's image: a shell and printf, nothing else. Docker's official busybox from
- * ECR Public (the Docker Official Images mirror on public.ecr.aws): Fargate pulls it through the
- * stack's NAT without Docker Hub's anonymous pull limits.
+ * The init container's image: a shell, printf, chmod and mv, nothing else. Docker's official
+ * busybox from ECR Public (Docker Inc. mirrors every Official Image to public.ecr.aws/docker/library;
+ * Fargate pulls it through the stack's NAT without Docker Hub's anonymous pull limits), pinned by
+ * the digest of its image index, so every task start runs the same bytes whatever the tag `1.37`
+ * points to later (a moved tag, a compromised push), and a changed pin is a reviewed change of
+ * this file that rolls the workloads (a new task definition revision).
+ *
+ * The digest is `busybox:1.37`'s index (OCI image index, 17 platforms: linux/amd64 is
+ * sha256:7a3ebe5b..., the platform these tasks run) as docker-library/repo-info records it
+ * (repos/busybox/remote/1.37.md at commit 01a7054230d50b3dccaf8d579f161c522be8c9f0; BusyBox 1.37.0,
+ * glibc, layers of 22 May 2026). The mirror serves Docker Hub's manifests unchanged (same digests:
+ * public projects pull public.ecr.aws/docker/library/busybox by the digests repo-info lists for
+ * Docker Hub), so a digest pull there resolves the same index. To move the pin: take the index
+ * digest of a newer record of that file (`docker buildx imagetools inspect
+ * public.ecr.aws/docker/library/busybox:<tag>` prints the same), change it here and in
+ * test/database-ca.spec.ts, which holds the reference to exactly this string.
  */
-export const DB_CA_INIT_IMAGE = "public.ecr.aws/docker/library/busybox:1.37";
+export const DB_CA_INIT_IMAGE = "public.ecr.aws/docker/library/busybox@sha256:9db7b59979c38555a39def84a31fb98b5296952f9e3afd4f6f11f05b07adfab0";
 /** Where the init container sees the volume. */
 const WRITE_DIR = "/db-ca";
 
