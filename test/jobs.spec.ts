@@ -62,6 +62,60 @@ function dependsOn(r: CapturedResource, on: CapturedResource): boolean {
 
 const GATED = ["app", "worker"];
 
+/**
+ * The part of EventBridge's pattern matching the failed-run rule uses (aws/event-ruler README):
+ * each field's array lists accepted values, a field whose event value is an array matches when any
+ * element does, `anything-but` matches a present value other than the one given, `$or` any of its
+ * patterns; a field the event lacks never matches.
+ */
+function eventMatches(pattern: any, event: any): boolean {
+    return Object.entries(pattern).every(([key, want]: [string, any]) => {
+        if (key === "$or") return want.some((alt: any) => eventMatches(alt, event));
+        const value = event?.[key];
+        if (value === undefined) return false;
+        const values = Array.isArray(value) ? value : [value];
+        if (!Array.isArray(want)) return values.some((v) => typeof v === "object" && v !== null && eventMatches(want, v));
+        return values.some((v) => want.some((w: any) => (typeof w === "object" && w !== null && "anything-but" in w ? v !== w["anything-but"] : v === w)));
+    });
+}
+
+/**
+ * EventBridge's input transformer on a string template: each <variable> is replaced by the value
+ * at its input path (dot notation and array indices), a missing value by nothing, and the
+ * template (a JSON string) is what the target receives.
+ */
+function transformed(transformer: { inputPaths: Record<string, string>; inputTemplate: string }, event: any): string {
+    const at = (jsonPath: string) =>
+        jsonPath
+            .replace(/^\$\./, "")
+            .split(/\.|\[(\d+)\]/)
+            .filter((k) => k !== undefined && k !== "")
+            .reduce((o: any, k) => (o === undefined || o === null ? undefined : o[k]), event);
+    const text = transformer.inputTemplate.replace(/<([A-Za-z0-9_-]+)>/g, (_, v) => {
+        const value = transformer.inputPaths[v] === undefined ? undefined : at(transformer.inputPaths[v]);
+        return value === undefined || value === null ? "" : String(value);
+    });
+    return JSON.parse(text);
+}
+
+/** An "ECS Task State Change" event of a stopped task (Amazon ECS events docs), containers in the order given. */
+function stoppedTask(clusterArn: string, family: string, containers: { name: string; exitCode?: number }[], stop: { stopCode: string; stoppedReason: string }) {
+    const taskArn = `${clusterArn.replace(":cluster/", ":task/")}/0123456789abcdef`;
+    return {
+        source: "aws.ecs",
+        "detail-type": "ECS Task State Change",
+        detail: {
+            clusterArn,
+            group: `family:${family}`,
+            lastStatus: "STOPPED",
+            desiredStatus: "STOPPED",
+            taskArn,
+            ...stop,
+            containers: containers.map((c) => ({ containerArn: `${taskArn}/${c.name}`, lastStatus: "STOPPED", name: c.name, taskArn, ...(c.exitCode === undefined ? {} : { exitCode: c.exitCode }) })),
+        },
+    };
+}
+
 describe("jobs", function () {
     this.timeout(240000);
 
@@ -249,6 +303,47 @@ describe("jobs", function () {
             // EventBridge substitutes only the <name> variables that inputPaths defines: the template uses exactly those.
             const used = [...target.inputs.inputTransformer.inputTemplate.matchAll(/<([^>]+)>/g)].map((m) => m[1]).sort();
             assert.deepStrictEqual(used, Object.keys(target.inputs.inputTransformer.inputPaths).sort());
+        });
+        describe("the failed-run rule and its notice, on a task with the CA init container", () => {
+            const EXITED = { stopCode: "EssentialContainerExited", stoppedReason: "Essential container in task exited" };
+            let pattern: any;
+            let notice: { inputPaths: Record<string, string>; inputTemplate: string };
+            let cluster: string;
+            let family: string;
+            before(() => {
+                pattern = JSON.parse(p.one("aws:cloudwatch/eventRule:EventRule", "nightly-failed").inputs.eventPattern);
+                notice = p.one("aws:cloudwatch/eventTarget:EventTarget", "nightly-failed").inputs.inputTransformer;
+                cluster = p.one("aws:ecs/cluster:Cluster", "cluster").outputs.arn;
+                const task = p.one("aws:ecs/taskDefinition:TaskDefinition", "nightly-task");
+                family = task.inputs.family;
+                // The case this is about: the nightly job uses the database, so its task has two containers.
+                assert.deepStrictEqual(JSON.parse(task.inputs.containerDefinitions).map((c: any) => c.name), ["nightly", "anycloud_db_ca"]);
+            });
+            it("the rule fires when the job's container exits non-zero, whichever element ECS lists it as", () => {
+                assert.ok(eventMatches(pattern, stoppedTask(cluster, family, [{ name: "anycloud_db_ca", exitCode: 0 }, { name: "nightly", exitCode: 3 }], EXITED)));
+                assert.ok(eventMatches(pattern, stoppedTask(cluster, family, [{ name: "nightly", exitCode: 3 }, { name: "anycloud_db_ca", exitCode: 0 }], EXITED)));
+            });
+            it("the rule fires when the init container failed (the job never ran) or the task never started, and not on a clean run", () => {
+                assert.ok(eventMatches(pattern, stoppedTask(cluster, family, [{ name: "anycloud_db_ca", exitCode: 1 }, { name: "nightly" }], { stopCode: "EssentialContainerExited", stoppedReason: "Task failed container dependencies" })));
+                assert.ok(eventMatches(pattern, stoppedTask(cluster, family, [{ name: "anycloud_db_ca" }, { name: "nightly" }], { stopCode: "TaskFailedToStart", stoppedReason: "CannotPullContainerError: pull image manifest has been retried 5 time(s)" })));
+                assert.ok(!eventMatches(pattern, stoppedTask(cluster, family, [{ name: "anycloud_db_ca", exitCode: 0 }, { name: "nightly", exitCode: 0 }], EXITED)));
+                assert.ok(!eventMatches(pattern, stoppedTask(cluster, "other-family", [{ name: "nightly", exitCode: 3 }], EXITED)), "another task definition's failure");
+            });
+            it("the notice gives each container's own exit code beside its name, never the init container's as the job's", () => {
+                const text = transformed(notice, stoppedTask(cluster, family, [{ name: "anycloud_db_ca", exitCode: 0 }, { name: "nightly", exitCode: 3 }], EXITED));
+                assert.match(text, /^jobs\.nightly \(schedule 0 3 \* \* \*\) failed: anycloud_db_ca exit code 0; nightly exit code 3 \(the job's own container is nightly; anycloud_db_ca runs before it/);
+                assert.match(text, /Stop code EssentialContainerExited: Essential container in task exited\. Task arn:aws:ecs:[^ ]+\/0123456789abcdef\./);
+            });
+            it("a container that never ran shows no exit code, and the init container's failure is its own", () => {
+                const text = transformed(notice, stoppedTask(cluster, family, [{ name: "nightly" }, { name: "anycloud_db_ca", exitCode: 1 }], { stopCode: "EssentialContainerExited", stoppedReason: "Task failed container dependencies" }));
+                assert.match(text, /failed: nightly exit code ; anycloud_db_ca exit code 1 /);
+            });
+            it("the notice reads a name and an exit code from the same element, for each container of the task", () => {
+                assert.deepStrictEqual(
+                    Object.entries(notice.inputPaths).filter(([k]) => /^(container|exitCode)\d+$/.test(k)).sort(),
+                    [["container0", "$.detail.containers[0].name"], ["container1", "$.detail.containers[1].name"], ["exitCode0", "$.detail.containers[0].exitCode"], ["exitCode1", "$.detail.containers[1].exitCode"]],
+                );
+            });
         });
     });
 

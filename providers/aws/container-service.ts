@@ -92,7 +92,7 @@ export function taskDefinition(
     name: string,
     args: TaskInputs,
     parent: pulumi.Resource,
-): { task: ecs.TaskDefinition; imageRef: pulumi.Output<string>; logs: cloudwatch.LogGroup; taskRole: iam.Role; executionRole: iam.Role } {
+): { task: ecs.TaskDefinition; imageRef: pulumi.Output<string>; logs: cloudwatch.LogGroup; taskRole: iam.Role; executionRole: iam.Role; containerNames: string[] } {
     const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, extra);
     const logs = new cloudwatch.LogGroup(`${name}-logs`, { name: ctx.naming.logGroup(name), retentionInDays: ctx.settings.logs.retentionDays }, o());
 
@@ -182,7 +182,9 @@ export function taskDefinition(
         o({ dependsOn: secretVersion ? [secretVersion] : [] }),
     );
 
-    return { task, imageRef, logs, taskRole, executionRole };
+    // In the order of the definitions above; ECS's events list a task's containers in no documented order.
+    const containerNames = [name, ...(dbCa ? [String(dbCa.initContainer.name)] : [])];
+    return { task, imageRef, logs, taskRole, executionRole, containerNames };
 }
 
 /**

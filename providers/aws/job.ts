@@ -34,6 +34,34 @@ export function failurePattern(clusterArn: string, family: string): object {
 }
 
 /**
+ * The SNS notice of a failed scheduled run (an EventBridge input transformer). The rule fires when
+ * any of the task's containers exited non-zero (or the task never started), and ECS's event lists
+ * every container of the task (the job's own and, on the database, the CA init container) in no
+ * documented order, so no single `containers[i].exitCode` is the job's. The notice therefore
+ * prints each container's name beside its own exit code, both read from the same element
+ * (`$.detail.containers[i]`, array indices are EventBridge input-path syntax), for as many
+ * elements as the task definition has containers, and names the job's own container. A container
+ * that never ran (its init step failed, or the task did not start) has no exit code in the event:
+ * its code prints empty. Also the stop code (e.g. TaskFailedToStart, EssentialContainerExited)
+ * and reason.
+ */
+export function failureNotice(job: string, cron: string, logGroup: string, containerNames: string[]): { inputPaths: Record<string, string>; inputTemplate: string } {
+    const inputPaths: Record<string, string> = { task: "$.detail.taskArn", reason: "$.detail.stoppedReason", stopCode: "$.detail.stopCode" };
+    containerNames.forEach((_, i) => {
+        inputPaths[`container${i}`] = `$.detail.containers[${i}].name`;
+        inputPaths[`exitCode${i}`] = `$.detail.containers[${i}].exitCode`;
+    });
+    const codes = containerNames.map((_, i) => `<container${i}> exit code <exitCode${i}>`).join("; ");
+    const others = containerNames.slice(1);
+    const own = `the job's own container is ${job}` + (others.length > 0 ? `; ${others.join(", ")} runs before it and must exit 0 for it to start` : "");
+    const text =
+        `jobs.${job} (schedule ${cron}) failed: ${codes} (${own}; a container that never ran shows no exit code). ` +
+        `Stop code <stopCode>: <reason>. Task <task>. Logs: CloudWatch Logs group ${logGroup}, streams ${job}/ followed by the container's name, a slash and the task id.`;
+    // A string template is a JSON string: quotes and backslashes in the job's name or cron escaped.
+    return { inputPaths, inputTemplate: JSON.stringify(text) };
+}
+
+/**
  * A job on ECS Fargate: its own task definition (the service pattern: own roles, own secret, own
  * log group, own security group from the access plan; a call to a service is the same security
  * group pair and Cloud Map name as a service's). Before deploy: a Lambda started by
@@ -50,7 +78,7 @@ export function createJob(ctx: AwsContext, name: string, args: JobArgs, opts: Ch
     const o = (extra: pulumi.CustomResourceOptions = {}) => ctx.opts(parent, extra);
     const net = ctx.requireNetwork();
     const foundation = ctx.requireFoundation();
-    const { task, logs, taskRole, executionRole } = taskDefinition(ctx, name, args, parent);
+    const { task, logs, taskRole, executionRole, containerNames } = taskDefinition(ctx, name, args, parent);
     const subnets = net.privateSubnetIds;
     const securityGroups = [net.serviceSecurityGroups[name].id];
     const where = pulumi.interpolate`CloudWatch Logs group ${logs.name}, streams ${name}/${name}/<task id>`;
@@ -125,7 +153,8 @@ export function createJob(ctx: AwsContext, name: string, args: JobArgs, opts: Ch
         return { run: invocation, logs: where };
     }
 
-    const parsed = parseCron(args.trigger.cron);
+    const cron = args.trigger.cron;
+    const parsed = parseCron(cron);
     const expression = isCron(parsed) ? eventBridgeCron(parsed) : undefined;
     if (expression === undefined) {
         throw new Error(`aws backend: jobs.${name}.schedule was validated but has no EventBridge form`);
@@ -181,11 +210,7 @@ export function createJob(ctx: AwsContext, name: string, args: JobArgs, opts: Ch
         {
             rule: rule.name,
             arn: foundation.alarmTopic.arn,
-            inputTransformer: {
-                inputPaths: { task: "$.detail.taskArn", reason: "$.detail.stoppedReason", code: "$.detail.containers[0].exitCode" },
-                // Only the three template variables above (<task>, <reason>, <code>); the log stream ends with the task id of <task>.
-                inputTemplate: pulumi.interpolate`"jobs.${name} (schedule ${args.trigger.cron}) failed: exit code <code>, <reason>. Task <task>. Logs: CloudWatch Logs group ${logs.name}, stream ${name}/${name}/ followed by the task id."`,
-            },
+            inputTransformer: logs.name.apply((group) => failureNotice(name, cron, group, containerNames)),
         },
         o({ dependsOn: foundation.alarmTopicPolicy ? [foundation.alarmTopicPolicy] : [] }),
     );
