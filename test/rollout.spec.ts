@@ -1,7 +1,9 @@
 import * as assert from "assert";
 import { createHash } from "crypto";
-import { Plan, baseline } from "./harness";
+import { Plan, baseline, plan } from "./harness";
 import { CapturedResource } from "../stacks/offline";
+import { diffRuns, replaceTable } from "../stacks/changes";
+import { Cloud } from "../stacks/settings";
 
 /**
  * Settings that must reach running services: a changed secret value rolls the services that use
@@ -16,8 +18,68 @@ function dependsOn(r: CapturedResource, on: CapturedResource): boolean {
     return r.dependencies.includes(on.urn);
 }
 
+/** The workload resources (what runs the app's containers) of each target, by type. */
+const WORKLOADS: Record<string, string[]> = {
+    aws: ["aws:ecs/taskDefinition:TaskDefinition", "aws:ecs/service:Service"],
+    gcp: ["gcp:cloudrunv2/service:Service", "gcp:cloudrunv2/workerPool:WorkerPool", "gcp:cloudrunv2/job:Job"],
+    azure: ["azure-native:app:ContainerApp", "azure-native:app:Job"],
+    local: ["docker:index/container:Container"],
+};
+
 describe("rollouts and start order", function () {
     this.timeout(180000);
+
+    /**
+     * The operator rotates a secret (`pulumi config set --secret --path anycloud:operatorSecrets.X`)
+     * and runs `up`: what that up changes, from two runs of the program (the second one's cloud
+     * answers a new version for the new value, as each cloud does) compared the way the engine
+     * does. In the apps fixture only web lists STRIPE_SECRET_KEY.
+     */
+    describe("a changed secret value rolls exactly the workloads that use it", () => {
+        const fixture = { stack: "dev", file: "test/fixtures/Pulumi.apps.yaml" };
+        const rotate = async (cloud: string) => {
+            const before = await plan({ ...fixture, set: { cloud, "operatorSecrets.STRIPE_SECRET_KEY": "sk_live_before_0123456789" } });
+            const after = await plan({ ...fixture, set: { cloud, "operatorSecrets.STRIPE_SECRET_KEY": "sk_live_after_9876543210" } });
+            return diffRuns(before.resources, after.resources, replaceTable(cloud as Cloud)).filter((c) => WORKLOADS[cloud].includes(c.type));
+        };
+        const expected: Record<string, string[]> = {
+            // A new secret version id in the task definition: a new revision, which the service rolls onto.
+            aws: ["replace aws:ecs/taskDefinition:TaskDefinition web-task", "update aws:ecs/service:Service web-service"],
+            // The secret version is replaced (a new version number), which the service's template names: a new revision.
+            gcp: ["update gcp:cloudrunv2/service:Service web-run"],
+            // A new Key Vault secret version in the app's secret reference (and its digest): a new revision.
+            azure: ["update azure-native:app:ContainerApp web-app"],
+            // The value is in the container's environment: Docker re-creates the container.
+            local: ["replace docker:index/container:Container web-container"],
+        };
+        for (const cloud of Object.keys(expected)) {
+            it(cloud, async () => {
+                assert.deepStrictEqual((await rotate(cloud)).map((c) => `${c.op} ${c.type} ${c.name}`), expected[cloud]);
+            });
+        }
+    });
+
+    /**
+     * Jobs are workloads too: the dev example's migrate (before deploy) and nightly (scheduled)
+     * use the database. What first starts each one (the run, or what the scheduler fires) waits
+     * for the init step, so no run meets a database, role or extension that does not exist yet
+     * (Azure: the job an awaited run starts is created after it, and its run after the job).
+     */
+    describe("jobs that use the database start after its init step", () => {
+        const table: Record<string, { init: [string, string]; starts: [string, string][] }> = {
+            aws: { init: ["aws:lambda/invocation:Invocation", "database-init"], starts: [["aws:scheduler/schedule:Schedule", "nightly-schedule"], ["aws:lambda/invocation:Invocation", "migrate-run"]] },
+            gcp: { init: ["gcp:cloudrunv2/job:Job", "database-init"], starts: [["gcp:cloudrunv2/job:Job", "nightly-job"], ["gcp:cloudrunv2/job:Job", "migrate-run"]] },
+            azure: { init: ["azure-native:resources:AzureCliScript", "database-run"], starts: [["azure-native:app:Job", "nightly-job"], ["azure-native:app:Job", "migrate-job"]] },
+            local: { init: ["docker:index/container:Container", "database-init"], starts: [["docker:index/container:Container", "nightly-job"], ["docker:index/container:Container", "migrate-run"]] },
+        };
+        for (const [cloud, { init, starts }] of Object.entries(table)) {
+            it(cloud, async () => {
+                const p = await baseline({ stack: "dev", set: { cloud } });
+                const step = p.one(...init);
+                for (const start of starts) assert.ok(dependsOn(p.one(...start), step), `${start[1]} does not wait for ${init[1]}`);
+            });
+        }
+    });
 
     describe("aws", () => {
         let p: Plan;

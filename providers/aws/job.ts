@@ -192,7 +192,8 @@ export function createJob(ctx: AwsContext, name: string, args: JobArgs, opts: Ch
                 retryPolicy: { maximumRetryAttempts: args.trigger.retries, maximumEventAgeInSeconds: 3600 },
             },
         },
-        o({ dependsOn: [canRun, ...net.egressReady, ...(args.uses.search ? ctx.searchReady : [])] }),
+        // Created (so able to fire) only once the databases, roles and extensions it uses exist.
+        o({ dependsOn: [canRun, ...net.egressReady, ...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...(args.uses.search ? ctx.searchReady : [])] }),
     );
 
     // A failed run reaches the stack's alarm topic (which lets EventBridge publish: see alerts.ts).

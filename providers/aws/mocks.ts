@@ -157,8 +157,10 @@ export const mocks: CloudMocks = {
                 return { id: arn, state: { arn, name: secretName } };
             }
             case "aws:secretsmanager/secretVersion:SecretVersion": {
-                // PutSecretValue answers with a fresh UUID version id; the resource id is `<arn>|<version id>`.
-                const h = hash(`${ctx.stack}/${name}/version`, 32);
+                // PutSecretValue answers with a fresh UUID version id (one per value the provider puts);
+                // the resource id is `<arn>|<version id>`.
+                // (The value arrives as the engine's secret wrapper: its JSON carries the value.)
+                const h = hash(`${ctx.stack}/${name}/version/${JSON.stringify(inputs.secretString ?? inputs.secretBinary ?? null)}`, 32);
                 const versionId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
                 return { id: `${inputs.secretId}|${versionId}`, state: { versionId, arn: inputs.secretId, versionStages: ["AWSCURRENT"] } };
             }

@@ -223,11 +223,12 @@ export const mocks: CloudMocks = {
                 state.properties = { ...inputs.properties, vaultUri: `https://${resourceName}.vault.azure.net/` };
                 break;
             case "keyvault:Secret":
-                // ARM never returns the value; only the URIs.
+                // ARM never returns the value; only the URIs. Each value written is a new version (the
+                // value arrives as the engine's secret wrapper, whose JSON carries it).
                 state.properties = {
                     contentType: inputs.properties?.contentType,
                     secretUri: `https://${inputs.vaultName}.vault.azure.net/secrets/${resourceName}`,
-                    secretUriWithVersion: `https://${inputs.vaultName}.vault.azure.net/secrets/${resourceName}/${hash(id, 32)}`,
+                    secretUriWithVersion: `https://${inputs.vaultName}.vault.azure.net/secrets/${resourceName}/${hash(`${id}/${JSON.stringify(inputs.properties ?? null)}`, 32)}`,
                 };
                 break;
             case "cdn:Profile":
