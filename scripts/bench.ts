@@ -8,19 +8,26 @@
  * - the floors: `require('@pulumi/pulumi')`; @pulumi/pulumi plus exactly the SDK files a plan of
  *   that target loads (its cloud SDK's submodules, random, docker); and the engine floor: those
  *   same files plus the same offline engine (stacks/offline.ts) registering N bare resources
- *   with no program logic, N being the plan's resource count;
+ *   with no program logic, N being the plan's resource count; and the replay floor: the same
+ *   engine registering the plan's own resources (recorded by the warm-up) with the same inputs
+ *   and options, as plain `CustomResource`s, `ComponentResource`s and `ProviderResource`s in the
+ *   plan's order, with none of the program's logic (no config checks, invokes, applies or policies);
  * - `npm run plan -- --json` of the worked example on every target × {dev, prod};
  * - `npm run plan -- --json` of generated topologies of 1, 10, 30, 100 and 200 public services
  *   (each using the database, the cache and a bucket) on every target;
  *
- * each plan with its ratio to its engine floor, then per target the cost of one more resource
- * (the slope over the topologies) next to the engine floor's. A plan a target refuses (a limit
- * the topology exceeds) is listed with its config error. Not part of `npm test`.
+ * each plan with its ratio to both floors, then per target the cost of one more resource (the
+ * slope over the topologies) next to the floors'. The engine floor is what the SDK and engine cost
+ * with nothing to send; the replay floor adds what the SDK costs to serialize exactly what the plan
+ * sends, so the plan's cost above it is the program's own. A plan a target refuses (a limit the
+ * topology exceeds) is listed with its config error. Not part of `npm test`.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import type * as Pulumi from "@pulumi/pulumi";
+import type { CapturedResource } from "../stacks/offline";
 
 const ROOT = path.resolve(__dirname, "..");
 const TARGETS = ["local", "aws", "gcp", "azure"] as const;
@@ -41,6 +48,7 @@ interface Case {
     modules?: string[];
     refused?: string;
     floor?: Case;
+    replay?: Case;
     services?: number;
     runs: Usage[];
 }
@@ -143,8 +151,81 @@ async function floorChild(spec: { target: Target; modules: string[]; resources: 
     });
 }
 
+/** The stack, cloud and `--config` assignments of a plan case's argv. */
+function planSpec(argv: string[]): { stack: string; cloud: string; config: string[] } {
+    const at = (flag: string) => argv[argv.indexOf(flag) + 1];
+    return { stack: at("--stack"), cloud: at("--cloud"), config: argv.flatMap((a, i) => (a === "--config" ? [argv[i + 1]] : [])) };
+}
+
+/**
+ * Child mode: runs the plan's stack as `npm run plan` does and writes what the engine received
+ * (each resource's type, name, options and inputs) to `out`, for the replay floor.
+ */
+async function recordChild(spec: { stack: string; cloud: string; config: string[]; out: string }) {
+    const { runOffline } = await import("../stacks/offline");
+    const { projectName, readStackConfig, setConfigPath, setConfigValue } = await import("../stacks/stack-files");
+    const config = readStackConfig(ROOT, path.join(ROOT, `Pulumi.${spec.stack}.yaml`));
+    setConfigValue(config, "cloud", spec.cloud);
+    for (const c of spec.config) setConfigPath(config, c);
+    console.log = () => undefined; // the program's log lines (the plan prints them to stderr)
+    const run = await runOffline({ project: projectName(ROOT), stack: spec.stack, config });
+    const resources = run.resources.map(({ outputs, ...r }) => r);
+    fs.writeFileSync(spec.out, JSON.stringify({ project: projectName(ROOT), stack: spec.stack, config, resources }));
+}
+
+/**
+ * Child mode: the replay floor. Registers the recorded resources in their order, each with its
+ * recorded inputs (a property holding a secret passed as a secret), parent, provider, explicit and
+ * input dependencies (as `dependsOn`), aliases (as URNs), protect, import and change options, under
+ * the same engine, config and cloud mocks; none of the program runs.
+ */
+async function replayChild(spec: { modules: string[]; record: string }) {
+    const pulumi = await import("@pulumi/pulumi");
+    for (const m of spec.modules) require(m);
+    const { runOffline } = await import("../stacks/offline");
+    // (The SDK's classes, made concrete: a resource of the recorded type, registered as is.)
+    class Custom extends pulumi.CustomResource {}
+    class Provider extends pulumi.ProviderResource {}
+    class Component extends pulumi.ComponentResource {}
+    const record = JSON.parse(fs.readFileSync(spec.record, "utf8")) as { project: string; stack: string; config: Record<string, string>; resources: CapturedResource[] };
+    const program = async () => {
+        const byUrn = new Map<string, Pulumi.Resource>();
+        for (const r of record.resources) {
+            const inputs: Record<string, unknown> = { ...r.inputs };
+            for (const key of new Set(r.secretPaths.map((p) => p.split(/[.[]/)[0]))) {
+                if (key in inputs) inputs[key] = pulumi.secret(inputs[key]);
+            }
+            const resource = (urn: string | undefined) => (urn === undefined ? undefined : byUrn.get(urn));
+            const opts: Pulumi.CustomResourceOptions = {
+                parent: resource(r.parent),
+                provider: r.provider ? (resource(r.provider.slice(0, r.provider.lastIndexOf("::"))) as Pulumi.ProviderResource) : undefined,
+                dependsOn: r.dependencies.map(resource).filter((d): d is Pulumi.Resource => d !== undefined),
+                aliases: r.aliasUrns,
+                protect: r.protect || undefined,
+                retainOnDelete: r.retainOnDelete || undefined,
+                deleteBeforeReplace: r.deleteBeforeReplaceSet ? r.deleteBeforeReplace : undefined,
+                ignoreChanges: r.ignoreChanges.length > 0 ? r.ignoreChanges : undefined,
+                replaceOnChanges: r.replaceOnChanges.length > 0 ? r.replaceOnChanges : undefined,
+                additionalSecretOutputs: r.additionalSecretOutputs.length > 0 ? r.additionalSecretOutputs : undefined,
+                import: r.importId,
+            };
+            const made = r.type.startsWith("pulumi:providers:")
+                ? new Provider(r.type.slice("pulumi:providers:".length), r.name, inputs, opts)
+                : r.custom
+                  ? new Custom(r.type, r.name, inputs, opts)
+                  : new Component(r.type, r.name, inputs, opts);
+            byUrn.set(r.urn, made);
+        }
+        return {};
+    };
+    await runOffline({ project: record.project, stack: record.stack, config: record.config, program });
+}
+
 async function main() {
     const args = parseArgs(process.argv.slice(2));
+    // Where the warm-up keeps each plan's recorded resources for its replay floor.
+    const records = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-bench-records-"));
+    process.on("exit", () => fs.rmSync(records, { recursive: true, force: true }));
     const log = (text: string) => process.stderr.write(`${text}\n`);
 
     const plans: Case[] = [];
@@ -176,6 +257,12 @@ async function main() {
         if (r.code !== 0 && r.code !== 3) throw new Error(`${c.id} failed (exit ${r.code}):\n${r.stderr}`);
         c.resources = (JSON.parse(r.stdout).resources as unknown[]).length;
         c.modules = r.modules;
+        const out = path.join(records, `${plans.indexOf(c)}.json`);
+        const recorded = measure(["-r", REGISTER, "scripts/bench.ts", "--record", JSON.stringify({ ...planSpec(c.argv), out })]);
+        if (recorded.code !== 0) throw new Error(`${c.id}: recording its resources failed (exit ${recorded.code}):\n${recorded.stderr}`);
+        const replayed = JSON.parse(fs.readFileSync(out, "utf8")).resources.length;
+        if (replayed !== c.resources) throw new Error(`${c.id}: recorded ${replayed} resources, the plan printed ${c.resources}`);
+        c.replay = { id: `replay floor: ${c.id}`, target: c.target, resources: c.resources, argv: ["-r", REGISTER, "scripts/bench.ts", "--replay", JSON.stringify({ modules: c.modules ?? [], record: out })], runs: [] };
     }
     const measured = selected.filter((c) => c.refused === undefined);
 
@@ -195,7 +282,8 @@ async function main() {
         }
         c.floor = engineFloors.get(key);
     }
-    const all = [requirePulumi, ...sdkFloors.values(), ...engineFloors.values(), ...measured];
+    const replays = measured.map((c) => c.replay!);
+    const all = [requirePulumi, ...sdkFloors.values(), ...engineFloors.values(), ...replays, ...measured];
     for (let round = 1; round <= args.runs; round++) {
         for (const c of all) {
             log(`round ${round}/${args.runs}: ${c.id}`);
@@ -214,44 +302,54 @@ async function main() {
     }
     lines.push(`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${args.runs} runs each, interleaved; median (min).`);
     lines.push("");
-    lines.push("| case | resources | CPU s | wall s | peak RSS MiB | engine floor CPU s | × floor CPU | × floor RSS |");
-    lines.push("|---|---:|---:|---:|---:|---:|---:|---:|");
+    lines.push("| case | resources | CPU s | wall s | peak RSS MiB | engine floor CPU s | × engine floor CPU | × engine floor RSS | replay floor CPU s | × replay floor CPU | × replay floor RSS |");
+    lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    const ratios = (floor: Case | undefined, cpu: number, rss: number) => {
+        const fc = floor ? stat(floor, "cpu").median : undefined;
+        const fr = floor ? stat(floor, "rss").median : undefined;
+        return `${fc !== undefined ? f2(fc) : ""} | ${fc ? f2(cpu / fc) : ""} | ${fr ? f2(rss / fr) : ""}`;
+    };
     const row = (c: Case) => {
         const cpu = stat(c, "cpu");
         const wall = stat(c, "wall");
         const rss = stat(c, "rss");
-        const floor = c.floor;
-        const fc = floor ? stat(floor, "cpu").median : undefined;
-        const fr = floor ? stat(floor, "rss").median : undefined;
-        lines.push(`| ${c.id} | ${c.resources ?? ""} | ${f2(cpu.median)} (${f2(cpu.min)}) | ${f2(wall.median)} (${f2(wall.min)}) | ${f0(rss.median)} (${f0(rss.min)}) | ${fc !== undefined ? f2(fc) : ""} | ${fc ? f2(cpu.median / fc) : ""} | ${fr ? f2(rss.median / fr) : ""} |`);
+        lines.push(`| ${c.id} | ${c.resources ?? ""} | ${f2(cpu.median)} (${f2(cpu.min)}) | ${f2(wall.median)} (${f2(wall.min)}) | ${f0(rss.median)} (${f0(rss.min)}) | ${ratios(c.floor, cpu.median, rss.median)} | ${ratios(c.replay, cpu.median, rss.median)} |`);
     };
     row(requirePulumi);
     for (const c of sdkFloors.values()) row(c);
     for (const c of engineFloors.values()) row(c);
+    for (const c of replays) row(c);
     for (const c of selected) {
-        if (c.refused !== undefined) lines.push(`| ${c.id} | refused | ${c.refused.replace(/\|/g, "\\|")} | | | | | |`);
+        if (c.refused !== undefined) lines.push(`| ${c.id} | refused | ${c.refused.replace(/\|/g, "\\|")} | | | | | | | | |`);
         else row(c);
     }
     lines.push("");
-    lines.push("Per added resource (least-squares slope over the generated topologies; engine floor: over its bare-resource runs):");
+    lines.push("Per added resource (least-squares slope over the generated topologies; each floor: over its runs of the same sizes):");
     lines.push("");
-    lines.push("| target | plan CPU ms | engine floor CPU ms | × floor | plan MiB | engine floor MiB |");
-    lines.push("|---|---:|---:|---:|---:|---:|");
+    lines.push("| target | plan CPU ms | engine floor CPU ms | × engine floor | replay floor CPU ms | × replay floor | plan MiB | engine floor MiB | replay floor MiB |");
+    lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    const opt = (x: number | undefined, f: (x: number) => string) => (x !== undefined ? f(x) : "");
     for (const t of TARGETS) {
         const topo = measured.filter((c) => c.target === t && c.services !== undefined);
         const floors = [...new Set(topo.map((c) => c.floor!))];
-        const cpu = slope(topo.map((c) => [c.resources!, stat(c, "cpu").median]));
-        const mem = slope(topo.map((c) => [c.resources!, stat(c, "rss").median]));
-        const fcpu = slope(floors.map((f) => [f.resources!, stat(f, "cpu").median]));
-        const fmem = slope(floors.map((f) => [f.resources!, stat(f, "rss").median]));
+        const replayed = topo.map((c) => c.replay!);
+        const perResource = (cases: Case[], key: keyof Usage) => slope(cases.map((c) => [c.resources!, stat(c, key).median]));
+        const cpu = perResource(topo, "cpu");
         if (cpu === undefined) continue;
-        lines.push(`| ${t} | ${f2(cpu * 1000)} | ${fcpu !== undefined ? f2(fcpu * 1000) : ""} | ${fcpu ? f2(cpu / fcpu) : ""} | ${mem !== undefined ? f2(mem) : ""} | ${fmem !== undefined ? f2(fmem) : ""} |`);
+        const fcpu = perResource(floors, "cpu");
+        const rcpu = perResource(replayed, "cpu");
+        const ms = (x: number) => f2(x * 1000);
+        lines.push(
+            `| ${t} | ${ms(cpu)} | ${opt(fcpu, ms)} | ${fcpu ? f2(cpu / fcpu) : ""} | ${opt(rcpu, ms)} | ${rcpu ? f2(cpu / rcpu) : ""} | ${opt(perResource(topo, "rss"), f2)} | ${opt(perResource(floors, "rss"), f2)} | ${opt(perResource(replayed, "rss"), f2)} |`,
+        );
     }
     console.log(lines.join("\n"));
 }
 
-if (process.argv[2] === "--floor") {
-    floorChild(JSON.parse(process.argv[3])).catch((e) => {
+const CHILDREN: Record<string, (spec: any) => Promise<void>> = { "--floor": floorChild, "--record": recordChild, "--replay": replayChild };
+const child = CHILDREN[process.argv[2]];
+if (child) {
+    child(JSON.parse(process.argv[3])).catch((e) => {
         console.error(e);
         process.exit(1);
     });
