@@ -13,6 +13,11 @@
 const fs = require("fs");
 const path = require("path");
 
+// What the SDK does per resource, made cheaper without changing what it sends (before the SDK
+// loads, when this file is the first thing Node loads; under `pulumi up` the CLI's runner has it
+// from Pulumi.yaml's nodeargs).
+require("./sdk-patches");
+
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(ROOT, "bin");
 
@@ -166,86 +171,8 @@ Error.prepareStackTrace = (error, frames) => {
     );
 };
 
-// The SDK's `debuggablePromise` (@pulumi/pulumi runtime/debuggable.js) keeps `new Error().stack` on
-// every promise it makes, about 70 per resource, and reads that text back only to print leaked
-// promises when PULUMI_DEBUG_PROMISE_LEAKS is set (read once, as the SDK does). Without it the text
-// is never read: the promise gets it with no frames, neither walked nor formatted nor kept alive.
-// That walk and format was 40-50 % of a 100-service plan's CPU and much of its memory (issue #18).
-// Everything else the function does (leak bookkeeping, ids, contexts) is the SDK's own.
-const SDK_DEBUGGABLE = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]debuggable\.js$/;
-function unreadPromiseStacks(exports) {
-    const original = exports && exports.debuggablePromise;
-    if (process.env.PULUMI_DEBUG_PROMISE_LEAKS || typeof original !== "function" || original.framesUnread) {
-        return;
-    }
-    const withoutFrames = function debuggablePromise(...args) {
-        const limit = Error.stackTraceLimit;
-        Error.stackTraceLimit = 0;
-        try {
-            return original.apply(this, args);
-        } finally {
-            Error.stackTraceLimit = limit;
-        }
-    };
-    withoutFrames.framesUnread = true;
-    exports.debuggablePromise = withoutFrames;
-}
-// Loaded already when the Pulumi CLI's runner (its runtime settings) starts main.js; else later.
-for (const [file, loaded] of Object.entries(require.cache)) {
-    if (SDK_DEBUGGABLE.test(file)) unreadPromiseStacks(loaded.exports);
-}
-
-// The SDK's Resource constructor turns each alias of a resource into a URN Output at once
-// (resource.js: `this.__aliases.push(collapseAliasToUrn(...))`), and only `allAliases` reads
-// `__aliases`: for the children of a resource, when the engine cannot take aliases as specs. The
-// engine can (the Pulumi CLI's and the mock monitor; the SDK then sends each resource's own
-// aliases, from its options). azure-native gives each resource ~20 aliases (one per older API
-// version), so an Azure plan built ~20 unread Outputs a resource: more than half its CPU and
-// much of its memory (pulumi/pulumi#10010, #11062; issue #18). Loaded after this file, the
-// constructor here keeps the resource's aliases and collapses them, with the same function, when
-// `__aliases` is first read. The replaced text must be exactly the SDK's (else nothing is
-// replaced), and the replacement keeps its line count, so the file's other lines keep their numbers.
-const SDK_RESOURCE = /[\\/]@pulumi[\\/]pulumi[\\/]resource\.js$/;
-const EAGER_ALIASES = `        this.__aliases = [];
-        if (opts.aliases) {
-            for (const alias of opts.aliases) {
-                this.__aliases.push(collapseAliasToUrn(alias, name, t, parent));
-            }
-        }
-`;
-const LAZY_ALIASES = `        // (scripts/register.js: collapsed when first read)
-        const anycloudAliases = opts.aliases ? Array.from(opts.aliases) : [];
-        require(${JSON.stringify(__filename)}).lazyAliases(this, () => anycloudAliases.map((alias) => collapseAliasToUrn(alias, name, t, parent)));
-
-
-
-`;
-/** Gives a resource the `__aliases` that `collapse()` makes, made when first read (or set). */
-function lazyAliases(resource, collapse) {
-    const keep = (value) => Object.defineProperty(resource, "__aliases", { value, writable: true, enumerable: true, configurable: true });
-    Object.defineProperty(resource, "__aliases", {
-        get: () => keep(collapse()).__aliases,
-        set: (value) => keep(value),
-        enumerable: true,
-        configurable: true,
-    });
-}
-
-const loadJavaScript = require.extensions[".js"];
-require.extensions[".js"] = function (module, filename) {
-    if (SDK_RESOURCE.test(filename)) {
-        const source = fs.readFileSync(filename, "utf8");
-        if (source.split(EAGER_ALIASES).length === 2) {
-            module._compile(source.replace(EAGER_ALIASES, LAZY_ALIASES), filename);
-            return;
-        }
-    }
-    loadJavaScript(module, filename);
-    if (SDK_DEBUGGABLE.test(filename)) unreadPromiseStacks(module.exports);
-};
-
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
     module._compile(built(filename) ?? transpile(filename), filename);
 };
 
-module.exports = { transpiled, lazyAliases };
+module.exports = { transpiled };

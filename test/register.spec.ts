@@ -20,7 +20,7 @@ describe("the TypeScript loader (scripts/register.js)", () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-register-"));
         fs.mkdirSync(path.join(dir, "scripts"));
         fs.mkdirSync(path.join(dir, "bin"));
-        fs.copyFileSync(path.join(ROOT, "scripts/register.js"), path.join(dir, "scripts/register.js"));
+        for (const f of ["register.js", "sdk-patches.js"]) fs.copyFileSync(path.join(ROOT, "scripts", f), path.join(dir, "scripts", f));
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
         fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", outDir: "bin" } }));
         fs.writeFileSync(path.join(dir, "x.ts"), SOURCE);
@@ -67,25 +67,81 @@ describe("the TypeScript loader (scripts/register.js)", () => {
         assert.match(out, /x\.ts:5:11\)$/);
     });
 
-    // The SDK's debuggablePromise keeps `new Error().stack` on each of its promises (about 70 a
-    // resource) and reads it only to print leaked promises under PULUMI_DEBUG_PROMISE_LEAKS.
-    const PROMISE_STACK = `const d = require("@pulumi/pulumi/runtime/debuggable"); const inner = Promise.resolve(1); d.debuggablePromise(inner, "ctx");
+    // The SDK's debuggablePromise gives each of its promises (about 70 a resource) an id, a context
+    // and `new Error().stack`, and reads them only to print leaked promises under
+    // PULUMI_DEBUG_PROMISE_LEAKS; the leak bookkeeping is what it relies on.
+    const PROMISES = `const d = require("@pulumi/pulumi/runtime/debuggable"); const store = require("@pulumi/pulumi/runtime/state").getStore();
+        let release; const first = Promise.resolve(1), second = new Promise((r) => (release = r)), third = Promise.reject(new Error("no"));
+        d.debuggablePromise(first, "first"); d.debuggablePromise(second, "second");
+        const carries = d.debuggablePromise(third, "third").catch((e) => e.promise === third);
         let thrown; try { require("./x.ts").fail(); } catch (e) { thrown = e.stack.split("\\n")[1]; }
-        console.log(JSON.stringify({ kept: inner._debugStackTrace, ctx: inner._debugCtx, limit: Error.stackTraceLimit, thrown }))`;
+        carries.then((carried) => setImmediate(() => console.log(JSON.stringify({
+            kept: [first._debugStackTrace, second._debugStackTrace ?? "none"], ctx: second._debugCtx ?? "none", id: second._debugId ?? "none", carried,
+            pending: [...store.leakCandidates].map((p) => (p === second ? "second" : "other")), limit: Error.stackTraceLimit, thrown })) || process.env.LEAK || release()));`;
     const sdkDebuggable = () => require.resolve("@pulumi/pulumi/runtime/debuggable", { paths: [ROOT] });
-
-    it("keeps no stack frames on the SDK's promises, and every other stack as it was", () => {
-        assert.deepStrictEqual(run(PROMISE_STACK), { kept: "Error", ctx: "ctx", limit: 10, thrown: `    at Object.fail (${path.join(dir, "x.ts")}:5:11)` });
+    const untraced = (dir: string) => ({
+        kept: ["Error", "none"],
+        ctx: "none",
+        id: "none",
+        carried: true,
+        pending: ["second"],
+        limit: 10,
+        thrown: `    at Object.fail (${path.join(dir, "x.ts")}:5:11)`,
     });
 
-    it("keeps no stack frames on the SDK's promises when the SDK was loaded first, as under the Pulumi CLI's runner", () => {
-        assert.strictEqual(run(PROMISE_STACK, ["-r", sdkDebuggable()]).kept, "Error");
+    it("the SDK's promises keep no stack, id or context (the first, the SDK's own call, a stack without frames); a pending one stays a leak candidate, a rejection carries its promise; other stacks are as they were", () => {
+        assert.deepStrictEqual(run(PROMISES), untraced(dir));
+    });
+
+    it("a promise still pending at exit fails the run with the SDK's leak message, as it did", () => {
+        const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", PROMISES], { cwd: dir, encoding: "utf8", env: { ...process.env, LEAK: "1" } });
+        assert.strictEqual(result.status, 1, result.stderr);
+        assert.match(result.stderr, /The Pulumi runtime detected that 1 promise was still active/);
+    });
+
+    it("the same when the SDK was loaded first (a runner started another way)", () => {
+        assert.deepStrictEqual(run(PROMISES, ["-r", sdkDebuggable()]), untraced(dir));
     });
 
     it("keeps the SDK's promise stacks whole when PULUMI_DEBUG_PROMISE_LEAKS asks for them", () => {
-        const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", PROMISE_STACK], { cwd: dir, encoding: "utf8", env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "1" } });
+        const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", PROMISES], { cwd: dir, encoding: "utf8", env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "1" } });
         assert.strictEqual(result.status, 0, result.stderr);
-        assert.match(JSON.parse(result.stdout).kept, /^Error\n    at (?:Object\.)?debuggablePromise \(.*debuggable\.js:\d+:\d+\)/);
+        const out = JSON.parse(result.stdout.trim().split("\n").pop()!);
+        assert.strictEqual(out.ctx, "second");
+        assert.match(out.kept[1], /^Error\n    at (?:Object\.)?debuggablePromise \(.*debuggable\.js:\d+:\d+\)/);
+    });
+});
+
+describe("the path `pulumi up` takes (the CLI's nodejs runner, Pulumi.yaml's nodeargs)", () => {
+    it("preloads scripts/sdk-patches.js before the runner loads the SDK, so the SDK's promises and aliases get the savings; stack traces still name the TypeScript line", () => {
+        // The language host starts `node <nodeargs> <@pulumi/pulumi/cmd/run> ... <main>` in the
+        // project directory (pulumi-language-nodejs main.go: shlex.Split(nodeargs) before the run
+        // path; the plugin's working directory is the directory of `main`); the runner loads
+        // source-map-support, then the SDK, then main.js.
+        const project = require("yaml").parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+        const nodeargs = String(project.runtime.options.nodeargs).split(/\s+/);
+        assert.ok(!/["'\\]/.test(project.runtime.options.nodeargs), "split here as shlex does: no quotes");
+        assert.strictEqual(path.resolve(ROOT, path.dirname(project.main)), ROOT, "the runner's working directory is the project root");
+        const formatter = require.resolve("source-map-support/register", { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] });
+        const script = `
+            const sdkBefore = Object.keys(require.cache).filter((f) => f.includes("@pulumi/pulumi/"));
+            require(${JSON.stringify(formatter)});
+            const pulumi = require("@pulumi/pulumi");
+            const untraced = require("@pulumi/pulumi/runtime/debuggable").debuggablePromise.untraced === true;
+            const lazyAliases = String(require("@pulumi/pulumi/resource").Resource).includes("anycloudAliases");
+            require("./scripts/register");
+            let line; try { require("./stacks/errors").closest("x", [null]); } catch (e) { line = e.stack.split("\\n").find((l) => l.includes("errors.ts")); }
+            console.log(JSON.stringify({ sdkBefore, untraced, lazyAliases, line }));`;
+        const result = spawnSync(process.execPath, [...nodeargs, "-e", script], { cwd: ROOT, encoding: "utf8" });
+        assert.strictEqual(result.status, 0, result.stderr);
+        const out = JSON.parse(result.stdout);
+        assert.deepStrictEqual(out.sdkBefore, [], "nothing of the SDK is loaded before the preload");
+        assert.ok(out.untraced, "the SDK's debuggablePromise is the untraced one");
+        assert.ok(out.lazyAliases, "the SDK's Resource constructor collapses aliases when first read");
+        const source = fs.readFileSync(path.join(ROOT, "stacks/errors.ts"), "utf8").split("\n");
+        const at = /errors\.ts:(\d+):\d+\)?$/.exec(out.line);
+        assert.ok(at, out.line);
+        assert.match(source[Number(at[1]) - 1], /toLowerCase/, `${out.line} names the TypeScript line`);
     });
 });
 

@@ -1,0 +1,108 @@
+// Two changes to what the Pulumi SDK does for every resource, that change nothing it sends or
+// keeps (issue #18). Loaded before the SDK wherever this project starts Node: `pulumi up` (the
+// CLI's nodejs runner gets it from Pulumi.yaml's `runtime.options.nodeargs: --require`, before the
+// runner loads the SDK), `npm run plan`, `npm run bench` and mocha (through scripts/register.js).
+// Loaded after the SDK (a runner started some other way), the first still applies; the second
+// does not, and the SDK behaves as published.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+// 1. The SDK's `debuggablePromise` (@pulumi/pulumi runtime/debuggable.js) gives each promise it
+// makes (about 70 per resource, four per input or output property) an id, a context text and
+// `new Error().stack`, as non-enumerable properties, and reads all three back only to print leaked
+// promises when PULUMI_DEBUG_PROMISE_LEAKS is set (read once, as the SDK does). Without it they are
+// never read: here the promise gets none of them (the stack's walk and format was 40-50 % of a
+// 100-service plan's CPU). What the SDK relies on is kept as it does it: the promise is a leak
+// candidate until it settles, a rejection carries the promise, and the first call is the SDK's own
+// (it schedules the check for leaked promises at exit).
+const SDK_DEBUGGABLE = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]debuggable\.js$/;
+function untracedPromises(exports, filename) {
+    const original = exports && exports.debuggablePromise;
+    if (process.env.PULUMI_DEBUG_PROMISE_LEAKS || typeof original !== "function" || original.untraced) {
+        return;
+    }
+    const state = require(path.join(path.dirname(filename), "state.js"));
+    let leakCheckScheduled = false;
+    const debuggablePromise = function debuggablePromise(p, ctx) {
+        if (!leakCheckScheduled) {
+            leakCheckScheduled = true;
+            const limit = Error.stackTraceLimit;
+            Error.stackTraceLimit = 0;
+            try {
+                return original.call(this, p, ctx);
+            } finally {
+                Error.stackTraceLimit = limit;
+            }
+        }
+        const localStore = state.getStore();
+        localStore.leakCandidates.add(p);
+        return p
+            .then((val) => {
+                localStore.leakCandidates.delete(p);
+                return val;
+            })
+            .catch((err) => {
+                localStore.leakCandidates.delete(p);
+                err.promise = p;
+                throw err;
+            });
+    };
+    debuggablePromise.untraced = true;
+    exports.debuggablePromise = debuggablePromise;
+}
+// Loaded already when something loaded the SDK first; else when it loads.
+for (const [file, loaded] of Object.entries(require.cache)) {
+    if (SDK_DEBUGGABLE.test(file)) untracedPromises(loaded.exports, file);
+}
+
+// 2. The SDK's Resource constructor turns each alias of a resource into a URN Output at once
+// (resource.js: `this.__aliases.push(collapseAliasToUrn(...))`), and only `allAliases` reads
+// `__aliases`: for the children of a resource, when the engine cannot take aliases as specs. The
+// engine can (the Pulumi CLI's and the mock monitor; the SDK then sends each resource's own
+// aliases, from its options). azure-native gives each resource ~20 aliases (one per older API
+// version), so an Azure plan built ~20 unread Outputs a resource: more than half its CPU and
+// much of its memory (pulumi/pulumi#10010, #11062). Loaded after this file, the constructor here
+// keeps the resource's aliases and collapses them, with the same function, when `__aliases` is
+// first read. The replaced text must be exactly the SDK's (else nothing is replaced), and the
+// replacement keeps its line count, so the file's other lines keep their numbers.
+const SDK_RESOURCE = /[\\/]@pulumi[\\/]pulumi[\\/]resource\.js$/;
+const EAGER_ALIASES = `        this.__aliases = [];
+        if (opts.aliases) {
+            for (const alias of opts.aliases) {
+                this.__aliases.push(collapseAliasToUrn(alias, name, t, parent));
+            }
+        }
+`;
+const LAZY_ALIASES = `        // (scripts/sdk-patches.js: collapsed when first read)
+        const anycloudAliases = opts.aliases ? Array.from(opts.aliases) : [];
+        require(${JSON.stringify(__filename)}).lazyAliases(this, () => anycloudAliases.map((alias) => collapseAliasToUrn(alias, name, t, parent)));
+
+
+
+`;
+/** Gives a resource the `__aliases` that `collapse()` makes, made when first read (or set). */
+function lazyAliases(resource, collapse) {
+    const keep = (value) => Object.defineProperty(resource, "__aliases", { value, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(resource, "__aliases", {
+        get: () => keep(collapse()).__aliases,
+        set: (value) => keep(value),
+        enumerable: true,
+        configurable: true,
+    });
+}
+
+const loadJavaScript = require.extensions[".js"];
+require.extensions[".js"] = function (module, filename) {
+    if (SDK_RESOURCE.test(filename)) {
+        const source = fs.readFileSync(filename, "utf8");
+        if (source.split(EAGER_ALIASES).length === 2) {
+            module._compile(source.replace(EAGER_ALIASES, LAZY_ALIASES), filename);
+            return;
+        }
+    }
+    loadJavaScript(module, filename);
+    if (SDK_DEBUGGABLE.test(filename)) untracedPromises(module.exports, filename);
+};
+
+module.exports = { lazyAliases };
