@@ -19,6 +19,8 @@ import { operatorSecretEnv, Parts, serviceEnvironment } from "./wiring";
 export interface StackOutputs {
     cloud: string;
     environment: string;
+    /** AWS and GCP: the region the stack runs in, read back by the next run (stacks/region-guard.ts). */
+    region?: string;
     url?: pulumi.Output<string>;
     https?: boolean;
     dnsRecords?: pulumi.Output<unknown[]>;

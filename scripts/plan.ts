@@ -215,7 +215,7 @@ async function plan(argv: string[], print: Print): Promise<number> {
             try {
                 // The account as the first run would leave it: look-ups of existing resources
                 // (the running PostgreSQL version, say) find what it created.
-                changed = await runOffline({ project: projectName(ROOT), stack: args.stack, config: after, deployed: run.resources });
+                changed = await runOffline({ project: projectName(ROOT), stack: args.stack, config: after, deployed: run.resources, deployedOutputs: run.outputs });
             } catch (e) {
                 const cause = e instanceof OfflineRunError ? e.cause : e;
                 if (ConfigError.isInstance(cause)) {

@@ -15,6 +15,8 @@ export interface MockContext {
      * and nothing else (undefined: a fresh account).
      */
     deployed?: DeployedResource[];
+    /** The stack outputs that `up` left (what a StackReference to the stack itself reads; undefined: none). */
+    deployedOutputs?: Record<string, unknown>;
 }
 
 /** A resource in the account: its type, logical name and what the cloud holds for it. */

@@ -83,6 +83,8 @@ export interface OfflineOptions {
     facts?: CloudFacts;
     /** What an earlier run left in the account (a run's `resources`): look-ups find it. */
     deployed?: DeployedResource[];
+    /** The stack outputs that earlier run left (a run's `outputs`): the stack reading itself finds them. */
+    deployedOutputs?: Record<string, unknown>;
     /** Defaults to the real program. */
     program?: () => Promise<Record<string, any>>;
     /**
@@ -129,7 +131,7 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     if (standIns.length > 0) {
         options = { ...options, config: withStandIns(options.config, standIns) };
     }
-    const ctx: MockContext = { project: options.project, stack: options.stack, config: options.config, facts: options.facts, deployed: options.deployed };
+    const ctx: MockContext = { project: options.project, stack: options.stack, config: options.config, facts: options.facts, deployed: options.deployed, deployedOutputs: options.deployedOutputs };
     const cloudMocks = await mocksFor(chosenCloud(options.config));
     const captured: CapturedResource[] = [];
     const invokes: CapturedInvoke[] = [];
@@ -150,7 +152,8 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
         },
     };
 
-    await pulumi.runtime.setMocks(mocks, options.project, options.stack, false);
+    // Organization "organization": what the CLI tells a program on a DIY backend.
+    await pulumi.runtime.setMocks(mocks, options.project, options.stack, false, "organization");
     // The CLI's engine gates invokes on their `dependsOn` (RESOURCE_MONITOR_FEATURE_INVOKE_DEPENDS_ON);
     // the mock monitor does not claim it, so say it here and record what each invoke waits for.
     // (getStore is exported by runtime/state.js but not declared in its typings.)
@@ -449,6 +452,12 @@ function randomText(seed: string, inputs: Record<string, any>): string {
 function sharedState(type: string, name: string, inputs: Record<string, any>, ctx: MockContext, randomSeed = ""): { id?: string; state: Record<string, any> } | undefined {
     const seed = `${randomSeed}${ctx.project}/${ctx.stack}/${type}/${name}`;
     switch (type) {
+        case "pulumi:pulumi:StackReference": {
+            // The stack reading its own last outputs (stacks/region-guard.ts); a DIY backend's name
+            // for it. Another stack is nothing this engine knows.
+            if (inputs.name !== ctx.stack) throw new Error(`offline engine: no stack ${inputs.name} to reference (only this stack, ${ctx.stack})`);
+            return { id: String(inputs.name), state: { name: inputs.name, outputs: ctx.deployedOutputs ?? {}, secretOutputNames: [] } };
+        }
         case "random:index/randomPassword:RandomPassword":
         case "random:index/randomString:RandomString":
             return { id: "none", state: { result: randomText(seed, inputs) } };

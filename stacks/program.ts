@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { deployTopology, StackOutputs } from "../components/topology";
 import { loadBackend } from "../providers/load";
 import { loadSettings } from "./load-settings";
+import { checkRegion, deployedRegion } from "./region-guard";
 
 /**
  * The whole program: config → Settings (validated, cloud checks included) → topology → outputs.
@@ -12,6 +13,9 @@ import { loadSettings } from "./load-settings";
 export async function runProgram(): Promise<StackOutputs> {
     // Generic and cloud checks in one pass (stacks/load-settings.ts `checkConfig`).
     const settings = loadSettings(pulumi.runtime.allConfig(), { project: pulumi.getProject(), stack: pulumi.getStack() });
+    // Where the stack runs already (its previous outputs), before anything is registered.
+    await checkRegion(settings);
     const backendModule = await loadBackend(settings.cloud);
-    return deployTopology(settings, backendModule.create(settings));
+    const region = deployedRegion(settings);
+    return { ...deployTopology(settings, backendModule.create(settings)), ...(region !== undefined ? { region } : {}) };
 }

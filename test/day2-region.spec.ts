@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { baseline, plan, refusal } from "./harness";
+import { baseline, plan, planCommandRun, refusal } from "./harness";
 
 /**
  * Day 2: another region re-creates every resource of a stack, empty. Azure: the program asks ARM
@@ -31,5 +31,55 @@ describe("day 2, Azure: the program asks ARM where the stack's resource group is
         assert.match(error.message, /accepted: "eastus", where the stack's resource group \S+ is: every resource of a stack is tied to its location, so another one would re-create them all, empty/);
         assert.match(error.message, /To move, deploy a new stack in the new location and copy the data over/);
         assert.ok(!registered.includes(GROUP), "the resource group was registered");
+    });
+});
+
+/**
+ * Day 2, AWS and GCP: no cloud look-up says where a stack runs (every look-up is regional), so the
+ * program reads the stack's own last outputs through a StackReference to itself (the offline
+ * engine answers it with what the earlier run output) and refuses another region before anything
+ * is registered.
+ */
+describe("day 2, AWS and GCP: the stack's own last outputs say where it runs, and another region is refused", () => {
+    const CASES = [
+        { cloud: "aws", key: "aws:region", running: "us-east-1", other: "eu-west-1", provider: "pulumi:providers:aws" },
+        { cloud: "gcp", key: "gcp:region", running: "us-central1", other: "europe-west1", provider: "pulumi:providers:gcp" },
+    ] as const;
+    for (const c of CASES) {
+        describe(c.cloud, () => {
+            it("a new stack reads no outputs (the engine's empty map for a stack never deployed) and deploys where configured, recording the region as an output", async () => {
+                const p = await plan({ stack: "dev", set: { cloud: c.cloud } });
+                assert.strictEqual(p.outputs.region, c.running);
+                assert.strictEqual(p.one(c.provider).inputs.region, c.running);
+            });
+
+            it("a second `up` in the same region deploys as before", async () => {
+                const first = await plan({ stack: "dev", set: { cloud: c.cloud } });
+                const second = await plan({ stack: "dev", set: { cloud: c.cloud }, deployed: first.resources, deployedOutputs: first.outputs });
+                assert.strictEqual(second.one(c.provider).inputs.region, c.running);
+            });
+
+            it(`another ${c.key} stops with one config error naming the key, both regions and the way to move; nothing is registered`, async () => {
+                const first = await plan({ stack: "dev", set: { cloud: c.cloud } });
+                const { error, registered } = await refusal({ stack: "dev", set: { cloud: c.cloud, [c.key]: c.other }, deployed: first.resources, deployedOutputs: first.outputs });
+                assert.deepStrictEqual(error.problems.map((p) => [p.key, p.value]), [[c.key, c.other]]);
+                assert.match(error.message, new RegExp(`accepted: "${c.running}", where this stack runs \\(its last deployment's outputs\\): every resource of a stack lives in its region`));
+                assert.match(error.message, /To move, deploy a new stack in the new region and copy the data over/);
+                assert.deepStrictEqual(registered, []);
+            });
+
+            it("a stack deployed before the region output: a regional endpoint among its outputs says where it runs", async () => {
+                const first = await plan({ stack: "dev", set: { cloud: c.cloud } });
+                const { region: _recorded, ...older } = first.outputs;
+                const { error } = await refusal({ stack: "dev", set: { cloud: c.cloud, [c.key]: c.other }, deployed: first.resources, deployedOutputs: older });
+                assert.deepStrictEqual(error.problems.map((p) => p.key), [c.key]);
+            });
+        });
+    }
+
+    it("npm run plan -- --change aws:region=... exits 2 on it (the second plan reads the first one's outputs)", async () => {
+        const { code, stderr } = await planCommandRun("--stack", "dev", "--cloud", "aws", "--change", "aws:region=eu-west-1");
+        assert.strictEqual(code, 2, stderr);
+        assert.match(stderr, /With --change aws:region=eu-west-1: Invalid stack config \(1 problem\)[^]*aws:region: got "eu-west-1"; accepted: "us-east-1", where this stack runs/);
     });
 });

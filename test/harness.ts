@@ -27,6 +27,8 @@ export interface PlanOptions {
     randomSeed?: string;
     /** What an earlier `up` left in the account (a plan's resources): look-ups find it. */
     deployed?: OfflineOptions["deployed"];
+    /** The stack outputs that earlier `up` left (a plan's outputs): the stack reading itself finds them. */
+    deployedOutputs?: OfflineOptions["deployedOutputs"];
 }
 
 /** The result of one offline run, with lookups for assertions. */
@@ -97,7 +99,7 @@ export function stackConfig(options: PlanOptions): { project: string; config: Re
 /** Runs the real program offline for a stack config. */
 export async function plan(options: PlanOptions): Promise<Plan> {
     const { project, config } = stackConfig(options);
-    return new Plan(await runOffline({ project, stack: options.stack, config, facts: options.facts, existing: options.existing, randomSeed: options.randomSeed, deployed: options.deployed }));
+    return new Plan(await runOffline({ project, stack: options.stack, config, facts: options.facts, existing: options.existing, randomSeed: options.randomSeed, deployed: options.deployed, deployedOutputs: options.deployedOutputs }));
 }
 
 const baselines = new Map<string, Promise<Plan>>();
@@ -108,7 +110,7 @@ const baselines = new Map<string, Promise<Plan>>();
  * Callers must not change it: `broken()` and friends work on copies.
  */
 export function baseline(options: PlanOptions): Promise<Plan> {
-    if (options.existing || options.deployed) {
+    if (options.existing || options.deployed || options.deployedOutputs) {
         throw new Error("baseline(): a plan with existing account state is not shared; use plan()");
     }
     const id = JSON.stringify(options);
