@@ -55,6 +55,12 @@ export interface CapturedInvoke {
     inputs: Record<string, any>;
     /** URNs of the resources the invoke waits for (transitively, children of components included). */
     dependsOn: string[];
+    /**
+     * How many registrations the engine had answered when the invoke was issued (the first ones of
+     * the run's `resources`): what a wait the engine cannot see (an invoke inside an apply over a
+     * resource's output) waited for.
+     */
+    answered: number;
 }
 
 export interface OfflineRun {
@@ -87,6 +93,11 @@ export interface OfflineOptions {
     deployedOutputs?: Record<string, unknown>;
     /** Defaults to the real program. */
     program?: () => Promise<Record<string, any>>;
+    /**
+     * Registrations the engine answers late (a few milliseconds after the others), as a cloud
+     * that takes its time (enabling an API): what does not wait for them is issued before.
+     */
+    answerLate?: (type: string) => boolean;
     /**
      * What the account already holds, where it differs from a fresh one: answers that take
      * precedence over the cloud's mocks for the invokes they know (undefined: ask the mocks).
@@ -158,8 +169,8 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     // the mock monitor does not claim it, so say it here and record what each invoke waits for.
     // (getStore is exported by runtime/state.js but not declared in its typings.)
     (pulumiState as unknown as { getStore(): { supportsInvokeDependsOn: boolean } }).getStore().supportsInvokeDependsOn = true;
-    captureRegistrations(captured);
-    captureInvokes(invokes);
+    captureRegistrations(captured, options.answerLate);
+    captureInvokes(invokes, captured);
     pulumi.runtime.setAllConfig(options.config);
 
     const program = options.program ?? runProgram;
@@ -251,11 +262,11 @@ async function mocksFor(cloud: Cloud): Promise<CloudMocks> {
 }
 
 /** Wraps the mock monitor so each registration is recorded with its options, as the engine sees it. */
-function captureRegistrations(captured: CapturedResource[]) {
+function captureRegistrations(captured: CapturedResource[], answerLate?: (type: string) => boolean) {
     const monitor = pulumi.runtime.getMonitor() as any;
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
-        original(req, (err: any, resp: any) => {
+        const answered = (err: any, resp: any) => {
             if (!err && resp) {
                 const raw = pulumi.runtime.deserializeProperties(req.getObject());
                 const secretPaths: string[] = [];
@@ -289,12 +300,13 @@ function captureRegistrations(captured: CapturedResource[]) {
                 });
             }
             callback(err, resp);
-        });
+        };
+        original(req, answerLate?.(req.getType()) ? (err: any, resp: any) => void setTimeout(() => answered(err, resp), 5) : answered);
     };
 }
 
 /** Records each invoke request with the URNs it depends on. */
-function captureInvokes(invokes: CapturedInvoke[]) {
+function captureInvokes(invokes: CapturedInvoke[], captured: CapturedResource[]) {
     const monitor = pulumi.runtime.getMonitor() as any;
     const original = monitor.invoke.bind(monitor);
     monitor.invoke = (req: any, callback: (err: any, resp: any) => void) => {
@@ -302,6 +314,7 @@ function captureInvokes(invokes: CapturedInvoke[]) {
             token: req.getTok(),
             inputs: unwrap(req.getArgs()?.toJavaScript() ?? {}, "", []),
             dependsOn: typeof req.getDependsonList === "function" ? req.getDependsonList() : [],
+            answered: captured.length,
         });
         return original(req, callback);
     };

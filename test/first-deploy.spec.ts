@@ -110,7 +110,8 @@ describe("day 1 on a new GCP project: no look-up before its API is on", () => {
     /**
      * Look-ups whose 404 means "nothing deployed yet": an Output-form invoke's failure cannot be
      * caught, so these run as promise invokes inside an apply over the API's enabling (its id),
-     * which a preview on a new project leaves unknown; the engine sees no `dependsOn` for them.
+     * which a preview on a new project leaves unknown; the engine sees no `dependsOn` for them, so
+     * the test below checks the order itself, with the API's enabling answered late.
      */
     const INSIDE_API_APPLY = new Set(["gcp:redis/getInstance:getInstance"]);
 
@@ -125,6 +126,18 @@ describe("day 1 on a new GCP project: no look-up before its API is on", () => {
         for (const call of calls) {
             const api = p.one("gcp:projects/service:Service", `api-${INVOKE_API[call.token]}`);
             assert.ok(call.dependsOn.includes(api.urn), `${call.token} waits for ${api.name}`);
+        }
+    });
+
+    it("the Memorystore look-up, inside an apply over the Redis API's enabling, is issued only after the engine answered that enabling (even when the API takes its time)", async () => {
+        // The API's enabling is answered late, as a new project's would be: a look-up that did
+        // not wait for it would be issued before the answer.
+        const slow = new Plan(await runOffline({ ...stackConfig({ stack: "dev", set: { cloud: "gcp" } }), stack: "dev", answerLate: (type) => type === "gcp:projects/service:Service" }));
+        const lookups = slow.run.invokes.filter((i) => INSIDE_API_APPLY.has(i.token));
+        assert.ok(lookups.length > 0, "the plan looks up Memorystore");
+        for (const call of lookups) {
+            const api = slow.one("gcp:projects/service:Service", `api-${INVOKE_API[call.token]}`);
+            assert.ok(slow.resources.slice(0, call.answered).some((r) => r.urn === api.urn), `${call.token} was issued before ${api.name} was enabled`);
         }
     });
 
