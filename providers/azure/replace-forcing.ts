@@ -46,8 +46,10 @@ export const replaceForcing: ReplaceTable = {
         forceNew: ["cacheRuleName", "registryName", "resourceGroupName", "sourceRepository", "targetRepository"],
     },
     "azure-native:containerregistry:Registry": {
-        source: "API 2023-01-01-preview; specification/containerregistry/resource-manager/Microsoft.ContainerRegistry/preview/2023-01-01-preview/containerregistry.json@0084beb (272,041 characters) was not read in full. Provider schema: location, registryName, resourceGroupName; it does not mark zoneRedundancy (at API 2022-12-01), which an earlier reading of the spec had as [create, read]: kept as replace-forcing, the cautious reading, until read at this version",
-        forceNew: ["location", "registryName", "resourceGroupName", "zoneRedundancy"],
+        source: "API 2023-01-01-preview: specification/containerregistry/resource-manager/Microsoft.ContainerRegistry/preview/2023-01-01-preview/containerregistry.json@0084beb Registry (flattened RegistryProperties: zoneRedundancy and the other writable fields carry no x-ms-mutability) on its own Resource; provider schema: location, registryName, resourceGroupName. The earlier row had zoneRedundancy as replace-forcing",
+        note: "a registry's zone redundancy is chosen at creation: ARM refuses another value",
+        forceNew: ["location", "registryName", "resourceGroupName"],
+        refused: ["zoneRedundancy"],
     },
     "azure-native:authorization:RoleAssignment": {
         source: "API 2022-04-01; authorization-RoleAssignmentsCalls.json at that version was not read. Provider: forceNewMap Authorization RoleAssignment (principalId, scope) and its schema (principalId, roleAssignmentName, scope); roleDefinitionId and principalType are not replace-forcing (the earlier row had them)",
