@@ -295,7 +295,7 @@ function resolveSettings(
         operatorSecrets,
         aws: { region: raw.aws?.region ?? DEFAULT_REGIONS.aws },
         gcp: { project: raw.gcp?.project, region: raw.gcp?.region ?? DEFAULT_REGIONS.gcp, s3HmacServices: raw.gcp?.s3HmacServices ?? [] },
-        azure: { location: raw.azure?.location ?? DEFAULT_REGIONS.azure, subscriptionId: raw.azure?.subscriptionId },
+        azure: { location: raw.azure?.location ?? DEFAULT_REGIONS.azure, subscriptionId: raw.azure?.subscriptionId, ...(raw.azure?.postgresRestartRoleId ? { postgresRestartRoleId: raw.azure.postgresRestartRoleId } : {}) },
         local: {
             httpPort: raw.local?.httpPort ?? 8080,
             dockerHost: raw.local?.dockerHost,

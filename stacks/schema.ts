@@ -301,8 +301,9 @@ export const topLevelSchemas = {
         {
             location: text(/^[a-z]+[a-z0-9]*$/, "an Azure location like eastus or westeurope").optional(),
             subscriptionId: text(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "a subscription id: a lowercase GUID like 00000000-0000-0000-0000-000000000000").optional(),
+            postgresRestartRoleId: text(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "the name (a lowercase GUID) of the custom role that may restart the PostgreSQL servers: az role definition list --name 'anycloud postgres restart' --query [0].name").optional(),
         },
-        e("an object {location?, subscriptionId?}"),
+        e("an object {location?, subscriptionId?, postgresRestartRoleId?}"),
     ),
     local: z.strictObject(
         {

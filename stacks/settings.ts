@@ -295,6 +295,11 @@ export interface GcpSettings {
 export interface AzureSettings {
     location: string;
     subscriptionId?: string;
+    /**
+     * The GUID of the operator's custom role that may read and restart Flexible Servers: when set,
+     * `up` restarts the PostgreSQL servers whose static parameters wait for it (README).
+     */
+    postgresRestartRoleId?: string;
 }
 export interface LocalSettings {
     /** Host port the local load balancer publishes. */

@@ -1,6 +1,11 @@
 import * as assert from "assert";
-import { pendingAfterUp } from "../providers/azure/database";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { pendingAfterUp, restartScript } from "../providers/azure/database";
 import { Plan, baseline, plan, planWithWarnings } from "./harness";
+import { violationsOf } from "./policy-harness";
 
 /**
  * max_connections is a static PostgreSQL parameter: a new value is in force only after the server
@@ -204,6 +209,145 @@ describe("max_connections (static): the connections alarm follows the value in f
             it("every static parameter the tuning sets is (PostgreSQL reads it only at start)", () => {
                 const params = { max_connections: "300", shared_buffers: "65536", wal_buffers: "2048", shared_preload_libraries: "pg_stat_statements", work_mem: "8192" };
                 assert.deepStrictEqual(pendingAfterUp(params, undefined), ["max_connections=300", "shared_buffers=65536", "shared_preload_libraries=pg_stat_statements", "wal_buffers=2048"]);
+            });
+        });
+    });
+
+    // With the operator's custom role (azure.postgresRestartRoleId), `up` restarts what is pending
+    // itself: a deployment script as an identity holding that role on the servers only.
+    describe("azure with azure.postgresRestartRoleId: up restarts the servers where something is pending", () => {
+        const ROLE = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+        const withRole = (max: number, extra: Record<string, unknown> = {}) => ({ ...set("azure", max), "azure.postgresRestartRoleId": ROLE, ...extra });
+        const run = (p: Plan) => p.one("azure-native:resources:AzureCliScript", "database-restart");
+        const env = (p: Plan) => Object.fromEntries(run(p).inputs.environmentVariables.map((v: any) => [v.name, v.value]));
+        const servers = (p: Plan) => p.ofType("azure-native:dbforpostgresql:Server");
+        let p2000: Plan;
+        let warnings: string[];
+        before(async () => {
+            ({ p: p2000, warnings } = await planWithWarnings({ stack: "prod", set: withRole(2000) }));
+        });
+
+        it("without the role nothing restarts (the stack reports, as above)", async () => {
+            const p = await baseline({ stack: "prod", set: set("azure", 2000) });
+            assert.deepStrictEqual(p.ofType("azure-native:resources:AzureCliScript").filter((r) => r.name === "database-restart"), []);
+        });
+
+        it("it runs after every static configuration of the primary and the replica, and its identity's grants", () => {
+            const configs = p2000.ofType("azure-native:dbforpostgresql:Configuration").filter((c) => c.inputs.configurationName === "max_connections");
+            assert.strictEqual(configs.length, 2);
+            for (const c of configs) assert.ok(run(p2000).dependencies.includes(c.urn), c.name);
+            for (const g of p2000.ofType("azure-native:authorization:RoleAssignment").filter((r) => r.name.startsWith("database-restart-grant"))) assert.ok(run(p2000).dependencies.includes(g.urn), g.name);
+        });
+
+        it("its identity holds the operator's role on each server, and nowhere else", () => {
+            const identity = p2000.one("azure-native:managedidentity:UserAssignedIdentity", "database-restart-identity");
+            const grants = p2000.ofType("azure-native:authorization:RoleAssignment").filter((r) => r.inputs.principalId === identity.outputs.principalId);
+            assert.deepStrictEqual(grants.map((g) => g.inputs.scope.split("/flexibleServers/")[1]).sort(), servers(p2000).map((s) => s.inputs.serverName).sort());
+            for (const g of grants) assert.match(g.inputs.scope, /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.DBforPostgreSQL\/flexibleServers\/[^/]+$/);
+            for (const g of grants) assert.ok(g.inputs.roleDefinitionId.endsWith(`/providers/Microsoft.Authorization/roleDefinitions/${ROLE}`), g.inputs.roleDefinitionId);
+            assert.deepStrictEqual(run(p2000).inputs.identity.userAssignedIdentities.map((id: string) => id.split("/").pop()), [identity.inputs.resourceName]);
+        });
+
+        it("a raise restarts the replica first, then the primary; the static keys are the ones it checks", () => {
+            const replica = p2000.one("azure-native:dbforpostgresql:Server", "database-replica-1");
+            const primary = p2000.one("azure-native:dbforpostgresql:Server", "database-server");
+            assert.deepStrictEqual(env(p2000).RESTART_ORDER.split(" ").map((id: string) => id.split("/flexibleServers/")[1]), [replica.inputs.serverName, primary.inputs.serverName]);
+            assert.strictEqual(env(p2000).STATIC_KEYS, "max_connections");
+        });
+
+        it("the database init job connects only after the restart (it would lose its connection)", () => {
+            assert.ok(p2000.one("azure-native:app:Job", "database-init").dependencies.includes(run(p2000).urn));
+        });
+
+        it("it runs again only when a static value changes, not on a dynamic one or an unchanged up", async () => {
+            const dynamic = await baseline({ stack: "prod", set: withRole(2000, { "database.parameters.log_min_duration_statement": 250 }) });
+            const other = await baseline({ stack: "prod", set: withRole(1500) });
+            assert.strictEqual(run(dynamic).inputs.forceUpdateTag, run(p2000).inputs.forceUpdateTag);
+            assert.notStrictEqual(run(other).inputs.forceUpdateTag, run(p2000).inputs.forceUpdateTag);
+        });
+
+        it("nothing is left pending after up: no command in the outputs, the warning says up restarts, the alarm measures the configured value after the restart", () => {
+            assert.deepStrictEqual(p2000.outputs.database.pendingRestart, []);
+            assert.strictEqual(p2000.outputs.database.restartCommand, "");
+            const warning = warnings.find((w) => w.includes("max_connections=2000"));
+            assert.ok(warning && warning.includes("will apply when this up restarts the PostgreSQL servers"), warnings.join("\n"));
+            const alert = p2000.ofType("azure-native:monitor:MetricAlert").find((a) => a.name.endsWith("connections"))!;
+            assert.strictEqual(alert.inputs.criteria.allOf[0].threshold, 1600);
+        });
+
+        it("the plan with the restart step passes every guardrail (the custom role is no privileged one)", async () => {
+            assert.deepStrictEqual(await violationsOf(p2000), []);
+        });
+
+        describe("the restart script, against a fake az", () => {
+            it("passes shellcheck as POSIX sh", () => {
+                const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-restart-")), "restart.sh");
+                fs.writeFileSync(file, restartScript());
+                execFileSync("shellcheck", ["-s", "sh", file]);
+            });
+            /** ARM as a file per answer: `pending-<server>` lines (true/false, one per read), `state-<server>` lines; failures as `fail` lines. */
+            const runWith = (answers: Record<string, string[]>, order = "/s/a /s/b", attempts = 5) => {
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-restart-"));
+                for (const [k, lines] of Object.entries(answers)) fs.writeFileSync(path.join(dir, k), lines.join("\n") + "\n");
+                fs.writeFileSync(
+                    path.join(dir, "az"),
+                    `#!/bin/sh
+echo "$*" >> "${dir}/calls"
+url=$(printf '%s' "$*" | sed 's/.*--url https:\\/\\/management.azure.com\\([^?]*\\)?.*/\\1/')
+server=$(printf '%s' "$url" | cut -d/ -f3)
+case "$*" in
+  *"--method post"*) exit 0 ;;
+  *"/configurations/"*) f="${dir}/pending-$server" ;;
+  *) f="${dir}/state-$server" ;;
+esac
+[ -s "$f" ] || { echo "no answer left for $url" >&2; exit 3; }
+line=$(head -n 1 "$f"); [ "$(wc -l < "$f")" -gt 1 ] && sed -i 1d "$f"
+[ "$line" = fail ] && { echo "AuthorizationFailed" >&2; exit 1; }
+echo "$line"
+`,
+                    { mode: 0o755 },
+                );
+                fs.writeFileSync(path.join(dir, "sleep"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+                const r = spawnSync("sh", ["-c", restartScript()], {
+                    encoding: "utf8",
+                    env: { PATH: `${dir}:/usr/bin:/bin`, RESTART_ORDER: order, STATIC_KEYS: "max_connections", POSTGRES_API_VERSION: "2025-08-01", ATTEMPTS: String(attempts), AZ_SCRIPTS_OUTPUT_PATH: path.join(dir, "out.json") },
+                });
+                const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") : [];
+                return { ...r, calls, out: fs.existsSync(path.join(dir, "out.json")) ? JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")) : undefined };
+            };
+            const posts = (calls: string[]) => calls.filter((c) => c.includes("--method post")).map((c) => c.replace(/.*management\.azure\.com(\S*)\?.*/, "$1"));
+
+            it("nothing pending: nothing is restarted (a second run is harmless)", () => {
+                const r = runWith({ "pending-a": ["false"], "pending-b": ["false"] });
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.deepStrictEqual(posts(r.calls), []);
+                assert.deepStrictEqual(r.out, { restarted: "" });
+            });
+            it("restarts only the server with a pending parameter, and waits until it is Ready with none pending", () => {
+                const r = runWith({ "pending-a": ["false"], "pending-b": ["true", "true", "false"], "state-b": ["Restarting", "Ready"] });
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.deepStrictEqual(posts(r.calls), ["/s/b/restart"]);
+                assert.deepStrictEqual(r.out, { restarted: "/s/b" });
+                assert.ok(r.calls.at(-1)!.includes("/s/b/configurations/max_connections"), "the last read confirms nothing is pending");
+            });
+            it("restarts in the given order, each after the previous one is back", () => {
+                const r = runWith({ "pending-a": ["true", "false"], "state-a": ["Ready"], "pending-b": ["true", "false"], "state-b": ["Ready"] }, "/s/b /s/a");
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.deepStrictEqual(posts(r.calls), ["/s/b/restart", "/s/a/restart"]);
+                const backB = r.calls.findIndex((c, i) => i > r.calls.indexOf(r.calls.find((x) => x.includes("/s/b/restart"))!) && c.includes("/s/b/configurations"));
+                assert.ok(backB < r.calls.findIndex((c) => c.includes("/s/a/restart")), r.calls.join("\n"));
+            });
+            it("retries a read ARM refuses (the role assignment not yet in force), within its bound", () => {
+                const r = runWith({ "pending-a": ["fail", "fail", "false"], "pending-b": ["false"] });
+                assert.strictEqual(r.status, 0, r.stderr);
+                const refused = runWith({ "pending-a": ["fail"] }, "/s/a", 3);
+                assert.strictEqual(refused.status, 1);
+                assert.match(refused.stderr, /cannot read the parameters of \/s\/a \(is the role azure\.postgresRestartRoleId names assigned/);
+            });
+            it("fails up, naming the server, when it does not come back within its bound", () => {
+                const r = runWith({ "pending-a": ["true"], "state-a": ["Restarting"] }, "/s/a", 4);
+                assert.strictEqual(r.status, 1);
+                assert.match(r.stderr, /\/s\/a did not come back Ready with its parameters applied after 60 s/);
             });
         });
     });

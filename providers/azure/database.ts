@@ -1,7 +1,10 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as resources from "@pulumi/azure-native/resources";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, DatabaseArgs, DatabaseOutputs } from "../../components/backend";
 import { ALPINE_CA_BUNDLE, DB_INIT_RETRY, psqlInitScript, rolePasswordVariable, scramVerifier, waitForPostgres } from "../../components/database-init";
@@ -13,7 +16,7 @@ import { diagnostics, metricAlerts } from "./alerts";
 import { azureServerCa, storeDatabaseCa } from "./database-ca";
 import { secretRefName, settledGrants } from "./container-service";
 import { AzureContext, DATABASE_INIT_WORKLOAD } from "./context";
-import { awaitedRun, logQuery } from "./job";
+import { AZ_CLI_VERSION, awaitedRun, logQuery } from "./job";
 import { CREATE_ONLY_NAME, RULES } from "./naming";
 import { postgresZoneName } from "./network";
 import { postgresClientImage } from "./registry-mirror";
@@ -207,8 +210,9 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
     // Parameter updates right after creation fail with ServerIsBusy: apply them one by one.
     const params = serverParameters(args);
     let previous: pulumi.Resource = server;
+    const configurations: Record<string, pulumi.Resource> = {};
     for (const [key, value] of Object.entries(params)) {
-        previous = new dbforpostgresql.Configuration(
+        previous = configurations[key] = new dbforpostgresql.Configuration(
             `${name}-param-${key.replace(/[^a-z0-9]+/gi, "-")}`,
             { configurationName: key, serverName: server.name, resourceGroupName: rg, value, source: "user-override" },
             ctx.opts(parent, { dependsOn: [previous] }),
@@ -222,7 +226,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
         );
     }
 
-    createInitJob(ctx, name, args, server, password, [previous], parent);
+    const beforeInit: pulumi.Resource[] = [previous];
 
     const replicas: dbforpostgresql.Server[] = [];
     const replicaNames = Array.from({ length: args.readReplicas }, (_, i) => ctx.globalName(`pg-replica-${i + 1}`, RULES.postgres));
@@ -258,6 +262,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
     // settings) is below the primary's: Learn "Read replicas", server parameters ("should always be
     // set to values that are either equivalent to or greater than those configured on the primary").
     const staticKeys = staticParameterKeys(params);
+    const staticConfigurations: pulumi.Resource[] = staticKeys.map((key) => configurations[key]);
     replicas.forEach((replica, i) => {
         let before: pulumi.Resource = replica;
         for (const key of staticKeys) {
@@ -266,6 +271,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
                 { configurationName: key, serverName: replica.name, resourceGroupName: rg, value: params[key], source: "user-override" },
                 ctx.opts(parent, { dependsOn: [before] }),
             );
+            staticConfigurations.push(before);
         }
     });
     const running = runningParameters(ctx, serverName, staticKeys, parent);
@@ -280,18 +286,38 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
             ...names.map((server, i) => ({ server, pending: pendingAfterUp(params, onReplicas[i], defaults), primary: false })),
         ].filter((s) => s.pending.length > 0);
         const pending = [...new Set(servers.flatMap((s) => s.pending))].sort();
-        return { pending, command: restartCommand(ctx.naming.resourceGroup(), restartOrder(servers, Number(args.parameters.max_connections), primary)), fresh: primary === undefined };
+        const order = restartOrder(servers, Number(args.parameters.max_connections), primary);
+        return { pending, order, command: restartCommand(ctx.naming.resourceGroup(), order), fresh: primary === undefined };
     });
-    const pendingRestart = restart.apply((r) => r.pending);
-    restart.apply(({ pending, command, fresh }) => {
-        if (pending.length > 0) {
-            pulumi.log.warn(
-                `database: ${pending.join(", ")} ${fresh ? "(a new server starts with Azure's defaults for its size, which differ) " : ""}will apply only when the PostgreSQL servers restart, which Azure does not do on a parameter change and this program cannot do. After this up, restart them in this order (each a short outage): ${command}`,
-                server,
-            );
-        }
+    // With azure.postgresRestartRoleId the program restarts what is pending itself (restartRun),
+    // after every configuration and before the init job connects; without it, it reports.
+    const restartRole = ctx.settings.azure.postgresRestartRoleId;
+    const restarting = restartRole !== undefined && staticKeys.length > 0;
+    restart.apply(({ pending, order, command, fresh }) => {
+        if (pending.length === 0) return;
+        const what = `database: ${pending.join(", ")} ${fresh ? "(a new server starts with Azure's defaults for its size, which differ) " : ""}`;
+        pulumi.log.warn(
+            restarting
+                ? `${what}will apply when this up restarts the PostgreSQL servers, in this order (each a short outage): ${order.join(", ")}`
+                : `${what}will apply only when the PostgreSQL servers restart, which Azure does not do on a parameter change. After this up, restart them in this order (each a short outage): ${command}`,
+            server,
+        );
     });
-    const maxConnections = running.apply((r) => connectionsInForce(args, r));
+    let restartRun: resources.AzureCliScript | undefined;
+    if (restarting) {
+        const servers = pulumi.all([restart, server.id, pulumi.all(replicas.map((r) => r.id)), serverName, pulumi.all(replicaNames), running]).apply(([, primaryId, replicaIds, primaryName, names, primary]) => {
+            const byName = new Map([[primaryName, primaryId], ...names.map((n, i): [string, string] => [n, replicaIds[i]])]);
+            return restartOrder([{ server: primaryName, primary: true }, ...names.map((n) => ({ server: n, primary: false }))], Number(args.parameters.max_connections), primary).map((n) => byName.get(n)!);
+        });
+        restartRun = restartServers(ctx, name, restartRole, [server, ...replicas], servers, staticKeys, params, [...staticConfigurations], parent);
+        beforeInit.push(restartRun);
+    }
+    createInitJob(ctx, name, args, server, password, beforeInit, parent);
+    const pendingRestart = restarting ? pulumi.output([] as string[]) : restart.apply((r) => r.pending);
+    // Restarted by this up: the configured value is in force once restartRun succeeded.
+    const maxConnections = restartRun
+        ? restartRun.outputs.apply(() => Number(args.parameters.max_connections))
+        : running.apply((r) => connectionsInForce(args, r));
 
     const { alerts } = ctx.settings;
     metricAlerts(
@@ -342,7 +368,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
         ...tls,
         readReplicaHosts: pulumi.all(replicas.map((r) => r.fullyQualifiedDomainName)),
         pendingRestart,
-        restartCommand: restart.apply((r) => r.command),
+        restartCommand: restarting ? pulumi.output("") : restart.apply((r) => r.command),
     };
 }
 
@@ -366,6 +392,124 @@ function runningParameters(ctx: AzureContext, serverName: pulumi.Output<string>,
         }
         return found;
     });
+}
+
+/** The Flexible Server API of the restart step's calls (the version azure-native's Server uses). */
+export const POSTGRES_API_VERSION = "2025-08-01";
+
+/** The restart step's bound: a restart takes minutes (more with HA); two per server fit. */
+const RESTART_TIMEOUT_MINUTES = 40;
+
+/**
+ * The restart step (POSIX sh, Azure CLI deployment script). For each server of RESTART_ORDER
+ * (resource ids, in that order), it asks ARM whether a parameter of STATIC_KEYS waits for a
+ * restart (configurations GET, `isConfigPendingRestart`), and only then restarts it (Servers
+ * Restart, POST) and waits until the server is Ready with none pending, each wait bounded by
+ * ATTEMPTS reads 15 s apart. Reads are retried too: the identity's role assignment on a new server
+ * takes minutes to be in force. Nothing pending, nothing restarted: running it twice is harmless.
+ */
+export function restartScript(): string {
+    return [
+        "set -eu",
+        'api="api-version=$POSTGRES_API_VERSION"',
+        "arm() { az rest --method \"$1\" --url \"https://management.azure.com$2?$api\" ${3:+--query \"$3\"} -o tsv; }",
+        "# The keys of STATIC_KEYS pending on a server (empty when none); fails when ARM cannot be read.",
+        'pending() { for key in $STATIC_KEYS; do v=$(arm get "$1/configurations/$key" properties.isConfigPendingRestart) || return 1; [ "$v" != true ] || printf "%s " "$key"; done; }',
+        "restarted=''",
+        "for id in $RESTART_ORDER; do",
+        "  tries=0",
+        '  until keys=$(pending "$id"); do',
+        "    tries=$((tries + 1))",
+        '    [ "$tries" -lt "$ATTEMPTS" ] || { echo "anycloud: cannot read the parameters of $id (is the role azure.postgresRestartRoleId names assigned and in force?)" >&2; exit 1; }',
+        "    sleep 15",
+        "  done",
+        '  if [ -z "$keys" ]; then echo "anycloud: $id: nothing waits for a restart"; continue; fi',
+        '  echo "anycloud: restarting $id to apply $keys"',
+        '  arm post "$id/restart" > /dev/null',
+        "  tries=0",
+        "  while :; do",
+        "    sleep 15",
+        "    tries=$((tries + 1))",
+        '    [ "$tries" -lt "$ATTEMPTS" ] || { echo "anycloud: $id did not come back Ready with its parameters applied after $((ATTEMPTS * 15)) s; see its Activity log and state" >&2; exit 1; }',
+        '    [ "$(arm get "$id" properties.state 2>/dev/null)" = Ready ] || continue',
+        '    left=$(pending "$id" 2>/dev/null) || continue',
+        '    [ -n "$left" ] || break',
+        "  done",
+        '  restarted="$restarted $id"',
+        "done",
+        'printf \'{"restarted":"%s"}\' "${restarted# }" > "$AZ_SCRIPTS_OUTPUT_PATH"',
+        "",
+    ].join("\n");
+}
+
+/**
+ * Restarts the servers whose static parameters wait for it, during `up`, after every
+ * configuration: an Azure CLI deployment script (azure-native has no restart resource:
+ * pulumi-azure-native#3618) as an identity of its own that holds, on these servers only, the
+ * operator's custom role `azure.postgresRestartRoleId` (Microsoft.DBforPostgreSQL/flexibleServers
+ * read, configurations/read, restart/action: no built-in role carries restart without the rest of
+ * Contributor, and the deploy identity cannot define roles). It runs again only when a static
+ * value or the servers change (forceUpdateTag), and restarts only what ARM says is pending. The
+ * same storage-account constraint as the job runs applies (job.ts SHARED_KEY_NOTE).
+ */
+function restartServers(
+    ctx: AzureContext,
+    name: string,
+    roleId: string,
+    servers: dbforpostgresql.Server[],
+    order: pulumi.Output<string[]>,
+    staticKeys: string[],
+    params: Record<string, string>,
+    after: pulumi.Resource[],
+    parent: pulumi.Resource,
+): resources.AzureCliScript {
+    const identity = new managedidentity.UserAssignedIdentity(
+        `${name}-restart-identity`,
+        { resourceName: ctx.naming.local(`${name}-restart-id`), resourceGroupName: ctx.rgName, location: ctx.location, tags: ctx.tags },
+        ctx.opts(parent),
+    );
+    const roleDefinitionId = pulumi.interpolate`/subscriptions/${ctx.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;
+    const grants = servers.map(
+        (server, i) =>
+            new authorization.RoleAssignment(
+                `${name}-restart-grant-${i}`,
+                {
+                    roleAssignmentName: pulumi.all([ctx.subscriptionId, server.id, identity.principalId]).apply(([subscription, scope, principal]) => ctx.naming.roleAssignment(subscription, scope, principal, roleId)),
+                    principalId: identity.principalId,
+                    principalType: "ServicePrincipal",
+                    roleDefinitionId,
+                    scope: server.id,
+                },
+                ctx.opts(parent, { deleteBeforeReplace: true }),
+            ),
+    );
+    const values = Object.fromEntries(staticKeys.map((k) => [k, params[k]]));
+    const digest = order.apply((ids) => createHash("sha256").update(JSON.stringify({ ids, values })).digest("hex").slice(0, 16));
+    return new resources.AzureCliScript(
+        `${name}-restart`,
+        {
+            scriptName: ctx.naming.local(`${name}-restart`),
+            resourceGroupName: ctx.rgName,
+            location: ctx.location,
+            kind: "AzureCLI",
+            azCliVersion: AZ_CLI_VERSION,
+            identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+            scriptContent: restartScript(),
+            environmentVariables: [
+                { name: "RESTART_ORDER", value: order.apply((ids) => ids.join(" ")) },
+                { name: "STATIC_KEYS", value: staticKeys.join(" ") },
+                { name: "POSTGRES_API_VERSION", value: POSTGRES_API_VERSION },
+                // Two bounded waits per server (readable, then Ready with nothing pending) share the bound.
+                { name: "ATTEMPTS", value: String(Math.floor((RESTART_TIMEOUT_MINUTES * 60) / 15 / (2 * servers.length))) },
+            ],
+            forceUpdateTag: digest,
+            timeout: `PT${RESTART_TIMEOUT_MINUTES + 10}M`,
+            retentionInterval: "PT1H",
+            cleanupPreference: "OnSuccess",
+            tags: ctx.tags,
+        },
+        ctx.opts(parent, { dependsOn: [...grants, ...after] }),
+    );
 }
 
 /** The init job's bound for one execution: the wait for the server (DB_INIT_RETRY) plus the script. */
