@@ -266,6 +266,16 @@ describe("max_connections (static): the connections alarm follows the value in f
             assert.notStrictEqual(run(other).inputs.forceUpdateTag, run(p2000).inputs.forceUpdateTag);
         });
 
+        it("the order alone (a lowering after a raise) does not make it run again", async () => {
+            const raised = await baseline({ stack: "prod", set: withRole(200) });
+            const restartedAt400 = raised.resources.map((r) =>
+                r.type === "azure-native:dbforpostgresql:Configuration" ? { ...r, inputs: { ...r.inputs, value: "400" }, outputs: { ...r.outputs, value: "400", isConfigPendingRestart: false } } : r,
+            );
+            const lowered = await plan({ stack: "prod", set: withRole(200), deployed: restartedAt400 });
+            assert.notStrictEqual(env(lowered).RESTART_ORDER, env(raised).RESTART_ORDER, "a lowering restarts the primary first");
+            assert.strictEqual(run(lowered).inputs.forceUpdateTag, run(raised).inputs.forceUpdateTag);
+        });
+
         it("nothing is left pending after up: no command in the outputs, the warning says up restarts, the alarm measures the configured value after the restart", () => {
             assert.deepStrictEqual(p2000.outputs.database.pendingRestart, []);
             assert.strictEqual(p2000.outputs.database.restartCommand, "");

@@ -484,7 +484,9 @@ function restartServers(
             ),
     );
     const values = Object.fromEntries(staticKeys.map((k) => [k, params[k]]));
-    const digest = order.apply((ids) => createHash("sha256").update(JSON.stringify({ ids, values })).digest("hex").slice(0, 16));
+    // The servers as a set: the order follows the running value (a raise, a lowering) and may
+    // flip on an up that changes nothing.
+    const digest = order.apply((ids) => createHash("sha256").update(JSON.stringify({ ids: [...ids].sort(), values })).digest("hex").slice(0, 16));
     return new resources.AzureCliScript(
         `${name}-restart`,
         {
