@@ -1,6 +1,20 @@
 import { SizeClass } from "../../stacks/settings";
 
-/** Cloud-neutral size classes mapped to AWS instance types (Graviton where available: cheaper per vCPU). */
+/**
+ * Cloud-neutral size classes mapped to AWS instance types (Graviton where available: cheaper per vCPU).
+ *
+ * PostgreSQL parameters on RDS (database.parameters, stacks/postgres-parameters.ts): a custom
+ * parameter group takes each parameter within PostgreSQL's own range (describe-db-parameters
+ * AllowedValues, e.g. shared_buffers `16-1073741823`, work_mem `64-2147483647`), which
+ * DATABASE_PARAMETERS holds or narrows, for postgres14 to postgres17 alike. The default group's
+ * values are formulas of the class's memory (RDS User Guide, "Working with parameters on your RDS
+ * for PostgreSQL DB instance" and "Maximum number of database connections"): shared_buffers
+ * `{DBInstanceClassMemory/32768}` (25 %), effective_cache_size `{DBInstanceClassMemory/16384}`
+ * (50 %), max_connections `LEAST({DBInstanceClassMemory/9531392},5000)`, maintenance_work_mem
+ * `GREATEST({DBInstanceClassMemory*1024/63963136},65536)`. RDS refuses no shared_buffers within
+ * that range; an instance whose shared_buffers or max_connections does not fit its memory does not
+ * start (same page), so shared_buffers is held to `memoryGb` (validate.ts).
+ */
 export const DATABASE_CLASSES: Record<SizeClass, { instanceClass: string; memoryGb: number }> = {
     small: { instanceClass: "db.t4g.small", memoryGb: 2 },
     medium: { instanceClass: "db.m7g.large", memoryGb: 8 },
