@@ -306,13 +306,13 @@ echo "$*" >> "${dir}/calls"
 url=$(printf '%s' "$*" | sed 's/.*--url https:\\/\\/management.azure.com\\([^?]*\\)?.*/\\1/')
 server=$(printf '%s' "$url" | cut -d/ -f3)
 case "$*" in
-  *"--method post"*) exit 0 ;;
+  *"--method post"*) f="${dir}/post-$server"; [ -s "$f" ] || exit 0 ;;
   *"/configurations/"*) f="${dir}/pending-$server" ;;
   *) f="${dir}/state-$server" ;;
 esac
 [ -s "$f" ] || { echo "no answer left for $url" >&2; exit 3; }
 line=$(head -n 1 "$f"); [ "$(wc -l < "$f")" -gt 1 ] && sed -i 1d "$f"
-[ "$line" = fail ] && { echo "AuthorizationFailed" >&2; exit 1; }
+[ "$line" = fail ] && { echo "AuthorizationFailed or ServerIsBusy" >&2; exit 1; }
 echo "$line"
 `,
                     { mode: 0o755 },
@@ -334,7 +334,7 @@ echo "$line"
                 assert.deepStrictEqual(r.out, { restarted: "" });
             });
             it("restarts only the server with a pending parameter, and waits until it is Ready with none pending", () => {
-                const r = runWith({ "pending-a": ["false"], "pending-b": ["true", "true", "false"], "state-b": ["Restarting", "Ready"] });
+                const r = runWith({ "pending-a": ["false"], "pending-b": ["true", "true", "false"], "state-b": ["Ready", "Restarting", "Ready"] });
                 assert.strictEqual(r.status, 0, r.stderr);
                 assert.deepStrictEqual(posts(r.calls), ["/s/b/restart"]);
                 assert.deepStrictEqual(r.out, { restarted: "/s/b" });
@@ -354,8 +354,17 @@ echo "$line"
                 assert.strictEqual(refused.status, 1);
                 assert.match(refused.stderr, /cannot read the parameters of \/s\/a \(is the role azure\.postgresRestartRoleId names assigned/);
             });
+            it("waits for a busy server to be Ready and retries a restart ARM refuses (ServerIsBusy), within its bound", () => {
+                const r = runWith({ "pending-a": ["true", "false"], "state-a": ["Updating", "Ready"], "post-a": ["fail", "ok"] }, "/s/a");
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.strictEqual(posts(r.calls).length, 2);
+                const busy = runWith({ "pending-a": ["true"], "state-a": ["Updating"] }, "/s/a", 3);
+                assert.strictEqual(busy.status, 1);
+                assert.deepStrictEqual(posts(busy.calls), []);
+                assert.match(busy.stderr, /\/s\/a did not take the restart \(not Ready, or ARM refused it\)/);
+            });
             it("fails up, naming the server, when it does not come back within its bound", () => {
-                const r = runWith({ "pending-a": ["true"], "state-a": ["Restarting"] }, "/s/a", 4);
+                const r = runWith({ "pending-a": ["true"], "state-a": ["Ready", "Restarting"] }, "/s/a", 4);
                 assert.strictEqual(r.status, 1);
                 assert.match(r.stderr, /\/s\/a did not come back Ready with its parameters applied after 60 s/);
             });

@@ -404,8 +404,8 @@ const RESTART_TIMEOUT_MINUTES = 40;
  * The restart step (POSIX sh, Azure CLI deployment script). For each server of RESTART_ORDER
  * (resource ids, in that order), it asks ARM whether a parameter of STATIC_KEYS waits for a
  * restart (configurations GET, `isConfigPendingRestart`), and only then restarts it (Servers
- * Restart, POST) and waits until the server is Ready with none pending, each wait bounded by
- * ATTEMPTS reads 15 s apart. Reads are retried too: the identity's role assignment on a new server
+ * Restart, POST, once the server is Ready: right after a configuration it may be busy) and waits
+ * until it is Ready with none pending, each wait bounded by ATTEMPTS reads 15 s apart. Reads are retried too: the identity's role assignment on a new server
  * takes minutes to be in force. Nothing pending, nothing restarted: running it twice is harmless.
  */
 export function restartScript(): string {
@@ -425,7 +425,13 @@ export function restartScript(): string {
         "  done",
         '  if [ -z "$keys" ]; then echo "anycloud: $id: nothing waits for a restart"; continue; fi',
         '  echo "anycloud: restarting $id to apply $keys"',
-        '  arm post "$id/restart" > /dev/null',
+        "  # Right after a configuration change the server may still be busy (ServerIsBusy): wait for Ready, retry.",
+        "  tries=0",
+        '  until [ "$(arm get "$id" properties.state 2>/dev/null)" = Ready ] && arm post "$id/restart" > /dev/null; do',
+        "    tries=$((tries + 1))",
+        '    [ "$tries" -lt "$ATTEMPTS" ] || { echo "anycloud: $id did not take the restart (not Ready, or ARM refused it) after $((ATTEMPTS * 15)) s" >&2; exit 1; }',
+        "    sleep 15",
+        "  done",
         "  tries=0",
         "  while :; do",
         "    sleep 15",
@@ -501,8 +507,8 @@ function restartServers(
                 { name: "RESTART_ORDER", value: order.apply((ids) => ids.join(" ")) },
                 { name: "STATIC_KEYS", value: staticKeys.join(" ") },
                 { name: "POSTGRES_API_VERSION", value: POSTGRES_API_VERSION },
-                // Two bounded waits per server (readable, then Ready with nothing pending) share the bound.
-                { name: "ATTEMPTS", value: String(Math.floor((RESTART_TIMEOUT_MINUTES * 60) / 15 / (2 * servers.length))) },
+                // Three bounded waits per server (readable; Ready and restart taken; Ready with nothing pending) share the bound.
+                { name: "ATTEMPTS", value: String(Math.floor((RESTART_TIMEOUT_MINUTES * 60) / 15 / (3 * servers.length))) },
             ],
             forceUpdateTag: digest,
             timeout: `PT${RESTART_TIMEOUT_MINUTES + 10}M`,
