@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { execFile } from "child_process";
+import { execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
@@ -280,6 +280,48 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
             assert.ok(out.ms < 10000, `failed after ${out.ms} ms`);
         } finally {
             await silent.stop();
+        }
+    });
+
+    /**
+     * A port whose SYNs are dropped, like a security group without the ingress rule: a listener
+     * (backlog 1) in a stopped process, whose accept queue the test fills first; Linux then drops
+     * further SYNs (the accept queue is full), so a connect neither completes nor fails.
+     */
+    async function droppingPort(): Promise<{ port: number; stop: () => void }> {
+        const child = spawn(process.execPath, ["-e", "require('net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, function () { console.log(this.address().port); })"], { stdio: ["ignore", "pipe", "inherit"] });
+        const port = await new Promise<number>((resolve) => child.stdout!.once("data", (d) => resolve(Number(String(d).trim()))));
+        process.kill(child.pid!, "SIGSTOP");
+        const held: net.Socket[] = [];
+        const connects = async (): Promise<boolean> => {
+            const s = net.connect(port, "127.0.0.1");
+            held.push(s);
+            s.on("error", () => undefined);
+            return new Promise((resolve) => {
+                s.once("connect", () => resolve(true));
+                setTimeout(() => resolve(false), 1000);
+            });
+        };
+        // Fill the queue until a connect no longer completes (the kernel has started dropping SYNs).
+        for (let i = 0; i < 8 && (await connects()); i++);
+        return {
+            port,
+            stop: () => {
+                held.forEach((s) => s.destroy());
+                child.kill("SIGKILL");
+            },
+        };
+    }
+
+    it("gives up on a connection whose packets are dropped, naming host, port and the security group", async () => {
+        const dropping = await droppingPort();
+        try {
+            const out = await invoke(event({ host: "127.0.0.1", port: dropping.port }));
+            assert.match(out.error ?? "", new RegExp(`^database "postgres": connecting as "app" to 127\\.0\\.0\\.1:${dropping.port} failed: could not connect to PostgreSQL at 127\\.0\\.0\\.1:${dropping.port} within 2 s: no answer to the TCP connection — a security group or network ACL drops the traffic`));
+            assert.ok(out.exitedOnItsOwn, "the pending connection was closed");
+            assert.ok(out.ms < 10000, `failed after ${out.ms} ms, not bounded by the connect timeout`);
+        } finally {
+            dropping.stop();
         }
     });
 
