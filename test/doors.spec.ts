@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { Plan, baseline, planError } from "./harness";
+import { Plan, baseline, planError, planWithWarnings } from "./harness";
 
 /** Doors left ajar: credentials in logs, edges that can be bypassed, clients that trust any server. */
 describe("doors closed", function () {
@@ -84,6 +84,23 @@ describe("doors closed", function () {
         it("a name that is not a bucket-using service is a config error naming the key", async () => {
             const err = await planError({ stack: "prod", set: { cloud: "gcp", "gcp.s3HmacServices": ["nope"] } });
             assert.match(err.message, /gcp\.s3HmacServices\[0\].*nope.*a service that uses a bucket: /);
+        });
+    });
+
+    describe("azure: a zone-redundant stack says its egress is not", () => {
+        it("prod (3 zones): one Standard NAT gateway serves the apps and search subnets, and every plan says what a failure of its zone does", async () => {
+            const { p, warnings } = await planWithWarnings({ stack: "prod", set: { cloud: "azure" } });
+            const nat = p.one("azure-native:network:NatGateway");
+            assert.strictEqual(nat.inputs.sku.name, "Standard");
+            const natted = p.ofType("azure-native:network:Subnet").filter((s) => s.inputs.natGateway).map((s) => s.name).sort();
+            assert.deepStrictEqual(natted, ["network-apps", "network-search"]);
+            const said = warnings.filter((w) => w.includes("one NAT gateway"));
+            assert.strictEqual(said.length, 1, warnings.join("\n"));
+            assert.match(said[0], /network\.zones=3: .*lives in one availability zone.*lose outbound Internet access.*cannot pull their images/);
+        });
+        it("dev (its apps environment is not zone-redundant) says nothing", async () => {
+            const { warnings } = await planWithWarnings({ stack: "dev", set: { cloud: "azure" } });
+            assert.deepStrictEqual(warnings.filter((w) => w.includes("NAT gateway")), []);
         });
     });
 

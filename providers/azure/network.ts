@@ -144,6 +144,8 @@ export function createNetwork(ctx: AzureContext, name: string, args: NetworkArgs
 
     // Egress for the Container Apps environment and the search VMs (image pulls, packages):
     // a NAT gateway, since subnets have no default outbound access.
+    // Where the apps environment is zone-redundant (platform.ts), say what its egress is not.
+    if (args.zones > 1 && ctx.settings.environment === "prod") pulumi.log.warn(zonalEgressWarning(args.zones));
     const egressIp = new network.PublicIPAddress(
         `${name}-egress-ip`,
         {
@@ -254,6 +256,25 @@ export function createNetwork(ctx: AzureContext, name: string, args: NetworkArgs
     // before a revision reads a Key Vault reference (microsoft/azure-container-apps#1174).
     ctx.platform = { ...shared, environment, vaultReady: [shared.vault, vaultEndpoint, ctx.endpointDns[`${name}-vault`], state.zones[ZONES.vault].link] };
     return { networkId: vnet.id, cidr: args.cidr };
+}
+
+/**
+ * What a zone-redundant Azure stack cannot be: its Internet egress is not. A subnet takes one NAT
+ * gateway (the Container Apps environment has one infrastructure subnet), and a Standard NAT
+ * gateway is a zonal resource, in the zone given or one Azure picks (Learn, "Reliability in Azure
+ * NAT Gateway"; its zone-redundant StandardV2 SKU, with StandardV2 public IPs, is not in the
+ * network API 2024-05-01 that azure-native 3.28.0's NatGateway and PublicIPAddress use: their SKU
+ * enums know only Standard / Basic). Said in every plan of such a stack, as the README's known
+ * limits say.
+ */
+export function zonalEgressWarning(zones: number): string {
+    return (
+        `network.zones=${zones}: the apps (a zone-redundant environment) and the search VMs spread over ${zones} zones, but their Internet egress leaves through one NAT gateway, ` +
+        `and a Standard NAT gateway lives in one availability zone (Azure picks it). If that zone fails, the replicas running in the other zones keep serving ` +
+        `and reach the database, cache, vault, buckets and search inside the VNet, but lose outbound Internet access until it returns: calls to outside APIs fail, ` +
+        `and new replicas or revisions cannot pull their images (the stack's registry is reached through its public endpoint). ` +
+        `Azure's zone-redundant StandardV2 NAT gateway is not available through the azure-native version this program uses (README "Known limits").`
+    );
 }
 
 /** Availability zones to spread over ("1".."3"); a single zone means no zone pinning. */
