@@ -104,6 +104,19 @@ describe("doors closed", function () {
         });
     });
 
+    describe("azure: the Front Door lock-down says what it leaves to the app", () => {
+        it("the apps subnet admits only Front Door's service tag, each public app gets its profile's id, and every plan says the header check is the app's", async () => {
+            const { p, warnings } = await planWithWarnings({ stack: "prod", set: { cloud: "azure" } });
+            const nsg = p.ofType("azure-native:network:NetworkSecurityGroup").find((n) => n.name.includes("apps"))!;
+            assert.deepStrictEqual(nsg.inputs.securityRules.filter((r: any) => r.access === "Allow").map((r: any) => [r.sourceAddressPrefix, r.destinationPortRanges ?? r.destinationPortRange]), [["AzureFrontDoor.Backend", ["443"]]]);
+            const frontDoorId = p.one("azure-native:cdn:Profile").outputs.frontDoorId;
+            const env = (service: string) => p.one("azure-native:app:ContainerApp", `${service}-app`).inputs.template.containers[0].env as any[];
+            assert.strictEqual(env("app").find((e) => e.name === "AZURE_FRONTDOOR_ID")?.value, frontDoorId);
+            assert.strictEqual(env("worker").find((e) => e.name === "AZURE_FRONTDOOR_ID"), undefined, "a worker has no public ingress");
+            assert.strictEqual(warnings.filter((w) => w.includes("admit HTTPS from any Azure Front Door") && w.includes("AZURE_FRONTDOOR_ID")).length, 1, warnings.join("\n"));
+        });
+    });
+
     describe("HSTS: no includeSubDomains unless loadBalancer.hstsIncludeSubdomains", () => {
         const hsts: Record<string, (p: Plan) => string> = {
             aws: (p) => p.one("aws:lb/listener:Listener", "lb-https").inputs.routingHttpResponseStrictTransportSecurityHeaderValue,

@@ -20,6 +20,16 @@ export function frontDoorPatterns(path: string): string[] {
 }
 
 /**
+ * What the apps subnet admits is any Azure Front Door: the NSG's AzureFrontDoor.Backend service
+ * tag covers every tenant's profiles (Front Door docs, "secure traffic to origins": check
+ * X-Azure-FDID), and Container Apps ingress filters by IP range only, never by header. The
+ * profile's id reaches each public app as AZURE_FRONTDOOR_ID; the check is the app's.
+ */
+export const FRONT_DOOR_LOCK_WARNING =
+    "loadBalancer (azure): the public container apps admit HTTPS from any Azure Front Door (the AzureFrontDoor.Backend service tag; Container Apps ingress cannot match a header), " +
+    "so a request sent through another tenant's Front Door skips this stack's WAF and rate limits unless the app rejects an X-Azure-FDID header other than its AZURE_FRONTDOOR_ID (this profile's id; docs/azure.md \"Front Door lock-down\").";
+
+/**
  * Azure Front Door (Standard in dev, Premium in prod): one origin group per public service,
  * probing its health path; routes for the path and host rules; managed certificates on the
  * custom domains; HTTP→HTTPS redirect; a WAF policy with per-route rate limits (+ managed rules
@@ -52,6 +62,8 @@ export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBa
         ctx.opts(parent),
     );
     ctx.frontDoor = { frontDoorId: profile.frontDoorId };
+    // The platform cannot hold the apps to this profile (docs/azure.md "Front Door lock-down"): said on every plan.
+    pulumi.log.warn(FRONT_DOOR_LOCK_WARNING);
     const endpoint = new cdn.AFDEndpoint(
         `${name}-endpoint`,
         {
