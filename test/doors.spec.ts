@@ -1,5 +1,8 @@
 import * as assert from "assert";
-import { Plan, baseline, planError, planWithWarnings } from "./harness";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Plan, baseline, plan, planError, planWithWarnings } from "./harness";
 
 /** Doors left ajar: credentials in logs, edges that can be bypassed, clients that trust any server. */
 describe("doors closed", function () {
@@ -133,5 +136,21 @@ describe("doors closed", function () {
                 assert.match(String(opted), /max-age=31536000; includeSubDomains/);
             });
         }
+        it("local (with TLS): max-age only by default in nginx's add_header, includeSubDomains when set", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-hsts-"));
+            try {
+                for (const f of ["cert.pem", "key.pem"]) fs.writeFileSync(path.join(dir, f), "not a certificate: planning reads only the path\n");
+                const tls = { "local.tls": { certFile: path.join(dir, "cert.pem"), keyFile: path.join(dir, "key.pem"), httpsPort: 8443 } };
+                const nginxHsts = async (set: Record<string, unknown>) => {
+                    const p = await plan({ stack: "local", set: { cloud: "local", ...tls, ...set } });
+                    const conf: string = p.ofType("docker:index/container:Container").flatMap((c) => c.inputs.uploads ?? []).find((u: any) => u.file === "/etc/nginx/nginx.conf").content;
+                    return [...new Set(conf.split("\n").filter((l) => l.includes("Strict-Transport-Security")).map((l) => l.trim()))];
+                };
+                assert.deepStrictEqual(await nginxHsts({}), ['add_header Strict-Transport-Security "max-age=31536000" always;']);
+                assert.deepStrictEqual(await nginxHsts({ "loadBalancer.hstsIncludeSubdomains": true }), ['add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;']);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
     });
 });
