@@ -49,7 +49,9 @@ export const DB_CA_INIT_CONTAINER = "anycloud_db_ca";
  * Docker Hub), so a digest pull there resolves the same index. To move the pin: take the index
  * digest of a newer record of that file (`docker buildx imagetools inspect
  * public.ecr.aws/docker/library/busybox:<tag>` prints the same), change it here and in
- * test/database-ca.spec.ts, which holds the reference to exactly this string.
+ * test/database-ca.spec.ts, which holds the reference to exactly this string. Should the mirror
+ * ever stop serving this digest (an untagged index it no longer keeps), new tasks of workloads on
+ * the database fail to start with CannotPullContainerError naming it: move the pin.
  */
 export const DB_CA_INIT_IMAGE = "public.ecr.aws/docker/library/busybox@sha256:9db7b59979c38555a39def84a31fb98b5296952f9e3afd4f6f11f05b07adfab0";
 /** Where the init container sees the volume. */
