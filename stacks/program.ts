@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { deployTopology, StackOutputs } from "../components/topology";
 import { loadBackend } from "../providers/load";
 import { loadSettings } from "./load-settings";
-import { checkRegion, deployedRegion } from "./region-guard";
+import { checkRegion, stackRegion } from "./region-guard";
 
 /**
  * The whole program: config → Settings (validated, cloud checks included) → topology → outputs.
@@ -16,6 +16,6 @@ export async function runProgram(): Promise<StackOutputs> {
     // Where the stack runs already (its previous outputs), before anything is registered.
     await checkRegion(settings);
     const backendModule = await loadBackend(settings.cloud);
-    const region = deployedRegion(settings);
-    return { ...deployTopology(settings, backendModule.create(settings)), ...(region !== undefined ? { region } : {}) };
+    // Every target exports `region` (one output shape); on AWS and GCP the next run's check reads it.
+    return { ...deployTopology(settings, backendModule.create(settings)), region: stackRegion(settings) };
 }

@@ -36,6 +36,11 @@ export function deployedRegion(settings: Settings): string | undefined {
     return settings.cloud === "aws" ? settings.aws.region : settings.cloud === "gcp" ? settings.gcp.region : undefined;
 }
 
+/** Where the stack runs, as its `region` output says on every target (Azure: its location; local: "local"). */
+export function stackRegion(settings: Settings): string {
+    return deployedRegion(settings) ?? (settings.cloud === "azure" ? settings.azure.location : "local");
+}
+
 /** The name under which this stack's own backend finds it (see above). */
 export function ownStackName(): string {
     let org: string | undefined;

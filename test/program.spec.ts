@@ -103,7 +103,7 @@ describe("the program (worked example on the local target)", () => {
 
     describe("outputs", () => {
         it("have the cloud-neutral shape", () => {
-            assert.deepStrictEqual(Object.keys(dev.outputs).sort(), ["buckets", "cache", "cloud", "database", "databaseUrl", "dnsRecords", "environment", "https", "jobs", "search", "services", "url"]);
+            assert.deepStrictEqual(Object.keys(dev.outputs).sort(), ["buckets", "cache", "cloud", "database", "databaseUrl", "dnsRecords", "environment", "https", "jobs", "region", "search", "services", "url"]);
             assert.deepStrictEqual(dev.outputs.jobs, {
                 migrate: { trigger: "beforeDeploy", logs: "docker logs anycloud-dev-job-migrate" },
                 nightly: {
