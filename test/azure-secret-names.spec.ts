@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { Plan, plan } from "./harness";
+import { Plan, plan, baseline } from "./harness";
 
 /**
  * Azure Key Vault secrets of database roles and search users (providers/azure/context.ts
@@ -15,7 +15,7 @@ describe("azure: role and search user secrets get a fresh name each time they ar
     let first: Plan;
     let again: Plan;
     before(async () => {
-        first = await plan({ stack: "dev", set: { cloud: "azure" } });
+        first = await baseline({ stack: "dev", set: { cloud: "azure" } });
         // What a re-added database or workload looks like: its random suffix is a new resource.
         again = await plan({ stack: "dev", set: { cloud: "azure" }, randomSeed: "declared-again" });
     });

@@ -366,7 +366,7 @@ describe("azure backend", function () {
         });
 
         it("only reports the records, and writes none, without a zone", async () => {
-            const hosts = await plan({ ...HOSTS, set: AZ });
+            const hosts = await baseline({ ...HOSTS, set: AZ });
             assert.deepStrictEqual(hosts.ofType(T("dns:RecordSet")), []);
             assert.ok(hosts.ofType(T("cdn:AFDCustomDomain")).every((d) => d.inputs.azureDnsZone === undefined));
             assert.strictEqual((hosts.outputs.dnsRecords as unknown[]).length, 4);

@@ -12,7 +12,7 @@ import { caBundle } from "../providers/gcp/database-ca";
 import { mocks as gcpCloud } from "../providers/gcp/mocks";
 import { CloudFacts } from "../stacks/cloud-mocks";
 import { CapturedResource } from "../stacks/offline";
-import { Plan, plan } from "./harness";
+import { Plan, plan, baseline } from "./harness";
 import { findPgBin, issueCert, makeCa, openssl, TlsPostgres } from "./local-servers";
 
 /**
@@ -164,7 +164,7 @@ for (const cloud of ["aws", "gcp", "azure"]) {
         this.timeout(120000);
         let p: Plan;
         before(async () => {
-            p = await plan({ stack: "prod", set: { cloud } });
+            p = await baseline({ stack: "prod", set: { cloud } });
         });
 
         it(`services on the database get ${MODE[cloud]} and the CA file under libpq's and the guides' names`, () => {
@@ -226,7 +226,7 @@ describe("database TLS: jobs on the database get the CA file too", function () {
     };
     for (const cloud of ["aws", "gcp", "azure"]) {
         it(`${cloud}: a before-deploy and a scheduled job find the server's CA where DATABASE_URL says`, async () => {
-            const p = await plan({ stack: "dev", set: { cloud } });
+            const p = await baseline({ stack: "dev", set: { cloud } });
             for (const job of ["migrate", "nightly"]) assert.deepStrictEqual(jobMount(p, cloud, job), { path: DB_CA_DIR, source: expectedSource[cloud](p) }, job);
         });
     }
@@ -280,7 +280,7 @@ describe("database TLS on ECS: the init container and the mount", function () {
     let p: Plan;
     let dir: string;
     before(async () => {
-        p = await plan({ stack: "prod", set: { cloud: "aws" } });
+        p = await baseline({ stack: "prod", set: { cloud: "aws" } });
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-dbca-ecs-"));
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -361,7 +361,7 @@ describe("database TLS: a client wired as a service, against a real PostgreSQL 1
             console.log("      (skipped: no PostgreSQL server binaries on this machine; .ci/run installs them)");
             this.skip();
         }
-        for (const cloud of ["aws", "gcp", "azure"]) plans[cloud] = await plan({ stack: "prod", set: { cloud } });
+        for (const cloud of ["aws", "gcp", "azure"]) plans[cloud] = await baseline({ stack: "prod", set: { cloud } });
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-dbca-pg-"));
         fs.chmodSync(dir, 0o755);
         makeCa(dir, "ca", "/CN=the cloud's CA (test)");

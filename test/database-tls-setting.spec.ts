@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { DB_CA_FILE, DB_CA_FILE_NAME } from "../components/database-tls";
 import { DB_CA_INIT_CONTAINER } from "../providers/aws/database-ca";
-import { Plan, plan, planError, planWithWarnings } from "./harness";
+import { Plan, plan, planError, planWithWarnings, baseline } from "./harness";
 import { findPgBin, issueCert, makeCa, TlsPostgres } from "./local-servers";
 
 /**
@@ -47,8 +47,8 @@ describe("database.tls: verify (the default) and require", function () {
             let verify: Plan;
             let require_: Plan;
             before(async () => {
-                verify = await plan({ stack: "prod", set: { cloud } });
-                require_ = await plan({ stack: "prod", set: { cloud, "database.tls": "require" } });
+                verify = await baseline({ stack: "prod", set: { cloud } });
+                require_ = await baseline({ stack: "prod", set: { cloud, "database.tls": "require" } });
             });
 
             it("verify: NODE_EXTRA_CA_CERTS names the CA file beside PGSSLROOTCERT (node-postgres verifies against Node's roots)", () => {
@@ -73,13 +73,13 @@ describe("database.tls: verify (the default) and require", function () {
     }
 
     it("a job on the database gets the same CA names as a service (AWS: the migrate job's task)", async () => {
-        const p = await plan({ stack: "dev", set: { cloud: "aws" } });
+        const p = await baseline({ stack: "dev", set: { cloud: "aws" } });
         const env = awsEnv(p, "migrate-task", "migrate");
         assert.deepStrictEqual(pick(env, TLS_NAMES), { PGSSLMODE: "verify-full", DB_SSLROOTCERT: DB_CA_FILE, PGSSLROOTCERT: DB_CA_FILE, NODE_EXTRA_CA_CERTS: DB_CA_FILE });
     });
 
     it("the GCP init job verifies the server whatever database.tls says", async () => {
-        const p = await plan({ stack: "prod", set: { cloud: "gcp", "database.tls": "require" } });
+        const p = await baseline({ stack: "prod", set: { cloud: "gcp", "database.tls": "require" } });
         const envs = p.one("gcp:cloudrunv2/job:Job", "database-init").inputs.template.template.containers[0].envs;
         const env = Object.fromEntries(envs.map((e: any) => [e.name, e.value]));
         assert.strictEqual(env.PGSSLMODE, "verify-ca");
@@ -104,7 +104,7 @@ describe("database.tls: verify (the default) and require", function () {
         });
 
         it("unset, the services verify (the default is verify)", async () => {
-            const p = await plan({ stack: "prod", set: { cloud: "azure", "database.tls": undefined } });
+            const p = await baseline({ stack: "prod", set: { cloud: "azure", "database.tls": undefined } });
             assert.strictEqual(appEnv(p, "azure").DB_SSLMODE, "verify-full");
         });
     });
@@ -161,7 +161,7 @@ describe("database TLS: a Node client as node-postgres connects with ssl: true, 
             console.log("      (skipped: no PostgreSQL server binaries on this machine; .ci/run installs them)");
             this.skip();
         }
-        env = appEnv(await plan({ stack: "prod", set: { cloud: "aws" } }), "aws");
+        env = appEnv(await baseline({ stack: "prod", set: { cloud: "aws" } }), "aws");
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-dbca-node-"));
         fs.chmodSync(dir, 0o755);
         makeCa(dir, "ca", "/CN=the cloud's CA (test)");

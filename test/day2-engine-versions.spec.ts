@@ -20,7 +20,7 @@ const describeChange = (c: Change) => `${c.op} ${c.type} ${c.name} (${c.properti
 
 /** The account as an `up` of `set` on AWS dev leaves it, with what the cloud reports for `type` overridden. */
 async function deployedAt(set: Record<string, unknown>, type?: string, outputs?: Record<string, unknown>) {
-    const p = await plan({ stack: "dev", set: { cloud: "aws", ...set } });
+    const p = await baseline({ stack: "dev", set: { cloud: "aws", ...set } });
     return p.resources.map((r) => (r.type === type ? { ...r, outputs: { ...r.outputs, ...outputs } } : r));
 }
 

@@ -38,7 +38,7 @@ describe("day 2: each hazard the review found", () => {
         const LOOKUP = "aws:rds/getInstances:getInstances";
         /** The account as an `up` of `set` on AWS dev leaves it, with RDS's own answer for the version it runs. */
         async function deployedAt(set: Record<string, unknown>, engineVersionActual?: string) {
-            const p = await plan({ stack: "dev", set: { cloud: "aws", ...set } });
+            const p = await baseline({ stack: "dev", set: { cloud: "aws", ...set } });
             return p.resources.map((r) => (r.type === "aws:rds/instance:Instance" && engineVersionActual ? { ...r, outputs: { ...r.outputs, engineVersionActual } } : r));
         }
 
@@ -82,7 +82,7 @@ describe("day 2: each hazard the review found", () => {
     });
 
     describe("database.username: the program asks the cloud which admin login runs before it asks for another", () => {
-        const deployedAt = async (cloud: Cloud, set: Record<string, unknown> = {}) => (await plan({ stack: "dev", set: { cloud, ...set } })).resources;
+        const deployedAt = async (cloud: Cloud, set: Record<string, unknown> = {}) => (await baseline({ stack: "dev", set: { cloud, ...set } })).resources;
         const OPT_IN = /or "library" together with database\.allowUsernameChange: true, which /;
 
         it("Azure: a fresh subscription has no server of that name (ARM's 404), so the server is created with the configured login", async () => {
@@ -182,7 +182,7 @@ describe("day 2: each hazard the review found", () => {
 
     describe("GCP: the program asks Memorystore what runs before it changes a create-only field of the cache", () => {
         const LOOKUP = "gcp:redis/getInstance:getInstance";
-        const deployedAt = async (set: Record<string, unknown>) => (await plan({ stack: "dev", set: { cloud: "gcp", ...set } })).resources;
+        const deployedAt = async (set: Record<string, unknown>) => (await baseline({ stack: "dev", set: { cloud: "gcp", ...set } })).resources;
 
         it("a fresh project: Memorystore has no instance of that name (the data source's 404), so the instance is created with the configured tier", async () => {
             const p = await baseline(cell("gcp", "dev"));

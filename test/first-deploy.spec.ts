@@ -406,7 +406,7 @@ describe("ordering that survives eventual consistency", () => {
         ["dev, a built image", { cloud: "azure", "services.processor.image": undefined, "services.processor.build": { context: "test/fixtures" } }],
     ] as const) {
         it(`azure ${label}: a container app is created only after a bounded wait for RBAC to apply each of its grants`, async () => {
-            const p = await plan({ stack: "dev", set });
+            const p = await baseline({ stack: "dev", set });
             const apps = p.ofType("azure-native:app:ContainerApp");
             assert.ok(apps.length > 0);
             for (const a of apps) {
@@ -447,7 +447,7 @@ describe("ordering that survives eventual consistency", () => {
 
     it("the propagation wait sleeps its bound on create, and again only when its set of grants changes", async () => {
         // What `pulumi up` runs: the provider as serialised into the resource's inputs.
-        const p = await plan({ stack: "dev", set: { cloud: "azure" } });
+        const p = await baseline({ stack: "dev", set: { cloud: "azure" } });
         const serialised: { exports: { handler?: () => ResourceProvider } } = { exports: {} };
         new Function("exports", "module", "require", p.one(WAIT, "app-rbac-propagation").inputs.__provider)(serialised.exports, serialised, require);
         const propagationWaitProvider = serialised.exports.handler!();

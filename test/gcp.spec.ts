@@ -250,9 +250,9 @@ describe("gcp backend", function () {
     it("derives firewall rules from uses", () => {
         const fw = (name: string) => dev.one("gcp:compute/firewall:Firewall", `network-fw-${name}`).inputs;
         // The dev example's jobs (migrate, nightly) use the database under their own tags.
-        assert.deepStrictEqual(fw("run-db").targetTags.sort(), ["db-init", "svc-app", "svc-migrate", "svc-nightly", "svc-worker"]);
-        assert.deepStrictEqual(fw("run-cache").targetTags.sort(), ["svc-app", "svc-processor", "svc-worker"]);
-        assert.deepStrictEqual(fw("run-search").targetTags.sort(), ["svc-app", "svc-worker"]);
+        assert.deepStrictEqual([...fw("run-db").targetTags].sort(), ["db-init", "svc-app", "svc-migrate", "svc-nightly", "svc-worker"]);
+        assert.deepStrictEqual([...fw("run-cache").targetTags].sort(), ["svc-app", "svc-processor", "svc-worker"]);
+        assert.deepStrictEqual([...fw("run-search").targetTags].sort(), ["svc-app", "svc-worker"]);
         assert.deepStrictEqual(fw("run-deny-private").denies, [{ protocol: "all" }]);
         assert.deepStrictEqual(fw("search-http").sourceRanges, ["10.40.2.0/23"]);
     });
@@ -270,7 +270,7 @@ describe("gcp backend", function () {
         const urlMap = hosts.one("gcp:compute/uRLMap:URLMap", "lb-urlmap").inputs;
         assert.deepStrictEqual(urlMap.hostRules.find((h: any) => h.hosts[0] === "api.publisher.example.com").hosts, ["api.publisher.example.com"]);
         const cert = hosts.one("gcp:compute/managedSslCertificate:ManagedSslCertificate").inputs;
-        assert.deepStrictEqual(cert.managed.domains.sort(), ["api.publisher.example.com", "publisher.example.com"]);
+        assert.deepStrictEqual([...cert.managed.domains].sort(), ["api.publisher.example.com", "publisher.example.com"]);
         // exports is used by api only; uploads by both.
         const exportsBucket = hosts.one(T.bucket, "storage-exports").inputs.name;
         const exportsMembers = hosts.ofType(T.bucketIam).filter((m) => m.inputs.bucket === exportsBucket).map((m) => m.inputs.member);

@@ -105,20 +105,37 @@ export async function plan(options: PlanOptions): Promise<Plan> {
 const baselines = new Map<string, Promise<Plan>>();
 
 /**
- * A plan run once per options and shared by every spec file (the runs are deterministic): by the
+ * A plan run once per config and shared by every spec file (the runs are deterministic): by the
  * files of one mocha process, and through PLAN_CACHE_ENV's directory by mocha's parallel workers.
- * Callers must not change it: `broken()` and friends work on copies.
+ * Plans are the same when what the program reads is: the stack name and the resolved config
+ * (so `{stack: "dev"}` and `{stack: "dev", set: {cloud: "aws"}}` share one run when dev is on
+ * aws), the cloud facts and the random seed. The plan is frozen: a caller that changed it would
+ * change it for every other, so that throws (`broken()` and friends work on copies).
  */
 export function baseline(options: PlanOptions): Promise<Plan> {
     if (options.existing || options.deployed || options.deployedOutputs) {
         throw new Error("baseline(): a plan with existing account state is not shared; use plan()");
     }
-    const id = JSON.stringify(options);
+    const { project, config } = stackConfig(options);
+    const sorted = Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const id = JSON.stringify({ project, stack: options.stack, config: sorted, facts: options.facts, randomSeed: options.randomSeed });
     if (!baselines.has(id)) {
         const dir = process.env[PLAN_CACHE_ENV];
-        baselines.set(id, dir ? sharedPlan(dir, id, () => plan(options)) : plan(options));
+        const run = dir ? sharedPlan(dir, id, () => plan(options)) : plan(options);
+        baselines.set(
+            id,
+            run.then((p) => new Plan(deepFreeze(p.run))),
+        );
     }
     return baselines.get(id)!;
+}
+
+function deepFreeze<T>(value: T): T {
+    if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value)) deepFreeze(v);
+    }
+    return value;
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { Plan, plan, planError } from "./harness";
+import { Plan, plan, planError, baseline } from "./harness";
 
 const CONTAINER = "docker:index/container:Container";
 
@@ -18,7 +18,7 @@ function upload(p: Plan, name: string, file: string): string {
 describe("local Docker target (worked example)", () => {
     let p: Plan;
     before(async () => {
-        p = await plan({ stack: "local" });
+        p = await baseline({ stack: "local" });
     });
 
     it("uses one explicit Docker provider for every Docker resource", () => {

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { generatedSecrets, plan, planCommandRun as planCli, planProcess } from "./harness";
+import { generatedSecrets, planCommandRun as planCli, planProcess, baseline } from "./harness";
 
 // `npm run plan`'s command runs in this process (planCommandRun); the tests about what only a
 // process shows (its exit status, a large output through a pipe) start one (planProcess).
@@ -23,7 +23,7 @@ describe("npm run plan", () => {
         assert.deepStrictEqual(doc.policies, []);
         assert.deepStrictEqual(Object.keys(doc.resources[0]), ["type", "name", "parent", "options", "inputs"]);
         // The same config in-process generates the same values (they are stable, like state).
-        const secrets = generatedSecrets(await plan({ stack: "dev", set: { cloud: "local" } }));
+        const secrets = generatedSecrets(await baseline({ stack: "dev", set: { cloud: "local" } }));
         assert.ok(secrets.length >= 8);
         for (const secret of secrets) {
             assert.ok(!stdout.includes(secret) && !stdout.includes(encodeURIComponent(secret)), "a generated value is printed");

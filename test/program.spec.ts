@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { generatedSecrets, Plan, plan, planError, plainSecretLeaks } from "./harness";
+import { generatedSecrets, Plan, plan, planError, plainSecretLeaks, baseline } from "./harness";
 
 /** The env a container of a service gets on the local target, as KEY -> value (secrets unwrapped). */
 function containerEnv(p: Plan, service: string): Record<string, string> {
@@ -10,7 +10,7 @@ function containerEnv(p: Plan, service: string): Record<string, string> {
 describe("the program (worked example on the local target)", () => {
     let dev: Plan;
     before(async () => {
-        dev = await plan({ stack: "dev" });
+        dev = await baseline({ stack: "dev" });
     });
 
     describe("bad config", () => {

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { parse as parseYaml } from "yaml";
 import { securityRequests, searchUsers } from "../components/search-users";
 import { CapturedResource } from "../stacks/offline";
-import { Plan, plan, stringsIn } from "./harness";
+import { Plan, plan, stringsIn, baseline } from "./harness";
 
 /**
  * Every target, planned: each workload that uses search gets its own user (svc-<name>) and that
@@ -31,7 +31,7 @@ describe("search users on every target (planned)", function () {
         describe(t.cloud, () => {
             let p: Plan;
             before(async () => {
-                p = await plan({ stack: t.stack, set: { cloud: t.cloud } });
+                p = await baseline({ stack: t.stack, set: { cloud: t.cloud } });
             });
 
             it("one generated password per workload that uses search (app, worker), none for the others", () => {
@@ -60,7 +60,7 @@ describe("search users on every target (planned)", function () {
     describe("local: the users container", () => {
         let p: Plan;
         before(async () => {
-            p = await plan({ stack: "local" });
+            p = await baseline({ stack: "local" });
         });
         const container = (name: string) => p.one("docker:index/container:Container", name);
 
@@ -91,7 +91,7 @@ describe("search users on every target (planned)", function () {
     describe("aws: the users function", () => {
         let p: Plan;
         before(async () => {
-            p = await plan({ stack: "dev", set: { cloud: "aws" } });
+            p = await baseline({ stack: "dev", set: { cloud: "aws" } });
         });
 
         it("is invoked with the plan and secret ARNs only, re-run when a password's secret version changes", () => {
@@ -147,7 +147,7 @@ describe("search users, day 2: a workload starts using search", function () {
     };
 
     it("gcp: the VMs' boot scripts stay the same; the users job runs again with the new user", async () => {
-        const a = await plan({ stack: "dev", set: { cloud: "gcp" } });
+        const a = await baseline({ stack: "dev", set: { cloud: "gcp" } });
         const b = await plan({ stack: "dev", set: { cloud: "gcp", ...ADD } });
         same(a, b, "gcp:compute/instance:Instance", (r) => r.inputs.metadata);
         const job = (p: Plan) => p.one("gcp:cloudrunv2/job:Job", "search-users");
@@ -165,7 +165,7 @@ describe("search users, day 2: a workload starts using search", function () {
     });
 
     it("azure: the VMs keep their custom data; node 0's run command loads the new configuration", async () => {
-        const a = await plan({ stack: "dev", set: { cloud: "azure" } });
+        const a = await baseline({ stack: "dev", set: { cloud: "azure" } });
         const b = await plan({ stack: "dev", set: { cloud: "azure", ...ADD } });
         same(a, b, "azure-native:compute:VirtualMachine", (r) => r.inputs.osProfile.customData);
         const run = (p: Plan) => p.one("azure-native:compute:VirtualMachineRunCommandByVirtualMachine", "search-users");
@@ -177,7 +177,7 @@ describe("search users, day 2: a workload starts using search", function () {
     });
 
     it("aws: the function runs again with the new user; the domain is untouched", async () => {
-        const a = await plan({ stack: "dev", set: { cloud: "aws" } });
+        const a = await baseline({ stack: "dev", set: { cloud: "aws" } });
         const b = await plan({ stack: "dev", set: { cloud: "aws", ...ADD } });
         same(a, b, "aws:opensearch/domain:Domain", (r) => r.inputs);
         const inv = (p: Plan) => JSON.parse(p.one("aws:lambda/invocation:Invocation", "search-users").inputs.input);
