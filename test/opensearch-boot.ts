@@ -16,7 +16,7 @@ import { SnapshotStore } from "../components/opensearch/snapshots";
 import { hashToken, securityBundle, securityConfig, SECURITY_FILES } from "../components/opensearch/security-config";
 import { searchUsers } from "../components/search-users";
 
-const CLOUDS: { cloud: string; hooks: CloudBootHooks }[] = [
+export const CLOUDS: { cloud: "gcp" | "azure"; hooks: CloudBootHooks }[] = [
     { cloud: "gcp", hooks: gcpBootHooks("my-project") },
     { cloud: "azure", hooks: azureBootHooks("https://kv-test.vault.azure.net/", "00000000-0000-0000-0000-000000000001") },
 ];
@@ -68,11 +68,17 @@ function shellcheck(script: string, name: string) {
     }
 }
 
-describe("search boot scripts", function () {
-    this.timeout(300_000);
+/**
+ * The boot scripts of one cloud: shellcheck, and each script run in a sandbox. One spec file per
+ * cloud (test/opensearch-boot-<cloud>.spec.ts): each is a few dozen boots, and mocha's parallel
+ * workers share out whole files.
+ */
+export function describeBootScripts(cloud: "gcp" | "azure"): void {
+    const { hooks } = CLOUDS.find((c) => c.cloud === cloud)!;
+    describe(`search boot scripts: ${cloud}`, function () {
+        this.timeout(300_000);
 
-    describe("shellcheck", () => {
-        for (const { cloud, hooks } of CLOUDS) {
+        describe("shellcheck", () => {
             it(`${cloud} security re-apply script (and its run command wrapper): shellcheck finds nothing`, () => {
                 for (const [ext, script] of [
                     ["bash", securityApplyScript(input(hooks, 0))],
@@ -93,10 +99,8 @@ describe("search boot scripts", function () {
                     assert.strictEqual(r.status, 0, r.stdout);
                 });
             }
-        }
-    });
+        });
 
-    for (const { cloud, hooks } of CLOUDS) {
         describe(`${cloud} sandbox`, () => {
             const sandboxes: BootSandbox[] = [];
             const sandbox = (cloudState?: string) => {
@@ -109,12 +113,22 @@ describe("search boot scripts", function () {
             let boot: BootSandbox;
             let member: BootSandbox;
             let first: Record<string, string>;
+            /** Node 0 as its first boot left it, before anything else ran (a member reads its cloud). */
+            let booted: BootSandbox;
+            /** A node 0 of its own, seeded and booted once (a copy of `booted`, as that boot left it). */
+            const bootedNode = () => {
+                const s = booted.copy();
+                sandboxes.push(s);
+                return s;
+            };
             before(() => {
                 boot = sandbox();
                 seed(boot);
                 const r = boot.run(bootScript(input(hooks, 0)));
                 assert.strictEqual(r.status, 0, r.stderr);
                 first = boot.snapshot();
+                booted = boot.copy();
+                sandboxes.push(booted);
                 member = sandbox(boot.state);
                 const m = member.run(bootScript(input(hooks, 1)));
                 assert.strictEqual(m.status, 0, m.stderr);
@@ -237,9 +251,7 @@ describe("search boot scripts", function () {
             const loads = (s: BootSandbox) => (s.stateFile("calls.log", "node").match(/securityadmin\.sh/g) ?? []).length;
 
             it("the re-apply refuses to load files that would leave an existing index to no workload (the shared role of earlier versions reached it), and loads nothing", () => {
-                const s = sandbox();
-                seed(s);
-                assert.strictEqual(s.run(bootScript(input(hooks, 0))).status, 0);
+                const s = bootedNode();
                 inUse(s, ["web-products", "biblio-books", ".ds-web-logs-000001", "security-auditlog-2026.11.30"]);
                 const r = s.run(runAsBash(securityApplyScript(input(hooks, 0)), "v2"));
                 assert.notStrictEqual(r.status, 0);
@@ -249,9 +261,7 @@ describe("search boot scripts", function () {
             });
 
             it("the re-apply loads the per-workload roles once every existing index is some workload's", () => {
-                const s = sandbox();
-                seed(s);
-                assert.strictEqual(s.run(bootScript(input(hooks, 0))).status, 0);
+                const s = bootedNode();
                 inUse(s, ["web-products", "worker-jobs", "security-auditlog-2026.11.30"]);
                 const r = s.run(runAsBash(securityApplyScript(input(hooks, 0)), "v2"));
                 assert.strictEqual(r.status, 0, r.stderr);
@@ -259,9 +269,7 @@ describe("search boot scripts", function () {
             });
 
             it("a reboot of node 0 does not load files that would leave an existing index to no workload", () => {
-                const s = sandbox();
-                seed(s);
-                assert.strictEqual(s.run(bootScript(input(hooks, 0))).status, 0);
+                const s = bootedNode();
                 inUse(s, ["biblio-books"]);
                 const r = s.run(bootScript(input(hooks, 0)));
                 assert.notStrictEqual(r.status, 0);
@@ -270,9 +278,7 @@ describe("search boot scripts", function () {
             });
 
             it("the re-apply script fails the run command, with the boot script's message, when securityadmin fails", () => {
-                const s = sandbox();
-                seed(s);
-                assert.strictEqual(s.run(bootScript(input(hooks, 0))).status, 0);
+                const s = bootedNode();
                 const r = s.run(runAsBash(securityApplyScript(input(hooks, 0)), "v2"), { fail: ["securityadmin"] });
                 assert.notStrictEqual(r.status, 0);
                 assert.match(r.stderr, /FAILED: securityadmin could not load the security configuration/);
@@ -426,52 +432,55 @@ describe("search boot scripts", function () {
                 assert.match(r.stderr, /FAILED: secret s-ca-cert has no value \(it is written by app-prod-search-0, the bootstrap node/);
             });
         });
-    }
-});
-
-describe("search readiness gate check", function () {
-    this.timeout(60_000);
-    const gate = readinessScript({
-        url: "https://10.20.0.9:9200",
-        fetchCa: 'printf "ca" >"$CA"',
-        auth: '-u "admin:$ELASTICSEARCH_PASSWORD"',
-        tries: 3,
-        pauseSeconds: 0,
-        logHint: "the boot log of node-0",
     });
-    const run = (health: string, fail = "") => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-gate-"));
-        try {
-            return spawnSync("sh", ["-c", gate], {
-                encoding: "utf8",
-                env: { PATH: `${SHIMS}:/usr/bin:/bin`, ANYCLOUD_GATE_DIR: dir, SANDBOX_STATE: dir, SANDBOX_NODE: dir, SANDBOX_HEALTH: health, SANDBOX_FAIL: fail, ELASTICSEARCH_PASSWORD: "pw" },
-            });
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
-    };
+}
 
-    it("shellcheck (POSIX sh) finds nothing", () => {
-        const r = shellcheck(gate, "gate.sh");
-        assert.strictEqual(r.status, 0, r.stdout);
-    });
+/** The readiness gate's check, run with `sh` against the shims (test/opensearch-readiness-gate.spec.ts). */
+export function describeReadinessGate(): void {
+    describe("search readiness gate check", function () {
+        this.timeout(60_000);
+        const gate = readinessScript({
+            url: "https://10.20.0.9:9200",
+            fetchCa: 'printf "ca" >"$CA"',
+            auth: '-u "admin:$ELASTICSEARCH_PASSWORD"',
+            tries: 3,
+            pauseSeconds: 0,
+            logHint: "the boot log of node-0",
+        });
+        const run = (health: string, fail = "") => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-gate-"));
+            try {
+                return spawnSync("sh", ["-c", gate], {
+                    encoding: "utf8",
+                    env: { PATH: `${SHIMS}:/usr/bin:/bin`, ANYCLOUD_GATE_DIR: dir, SANDBOX_STATE: dir, SANDBOX_NODE: dir, SANDBOX_HEALTH: health, SANDBOX_FAIL: fail, ELASTICSEARCH_PASSWORD: "pw" },
+                });
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        };
 
-    it("passes when the cluster is green", () => {
-        const r = run("green");
-        assert.strictEqual(r.status, 0, r.stderr);
-        assert.match(r.stdout, /cluster https:\/\/10\.20\.0\.9:9200 is green/);
-    });
+        it("shellcheck (POSIX sh) finds nothing", () => {
+            const r = shellcheck(gate, "gate.sh");
+            assert.strictEqual(r.status, 0, r.stdout);
+        });
 
-    it("fails, bounded, with the last status and where the boot logs are, when it stays yellow", () => {
-        const r = run("yellow");
-        assert.strictEqual(r.status, 1);
-        assert.match(r.stderr, /FAILED: the search cluster https:\/\/10\.20\.0\.9:9200 is not green .*\(last: yellow\)\. Boot logs: the boot log of node-0/);
-        assert.strictEqual(r.stdout.match(/waiting for green/g)!.length, 3);
-    });
+        it("passes when the cluster is green", () => {
+            const r = run("green");
+            assert.strictEqual(r.status, 0, r.stderr);
+            assert.match(r.stdout, /cluster https:\/\/10\.20\.0\.9:9200 is green/);
+        });
 
-    it("fails when the cluster never answers", () => {
-        const r = run("green", "opensearch");
-        assert.strictEqual(r.status, 1);
-        assert.match(r.stderr, /\(last: no answer\)/);
+        it("fails, bounded, with the last status and where the boot logs are, when it stays yellow", () => {
+            const r = run("yellow");
+            assert.strictEqual(r.status, 1);
+            assert.match(r.stderr, /FAILED: the search cluster https:\/\/10\.20\.0\.9:9200 is not green .*\(last: yellow\)\. Boot logs: the boot log of node-0/);
+            assert.strictEqual(r.stdout.match(/waiting for green/g)!.length, 3);
+        });
+
+        it("fails when the cluster never answers", () => {
+            const r = run("green", "opensearch");
+            assert.strictEqual(r.status, 1);
+            assert.match(r.stderr, /\(last: no answer\)/);
+        });
     });
-});
+}
