@@ -28,8 +28,11 @@ import { Settings } from "./settings";
 
 /** The output that records where an AWS or GCP stack runs. */
 export const REGION_OUTPUT = "region";
-/** The outputs read back: the region, and those holding regional endpoints (stacks from before it). */
-const REGION_BEARING_OUTPUTS = [REGION_OUTPUT, "database", "url", "dnsRecords", "services", "cache", "search"];
+/**
+ * The outputs read back: the cloud that wrote them (every target exports `cloud`), the region, and
+ * those holding regional endpoints (stacks from before the region output).
+ */
+const REGION_BEARING_OUTPUTS = ["cloud", REGION_OUTPUT, "database", "url", "dnsRecords", "services", "cache", "search"];
 
 /** The region an AWS or GCP stack deploys to (undefined for the other targets). */
 export function deployedRegion(settings: Settings): string | undefined {
@@ -60,6 +63,9 @@ export function ownStackName(): string {
  * form names no region and is not read). Undefined: nothing deployed yet, or nothing says.
  */
 export function regionFromOutputs(cloud: Settings["cloud"], outputs: Record<string, unknown>): string | undefined {
+    // Another cloud's last deployment (a switch with `anycloud:cloud`) says nothing about where this
+    // cloud's resources are: there are none yet, so any region is a first deployment.
+    if (typeof outputs.cloud === "string" && outputs.cloud !== cloud) return undefined;
     if (typeof outputs[REGION_OUTPUT] === "string") return outputs[REGION_OUTPUT] as string;
     const pattern = cloud === "aws" ? /\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.(?:rds|elb)\.amazonaws\.com\b/ : cloud === "gcp" ? /^https:\/\/[a-z0-9-]+\.([a-z]+-[a-z]+\d+)\.run\.app\b/ : undefined;
     if (!pattern) return undefined;

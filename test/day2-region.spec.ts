@@ -77,6 +77,24 @@ describe("day 2, AWS and GCP: the stack's own last outputs say where it runs, an
         });
     }
 
+    // Switching clouds is a config change (the product brief): the last deployment of another
+    // target, whose outputs name its own region ("local", an Azure location, another cloud's
+    // region), must not refuse the first deployment on this one.
+    const SWITCHES = [
+        { from: "local", to: "aws", key: "aws:region", region: "eu-west-1" },
+        { from: "azure", to: "aws", key: "aws:region", region: "us-east-1" },
+        { from: "aws", to: "gcp", key: "gcp:region", region: "us-central1" },
+        { from: "gcp", to: "aws", key: "aws:region", region: "us-east-1" },
+    ] as const;
+    for (const s of SWITCHES) {
+        it(`a switch from ${s.from} to ${s.to} is a first deployment in ${s.key}, whatever region the ${s.from} outputs name`, async () => {
+            const first = await plan({ stack: "dev", set: { cloud: s.from } });
+            const p = await plan({ stack: "dev", set: { cloud: s.to, [s.key]: s.region }, deployedOutputs: first.outputs });
+            assert.strictEqual(p.outputs.cloud, s.to);
+            assert.strictEqual(p.outputs.region, s.region);
+        });
+    }
+
     it("npm run plan -- --change aws:region=... exits 2 on it (the second plan reads the first one's outputs)", async () => {
         const { code, stderr } = await planCommandRun("--stack", "dev", "--cloud", "aws", "--change", "aws:region=eu-west-1");
         assert.strictEqual(code, 2, stderr);

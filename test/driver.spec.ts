@@ -395,6 +395,18 @@ describe("npm run deploy: the Automation API driver against a fake pulumi", () =
             }
         });
 
+        it("4: a CLI older than 3.112.0 (its engine drops the stack outputs on a failed update, which the region check reads) is refused, naming both versions", async () => {
+            const cli = fake();
+            process.env.FAKE_PULUMI_VERSION = "v3.111.1";
+            try {
+                const run = await runDriver(["preview", "--stack", "dev"], cli.env());
+                assert.strictEqual(run.code, ExitCode.CliMissing);
+                assert.match(run.stderr, /cannot be used: it is 3\.111\.1; this program needs 3\.112\.0 or later \(an older engine saves empty stack outputs[^)]*pulumi\/pulumi#15754/);
+            } finally {
+                delete process.env.FAKE_PULUMI_VERSION;
+            }
+        });
+
         it("5: a stack locked by another update (409) runs nothing and says how to clear a stale lock", async () => {
             const cli = fake({ stacks: ["prod"], scenario: MIXED_CHANGES });
             const run = await runDriver(["up", "--stack", "prod"], cli.env({ FAKE_PULUMI_LOCKED: "1" }));

@@ -20,8 +20,10 @@ export class CliMissingError extends Error {
  */
 export async function findPulumiCli(env: NodeJS.ProcessEnv): Promise<PulumiCommand> {
     const root = env.PULUMI_CLI_ROOT || undefined;
+    const skipVersionCheck = !!env.PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK;
+    let cli: PulumiCommand;
     try {
-        return await PulumiCommand.get({ root, skipVersionCheck: !!env.PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK });
+        cli = await PulumiCommand.get({ root, skipVersionCheck });
     } catch (e) {
         const message = String((e as Error).message);
         const where = root ? `at ${path.join(root, "bin", "pulumi")} (PULUMI_CLI_ROOT)` : "on PATH";
@@ -33,7 +35,24 @@ export async function findPulumiCli(env: NodeJS.ProcessEnv): Promise<PulumiComma
         }
         throw e;
     }
+    const v = cli.version;
+    if (!skipVersionCheck && v !== null && v.major === MINIMUM_CLI.major && (v.minor < MINIMUM_CLI.minor || (v.minor === MINIMUM_CLI.minor && v.patch < MINIMUM_CLI.patch))) {
+        const where = root ? `at ${path.join(root, "bin", "pulumi")} (PULUMI_CLI_ROOT)` : "on PATH";
+        throw new CliMissingError(
+            `The Pulumi CLI ${where} cannot be used: it is ${v.version}; this program needs ${MINIMUM_CLI.major}.${MINIMUM_CLI.minor}.${MINIMUM_CLI.patch} or later ` +
+                "(an older engine saves empty stack outputs when the program stops with an error, pulumi/pulumi#15754, which disarms the AWS/GCP region check for the next run).",
+        );
+    }
+    return cli;
 }
+
+/**
+ * The oldest CLI the program runs under: the first whose engine keeps the stack's outputs when an
+ * update fails (pulumi/pulumi#15754, merged 2024-03-25, released in v3.112.0). The AWS/GCP region
+ * check (stacks/region-guard.ts) reads them back; an older engine replaced them with the `{}` the
+ * SDK registers after a refused run, so the next run in the new region would pass.
+ */
+export const MINIMUM_CLI = { major: 3, minor: 112, patch: 0 } as const;
 
 export interface OpenStackOptions {
     root: string;
