@@ -17,9 +17,32 @@ const path = require("path");
 // candidate until it settles, a rejection carries the promise, and the first call is the SDK's own
 // (it schedules the check for leaked promises at exit).
 const SDK_DEBUGGABLE = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]debuggable\.js$/;
+// The replacement below re-does the SDK's bookkeeping as @pulumi/pulumi 3.270.0 does it: it
+// applies only to a function whose text is that one (SHA-256 of its source). Any other SDK (a
+// newer minor that package.json's ^3.270.0 allows) keeps its own function, only called with
+// stack traces off: no stack frames walked or formatted, nothing of its bookkeeping lost.
+const KNOWN_DEBUGGABLE_PROMISE = new Set(["19d27a81e9df719cc4d1ba7ac2958e165c4953ea6f62143e46f634c8446e72c6"]);
+function withoutStackFrames(original) {
+    const debuggablePromise = function debuggablePromise(p, ctx) {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            return original.call(this, p, ctx);
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
+    };
+    debuggablePromise.untraced = true;
+    return debuggablePromise;
+}
 function untracedPromises(exports, filename) {
     const original = exports && exports.debuggablePromise;
     if (process.env.PULUMI_DEBUG_PROMISE_LEAKS || typeof original !== "function" || original.untraced) {
+        return;
+    }
+    const fingerprint = require("crypto").createHash("sha256").update(original.toString()).digest("hex");
+    if (!KNOWN_DEBUGGABLE_PROMISE.has(fingerprint)) {
+        exports.debuggablePromise = withoutStackFrames(original);
         return;
     }
     const state = require(path.join(path.dirname(filename), "state.js"));
@@ -105,4 +128,4 @@ require.extensions[".js"] = function (module, filename) {
     if (SDK_DEBUGGABLE.test(filename)) untracedPromises(module.exports, filename);
 };
 
-module.exports = { lazyAliases };
+module.exports = { lazyAliases, untracedPromises };

@@ -103,6 +103,20 @@ describe("the TypeScript loader (scripts/register.js)", () => {
         assert.deepStrictEqual(run(PROMISES, ["-r", sdkDebuggable()]), untraced(dir));
     });
 
+    it("an SDK whose debuggablePromise is not the known text keeps its own function, called with stack traces off (nothing of a newer SDK's bookkeeping is dropped)", () => {
+        const { untracedPromises } = require(path.join(ROOT, "scripts", "sdk-patches.js"));
+        const seen: { ctx: string; limit: number }[] = [];
+        const newer = { debuggablePromise: (p: Promise<unknown>, ctx: string) => (seen.push({ ctx, limit: Error.stackTraceLimit }), p) };
+        const original = newer.debuggablePromise;
+        untracedPromises(newer, sdkDebuggable());
+        const p = Promise.resolve(1);
+        assert.strictEqual(newer.debuggablePromise(p, "a"), p);
+        newer.debuggablePromise(p, "b");
+        assert.notStrictEqual(newer.debuggablePromise, original);
+        assert.deepStrictEqual(seen, [{ ctx: "a", limit: 0 }, { ctx: "b", limit: 0 }]);
+        assert.notStrictEqual(Error.stackTraceLimit, 0);
+    });
+
     it("keeps the SDK's promise stacks whole when PULUMI_DEBUG_PROMISE_LEAKS asks for them", () => {
         const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", PROMISES], { cwd: dir, encoding: "utf8", env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "1" } });
         assert.strictEqual(result.status, 0, result.stderr);
