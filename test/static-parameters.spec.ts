@@ -3,7 +3,9 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { pendingAfterUp, restartScript } from "../providers/azure/database";
+import { pendingAfterUp, RESTART_WAIT_ATTEMPTS, restartScript, restartTimeoutMinutes, restartTrigger } from "../providers/azure/database";
+import { RBAC_PROPAGATION_SECONDS } from "../providers/azure/container-service";
+import { PROPAGATION_WAIT_TYPE } from "../components/propagation-wait";
 import { Plan, baseline, plan, planWithWarnings } from "./harness";
 import { violationsOf } from "./policy-harness";
 
@@ -221,6 +223,9 @@ describe("max_connections (static): the connections alarm follows the value in f
         const run = (p: Plan) => p.one("azure-native:resources:AzureCliScript", "database-restart");
         const env = (p: Plan) => Object.fromEntries(run(p).inputs.environmentVariables.map((v: any) => [v.name, v.value]));
         const servers = (p: Plan) => p.ofType("azure-native:dbforpostgresql:Server");
+        /** What the account holds once every server restarted. */
+        const restarted = (p: Plan) =>
+            p.resources.map((r) => (r.type === "azure-native:dbforpostgresql:Configuration" ? { ...r, outputs: { ...r.outputs, isConfigPendingRestart: false } } : r));
         let p2000: Plan;
         let warnings: string[];
         before(async () => {
@@ -232,11 +237,33 @@ describe("max_connections (static): the connections alarm follows the value in f
             assert.deepStrictEqual(p.ofType("azure-native:resources:AzureCliScript").filter((r) => r.name === "database-restart"), []);
         });
 
-        it("it runs after every static configuration of the primary and the replica, and its identity's grants", () => {
-            const configs = p2000.ofType("azure-native:dbforpostgresql:Configuration").filter((c) => c.inputs.configurationName === "max_connections");
-            assert.strictEqual(configs.length, 2);
-            for (const c of configs) assert.ok(run(p2000).dependencies.includes(c.urn), c.name);
-            for (const g of p2000.ofType("azure-native:authorization:RoleAssignment").filter((r) => r.name.startsWith("database-restart-grant"))) assert.ok(run(p2000).dependencies.includes(g.urn), g.name);
+        // Flexible Server takes one management operation at a time: a restart beside a
+        // Configuration PUT fails one of them (ServerIsBusy).
+        it("it runs after every Configuration of the primary (static and dynamic) and of the replica", () => {
+            const configs = p2000.ofType("azure-native:dbforpostgresql:Configuration");
+            assert.ok(configs.some((c) => c.inputs.configurationName === "azure.accepted_password_auth_method"), "the primary's chain ends with dynamic ones");
+            assert.deepStrictEqual(configs.filter((c) => !run(p2000).dependencies.includes(c.urn)).map((c) => c.name), []);
+        });
+
+        it("it runs after its identity's grants and a bounded wait for Azure to apply them, which itself follows every grant", () => {
+            const wait = p2000.one(PROPAGATION_WAIT_TYPE, "database-restart-rbac-propagation");
+            const grants = p2000.ofType("azure-native:authorization:RoleAssignment").filter((r) => r.name.startsWith("database-restart-grant"));
+            assert.strictEqual(grants.length, 2);
+            assert.ok(run(p2000).dependencies.includes(wait.urn), "the script waits for the propagation wait");
+            assert.deepStrictEqual(grants.filter((g) => !wait.dependencies.includes(g.urn)).map((g) => g.name), []);
+            assert.strictEqual(wait.inputs.seconds, RBAC_PROPAGATION_SECONDS);
+            assert.strictEqual(wait.inputs.after.length, grants.length);
+        });
+
+        it("each wait has a fixed bound (40 reads 15 s apart: 10 min), and the script's timeout grows with the servers (three waits each)", async () => {
+            assert.strictEqual(RESTART_WAIT_ATTEMPTS, 40);
+            assert.strictEqual(env(p2000).ATTEMPTS, "40");
+            assert.strictEqual(run(p2000).inputs.timeout, "PT70M", "2 servers: 2 x 3 x 10 min + 10");
+            const six = await baseline({ stack: "prod", set: withRole(2000, { "database.readReplicas": 5 }) });
+            assert.strictEqual(env(six).ATTEMPTS, "40", "the bound does not shrink with replicas");
+            assert.strictEqual(run(six).inputs.timeout, "PT190M");
+            assert.strictEqual(restartTimeoutMinutes(6), 190);
+            assert.ok(restartTimeoutMinutes(6) <= 24 * 60, "within deploymentScripts' PT1D");
         });
 
         it("its identity holds the operator's role on each server, and nowhere else", () => {
@@ -266,14 +293,21 @@ describe("max_connections (static): the connections alarm follows the value in f
             assert.notStrictEqual(run(other).inputs.forceUpdateTag, run(p2000).inputs.forceUpdateTag);
         });
 
-        it("the order alone (a lowering after a raise) does not make it run again", async () => {
-            const raised = await baseline({ stack: "prod", set: withRole(200) });
-            const restartedAt400 = raised.resources.map((r) =>
-                r.type === "azure-native:dbforpostgresql:Configuration" ? { ...r, inputs: { ...r.inputs, value: "400" }, outputs: { ...r.outputs, value: "400", isConfigPendingRestart: false } } : r,
-            );
-            const lowered = await plan({ stack: "prod", set: withRole(200), deployed: restartedAt400 });
-            assert.notStrictEqual(env(lowered).RESTART_ORDER, env(raised).RESTART_ORDER, "a lowering restarts the primary first");
-            assert.strictEqual(run(lowered).inputs.forceUpdateTag, run(raised).inputs.forceUpdateTag);
+        it("the order alone (a lowering after a raise) does not change its trigger: the servers count as a set", () => {
+            const read = [{ server: "b", pending: ["max_connections=200"], running: "max_connections=400:false" }];
+            assert.strictEqual(restartTrigger(["/s/a", "/s/b"], { max_connections: "200" }, read), restartTrigger(["/s/b", "/s/a"], { max_connections: "200" }, read));
+        });
+
+        // ARM does not run an unchanged deployment script again: a run that failed, or a
+        // parameter left pending, must change the trigger on the next up.
+        it("a server still pending after an up (the run failed) changes the trigger, and the idempotent script runs again; once nothing is pending it is stable", async () => {
+            const again = await plan({ stack: "prod", set: withRole(2000), deployed: p2000.resources });
+            assert.deepStrictEqual(again.outputs.database.pendingRestart, [], "the step runs again in this up");
+            assert.notStrictEqual(run(again).inputs.forceUpdateTag, run(p2000).inputs.forceUpdateTag);
+            const applied = restarted(p2000);
+            const after = await plan({ stack: "prod", set: withRole(2000), deployed: applied });
+            const steady = await plan({ stack: "prod", set: withRole(2000), deployed: restarted(after) });
+            assert.strictEqual(run(steady).inputs.forceUpdateTag, run(after).inputs.forceUpdateTag, "nothing pending on two ups: no new run");
         });
 
         it("nothing is left pending after up: no command in the outputs, the warning says up restarts, the alarm measures the configured value after the restart", () => {

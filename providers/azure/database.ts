@@ -12,9 +12,10 @@ import { SERVER_REPLACED, usernameProblem } from "../../components/database";
 import { ConfigError } from "../../stacks/errors";
 import { DATABASE_PARAMETERS } from "../../stacks/postgres-parameters";
 import { generatedPassword } from "../../components/secrets";
+import { PropagationWait } from "../../components/propagation-wait";
 import { diagnostics, metricAlerts } from "./alerts";
 import { azureServerCa, storeDatabaseCa } from "./database-ca";
-import { secretRefName, settledGrants } from "./container-service";
+import { RBAC_PROPAGATION_SECONDS, secretRefName, settledGrants } from "./container-service";
 import { AzureContext, DATABASE_INIT_WORKLOAD } from "./context";
 import { AZ_CLI_VERSION, awaitedRun, logQuery } from "./job";
 import { CREATE_ONLY_NAME, RULES } from "./naming";
@@ -262,7 +263,9 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
     // settings) is below the primary's: Learn "Read replicas", server parameters ("should always be
     // set to values that are either equivalent to or greater than those configured on the primary").
     const staticKeys = staticParameterKeys(params);
-    const staticConfigurations: pulumi.Resource[] = staticKeys.map((key) => configurations[key]);
+    // Every Configuration of every server: the restart step runs after the last of them (Flexible
+    // Server takes one management operation at a time; a restart beside a PUT fails it: ServerIsBusy).
+    const allConfigurations: pulumi.Resource[] = Object.values(configurations);
     replicas.forEach((replica, i) => {
         let before: pulumi.Resource = replica;
         for (const key of staticKeys) {
@@ -271,7 +274,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
                 { configurationName: key, serverName: replica.name, resourceGroupName: rg, value: params[key], source: "user-override" },
                 ctx.opts(parent, { dependsOn: [before] }),
             );
-            staticConfigurations.push(before);
+            allConfigurations.push(before);
         }
     });
     const running = runningParameters(ctx, serverName, staticKeys, parent);
@@ -287,7 +290,13 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
         ].filter((s) => s.pending.length > 0);
         const pending = [...new Set(servers.flatMap((s) => s.pending))].sort();
         const order = restartOrder(servers, Number(args.parameters.max_connections), primary);
-        return { pending, order, command: restartCommand(ctx.naming.resourceGroup(), order), fresh: primary === undefined };
+        // What ARM said at plan time for each server with something pending: the restart step's
+        // trigger (restartTrigger).
+        const readAtPlan = servers.map((s) => {
+            const read = s.primary ? primary : onReplicas[names.indexOf(s.server)];
+            return { server: s.server, pending: s.pending, running: read === undefined ? "new" : staticKeys.map((k) => `${k}=${read[k]?.value}:${read[k]?.pendingRestart}`).join(",") };
+        });
+        return { pending, order, command: restartCommand(ctx.naming.resourceGroup(), order), fresh: primary === undefined, readAtPlan };
     });
     // With azure.postgresRestartRoleId the program restarts what is pending itself (restartRun),
     // after every configuration and before the init job connects; without it, it reports.
@@ -309,7 +318,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
             const byName = new Map([[primaryName, primaryId], ...names.map((n, i): [string, string] => [n, replicaIds[i]])]);
             return restartOrder([{ server: primaryName, primary: true }, ...names.map((n) => ({ server: n, primary: false }))], Number(args.parameters.max_connections), primary).map((n) => byName.get(n)!);
         });
-        restartRun = restartServers(ctx, name, restartRole, [server, ...replicas], servers, staticKeys, params, [...staticConfigurations], parent);
+        restartRun = restartServers(ctx, name, restartRole, [server, ...replicas], servers, staticKeys, params, restart.apply((r) => r.readAtPlan), allConfigurations, parent);
         beforeInit.push(restartRun);
     }
     createInitJob(ctx, name, args, server, password, beforeInit, parent);
@@ -397,15 +406,53 @@ function runningParameters(ctx: AzureContext, serverName: pulumi.Output<string>,
 /** The Flexible Server API of the restart step's calls (the version azure-native's Server uses). */
 export const POSTGRES_API_VERSION = "2025-08-01";
 
-/** The restart step's bound: a restart takes minutes (more with HA); two per server fit. */
-const RESTART_TIMEOUT_MINUTES = 40;
+/**
+ * The restart step's bound for each of its waits (the server readable; Ready and the restart
+ * taken; Ready with nothing pending), in reads 15 s apart: 10 minutes, whatever the number of
+ * servers. A Flexible Server restart takes minutes, more with HA or a large shared_buffers.
+ */
+export const RESTART_WAIT_ATTEMPTS = 40;
+
+/**
+ * The deployment script's own timeout: three bounded waits per server, one after the other, plus
+ * 10 minutes for the container to start. At most PT1D (deploymentScripts `timeout`, "Maximum
+ * allowed script execution time specified in ISO 8601 format. Default value is P1D": Learn,
+ * Azure.ResourceManager.Resources AzureCliScript.Timeout; one day is also the longest it takes).
+ * 6 servers (readReplicas 0-5) need 190 min.
+ */
+export function restartTimeoutMinutes(servers: number): number {
+    return Math.min(24 * 60, servers * 3 * Math.ceil((RESTART_WAIT_ATTEMPTS * 15) / 60) + 10);
+}
+
+/** What ARM said at plan time about one server with something pending (`running` "new": no server yet). */
+export interface PendingAtPlan {
+    server: string;
+    pending: string[];
+    running: string;
+}
+
+/**
+ * The restart step's forceUpdateTag: it runs again exactly when this changes. The servers as a set
+ * (the order follows the running value and may flip on an up that changes nothing), the static
+ * values, and what the running servers report pending at plan time (isConfigPendingRestart, read
+ * above). ARM does not run an unchanged deployment script again (forceUpdateTag is "how the
+ * deployment script should be forced to execute even if the script resource has not changed":
+ * Learn, Azure.ResourceManager.Resources AzureCliScript.ForceUpdateTag), so without the last part a run that failed, or a parameter left pending any other
+ * way, would never be restarted while the outputs said nothing is pending: a server still pending
+ * changes the tag and the idempotent script runs again. After a success the next up reads nothing
+ * pending: one more (no-op) run, then the tag is stable.
+ */
+export function restartTrigger(ids: string[], values: Record<string, string>, pendingAtPlan: PendingAtPlan[]): string {
+    const pending = [...pendingAtPlan].sort((a, b) => a.server.localeCompare(b.server));
+    return createHash("sha256").update(JSON.stringify({ ids: [...ids].sort(), values, pending })).digest("hex").slice(0, 16);
+}
 
 /**
  * The restart step (POSIX sh, Azure CLI deployment script). For each server of RESTART_ORDER
  * (resource ids, in that order), it asks ARM whether a parameter of STATIC_KEYS waits for a
  * restart (configurations GET, `isConfigPendingRestart`), and only then restarts it (Servers
  * Restart, POST, once the server is Ready: right after a configuration it may be busy) and waits
- * until it is Ready with none pending, each wait bounded by ATTEMPTS reads 15 s apart. Reads are retried too: the identity's role assignment on a new server
+ * until it is Ready with none pending, each wait bounded by ATTEMPTS reads 15 s apart (RESTART_WAIT_ATTEMPTS). Reads are retried too: the identity's role assignment on a new server
  * takes minutes to be in force. Nothing pending, nothing restarted: running it twice is harmless.
  */
 export function restartScript(): string {
@@ -454,8 +501,9 @@ export function restartScript(): string {
  * pulumi-azure-native#3618) as an identity of its own that holds, on these servers only, the
  * operator's custom role `azure.postgresRestartRoleId` (Microsoft.DBforPostgreSQL/flexibleServers
  * read, configurations/read, restart/action: no built-in role carries restart without the rest of
- * Contributor, and the deploy identity cannot define roles). It runs again only when a static
- * value or the servers change (forceUpdateTag), and restarts only what ARM says is pending. The
+ * Contributor, and the deploy identity cannot define roles). It runs again when a static value or
+ * the servers change, or a server is still pending (restartTrigger), and restarts only what ARM
+ * says is pending. The
  * same storage-account constraint as the job runs applies (job.ts SHARED_KEY_NOTE).
  */
 function restartServers(
@@ -466,6 +514,7 @@ function restartServers(
     order: pulumi.Output<string[]>,
     staticKeys: string[],
     params: Record<string, string>,
+    pendingAtPlan: pulumi.Output<PendingAtPlan[]>,
     after: pulumi.Resource[],
     parent: pulumi.Resource,
 ): resources.AzureCliScript {
@@ -489,10 +538,23 @@ function restartServers(
                 ctx.opts(parent, { deleteBeforeReplace: true }),
             ),
     );
+    // The deployment-script service logs in as the new identity (`az login --identity`) and the
+    // script reads the servers with its grants right away: the same bounded wait for Azure to
+    // apply new role assignments as a container app's (settledGrants, RBAC_PROPAGATION_SECONDS; up
+    // to 10 minutes per Learn "Troubleshoot Azure RBAC"; a deployment script's identity right after
+    // its assignment: MicrosoftDocs/azure-docs#61365, #60266). It waits only when the grants change;
+    // past it, the script's reads retry (RESTART_WAIT_ATTEMPTS).
+    const settled = new PropagationWait(
+        `${name}-restart-rbac-propagation`,
+        {
+            after: grants.map((g) => g.id),
+            seconds: RBAC_PROPAGATION_SECONDS,
+            reason: "Azure RBAC applies the restart identity's new role assignments (azure.postgresRestartRoleId on each server) before the deployment script logs in as it and reads the servers",
+        },
+        { parent, dependsOn: grants },
+    );
     const values = Object.fromEntries(staticKeys.map((k) => [k, params[k]]));
-    // The servers as a set: the order follows the running value (a raise, a lowering) and may
-    // flip on an up that changes nothing.
-    const digest = order.apply((ids) => createHash("sha256").update(JSON.stringify({ ids: [...ids].sort(), values })).digest("hex").slice(0, 16));
+    const digest = pulumi.all([order, pendingAtPlan]).apply(([ids, read]) => restartTrigger(ids, values, read));
     return new resources.AzureCliScript(
         `${name}-restart`,
         {
@@ -507,16 +569,16 @@ function restartServers(
                 { name: "RESTART_ORDER", value: order.apply((ids) => ids.join(" ")) },
                 { name: "STATIC_KEYS", value: staticKeys.join(" ") },
                 { name: "POSTGRES_API_VERSION", value: POSTGRES_API_VERSION },
-                // Three bounded waits per server (readable; Ready and restart taken; Ready with nothing pending) share the bound.
-                { name: "ATTEMPTS", value: String(Math.floor((RESTART_TIMEOUT_MINUTES * 60) / 15 / (3 * servers.length))) },
+                // Each of the three waits per server (readable; Ready and restart taken; Ready with nothing pending).
+                { name: "ATTEMPTS", value: String(RESTART_WAIT_ATTEMPTS) },
             ],
             forceUpdateTag: digest,
-            timeout: `PT${RESTART_TIMEOUT_MINUTES + 10}M`,
+            timeout: `PT${restartTimeoutMinutes(servers.length)}M`,
             retentionInterval: "PT1H",
             cleanupPreference: "OnSuccess",
             tags: ctx.tags,
         },
-        ctx.opts(parent, { dependsOn: [...grants, ...after] }),
+        ctx.opts(parent, { dependsOn: [...grants, settled, ...after] }),
     );
 }
 
