@@ -100,3 +100,32 @@ for (const cloud of CLOUDS) {
         });
     });
 }
+
+// A new subscription lacks most resource providers: a create fails with
+// MissingSubscriptionRegistration. The plan cannot check them (no azure-native look-up), so the
+// README's first-deploy step must name each one the stack's resources need.
+describe("resource providers a new Azure subscription must register", () => {
+    let providers: typeof import("../providers/azure/permissions");
+    before(async () => {
+        providers = await import("../providers/azure/permissions");
+    });
+
+    it("every azure-native module the code can create from has a row", () => {
+        const { types } = fromSource("azure");
+        const modules = [...new Set([...types].filter((t) => t.startsWith("azure-native:")).map((t) => t.split(":")[1]))];
+        assert.deepStrictEqual(modules.filter((m) => !(m in providers.RESOURCE_PROVIDERS)).sort(), [], "add a row to RESOURCE_PROVIDERS");
+    });
+
+    it("a stack with a database and no jobs (prod) runs a deployment script, so it needs Microsoft.ContainerInstance", async () => {
+        const p = await baseline({ stack: "prod", set: { cloud: "azure" } });
+        assert.ok(p.ofType("azure-native:resources:AzureCliScript").length > 0, "the database init is awaited by a deployment script");
+        assert.ok(providers.resourceProvidersOf(p.resources.map((r) => r.type)).includes("Microsoft.ContainerInstance"));
+    });
+
+    it("the README's first-deploy step names every provider the code's resources need, Microsoft.ContainerInstance for every stack with a database", () => {
+        const section = readmeSection("azure");
+        const needed = providers.resourceProvidersOf(fromSource("azure").types);
+        assert.deepStrictEqual(needed.filter((ns) => !section.includes(ns)), []);
+        assert.match(section.replace(/\s+/g, " "), /Microsoft\.ContainerInstance: every stack with a database needs it/);
+    });
+});

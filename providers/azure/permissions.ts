@@ -82,6 +82,52 @@ export const RESOURCE_ROLES: Record<string, keyof typeof DEPLOY_ROLES> = {
     "docker:index/image:Image": "Contributor",
 };
 
+/**
+ * azure-native module → the resource providers a subscription must have registered for the types of
+ * that module the program creates (README, first deploy: Azure, names each once). A new
+ * subscription lacks most of them: a create then fails with MissingSubscriptionRegistration
+ * ("The subscription is not registered to use namespace ..."). They cannot be checked before `up`
+ * as the EncryptionAtHost feature is (foundation.ts): azure-native has no look-up of a provider's
+ * registration (Providers_Get), only of a feature's. Microsoft.Resources and Microsoft.Authorization
+ * are registered in every subscription (Learn, "Resource providers for Azure services": registered
+ * by default). A deployment script (resources:AzureCliScript: the database init, the controlled
+ * PostgreSQL restart, a before-deploy job) runs in a container instance with a storage account the
+ * service creates: every stack with a database needs Microsoft.ContainerInstance
+ * (MicrosoftDocs/azure-docs#61365, a deployment script's Microsoft.ContainerInstance/register/action).
+ */
+export const RESOURCE_PROVIDERS: Record<string, string[]> = {
+    app: ["Microsoft.App"],
+    authorization: [],
+    cdn: ["Microsoft.Cdn"],
+    compute: ["Microsoft.Compute"],
+    containerregistry: ["Microsoft.ContainerRegistry"],
+    dbforpostgresql: ["Microsoft.DBforPostgreSQL"],
+    dns: ["Microsoft.Network"],
+    frontdoor: ["Microsoft.Network"],
+    keyvault: ["Microsoft.KeyVault"],
+    managedidentity: ["Microsoft.ManagedIdentity"],
+    monitor: ["Microsoft.Insights"],
+    network: ["Microsoft.Network"],
+    operationalinsights: ["Microsoft.OperationalInsights"],
+    privatedns: ["Microsoft.Network"],
+    redisenterprise: ["Microsoft.Cache"],
+    resources: ["Microsoft.ContainerInstance", "Microsoft.Storage"],
+    storage: ["Microsoft.Storage"],
+};
+
+/** The resource providers a plan's resources need registered (RESOURCE_PROVIDERS), sorted. */
+export function resourceProvidersOf(types: Iterable<string>): string[] {
+    const found = new Set<string>();
+    for (const t of types) {
+        const m = /^azure-native:(\w+):/.exec(t);
+        if (!m) continue;
+        const namespaces = RESOURCE_PROVIDERS[m[1]];
+        if (!namespaces) throw new Error(`azure backend: no RESOURCE_PROVIDERS row for the module of ${t}`);
+        namespaces.forEach((n) => found.add(n));
+    }
+    return [...found].sort();
+}
+
 /** Invoke → the action it calls, and which read role covers it for the preview/drift identity. */
 export const INVOKE_ACTIONS: Record<string, string> = {
     "azure-native:authorization:getClientConfig": "none (the provider's own configuration)",
