@@ -6,7 +6,10 @@ import { frontDoorPatterns } from "../providers/azure/load-balancer";
 import { frontDoorRateLimit } from "../providers/azure/edge";
 import { validateAzure } from "../providers/azure/validate";
 import { checkConfig } from "../stacks/load-settings";
-import { Plan, plan, planError, stringsIn, baseline, stackConfig } from "./harness";
+import * as fs from "fs";
+import * as path from "path";
+import { zonalEgressWarning } from "../providers/azure/network";
+import { Plan, plan, planError, stringsIn, baseline, stackConfig, ROOT } from "./harness";
 
 const AZ = { cloud: "azure" };
 const T = (t: string) => `azure-native:${t}`;
@@ -462,5 +465,21 @@ describe("azure backend", function () {
         assert.ok(cpu.problems?.some((p) => p.key === "anycloud:services.app.cpu"), cpu.message);
         const ha = await planError({ stack: "dev", set: { ...AZ, "database.highAvailability": true, "database.size": "small" } });
         assert.ok(ha.problems?.some((p) => p.key === "anycloud:database.size"), ha.message);
+    });
+});
+
+// The registry has no private endpoint: image pulls leave through the (zonal) NAT gateway. The
+// plan warning, the README and docs/azure.md must all say so (review-7 finding 12).
+describe("azure: what leaves through the NAT gateway, as the plan builds it and the docs say it", () => {
+    it("the private endpoints are the vault's, blob's and Redis's only: the registry is reached through its public endpoint, and docs/azure.md says image pulls use the NAT", async () => {
+        const prod = await baseline({ stack: "prod", set: AZ });
+        const groups = prod.ofType(T("network:PrivateEndpoint")).flatMap((e) => e.inputs.privateLinkServiceConnections.flatMap((c: any) => c.groupIds));
+        assert.deepStrictEqual([...new Set(groups)].sort(), ["blob", "redisEnterprise", "vault"]);
+        const doc = fs.readFileSync(path.join(ROOT, "docs", "azure.md"), "utf8");
+        const egress = doc.split("\n").find((l) => l.startsWith("- **Egress is zonal.**"));
+        assert.ok(egress, "docs/azure.md has the egress limit");
+        assert.match(egress!, /image pulls from the stack's registry, which has no private endpoint and is reached through its public endpoint/);
+        assert.doesNotMatch(egress!, /registry[^.]*do not use it/);
+        assert.match(zonalEgressWarning(3), /new replicas or revisions cannot pull their images \(the stack's registry is reached through its public endpoint\)/);
     });
 });
