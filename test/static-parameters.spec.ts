@@ -239,10 +239,14 @@ describe("max_connections (static): the connections alarm follows the value in f
 
         // Flexible Server takes one management operation at a time: a restart beside a
         // Configuration PUT fails one of them (ServerIsBusy).
-        it("it runs after every Configuration of the primary (static and dynamic) and of the replica", () => {
+        it("it runs after every Configuration of the primary (static and dynamic) and of the replica, and every database", () => {
             const configs = p2000.ofType("azure-native:dbforpostgresql:Configuration");
             assert.ok(configs.some((c) => c.inputs.configurationName === "azure.accepted_password_auth_method"), "the primary's chain ends with dynamic ones");
             assert.deepStrictEqual(configs.filter((c) => !run(p2000).dependencies.includes(c.urn)).map((c) => c.name), []);
+            // The databases follow the configurations in the primary's chain: waiting for the last one waits for all.
+            const databases = p2000.ofType("azure-native:dbforpostgresql:Database");
+            assert.ok(databases.length > 0);
+            assert.ok(run(p2000).dependencies.includes(databases.at(-1)!.urn), "after the last database of the chain");
         });
 
         it("it runs after its identity's grants and a bounded wait for Azure to apply them, which itself follows every grant", () => {

@@ -263,9 +263,10 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
     // settings) is below the primary's: Learn "Read replicas", server parameters ("should always be
     // set to values that are either equivalent to or greater than those configured on the primary").
     const staticKeys = staticParameterKeys(params);
-    // Every Configuration of every server: the restart step runs after the last of them (Flexible
-    // Server takes one management operation at a time; a restart beside a PUT fails it: ServerIsBusy).
-    const allConfigurations: pulumi.Resource[] = Object.values(configurations);
+    // Every Configuration of every server, and the primary's databases (the tail of its chain,
+    // `previous`): the restart step runs after the last of them (Flexible Server takes one
+    // management operation at a time; a restart beside a PUT fails one of them: ServerIsBusy).
+    const serverOperations: pulumi.Resource[] = [...Object.values(configurations), previous];
     replicas.forEach((replica, i) => {
         let before: pulumi.Resource = replica;
         for (const key of staticKeys) {
@@ -274,7 +275,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
                 { configurationName: key, serverName: replica.name, resourceGroupName: rg, value: params[key], source: "user-override" },
                 ctx.opts(parent, { dependsOn: [before] }),
             );
-            allConfigurations.push(before);
+            serverOperations.push(before);
         }
     });
     const running = runningParameters(ctx, serverName, staticKeys, parent);
@@ -318,7 +319,7 @@ export function createDatabase(ctx: AzureContext, name: string, args: DatabaseAr
             const byName = new Map([[primaryName, primaryId], ...names.map((n, i): [string, string] => [n, replicaIds[i]])]);
             return restartOrder([{ server: primaryName, primary: true }, ...names.map((n) => ({ server: n, primary: false }))], Number(args.parameters.max_connections), primary).map((n) => byName.get(n)!);
         });
-        restartRun = restartServers(ctx, name, restartRole, [server, ...replicas], servers, staticKeys, params, restart.apply((r) => r.readAtPlan), allConfigurations, parent);
+        restartRun = restartServers(ctx, name, restartRole, [server, ...replicas], servers, staticKeys, params, restart.apply((r) => r.readAtPlan), serverOperations, parent);
         beforeInit.push(restartRun);
     }
     createInitJob(ctx, name, args, server, password, beforeInit, parent);
@@ -440,7 +441,9 @@ export interface PendingAtPlan {
  * Learn, Azure.ResourceManager.Resources AzureCliScript.ForceUpdateTag), so without the last part a run that failed, or a parameter left pending any other
  * way, would never be restarted while the outputs said nothing is pending: a server still pending
  * changes the tag and the idempotent script runs again. After a success the next up reads nothing
- * pending: one more (no-op) run, then the tag is stable.
+ * pending: one more (no-op) run, then the tag is stable. Not covered: a second failed run that
+ * leaves the servers exactly as the first did gives the same tag again; ARM then keeps the failed
+ * script until its retention (PT1H) ends, and the up after that runs it anew.
  */
 export function restartTrigger(ids: string[], values: Record<string, string>, pendingAtPlan: PendingAtPlan[]): string {
     const pending = [...pendingAtPlan].sort((a, b) => a.server.localeCompare(b.server));
