@@ -138,8 +138,8 @@ function mappedFrame(frame, at) {
     return Object.create(methods);
 }
 
-// Stack traces name the TypeScript line, as under ts-node, and stay cheap: the SDK captures one
-// for each of its promises. Only frames of files this loader loaded are looked up. With V8's own
+// Stack traces name the TypeScript line, as under ts-node, and stay cheap: the SDK captures the
+// whole stack of each resource it registers (its source position). Only frames of files this loader loaded are looked up. With V8's own
 // formatter, frames are formatted here the way it does; any other formatter (the Pulumi CLI's
 // source-map-support) is handed call sites that report the source position.
 const previous = Error.prepareStackTrace;
