@@ -6,8 +6,9 @@
 // mocha (and the processes the tests start) load the build in bin/ (scripts/register.js), so
 // first every source file whose build is missing or stale is transpiled into bin/, as
 // register.js would transpile it in memory: per file, with the project's compiler options. That
-// is the same JavaScript tsc emits for this project (`tsc --isolatedModules` finds nothing to
-// refuse), and the type checks still judge every file. `npm run build` is plain `tsc`.
+// is the same JavaScript tsc emits for this project (tsconfig.json sets `isolatedModules`: tsc
+// refuses what per-file transpiling would compile differently), and the type checks still judge
+// every file. `npm run build` is plain `tsc`.
 //
 // The type checks are incremental (their state in bin/*.tsbuildinfo): a run after a small change
 // checks again only what the change can affect.
