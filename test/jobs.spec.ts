@@ -403,6 +403,13 @@ describe("jobs", function () {
             const grant = p.one("azure-native:authorization:RoleAssignment", "migrate-runner-job");
             assert.deepStrictEqual(grant.propertyDependencies.scope, [p.one("azure-native:app:Job", "migrate-job").urn]);
         });
+        it("the run starts the job only after a bounded wait for the runner's new grants (a fresh identity's role assignments apply minutes later; the first POST .../start would be refused)", () => {
+            const wait = p.one("pulumi-nodejs:dynamic/anycloud:PropagationWait", "migrate-runner-rbac-propagation");
+            const grants = ["migrate-runner-job", "migrate-runner-read"].map((n) => p.one("azure-native:authorization:RoleAssignment", n));
+            for (const g of grants) assert.ok(dependsOn(wait, g), g.name);
+            assert.strictEqual(wait.inputs.seconds, 180);
+            assert.ok(dependsOn(p.one("azure-native:resources:AzureCliScript", "migrate-run"), wait), "the run waits for the grants to settle");
+        });
         it("the run's forceUpdateTag changes with the command", async () => {
             const tag = (pl: Plan) => pl.one("azure-native:resources:AzureCliScript", "migrate-run").inputs.forceUpdateTag;
             const changed = await plan({ stack: "dev", set: { cloud: "azure", "jobs.migrate.command": ["npx", "prisma", "migrate", "deploy", "--schema", "db.prisma"] } });

@@ -6,7 +6,8 @@ import * as resources from "@pulumi/azure-native/resources";
 import { ChildOptions, JobArgs, JobOutputs } from "../../components/backend";
 import { isCron, parseCron, unixCron } from "../../stacks/cron";
 import { metricAlerts } from "./alerts";
-import { settledGrants, workloadContainer } from "./container-service";
+import { PropagationWait } from "../../components/propagation-wait";
+import { RBAC_PROPAGATION_SECONDS, settledGrants, workloadContainer } from "./container-service";
 import { AzureContext } from "./context";
 import { containerAppMemory } from "./sizes";
 
@@ -159,6 +160,17 @@ export function awaitedRun(
         ctx.grant(`${name}-runner-job`, "containerAppsJobsOperator", runner.principalId, job.id, parent, [name, "runner"]),
         ctx.grant(`${name}-runner-read`, "containerAppsJobsReader", runner.principalId, job.id, parent, [name, "runner-read"]),
     ];
+    // A new identity's grants take effect minutes after ARM accepts them, and the script's first
+    // call (POST .../start) would be refused until then: the same bounded wait as a workload's.
+    const runnerSettled = new PropagationWait(
+        `${name}-runner-rbac-propagation`,
+        {
+            after: canRun.map((g) => g.id),
+            seconds: RBAC_PROPAGATION_SECONDS,
+            reason: `Azure RBAC applies ${name}'s runner role assignments (Container Apps Jobs Operator and Reader) before its deployment script starts the job`,
+        },
+        { parent, dependsOn: canRun },
+    );
     const run = new resources.AzureCliScript(
         `${name}-run`,
         {
@@ -183,7 +195,7 @@ export function awaitedRun(
             tags: ctx.tags,
         },
         // The services it calls answer while it runs: after them.
-        ctx.opts(parent, { dependsOn: [...canRun, ...after] }),
+        ctx.opts(parent, { dependsOn: [...canRun, runnerSettled, ...after] }),
     );
     return run;
 }
