@@ -101,3 +101,57 @@ describe("day 2, AWS and GCP: the stack's own last outputs say where it runs, an
         assert.match(stderr, /With --change aws:region=eu-west-1: Invalid stack config \(1 problem\)[^]*aws:region: got "eu-west-1"; accepted: "us-east-1", where this stack runs/);
     });
 });
+
+/**
+ * Day 2, Azure `network.zones`: the zones of the egress public IP, the search nodes' disks and VMs
+ * are fixed at creation (ARM refuses the update, azure-native does not replace), so the program
+ * reads the zones the stack's egress IP runs in and refuses another value before the resource
+ * group (and so anything in it) is registered.
+ */
+describe("day 2, Azure: the program asks ARM which zones the stack's egress IP is in before it spreads over others", () => {
+    const IP = "azure-native:network:PublicIPAddress";
+    const IP_LOOKUP = "azure-native:network:getPublicIPAddress";
+    const PROD = { stack: "prod", set: { cloud: "azure" } };
+
+    it("a new subscription: no resource group (ARM's 404), so the egress IP is not asked for and the stack plans with the configured zones", async () => {
+        const p = await baseline(PROD);
+        assert.deepStrictEqual(p.run.invokes.filter((i) => i.token === IP_LOOKUP), []);
+        assert.deepStrictEqual(p.one(IP).inputs.zones, ["1", "2", "3"]);
+    });
+
+    it("a second `up` with the same zones asks for the stack's egress IP and plans the same zones", async () => {
+        const deployed = (await plan(PROD)).resources;
+        const p = await plan({ ...PROD, deployed });
+        const ip = p.one(IP);
+        assert.deepStrictEqual(p.run.invokes.filter((i) => i.token === IP_LOOKUP).map((i) => i.inputs), [{ resourceGroupName: p.one(GROUP).inputs.resourceGroupName, publicIpAddressName: ip.inputs.publicIpAddressName }]);
+        assert.deepStrictEqual(ip.inputs.zones, ["1", "2", "3"]);
+    });
+
+    it("a group without the egress IP (ARM's 404 for the IP) plans with the configured zones", async () => {
+        const deployed = (await plan(PROD)).resources.filter((r) => r.type !== IP);
+        const p = await plan({ ...PROD, set: { ...PROD.set, "network.zones": 2 }, deployed });
+        assert.deepStrictEqual(p.one(IP).inputs.zones, ["1", "2"]);
+    });
+
+    for (const c of [
+        { stack: "prod", from: 3, to: 2, running: "in zones 1, 2, 3" },
+        { stack: "dev", from: 1, to: 3, running: "in no zone" },
+    ]) {
+        it(`${c.stack}: network.zones ${c.from} → ${c.to} stops with one config error naming the key, the new value, the zones the stack runs in and the way; nothing in the group is registered`, async () => {
+            const set = { cloud: "azure", "network.zones": c.from };
+            const deployed = (await plan({ stack: c.stack, set })).resources;
+            const { error, registered } = await refusal({ stack: c.stack, set: { ...set, "network.zones": c.to }, deployed });
+            assert.deepStrictEqual(error.problems.map((p) => [p.key, p.value]), [["anycloud:network.zones", c.to]]);
+            assert.match(error.message, new RegExp(`accepted: ${c.from}, the zones this stack runs in \\(its egress public IP \\S+ is ${c.running}\\): the zones of the search nodes' disks and VMs and of the public IP are fixed at creation`));
+            assert.match(error.message, new RegExp(`To spread over other zones, deploy a new stack with network\\.zones=${c.to} and copy the data over; or keep network\\.zones=${c.from}`));
+            assert.ok(!registered.includes(GROUP), "the resource group was registered");
+            assert.ok(!registered.includes(IP), "the egress IP was registered");
+        });
+    }
+
+    it("another location and other zones at once: both problems in one error", async () => {
+        const deployed = (await plan(PROD)).resources;
+        const { error } = await refusal({ ...PROD, set: { ...PROD.set, "azure-native:location": "northeurope", "network.zones": 2 }, deployed });
+        assert.deepStrictEqual(error.problems.map((p) => p.key), ["azure-native:location", "anycloud:network.zones"]);
+    });
+});

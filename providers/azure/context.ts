@@ -9,7 +9,7 @@ import type * as operationalinsights from "@pulumi/azure-native/operationalinsig
 import { Provider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
 import * as random from "@pulumi/random";
-import { ConfigError, problem } from "../../stacks/errors";
+import { ConfigError, ConfigProblem, problem } from "../../stacks/errors";
 import { Settings } from "../../stacks/settings";
 import { AzureNaming, NameRule, RULES } from "./naming";
 import { stackTags } from "../../stacks/tags";
@@ -126,7 +126,7 @@ export class AzureContext {
         );
         this.group = new resources.ResourceGroup(
             "rg",
-            { resourceGroupName: this.naming.resourceGroup(), location: checkedLocation(this.providerResource, this.naming.resourceGroup(), this.location, parent), tags: this.tags },
+            { resourceGroupName: this.naming.resourceGroup(), location: checkedPlacement(this.providerResource, this.naming, this.location, this.settings.network.zones, parent), tags: this.tags },
             { provider: this.providerResource, parent, protect: this.settings.protect, ...moved },
         );
         this.client = authorization.getClientConfigOutput({ provider: this.providerResource, parent });
@@ -325,27 +325,56 @@ export class AzureContext {
     }
 }
 
+/** Availability zones to spread over ("1".."3"); a single zone means no zone pinning. */
+export function zoneList(zones: number): string[] | undefined {
+    return zones > 1 ? ["1", "2", "3"].slice(0, Math.min(3, zones)) : undefined;
+}
+
+/** The config value whose zones (zoneList) are the ones a resource runs in. */
+function zonesValue(running: readonly string[]): number {
+    return Math.max(1, running.length);
+}
+
+const notFound = (e: unknown) => /\bStatus=404\b/.test(String(e instanceof Error ? e.message : e));
+
 /**
- * The stack's location, once ARM's answer for its resource group allows it. The group's name is
- * the stack's and is looked up in the subscription, not a region, so a second `up` sees where the
- * stack lives. Another `azure.location` would re-create every resource of the stack (`location`
- * is create-only everywhere), their data lost — and the first replacement, the group itself
- * created again under its name elsewhere, is refused by ARM (409 InvalidResourceGroupLocation,
- * "The Resource group already exists in location ...", Azure/azure-cli#22242) after the preview
- * promised it. So it is refused, with no opt-in: moving a stack is a new deployment (a new stack,
- * or `pulumi destroy` and `up`, with the data copied over). A 404 (a new subscription, or after a
- * destroy) allows any location; any other failure ends the run.
+ * The stack's location, once ARM's answers for its resource group and egress IP allow it: the
+ * group's `location` input waits for them, so a refusal comes before anything the group holds is
+ * registered.
+ *
+ * Location. The group's name is the stack's and is looked up in the subscription, not a region,
+ * so a second `up` sees where the stack lives. Another `azure.location` would re-create every
+ * resource of the stack (`location` is create-only everywhere), their data lost — and the first
+ * replacement, the group itself created again under its name elsewhere, is refused by ARM (409
+ * InvalidResourceGroupLocation, "The Resource group already exists in location ...",
+ * Azure/azure-cli#22242) after the preview promised it. So it is refused, with no opt-in: moving a
+ * stack is a new deployment (a new stack, or `pulumi destroy` and `up`, with the data copied over).
+ *
+ * Zones. `network.zones` sets the zones of the egress public IP (network.ts), the search nodes'
+ * disks and VMs and the search load balancer's frontend (search-cluster.ts): each is fixed at
+ * creation (replace-forcing.ts `refused` rows: ARM refuses the update, azure-native does not
+ * replace), so another value on a running stack makes `up` stop part-way. The egress IP is in
+ * every Azure stack and its zones follow `zoneList(network.zones)` exactly as the others' do, so
+ * its `zones` (what ARM returns for the IP: the list it was created with, absent when none) say
+ * which value the stack runs with. Another value is refused.
+ *
+ * A 404 (a new subscription, or after a destroy) allows any location and zones; any other failure
+ * ends the run. All problems are reported at once.
  */
-function checkedLocation(provider: Provider, resourceGroupName: string, location: string, parent: pulumi.Resource): pulumi.Output<string> {
-    return pulumi.output(resourceGroupName).apply(async (name) => {
+function checkedPlacement(provider: Provider, naming: AzureNaming, location: string, zones: number, parent: pulumi.Resource): pulumi.Output<string> {
+    const name = naming.resourceGroup();
+    const ipName = naming.local("egress-ip");
+    return pulumi.output(name).apply(async (name) => {
         let running: string | undefined;
         try {
             running = (await resources.getResourceGroup({ resourceGroupName: name }, { provider, parent })).location;
         } catch (e) {
-            if (!/\bStatus=404\b/.test(String(e instanceof Error ? e.message : e))) throw e;
+            if (!notFound(e)) throw e;
         }
-        if (running !== undefined && running.toLowerCase().replace(/\s/g, "") !== location) {
-            throw new ConfigError([
+        if (running === undefined) return location;
+        const problems: ConfigProblem[] = [];
+        if (running.toLowerCase().replace(/\s/g, "") !== location) {
+            problems.push(
                 problem(
                     // Named the way the user set it (load-settings names validation problems so too).
                     new pulumi.Config("azure-native").get("location") !== undefined ? "azure-native:location" : "azure.location",
@@ -353,8 +382,28 @@ function checkedLocation(provider: Provider, resourceGroupName: string, location
                     `${JSON.stringify(running)}, where the stack's resource group ${name} is: every resource of a stack is tied to its location, so another one would re-create them all, empty (and ARM refuses the group itself: InvalidResourceGroupLocation). ` +
                         "To move, deploy a new stack in the new location and copy the data over (or back up, `pulumi destroy`, then `pulumi up`)",
                 ),
-            ]);
+            );
         }
+        let ipZones: string[] | undefined;
+        try {
+            ipZones = [...((await network.getPublicIPAddress({ resourceGroupName: name, publicIpAddressName: ipName }, { provider, parent })).zones ?? [])].sort();
+        } catch (e) {
+            if (!notFound(e)) throw e;
+        }
+        const wanted = zoneList(zones) ?? [];
+        if (ipZones !== undefined && ipZones.join(",") !== wanted.join(",")) {
+            const keep = zonesValue(ipZones);
+            problems.push(
+                problem(
+                    "network.zones",
+                    zones,
+                    `${keep}, the zones this stack runs in (its egress public IP ${ipName} is ${ipZones.length ? `in zones ${ipZones.join(", ")}` : "in no zone"}): ` +
+                        "the zones of the search nodes' disks and VMs and of the public IP are fixed at creation (ARM refuses the update and azure-native does not replace them), so `up` would stop part-way. " +
+                        `To spread over other zones, deploy a new stack with network.zones=${zones} and copy the data over; or keep network.zones=${keep}`,
+                ),
+            );
+        }
+        if (problems.length > 0) throw new ConfigError(problems);
         return location;
     });
 }

@@ -117,6 +117,21 @@ export const mocks: CloudMocks = {
                 }
                 return { id: found.outputs.id, name: inputs.resourceGroupName, location: found.outputs.location, tags: found.outputs.tags, properties: { provisioningState: "Succeeded" }, type: "Microsoft.Resources/resourceGroups", azureApiVersion: "2024-03-01" };
             }
+            case "azure-native:network:getPublicIPAddress": {
+                // The IP an earlier `up` left, with the zones it was created with (absent when none);
+                // ARM answers 404 for any other name, ResourceGroupNotFound without the group.
+                const deployed = ctx.deployed ?? [];
+                const found = deployed.find((d) => d.type === "azure-native:network:PublicIPAddress" && d.outputs.publicIpAddressName === inputs.publicIpAddressName && d.outputs.resourceGroupName === inputs.resourceGroupName);
+                if (!found) {
+                    const group = deployed.some((d) => d.type === "azure-native:resources:ResourceGroup" && d.outputs.resourceGroupName === inputs.resourceGroupName);
+                    const id = `/subscriptions/${subscription(ctx)}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.Network/publicIPAddresses/${inputs.publicIpAddressName}`;
+                    const message = group
+                        ? `request failed ${id}: Status=404 Code="ResourceNotFound" Message="The Resource 'Microsoft.Network/publicIPAddresses/${inputs.publicIpAddressName}' under resource group '${inputs.resourceGroupName}' was not found."`
+                        : `request failed ${id}: Status=404 Code="ResourceGroupNotFound" Message="Resource group '${inputs.resourceGroupName}' could not be found."`;
+                    throw Object.assign(new Error(message), { details: message });
+                }
+                return { ...found.outputs, azureApiVersion: "2024-05-01" };
+            }
             case "azure-native:dbforpostgresql:getServer": {
                 // The server an earlier `up` left; ARM answers 404 for any other name.
                 const found = (ctx.deployed ?? []).find((d) => d.type === "azure-native:dbforpostgresql:Server" && d.outputs.serverName === inputs.serverName && d.outputs.resourceGroupName === inputs.resourceGroupName);

@@ -3,7 +3,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, NetworkArgs, NetworkOutputs } from "../../components/backend";
-import { AzureContext, NetworkState } from "./context";
+import { AzureContext, NetworkState, zoneList } from "./context";
 import { createAppsEnvironment } from "./platform";
 
 export const ZONES = {
@@ -277,7 +277,5 @@ export function zonalEgressWarning(zones: number): string {
     );
 }
 
-/** Availability zones to spread over ("1".."3"); a single zone means no zone pinning. */
-export function zoneList(zones: number): string[] | undefined {
-    return zones > 1 ? ["1", "2", "3"].slice(0, Math.min(3, zones)) : undefined;
-}
+/** Availability zones to spread over (kept with the check that reads them back, context.ts). */
+export { zoneList };

@@ -134,6 +134,7 @@ export const INVOKE_ACTIONS: Record<string, string> = {
     "azure-native:features:getSubscriptionFeatureRegistration": "Microsoft.Features/featureProviders/subscriptionFeatureRegistrations/read (Reader)",
     "azure-native:operationalinsights:getSharedKeys": "Microsoft.OperationalInsights/workspaces/sharedKeys/action (Contributor; anycloud preview reader)",
     "azure-native:resources:getResourceGroup": "Microsoft.Resources/subscriptions/resourceGroups/read (Reader; where the stack's group is before a location change)",
+    "azure-native:network:getPublicIPAddress": "Microsoft.Network/publicIPAddresses/read (Reader; the zones the stack's egress IP was created in before a network.zones change)",
     "azure-native:dbforpostgresql:getServer": "Microsoft.DBforPostgreSQL/flexibleServers/read (Reader; the running server's admin login before a create-only change)",
     "azure-native:dbforpostgresql:getConfiguration": "Microsoft.DBforPostgreSQL/flexibleServers/configurations/read (Reader; which static parameters wait for a server restart)",
     "azure-native:redisenterprise:listDatabaseKeys": "Microsoft.Cache/redisEnterprise/databases/listKeys/action (Contributor; anycloud preview reader)",
