@@ -149,6 +149,13 @@ describe("day 2, Azure: the program asks ARM which zones the stack's egress IP i
         });
     }
 
+    it("an unpinned stack (one zone) whose egress IP ARM reads back in zones 1, 2, 3 (Standard IPs without zones are zone-redundant by default since 2024-09) plans unchanged, never refused", async () => {
+        const dev = { stack: "dev", set: { cloud: "azure", "network.zones": 1 } };
+        const deployed = (await plan(dev)).resources.map((r) => (r.type === IP ? { ...r, outputs: { ...r.outputs, zones: ["1", "2", "3"] } } : r));
+        const p = await plan({ ...dev, deployed });
+        assert.strictEqual(p.one(IP).inputs.zones, undefined);
+    });
+
     it("another location and other zones at once: both problems in one error", async () => {
         const deployed = (await plan(PROD)).resources;
         const { error } = await refusal({ ...PROD, set: { ...PROD.set, "azure-native:location": "northeurope", "network.zones": 2 }, deployed });

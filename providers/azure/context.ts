@@ -391,7 +391,14 @@ function checkedPlacement(provider: Provider, naming: AzureNaming, location: str
             if (!notFound(e)) throw e;
         }
         const wanted = zoneList(zones) ?? [];
-        if (ipZones !== undefined && ipZones.join(",") !== wanted.join(",")) {
+        // Since 2024-09 a Standard public IP created without zones is zone-redundant by default in
+        // a region with zones (Azure Updates, "Standard public IPs are zone-redundant by default");
+        // whether ARM then lists all three zones when it is read is not documented. An unpinned
+        // stack (one zone) whose IP reads as 1, 2, 3 is therefore taken as unchanged, never
+        // refused: a false refusal would stop every later `up` of such a stack. (A stack really
+        // going from three zones to one is still shown by `plan --change`: exit 5, REFUSED.)
+        const zoneRedundantByDefault = wanted.length === 0 && ipZones?.join(",") === "1,2,3";
+        if (ipZones !== undefined && ipZones.join(",") !== wanted.join(",") && !zoneRedundantByDefault) {
             const keep = zonesValue(ipZones);
             problems.push(
                 problem(
