@@ -149,9 +149,23 @@ describe("day 2, Azure: the program asks ARM which zones the stack's egress IP i
         });
     }
 
-    it("an unpinned stack (one zone) whose egress IP ARM reads back in zones 1, 2, 3 (Standard IPs without zones are zone-redundant by default since 2024-09) plans unchanged, never refused", async () => {
+    it("the egress IP records the network.zones value it was created with (a tag, updated in place)", async () => {
+        const p = await baseline(PROD);
+        assert.strictEqual(p.one(IP).inputs.tags["anycloud-network-zones"], "3");
+    });
+
+    it("dev: network.zones 3 → 1 is refused from the IP's recorded value, though a one-zone IP may read back in zones 1, 2, 3 too", async () => {
+        const set = { cloud: "azure", "network.zones": 3 };
+        const deployed = (await plan({ stack: "dev", set })).resources;
+        const { error } = await refusal({ stack: "dev", set: { ...set, "network.zones": 1 }, deployed });
+        assert.deepStrictEqual(error.problems.map((p) => [p.key, p.value]), [["anycloud:network.zones", 1]]);
+        assert.match(error.message, /or keep network\.zones=3/);
+    });
+
+    it("an unpinned stack (one zone) from before the tag whose egress IP ARM reads back in zones 1, 2, 3 (Standard IPs without zones are zone-redundant by default since 2024-09) plans unchanged, never refused", async () => {
         const dev = { stack: "dev", set: { cloud: "azure", "network.zones": 1 } };
-        const deployed = (await plan(dev)).resources.map((r) => (r.type === IP ? { ...r, outputs: { ...r.outputs, zones: ["1", "2", "3"] } } : r));
+        const untagged = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).filter(([k]) => k !== "anycloud-network-zones"));
+        const deployed = (await plan(dev)).resources.map((r) => (r.type === IP ? { ...r, outputs: { ...r.outputs, zones: ["1", "2", "3"], tags: untagged(r.outputs.tags) } } : r));
         const p = await plan({ ...dev, deployed });
         assert.strictEqual(p.one(IP).inputs.zones, undefined);
     });

@@ -330,6 +330,9 @@ export function zoneList(zones: number): string[] | undefined {
     return zones > 1 ? ["1", "2", "3"].slice(0, Math.min(3, zones)) : undefined;
 }
 
+/** The egress IP's tag that records the `network.zones` value the stack was created with. */
+export const ZONES_TAG = "anycloud-network-zones";
+
 /** The config value whose zones (zoneList) are the ones a resource runs in. */
 function zonesValue(running: readonly string[]): number {
     return Math.max(1, running.length);
@@ -385,19 +388,27 @@ function checkedPlacement(provider: Provider, naming: AzureNaming, location: str
             );
         }
         let ipZones: string[] | undefined;
+        let recorded: number | undefined;
         try {
-            ipZones = [...((await network.getPublicIPAddress({ resourceGroupName: name, publicIpAddressName: ipName }, { provider, parent })).zones ?? [])].sort();
+            const ip = await network.getPublicIPAddress({ resourceGroupName: name, publicIpAddressName: ipName }, { provider, parent });
+            ipZones = [...(ip.zones ?? [])].sort();
+            const tag = Number(ip.tags?.[ZONES_TAG]);
+            if (Number.isInteger(tag) && tag >= 1) recorded = tag;
         } catch (e) {
             if (!notFound(e)) throw e;
         }
+        // The value the stack was created with, where its IP carries the tag: exact, whatever ARM
+        // reports for the zones of an unpinned IP.
+        if (ipZones !== undefined && recorded !== undefined) ipZones = zoneList(recorded) ?? [];
         const wanted = zoneList(zones) ?? [];
         // Since 2024-09 a Standard public IP created without zones is zone-redundant by default in
         // a region with zones (Azure Updates, "Standard public IPs are zone-redundant by default");
-        // whether ARM then lists all three zones when it is read is not documented. An unpinned
-        // stack (one zone) whose IP reads as 1, 2, 3 is therefore taken as unchanged, never
-        // refused: a false refusal would stop every later `up` of such a stack. (A stack really
-        // going from three zones to one is still shown by `plan --change`: exit 5, REFUSED.)
-        const zoneRedundantByDefault = wanted.length === 0 && ipZones?.join(",") === "1,2,3";
+        // whether ARM then lists all three zones when it is read is not documented. So an IP
+        // without the ZONES_TAG (made before it existed) whose zones read 1, 2, 3 is taken as
+        // unchanged for an unpinned (one-zone) stack, never refused: a false refusal would stop
+        // every later `up` of such a stack. (Its next `up` adds the tag, and from then on the
+        // check is exact; until then a real 3 → 1 is shown by `plan --change`: exit 5, REFUSED.)
+        const zoneRedundantByDefault = recorded === undefined && wanted.length === 0 && ipZones?.join(",") === "1,2,3";
         if (ipZones !== undefined && ipZones.join(",") !== wanted.join(",") && !zoneRedundantByDefault) {
             const keep = zonesValue(ipZones);
             problems.push(

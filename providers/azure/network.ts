@@ -3,7 +3,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, NetworkArgs, NetworkOutputs } from "../../components/backend";
-import { AzureContext, NetworkState, zoneList } from "./context";
+import { AzureContext, NetworkState, ZONES_TAG, zoneList } from "./context";
 import { createAppsEnvironment } from "./platform";
 
 export const ZONES = {
@@ -155,7 +155,10 @@ export function createNetwork(ctx: AzureContext, name: string, args: NetworkArgs
             sku: { name: "Standard", tier: "Regional" },
             publicIPAllocationMethod: "Static",
             zones: zoneList(args.zones),
-            tags: ctx.tags,
+            // What network.zones the stack was created with, for the day-2 check (context.ts
+            // checkedPlacement): ARM's read-back of `zones` cannot tell an unpinned IP (made
+            // zone-redundant by Azure) from one pinned to three zones. A tag updates in place.
+            tags: { ...ctx.tags, [ZONES_TAG]: String(args.zones) },
         },
         ctx.opts(parent),
     );
