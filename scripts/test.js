@@ -21,13 +21,18 @@ const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(ROOT, "bin");
 const TSC = require.resolve("typescript/bin/tsc");
 
-/** Transpiles into bin/ each source file whose build there was not made from its current text. */
+/**
+ * Transpiles into bin/ each source file whose build there was not made from its current text, and
+ * returns the maps it wrote. Each file is written to a temporary name and renamed (the JavaScript
+ * first, then its map, the "made from this text" marker), so an interrupted run or a reader at the
+ * same moment (`pulumi up`, register.js) never finds old or half-written JavaScript marked current.
+ */
 function transpileStale() {
     const ts = require("typescript");
     const config = ts.parseJsonConfigFileContent(ts.readConfigFile(path.join(ROOT, "tsconfig.json"), ts.sys.readFile).config, ts.sys, ROOT);
     // As scripts/register.js transpiles a file, with the source kept in the map (its up-to-date check).
     const compilerOptions = { ...config.options, noEmit: false, sourceMap: true, inlineSources: true, inlineSourceMap: false, declaration: false };
-    let count = 0;
+    const written = [];
     for (const file of config.fileNames) {
         const rel = path.relative(ROOT, file);
         const js = path.join(OUT, rel.replace(/\.ts$/, ".js"));
@@ -41,12 +46,17 @@ function transpileStale() {
         const map = JSON.parse(out.sourceMapText);
         map.sources = [path.relative(path.dirname(js), file).split(path.sep).join("/")];
         fs.mkdirSync(path.dirname(js), { recursive: true });
-        // The map first: a reader that finds the map current then reads a complete file.
-        fs.writeFileSync(`${js}.map`, JSON.stringify(map));
-        fs.writeFileSync(js, out.outputText);
-        count++;
+        writeAtomically(js, out.outputText);
+        writeAtomically(`${js}.map`, JSON.stringify(map));
+        written.push(`${js}.map`);
     }
-    return count;
+    return written;
+}
+
+function writeAtomically(file, text) {
+    const temporary = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, text);
+    fs.renameSync(temporary, file);
 }
 
 /** Runs a command; its output is kept (type checks) or goes straight to the terminal (mocha). */
@@ -65,8 +75,8 @@ function run(label, args, keepOutput) {
 
 async function main() {
     const started = Date.now();
-    const count = transpileStale();
-    console.log(`npm test: ${count} file(s) transpiled into bin/; type checks and mocha started together`);
+    const maps = transpileStale();
+    console.log(`npm test: ${maps.length} file(s) transpiled into bin/; type checks and mocha started together`);
     const mochaArgs = [require.resolve("mocha/bin/mocha.js"), ...process.argv.slice(2)];
     const results = await Promise.all([
         run("tsc (the project)", [TSC, "--noEmit", "--incremental", "--tsBuildInfoFile", path.join("bin", "typecheck.tsbuildinfo")], true),
@@ -80,6 +90,12 @@ async function main() {
             failed = true;
             console.error(`npm test: ${r.label} failed (exit ${r.code})`);
         }
+    }
+    if (results.slice(0, 2).some((r) => r.code !== 0)) {
+        // Code that failed its type check must not pass for a build: without these maps
+        // register.js transpiles those files again in memory, and main.js warns that `pulumi up`
+        // runs sources no type check passed, as it did before npm test wrote them.
+        for (const map of maps) fs.rmSync(map, { force: true });
     }
     console.log(`npm test: ${failed ? "FAILED" : "passed"} in ${((Date.now() - started) / 1000).toFixed(1)} s wall`);
     process.exitCode = failed ? 1 : 0;
