@@ -40,9 +40,10 @@ function untracedPromises(exports, filename) {
     if (process.env.PULUMI_DEBUG_PROMISE_LEAKS || typeof original !== "function" || original.untraced) {
         return;
     }
+    const sdkOwn = withoutStackFrames(original);
     const fingerprint = require("crypto").createHash("sha256").update(original.toString()).digest("hex");
     if (!KNOWN_DEBUGGABLE_PROMISE.has(fingerprint)) {
-        exports.debuggablePromise = withoutStackFrames(original);
+        exports.debuggablePromise = sdkOwn;
         return;
     }
     const state = require(path.join(path.dirname(filename), "state.js"));
@@ -50,13 +51,7 @@ function untracedPromises(exports, filename) {
     const debuggablePromise = function debuggablePromise(p, ctx) {
         if (!leakCheckScheduled) {
             leakCheckScheduled = true;
-            const limit = Error.stackTraceLimit;
-            Error.stackTraceLimit = 0;
-            try {
-                return original.call(this, p, ctx);
-            } finally {
-                Error.stackTraceLimit = limit;
-            }
+            return sdkOwn.call(this, p, ctx);
         }
         const localStore = state.getStore();
         localStore.leakCandidates.add(p);

@@ -63,18 +63,24 @@ export function settledGrants(
     const rbacSettled =
         rbacGrants.length > 0
             ? [
-                  new PropagationWait(
+                  grantsSettled(
                       `${name}-rbac-propagation`,
-                      {
-                          after: rbacGrants.map((g) => g.id),
-                          seconds: RBAC_PROPAGATION_SECONDS,
-                          reason: `Azure RBAC applies ${name}'s new role assignments (Key Vault Secrets User, AcrPull, Storage Blob Data Contributor) before its container app or job reads secrets, pulls images and reads blobs (microsoft/azure-container-apps#1174)`,
-                      },
-                      { parent, dependsOn: rbacGrants },
+                      rbacGrants,
+                      `Azure RBAC applies ${name}'s new role assignments (Key Vault Secrets User, AcrPull, Storage Blob Data Contributor) before its container app or job reads secrets, pulls images and reads blobs (microsoft/azure-container-apps#1174)`,
+                      parent,
                   ),
               ]
             : [];
     return { rbacGrants, rbacSettled };
+}
+
+/**
+ * The bounded wait (RBAC_PROPAGATION_SECONDS) after new role assignments, before the identity
+ * that holds them acts: ARM accepts an assignment minutes before it takes effect. It waits again
+ * only when the grants change.
+ */
+export function grantsSettled(name: string, grants: pulumi.CustomResource[], reason: string, parent: pulumi.Resource | undefined): PropagationWait {
+    return new PropagationWait(name, { after: grants.map((g) => g.id), seconds: RBAC_PROPAGATION_SECONDS, reason }, { parent, dependsOn: grants });
 }
 
 /** What a service's or job's container is built from. */

@@ -12,10 +12,9 @@ import { SERVER_REPLACED, usernameProblem } from "../../components/database";
 import { ConfigError } from "../../stacks/errors";
 import { DATABASE_PARAMETERS } from "../../stacks/postgres-parameters";
 import { generatedPassword } from "../../components/secrets";
-import { PropagationWait } from "../../components/propagation-wait";
 import { diagnostics, metricAlerts } from "./alerts";
 import { azureServerCa, storeDatabaseCa } from "./database-ca";
-import { RBAC_PROPAGATION_SECONDS, secretRefName, settledGrants } from "./container-service";
+import { grantsSettled, secretRefName, settledGrants } from "./container-service";
 import { AzureContext, DATABASE_INIT_WORKLOAD } from "./context";
 import { AZ_CLI_VERSION, awaitedRun, logQuery } from "./job";
 import { CREATE_ONLY_NAME, RULES } from "./naming";
@@ -547,14 +546,11 @@ function restartServers(
     // to 10 minutes per Learn "Troubleshoot Azure RBAC"; a deployment script's identity right after
     // its assignment: MicrosoftDocs/azure-docs#61365, #60266). It waits only when the grants change;
     // past it, the script's reads retry (RESTART_WAIT_ATTEMPTS).
-    const settled = new PropagationWait(
+    const settled = grantsSettled(
         `${name}-restart-rbac-propagation`,
-        {
-            after: grants.map((g) => g.id),
-            seconds: RBAC_PROPAGATION_SECONDS,
-            reason: "Azure RBAC applies the restart identity's new role assignments (azure.postgresRestartRoleId on each server) before the deployment script logs in as it and reads the servers",
-        },
-        { parent, dependsOn: grants },
+        grants,
+        "Azure RBAC applies the restart identity's new role assignments (azure.postgresRestartRoleId on each server) before the deployment script logs in as it and reads the servers",
+        parent,
     );
     const values = Object.fromEntries(staticKeys.map((k) => [k, params[k]]));
     const digest = pulumi.all([order, pendingAtPlan]).apply(([ids, read]) => restartTrigger(ids, values, read));

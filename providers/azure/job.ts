@@ -6,8 +6,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import { ChildOptions, JobArgs, JobOutputs } from "../../components/backend";
 import { isCron, parseCron, unixCron } from "../../stacks/cron";
 import { metricAlerts } from "./alerts";
-import { PropagationWait } from "../../components/propagation-wait";
-import { RBAC_PROPAGATION_SECONDS, settledGrants, workloadContainer } from "./container-service";
+import { grantsSettled, settledGrants, workloadContainer } from "./container-service";
 import { AzureContext } from "./context";
 import { containerAppMemory } from "./sizes";
 
@@ -162,14 +161,11 @@ export function awaitedRun(
     ];
     // A new identity's grants take effect minutes after ARM accepts them, and the script's first
     // call (POST .../start) would be refused until then: the same bounded wait as a workload's.
-    const runnerSettled = new PropagationWait(
+    const runnerSettled = grantsSettled(
         `${name}-runner-rbac-propagation`,
-        {
-            after: canRun.map((g) => g.id),
-            seconds: RBAC_PROPAGATION_SECONDS,
-            reason: `Azure RBAC applies ${name}'s runner role assignments (Container Apps Jobs Operator and Reader) before its deployment script starts the job`,
-        },
-        { parent, dependsOn: canRun },
+        canRun,
+        `Azure RBAC applies ${name}'s runner role assignments (Container Apps Jobs Operator and Reader) before its deployment script starts the job`,
+        parent,
     );
     const run = new resources.AzureCliScript(
         `${name}-run`,
