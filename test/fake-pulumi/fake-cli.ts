@@ -1,7 +1,10 @@
+import { randomBytes } from "crypto";
 import * as fs from "fs";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { main } from "../../stacks/driver/main";
+import { answer } from "./engine";
 
 /** The fake CLI script; each FakeCli links it as `<dir>/bin/pulumi`, where the SDK looks (a `bin/` in the repository is git-ignored). */
 export const FAKE_PULUMI_SCRIPT = path.join(__dirname, "pulumi");
@@ -100,12 +103,52 @@ export interface DriverRun {
     stderr: string;
 }
 
-/** Runs the driver in-process with captured output. */
+/** What ./pulumi sends: FAKE_PULUMI_TOKEN, argc, the args, `NAME=value` per environment variable, an empty field; each NUL-terminated. */
+function parseRequest(fields: string[]): { token: string; argv: string[]; env: Record<string, string> } | undefined {
+    const argc = Number(fields[1]);
+    if (fields.length < 2 || !Number.isInteger(argc)) return undefined; // not all of it yet
+    const envStart = 2 + argc;
+    const end = fields.indexOf("", envStart);
+    if (fields.length < envStart || end < 0) return undefined;
+    const env: Record<string, string> = {};
+    for (const kv of fields.slice(envStart, end)) env[kv.slice(0, kv.indexOf("="))] = kv.slice(kv.indexOf("=") + 1);
+    return { token: fields[0], argv: fields.slice(2, envStart), env };
+}
+
+/** The loopback server ./pulumi calls (one per process, started on first use; it does not keep the process alive). */
+let server: Promise<{ port: number; token: string }> | undefined;
+function fakeServer(): Promise<{ port: number; token: string }> {
+    server ??= new Promise((resolve, reject) => {
+        // Only a caller given the token is answered: the engine writes files where argv says.
+        const token = randomBytes(16).toString("hex");
+        const s = net.createServer((socket) => {
+            let received = Buffer.alloc(0);
+            socket.on("data", (chunk) => {
+                received = Buffer.concat([received, chunk]);
+                const text = received.toString("utf8");
+                const request = parseRequest(text.slice(0, text.lastIndexOf("\0") + 1).split("\0").slice(0, -1));
+                if (request === undefined) return;
+                const reply = request.token === token ? answer(request.argv, request.env) : { stdout: "", stderr: "fake pulumi: wrong FAKE_PULUMI_TOKEN\n", code: 255 };
+                socket.end(`${reply.stdout}\0${reply.stderr}\0${reply.code}\0`);
+            });
+            socket.on("error", () => socket.destroy());
+        });
+        s.on("error", reject);
+        s.listen(0, "127.0.0.1", () => {
+            s.unref();
+            resolve({ port: (s.address() as net.AddressInfo).port, token });
+        });
+    });
+    return server;
+}
+
+/** Runs the driver in-process with captured output (the fake CLI's calls reach this process's fake engine). */
 export async function runDriver(argv: string[], env: NodeJS.ProcessEnv, root?: string): Promise<DriverRun> {
     let stdout = "";
     let stderr = "";
+    const { port, token } = await fakeServer();
     const code = await main(argv, {
-        env,
+        env: { ...env, FAKE_PULUMI_PORT: String(port), FAKE_PULUMI_TOKEN: token },
         root,
         stdout: { write: (t: string) => (stdout += t) },
         stderr: { write: (t: string) => (stderr += t) },
