@@ -3,7 +3,7 @@ import { Change, dataLoss, diffRuns, refusedUpdates, replaceTable } from "../sta
 import { ConfigError } from "../stacks/errors";
 import { OfflineRunError } from "../stacks/offline";
 import { Cloud } from "../stacks/settings";
-import { baseline, plan, PlanOptions, refusal } from "./harness";
+import { baseline, PlanOptions, refusal } from "./harness";
 
 /**
  * The day-2 catalogue: the changes users make after the first `up`, on every target × {dev, prod}
@@ -61,7 +61,7 @@ async function outcome(options: PlanOptions, cloud: Cloud, change: Day2Change, e
     }
     try {
         // Planned against the account as the first `up` left it (look-ups see what runs there).
-        const after = await plan({ ...options, set: { ...options.set, ...change.set(cloud, env) }, deployed: before.resources });
+        const after = await baseline({ ...options, set: { ...options.set, ...change.set(cloud, env) }, deployed: before.resources });
         const changes = diffRuns(before.resources, after.resources, replaceTable(cloud));
         const lost = dataLoss(changes).filter((c) => !(change.removes && c.op === "delete" && change.removes.test(c.name)));
         return { lost: lost.map(describeChange), refused: refusedUpdates(changes).map((c) => `${describeChange(c)} refused: ${c.refused!.join(", ")}`) };

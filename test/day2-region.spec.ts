@@ -19,13 +19,13 @@ describe("day 2, Azure: the program asks ARM where the stack's resource group is
     });
 
     it("a second `up` in the same location sends the same location", async () => {
-        const deployed = (await plan({ stack: "dev", set: { cloud: "azure" } })).resources;
-        const p = await plan({ stack: "dev", set: { cloud: "azure" }, deployed });
+        const deployed = (await baseline({ stack: "dev", set: { cloud: "azure" } })).resources;
+        const p = await baseline({ stack: "dev", set: { cloud: "azure" }, deployed });
         assert.strictEqual(p.one(GROUP).inputs.location, "eastus");
     });
 
     it("another azure.location stops with one config error naming the key, where the stack is and how to move it; the group is not sent", async () => {
-        const deployed = (await plan({ stack: "dev", set: { cloud: "azure" } })).resources;
+        const deployed = (await baseline({ stack: "dev", set: { cloud: "azure" } })).resources;
         const { error, registered } = await refusal({ stack: "dev", set: { cloud: "azure", "azure-native:location": "westeurope" }, deployed });
         assert.deepStrictEqual(error.problems.map((p) => [p.key, p.value]), [["azure-native:location", "westeurope"]]);
         assert.match(error.message, /accepted: "eastus", where the stack's resource group \S+ is: every resource of a stack is tied to its location, so another one would re-create them all, empty/);
@@ -48,19 +48,19 @@ describe("day 2, AWS and GCP: the stack's own last outputs say where it runs, an
     for (const c of CASES) {
         describe(c.cloud, () => {
             it("a new stack reads no outputs (the engine's empty map for a stack never deployed) and deploys where configured, recording the region as an output", async () => {
-                const p = await plan({ stack: "dev", set: { cloud: c.cloud } });
+                const p = await baseline({ stack: "dev", set: { cloud: c.cloud } });
                 assert.strictEqual(p.outputs.region, c.running);
                 assert.strictEqual(p.one(c.provider).inputs.region, c.running);
             });
 
             it("a second `up` in the same region deploys as before", async () => {
-                const first = await plan({ stack: "dev", set: { cloud: c.cloud } });
-                const second = await plan({ stack: "dev", set: { cloud: c.cloud }, deployed: first.resources, deployedOutputs: first.outputs });
+                const first = await baseline({ stack: "dev", set: { cloud: c.cloud } });
+                const second = await baseline({ stack: "dev", set: { cloud: c.cloud }, deployed: first.resources, deployedOutputs: first.outputs });
                 assert.strictEqual(second.one(c.provider).inputs.region, c.running);
             });
 
             it(`another ${c.key} stops with one config error naming the key, both regions and the way to move; nothing is registered`, async () => {
-                const first = await plan({ stack: "dev", set: { cloud: c.cloud } });
+                const first = await baseline({ stack: "dev", set: { cloud: c.cloud } });
                 const { error, registered } = await refusal({ stack: "dev", set: { cloud: c.cloud, [c.key]: c.other }, deployed: first.resources, deployedOutputs: first.outputs });
                 assert.deepStrictEqual(error.problems.map((p) => [p.key, p.value]), [[c.key, c.other]]);
                 assert.match(error.message, new RegExp(`accepted: "${c.running}", where this stack runs \\(its last deployment's outputs\\): every resource of a stack lives in its region`));
@@ -69,7 +69,7 @@ describe("day 2, AWS and GCP: the stack's own last outputs say where it runs, an
             });
 
             it("a stack deployed before the region output: a regional endpoint among its outputs says where it runs", async () => {
-                const first = await plan({ stack: "dev", set: { cloud: c.cloud } });
+                const first = await baseline({ stack: "dev", set: { cloud: c.cloud } });
                 const { region: _recorded, ...older } = first.outputs;
                 const { error } = await refusal({ stack: "dev", set: { cloud: c.cloud, [c.key]: c.other }, deployed: first.resources, deployedOutputs: older });
                 assert.deepStrictEqual(error.problems.map((p) => p.key), [c.key]);
@@ -88,8 +88,8 @@ describe("day 2, AWS and GCP: the stack's own last outputs say where it runs, an
     ] as const;
     for (const s of SWITCHES) {
         it(`a switch from ${s.from} to ${s.to} is a first deployment in ${s.key}, whatever region the ${s.from} outputs name`, async () => {
-            const first = await plan({ stack: "dev", set: { cloud: s.from } });
-            const p = await plan({ stack: "dev", set: { cloud: s.to, [s.key]: s.region }, deployedOutputs: first.outputs });
+            const first = await baseline({ stack: "dev", set: { cloud: s.from } });
+            const p = await baseline({ stack: "dev", set: { cloud: s.to, [s.key]: s.region }, deployedOutputs: first.outputs });
             assert.strictEqual(p.outputs.cloud, s.to);
             assert.strictEqual(p.outputs.region, s.region);
         });
@@ -120,15 +120,15 @@ describe("day 2, Azure: the program asks ARM which zones the stack's egress IP i
     });
 
     it("a second `up` with the same zones asks for the stack's egress IP and plans the same zones", async () => {
-        const deployed = (await plan(PROD)).resources;
-        const p = await plan({ ...PROD, deployed });
+        const deployed = (await baseline(PROD)).resources;
+        const p = await baseline({ ...PROD, deployed });
         const ip = p.one(IP);
         assert.deepStrictEqual(p.run.invokes.filter((i) => i.token === IP_LOOKUP).map((i) => i.inputs), [{ resourceGroupName: p.one(GROUP).inputs.resourceGroupName, publicIpAddressName: ip.inputs.publicIpAddressName }]);
         assert.deepStrictEqual(ip.inputs.zones, ["1", "2", "3"]);
     });
 
     it("a group without the egress IP (ARM's 404 for the IP) plans with the configured zones", async () => {
-        const deployed = (await plan(PROD)).resources.filter((r) => r.type !== IP);
+        const deployed = (await baseline(PROD)).resources.filter((r) => r.type !== IP);
         const p = await plan({ ...PROD, set: { ...PROD.set, "network.zones": 2 }, deployed });
         assert.deepStrictEqual(p.one(IP).inputs.zones, ["1", "2"]);
     });
@@ -139,7 +139,7 @@ describe("day 2, Azure: the program asks ARM which zones the stack's egress IP i
     ]) {
         it(`${c.stack}: network.zones ${c.from} → ${c.to} stops with one config error naming the key, the new value, the zones the stack runs in and the way; nothing in the group is registered`, async () => {
             const set = { cloud: "azure", "network.zones": c.from };
-            const deployed = (await plan({ stack: c.stack, set })).resources;
+            const deployed = (await baseline({ stack: c.stack, set })).resources;
             const { error, registered } = await refusal({ stack: c.stack, set: { ...set, "network.zones": c.to }, deployed });
             assert.deepStrictEqual(error.problems.map((p) => [p.key, p.value]), [["anycloud:network.zones", c.to]]);
             assert.match(error.message, new RegExp(`accepted: ${c.from}, the zones this stack runs in \\(its egress public IP \\S+ is ${c.running}\\): the zones of the search nodes' disks and VMs and of the public IP are fixed at creation`));
@@ -156,7 +156,7 @@ describe("day 2, Azure: the program asks ARM which zones the stack's egress IP i
 
     it("dev: network.zones 3 → 1 is refused from the IP's recorded value, though a one-zone IP may read back in zones 1, 2, 3 too", async () => {
         const set = { cloud: "azure", "network.zones": 3 };
-        const deployed = (await plan({ stack: "dev", set })).resources;
+        const deployed = (await baseline({ stack: "dev", set })).resources;
         const { error } = await refusal({ stack: "dev", set: { ...set, "network.zones": 1 }, deployed });
         assert.deepStrictEqual(error.problems.map((p) => [p.key, p.value]), [["anycloud:network.zones", 1]]);
         assert.match(error.message, /or keep network\.zones=3/);
@@ -165,13 +165,13 @@ describe("day 2, Azure: the program asks ARM which zones the stack's egress IP i
     it("an unpinned stack (one zone) from before the tag whose egress IP ARM reads back in zones 1, 2, 3 (Standard IPs without zones are zone-redundant by default since 2024-09) plans unchanged, never refused", async () => {
         const dev = { stack: "dev", set: { cloud: "azure", "network.zones": 1 } };
         const untagged = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).filter(([k]) => k !== "anycloud-network-zones"));
-        const deployed = (await plan(dev)).resources.map((r) => (r.type === IP ? { ...r, outputs: { ...r.outputs, zones: ["1", "2", "3"], tags: untagged(r.outputs.tags) } } : r));
+        const deployed = (await baseline(dev)).resources.map((r) => (r.type === IP ? { ...r, outputs: { ...r.outputs, zones: ["1", "2", "3"], tags: untagged(r.outputs.tags) } } : r));
         const p = await plan({ ...dev, deployed });
         assert.strictEqual(p.one(IP).inputs.zones, undefined);
     });
 
     it("another location and other zones at once: both problems in one error", async () => {
-        const deployed = (await plan(PROD)).resources;
+        const deployed = (await baseline(PROD)).resources;
         const { error } = await refusal({ ...PROD, set: { ...PROD.set, "azure-native:location": "northeurope", "network.zones": 2 }, deployed });
         assert.deepStrictEqual(error.problems.map((p) => p.key), ["azure-native:location", "anycloud:network.zones"]);
     });

@@ -33,7 +33,11 @@ export interface PlanOptions {
 
 /** The result of one offline run, with lookups for assertions. */
 export class Plan {
-    constructor(public readonly run: OfflineRun) {}
+    /** `warnings`: what the program warned during the run (pulumi.log.warn), when the harness ran it. */
+    constructor(
+        public readonly run: OfflineRun,
+        public readonly warnings: readonly string[] = [],
+    ) {}
 
     get resources(): CapturedResource[] {
         return this.run.resources;
@@ -96,38 +100,75 @@ export function stackConfig(options: PlanOptions): { project: string; config: Re
     return { project: read.project, config };
 }
 
-/** Runs the real program offline for a stack config. */
-export async function plan(options: PlanOptions): Promise<Plan> {
+/** The harness's runs, one after another, so that what is warned during one is that run's. */
+let harnessRuns: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs the real program offline for a stack config, with its warnings (outside an engine the
+ * program's pulumi.log.warn writes to console.warn); `quiet` keeps them off the console.
+ */
+export function plan(options: PlanOptions, quiet = false): Promise<Plan> {
     const { project, config } = stackConfig(options);
-    return new Plan(await runOffline({ project, stack: options.stack, config, facts: options.facts, existing: options.existing, randomSeed: options.randomSeed, deployed: options.deployed, deployedOutputs: options.deployedOutputs }));
+    const run = harnessRuns.then(async () => {
+        const warnings: string[] = [];
+        const original = console.warn;
+        console.warn = (...m: unknown[]) => {
+            warnings.push(m.join(" "));
+            if (!quiet) original(...m);
+        };
+        try {
+            return new Plan(await runOffline({ project, stack: options.stack, config, facts: options.facts, existing: options.existing, randomSeed: options.randomSeed, deployed: options.deployed, deployedOutputs: options.deployedOutputs }), warnings);
+        } finally {
+            console.warn = original;
+        }
+    });
+    harnessRuns = run.catch(() => undefined);
+    return run;
 }
 
 const baselines = new Map<string, Promise<Plan>>();
+
+/** The id of the shared plan whose (frozen) resources or outputs these are. */
+const sharedFrom = new WeakMap<object, string>();
 
 /**
  * A plan run once per config and shared by every spec file (the runs are deterministic): by the
  * files of one mocha process, and through PLAN_CACHE_ENV's directory by mocha's parallel workers.
  * Plans are the same when what the program reads is: the stack name and the resolved config
  * (so `{stack: "dev"}` and `{stack: "dev", set: {cloud: "aws"}}` share one run when dev is on
- * aws), the cloud facts and the random seed. The plan is frozen: a caller that changed it would
- * change it for every other, so that throws (`broken()` and friends work on copies).
+ * aws), the cloud facts, the random seed, and what an earlier `up` left when that is a shared
+ * plan's resources or outputs as they are (a day-2 plan against the same first `up`, keyed by that
+ * plan's id). The plan is frozen: a caller that changed it would change it for every other, so
+ * that throws (`broken()` and friends work on copies).
  */
 export function baseline(options: PlanOptions): Promise<Plan> {
-    if (options.existing || options.deployed || options.deployedOutputs) {
-        throw new Error("baseline(): a plan with existing account state is not shared; use plan()");
+    if (!shareable(options)) {
+        throw new Error("baseline(): only a shared plan's own resources and outputs are shared state; use plan() for other account state");
     }
+    const deployed = options.deployed && sharedFrom.get(options.deployed);
+    const deployedOutputs = options.deployedOutputs && sharedFrom.get(options.deployedOutputs);
     const { project, config } = stackConfig(options);
     const sorted = Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    const id = JSON.stringify({ project, stack: options.stack, config: sorted, facts: options.facts, randomSeed: options.randomSeed });
+    const id = JSON.stringify({ project, stack: options.stack, config: sorted, facts: options.facts, randomSeed: options.randomSeed, deployed, deployedOutputs });
     if (!baselines.has(id)) {
         const dir = process.env[PLAN_CACHE_ENV];
-        const run = dir ? sharedPlan(dir, id, () => plan(options)) : plan(options);
+        const run = dir ? sharedPlan(dir, id, () => plan(options, true)) : plan(options, true);
         baselines.set(
             id,
-            run.then((p) => new Plan(deepFreeze(p.run))),
+            run.then((p) => {
+                const frozen = new Plan(deepFreeze(p.run), deepFreeze(p.warnings));
+                sharedFrom.set(frozen.resources, id);
+                sharedFrom.set(frozen.outputs, id);
+                return frozen;
+            }),
         );
     }
     return baselines.get(id)!;
+}
+
+/** Whether baseline() can share the plan: no account state but what a shared plan left. */
+function shareable(options: PlanOptions): boolean {
+    return !options.existing && (!options.deployed || sharedFrom.has(options.deployed)) && (!options.deployedOutputs || sharedFrom.has(options.deployedOutputs));
 }
 
 function deepFreeze<T>(value: T): T {
@@ -156,7 +197,7 @@ async function sharedPlan(dir: string, id: string, run: () => Promise<Plan>): Pr
         let result: Plan | undefined;
         try {
             result = await run();
-            fs.writeFileSync(`${file}.tmp`, v8.serialize(result.run));
+            fs.writeFileSync(`${file}.tmp`, v8.serialize({ run: result.run, warnings: result.warnings }));
             fs.renameSync(`${file}.tmp`, file);
             return result;
         } catch (e) {
@@ -166,7 +207,10 @@ async function sharedPlan(dir: string, id: string, run: () => Promise<Plan>): Pr
         }
     }
     for (;;) {
-        if (fs.existsSync(file)) return new Plan(v8.deserialize(fs.readFileSync(file)) as OfflineRun);
+        if (fs.existsSync(file)) {
+            const shared = v8.deserialize(fs.readFileSync(file)) as { run: OfflineRun; warnings: string[] };
+            return new Plan(shared.run, shared.warnings);
+        }
         if (fs.existsSync(`${file}.failed`)) return run();
         await new Promise((r) => setTimeout(r, 25));
     }
@@ -176,16 +220,10 @@ async function sharedPlan(dir: string, id: string, run: () => Promise<Plan>): Pr
  * Runs the program for a config that must be rejected: returns the error it stops with, and
  * fails when the program did not stop or registered anything before stopping.
  */
-/** A plan and its warnings (outside an engine the program's pulumi.log.warn writes to console.warn). */
-export async function planWithWarnings(options: PlanOptions): Promise<{ p: Plan; warnings: string[] }> {
-    const warnings: string[] = [];
-    const original = console.warn;
-    console.warn = (...m: unknown[]) => void warnings.push(m.join(" "));
-    try {
-        return { p: await plan(options), warnings };
-    } finally {
-        console.warn = original;
-    }
+/** A plan (the shared one where baseline() can share it) and what the program warned while it ran. */
+export async function planWithWarnings(options: PlanOptions): Promise<{ p: Plan; warnings: readonly string[] }> {
+    const p = await (shareable(options) ? baseline(options) : plan(options, true));
+    return { p, warnings: p.warnings };
 }
 
 export async function planError(options: PlanOptions): Promise<ConfigError> {

@@ -33,12 +33,15 @@ describe("rollouts and start order", function () {
      * The operator rotates a secret (`pulumi config set --secret --path anycloud:operatorSecrets.X`)
      * and runs `up`: what that up changes, from two runs of the program (the second one's cloud
      * answers a new version for the new value, as each cloud does) compared the way the engine
-     * does. In the apps fixture only web lists STRIPE_SECRET_KEY.
+     * does. In the apps fixture only web lists STRIPE_SECRET_KEY. The value before is the one the
+     * offline plan stands in for it (the fixture sets none): the shared plan of the fixture, which
+     * test/changes.spec.ts plans too.
      */
     describe("a changed secret value rolls exactly the workloads that use it", () => {
         const fixture = { stack: "dev", file: "test/fixtures/Pulumi.apps.yaml" };
         const rotate = async (cloud: string) => {
-            const before = await plan({ ...fixture, set: { cloud, "operatorSecrets.STRIPE_SECRET_KEY": "sk_live_before_0123456789" } });
+            const before = await baseline({ ...fixture, set: { cloud } });
+            assert.ok(before.run.standIns.includes("STRIPE_SECRET_KEY"), "the value before is a stand-in");
             const after = await plan({ ...fixture, set: { cloud, "operatorSecrets.STRIPE_SECRET_KEY": "sk_live_after_9876543210" } });
             return diffRuns(before.resources, after.resources, replaceTable(cloud as Cloud)).filter((c) => WORKLOADS[cloud].includes(c.type));
         };

@@ -82,7 +82,7 @@ describe("max_connections (static): the connections alarm follows the value in f
 
         describe("a new server (it starts with Azure's defaults)", () => {
             let p2000: Plan;
-            let warnings: string[];
+            let warnings: readonly string[];
             before(async () => {
                 ({ p: p2000, warnings } = await planWithWarnings({ stack: "prod", set: set("azure", 2000) }));
             });
@@ -188,7 +188,7 @@ describe("max_connections (static): the connections alarm follows the value in f
             });
 
             it("never restarted: still reported on the next up with nothing changed", async () => {
-                const p = await plan({ stack: "prod", set: set("azure", 200), deployed: p200.resources });
+                const p = await baseline({ stack: "prod", set: set("azure", 200), deployed: p200.resources });
                 assert.deepStrictEqual(p.outputs.database.pendingRestart, ["max_connections=200"]);
                 assert.notStrictEqual(p.outputs.database.restartCommand, "");
             });
@@ -227,7 +227,7 @@ describe("max_connections (static): the connections alarm follows the value in f
         const restarted = (p: Plan) =>
             p.resources.map((r) => (r.type === "azure-native:dbforpostgresql:Configuration" ? { ...r, outputs: { ...r.outputs, isConfigPendingRestart: false } } : r));
         let p2000: Plan;
-        let warnings: string[];
+        let warnings: readonly string[];
         before(async () => {
             ({ p: p2000, warnings } = await planWithWarnings({ stack: "prod", set: withRole(2000) }));
         });
