@@ -12,53 +12,75 @@ import { ROOT } from "./harness";
  * scripts/register.js, the loader behind `pulumi up` (main.js), `npm run plan` and mocha: a
  * copy of it in a scratch project, with a source file and a build of it in bin/.
  */
+const SOURCE = ["// line 1", "export const from: string = 'source';", "", "export function fail(): never {", "    throw new Error('boom');", "}", ""].join("\n");
+
+function scratchProject(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-register-"));
+    fs.mkdirSync(path.join(dir, "scripts"));
+    fs.mkdirSync(path.join(dir, "bin"));
+    for (const f of ["register.js", "sdk-patches.js"]) fs.copyFileSync(path.join(ROOT, "scripts", f), path.join(dir, "scripts", f));
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", outDir: "bin" } }));
+    fs.writeFileSync(path.join(dir, "x.ts"), SOURCE);
+    // The build: what tsc writes (a few lines longer than the source), marked as the build.
+    const out = ts.transpileModule(SOURCE, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, sourceMap: true, inlineSources: true }, fileName: "x.ts" });
+    fs.writeFileSync(path.join(dir, "bin/x.js"), out.outputText.replace("'source'", "'bin'"));
+    fs.writeFileSync(path.join(dir, "bin/x.js.map"), out.sourceMapText!);
+    return dir;
+}
+
+/** `node <preload> -r ./scripts/register.js -e <script>` in `dir`: what it printed, parsed as JSON. */
+function runIn(dir: string, script: string, preload: string[] = []) {
+    const result = spawnSync(process.execPath, [...preload, "-r", "./scripts/register.js", "-e", script], { cwd: dir, encoding: "utf8" });
+    assert.strictEqual(result.status, 0, result.stderr);
+    return JSON.parse(result.stdout);
+}
+
+/** The source as edited after the build: same lines, other text. */
+const edit = (dir: string) => fs.writeFileSync(path.join(dir, "x.ts"), SOURCE.replace("// line 1", "// line one"));
+
+// One process per case (a fresh loader, x.ts loaded once) answers both what it loaded and the
+// stack trace line of x.ts's `fail()`.
+for (const [what, edited] of [["built", false], ["transpiled", true]] as const) {
+    describe(`the TypeScript loader (scripts/register.js): a ${what === "built" ? "source file with an up-to-date build" : "source file changed since its build"}`, () => {
+        let dir: string;
+        let seen: { from: string; transpiled: string[]; line: string };
+        before(() => {
+            dir = scratchProject();
+            if (edited) {
+                edit(dir);
+                const old = new Date(Date.now() - 60_000);
+                fs.utimesSync(path.join(dir, "x.ts"), old, old);
+            }
+            seen = runIn(
+                dir,
+                `const r = require("./scripts/register.js"); const x = require("./x.ts"); let line; try { x.fail(); } catch (e) { line = e.stack.split("\\n")[1]; }
+                console.log(JSON.stringify({ from: x.from, transpiled: r.transpiled.map((f) => require("path").basename(f)), line }))`,
+            );
+        });
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        if (edited) {
+            it("transpiles the current source, never a stale build, when the file changed since the build (whatever the file times)", () => {
+                assert.deepStrictEqual({ from: seen.from, transpiled: seen.transpiled }, { from: "source", transpiled: ["x.ts"] });
+            });
+        } else {
+            it("loads a file from the build when the build was made from its current text", () => {
+                assert.deepStrictEqual({ from: seen.from, transpiled: seen.transpiled }, { from: "bin", transpiled: [] });
+            });
+        }
+
+        it(`names the source line in stack traces of ${what} files`, () => {
+            assert.match(seen.line, /x\.ts:5:11\)$/);
+        });
+    });
+}
+
 describe("the TypeScript loader (scripts/register.js)", () => {
     let dir: string;
-    const SOURCE = ["// line 1", "export const from: string = 'source';", "", "export function fail(): never {", "    throw new Error('boom');", "}", ""].join("\n");
-
-    beforeEach(() => {
-        dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-register-"));
-        fs.mkdirSync(path.join(dir, "scripts"));
-        fs.mkdirSync(path.join(dir, "bin"));
-        for (const f of ["register.js", "sdk-patches.js"]) fs.copyFileSync(path.join(ROOT, "scripts", f), path.join(dir, "scripts", f));
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-        fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", outDir: "bin" } }));
-        fs.writeFileSync(path.join(dir, "x.ts"), SOURCE);
-        // The build: what tsc writes (a few lines longer than the source), marked as the build.
-        const out = ts.transpileModule(SOURCE, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, sourceMap: true, inlineSources: true }, fileName: "x.ts" });
-        fs.writeFileSync(path.join(dir, "bin/x.js"), out.outputText.replace("'source'", "'bin'"));
-        fs.writeFileSync(path.join(dir, "bin/x.js.map"), out.sourceMapText!);
-    });
+    beforeEach(() => (dir = scratchProject()));
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-    const run = (script: string, preload: string[] = []) => {
-        const result = spawnSync(process.execPath, [...preload, "-r", "./scripts/register.js", "-e", script], { cwd: dir, encoding: "utf8" });
-        assert.strictEqual(result.status, 0, result.stderr);
-        return JSON.parse(result.stdout);
-    };
-    /** The source as edited after the build: same lines, other text. */
-    const edit = () => fs.writeFileSync(path.join(dir, "x.ts"), SOURCE.replace("// line 1", "// line one"));
-
-    it("loads a file from the build when the build was made from its current text", () => {
-        const out = run(`const r = require("./scripts/register.js"); console.log(JSON.stringify({ from: require("./x.ts").from, transpiled: r.transpiled.length }))`);
-        assert.deepStrictEqual(out, { from: "bin", transpiled: 0 });
-    });
-
-    it("transpiles the current source, never a stale build, when the file changed since the build (whatever the file times)", () => {
-        edit();
-        const old = new Date(Date.now() - 60_000);
-        fs.utimesSync(path.join(dir, "x.ts"), old, old);
-        const out = run(`const r = require("./scripts/register.js"); console.log(JSON.stringify({ from: require("./x.ts").from, transpiled: r.transpiled.map((f) => require("path").basename(f)) }))`);
-        assert.deepStrictEqual(out, { from: "source", transpiled: ["x.ts"] });
-    });
-
-    for (const [what, edited] of [["built", false], ["transpiled", true]] as const) {
-        it(`names the source line in stack traces of ${what} files`, () => {
-            if (edited) edit();
-            const out = run(`try { require("./x.ts").fail(); } catch (e) { console.log(JSON.stringify(e.stack.split("\\n")[1])); }`);
-            assert.match(out, /x\.ts:5:11\)$/);
-        });
-    }
+    const run = (script: string, preload: string[] = []) => runIn(dir, script, preload);
 
     it("names the source line under the Pulumi CLI's stack formatter (source-map-support) too", () => {
         // What the CLI's nodejs runner loads before the program (@pulumi/pulumi cmd/run).
