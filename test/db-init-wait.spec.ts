@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DB_INIT_RETRY, waitForPostgres } from "../components/database-init";
-import { findPgBin, freePort } from "./local-servers";
+import { findPgBin, freePort, initCluster } from "./local-servers";
 
 /**
  * The bounded wait the one-shot database init steps (GCP Cloud Run job, Azure init container) run
@@ -35,7 +35,7 @@ describe("database init: a bounded wait for a server that is not ready yet", fun
         fs.chmodSync(dir, 0o777);
         if (asRoot) execFileSync("chown", ["postgres", dir]);
         port = await freePort();
-        execFileSync(...asPostgres(path.join(bin!, "initdb"), ["-D", path.join(dir, "data"), "-U", "app", "-A", "trust", "--no-sync"]), { stdio: "ignore" });
+        initCluster(bin!, path.join(dir, "data"), ["-U", "app", "-A", "trust", "--no-sync"]);
     });
     after(function () {
         if (dir && bin) {

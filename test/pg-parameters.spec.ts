@@ -7,7 +7,7 @@ import { serverFlags } from "../providers/local/database";
 import { ConfigError } from "../stacks/errors";
 import { loadSettings } from "../stacks/load-settings";
 import { baseline, planError, stackConfig } from "./harness";
-import { findPgBin, freePort, runPgTool } from "./local-servers";
+import { findPgBin, freePort, runPgTool, initCluster } from "./local-servers";
 
 /**
  * PostgreSQL tuning from config (`database.parameters`, the deployment guides' values in the
@@ -210,7 +210,7 @@ describe("PostgreSQL parameters", () => {
             fs.chmodSync(dir, 0o777);
             if (asRoot) execFileSync("chown", ["postgres", dir]);
             port = await freePort();
-            run("initdb", ["-D", path.join(dir, "data"), "-U", "app", "-A", "trust", "--no-sync"]);
+            initCluster(bin!, path.join(dir, "data"), ["-U", "app", "-A", "trust", "--no-sync"]);
         });
         after(function () {
             if (dir && bin) fs.rmSync(dir, { recursive: true, force: true });

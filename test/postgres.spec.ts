@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { psqlInitScript, rolePasswordVariable } from "../components/database-init";
-import { findPgBin, freePort } from "./local-servers";
+import { findPgBin, freePort, initCluster } from "./local-servers";
 
 /** The SQL that creates the logical databases and extensions, run by psql against a real PostgreSQL. */
 
@@ -31,7 +31,7 @@ describe("database init SQL against a real PostgreSQL", function () {
         fs.chmodSync(dir, 0o777);
         if (asRoot) execFileSync("chown", ["postgres", dir]);
         port = await freePort();
-        run("initdb", ["-D", path.join(dir, "data"), "-U", "app", "-A", "trust", "--no-sync"]);
+        initCluster(bin!, path.join(dir, "data"), ["-U", "app", "-A", "trust", "--no-sync"]);
         // Unix socket only: nothing listens on the network during the test.
         run("pg_ctl", ["-D", path.join(dir, "data"), "-o", `-k ${dir} -p ${port} -c listen_addresses=''`, "-w", "-l", path.join(dir, "server.log"), "start"]);
     });
