@@ -15,7 +15,6 @@ const LONGEST_FIRST = [
     "opensearch-boot-azure",
     "day2-catalogue-azure",
     "day2",
-    "driver",
     "day2-catalogue-aws",
     "day2-catalogue-gcp",
     "static-parameters",
