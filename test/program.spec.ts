@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { generatedSecrets, Plan, plan, planError, plainSecretLeaks, baseline } from "./harness";
+import { runOffline } from "../stacks/offline";
+import { generatedSecrets, Plan, plan, planError, plainSecretLeaks, baseline, stackConfig } from "./harness";
 
 /** The env a container of a service gets on the local target, as KEY -> value (secrets unwrapped). */
 function containerEnv(p: Plan, service: string): Record<string, string> {
@@ -95,7 +96,9 @@ describe("the program (worked example on the local target)", () => {
             assert.strictEqual(devAgain.resources.length, dev.resources.length);
         });
         it("queues overlapping runs instead of mixing their resources (the mock monitor is process-wide)", async () => {
-            const [local, aws] = await Promise.all([plan({ stack: "dev", set: { cloud: "local" } }), plan({ stack: "dev", set: { cloud: "aws" } })]);
+            // runOffline itself, started twice at once (the harness's plan() queues its own runs).
+            const start = (cloud: string) => runOffline({ ...stackConfig({ stack: "dev", set: { cloud } }), stack: "dev" });
+            const [local, aws] = await Promise.all([start("local"), start("aws")]);
             assert.ok(local.resources.every((r) => !r.type.startsWith("aws:")), "an AWS resource landed in the local run");
             assert.ok(aws.resources.every((r) => !r.type.startsWith("docker:")), "a Docker resource landed in the AWS run");
         });
