@@ -112,13 +112,36 @@ describe("database TLS: the CA data the program carries (real openssl)", functio
     };
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-dbca-"));
-        for (const [region, bundle] of Object.entries(RDS_REGION_ROOTS)) {
-            rds[region] = pemCertificates(bundle).map((c) => {
-                const [subject, ...rest] = read(c, "-subject", "-nameopt", "RFC2253", "-ext", "basicConstraints", "-enddate").trim().split("\n");
-                const notAfter = new Date(rest.find((l) => l.startsWith("notAfter="))!.slice("notAfter=".length));
-                // Self-signed with a valid signature: it verifies against itself alone.
-                const selfSigned = spawnSync("openssl", ["verify", "-CAfile", "one.crt", "one.crt"], { cwd: dir, encoding: "utf8" }).status === 0;
-                return { subject, constraints: rest.join(" "), notAfter, selfSigned };
+        // Every root of every region read by two openssl processes (not two per certificate: each
+        // start costs ~15 ms, and there are ~100 roots): `storeutl -text` prints each certificate
+        // of a file in order; `verify` takes each one's file in turn.
+        const bundles = Object.entries(RDS_REGION_ROOTS).map(([region, bundle]) => [region, pemCertificates(bundle)] as const);
+        const all = bundles.flatMap(([, certs]) => certs);
+        all.forEach((c, i) => fs.writeFileSync(path.join(dir, `${i}.crt`), c));
+        fs.writeFileSync(path.join(dir, "all.crt"), all.join("\n"));
+        const texts = openssl(dir, "storeutl", "-noout", "-text", "-certs", "all.crt").split(/^\d+: Certificate$/m).slice(1);
+        assert.strictEqual(texts.length, all.length, "openssl read every certificate");
+        const field = (text: string, name: RegExp) => text.match(name)?.[1].trim() ?? "";
+        const read = texts.map((text) => ({
+            subject: field(text, /^\s*Subject: (.*)$/m),
+            issuer: field(text, /^\s*Issuer: (.*)$/m),
+            constraints: field(text, /X509v3 Basic Constraints:.*\n(.*)/),
+            notAfter: new Date(field(text, /Not After : (.*)$/m)),
+        }));
+        // Self-signed with a valid signature: it names itself as issuer, no other root has its
+        // name, and it verifies against the roots with -check_ss_sig (without it, openssl verify
+        // trusts a root in -CAfile without checking the root's own signature).
+        const verified = new Set(
+            spawnSync("openssl", ["verify", "-check_ss_sig", "-CAfile", "all.crt", ...all.map((_, i) => `${i}.crt`)], { cwd: dir, encoding: "utf8" })
+                .stdout.split("\n")
+                .flatMap((l) => /^(\d+)\.crt: OK$/.exec(l)?.[1] ?? []),
+        );
+        let i = 0;
+        for (const [region, certs] of bundles) {
+            rds[region] = certs.map(() => {
+                const { subject, issuer, constraints, notAfter } = read[i];
+                const selfSigned = verified.has(String(i++)) && issuer === subject && read.filter((r) => r.subject === subject).length === 1;
+                return { subject, constraints, notAfter, selfSigned };
             });
         }
     });
