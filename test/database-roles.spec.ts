@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DatabaseInitPlan, membershipGrant, psqlInitScript, roleName, rolePasswordVariable, scramVerifier } from "../components/database-init";
-import { findPgBin, freePort, runPgTool, initCluster } from "./local-servers";
+import { findPgBin, freePort, runPgTool, initCluster, TEST_SERVER_OPTIONS } from "./local-servers";
 
 /**
  * The login role per logical database (components/database-init.ts), run by psql against the real
@@ -54,7 +54,7 @@ describe("database roles against a real PostgreSQL (non-superuser admin)", funct
         port = await freePort();
         const data = path.join(dir, "data");
         initCluster(bin!, data, ["-U", "boot", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"]);
-        tool("pg_ctl", ["-D", data, "-o", `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c password_encryption=scram-sha-256 -c log_statement=all`, "-w", "-l", path.join(dir, "server.log"), "start"]);
+        tool("pg_ctl", ["-D", data, "-o", `${TEST_SERVER_OPTIONS} -k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c password_encryption=scram-sha-256 -c log_statement=all`, "-w", "-l", path.join(dir, "server.log"), "start"]);
         // The cloud's admin: CREATEROLE CREATEDB, not a superuser (rds_superuser, cloudsqlsuperuser, azure_pg_admin).
         superSql("postgres", `CREATE ROLE app LOGIN CREATEROLE CREATEDB NOSUPERUSER PASSWORD '${adminPassword}'`);
         assert.strictEqual(superSql("postgres", "SELECT rolsuper FROM pg_roles WHERE rolname = 'app'"), "f");

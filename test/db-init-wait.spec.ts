@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DB_INIT_RETRY, waitForPostgres } from "../components/database-init";
-import { findPgBin, freePort, initCluster } from "./local-servers";
+import { findPgBin, freePort, initCluster, TEST_SERVER_OPTIONS } from "./local-servers";
 
 /**
  * The bounded wait the one-shot database init steps (GCP Cloud Run job, Azure init container) run
@@ -69,7 +69,7 @@ describe("database init: a bounded wait for a server that is not ready yet", fun
 
     it("waits for a server that comes up a few seconds later, then runs the step once", async () => {
         // Start the server 3 s from now, while the wait is already retrying.
-        const start = spawn("sh", ["-c", `sleep 3; exec ${asRoot ? "runuser -u postgres -- " : ""}${path.join(bin!, "pg_ctl")} -D ${path.join(dir, "data")} -o "-k ${dir} -p ${port} -c listen_addresses=''" -w -l ${path.join(dir, "server.log")} start`], { stdio: "ignore" });
+        const start = spawn("sh", ["-c", `sleep 3; exec ${asRoot ? "runuser -u postgres -- " : ""}${path.join(bin!, "pg_ctl")} -D ${path.join(dir, "data")} -o "${TEST_SERVER_OPTIONS} -k ${dir} -p ${port} -c listen_addresses=''" -w -l ${path.join(dir, "server.log")} start`], { stdio: "ignore" });
         const started = new Promise((r) => start.on("close", r));
         const result = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
             const child = spawn("sh", ["-c", waitForPostgres({ attempts: 20, delaySeconds: 1 }, 'echo "init ran"')], {

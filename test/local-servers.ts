@@ -25,6 +25,13 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * Server options every test PostgreSQL starts with: its data is thrown away after the test, so no
+ * fsync. With it, each commit, CREATE DATABASE, checkpoint and shutdown waited on the disk: a
+ * `pg_ctl stop` took ~1 s idle and ~3 s at load, 0.1 s without.
+ */
+export const TEST_SERVER_OPTIONS = "-c fsync=off";
+
+/**
  * Runs a PostgreSQL tool of `bin` and returns its output; as the `postgres` user when the tests run
  * as root (initdb and postgres refuse to run as root), with `env` added to its environment.
  */
@@ -130,7 +137,7 @@ export class TlsPostgres {
 
     private ctl(action: "start" | "restart", cert: string): void {
         if (process.getuid?.() === 0) execFileSync("chown", ["-R", "postgres", this.dir]);
-        const options = [`-k ${this.dir}`, `-p ${this.port}`, "-c listen_addresses=localhost", "-c ssl=on", `-c ssl_cert_file=${this.dir}/${cert}.crt`, `-c ssl_key_file=${this.dir}/${cert}.key`, ...this.options];
+        const options = [TEST_SERVER_OPTIONS, `-k ${this.dir}`, `-p ${this.port}`, "-c listen_addresses=localhost", "-c ssl=on", `-c ssl_cert_file=${this.dir}/${cert}.crt`, `-c ssl_key_file=${this.dir}/${cert}.key`, ...this.options];
         runPgTool(this.bin, "pg_ctl", ["-D", path.join(this.dir, "data"), "-o", options.join(" "), "-w", "-l", path.join(this.dir, "server.log"), action]);
     }
 }

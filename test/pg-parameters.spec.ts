@@ -7,7 +7,7 @@ import { serverFlags } from "../providers/local/database";
 import { ConfigError } from "../stacks/errors";
 import { loadSettings } from "../stacks/load-settings";
 import { baseline, planError, stackConfig } from "./harness";
-import { findPgBin, freePort, runPgTool, initCluster } from "./local-servers";
+import { findPgBin, freePort, runPgTool, initCluster, TEST_SERVER_OPTIONS } from "./local-servers";
 
 /**
  * PostgreSQL tuning from config (`database.parameters`, the deployment guides' values in the
@@ -198,7 +198,7 @@ describe("PostgreSQL parameters", () => {
         const run = (tool: string, args: string[]) => runPgTool(bin!, tool, args);
         const psql = (sql: string) => run("psql", ["-X", "-A", "-t", "-h", dir, "-p", String(port), "-U", "app", "-d", "postgres", "-c", sql]).trim();
         const start = (flags: string[]) =>
-            run("pg_ctl", ["-D", path.join(dir, "data"), "-o", [`-k ${dir} -p ${port} -c listen_addresses=''`, ...flags.map((f) => (f === "-c" ? f : `'${f}'`))].join(" "), "-w", "-l", path.join(dir, "server.log"), "start"]);
+            run("pg_ctl", ["-D", path.join(dir, "data"), "-o", [`${TEST_SERVER_OPTIONS} -k ${dir} -p ${port} -c listen_addresses=''`, ...flags.map((f) => (f === "-c" ? f : `'${f}'`))].join(" "), "-w", "-l", path.join(dir, "server.log"), "start"]);
         const stop = () => run("pg_ctl", ["-D", path.join(dir, "data"), "-m", "fast", "-w", "stop"]);
 
         before(async function () {

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { psqlInitScript, rolePasswordVariable } from "../components/database-init";
-import { findPgBin, freePort, initCluster } from "./local-servers";
+import { findPgBin, freePort, initCluster, TEST_SERVER_OPTIONS } from "./local-servers";
 
 /** The SQL that creates the logical databases and extensions, run by psql against a real PostgreSQL. */
 
@@ -33,7 +33,7 @@ describe("database init SQL against a real PostgreSQL", function () {
         port = await freePort();
         initCluster(bin!, path.join(dir, "data"), ["-U", "app", "-A", "trust", "--no-sync"]);
         // Unix socket only: nothing listens on the network during the test.
-        run("pg_ctl", ["-D", path.join(dir, "data"), "-o", `-k ${dir} -p ${port} -c listen_addresses=''`, "-w", "-l", path.join(dir, "server.log"), "start"]);
+        run("pg_ctl", ["-D", path.join(dir, "data"), "-o", `${TEST_SERVER_OPTIONS} -k ${dir} -p ${port} -c listen_addresses=''`, "-w", "-l", path.join(dir, "server.log"), "start"]);
     });
     after(function () {
         if (dir && bin) {
