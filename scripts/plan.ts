@@ -21,7 +21,7 @@ import { evaluatePolicies, Violation, violationCountLine } from "../policy/evalu
 import { ConfigError } from "../stacks/errors";
 import { operatorSecretCommand } from "../stacks/load-settings";
 import { Change, ChangeOp, dataLoss, diffRuns, optionsOf, refusedUpdates, replaceTable } from "../stacks/changes";
-import { CapturedResource, OfflineRun, OfflineRunError, runOffline } from "../stacks/offline";
+import { CapturedResource, OfflineOptions, OfflineRun, OfflineRunError, runOffline } from "../stacks/offline";
 import { Cloud } from "../stacks/settings";
 import { edgeNotes, edgeReport, edgeReportText } from "../components/edge";
 import { EDGE_MODELS } from "../providers/edge";
@@ -171,10 +171,11 @@ type Print = (text: string) => void;
 /**
  * The command: parses `argv`, writes to `io` and returns the exit code (the process entry point
  * below exits with it). The program's own log lines go to stderr, like everything but the plan.
+ * `run` runs the program offline (the tests' in-process runs pass one that shares plans).
  */
-export async function planCommand(argv: string[], io: { out: Print; err: Print }): Promise<number> {
+export async function planCommand(argv: string[], io: { out: Print; err: Print }, run: (options: OfflineOptions) => Promise<OfflineRun> = runOffline): Promise<number> {
     try {
-        return await plan(argv, io.out);
+        return await plan(argv, io.out, run);
     } catch (error) {
         const e = error instanceof OfflineRunError ? error.cause : error;
         io.err(ConfigError.isInstance(e) ? e.message : failureMessage(e));
@@ -188,7 +189,7 @@ export function exitCodeFor(error: unknown): number {
     return ConfigError.isInstance(e) ? 2 : 1;
 }
 
-async function plan(argv: string[], print: Print): Promise<number> {
+async function plan(argv: string[], print: Print, runProgram: (options: OfflineOptions) => Promise<OfflineRun>): Promise<number> {
     const args = parseArgs(argv);
     if (args.help) {
         print(USAGE);
@@ -208,14 +209,14 @@ async function plan(argv: string[], print: Print): Promise<number> {
     let run: OfflineRun;
     let changed: OfflineRun | undefined;
     try {
-        run = await runOffline({ project: projectName(ROOT), stack: args.stack, config });
+        run = await runProgram({ project: projectName(ROOT), stack: args.stack, config });
         if (args.change.length > 0) {
             const after = { ...config };
             for (const c of args.change) setConfigPath(after, c);
             try {
                 // The account as the first run would leave it: look-ups of existing resources
                 // (the running PostgreSQL version, say) find what it created.
-                changed = await runOffline({ project: projectName(ROOT), stack: args.stack, config: after, deployed: run.resources, deployedOutputs: run.outputs });
+                changed = await runProgram({ project: projectName(ROOT), stack: args.stack, config: after, deployed: run.resources, deployedOutputs: run.outputs });
             } catch (e) {
                 const cause = e instanceof OfflineRunError ? e.cause : e;
                 if (ConfigError.isInstance(cause)) {

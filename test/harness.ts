@@ -108,7 +108,16 @@ let harnessRuns: Promise<unknown> = Promise.resolve();
  * program's pulumi.log.warn writes to console.warn); `quiet` keeps them off the console.
  */
 export function plan(options: PlanOptions, quiet = false): Promise<Plan> {
+    return runQueued(resolved(options), quiet);
+}
+
+/** The run's options: the stack file read and `set` applied. */
+function resolved(options: PlanOptions): OfflineOptions {
     const { project, config } = stackConfig(options);
+    return { project, stack: options.stack, config, facts: options.facts, existing: options.existing, randomSeed: options.randomSeed, deployed: options.deployed, deployedOutputs: options.deployedOutputs };
+}
+
+function runQueued(options: OfflineOptions, quiet: boolean): Promise<Plan> {
     const run = harnessRuns.then(async () => {
         const warnings: string[] = [];
         const original = console.warn;
@@ -117,7 +126,7 @@ export function plan(options: PlanOptions, quiet = false): Promise<Plan> {
             if (!quiet) original(...m);
         };
         try {
-            return new Plan(await runOffline({ project, stack: options.stack, config, facts: options.facts, existing: options.existing, randomSeed: options.randomSeed, deployed: options.deployed, deployedOutputs: options.deployedOutputs }), warnings);
+            return new Plan(await runOffline(options), warnings);
         } finally {
             console.warn = original;
         }
@@ -145,14 +154,18 @@ export function baseline(options: PlanOptions): Promise<Plan> {
     if (!shareable(options)) {
         throw new Error("baseline(): only a shared plan's own resources and outputs are shared state; use plan() for other account state");
     }
+    return shared(resolved(options));
+}
+
+/** baseline() of resolved options (what `npm run plan` in this process runs too). */
+function shared(options: OfflineOptions): Promise<Plan> {
     const deployed = options.deployed && sharedFrom.get(options.deployed);
     const deployedOutputs = options.deployedOutputs && sharedFrom.get(options.deployedOutputs);
-    const { project, config } = stackConfig(options);
-    const sorted = Object.fromEntries(Object.entries(config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    const id = JSON.stringify({ project, stack: options.stack, config: sorted, facts: options.facts, randomSeed: options.randomSeed, deployed, deployedOutputs });
+    const sorted = Object.fromEntries(Object.entries(options.config).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const id = JSON.stringify({ project: options.project, stack: options.stack, config: sorted, facts: options.facts, randomSeed: options.randomSeed, deployed, deployedOutputs });
     if (!baselines.has(id)) {
         const dir = process.env[PLAN_CACHE_ENV];
-        const run = dir ? sharedPlan(dir, id, () => plan(options, true)) : plan(options, true);
+        const run = dir ? sharedPlan(dir, id, () => runQueued(options, true)) : runQueued(options, true);
         baselines.set(
             id,
             run.then((p) => {
@@ -167,7 +180,7 @@ export function baseline(options: PlanOptions): Promise<Plan> {
 }
 
 /** Whether baseline() can share the plan: no account state but what a shared plan left. */
-function shareable(options: PlanOptions): boolean {
+function shareable(options: Pick<OfflineOptions, "existing" | "deployed" | "deployedOutputs">): boolean {
     return !options.existing && (!options.deployed || sharedFrom.has(options.deployed)) && (!options.deployedOutputs || sharedFrom.has(options.deployedOutputs));
 }
 
@@ -256,7 +269,10 @@ export async function planCommandRun(...args: string[]): Promise<CommandResult> 
     const { planCommand } = await import("../scripts/plan");
     let stdout = "";
     let stderr = "";
-    const code = await planCommand(args, { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
+    // Its first run is the shared plan of that config (the --change run stays its own: the command
+    // adds to the message of the error that run stops with).
+    const run = (o: OfflineOptions) => (o.deployed || o.deployedOutputs || !shareable(o) ? runOffline(o) : shared(o).then((p) => p.run));
+    const code = await planCommand(args, { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) }, run);
     return { code, stdout, stderr };
 }
 
