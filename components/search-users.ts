@@ -490,8 +490,8 @@ export function indexCheck(users: readonly SearchUser[]): IndexCheck {
  * files lack: a jq 1.6 program (the VMs have jq, not Node.js) over `--slurpfile indices` (the
  * `_cat/indices` answer) and `--slurpfile roles` (`GET _plugins/_security/api/roles`, allowed to
  * the admin certificate: security `RestApiAuthorizationEvaluator.checkAccessPermissions`, "using
- * an admin certificate grants all permissions"), with `--argjson keep` (the new files' roles) and
- * `--argjson covered` (`indexCheck(...).covered`). It prints one line per orphaned index,
+ * an admin certificate grants all permissions"), with `$keep` (the new files' roles) and `$covered`
+ * (`indexCheck(...).covered`) bound by the caller (the boot script: from check.json). It prints one line per orphaned index,
  * `<index> (<roles>)`. The roles it counts as the program's are those `pruneRules` deletes.
  * Oniguruma (jq's regex) reads the shared role's `[^.].*` as Java does; a pattern it cannot read
  * counts as matching.

@@ -56,7 +56,8 @@ export class BootSandbox {
         return copy;
     }
 
-    run(script: string, opts: { fail?: string[]; tries?: number } = {}): { status: number; stdout: string; stderr: string } {
+    /** `env`: more of the shims' settings (e.g. SANDBOX_TOKEN_TTL, the lifetime of the tokens the metadata server hands out). */
+    run(script: string, opts: { fail?: string[]; tries?: number; env?: Record<string, string> } = {}): { status: number; stdout: string; stderr: string } {
         const file = path.join(this.dir, "boot.sh");
         fs.writeFileSync(file, script, { mode: 0o755 });
         const r = spawnSync("bash", [file], {
@@ -72,6 +73,7 @@ export class BootSandbox {
                 SANDBOX_STATE: this.state,
                 SANDBOX_NODE: this.node,
                 SANDBOX_FAIL: (opts.fail ?? []).join(" "),
+                ...opts.env,
             },
         });
         return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

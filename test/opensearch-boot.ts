@@ -193,11 +193,34 @@ export function describeBootScripts(cloud: "gcp" | "azure"): void {
                 }
             });
 
+            /** The node's requests for an access token (metadata server / IMDS) and to the secret store, in order. */
+            const tokenRequests = (s: BootSandbox) => s.stateFile("calls.log", "node").match(/^curl GET \S*(computeMetadata\S*\/token|metadata\/identity\/)/gm) ?? [];
+            const secretRequests = (s: BootSandbox) => s.stateFile("calls.log", "node").match(/^curl \w+ https:\/\/(secretmanager\.googleapis\.com|kv-test\.vault\.azure\.net)\//gm) ?? [];
+
+            it("a boot asks the metadata server for a token once and uses it for every secret it reads and writes", () => {
+                assert.ok(secretRequests(boot).length >= 10, `${secretRequests(boot).length} secret requests`);
+                assert.strictEqual(tokenRequests(boot).length, 1);
+            });
+
+            it("a token the secret store refuses is dropped: the next try takes a new one and the boot goes on", () => {
+                const s = bootedNode();
+                const before = tokenRequests(s).length;
+                const r = s.run(bootScript(input(hooks, 0)), { fail: [`token-refused:sandbox-token-${before + 1}`] });
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.strictEqual(tokenRequests(s).length - before, 2, "the refused token and a new one");
+            });
+
+            it("a token within a minute of its expiry is not reused", () => {
+                const s = bootedNode();
+                const [tokens, secrets] = [tokenRequests(s).length, secretRequests(s).length];
+                const r = s.run(bootScript(input(hooks, 0)), { env: { SANDBOX_TOKEN_TTL: "60" } });
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.strictEqual(tokenRequests(s).length - tokens, secretRequests(s).length - secrets, "a new token for each secret request");
+            });
+
             it("a reboot after a workload was added loads the current users (read from the secret, not the boot script)", () => {
-                const s = sandbox();
-                seed(s, searchUsers(["web"]));
-                assert.strictEqual(s.run(bootScript(input(hooks, 0))).status, 0);
-                assert.deepStrictEqual(Object.keys(parse(s.file("etc/opensearch/bootstrap/security/internal_users.yml"))).sort(), ["_meta", "admin", "svc-web"]);
+                const s = bootedNode();
+                assert.deepStrictEqual(Object.keys(parse(s.file("etc/opensearch/bootstrap/security/internal_users.yml"))).sort(), ["_meta", "admin", "svc-web", "svc-worker"]);
                 seed(s, searchUsers(["web", "indexer"]));
                 const r = s.run(bootScript(input(hooks, 0)));
                 assert.strictEqual(r.status, 0, r.stderr);
@@ -208,9 +231,7 @@ export function describeBootScripts(cloud: "gcp" | "azure"): void {
             });
 
             it("the re-apply script (Azure's run command, day 2) loads the current users into the running node without restarting it", () => {
-                const s = sandbox();
-                seed(s, searchUsers(["web"]));
-                assert.strictEqual(s.run(bootScript(input(hooks, 0))).status, 0);
+                const s = bootedNode();
                 const started = () => s.stateFile("calls.log", "node").match(/^docker run -d /gm)!.length;
                 const loaded = () => s.stateFile("calls.log", "node").match(/securityadmin\.sh/g)!.length;
                 assert.deepStrictEqual([started(), loaded()], [1, 1]);
@@ -225,9 +246,7 @@ export function describeBootScripts(cloud: "gcp" | "azure"): void {
             });
 
             it("the re-apply after a workload stopped using search loads files without its user, role and mapping (securityadmin replaces each file's whole content)", () => {
-                const s = sandbox();
-                seed(s, searchUsers(["web", "indexer"]));
-                assert.strictEqual(s.run(bootScript(input(hooks, 0))).status, 0);
+                const s = bootedNode(); // web and worker
                 seed(s, searchUsers(["web"]));
                 const r = s.run(runAsBash(securityApplyScript(input(hooks, 0)), "v2"));
                 assert.strictEqual(r.status, 0, r.stderr);
@@ -284,27 +303,36 @@ export function describeBootScripts(cloud: "gcp" | "azure"): void {
                 assert.match(r.stderr, /FAILED: securityadmin could not load the security configuration/);
             });
 
+            // The security step runs at every boot of node 0: these start from a copy of the booted node.
             it("fails, naming the secret, when a user's password secret cannot be read", () => {
-                const s = sandbox();
-                seed(s);
+                const s = bootedNode();
                 const r = s.run(bootScript(input(hooks, 0)), { fail: ["secret-read:s-user-worker"] });
                 assert.notStrictEqual(r.status, 0);
                 assert.match(r.stderr, /FAILED: read secret s-user-worker \(gave up after 3 tries/);
-                assert.ok(!fs.existsSync(path.join(s.node, "security-loaded")), "securityadmin did not run with a partial configuration");
+                assert.strictEqual(loads(s), 1, "securityadmin did not run with a partial configuration");
             });
 
             it("fails when the security configuration secret holds something else", () => {
-                const s = sandbox();
-                seed(s);
+                const s = bootedNode();
                 s.setSecret("s-security", "[]");
                 const r = s.run(bootScript(input(hooks, 0)));
                 assert.notStrictEqual(r.status, 0);
                 assert.match(r.stderr, /FAILED: secret s-security does not hold the security configuration/);
             });
 
+            it("fails, loading nothing, when the security configuration has no index check (written by an older program)", () => {
+                const s = bootedNode();
+                const bundle = JSON.parse(s.secret("s-security")!);
+                delete bundle.check;
+                s.setSecret("s-security", JSON.stringify(bundle));
+                const r = s.run(bootScript(input(hooks, 0)));
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, /FAILED: secret s-security holds no index check \(check\.keep, check\.covered\): written by an older program/);
+                assert.strictEqual(loads(s), 1, "securityadmin did not run again");
+            });
+
             it("fails when a user in the configuration has no password secret", () => {
-                const s = sandbox();
-                seed(s);
+                const s = bootedNode();
                 const bundle = JSON.parse(s.secret("s-security")!);
                 delete bundle.passwords[hashToken("svc-worker")];
                 s.setSecret("s-security", JSON.stringify(bundle));
@@ -378,8 +406,10 @@ export function describeBootScripts(cloud: "gcp" | "azure"): void {
                 assert.strictEqual(boot.stateFile("calls.log", "node").match(/^docker build /gm)!.length, 1);
             });
 
-            // Each failure: non-zero exit and a message naming the failed step.
-            const failures: [string, string[], RegExp, number?][] = [
+            // Each failure: non-zero exit and a message naming the failed step. A step that runs at
+            // every boot of node 0 ("booted") fails in a copy of the booted node (no new CA and
+            // certificates on the way); the image build in one whose image is gone ("no image").
+            const failures: [string, string[], RegExp, ("booted" | "no image")?][] = [
                 ["sysctl", ["sysctl"], /FAILED: sysctl vm\.max_map_count/],
                 ["docker service", ["systemctl"], /FAILED: start docker/],
                 ["format", ["mkfs.ext4"], /FAILED: format the data disk/],
@@ -388,19 +418,25 @@ export function describeBootScripts(cloud: "gcp" | "azure"): void {
                 ["file system growth", ["resize2fs"], /FAILED: grow the file system of the data disk/],
                 ["secret read", ["secret-read:s-ca-cert"], /FAILED: read secret s-ca-cert \(gave up after 3 tries/],
                 ["CA key write", ["secret-write:s-ca-key"], /FAILED: store the CA key in secret s-ca-key/],
-                ["image build", ["docker-build"], /FAILED: build anycloud\/opensearch:2\.19\.2-repository-\w+ .*gave up after 3 tries/],
-                ["container start", ["docker-run"], /FAILED: docker run anycloud\/opensearch/],
-                ["OpenSearch not answering", ["opensearch"], /FAILED: OpenSearch did not answer on https:\/\/127\.0\.0\.1:9200/],
-                ["securityadmin", ["securityadmin"], /FAILED: securityadmin could not load the security configuration/],
+                ["image build", ["docker-build"], /FAILED: build anycloud\/opensearch:2\.19\.2-repository-\w+ .*gave up after 3 tries/, "no image"],
+                ["container start", ["docker-run"], /FAILED: docker run anycloud\/opensearch/, "booted"],
+                ["OpenSearch not answering", ["opensearch"], /FAILED: OpenSearch did not answer on https:\/\/127\.0\.0\.1:9200/, "booted"],
+                ["securityadmin", ["securityadmin"], /FAILED: securityadmin could not load the security configuration/, "booted"],
             ];
             failures.push(
-                ["snapshot repository", ["snapshot-repository"], new RegExp(`FAILED: register the snapshot repository anycloud in ${WHERE[hooks.snapshotPlugin]}`)],
-                ["snapshot policy", ["snapshot-policy"], /FAILED: create the snapshot policy anycloud-daily \(kept 14 days\)/],
+                ["snapshot repository", ["snapshot-repository"], new RegExp(`FAILED: register the snapshot repository anycloud in ${WHERE[hooks.snapshotPlugin]}`), "booted"],
+                ["snapshot policy", ["snapshot-policy"], /FAILED: create the snapshot policy anycloud-daily \(kept 14 days\)/, "booted"],
             );
-            for (const [what, fail, message] of failures) {
+            for (const [what, fail, message, from] of failures) {
                 it(`fails with a message when ${what} fails`, () => {
-                    const s = sandbox();
-                    seed(s);
+                    let s: BootSandbox;
+                    if (from) {
+                        s = bootedNode();
+                        if (from === "no image") fs.rmSync(path.join(s.node, "image-built"));
+                    } else {
+                        s = sandbox();
+                        seed(s);
+                    }
                     const r = s.run(bootScript(input(hooks, 0)), { fail });
                     assert.notStrictEqual(r.status, 0);
                     assert.match(r.stderr, message);

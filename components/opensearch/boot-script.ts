@@ -2,15 +2,19 @@ import { CERT_FUNCTIONS } from "./certificates";
 import { adminSubject, caSubject, nodeSubject, opensslSubject } from "./dn";
 import { heapOptions } from "./jvm";
 import { ClusterNode, opensearchYml } from "./opensearch-yml";
-import { SECURITY_FILES } from "./security-config";
+import { SECURITY_FILES, SecurityFile } from "./security-config";
 import { ORPHAN_INDICES_JQ, ORPHAN_REMEDY } from "../search-users";
 import { repositoryBody, repositoryClientSettings, repositoryKeystore, SNAPSHOT_POLICY, SNAPSHOT_REPOSITORY, snapshotPolicyBody, SnapshotStore } from "./snapshots";
 
 /** What differs between clouds; everything else in the boot script is shared. */
 export interface CloudBootHooks {
     /**
-     * Shell defining `secret_get NAME` (prints the value; returns 3 when the secret has no value
-     * yet, another non-zero status on any other error) and `secret_put NAME FILE`.
+     * Shell defining `cloud_token` (prints the VM identity's access token for the secret store
+     * as `SECONDS_VALID TOKEN`, SECONDS_VALID being the metadata server's `expires_in`),
+     * `secret_get NAME` (prints the value; returns 3 when the secret has no value yet, another
+     * non-zero status on any other error) and `secret_put NAME FILE`. Both send `$ACCESS_TOKEN`
+     * (the prelude's cache of cloud_token's token): secret_put runs `token_fresh` first; callers
+     * of secret_get, which runs in a subshell, run it before.
      */
     secretFunctions: string;
     /** Extra one-time host setup (idempotent; fails the boot with a message). */
@@ -264,19 +268,41 @@ retry() {
   done
   fail "$what (gave up after $TRIES tries, $PAUSE s apart)"
 }
-# put_file PATH: writes stdin to PATH.
+# put_file PATH: writes stdin to PATH (absolute), creating its directory when missing.
 put_file() {
-  mkdir -p "$(dirname "$1")" || fail "create the directory of $1"
+  [ -d "\${1%/*}/" ] || mkdir -p "\${1%/*}/" || fail "create the directory of $1"
   cat >"$1" || fail "write $1"
+}
+
+# token_fresh: ACCESS_TOKEN is the VM identity's access token (cloud_token), fetched once and reused
+# until a minute before it expires: one metadata request per boot instead of one per secret
+# (Microsoft's managed identity guide asks clients to cache tokens; GCP's metadata server hands
+# out the same token until minutes before its expiry). It lives in this shell: secret_get runs
+# in a subshell, so its callers run token_fresh first. A failed try drops the token, so the next
+# try takes a new one (a token refused early, e.g. after the clock was stepped back at boot).
+ACCESS_TOKEN="" ACCESS_TOKEN_UNTIL=0
+token_fresh() {
+  local reply ttl
+  [ -n "$ACCESS_TOKEN" ] && [ "$SECONDS" -lt "$ACCESS_TOKEN_UNTIL" ] && return 0
+  reply=$(cloud_token) || return 1
+  ttl=\${reply%% *} ACCESS_TOKEN=\${reply#* }
+  if [ -z "$ACCESS_TOKEN" ] || [ "$ACCESS_TOKEN" = "$reply" ]; then
+    ACCESS_TOKEN=""
+    return 1
+  fi
+  # No usable lifetime: this call only (every call fetches its own, as without the cache).
+  case "$ttl" in '' | *[!0-9]*) ttl=0 ;; esac
+  ACCESS_TOKEN_UNTIL=$((SECONDS + ttl - 60))
 }
 
 ${b.hooks.secretFunctions.trim()}
 
 # secret_read NAME FILE: sets LAST=0 and fills FILE, or LAST=3 when the secret has no value yet;
-# other errors (network, permissions not yet granted) are retried, then fail.
+# other errors (network, permissions not yet granted, a refused token) are retried, then fail.
 secret_read() {
   local n value
   for ((n = 1; n <= TRIES; n++)); do
+    token_fresh
     value=$(secret_get "$1")
     LAST=$?
     if [ "$LAST" = 0 ]; then
@@ -284,6 +310,7 @@ secret_read() {
       return 0
     fi
     [ "$LAST" = 3 ] && return 0
+    ACCESS_TOKEN=""
     sleep "$PAUSE"
   done
   fail "read secret $1 (gave up after $TRIES tries, $PAUSE s apart)"
@@ -298,14 +325,16 @@ secret_need() {
   done
   fail "secret $1 has no value (it is written by ${bootstrapName}, the bootstrap node: see its boot log)"
 }
-# secret_value NAME: prints the value (for a variable; never written to disk).
+# secret_value NAME VAR: sets the variable VAR to the value (never written to disk).
 secret_value() {
   local n value
   for ((n = 1; n <= TRIES; n++)); do
+    token_fresh
     if value=$(secret_get "$1") && [ -n "$value" ]; then
-      printf '%s' "$value"
+      printf -v "$2" '%s' "$value"
       return 0
     fi
+    ACCESS_TOKEN=""
     sleep "$PAUSE"
   done
   fail "read secret $1 (gave up after $TRIES tries, $PAUSE s apart)"
@@ -360,9 +389,8 @@ retry "could not list the indices" listed
 if jq -e 'any(.[]; .index == ".opendistro_security")' "$BOOT/indices.json" >/dev/null; then
   current_roles() { [ "$(os_get /_plugins/_security/api/roles "$BOOT/roles.json")" = 200 ]; }
   retry "could not read the current security roles" current_roles
-  ORPHANS=$(jq -nr --slurpfile indices "$BOOT/indices.json" --slurpfile roles "$BOOT/roles.json" \\
-    --argjson keep "$(jq -c .keep "$BOOT/security/check.json")" --argjson covered "$(jq -c .covered "$BOOT/security/check.json")" \\
-    ${q(ORPHAN_INDICES_JQ)}) || fail "could not check the indices against the new roles"
+  ORPHANS=$(jq -nr --slurpfile indices "$BOOT/indices.json" --slurpfile roles "$BOOT/roles.json" --slurpfile check "$BOOT/security/check.json" \\
+    ${q(`$check[0].keep as $keep | $check[0].covered as $covered | ${ORPHAN_INDICES_JQ}`)}) || fail "could not check the indices against the new roles"
   if [ -n "$ORPHANS" ]; then
     fail "loading the security configuration would remove roles that reach these existing indices, leaving them to no workload's search role: $(printf '%s' "$ORPHANS" | paste -sd ';' - | sed 's/;/; /g'). "${q(ORPHAN_REMEDY + " Nothing was loaded: the cluster keeps its current roles.")}
   fi
@@ -388,6 +416,27 @@ say "security configuration applied"
 `;
 }
 
+/** The shell variable that holds a security file's text in `securityFilesStep` (INTERNAL_USERS_YML, ...). */
+function fileVar(f: SecurityFile): string {
+    return `${f.replace(/\.yml$/, "").toUpperCase()}_YML`;
+}
+
+/**
+ * One jq 1.6 run over the security secret's JSON (jq's start-up, compiling its builtins, is most
+ * of what a jq call costs: one run where there were six): shell assignments quoted by `@sh` (the
+ * manual's way to hand values to a shell) of the three files (`fileVar`), the index check
+ * (SECURITY_CHECK, JSON) and the passwords to hash (SECURITY_PASSWORDS, `<token> <secret>`
+ * lines). Exit 3 (`halt_error`, jq 1.6) when it is not the configuration (objects `files` and
+ * `passwords`, each file a text), 4 when it has no index check (written by an older program).
+ */
+export const SECURITY_BUNDLE_JQ = String.raw`if (.files | type) != "object" or (.passwords | type) != "object" or any(${SECURITY_FILES.map((f) => `.files["${f}"]`).join(", ")}; type != "string") then "" | halt_error(3)
+elif (.check | type) != "object" or (.check.keep | type) != "array" or (.check.covered | type) != "array" then "" | halt_error(4)
+else
+  ${SECURITY_FILES.map((f) => `@sh "${fileVar(f)}=\\(.files["${f}"])"`).join(",\n  ")},
+  @sh "SECURITY_CHECK=\(.check | tojson)",
+  @sh "SECURITY_PASSWORDS=\([.passwords | to_entries[] | "\(.key) \(.value)"] | join("\n"))"
+end`;
+
 /**
  * Node 0's step that writes the security files securityadmin loads: the configuration from its
  * secret, each token replaced by the bcrypt hash of the password in the secret it names, hashed
@@ -396,17 +445,23 @@ say "security configuration applied"
  */
 export function securityFilesStep(secret: string): string {
     return `say "security configuration"
-SECURITY=$(secret_value ${q(secret)}) || exit 1
-printf '%s\\n' "$SECURITY" | jq -e '(.files | type == "object") and (.passwords | type == "object")' >/dev/null ||
-  fail ${q(`secret ${secret} does not hold the security configuration (files, passwords)`)}
+secret_value ${q(secret)} SECURITY
+BUNDLE=$(printf '%s\\n' "$SECURITY" | jq -r ${q(SECURITY_BUNDLE_JQ)} 2>/dev/null)
+case $? in
+  0) eval "$BUNDLE" ;;
+  4) fail ${q(`secret ${secret} holds no index check (check.keep, check.covered): written by an older program`)} ;;
+  *) fail ${q(`secret ${secret} does not hold the security configuration (files, passwords)`)} ;;
+esac
+unset SECURITY BUNDLE
 mkdir -p "$BOOT/security" || fail "create $BOOT/security"
-${SECURITY_FILES.map((f) => `printf '%s\\n' "$SECURITY" | jq -er '.files["${f}"]' | put_file "$BOOT/security/${f}"`).join("\n")}
-printf '%s\\n' "$SECURITY" | jq -ec '.check | select((.keep | type == "array") and (.covered | type == "array"))' | put_file "$BOOT/security/check.json" ||
-  fail ${q(`secret ${secret} holds no index check (check.keep, check.covered): written by an older program`)}
-USERS_YML=$(cat "$BOOT/security/internal_users.yml") || fail "read $BOOT/security/internal_users.yml"
+${SECURITY_FILES.filter((f) => f !== "internal_users.yml")
+    .map((f) => `printf '%s' "$${fileVar(f)}" | put_file "$BOOT/security/${f}"`)
+    .join("\n")}
+printf '%s\\n' "$SECURITY_CHECK" | put_file "$BOOT/security/check.json"
+USERS_YML=$${fileVar("internal_users.yml")}
 while read -r TOKEN SECRET; do
   [ -n "$TOKEN" ] || continue
-  PASSWORD=$(secret_value "$SECRET") || exit 1
+  secret_value "$SECRET" PASSWORD
   # -env: the tool reads the password from PW itself (opensearch-security Hasher), so it is in no
   # process's arguments, inside the container or on the VM.
   HASH=$(PW="$PASSWORD" docker run --rm -e PW --entrypoint /usr/share/opensearch/plugins/opensearch-security/tools/hash.sh \\
@@ -417,12 +472,12 @@ while read -r TOKEN SECRET; do
     *) fail "hash.sh printed no bcrypt hash for the password in secret $SECRET" ;;
   esac
   USERS_YML=\${USERS_YML//"$TOKEN"/$HASH}
-done < <(printf '%s\\n' "$SECURITY" | jq -r '.passwords | to_entries[] | "\\(.key) \\(.value)"')
+done <<<"$SECURITY_PASSWORDS"
 case "$USERS_YML" in
   *@HASH:*) fail "a user in the security configuration has no password secret" ;;
 esac
-printf '%s\\n' "$USERS_YML" | put_file "$BOOT/security/internal_users.yml"
-unset SECURITY USERS_YML`;
+printf '%s' "$USERS_YML" | put_file "$BOOT/security/internal_users.yml"
+unset USERS_YML ${SECURITY_FILES.map(fileVar).join(" ")}`;
 }
 
 /**

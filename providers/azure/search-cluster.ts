@@ -64,15 +64,17 @@ if ! cmp -s "$0" "$PER_BOOT"; then
 fi`,
         secretFunctions: String.raw`VAULT='${vaultUrl.replace(/\/$/, "")}'
 CLIENT_ID='${clientId}'
-az_token() {
+# The identity's token and its lifetime (IMDS gives expires_in as a string of seconds).
+cloud_token() {
   curl -sSf -H Metadata:true \
     "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net&client_id=$CLIENT_ID" |
-    jq -er .access_token
+    jq -er '"\(.expires_in) \(.access_token | strings)"'
 }
 secret_get() {
-  local token out code value
-  token=$(az_token) || return 1
-  out=$(curl -sS -H "Authorization: Bearer $token" -w '\n%{http_code}' "$VAULT/secrets/$1?api-version=7.4") || return 1
+  local out code value
+  # the caller ran token_fresh (this runs in a subshell)
+  [ -n "$ACCESS_TOKEN" ] || return 1
+  out=$(curl -sS -H "Authorization: Bearer $ACCESS_TOKEN" -w '\n%{http_code}' "$VAULT/secrets/$1?api-version=7.4") || return 1
   code=${"$"}{out##*$'\n'}
   case "$code" in
     200)
@@ -84,10 +86,9 @@ secret_get() {
   esac
 }
 secret_put() {
-  local token
-  token=$(az_token) || return 1
+  token_fresh || return 1
   jq -n --rawfile v "$2" '{value: $v}' |
-    curl -sSf -o /dev/null -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d @- "$VAULT/secrets/$1?api-version=7.4"
+    curl -sSf -o /dev/null -X PUT -H "Authorization: Bearer $ACCESS_TOKEN" -H 'Content-Type: application/json' -d @- "$VAULT/secrets/$1?api-version=7.4"
 }`,
     };
 }

@@ -51,14 +51,17 @@ export function gcpBootHooks(project: string): CloudBootHooks {
         snapshotPlugin: "repository-gcs",
         secretFunctions: String.raw`PROJECT='${project}'
 SM="https://secretmanager.googleapis.com/v1/projects/$PROJECT/secrets"
-gcp_token() {
+# The service account's token and its lifetime (expires_in, a number of seconds).
+cloud_token() {
   curl -sSf -H 'Metadata-Flavor: Google' \
-    'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token' | jq -er .access_token
+    'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token' |
+    jq -er '"\(.expires_in) \(.access_token | strings)"'
 }
 secret_get() {
-  local token out code
-  token=$(gcp_token) || return 1
-  out=$(curl -sS -H "Authorization: Bearer $token" -w '\n%{http_code}' "$SM/$1/versions/latest:access") || return 1
+  local out code
+  # the caller ran token_fresh (this runs in a subshell)
+  [ -n "$ACCESS_TOKEN" ] || return 1
+  out=$(curl -sS -H "Authorization: Bearer $ACCESS_TOKEN" -w '\n%{http_code}' "$SM/$1/versions/latest:access") || return 1
   code=${"$"}{out##*$'\n'}
   case "$code" in
     200) printf '%s' "${"$"}{out%$'\n'*}" | jq -er .payload.data | base64 -d ;;
@@ -67,10 +70,9 @@ secret_get() {
   esac
 }
 secret_put() {
-  local token
-  token=$(gcp_token) || return 1
+  token_fresh || return 1
   jq -n --rawfile v "$2" '{payload: {data: ($v | @base64)}}' |
-    curl -sSf -o /dev/null -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d @- "$SM/$1:addVersion"
+    curl -sSf -o /dev/null -X POST -H "Authorization: Bearer $ACCESS_TOKEN" -H 'Content-Type: application/json' -d @- "$SM/$1:addVersion"
 }`,
         setup: String.raw`# Ops Agent: memory and disk metrics for the alert policies.
 add_ops_agent() {
