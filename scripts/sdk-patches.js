@@ -1,9 +1,9 @@
-// Two changes to what the Pulumi SDK does for every resource, that change nothing it sends or
-// keeps (issue #18). Loaded before the SDK wherever this project starts Node: `pulumi up` (the
+// Changes to what the Pulumi SDK does for every resource, that change nothing it sends or keeps
+// (issue #18). Loaded before the SDK wherever this project starts Node: `pulumi up` (the
 // CLI's nodejs runner gets it from Pulumi.yaml's `runtime.options.nodeargs: --require`, before the
 // runner loads the SDK), `npm run plan`, `npm run bench` and mocha (through scripts/register.js).
-// Loaded after the SDK (a runner started some other way), the first still applies; the second
-// does not, and the SDK behaves as published.
+// Loaded after the SDK (a runner started some other way), the first still applies; the others
+// do not, and the SDK behaves as published.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -82,23 +82,59 @@ for (const [file, loaded] of Object.entries(require.cache)) {
 // version), so an Azure plan built ~20 unread Outputs a resource: more than half its CPU and
 // much of its memory (pulumi/pulumi#10010, #11062). Loaded after this file, the constructor here
 // keeps the resource's aliases and collapses them, with the same function, when `__aliases` is
-// first read. The replaced text must be exactly the SDK's (else nothing is replaced), and the
-// replacement keeps its line count, so the file's other lines keep their numbers.
+// first read.
+//
+// 3. The same constructor takes the whole stack of each resource for its source position and
+// stack trace (`Resource.stackTrace`, sent with the registration): it formats the stack, parses
+// each line and makes each frame's file a `file://` URL with `url.pathToFileURL` (~6 % of a
+// plan's CPU, the URLs ~1.3 %). The frames name the same few dozen files again and again, so each
+// file's URL is kept the first time: an absolute path always gives the same URL (a relative one
+// depends on the working directory: not kept). (Keeping each line's parse as well saved nothing
+// measurable: looking a fresh line up costs about what its parse does.)
+//
+// Each replaced text must be exactly the SDK's, once, or nothing is replaced (the SDK as
+// published); each replacement keeps its line count, so the file's other lines keep their numbers.
 const SDK_RESOURCE = /[\\/]@pulumi[\\/]pulumi[\\/]resource\.js$/;
-const EAGER_ALIASES = `        this.__aliases = [];
+const RESOURCE_PATCHES = [
+    // The module's own handle on this file, taken once (a `require` per resource cost ~1 %).
+    [
+        `const url = __importStar(require("url"));
+`,
+        `const url = __importStar(require("url")); const anycloudPatches = require(${JSON.stringify(__filename)});
+`,
+    ],
+    [
+        `        this.__aliases = [];
         if (opts.aliases) {
             for (const alias of opts.aliases) {
                 this.__aliases.push(collapseAliasToUrn(alias, name, t, parent));
             }
         }
-`;
-const LAZY_ALIASES = `        // (scripts/sdk-patches.js: collapsed when first read)
+`,
+        `        // (scripts/sdk-patches.js: collapsed when first read)
         const anycloudAliases = opts.aliases ? Array.from(opts.aliases) : [];
-        require(${JSON.stringify(__filename)}).lazyAliases(this, () => anycloudAliases.map((alias) => collapseAliasToUrn(alias, name, t, parent)));
+        anycloudPatches.lazyAliases(this, () => anycloudAliases.map((alias) => collapseAliasToUrn(alias, name, t, parent)));
 
 
 
-`;
+`,
+    ],
+    [
+        `                uri: url.pathToFileURL(file).toString(),
+`,
+        `                uri: anycloudPatches.fileUrl(url, file),
+`,
+    ],
+];
+/** The SDK's resource.js with every replacement made, or undefined when any text is not there exactly once. */
+function patchedResource(source) {
+    let out = source;
+    for (const [from, to] of RESOURCE_PATCHES) {
+        if (out.split(from).length !== 2) return undefined;
+        out = out.replace(from, () => to);
+    }
+    return out;
+}
 /** Gives a resource the `__aliases` that `collapse()` makes, made when first read (or set). */
 function lazyAliases(resource, collapse) {
     const keep = (value) => Object.defineProperty(resource, "__aliases", { value, writable: true, enumerable: true, configurable: true });
@@ -109,13 +145,30 @@ function lazyAliases(resource, collapse) {
         configurable: true,
     });
 }
+// A program's files: bounded by its code, but a run that keeps naming new ones (generated code)
+// starts the cache again instead of growing it without end.
+const KEPT_MAX = 50000;
+const urls = new Map();
+// An absolute path: one whose URL the working directory does not change.
+const ABSOLUTE = process.platform === "win32" ? /^(?:[A-Za-z]:[\\/]|[\\/]{2}[^\\/])/ : /^\//;
+/** `url.pathToFileURL(file).toString()`, kept per absolute path. */
+function fileUrl(url, file) {
+    if (typeof file !== "string" || !ABSOLUTE.test(file)) return url.pathToFileURL(file).toString();
+    let found = urls.get(file);
+    if (found === undefined) {
+        if (urls.size > KEPT_MAX) urls.clear();
+        found = url.pathToFileURL(file).toString();
+        urls.set(file, found);
+    }
+    return found;
+}
 
 const loadJavaScript = require.extensions[".js"];
 require.extensions[".js"] = function (module, filename) {
     if (SDK_RESOURCE.test(filename)) {
-        const source = fs.readFileSync(filename, "utf8");
-        if (source.split(EAGER_ALIASES).length === 2) {
-            module._compile(source.replace(EAGER_ALIASES, LAZY_ALIASES), filename);
+        const patched = patchedResource(fs.readFileSync(filename, "utf8"));
+        if (patched !== undefined) {
+            module._compile(patched, filename);
             return;
         }
     }
@@ -123,4 +176,4 @@ require.extensions[".js"] = function (module, filename) {
     if (SDK_DEBUGGABLE.test(filename)) untracedPromises(module.exports, filename);
 };
 
-module.exports = { lazyAliases, untracedPromises };
+module.exports = { lazyAliases, fileUrl, patchedResource, untracedPromises };

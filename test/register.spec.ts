@@ -187,7 +187,7 @@ describe("the SDK's resource aliases under scripts/register.js", () => {
     const resource = require("@pulumi/pulumi/resource");
 
     it("the installed SDK still has the constructor text the loader replaces", () => {
-        assert.ok(String(resource.Resource).includes("anycloudAliases"), "@pulumi/pulumi/resource.js changed: update EAGER_ALIASES in scripts/register.js");
+        assert.ok(String(resource.Resource).includes("anycloudAliases"), "@pulumi/pulumi/resource.js changed: update RESOURCE_PATCHES in scripts/sdk-patches.js");
     });
 
     it("a resource's aliases are collapsed when first read, to the URNs the SDK's own collapse gives", async () => {
