@@ -147,6 +147,7 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     const captured: CapturedResource[] = [];
     const invokes: CapturedInvoke[] = [];
     const randomSeed = options.randomSeed === undefined ? "" : `${options.randomSeed}/`;
+    const asked: Asked = {};
 
     const mocks: pulumi.runtime.Mocks = {
         call: (args) => {
@@ -157,6 +158,7 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
             return answer;
         },
         newResource: (args) => {
+            asked.inputs = args.inputs;
             const computed = sharedState(args.type, args.name, args.inputs, ctx, randomSeed) ?? cloudMocks.state(args.type, args.name, args.inputs, ctx);
             const id = args.custom ? computed?.id ?? `${args.name}-${shortHash(`${ctx.stack}/${args.type}/${args.name}`)}` : undefined;
             return { id, state: { ...args.inputs, ...(computed?.state ?? {}) } };
@@ -169,7 +171,7 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     // the mock monitor does not claim it, so say it here and record what each invoke waits for.
     // (getStore is exported by runtime/state.js but not declared in its typings.)
     (pulumiState as unknown as { getStore(): { supportsInvokeDependsOn: boolean } }).getStore().supportsInvokeDependsOn = true;
-    captureRegistrations(captured, options.answerLate);
+    captureRegistrations(captured, asked, options.answerLate);
     captureInvokes(invokes, captured);
     pulumi.runtime.setAllConfig(options.config);
 
@@ -261,14 +263,23 @@ async function mocksFor(cloud: Cloud): Promise<CloudMocks> {
     }
 }
 
+/** The inputs the mock monitor handed `newResource`: the registration's, deserialized. */
+interface Asked {
+    inputs?: Record<string, any>;
+}
+
 /** Wraps the mock monitor so each registration is recorded with its options, as the engine sees it. */
-function captureRegistrations(captured: CapturedResource[], answerLate?: (type: string) => boolean) {
+function captureRegistrations(captured: CapturedResource[], asked: Asked, answerLate?: (type: string) => boolean) {
     const monitor = pulumi.runtime.getMonitor() as any;
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+        // The SDK's mock monitor deserializes the request's inputs for `newResource`, which it calls
+        // before its first await: those are the inputs recorded (nothing changes them), instead of
+        // deserializing them again. Were it ever called later, they are deserialized here.
+        let deserialized: Record<string, any> | undefined;
         const answered = (err: any, resp: any) => {
             if (!err && resp) {
-                const raw = pulumi.runtime.deserializeProperties(req.getObject());
+                const raw = deserialized ?? pulumi.runtime.deserializeProperties(req.getObject());
                 const secretPaths: string[] = [];
                 const inputs = unwrap(raw, "", secretPaths);
                 const outputs = unwrap(pulumi.runtime.deserializeProperties(resp.getObject()), "", []);
@@ -301,7 +312,10 @@ function captureRegistrations(captured: CapturedResource[], answerLate?: (type: 
             }
             callback(err, resp);
         };
+        asked.inputs = undefined;
         original(req, answerLate?.(req.getType()) ? (err: any, resp: any) => void setTimeout(() => answered(err, resp), 5) : answered);
+        deserialized = asked.inputs;
+        asked.inputs = undefined;
     };
 }
 
@@ -322,21 +336,29 @@ function captureInvokes(invokes: CapturedInvoke[], captured: CapturedResource[])
 
 /** The URN each alias of a registration stands for (Pulumi's alias spec: unset fields mean "unchanged"). */
 function aliasUrns(req: any, urn: string): string[] {
-    const [, , qualifiedType, name] = urn.split("::");
+    const aliases = req.getAliasesList() as any[];
+    if (aliases.length === 0) {
+        return [];
+    }
+    // What every alias of the resource shares, worked out once (an azure-native resource has ~20).
+    const [head, project, qualifiedType, name] = urn.split("::");
+    const stack = head.replace(/^urn:pulumi:/, "");
+    const own = `urn:pulumi:${stack}::${project}::${qualifiedType}::${name}`;
     const type = req.getType() as string;
     const ownParent = (req.getParent() as string) || undefined;
-    const stackOf = (u: string) => u.split("::")[0].replace(/^urn:pulumi:/, "");
-    const projectOf = (u: string) => u.split("::")[1];
-    return (req.getAliasesList() as any[]).map((alias) => {
-        if (alias.getUrn()) {
-            return alias.getUrn() as string;
+    const urns: string[] = [];
+    for (const alias of aliases) {
+        let aliasUrn: string = alias.getUrn();
+        if (!aliasUrn) {
+            const spec = alias.getSpec();
+            const parentUrn: string | undefined = spec.getNoparent() ? undefined : spec.getParenturn() || ownParent;
+            const aliasType = spec.getType() || type;
+            const qualified = parentUrn ? `${parentUrn.split("::")[2]}$${aliasType}` : aliasType;
+            aliasUrn = `urn:pulumi:${spec.getStack() || stack}::${spec.getProject() || project}::${qualified}::${spec.getName() || name}`;
         }
-        const spec = alias.getSpec();
-        const parentUrn: string | undefined = spec.getNoparent() ? undefined : spec.getParenturn() || ownParent;
-        const aliasType = spec.getType() || type;
-        const qualified = parentUrn ? `${parentUrn.split("::")[2]}$${aliasType}` : aliasType;
-        return `urn:pulumi:${spec.getStack() || stackOf(urn)}::${spec.getProject() || projectOf(urn)}::${qualified}::${spec.getName() || name}`;
-    }).filter((u) => u !== `urn:pulumi:${stackOf(urn)}::${projectOf(urn)}::${qualifiedType}::${name}`);
+        if (aliasUrn !== own) urns.push(aliasUrn);
+    }
+    return urns;
 }
 
 function unwrap(value: any, path: string, secretPaths: string[]): any {
