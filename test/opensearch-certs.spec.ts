@@ -20,9 +20,17 @@ function sh(dir: string, command: string): string {
     // (new RSA keys from a pool: test/key-pool.ts)
     return execFileSync("bash", ["-c", `set -eu\n${CERT_FUNCTIONS}\n${command}`], { cwd: dir, encoding: "utf8", env: { ...process.env, ...keyPoolEnv(process.env.PATH ?? "") } });
 }
+/** Subjects read so far, by certificate (a node's certificate is checked for each node count). */
+const subjects = new Map<string, string>();
 function subjectOf(file: string): string {
     // What Java's X500Principal.getName() gives for these plain ASCII values: RFC 2253.
-    return execFileSync("openssl", ["x509", "-in", file, "-noout", "-subject", "-nameopt", "RFC2253"], { encoding: "utf8" }).trim().replace(/^subject=/, "");
+    const pem = fs.readFileSync(file, "utf8");
+    let subject = subjects.get(pem);
+    if (subject === undefined) {
+        subject = execFileSync("openssl", ["x509", "-noout", "-subject", "-nameopt", "RFC2253"], { input: pem, encoding: "utf8" }).trim().replace(/^subject=/, "");
+        subjects.set(pem, subject);
+    }
+    return subject;
 }
 
 // Project/stack names at the edges of what the config accepts (shortest, digits and hyphens,

@@ -6,6 +6,7 @@ import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { keyPoolEnv } from "./key-pool";
 import { ADMIN_HASH_TOKEN, hashToken, securityBundle, securityConfig } from "../components/opensearch/security-config";
 import { SEARCH_USERS_HANDLER } from "../components/search-users-function";
 import {
@@ -257,7 +258,8 @@ describe("search users: the REST applier (AWS Lambda, local container) against a
 
     before(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-search-users-"));
-        const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+        // (new RSA keys from the run's pool: test/key-pool.ts)
+        const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...keyPoolEnv(process.env.PATH ?? "") } });
         openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=anycloud test CA");
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
         fs.writeFileSync(path.join(dir, "san.ext"), "subjectAltName=DNS:localhost\n");
