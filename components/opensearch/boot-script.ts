@@ -274,12 +274,13 @@ put_file() {
   cat >"$1" || fail "write $1"
 }
 
-# token_fresh: ACCESS_TOKEN is the VM identity's access token (cloud_token), fetched once and reused
-# until a minute before it expires: one metadata request per boot instead of one per secret
-# (Microsoft's managed identity guide asks clients to cache tokens; GCP's metadata server hands
-# out the same token until minutes before its expiry). It lives in this shell: secret_get runs
-# in a subshell, so its callers run token_fresh first. A failed try drops the token, so the next
-# try takes a new one (a token refused early, e.g. after the clock was stepped back at boot).
+# token_fresh: ACCESS_TOKEN is the VM identity's access token (cloud_token), fetched once and
+# reused until a minute before it expires: one metadata request per boot, not one per secret, as
+# the clouds' SDKs cache tokens (azure-sdk-for-js identity TOKEN_CACHING.md; the GCE metadata
+# server serves one token until at least 4 minutes before its expiry, google-cloud-go #9139). It
+# lives in this shell: secret_get runs in a subshell, so its callers run token_fresh first. A
+# failed try drops the token, so the next try takes a new one (a token refused early, e.g. after
+# the clock was stepped back at boot).
 ACCESS_TOKEN="" ACCESS_TOKEN_UNTIL=0
 token_fresh() {
   local reply ttl
