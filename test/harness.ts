@@ -229,16 +229,16 @@ async function sharedPlan(dir: string, id: string, run: () => Promise<Plan>): Pr
     }
 }
 
-/**
- * Runs the program for a config that must be rejected: returns the error it stops with, and
- * fails when the program did not stop or registered anything before stopping.
- */
 /** A plan (the shared one where baseline() can share it) and what the program warned while it ran. */
 export async function planWithWarnings(options: PlanOptions): Promise<{ p: Plan; warnings: readonly string[] }> {
     const p = await (shareable(options) ? baseline(options) : plan(options, true));
     return { p, warnings: p.warnings };
 }
 
+/**
+ * Runs the program for a config that must be rejected: returns the error it stops with, and
+ * fails when the program did not stop or registered anything before stopping.
+ */
 export async function planError(options: PlanOptions): Promise<ConfigError> {
     const { project, config } = stackConfig(options);
     let run: OfflineRun;
