@@ -75,8 +75,8 @@ describe("what real apps need from config", () => {
         });
 
         it("the offline plan stands in a value for each missing value and says which", async () => {
-            const { project, config } = stackConfig({ stack: "apps", file: FILE, set: { cloud: "local" } });
-            const run = await runOffline({ project, stack: "apps", config });
+            // The fixture's shared plan (test/changes.spec.ts plans it too).
+            const { run } = await baseline({ stack: "apps", file: FILE, set: { cloud: "local" } });
             assert.deepStrictEqual(run.standIns, ["N8N_ENCRYPTION_KEY", "SMTP_PASSWORD", "STRIPE_SECRET_KEY"]);
         });
 
