@@ -10,6 +10,13 @@ export { baseline } from "./harness";
  * by breaking one input and checking that exactly that policy reports something new.
  */
 
+/**
+ * The app's own names for the database and search logins (an off-the-shelf image's, as n8n's
+ * DB_POSTGRESDB_USER), which least-privilege-data follows too: one config for both of its spec
+ * files (database, search), so they share one plan per target.
+ */
+export const LOGIN_ALIASES = { DB_POSTGRESDB_USER: "DB_USER", OPENSEARCH_USER: "ELASTICSEARCH_USERNAME" };
+
 export async function violationsOf(p: Plan): Promise<Violation[]> {
     return evaluatePolicies(p.resources);
 }

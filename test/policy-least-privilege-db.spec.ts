@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { CapturedResource } from "../stacks/offline";
 import { Plan } from "./harness";
-import { assertBites, baseline, broken, violationsOf } from "./policy-harness";
+import { assertBites, baseline, broken, LOGIN_ALIASES, violationsOf } from "./policy-harness";
 
 /**
  * `least-privilege-data` (database half) on every target: the plans pass (services and jobs get
@@ -67,7 +67,7 @@ describe("least-privilege-data (database): no workload gets the database admin",
         describe(t.cloud, () => {
             let dev: Plan;
             before(async () => {
-                dev = await baseline({ stack: "dev", set: { cloud: t.cloud, "services.app.envFrom": { DB_POSTGRESDB_USER: "DB_USER" } } });
+                dev = await baseline({ stack: "dev", set: { cloud: t.cloud, "services.app.envFrom": LOGIN_ALIASES } });
             });
 
             it("the plan passes: each workload connects as its database's role; the init step, the admin, is no workload", async () => {

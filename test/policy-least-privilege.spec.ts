@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { CapturedResource } from "../stacks/offline";
 import { Plan } from "./harness";
-import { assertBites, baseline, broken, violationsOf } from "./policy-harness";
+import { assertBites, baseline, broken, LOGIN_ALIASES, violationsOf } from "./policy-harness";
 
 /**
  * `least-privilege-data` (search half) on every target: the plans pass, and a workload given the
@@ -63,7 +63,7 @@ describe("least-privilege-data (search): no workload gets the search admin", fun
         describe(t.cloud, () => {
             let dev: Plan;
             before(async () => {
-                dev = await baseline({ stack: t.cloud === "local" ? "local" : "dev", set: { cloud: t.cloud, "services.app.envFrom": { OPENSEARCH_USER: "ELASTICSEARCH_USERNAME" } } });
+                dev = await baseline({ stack: t.cloud === "local" ? "local" : "dev", set: { cloud: t.cloud, "services.app.envFrom": LOGIN_ALIASES } });
             });
 
             it("the plan passes: each workload has its own user", async () => {
