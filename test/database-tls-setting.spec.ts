@@ -125,8 +125,12 @@ describe("database.tls: verify (the default) and require", function () {
             assert.deepStrictEqual(pick(appEnv(p, "aws"), ["PGSSLMODE", "NODE_EXTRA_CA_CERTS"]), { PGSSLMODE: "no-verify", NODE_EXTRA_CA_CERTS: "/etc/corp/ca.pem" });
         });
 
+        // One verifying plan for the two tests below (a service off the database with its own
+        // NODE_EXTRA_CA_CERTS, the app copying PGSSLROOTCERT): each reads its own service.
+        const OWN_NAMES = { cloud: "aws", "services.processor.env.NODE_EXTRA_CA_CERTS": "/etc/corp/ca.pem", "services.app.envFrom.MY_CA": "PGSSLROOTCERT" };
+
         it("a service that does not use the database keeps its own NODE_EXTRA_CA_CERTS", async () => {
-            const p = await plan({ stack: "prod", set: { cloud: "aws", "services.processor.env.NODE_EXTRA_CA_CERTS": "/etc/corp/ca.pem" } });
+            const p = await baseline({ stack: "prod", set: OWN_NAMES });
             assert.strictEqual(awsEnv(p, "processor-task", "processor").NODE_EXTRA_CA_CERTS, "/etc/corp/ca.pem");
         });
 
@@ -136,7 +140,7 @@ describe("database.tls: verify (the default) and require", function () {
         });
 
         it("where the roots are carried, envFrom from PGSSLROOTCERT copies the CA path", async () => {
-            const p = await plan({ stack: "prod", set: { cloud: "aws", "services.app.envFrom.MY_CA": "PGSSLROOTCERT" } });
+            const p = await baseline({ stack: "prod", set: OWN_NAMES });
             assert.strictEqual(appEnv(p, "aws").MY_CA, DB_CA_FILE);
         });
     });
