@@ -186,6 +186,17 @@ export function describeBootScripts(cloud: "gcp" | "azure"): void {
                 assert.deepStrictEqual(roles.anycloud_app_web.index_permissions[0].index_patterns, ["web*", ".ds-web*"]);
             });
 
+            it("the files securityadmin loads are the secret's texts byte for byte (internal_users.yml with each token replaced by its bcrypt hash), the index check its JSON", () => {
+                const files = securityConfig("admin", USERS);
+                let users = files["internal_users.yml"].replace(hashToken("admin"), () => fakeHash("Admin-Password-1"));
+                for (const u of USERS) users = users.replace(hashToken(u.username), () => fakeHash(PASSWORDS[u.username]));
+                const onNode = (f: string) => boot.file(`etc/opensearch/bootstrap/security/${f}`);
+                assert.deepStrictEqual(
+                    { "internal_users.yml": onNode("internal_users.yml"), "roles.yml": onNode("roles.yml"), "roles_mapping.yml": onNode("roles_mapping.yml"), "check.json": onNode("check.json") },
+                    { "internal_users.yml": users, "roles.yml": files["roles.yml"], "roles_mapping.yml": files["roles_mapping.yml"], "check.json": `${JSON.stringify(JSON.parse(boot.secret("s-security")!).check)}\n` },
+                );
+            });
+
             it("securityadmin loads the three generated files over the image's defaults", () => {
                 const call = boot.stateFile("calls.log", "node").split("\n").find((l) => l.includes("securityadmin.sh"))!;
                 for (const f of SECURITY_FILES) {
@@ -195,6 +206,8 @@ export function describeBootScripts(cloud: "gcp" | "azure"): void {
 
             /** The node's requests for an access token (metadata server / IMDS) and to the secret store, in order. */
             const tokenRequests = (s: BootSandbox) => s.stateFile("calls.log", "node").match(/^curl GET \S*(computeMetadata\S*\/token|metadata\/identity\/)/gm) ?? [];
+            /** How many times securityadmin ran on the node. */
+            const loads = (s: BootSandbox) => (s.stateFile("calls.log", "node").match(/securityadmin\.sh/g) ?? []).length;
             const secretRequests = (s: BootSandbox) => s.stateFile("calls.log", "node").match(/^curl \w+ https:\/\/(secretmanager\.googleapis\.com|kv-test\.vault\.azure\.net)\//gm) ?? [];
 
             it("a boot asks the metadata server for a token once and uses it for every secret it reads and writes", () => {
@@ -208,6 +221,27 @@ export function describeBootScripts(cloud: "gcp" | "azure"): void {
                 const r = s.run(bootScript(input(hooks, 0)), { fail: [`token-refused:sandbox-token-${before + 1}`] });
                 assert.strictEqual(r.status, 0, r.stderr);
                 assert.strictEqual(tokenRequests(s).length - before, 2, "the refused token and a new one");
+            });
+
+            it("a token the secret store refuses when the security configuration is read is dropped: the next try takes a new one and securityadmin runs", () => {
+                // A reboot reads the peer bundles first (token 1), then the security secret (secret_value), which refuses it.
+                const s = bootedNode();
+                const before = tokenRequests(s).length;
+                const r = s.run(bootScript(input(hooks, 0)), { fail: ["token-refused-on:s-security"] });
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.strictEqual(tokenRequests(s).length - before, 2, "the refused token and a new one");
+                assert.strictEqual(loads(s), 2, "securityadmin ran again");
+            });
+
+            it("a token the secret store refuses when a secret is written is dropped, and the write is tried again with a new one", () => {
+                // node 2's bundle is gone: the reboot reads it (404) and the CA key with token 1, issues it again and writes it.
+                const s = bootedNode();
+                fs.rmSync(path.join(s.state, "secrets", "s-node-2"));
+                const before = tokenRequests(s).length;
+                const r = s.run(bootScript(input(hooks, 0)), { fail: ["token-refused-on-write:s-node-2"] });
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.strictEqual(tokenRequests(s).length - before, 2, "the refused token and a new one");
+                assert.match(s.secret("s-node-2")!, /BEGIN PRIVATE KEY[\s\S]*BEGIN CERTIFICATE/);
             });
 
             it("a token within a minute of its expiry is not reused", () => {
@@ -267,7 +301,6 @@ export function describeBootScripts(cloud: "gcp" | "azure"): void {
                     }),
                 );
             };
-            const loads = (s: BootSandbox) => (s.stateFile("calls.log", "node").match(/securityadmin\.sh/g) ?? []).length;
 
             it("the re-apply refuses to load files that would leave an existing index to no workload (the shared role of earlier versions reached it), and loads nothing", () => {
                 const s = bootedNode();
@@ -312,12 +345,39 @@ export function describeBootScripts(cloud: "gcp" | "azure"): void {
                 assert.strictEqual(loads(s), 1, "securityadmin did not run with a partial configuration");
             });
 
-            it("fails when the security configuration secret holds something else", () => {
+            for (const [what, value] of [
+                ["something else", "[]"],
+                ["empty files and passwords", JSON.stringify({ files: {}, passwords: {} })],
+            ] as const) {
+                it(`fails, loading nothing, when the security configuration secret holds ${what}`, () => {
+                    const s = bootedNode();
+                    s.setSecret("s-security", value);
+                    const r = s.run(bootScript(input(hooks, 0)));
+                    assert.notStrictEqual(r.status, 0);
+                    assert.match(r.stderr, /FAILED: secret s-security does not hold the security configuration \(files, passwords\)$/m);
+                    assert.strictEqual(loads(s), 1, "securityadmin did not run again");
+                });
+            }
+
+            it("fails, loading nothing, when a file of the security configuration is not a text", () => {
                 const s = bootedNode();
-                s.setSecret("s-security", "[]");
+                const bundle = JSON.parse(s.secret("s-security")!);
+                bundle.files["roles.yml"] = 5;
+                s.setSecret("s-security", JSON.stringify(bundle));
                 const r = s.run(bootScript(input(hooks, 0)));
                 assert.notStrictEqual(r.status, 0);
-                assert.match(r.stderr, /FAILED: secret s-security does not hold the security configuration/);
+                assert.match(r.stderr, /FAILED: secret s-security does not hold the security configuration \(files, passwords\)$/m);
+                assert.strictEqual(loads(s), 1, "securityadmin did not run again");
+            });
+
+            it("fails with jq's own message when the security configuration secret is not JSON", () => {
+                const s = bootedNode();
+                s.setSecret("s-security", "not json");
+                const r = s.run(bootScript(input(hooks, 0)));
+                assert.notStrictEqual(r.status, 0);
+                // jq 1.6 exits 4 here (1.7.1: 5): once taken for "written by an older program"
+                assert.match(r.stderr, /FAILED: read the security configuration in secret s-security: jq failed \(status [1-9]\d*\): .*parse error: Invalid literal/);
+                assert.strictEqual(loads(s), 1, "securityadmin did not run again");
             });
 
             it("fails, loading nothing, when the security configuration has no index check (written by an older program)", () => {

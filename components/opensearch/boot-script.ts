@@ -12,9 +12,11 @@ export interface CloudBootHooks {
      * Shell defining `cloud_token` (prints the VM identity's access token for the secret store
      * as `SECONDS_VALID TOKEN`, SECONDS_VALID being the metadata server's `expires_in`),
      * `secret_get NAME` (prints the value; returns 3 when the secret has no value yet, another
-     * non-zero status on any other error) and `secret_put NAME FILE`. Both send `$ACCESS_TOKEN`
-     * (the prelude's cache of cloud_token's token): secret_put runs `token_fresh` first; callers
-     * of secret_get, which runs in a subshell, run it before.
+     * non-zero status on any other error) and `secret_put NAME FILE` (stores FILE as the new
+     * value; non-zero on any error). Both send `$ACCESS_TOKEN` (the prelude's cache of
+     * cloud_token's token) and return non-zero when it is empty: their callers in the prelude
+     * (secret_read, secret_value, secret_store) run `token_fresh` first and drop the token on a
+     * failure.
      */
     secretFunctions: string;
     /** Extra one-time host setup (idempotent; fails the boot with a message). */
@@ -114,8 +116,8 @@ if [ ! -s "$CERTS/ca.pem" ]; then
     say "creating the cluster CA (first boot of the cluster)"
     make_ca "$BOOT/ca" ${q(opensslSubject(caSubject(b.cluster)))} || fail "openssl: create the cluster CA"
     # The key first: a CA certificate in its secret always has its key stored.
-    secret_put ${q(b.secrets.caKey)} "$BOOT/ca-key.pem" || fail "store the CA key in secret ${b.secrets.caKey}"
-    secret_put ${q(b.secrets.caCert)} "$BOOT/ca.pem" || fail "store the CA certificate in secret ${b.secrets.caCert}"
+    secret_store ${q(b.secrets.caKey)} "$BOOT/ca-key.pem" || fail "store the CA key in secret ${b.secrets.caKey} (gave up after $TRIES tries, $PAUSE s apart)"
+    secret_store ${q(b.secrets.caCert)} "$BOOT/ca.pem" || fail "store the CA certificate in secret ${b.secrets.caCert} (gave up after $TRIES tries, $PAUSE s apart)"
     mv "$BOOT/ca.pem" "$CERTS/ca.pem" || fail "install the CA certificate"
   fi
 fi
@@ -138,7 +140,7 @@ if [ "$LAST" = 3 ]; then
   issue_cert "$BOOT/peer" ${q(opensslSubject(nodeSubject(m.name)))} ${q(nodeSan(m, b.clientIp))} "$CERTS/ca.pem" "$BOOT/ca-key.pem" ||
     fail "openssl: issue the certificate of ${m.name}"
   cat "$BOOT/peer-key.pem" "$BOOT/peer.pem" >"$BOOT/peer-bundle.pem" || fail "bundle the certificate of ${m.name}"
-  secret_put ${q(b.secrets.nodeTls[i + 1])} "$BOOT/peer-bundle.pem" || fail "store the certificate of ${m.name} in secret ${b.secrets.nodeTls[i + 1]}"
+  secret_store ${q(b.secrets.nodeTls[i + 1])} "$BOOT/peer-bundle.pem" || fail "store the certificate of ${m.name} in secret ${b.secrets.nodeTls[i + 1]} (gave up after $TRIES tries, $PAUSE s apart)"
 fi
 rm -f "$BOOT"/peer*.pem`,
     )
@@ -316,6 +318,18 @@ secret_read() {
   done
   fail "read secret $1 (gave up after $TRIES tries, $PAUSE s apart)"
 }
+# secret_store NAME FILE: stores FILE as the secret's new value; a failed try drops the token and
+# is retried as reads are (a refused token, a network error; a try that was stored after all
+# leaves one more version of the same value). Non-zero after TRIES tries: the caller says what failed.
+secret_store() {
+  local n
+  for ((n = 1; n <= TRIES; n++)); do
+    token_fresh && secret_put "$1" "$2" && return 0
+    ACCESS_TOKEN=""
+    sleep "$PAUSE"
+  done
+  return 1
+}
 # secret_need NAME FILE: waits (bounded) until the secret has a value.
 secret_need() {
   local n
@@ -422,16 +436,28 @@ function fileVar(f: SecurityFile): string {
     return `${f.replace(/\.yml$/, "").toUpperCase()}_YML`;
 }
 
+/** `SECURITY_BUNDLE_JQ`'s exit statuses: statuses jq never exits with itself (see below). */
+export const BUNDLE_NOT_CONFIGURATION = 10;
+export const BUNDLE_NO_INDEX_CHECK = 11;
+
 /**
- * One jq 1.6 run over the security secret's JSON (jq's start-up, compiling its builtins, is most
+ * One jq run over the security secret's JSON (jq's start-up, compiling its builtins, is most
  * of what a jq call costs: one run where there were six): shell assignments quoted by `@sh` (the
  * manual's way to hand values to a shell) of the three files (`fileVar`), the index check
  * (SECURITY_CHECK, JSON) and the passwords to hash (SECURITY_PASSWORDS, `<token> <secret>`
- * lines). Exit 3 (`halt_error`, jq 1.6) when it is not the configuration (objects `files` and
- * `passwords`, each file a text), 4 when it has no index check (written by an older program).
+ * lines). `halt_error` exits BUNDLE_NOT_CONFIGURATION when it is not the configuration (an
+ * object with objects `files` and `passwords`, each file a text), BUNDLE_NO_INDEX_CHECK when it
+ * has no index check (written by an older program).
+ * The nodes run jq 1.6 (GCP, Debian 12; the tests' jq) and 1.7.1 (Azure, Ubuntu 24.04). In both,
+ * jq itself exits 0, 1 or 4 (-e, and 1.6 on input that is not JSON), 2 (system), 3 (compile
+ * error) or 5 (runtime error; 1.7.1 on input that is not JSON), and `halt_error(N)` exits N
+ * exactly, printing a string input raw (jqlang/jq src/main.c process() and main()'s return, at
+ * tags jq-1.6 and jq-1.7.1); `@sh` quotes a string the same way in both (src/builtin.c
+ * f_format "sh"). 1.7's NEWS: halt_error stops at once instead of going to the next input (one
+ * input here).
  */
-export const SECURITY_BUNDLE_JQ = String.raw`if (.files | type) != "object" or (.passwords | type) != "object" or any(${SECURITY_FILES.map((f) => `.files["${f}"]`).join(", ")}; type != "string") then "" | halt_error(3)
-elif (.check | type) != "object" or (.check.keep | type) != "array" or (.check.covered | type) != "array" then "" | halt_error(4)
+export const SECURITY_BUNDLE_JQ = String.raw`if type != "object" or (.files | type) != "object" or (.passwords | type) != "object" or any(${SECURITY_FILES.map((f) => `.files["${f}"]`).join(", ")}; type != "string") then "" | halt_error(${BUNDLE_NOT_CONFIGURATION})
+elif (.check | type) != "object" or (.check.keep | type) != "array" or (.check.covered | type) != "array" then "" | halt_error(${BUNDLE_NO_INDEX_CHECK})
 else
   ${SECURITY_FILES.map((f) => `@sh "${fileVar(f)}=\\(.files["${f}"])"`).join(",\n  ")},
   @sh "SECURITY_CHECK=\(.check | tojson)",
@@ -447,14 +473,19 @@ end`;
 export function securityFilesStep(secret: string): string {
     return `say "security configuration"
 secret_value ${q(secret)} SECURITY
-BUNDLE=$(printf '%s\\n' "$SECURITY" | jq -r ${q(SECURITY_BUNDLE_JQ)} 2>/dev/null)
-case $? in
-  0) eval "$BUNDLE" ;;
-  4) fail ${q(`secret ${secret} holds no index check (check.keep, check.covered): written by an older program`)} ;;
-  *) fail ${q(`secret ${secret} does not hold the security configuration (files, passwords)`)} ;;
-esac
-unset SECURITY BUNDLE
 mkdir -p "$BOOT/security" || fail "create $BOOT/security"
+# jq's own messages (e.g. input that is not JSON) go to a file and into the failure.
+BUNDLE=$(printf '%s\\n' "$SECURITY" | jq -r ${q(SECURITY_BUNDLE_JQ)} 2>"$BOOT/security/jq.err")
+JQ_STATUS=$?
+JQ_ERR=$(cat "$BOOT/security/jq.err" 2>/dev/null)
+rm -f "$BOOT/security/jq.err"
+case $JQ_STATUS in
+  0) eval "$BUNDLE" ;;
+  ${BUNDLE_NOT_CONFIGURATION}) fail ${q(`secret ${secret} does not hold the security configuration (files, passwords)`)} ;;
+  ${BUNDLE_NO_INDEX_CHECK}) fail ${q(`secret ${secret} holds no index check (check.keep, check.covered): written by an older program`)} ;;
+  *) fail "read the security configuration in secret "${q(secret)}": jq failed (status $JQ_STATUS): $JQ_ERR" ;;
+esac
+unset SECURITY BUNDLE JQ_STATUS JQ_ERR
 ${SECURITY_FILES.filter((f) => f !== "internal_users.yml")
     .map((f) => `printf '%s' "$${fileVar(f)}" | put_file "$BOOT/security/${f}"`)
     .join("\n")}

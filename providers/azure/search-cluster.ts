@@ -86,7 +86,8 @@ secret_get() {
   esac
 }
 secret_put() {
-  token_fresh || return 1
+  # the caller (secret_store) ran token_fresh, and drops the token when this fails
+  [ -n "$ACCESS_TOKEN" ] || return 1
   jq -n --rawfile v "$2" '{value: $v}' |
     curl -sSf -o /dev/null -X PUT -H "Authorization: Bearer $ACCESS_TOKEN" -H 'Content-Type: application/json' -d @- "$VAULT/secrets/$1?api-version=7.4"
 }`,

@@ -70,7 +70,8 @@ secret_get() {
   esac
 }
 secret_put() {
-  token_fresh || return 1
+  # the caller (secret_store) ran token_fresh, and drops the token when this fails
+  [ -n "$ACCESS_TOKEN" ] || return 1
   jq -n --rawfile v "$2" '{payload: {data: ($v | @base64)}}' |
     curl -sSf -o /dev/null -X POST -H "Authorization: Bearer $ACCESS_TOKEN" -H 'Content-Type: application/json' -d @- "$SM/$1:addVersion"
 }`,
