@@ -158,7 +158,9 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
             return answer;
         },
         newResource: (args) => {
-            asked.inputs = args.inputs;
+            // These inputs are also what the run records (captureRegistrations): frozen, so a mock
+            // that changed them would fail here instead of changing what the engine was sent.
+            asked.inputs = deepFreezeInputs(args.inputs);
             const computed = sharedState(args.type, args.name, args.inputs, ctx, randomSeed) ?? cloudMocks.state(args.type, args.name, args.inputs, ctx);
             const id = args.custom ? computed?.id ?? `${args.name}-${shortHash(`${ctx.stack}/${args.type}/${args.name}`)}` : undefined;
             return { id, state: { ...args.inputs, ...(computed?.state ?? {}) } };
@@ -261,6 +263,15 @@ async function mocksFor(cloud: Cloud): Promise<CloudMocks> {
         // The program reports an unavailable cloud itself, as a config error.
         return { call: () => undefined, state: () => undefined };
     }
+}
+
+/** Freezes plain objects and arrays all the way down (resources and assets are left as they are). */
+function deepFreezeInputs<T>(value: T): T {
+    if (value !== null && typeof value === "object" && !Object.isFrozen(value) && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype)) {
+        Object.freeze(value);
+        for (const v of Object.values(value)) deepFreezeInputs(v);
+    }
+    return value;
 }
 
 /** The inputs the mock monitor handed `newResource`: the registration's, deserialized. */

@@ -63,6 +63,13 @@ describe("the SDK's resource source positions under scripts/sdk-patches.js", () 
         });
     }
 
+    it("a file URL is the SDK's for paths with characters a URL escapes (space, #, ?, %, non-ASCII), the first time and when kept", () => {
+        for (const name of ["a b.ts", "a#b.ts", "a?b.ts", "a%20b.ts", "é.ts"]) {
+            const file = path.join(ROOT, "odd dir", name);
+            for (let i = 0; i < 2; i++) assert.strictEqual(patches.fileUrl(url, file), url.pathToFileURL(file).toString(), file);
+        }
+    });
+
     it("a file URL is kept for an absolute path only (a relative one depends on the working directory)", () => {
         const absolute = path.join(ROOT, "index.ts");
         assert.strictEqual(patches.fileUrl(url, absolute), url.pathToFileURL(absolute).toString());
