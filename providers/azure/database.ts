@@ -16,7 +16,7 @@ import { diagnostics, metricAlerts } from "./alerts";
 import { azureServerCa, storeDatabaseCa } from "./database-ca";
 import { grantsSettled, secretRefName, settledGrants } from "./container-service";
 import { AzureContext, DATABASE_INIT_WORKLOAD } from "./context";
-import { AZ_CLI_VERSION, awaitedRun, logQuery } from "./job";
+import { awaitedRun, deploymentScript, logQuery } from "./job";
 import { CREATE_ONLY_NAME, RULES } from "./naming";
 import { postgresZoneName } from "./network";
 import { postgresClientImage } from "./registry-mirror";
@@ -554,31 +554,21 @@ function restartServers(
     );
     const values = Object.fromEntries(staticKeys.map((k) => [k, params[k]]));
     const digest = pulumi.all([order, pendingAtPlan]).apply(([ids, read]) => restartTrigger(ids, values, read));
-    return new resources.AzureCliScript(
-        `${name}-restart`,
-        {
-            scriptName: ctx.naming.local(`${name}-restart`),
-            resourceGroupName: ctx.rgName,
-            location: ctx.location,
-            kind: "AzureCLI",
-            azCliVersion: AZ_CLI_VERSION,
-            identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
-            scriptContent: restartScript(),
-            environmentVariables: [
-                { name: "RESTART_ORDER", value: order.apply((ids) => ids.join(" ")) },
-                { name: "STATIC_KEYS", value: staticKeys.join(" ") },
-                { name: "POSTGRES_API_VERSION", value: POSTGRES_API_VERSION },
-                // Each of the three waits per server (readable; Ready and restart taken; Ready with nothing pending).
-                { name: "ATTEMPTS", value: String(RESTART_WAIT_ATTEMPTS) },
-            ],
-            forceUpdateTag: digest,
-            timeout: `PT${restartTimeoutMinutes(servers.length)}M`,
-            retentionInterval: "PT1H",
-            cleanupPreference: "OnSuccess",
-            tags: ctx.tags,
-        },
-        ctx.opts(parent, { dependsOn: [...grants, settled, ...after] }),
-    );
+    return deploymentScript(ctx, `${name}-restart`, {
+        identityId: identity.id,
+        script: restartScript(),
+        environment: [
+            { name: "RESTART_ORDER", value: order.apply((ids) => ids.join(" ")) },
+            { name: "STATIC_KEYS", value: staticKeys.join(" ") },
+            { name: "POSTGRES_API_VERSION", value: POSTGRES_API_VERSION },
+            // Each of the three waits per server (readable; Ready and restart taken; Ready with nothing pending).
+            { name: "ATTEMPTS", value: String(RESTART_WAIT_ATTEMPTS) },
+        ],
+        trigger: digest,
+        timeoutMinutes: restartTimeoutMinutes(servers.length),
+        parent,
+        dependsOn: [...grants, settled, ...after],
+    });
 }
 
 /** The init job's bound for one execution: the wait for the server (DB_INIT_RETRY) plus the script. */

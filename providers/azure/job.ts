@@ -167,33 +167,62 @@ export function awaitedRun(
         `Azure RBAC applies ${name}'s runner role assignments (Container Apps Jobs Operator and Reader) before its deployment script starts the job`,
         parent,
     );
-    const run = new resources.AzureCliScript(
-        `${name}-run`,
+    return deploymentScript(ctx, `${name}-run`, {
+        identityId: runner.id,
+        script: runScript(),
+        environment: [
+            { name: "JOB_ID", value: job.id },
+            ...Object.entries(label).map(([k, value]) => ({ name: k, value })),
+            { name: "JOBS_API_VERSION", value: JOBS_API_VERSION },
+            { name: "LOGS", value: logs },
+        ],
+        trigger: digest,
+        // The job's own bound ends the execution; the script's bound is a backstop above it.
+        timeoutMinutes: timeoutMinutes + 10,
+        parent,
+        // The services it calls answer while it runs: after them.
+        dependsOn: [...canRun, runnerSettled, ...after],
+    });
+}
+
+/** What differs between the stack's deployment scripts (a job's runner, the database restart). */
+export interface DeploymentScriptArgs {
+    /** The user-assigned identity the script logs in as (`az login --identity`). */
+    identityId: pulumi.Input<string>;
+    script: string;
+    environment: pulumi.Input<{ name: string; value: pulumi.Input<string> }>[];
+    /** A new value runs the script again (`forceUpdateTag`). */
+    trigger: pulumi.Input<string>;
+    timeoutMinutes: number;
+    parent: pulumi.Resource;
+    dependsOn: pulumi.Resource[];
+}
+
+/**
+ * An Azure CLI deployment script of the stack: its container instance and storage are the
+ * service's, kept an hour for its logs and removed on success (retentionInterval,
+ * cleanupPreference); it runs again when the trigger changes.
+ */
+export function deploymentScript(ctx: AzureContext, name: string, a: DeploymentScriptArgs): resources.AzureCliScript {
+    return new resources.AzureCliScript(
+        name,
         {
-            scriptName: ctx.naming.local(`${name}-run`),
+            scriptName: ctx.naming.local(name),
             resourceGroupName: ctx.rgName,
             location: ctx.location,
             kind: "AzureCLI",
             azCliVersion: AZ_CLI_VERSION,
-            identity: { type: "UserAssigned", userAssignedIdentities: [runner.id] },
-            scriptContent: runScript(),
-            environmentVariables: [
-                { name: "JOB_ID", value: job.id },
-                ...Object.entries(label).map(([k, value]) => ({ name: k, value })),
-                { name: "JOBS_API_VERSION", value: JOBS_API_VERSION },
-                { name: "LOGS", value: logs },
-            ],
-            forceUpdateTag: digest,
-            // The job's own bound ends the execution; the script's bound is a backstop above it.
-            timeout: `PT${timeoutMinutes + 10}M`,
+            identity: { type: "UserAssigned", userAssignedIdentities: [a.identityId] },
+            scriptContent: a.script,
+            environmentVariables: a.environment,
+            forceUpdateTag: a.trigger,
+            timeout: `PT${a.timeoutMinutes}M`,
             retentionInterval: "PT1H",
             cleanupPreference: "OnSuccess",
             tags: ctx.tags,
         },
-        // The services it calls answer while it runs: after them.
-        ctx.opts(parent, { dependsOn: [...canRun, runnerSettled, ...after] }),
+        ctx.opts(a.parent, { dependsOn: a.dependsOn }),
     );
-    return run;
 }
 
 /** What a before-deploy job on Azure needs from the subscription (see awaitedRun). */
