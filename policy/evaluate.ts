@@ -46,9 +46,18 @@ const LEVELS = new Map(GUARDRAILS.map((g) => [g.name, g.level]));
 
 const isTypeOf = (type: string) => (cls: any) => typeof cls?.isInstance === "function" && cls.isInstance({ __pulumiType: type }) === true;
 
-function providerOf(r: EvaluatedResource, byUrn: Map<string, EvaluatedResource>) {
-    const urn = r.provider?.split("::").slice(0, -1).join("::");
-    const p = urn ? byUrn.get(urn) : undefined;
+/**
+ * The provider resource of each resource (its `urn::id` reference resolved), found once per run
+ * of the pack: every resource policy asks for every resource's provider.
+ */
+function providerResources(resources: EvaluatedResource[]): Map<EvaluatedResource, EvaluatedResource | undefined> {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const urnOf = (reference: string) => reference.slice(0, Math.max(0, reference.lastIndexOf("::")));
+    return new Map(resources.map((r) => [r, r.provider ? byUrn.get(urnOf(r.provider)) : undefined]));
+}
+
+/** The provider as the analyzer hands it to one policy: a view of its own, inputs behind a fresh proxy. */
+function providerOf(p: EvaluatedResource | undefined) {
     return p ? { type: p.type, name: p.name, urn: p.urn, props: unknownCheckingProxy(p.inputs) } : undefined;
 }
 
@@ -72,7 +81,7 @@ class NotApplicable extends Error {}
 
 /** Runs every policy of the pack (or the given ones) against one captured stack. */
 export async function evaluatePolicies(resources: EvaluatedResource[], policies: Policies = guardrailPolicies()): Promise<Violation[]> {
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const providers = providerResources(resources);
     const violations: Violation[] = [];
     const level = (name: string): EnforcementLevel => LEVELS.get(name) ?? "advisory";
 
@@ -99,7 +108,7 @@ export async function evaluatePolicies(resources: EvaluatedResource[], policies:
                     urn: r.urn,
                     props: unknownCheckingProxy(r.inputs),
                     opts: options(r),
-                    provider: providerOf(r, byUrn),
+                    provider: providerOf(providers.get(r)),
                     stackTags: new Map(),
                     isType: isTypeOf(r.type),
                     asType: ((cls: any) => (isTypeOf(r.type)(cls) ? args.props : undefined)) as ResourceValidationArgs["asType"],
@@ -119,7 +128,7 @@ export async function evaluatePolicies(resources: EvaluatedResource[], policies:
                     urn: r.urn,
                     props: unknownCheckingProxy(r.outputs),
                     opts: options(r),
-                    provider: providerOf(r, byUrn),
+                    provider: providerOf(providers.get(r)),
                     dependencies: [],
                     propertyDependencies: {},
                     isType: isTypeOf(r.type),

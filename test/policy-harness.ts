@@ -17,18 +17,31 @@ export { baseline } from "./harness";
  */
 export const LOGIN_ALIASES = { DB_POSTGRESDB_USER: "DB_USER", OPENSEARCH_USER: "ELASTICSEARCH_USERNAME" };
 
-export async function violationsOf(p: Plan): Promise<Violation[]> {
-    return evaluatePolicies(p.resources);
+/**
+ * The violations of a shared (frozen) plan, by its resources: found once, then frozen too. Each
+ * guardrail test compares a broken copy with the plan it broke, so the same shared plan was
+ * evaluated again in every one of them (half of the pack's runs).
+ */
+const ofShared = new WeakMap<readonly CapturedResource[], Promise<readonly Violation[]>>();
+
+export async function violationsOf(p: Plan): Promise<readonly Violation[]> {
+    if (!Object.isFrozen(p.resources)) return evaluatePolicies(p.resources);
+    let found = ofShared.get(p.resources);
+    if (found === undefined) {
+        found = evaluatePolicies(p.resources).then((v) => Object.freeze(v.map((x) => Object.freeze(x))));
+        ofShared.set(p.resources, found);
+    }
+    return found;
 }
 
-export function mandatory(violations: Violation[]): string[] {
+export function mandatory(violations: readonly Violation[]): string[] {
     return violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy}: ${v.message} (${v.urn ?? "stack"})`);
 }
 
 const key = (v: Violation) => `${v.policy}|${v.urn ?? ""}|${v.message}`;
 
 /** Violations of `after` that `before` did not have. */
-export function introduced(before: Violation[], after: Violation[]): Violation[] {
+export function introduced(before: readonly Violation[], after: readonly Violation[]): Violation[] {
     const seen = new Set(before.map(key));
     return after.filter((v) => !seen.has(key(v)));
 }
