@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { Change, dataLoss, diffRuns, refusedUpdates, replaceTable } from "../stacks/changes";
 import { Cloud } from "../stacks/settings";
-import { baseline, plan, PlanOptions, refusal } from "./harness";
+import { baseline, plan, PlanOptions, refusal, secondUp } from "./harness";
 
 /**
  * Day 2: a config change, a second `up` and a cloud that answers differently weeks later. Each
@@ -52,8 +52,7 @@ describe("day 2: each hazard the review found", () => {
         });
 
         it("a second `up` of the same major asks for nothing new", async () => {
-            const deployed = await deployedAt({});
-            const p = await baseline({ ...cell("aws", "dev"), deployed });
+            const p = await secondUp(cell("aws", "dev"));
             assert.strictEqual(p.one("aws:rds/instance:Instance", "database-primary").inputs.engineVersion, "16");
         });
 
@@ -193,7 +192,7 @@ describe("day 2: each hazard the review found", () => {
         });
 
         it("a second `up` of the same config asks for the same tier and version", async () => {
-            const p = await baseline({ ...cell("gcp", "dev"), deployed: await deployedAt({}) });
+            const p = await secondUp(cell("gcp", "dev"));
             assert.strictEqual(p.one("gcp:redis/instance:Instance", "cache-redis").inputs.tier, "BASIC");
             assert.strictEqual(p.one("gcp:redis/instance:Instance", "cache-redis").inputs.redisVersion, "REDIS_7_2");
         });

@@ -229,6 +229,15 @@ async function sharedPlan(dir: string, id: string, run: () => Promise<Plan>): Pr
     }
 }
 
+/**
+ * A second `up` of the same config: planned against what the first left, its resources and its
+ * stack outputs (a real second `up` has both). One shared plan per config for every test about it.
+ */
+export async function secondUp(options: PlanOptions): Promise<Plan> {
+    const first = await baseline(options);
+    return baseline({ ...options, deployed: first.resources, deployedOutputs: first.outputs });
+}
+
 /** A plan (the shared one where baseline() can share it) and what the program warned while it ran. */
 export async function planWithWarnings(options: PlanOptions): Promise<{ p: Plan; warnings: readonly string[] }> {
     const p = await (shareable(options) ? baseline(options) : plan(options, true));
