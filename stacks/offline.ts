@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as pulumiState from "@pulumi/pulumi/runtime/state";
 import { loadMocks } from "../providers/load";
 import { CloudFacts, CloudMocks, DeployedResource, MockContext } from "./cloud-mocks";
+import { leanRegisterResource } from "./engine-answer";
 import { CONFIG_NAMESPACE } from "./errors";
 import { missingOperatorSecrets } from "./load-settings";
 import { runProgram } from "./program";
@@ -282,7 +283,8 @@ interface Asked {
 /** Wraps the mock monitor so each registration is recorded with its options, as the engine sees it. */
 function captureRegistrations(captured: CapturedResource[], asked: Asked, answerLate?: (type: string) => boolean) {
     const monitor = pulumi.runtime.getMonitor() as any;
-    const original = monitor.registerResource.bind(monitor);
+    // The mock monitor's own steps, answering without a protobuf Struct (./engine-answer.ts).
+    const original = leanRegisterResource(monitor) ?? monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
         // The SDK's mock monitor deserializes the request's inputs for `newResource`, which it calls
         // before its first await: those are the inputs recorded (nothing changes them), instead of

@@ -1,0 +1,166 @@
+import * as assert from "assert";
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as resproto from "@pulumi/pulumi/proto/resource_pb";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { answerStruct, KNOWN_MOCK_REGISTER, leanRegisterResource } from "../stacks/engine-answer";
+
+/** Every value with its type, key order included (-0, NaN, undefined and holes told apart). */
+function shape(v: unknown): string {
+    if (v === undefined) return "undefined";
+    if (typeof v === "number") return Object.is(v, -0) ? "-0" : `number:${v}`;
+    if (v === null || typeof v !== "object") return `${typeof v}:${JSON.stringify(v)}`;
+    const proto = Object.getPrototypeOf(v);
+    const kind = Array.isArray(v) ? "array" : proto === Object.prototype ? "object" : `other(${proto?.constructor?.name})`;
+    return `${kind}{${Reflect.ownKeys(v)
+        .map((k) => `${String(k)}=${shape((v as Record<string | symbol, unknown>)[k])}`)
+        .join(",")}}`;
+}
+
+/** What google-protobuf gives for the value, or the error it throws. */
+function viaProtobuf(value: Record<string, unknown>): string {
+    try {
+        return shape(structproto.Struct.fromJavaScript(value as Record<string, structproto.JavaScriptValue>).toJavaScript());
+    } catch (e) {
+        return `throws ${(e as Error).message}`;
+    }
+}
+function viaAnswer(value: Record<string, unknown>): string {
+    try {
+        return shape(answerStruct(value).toJavaScript());
+    } catch (e) {
+        return `throws ${(e as Error).message}`;
+    }
+}
+
+/**
+ * stacks/engine-answer.ts: the offline engine answers a registration with a stand-in for the
+ * protobuf Struct the SDK's mock monitor builds; the SDK and the recorded run must read exactly
+ * what they read from the Struct (values, key order), with the registrations answered in the same
+ * order.
+ */
+describe("the offline engine's answer to a registration (stacks/engine-answer.ts)", () => {
+    const secret = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "s3cr3t" };
+    const data: [string, Record<string, unknown>][] = [
+        ["keys in any order: sorted as jspb.Map sorts them (code units, integer-like keys in V8's order)", { b: 1, a: 2, B: 3, _: 4, "10": 5, "9": 6, "": 7, é: 8, "a.b": 9, "0": 10, "01": 11 }],
+        ["nested objects and lists, each level sorted", { z: { y: [{ d: 1, c: [2, { f: true, e: null }] }], x: "" }, list: [[], [[1]], {}] }],
+        ["falsy and special numbers", { zero: 0, minusZero: -0, nan: NaN, inf: Infinity, ninf: -Infinity, f: false, e: "", n: null, big: 2 ** 60, tiny: 5e-324 }],
+        ["a secret and a resource reference as the serializer leaves them", { password: secret, ref: { "4dabf18193072939515e22adb298388d": "5cf8f73096256a8f31e491e813e4eb8e", urn: "urn:pulumi:s::p::t::n", id: "i" } }],
+        ["a key named like an Object.prototype member", { constructor: 1, toString: "x", hasOwnProperty: [1] }],
+    ];
+    for (const [what, value] of data) {
+        it(`gives what Struct.fromJavaScript(state).toJavaScript() gives: ${what}`, () => {
+            assert.strictEqual(viaAnswer(value), viaProtobuf(value));
+        });
+    }
+
+    // Not what the SDK's serializer makes, but the answer must still be protobuf's, error included.
+    const unusual: [string, () => Record<string, unknown>][] = [
+        ["an undefined value", () => ({ a: undefined })],
+        ["a list with a hole", () => ({ a: [1, , 3] })],
+        ["a list holding undefined", () => ({ a: [undefined] })],
+        ["a function", () => ({ a: () => 1 })],
+        ["a class instance (a Date)", () => ({ a: new Date(0) })],
+        ["an object without a prototype", () => ({ a: Object.assign(Object.create(null), { y: 1, x: 2 }) })],
+        ["a __proto__ key", () => JSON.parse('{"b": 1, "__proto__": {"x": 1}, "a": 2}')],
+        ["a bigint", () => ({ a: BigInt(1) })],
+        ["a symbol", () => ({ a: Symbol("s") })],
+    ];
+    for (const [what, value] of unusual) {
+        it(`gives what google-protobuf gives, or its error, for state that is not JSON-like data: ${what}`, () => {
+            assert.strictEqual(viaAnswer(value()), viaProtobuf(value()));
+        });
+    }
+
+    it("gives a new copy on each read, as toJavaScript does (changing one read changes nothing else)", () => {
+        const answer = answerStruct({ a: { b: [1] } });
+        const first = answer.toJavaScript() as { a: { b: number[] } };
+        first.a.b.push(2);
+        assert.deepStrictEqual(answer.toJavaScript(), { a: { b: [1] } });
+    });
+
+    const MockMonitor = require("@pulumi/pulumi/runtime/mocks").MockMonitor;
+
+    it("the installed SDK's MockMonitor.registerResource is the text the engine's copy follows (after an SDK upgrade: compare it with stacks/engine-answer.ts and add its hash)", () => {
+        const hash = crypto.createHash("sha256").update(MockMonitor.prototype.registerResource.toString()).digest("hex");
+        assert.ok(KNOWN_MOCK_REGISTER.has(hash), `MockMonitor.registerResource changed (${hash})`);
+    });
+
+    it("an SDK whose MockMonitor.registerResource is another text keeps its own", () => {
+        const Newer = class extends MockMonitor {
+            async registerResource() {}
+        };
+        assert.strictEqual(leanRegisterResource(new (Newer as any)({})), undefined);
+    });
+
+    /** A request as the SDK makes it: the inputs serialized into a Struct. */
+    async function request(name: string, inputs: Record<string, unknown>, parent = ""): Promise<resproto.RegisterResourceRequest> {
+        const req = new resproto.RegisterResourceRequest();
+        req.setType("test:index:Thing");
+        req.setName(name);
+        req.setParent(parent);
+        req.setCustom(true);
+        req.setObject(structproto.Struct.fromJavaScript(await pulumi.runtime.serializeProperties("", inputs)));
+        return req;
+    }
+
+    /**
+     * Registers the requests at once through the SDK's monitor and through the engine's copy: what
+     * each answer reads, what the monitor keeps, what the mocks were asked and the microtask turn
+     * each answer came on (the same awaits answer registrations in the same order).
+     */
+    async function both(mocks: (args: pulumi.runtime.MockResourceArgs) => pulumi.runtime.MockResourceResult, reqs: () => Promise<resproto.RegisterResourceRequest[]>) {
+        const seen: unknown[] = [];
+        for (const lean of [false, true]) {
+            const asked: unknown[] = [];
+            const monitor = new MockMonitor({ newResource: (a: pulumi.runtime.MockResourceArgs) => (asked.push(a), mocks(a)), call: () => ({}) });
+            const register = lean ? leanRegisterResource(monitor)! : monitor.registerResource.bind(monitor);
+            const answers: unknown[] = [];
+            const requests = await reqs();
+            let turn = 0;
+            let counting = true;
+            const count = () => {
+                turn++;
+                if (counting) queueMicrotask(count);
+            };
+            queueMicrotask(count);
+            await Promise.all(
+                requests.map(
+                    (req) =>
+                        new Promise<void>((resolve) =>
+                            register(req, (err: unknown, resp?: resproto.RegisterResourceResponse) => {
+                                answers.push(err ? { turn, err: String(err) } : { turn, urn: resp!.getUrn(), id: resp!.getId(), object: shape(resp!.getObject()!.toJavaScript()), again: shape(resp!.getObject()!.toJavaScript()) });
+                                resolve();
+                            }),
+                        ),
+                ),
+            );
+            counting = false;
+            seen.push({ answers, asked: shape(asked), kept: shape([...monitor.resources.entries()]) });
+        }
+        assert.deepStrictEqual(seen[1], seen[0]);
+        return seen[0] as { answers: { turn: number }[] };
+    }
+
+    it("answers registrations as the SDK's mock monitor does: the same state read back, urn, id, the same resources kept, in the same order on the same microtask turns", async () => {
+        const seen = await both(
+            (a) => ({ id: a.name === "nested" ? "id-1" : undefined, state: { ...a.inputs, out: { z: 1, a: [a.name, { y: secret }] } } }),
+            async () => [
+                await request("nested", { b: { d: [1, { f: 2, e: [3] }] }, a: pulumi.secret("x") }),
+                await request("flat", { x: 1 }, "urn:pulumi:s::p::test:index:Parent::parent"),
+                await request("empty", {}),
+            ],
+        );
+        assert.strictEqual(seen.answers.length, 3);
+    });
+
+    it("answers a mock that throws with its error, as the SDK's mock monitor does", async () => {
+        await both(
+            (a) => {
+                if (a.name === "bad") throw new Error("mock refused");
+                return { id: "x", state: a.inputs };
+            },
+            async () => [await request("bad", { a: 1 }), await request("good", { a: 1 })],
+        );
+    });
+});
