@@ -143,7 +143,8 @@ describe("the edge says what it does", function () {
 
     describe("npm run plan prints what each target does about each setting", () => {
         it("on aws: the upload, the WebSocket and the login, per target, then this target's warnings", async () => {
-            const r = await planCommandRun("--stack", "prod", "--config", `loadBalancer.routes=${JSON.stringify(EDGE_STACK["loadBalancer.routes"])}`);
+            // The whole edge stack, one --config per key: the plan is the shared one of the WCU test below.
+            const r = await planCommandRun("--stack", "prod", ...Object.entries(EDGE_STACK).flatMap(([key, value]) => ["--config", `${key}=${JSON.stringify(value)}`]));
             assert.strictEqual(r.code, 0, r.stderr);
             assert.match(r.stdout, /loadBalancer\.routes\[1\]\.maxBodyMb {2}\(\/api\/documents\/upload: bodies up to 100 MiB\)\n {4}local {2}exact.*\n {4}aws\* {3}approximated WAF blocks \(413\).*104857600 bytes.*\n {4}gcp {4}refused {6}Cloud Run refuses HTTP\/1 request bodies over 32 MiB/);
             assert.match(r.stdout, /routes\[2\]\.websocket.*\n.*\n {4}aws\* {3}exact {8}the ALB carries the WebSocket while data flows at least every 900 s.*\n {4}gcp {4}approximated a WebSocket is closed after 900 s in total/);
