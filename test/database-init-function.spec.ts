@@ -156,6 +156,13 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
     }
 
     const fast = { connectMs: 2000, handshakeMs: 1500, idleMs: 1500 };
+    /**
+     * For a peer on this machine that never answers (a listener of the test's, a port dropping
+     * SYNs): nothing legitimate happens within these bounds, so they are short; each test waits
+     * its bound out, and `fast` against the real server would make that 1.5-2 s (the real
+     * server's steps keep `fast`: a statement under load may take a while).
+     */
+    const stalled = { connectMs: 400, handshakeMs: 400, idleMs: 400 };
     const event = (extra: object = {}) => ({
         host: "localhost",
         port,
@@ -273,9 +280,9 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
     it("gives up on a server that accepts and never answers, naming host, port and the likely cause", async () => {
         const silent = await silentServer();
         try {
-            const out = await invoke(event({ host: "127.0.0.1", port: silent.port }));
+            const out = await invoke(event({ host: "127.0.0.1", port: silent.port, timeouts: stalled }));
             assert.strictEqual(silent.accepted(), 1);
-            assert.match(out.error ?? "", new RegExp(`^database "postgres": connecting as "app" to 127\\.0\\.0\\.1:${silent.port} failed: PostgreSQL at 127\\.0\\.0\\.1:${silent.port} accepted the TCP connection but did not answer the TLS request within 1\\.5 s: the server is stalled`));
+            assert.match(out.error ?? "", new RegExp(`^database "postgres": connecting as "app" to 127\\.0\\.0\\.1:${silent.port} failed: PostgreSQL at 127\\.0\\.0\\.1:${silent.port} accepted the TCP connection but did not answer the TLS request within 0\\.4 s: the server is stalled`));
             assert.ok(out.exitedOnItsOwn, "the socket to the silent server was closed");
             assert.ok(out.ms < 10000, `failed after ${out.ms} ms`);
         } finally {
@@ -316,8 +323,8 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
     it("gives up on a connection whose packets are dropped, naming host, port and the security group", async () => {
         const dropping = await droppingPort();
         try {
-            const out = await invoke(event({ host: "127.0.0.1", port: dropping.port }));
-            assert.match(out.error ?? "", new RegExp(`^database "postgres": connecting as "app" to 127\\.0\\.0\\.1:${dropping.port} failed: could not connect to PostgreSQL at 127\\.0\\.0\\.1:${dropping.port} within 2 s: no answer to the TCP connection — a security group or network ACL drops the traffic`));
+            const out = await invoke(event({ host: "127.0.0.1", port: dropping.port, timeouts: stalled }));
+            assert.match(out.error ?? "", new RegExp(`^database "postgres": connecting as "app" to 127\\.0\\.0\\.1:${dropping.port} failed: could not connect to PostgreSQL at 127\\.0\\.0\\.1:${dropping.port} within 0\\.4 s: no answer to the TCP connection — a security group or network ACL drops the traffic`));
             assert.ok(out.exitedOnItsOwn, "the pending connection was closed");
             assert.ok(out.ms < 10000, `failed after ${out.ms} ms, not bounded by the connect timeout`);
         } finally {
@@ -326,13 +333,13 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
     });
 
     it("gives up on a TLS handshake that never completes", async () => {
-        const stalled = await silentServer("S");
+        const handshake = await silentServer("S");
         try {
-            const out = await invoke(event({ host: "127.0.0.1", port: stalled.port }));
-            assert.match(out.error ?? "", /the TLS handshake with PostgreSQL at 127\.0\.0\.1:\d+ did not complete within 1\.5 s/);
+            const out = await invoke(event({ host: "127.0.0.1", port: handshake.port, timeouts: stalled }));
+            assert.match(out.error ?? "", /the TLS handshake with PostgreSQL at 127\.0\.0\.1:\d+ did not complete within 0\.4 s/);
             assert.ok(out.exitedOnItsOwn, "the socket to the stalled server was closed");
         } finally {
-            await stalled.stop();
+            await handshake.stop();
         }
     });
 
@@ -373,8 +380,8 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
 
         it("an instance that never comes back fails within the bound, naming it and what it waited for", async () => {
             state({ "db-primary": { status: "available", apply: "pending-reboot", stuck: true } });
-            const out = await invoke(event({ restart: restart([{ id: "db-primary", failover: false }], 1500) }));
-            assert.match(out.error ?? "", /restarting db-primary to apply static parameters: still rebooting .* after 1\.5 s waiting for the restart to finish/);
+            const out = await invoke(event({ restart: restart([{ id: "db-primary", failover: false }], 400) }));
+            assert.match(out.error ?? "", /restarting db-primary to apply static parameters: still rebooting .* after 0\.4 s waiting for the restart to finish/);
             assert.ok(out.ms < 10000 && out.exitedOnItsOwn);
         });
     });
