@@ -12,11 +12,12 @@ export interface CloudBootHooks {
      * Shell defining `cloud_token` (prints the VM identity's access token for the secret store
      * as `SECONDS_VALID TOKEN`, SECONDS_VALID being the metadata server's `expires_in`),
      * `secret_get NAME` (prints the value; returns 3 when the secret has no value yet, another
-     * non-zero status on any other error) and `secret_put NAME FILE` (stores FILE as the new
-     * value; non-zero on any error). Both send `$ACCESS_TOKEN` (the prelude's cache of
-     * cloud_token's token) and return non-zero when it is empty: their callers in the prelude
-     * (secret_read, secret_value, secret_store) run `token_fresh` first and drop the token on a
-     * failure.
+     * non-zero status on any other error), `secret_check NAME` (the same statuses as secret_get,
+     * printing nothing: whether the secret has a value, where the cloud can tell without the
+     * value reaching the shell) and `secret_put NAME FILE` (stores FILE as the new value; non-zero
+     * on any error). All send `$ACCESS_TOKEN` (the prelude's cache of cloud_token's token) and
+     * return non-zero when it is empty: their callers in the prelude (secret_read, secret_exists,
+     * secret_value, secret_store) run `token_fresh` first and drop the token on a failure.
      */
     secretFunctions: string;
     /** Extra one-time host setup (idempotent; fails the boot with a message). */
@@ -131,21 +132,20 @@ if [ ! -s "$BOOT/admin.pem" ] || [ ! -s "$BOOT/admin-key.pem" ]; then
   issue_cert "$BOOT/admin" ${q(opensslSubject(adminSubject()))} 'DNS:admin' "$CERTS/ca.pem" "$BOOT/ca-key.pem" ||
     fail "openssl: issue the admin certificate"
 fi
-${b.nodes
+${b.nodes.length > 1 ? "# Each other node's key and certificate, issued once: at a boot this node asks only whether its\n# secret has a value (the key in it is not read back).\n" : ""}${b.nodes
     .slice(1)
     .map(
-        (m, i) => `secret_read ${q(b.secrets.nodeTls[i + 1])} "$BOOT/peer.pem"
+        (m, i) => `secret_exists ${q(b.secrets.nodeTls[i + 1])}
 if [ "$LAST" = 3 ]; then
   ca_key
   issue_cert "$BOOT/peer" ${q(opensslSubject(nodeSubject(m.name)))} ${q(nodeSan(m, b.clientIp))} "$CERTS/ca.pem" "$BOOT/ca-key.pem" ||
     fail "openssl: issue the certificate of ${m.name}"
   cat "$BOOT/peer-key.pem" "$BOOT/peer.pem" >"$BOOT/peer-bundle.pem" || fail "bundle the certificate of ${m.name}"
   secret_store ${q(b.secrets.nodeTls[i + 1])} "$BOOT/peer-bundle.pem" || fail "store the certificate of ${m.name} in secret ${b.secrets.nodeTls[i + 1]} (gave up after $TRIES tries, $PAUSE s apart)"
-fi
-rm -f "$BOOT"/peer*.pem`,
+fi`,
     )
     .join("\n")}
-rm -f "$BOOT/ca-key.pem"`
+rm -f "$BOOT/ca-key.pem" "$BOOT"/peer*.pem`
         : `[ -s "$CERTS/ca.pem" ] || secret_need ${q(b.secrets.caCert)} "$CERTS/ca.pem"
 if [ ! -s "$CERTS/node.pem" ] || [ ! -s "$CERTS/node-key.pem" ]; then
   secret_need ${q(b.secrets.nodeTls[b.index])} "$BOOT/node-bundle.pem"
@@ -313,6 +313,19 @@ secret_read() {
       return 0
     fi
     [ "$LAST" = 3 ] && return 0
+    ACCESS_TOKEN=""
+    sleep "$PAUSE"
+  done
+  fail "read secret $1 (gave up after $TRIES tries, $PAUSE s apart)"
+}
+# secret_exists NAME: as secret_read, without the value: LAST=0 when the secret has one, 3 when not yet.
+secret_exists() {
+  local n
+  for ((n = 1; n <= TRIES; n++)); do
+    token_fresh
+    secret_check "$1"
+    LAST=$?
+    [ "$LAST" = 0 ] || [ "$LAST" = 3 ] && return 0
     ACCESS_TOKEN=""
     sleep "$PAUSE"
   done

@@ -85,6 +85,10 @@ secret_get() {
     *) echo "secret $1: HTTP $code" >&2 && return 1 ;;
   esac
 }
+# A secret Pulumi created holds ${UNSET} until written: only its value tells, so it is read (and dropped).
+secret_check() {
+  secret_get "$1" >/dev/null
+}
 secret_put() {
   # the caller (secret_store) ran token_fresh, and drops the token when this fails
   [ -n "$ACCESS_TOKEN" ] || return 1

@@ -69,6 +69,17 @@ secret_get() {
     *) echo "secret $1: HTTP $code" >&2 && return 1 ;;
   esac
 }
+# The latest version's status alone: the value goes to /dev/null, not through jq and base64.
+secret_check() {
+  local code
+  [ -n "$ACCESS_TOKEN" ] || return 1
+  code=$(curl -sS -o /dev/null -H "Authorization: Bearer $ACCESS_TOKEN" -w '%{http_code}' "$SM/$1/versions/latest:access") || return 1
+  case "$code" in
+    200) return 0 ;;
+    404) return 3 ;;
+    *) echo "secret $1: HTTP $code" >&2 && return 1 ;;
+  esac
+}
 secret_put() {
   # the caller (secret_store) ran token_fresh, and drops the token when this fails
   [ -n "$ACCESS_TOKEN" ] || return 1
