@@ -99,6 +99,9 @@ export function issueCert(dir: string, ca: string, name: string, subject: string
     return path.join(dir, `${name}.crt`);
 }
 
+/** The file of the data directory that names the certificate the server serves (included by postgresql.conf). */
+const SSL_CONF = "anycloud-test-ssl.conf";
+
 /**
  * A real PostgreSQL in `dir`/data that admits network clients only over TLS with SCRAM (like
  * every cloud's), superuser `app` with `password`, serving the certificate `<cert>.crt` of `dir`;
@@ -119,25 +122,50 @@ export class TlsPostgres {
         const data = path.join(dir, "data");
         initCluster(bin, data, ["-U", "app", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync"]);
         fs.writeFileSync(path.join(data, "pg_hba.conf"), "local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostssl all all ::1/128 scram-sha-256\n");
-        server.ctl("start", cert);
+        // The certificate is named in a file of its own, not on the command line (which a reload
+        // cannot change): `restart` switches it with a reload.
+        fs.appendFileSync(path.join(data, "postgresql.conf"), `\ninclude '${SSL_CONF}'\n`);
+        server.serve(cert);
+        server.ctl("start");
         // The superuser's password (what initdb --pwfile sets, here after the copy; stored as a
         // SCRAM verifier, password_encryption's default), over the Unix socket (trust).
         runPgTool(bin, "psql", ["-X", "-q", "-h", dir, "-p", String(server.port), "-U", "app", "-d", "postgres", "-c", `ALTER ROLE app PASSWORD '${password.replace(/'/g, "''")}'`]);
         return server;
     }
 
-    /** Serves `<cert>.crt` from now on. */
+    /**
+     * Serves `<cert>.crt` from now on: PostgreSQL (10 and later) loads its certificate and key
+     * again on a reload (SIGHUP), and each connection after it gets them; no restart (a shutdown
+     * checkpoint and a start, ~0.3 s each time). Returns once a new session sees the new file
+     * (`pg_ctl reload` only sends the signal): the postmaster accepts that session only after it
+     * handled the signal, SSL context included, and every later connection is forked from it.
+     */
     restart(cert: string): void {
-        this.ctl("restart", cert);
+        this.serve(cert);
+        runPgTool(this.bin, "pg_ctl", ["-D", path.join(this.dir, "data"), "reload"]);
+        const want = `${this.dir}/${cert}.crt`;
+        for (let tries = 0; ; tries++) {
+            const serving = runPgTool(this.bin, "psql", ["-X", "-A", "-t", "-h", this.dir, "-p", String(this.port), "-U", "app", "-d", "postgres", "-c", "SHOW ssl_cert_file"]).trim();
+            if (serving === want) return;
+            if (tries >= 200) throw new Error(`PostgreSQL in ${this.dir} still serves ${serving} after a reload for ${want}`);
+            execFileSync("sleep", ["0.05"]);
+        }
+    }
+
+    /** Names `<cert>.crt` and its key as the server's (read at the next start or reload). */
+    private serve(cert: string): void {
+        const conf = path.join(this.dir, "data", SSL_CONF);
+        fs.writeFileSync(conf, `ssl_cert_file = '${this.dir}/${cert}.crt'\nssl_key_file = '${this.dir}/${cert}.key'\n`);
+        // The server reads it, and the key (PostgreSQL refuses a key file anyone else may read), as its own user.
+        if (process.getuid?.() === 0) execFileSync("chown", ["-R", "postgres", this.dir]);
     }
 
     stop(): void {
         runPgTool(this.bin, "pg_ctl", ["-D", path.join(this.dir, "data"), "-m", "immediate", "-w", "stop"]);
     }
 
-    private ctl(action: "start" | "restart", cert: string): void {
-        if (process.getuid?.() === 0) execFileSync("chown", ["-R", "postgres", this.dir]);
-        const options = [TEST_SERVER_OPTIONS, `-k ${this.dir}`, `-p ${this.port}`, "-c listen_addresses=localhost", "-c ssl=on", `-c ssl_cert_file=${this.dir}/${cert}.crt`, `-c ssl_key_file=${this.dir}/${cert}.key`, ...this.options];
+    private ctl(action: "start"): void {
+        const options = [TEST_SERVER_OPTIONS, `-k ${this.dir}`, `-p ${this.port}`, "-c listen_addresses=localhost", "-c ssl=on", ...this.options];
         runPgTool(this.bin, "pg_ctl", ["-D", path.join(this.dir, "data"), "-o", options.join(" "), "-w", "-l", path.join(this.dir, "server.log"), action]);
     }
 }
