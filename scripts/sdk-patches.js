@@ -163,8 +163,239 @@ function fileUrl(url, file) {
     return found;
 }
 
+// 4. The SDK waits for each alias of a resource as an Output: prepareResource does `await
+// output(alias).promise()` for every alias and mapAliasesForRequest `await output(a.type).promise()`
+// (and name, stack, project) for every alias spec it sends (runtime/resource.js). An
+// azure-native resource has ~20 aliases (`{ type: "azure-native:app/v20220101preview:..." }`, one
+// per older API version): 3288 in the azure prod plan, two Outputs each (eight promises, a Proxy,
+// a Promise.all or two), which was the larger part of what an Azure plan costs above the others.
+// A plain alias (a string, or an object whose own values are strings or undefined: what the
+// provider SDKs and this program give) now becomes the value `output()` would make (the string;
+// a copy of the object, key for key) through a chain of promises that resumes the awaiting code
+// at exactly the microtask turn the Output did, so every registration reaches the engine in the
+// same order as before (test/sdk-patches.spec.ts compares both against marker chains). Anything
+// else (an Output, a Promise, a parent resource) goes through `output()` as published.
+const SDK_RUNTIME_RESOURCE = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]resource\.js$/;
+const RUNTIME_RESOURCE_PATCHES = [
+    [
+        `const sourceproto = __importStar(require("../proto/source_pb"));
+`,
+        `const sourceproto = __importStar(require("../proto/source_pb")); const anycloudPatches = require(${JSON.stringify(__filename)});
+`,
+    ],
+    [
+        `        const aliasVal = await output_1.output(alias).promise();
+`,
+        `        const aliasVal = await anycloudPatches.aliasValue(output_1, alias);
+`,
+    ],
+    [
+        `            const name = a.name === undefined ? undefined : await output_1.output(a.name).promise();
+            const type = a.type === undefined ? undefined : await output_1.output(a.type).promise();
+            const stack = a.stack === undefined ? undefined : await output_1.output(a.stack).promise();
+            const project = a.project === undefined ? undefined : await output_1.output(a.project).promise();
+`,
+        `            const name = a.name === undefined ? undefined : await anycloudPatches.aliasValue(output_1, a.name);
+            const type = a.type === undefined ? undefined : await anycloudPatches.aliasValue(output_1, a.type);
+            const stack = a.stack === undefined ? undefined : await anycloudPatches.aliasValue(output_1, a.stack);
+            const project = a.project === undefined ? undefined : await anycloudPatches.aliasValue(output_1, a.project);
+`,
+    ],
+];
+/**
+ * How many `then` turns after the value the awaiting code resumes at the turn `await
+ * output(value).promise()` resumes at (the SDK's Output constructor, its `promise()` and its async
+ * `getPromisedValue`), for a value `output()` leaves without Outputs: measured on the SDK whose
+ * output.js is KNOWN_OUTPUT (@pulumi/pulumi 3.270.0; test/sdk-patches.spec.ts). Another output.js
+ * (a newer minor that package.json's ^3.270.0 allows) may take other turns: its aliases stay Outputs.
+ */
+const OUTPUT_PROMISE_TURNS = 8;
+const KNOWN_OUTPUT = new Set(["6025fdb2e446fa2f23184cfe06217ef900b63cb94d9a28090d5d6893ae977370"]);
+/** The value `output(value).promise()` resolves to for a plain alias, or undefined for anything else. */
+function plainAlias(value) {
+    if (typeof value === "string") return { value };
+    if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+    const copy = {};
+    for (const key of Object.keys(value)) {
+        const v = value[key];
+        if (v !== undefined && typeof v !== "string") return undefined;
+        copy[key] = v;
+    }
+    return { value: copy };
+}
+/** `output(value).promise()`, without the Output for a plain alias, resolving at the same turn. */
+function aliasValue(output, value) {
+    const plain = plainAlias(value);
+    if (plain === undefined) return output.output(value).promise();
+    let p = Promise.resolve(plain.value);
+    for (let i = 0; i < OUTPUT_PROMISE_TURNS; i++) p = p.then(same);
+    return p;
+}
+const same = (v) => v;
+/** The SDK's runtime/resource.js with every replacement made, or undefined when any text is not there exactly once. */
+function patchedRuntimeResource(source, outputSource) {
+    if (!KNOWN_OUTPUT.has(require("crypto").createHash("sha256").update(outputSource).digest("hex"))) return undefined;
+    let out = source;
+    for (const [from, to] of RUNTIME_RESOURCE_PATCHES) {
+        if (out.split(from).length !== 2) return undefined;
+        out = out.replace(from, () => to);
+    }
+    return out;
+}
+
+// 5. The SDK makes an Output for each output property of a resource when the resource is made
+// (rpc.js `transferProperties`: four promises, each with the leak bookkeeping of 1., and an
+// Output over them, ~40 objects a property), and resolves it when the engine answers. Most are
+// never read: a docker Container has 78 properties, an azure-native resource dozens, and the
+// program reads one or two of a few resources. Here a property's Output is made when it is first
+// read (an accessor that then leaves the Output as the property's value, as the SDK's assignment
+// did), with the same promises and labels, resolved at once with the engine's answer if it
+// already came; a property never read costs its resolver and its accessor (a local plan took
+// 0.36 MiB per added resource, its containers' properties mostly: README "Performance").
+// What is the same: the properties' keys and order, the Output a read gets (the same on every
+// read), an answer or error reaching it, a gRPC error leaving it pending, an assignment replacing
+// it, the value's text made at once (a `toString` that throws fails the resource as before), and
+// every microtask turn at which the program and the engine see something, as long as a property
+// is first read before the engine answered (test/sdk-patches.spec.ts). What differs: a property
+// first read after the answer gets its value a few turns later than its Output, made long
+// before, gave it (the offline engine's order of registrations follows from such turns: every
+// plan and test run was compared, all the same); `util.inspect` shows an unread property as
+// [Getter/Setter]; the leak report's count of promises pending at exit leaves out unread
+// properties' (it names the pending registrations as before). With PULUMI_DEBUG_PROMISE_LEAKS
+// nothing is changed: every promise is made, for its report.
+const SDK_RPC = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]rpc\.js$/;
+const RPC_PATCHES = [
+    [
+        `const semver = __importStar(require("semver"));
+`,
+        `const semver = __importStar(require("semver")); const anycloudPatches = require(${JSON.stringify(__filename)});
+`,
+    ],
+    [
+        `        let resolveValue;
+        let rejectValue;
+        let resolveIsKnown;
+        let rejectIsKnown;
+        let resolveIsSecret;
+        let rejectIsSecret;
+        let resolveDeps;
+        let rejectDeps;
+        resolvers[k] = (v, isKnown, isSecret, deps = [], err) => {
+            if (err) {
+                if (errors_1.isGrpcError(err)) {
+                    if (debuggable_1.debugPromiseLeaks) {
+                        console.error("info: skipped rejection in transferProperties");
+                    }
+                    return;
+                }
+                rejectValue(err);
+                rejectIsKnown(err);
+                rejectIsSecret(err);
+                rejectDeps(err);
+            }
+            else {
+                resolveValue(v);
+                resolveIsKnown(isKnown);
+                resolveIsSecret(isSecret);
+                resolveDeps(deps);
+            }
+        };
+        const propString = output_1.Output.isInstance(props[k]) ? "Output<T>" : safeToString(props[k]);
+        onto[k] = new output_1.Output(onto, debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+            resolveValue = resolve;
+            rejectValue = reject;
+        }), \`transferProperty(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+            resolveIsKnown = resolve;
+            rejectIsKnown = reject;
+        }), \`transferIsStable(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+            resolveIsSecret = resolve;
+            rejectIsSecret = reject;
+        }), \`transferIsSecret(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+            resolveDeps = resolve;
+            rejectDeps = reject;
+        }), \`transferDeps(\${label}, \${k}, \${propString})\`));
+`,
+        `        // (scripts/sdk-patches.js: the property's Output is made when the property is first read,
+        // with the same four promises, resolved with what the engine answered if it already has;
+        // a property never read costs this resolver and an accessor. The SDK's own resolver's
+        // checks are kept: a gRPC error leaves the promises pending, the first answer wins.
+        // Replaces the SDK's lines one for one: the file's other lines keep their numbers.)
+        const propString = output_1.Output.isInstance(props[k]) ? "Output<T>" : safeToString(props[k]);
+        let settle, settled; // the Output's resolution, once made; the engine's answer, until then
+        resolvers[k] = (v, isKnown, isSecret, deps = [], err) => {
+            if (err && errors_1.isGrpcError(err)) {
+                if (debuggable_1.debugPromiseLeaks) {
+                    console.error("info: skipped rejection in transferProperties");
+                }
+                return;
+            }
+            if (settle !== undefined) settle(v, isKnown, isSecret, deps, err);
+            else if (settled === undefined) settled = [v, isKnown, isSecret, deps, err];
+        };
+        anycloudPatches.lazyProperty(onto, k, () => {
+            let resolveValue, rejectValue, resolveIsKnown, rejectIsKnown, resolveIsSecret, rejectIsSecret, resolveDeps, rejectDeps;
+            const made = new output_1.Output(onto, debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+                resolveValue = resolve;
+                rejectValue = reject;
+            }), \`transferProperty(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+                resolveIsKnown = resolve;
+                rejectIsKnown = reject;
+            }), \`transferIsStable(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+                resolveIsSecret = resolve;
+                rejectIsSecret = reject;
+            }), \`transferIsSecret(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+                resolveDeps = resolve;
+                rejectDeps = reject;
+            }), \`transferDeps(\${label}, \${k}, \${propString})\`));
+            settle = (v, isKnown, isSecret, deps, err) => {
+                if (err) {
+                    rejectValue(err); rejectIsKnown(err); rejectIsSecret(err); rejectDeps(err);
+                } else {
+                    resolveValue(v); resolveIsKnown(isKnown); resolveIsSecret(isSecret); resolveDeps(deps);
+                }
+            };
+            if (settled !== undefined) settle(...settled);
+            return made;
+        });
+`,
+    ],
+];
+/** The SDK's runtime/rpc.js with every replacement made, or undefined when any text is not there exactly once. */
+function patchedRpc(source) {
+    let out = source;
+    for (const [from, to] of RPC_PATCHES) {
+        if (out.split(from).length !== 2) return undefined;
+        out = out.replace(from, () => to);
+    }
+    return out;
+}
+/** Gives a resource the property `key` whose value `make()` makes when it is first read (or set). */
+function lazyProperty(resource, key, make) {
+    const keep = (value) => Object.defineProperty(resource, key, { value, writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(resource, key, {
+        get: () => keep(make())[key],
+        set: (value) => keep(value),
+        enumerable: true,
+        configurable: true,
+    });
+}
+
 const loadJavaScript = require.extensions[".js"];
 require.extensions[".js"] = function (module, filename) {
+    if (SDK_RPC.test(filename) && !process.env.PULUMI_DEBUG_PROMISE_LEAKS) {
+        const patched = patchedRpc(fs.readFileSync(filename, "utf8"));
+        if (patched !== undefined) {
+            module._compile(patched, filename);
+            return;
+        }
+    }
+    if (SDK_RUNTIME_RESOURCE.test(filename)) {
+        const patched = patchedRuntimeResource(fs.readFileSync(filename, "utf8"), fs.readFileSync(path.join(path.dirname(filename), "..", "output.js"), "utf8"));
+        if (patched !== undefined) {
+            module._compile(patched, filename);
+            return;
+        }
+    }
     if (SDK_RESOURCE.test(filename)) {
         const patched = patchedResource(fs.readFileSync(filename, "utf8"));
         if (patched !== undefined) {
@@ -176,4 +407,4 @@ require.extensions[".js"] = function (module, filename) {
     if (SDK_DEBUGGABLE.test(filename)) untracedPromises(module.exports, filename);
 };
 
-module.exports = { lazyAliases, fileUrl, patchedResource, untracedPromises };
+module.exports = { aliasValue, lazyAliases, lazyProperty, fileUrl, patchedResource, patchedRpc, patchedRuntimeResource, untracedPromises, OUTPUT_PROMISE_TURNS };

@@ -1,9 +1,11 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import Module = require("module");
 import * as os from "os";
 import * as path from "path";
 import * as url from "url";
+import { runOffline } from "../stacks/offline";
 import { ROOT } from "./harness";
 
 /**
@@ -85,5 +87,124 @@ describe("the SDK's resource source positions under scripts/sdk-patches.js", () 
         assert.strictEqual(first[0], first[1]);
         assert.strictEqual(moved[0], moved[1]);
         assert.notStrictEqual(moved[0], first[0]);
+    });
+});
+
+/**
+ * scripts/sdk-patches.js 4. and 5.: a resource's plain aliases are waited for without Outputs, and
+ * its output properties get their Outputs when first read. What a program and the engine see must
+ * be what the SDK as published gives, to the microtask turn (the offline engine's order of
+ * registrations, hence every plan, follows from those turns).
+ */
+describe("the SDK's alias values and output properties under scripts/sdk-patches.js", () => {
+    const patches = require(path.join(ROOT, "scripts", "sdk-patches.js"));
+    const sdkFile = (name: string) => require.resolve(`@pulumi/pulumi/${name}`, { paths: [ROOT] });
+    const pulumi: typeof import("@pulumi/pulumi") = require(sdkFile("index.js"));
+    /** `Output.promise()`: what the SDK awaits (internal to it, not in its typings). */
+    const promiseOf = (o: unknown) => (o as { promise(): Promise<unknown> }).promise();
+
+    it("the installed SDK has every text the patches replace (and the output.js whose turns were counted), and the loaded SDK is the patched one", () => {
+        const read = (name: string) => fs.readFileSync(sdkFile(name), "utf8");
+        assert.ok(patches.patchedRuntimeResource(read("runtime/resource.js"), read("output.js")) !== undefined, "@pulumi/pulumi runtime/resource.js or output.js changed: update RUNTIME_RESOURCE_PATCHES / KNOWN_OUTPUT in scripts/sdk-patches.js");
+        assert.ok(patches.patchedRpc(read("runtime/rpc.js")) !== undefined, "@pulumi/pulumi runtime/rpc.js changed: update RPC_PATCHES in scripts/sdk-patches.js");
+        assert.match(String(require(sdkFile("runtime/resource.js")).prepareResource), /aliasValue/);
+        assert.match(String(require(sdkFile("runtime/rpc.js")).transferProperties), /lazyProperty/);
+    });
+
+    /** Where `await make()` resumes among two chains of promises started before and after it, and what it got. */
+    async function turnsOf(make: () => Promise<unknown>): Promise<{ log: string; value: unknown }> {
+        const log: string[] = [];
+        const chain = (name: string) => {
+            let i = 0;
+            const step = () => {
+                log.push(`${name}${++i}`);
+                if (i < 16) Promise.resolve().then(step);
+            };
+            Promise.resolve().then(step);
+        };
+        chain("a");
+        const run = (async () => {
+            const value = await make();
+            log.push("resumed");
+            return value;
+        })();
+        chain("b");
+        const value = await run;
+        await new Promise((r) => setImmediate(r));
+        return { log: log.join(" "), value };
+    }
+
+    const plain: [string, unknown][] = [
+        ["a URN", "urn:pulumi:dev::anycloud::x:y:Old::old"],
+        ["a type (an azure-native alias)", { type: "azure-native:app/v20220101preview:ContainerApp" }],
+        ["a name and type without a parent", { name: "old", type: "x:y:Old", parent: undefined }],
+        ["no fields", {}],
+    ];
+    for (const [what, alias] of plain) {
+        it(`a plain alias (${what}) resumes the awaiting code at the turn \`output(alias).promise()\` does, with an equal value (a copy of an object, its keys kept)`, async () => {
+            const published = await turnsOf(() => promiseOf(pulumi.output(alias)));
+            const patched = await turnsOf(() => patches.aliasValue(pulumi, alias));
+            assert.strictEqual(patched.log, published.log);
+            assert.deepStrictEqual(patched.value, published.value);
+            assert.deepStrictEqual(Object.keys(patched.value as object), Object.keys(published.value as object));
+            if (typeof alias === "object") assert.notStrictEqual(patched.value, alias);
+        });
+    }
+
+    it("an alias that is not plain (an Output inside, a parent resource, a Promise) goes through output() as published", async () => {
+        const parent = new pulumi.ComponentResource("x:y:Parent", "aliases-parent", {});
+        for (const alias of [{ name: pulumi.output("old") }, { name: "old", parent }, Promise.resolve("urn:pulumi:dev::anycloud::x:y:Old::old")]) {
+            const published = await turnsOf(() => promiseOf(pulumi.output(alias as any)));
+            const patched = await turnsOf(() => patches.aliasValue(pulumi, alias));
+            assert.strictEqual(patched.log, published.log);
+            assert.deepStrictEqual(patched.value, published.value);
+        }
+    });
+
+    it("a resource's output property stays an accessor until it is read; then it is the Output the SDK makes, the same on every read", async () => {
+        class Thing extends pulumi.CustomResource {
+            constructor(name: string) {
+                super("x:y:Thing", name, { computed: "given", unread: undefined });
+            }
+        }
+        let seen: { before: boolean; after: boolean; same: boolean; value: unknown; unreadStill: boolean } | undefined;
+        await runOffline({
+            project: "anycloud",
+            stack: "dev",
+            config: { "anycloud:cloud": "local" },
+            program: async () => {
+                const thing = new Thing("thing") as any;
+                const accessor = (key: string) => typeof Object.getOwnPropertyDescriptor(thing, key)?.get === "function";
+                const before = accessor("computed");
+                const output = thing.computed;
+                const value = await new Promise((resolve) => output.apply(resolve));
+                seen = { before, after: accessor("computed"), same: thing.computed === output && pulumi.Output.isInstance(output), value, unreadStill: accessor("unread") };
+                return {};
+            },
+        });
+        assert.deepStrictEqual(seen, { before: true, after: false, same: true, value: "given", unreadStill: true });
+    });
+
+    it("a program prints the same under the patches as under the SDK as published: registrations, inputs, aliases sent and each apply's turn; a resource's keys; a late read's value; an assignment; a refused registration's error", () => {
+        const run = (preload: string[]) => {
+            const result = spawnSync(process.execPath, [...preload, path.join(ROOT, "test/fixtures/sdk-patches-program.js")], { cwd: ROOT, encoding: "utf8" });
+            assert.strictEqual(result.status, 0, result.stderr);
+            return JSON.parse(result.stdout);
+        };
+        const published = run([]);
+        const patched = run(["-r", "./scripts/sdk-patches.js"]);
+        assert.deepStrictEqual(patched, published);
+        // What the comparison covers (so it cannot pass on an empty run).
+        assert.strictEqual(published.events.filter((e: string) => / register /.test(e)).length, 4);
+        assert.ok(published.events.some((e: string) => /aliases a .*"a-oldest"/.test(e)));
+        assert.deepStrictEqual(published.late.slice(0, 2), ["b.extra assigned", 'a.extra {"nested":"a"}']);
+        assert.ok(published.keys.includes("unread") && published.same);
+        assert.deepStrictEqual(published.errors, ["failed to register new resource refused [test:index:Thing]: the engine refused refused"]);
+    });
+
+    it("with PULUMI_DEBUG_PROMISE_LEAKS the SDK's output properties are made at once, for its leak report", () => {
+        const script = `console.log(String(require("@pulumi/pulumi/runtime/rpc").transferProperties).includes("lazyProperty"))`;
+        const result = spawnSync(process.execPath, ["-r", "./scripts/sdk-patches.js", "-e", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "1" } });
+        assert.strictEqual(result.stdout.trim(), "false", result.stderr);
     });
 });
