@@ -5,7 +5,7 @@ import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
 import { createHash } from "crypto";
 import { parse } from "yaml";
-import { bootScript, BootScriptInput, CloudBootHooks, securityApplyScript } from "../components/opensearch/boot-script";
+import { bootScript, BootScriptInput, CloudBootHooks, secretValuesJq, securityApplyScript } from "../components/opensearch/boot-script";
 import { runAsBash } from "../providers/azure/search-cluster";
 import { heapOptions } from "../components/opensearch/jvm";
 import { azureBootHooks } from "../providers/azure/search-cluster";
@@ -99,6 +99,45 @@ export function describeBootScripts(cloud: "gcp" | "azure"): void {
                     assert.strictEqual(r.status, 0, r.stdout);
                 });
             }
+        });
+
+        describe(`${cloud} secret_values: the values of several secrets from one jq run (the real jq)`, () => {
+            /** The store's answer for a value, as the shims (and the cloud) give it. */
+            const answer = (value: string) =>
+                hooks.snapshotPlugin === "repository-gcs"
+                    ? JSON.stringify({ name: "projects/p/secrets/x/versions/3", payload: { data: Buffer.from(value).toString("base64"), dataCrc32c: "1" } })
+                    : JSON.stringify({ value, id: "https://kv-test.vault.azure.net/secrets/x/0123", attributes: { enabled: true } });
+            /** Runs the jq as secret_values does and evaluates its output in bash: each name's value, or the failure. */
+            const read = (names: string[], answers: string[]) => {
+                const script = `declare -A SECRET_VALUE=()
+values=$(printf '%s\\n' "\${@:2}" | jq -nr --args "$1" ${names.map((n) => `'${n}'`).join(" ")}) || exit 3
+eval "$values"
+for n in ${names.join(" ")}; do printf '%s\\0' "\${SECRET_VALUE[$n]-<none>}"; done`;
+                const r = spawnSync("bash", ["-c", script, "bash", secretValuesJq(hooks.secretValueJq), ...answers], { encoding: "utf8" });
+                return { status: r.status, values: r.stdout.split("\0").slice(0, -1), stderr: r.stderr };
+            };
+
+            it("each secret's value exactly, whatever characters it holds", () => {
+                const values = ["Web-Password-1", `q'uo"te $HOME \`id\` \\ *`, "two\nlines\n", "ünï €"];
+                const names = values.map((_, i) => `s-user-${i}`);
+                const r = read(names, values.map(answer));
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.deepStrictEqual(r.values, values);
+            });
+
+            it("fails when an answer holds no value, naming the secret", () => {
+                const broken = hooks.snapshotPlugin === "repository-gcs" ? JSON.stringify({ name: "x" }) : JSON.stringify({ value: "unset" });
+                const r = read(["s-a", "s-b"], [answer("fine"), broken]);
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, hooks.snapshotPlugin === "repository-azure" ? /secret s-b: a secret still holds unset/ : /secret s-b: its answer holds no value/);
+                assert.deepStrictEqual(r.values, [], "no value assigned");
+            });
+
+            it("fails when there are not as many answers as secrets", () => {
+                const r = read(["s-a", "s-b"], [answer("only one")]);
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, /1 answers for 2 secrets/);
+            });
         });
 
         describe(`${cloud} sandbox`, () => {
@@ -344,6 +383,27 @@ export function describeBootScripts(cloud: "gcp" | "azure"): void {
                 assert.match(r.stderr, /FAILED: read secret s-user-worker \(gave up after 3 tries/);
                 assert.strictEqual(loads(s), 1, "securityadmin did not run with a partial configuration");
             });
+
+            it("fails, naming the secret, when a user's password secret holds an empty value", () => {
+                const s = bootedNode();
+                s.setSecret("s-user-worker", "");
+                const r = s.run(bootScript(input(hooks, 0)));
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, /FAILED: read secret s-user-worker: it holds an empty value/);
+                assert.strictEqual(loads(s), 1, "securityadmin did not run with a partial configuration");
+            });
+
+            if (cloud === "azure") {
+                it("fails, naming the secret, when a user's password secret still holds the value Pulumi created it with", () => {
+                    const s = bootedNode();
+                    s.setSecret("s-user-worker", "unset");
+                    const r = s.run(bootScript(input(hooks, 0)));
+                    assert.notStrictEqual(r.status, 0);
+                    assert.match(r.stderr, /secret s-user-worker: a secret still holds unset/);
+                    assert.match(r.stderr, /FAILED: read the values of secrets .*s-user-worker/);
+                    assert.strictEqual(loads(s), 1, "securityadmin did not run with a partial configuration");
+                });
+            }
 
             /** What the security secret holds instead of the configuration, made from what it holds now. */
             const notTheConfiguration: [string, (current: string) => string][] = [

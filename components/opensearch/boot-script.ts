@@ -14,12 +14,19 @@ export interface CloudBootHooks {
      * `secret_get NAME` (prints the value; returns 3 when the secret has no value yet, another
      * non-zero status on any other error), `secret_check NAME` (the same statuses as secret_get,
      * printing nothing: whether the secret has a value, where the cloud can tell without the
-     * value reaching the shell) and `secret_put NAME FILE` (stores FILE as the new value; non-zero
-     * on any error). All send `$ACCESS_TOKEN` (the prelude's cache of cloud_token's token) and
-     * return non-zero when it is empty: their callers in the prelude (secret_read, secret_exists,
-     * secret_value, secret_store) run `token_fresh` first and drop the token on a failure.
+     * value reaching the shell), `secret_fetch NAME` (prints the store's whole answer for the
+     * value, the document `secretValueJq` reads it from; non-zero on any error or when there is
+     * no value) and `secret_put NAME FILE` (stores FILE as the new value; non-zero on any error). All send
+     * `$ACCESS_TOKEN` (the prelude's cache of cloud_token's token) and return non-zero when it is
+     * empty: their callers in the prelude (secret_read, secret_exists, secret_value,
+     * secret_values, secret_store) run `token_fresh` first and drop the token on a failure.
      */
     secretFunctions: string;
+    /**
+     * A jq filter from one `secret_fetch` answer to the secret's value, a string (an error when
+     * the answer holds no value): `secret_values` reads several secrets' values with one jq run.
+     */
+    secretValueJq: string;
     /** Extra one-time host setup (idempotent; fails the boot with a message). */
     setup?: string;
     /** Stable device path of the data disk. */
@@ -367,8 +374,49 @@ secret_value() {
   done
   fail "read secret $1 (gave up after $TRIES tries, $PAUSE s apart)"
 }
+# secret_values NAME...: sets SECRET_VALUE[NAME] to each secret's value (never written to disk).
+# Each is fetched as secret_value reads it (retried, a refused token replaced); one jq run reads
+# the values out of all the answers (jq's start-up is most of what a jq run costs).
+secret_values() {
+  local name n answer answers=() values
+  for name in "$@"; do
+    for ((n = 1; ; n++)); do
+      token_fresh
+      answer=$(secret_fetch "$name") && break
+      ACCESS_TOKEN=""
+      [ "$n" -lt "$TRIES" ] || fail "read secret $name (gave up after $TRIES tries, $PAUSE s apart)"
+      sleep "$PAUSE"
+    done
+    answers+=("$answer")
+  done
+  declare -gA SECRET_VALUE=()
+  [ "$#" -gt 0 ] || return 0
+  values=$(printf '%s\\n' "\${answers[@]}" | jq -nr --args ${q(secretValuesJq(b.hooks.secretValueJq))} "$@") ||
+    fail "read the values of secrets $*: jq failed (its message is above)"
+  eval "$values"
+  for name in "$@"; do
+    [ -n "\${SECRET_VALUE[$name]:-}" ] || fail "read secret $name: it holds an empty value"
+  done
+}
 
 `;
+}
+
+/**
+ * jq over the answers of \`secret_values\` (its arguments, the names, in \`$ARGS.positional\`):
+ * one assignment \`SECRET_VALUE[<name>]=<value>\` per name, both quoted by \`@sh\` (the manual's way
+ * to hand values to a shell), each value read by the cloud's \`valueJq\`; an error naming the
+ * secret whose answer holds no value, and one when there are not as many answers as names.
+ * --args, $ARGS, inputs, try/catch and @sh are in jq 1.6 (GCP's Debian 12) and 1.7.1 (Azure's
+ * Ubuntu 24.04).
+ */
+export function secretValuesJq(valueJq: string): string {
+    return String.raw`[inputs] as $answers | $ARGS.positional as $names
+| if ($answers | length) != ($names | length) then error("\($answers | length) answers for \($names | length) secrets")
+  else range($names | length) as $i
+  | ($answers[$i] | try (first(${valueJq}) // error("its answer holds no value")) catch error("secret \($names[$i]): \(.)")) as $value
+  | @sh "SECRET_VALUE[\($names[$i])]=\($value)"
+  end`;
 }
 
 /** Node 0's security steps: write the files (`securityFilesStep`), wait for the node, load them with securityadmin. */
@@ -504,14 +552,17 @@ ${SECURITY_FILES.filter((f) => f !== "internal_users.yml")
     .join("\n")}
 printf '%s\\n' "$SECURITY_CHECK" | put_file "$BOOT/security/check.json"
 USERS_YML=$${fileVar("internal_users.yml")}
+PASSWORD_SECRETS=()
+while read -r TOKEN SECRET; do
+  [ -n "$TOKEN" ] && PASSWORD_SECRETS+=("$SECRET")
+done <<<"$SECURITY_PASSWORDS"
+secret_values "\${PASSWORD_SECRETS[@]}"
 while read -r TOKEN SECRET; do
   [ -n "$TOKEN" ] || continue
-  secret_value "$SECRET" PASSWORD
   # -env: the tool reads the password from PW itself (opensearch-security Hasher), so it is in no
   # process's arguments, inside the container or on the VM.
-  HASH=$(PW="$PASSWORD" docker run --rm -e PW --entrypoint /usr/share/opensearch/plugins/opensearch-security/tools/hash.sh \\
+  HASH=$(PW="\${SECRET_VALUE[$SECRET]}" docker run --rm -e PW --entrypoint /usr/share/opensearch/plugins/opensearch-security/tools/hash.sh \\
     "$LOCAL_IMAGE" -env PW 2>/dev/null | tail -n 1)
-  unset PASSWORD
   case "$HASH" in
     "\\$2"*) ;;
     *) fail "hash.sh printed no bcrypt hash for the password in secret $SECRET" ;;
@@ -522,7 +573,7 @@ case "$USERS_YML" in
   *@HASH:*) fail "a user in the security configuration has no password secret" ;;
 esac
 printf '%s' "$USERS_YML" | put_file "$BOOT/security/internal_users.yml"
-unset USERS_YML ${SECURITY_FILES.map(fileVar).join(" ")}`;
+unset USERS_YML SECRET_VALUE ${SECURITY_FILES.map(fileVar).join(" ")}`;
 }
 
 /**

@@ -55,6 +55,8 @@ export function azureBootHooks(vaultUrl: string, clientId: string): CloudBootHoo
     return {
         dataDevice: "/dev/disk/azure/scsi1/lun0",
         snapshotPlugin: "repository-azure",
+        // As secret_get: a secret still holding UNSET has no value.
+        secretValueJq: `.value | strings | if . == "${UNSET}" then error("a secret still holds ${UNSET}") else . end`,
         // cloud-init runs customData once per instance; a script in the per-boot directory runs
         // on every boot (cloud-init module scripts_per_boot), as GCP's startup-script does.
         setup: String.raw`PER_BOOT="$ROOT/var/lib/cloud/scripts/per-boot/anycloud-search.sh"
@@ -84,6 +86,15 @@ secret_get() {
     404) return 3 ;;
     *) echo "secret $1: HTTP $code" >&2 && return 1 ;;
   esac
+}
+# The answer of GET secrets/NAME (SecretBundle: the value in .value).
+secret_fetch() {
+  local out code
+  [ -n "$ACCESS_TOKEN" ] || return 1
+  out=$(curl -sS -H "Authorization: Bearer $ACCESS_TOKEN" -w '\n%{http_code}' "$VAULT/secrets/$1?api-version=7.4") || return 1
+  code=${"$"}{out##*$'\n'}
+  [ "$code" = 200 ] || { echo "secret $1: HTTP $code" >&2 && return 1; }
+  printf '%s' "${"$"}{out%$'\n'*}"
 }
 # A secret Pulumi created holds ${UNSET} until written: only its value tells, so it is read (and dropped).
 secret_check() {

@@ -49,6 +49,8 @@ export function gcpBootHooks(project: string): CloudBootHooks {
     return {
         dataDevice: "/dev/disk/by-id/google-data",
         snapshotPlugin: "repository-gcs",
+        // Text values (passwords, PEM, JSON): @base64d gives a string, as jq 1.6 (Debian 12) decodes it.
+        secretValueJq: ".payload.data | strings | @base64d",
         secretFunctions: String.raw`PROJECT='${project}'
 SM="https://secretmanager.googleapis.com/v1/projects/$PROJECT/secrets"
 # The service account's token and its lifetime (expires_in, a number of seconds).
@@ -68,6 +70,15 @@ secret_get() {
     404) return 3 ;;
     *) echo "secret $1: HTTP $code" >&2 && return 1 ;;
   esac
+}
+# The answer of versions/latest:access (AccessSecretVersionResponse: the value in payload.data, base64).
+secret_fetch() {
+  local out code
+  [ -n "$ACCESS_TOKEN" ] || return 1
+  out=$(curl -sS -H "Authorization: Bearer $ACCESS_TOKEN" -w '\n%{http_code}' "$SM/$1/versions/latest:access") || return 1
+  code=${"$"}{out##*$'\n'}
+  [ "$code" = 200 ] || { echo "secret $1: HTTP $code" >&2 && return 1; }
+  printf '%s' "${"$"}{out%$'\n'*}"
 }
 # The latest version's status alone: the value goes to /dev/null, not through jq and base64.
 secret_check() {
