@@ -163,7 +163,7 @@ function fileUrl(url, file) {
     return found;
 }
 
-// 4. The SDK waits for each alias of a resource as an Output: prepareResource does `await
+// 5. The SDK waits for each alias of a resource as an Output: prepareResource does `await
 // output(alias).promise()` for every alias and mapAliasesForRequest `await output(a.type).promise()`
 // (and name, stack, project) for every alias spec it sends (runtime/resource.js). An
 // azure-native resource has ~20 aliases (`{ type: "azure-native:app/v20220101preview:..." }`, one
@@ -243,26 +243,30 @@ function patchedRuntimeResource(source, outputSource) {
     return out;
 }
 
-// 5. The SDK makes an Output for each output property of a resource when the resource is made
+// 6. The SDK makes an Output for each output property of a resource when the resource is made
 // (rpc.js `transferProperties`: four promises, each with the leak bookkeeping of 1., and an
 // Output over them, ~40 objects a property), and resolves it when the engine answers. Most are
 // never read: a docker Container has 78 properties, an azure-native resource dozens, and the
 // program reads one or two of a few resources. Here a property's Output is made when it is first
-// read (an accessor that then leaves the Output as the property's value, as the SDK's assignment
-// did), with the same promises and labels, resolved at once with the engine's answer if it
-// already came; a property never read costs its resolver and its accessor (a local plan took
-// 0.36 MiB per added resource, its containers' properties mostly: README "Performance").
+// read (an accessor, one per property name shared by all resources, that then leaves the Output
+// as the property's value, as the SDK's assignment did), with the same promises and labels,
+// resolved at once with the engine's answer if it already came; until then a property costs its
+// resolver and its answer (a local plan took 0.36 MiB per added resource, its containers'
+// properties mostly: README "Performance").
 // What is the same: the properties' keys and order, the Output a read gets (the same on every
-// read), an answer or error reaching it, a gRPC error leaving it pending, an assignment replacing
-// it, the value's text made at once (a `toString` that throws fails the resource as before), and
-// every microtask turn at which the program and the engine see something, as long as a property
-// is first read before the engine answered (test/sdk-patches.spec.ts). What differs: a property
-// first read after the answer gets its value a few turns later than its Output, made long
-// before, gave it (the offline engine's order of registrations follows from such turns: every
-// plan and test run was compared, all the same); `util.inspect` shows an unread property as
-// [Getter/Setter]; the leak report's count of promises pending at exit leaves out unread
-// properties' (it names the pending registrations as before). With PULUMI_DEBUG_PROMISE_LEAKS
-// nothing is changed: every promise is made, for its report.
+// read, also through an object made from the resource), an answer, secret or error reaching it,
+// a gRPC error leaving it pending, an assignment replacing it, the value's text made at once (a
+// `toString` that throws fails the resource as before), and every microtask turn at which the
+// program and the engine see something, as long as a property is first read before the engine
+// answered (test/sdk-patches.spec.ts). What differs: a property first read after the answer gets
+// its value a few turns later than its Output, made long before, gave it (the offline engine's
+// order of registrations follows from such turns: every plan and test run was compared, all the
+// same); a function the SDK serializes (a dynamic provider, a callback Lambda) that captured a
+// resource would capture an unread property's accessor, not its Output (this program serializes
+// only components/propagation-wait.ts's provider, which captures no resource); `util.inspect`
+// shows an unread property as [Getter/Setter]; the leak report's count of promises pending at
+// exit leaves out unread properties' (it names the pending registrations as before). With
+// PULUMI_DEBUG_PROMISE_LEAKS nothing is changed: every promise is made, for its report.
 const SDK_RPC = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]rpc\.js$/;
 const RPC_PATCHES = [
     [
@@ -272,7 +276,18 @@ const RPC_PATCHES = [
 `,
     ],
     [
-        `        let resolveValue;
+        `function transferProperties(onto, label, props) {
+    const resolvers = {};
+    for (const k of Object.keys(props)) {
+        // Skip "id" and "urn", since we handle those specially.
+        if (k === "id" || k === "urn") {
+            continue;
+        }
+        // Create a property to wrap the value and store it on the resource.
+        if (onto.hasOwnProperty(k)) {
+            throw new Error(\`Property '\${k}' is already initialized on target '\${label}\`);
+        }
+        let resolveValue;
         let rejectValue;
         let resolveIsKnown;
         let rejectIsKnown;
@@ -314,49 +329,66 @@ const RPC_PATCHES = [
             resolveDeps = resolve;
             rejectDeps = reject;
         }), \`transferDeps(\${label}, \${k}, \${propString})\`));
+    }
+    return resolvers;
+}
 `,
-        `        // (scripts/sdk-patches.js: the property's Output is made when the property is first read,
-        // with the same four promises, resolved with what the engine answered if it already has;
-        // a property never read costs this resolver and an accessor. The SDK's own resolver's
-        // checks are kept: a gRPC error leaves the promises pending, the first answer wins.
-        // Replaces the SDK's lines one for one: the file's other lines keep their numbers.)
-        const propString = output_1.Output.isInstance(props[k]) ? "Output<T>" : safeToString(props[k]);
-        let settle, settled; // the Output's resolution, once made; the engine's answer, until then
-        resolvers[k] = (v, isKnown, isSecret, deps = [], err) => {
+        `function transferProperties(onto, label, props) {
+    // (scripts/sdk-patches.js: a property's Output is made by \`make\` when the property is first
+    // read: the SDK's own four promises, labels and Output, resolved at once with what the engine
+    // answered if it already has. A property never read costs its resolver and an entry in
+    // \`lazy\`. The SDK's resolver's checks are kept: a gRPC error leaves the promises pending, the
+    // first answer wins. These lines replace the SDK's function one for one.)
+    const lazy = anycloudPatches.lazyOutputs(onto, (k, propString) => {
+        // The SDK's own promises and Output for the property, as it made them for every property.
+        let resolveValue, rejectValue, resolveIsKnown, rejectIsKnown, resolveIsSecret, rejectIsSecret, resolveDeps, rejectDeps;
+        const made = new output_1.Output(onto, debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+            resolveValue = resolve;
+            rejectValue = reject;
+        }), \`transferProperty(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+            resolveIsKnown = resolve;
+            rejectIsKnown = reject;
+        }), \`transferIsStable(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+            resolveIsSecret = resolve;
+            rejectIsSecret = reject;
+        }), \`transferIsSecret(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+            resolveDeps = resolve;
+            rejectDeps = reject;
+        }), \`transferDeps(\${label}, \${k}, \${propString})\`));
+        // The SDK's resolver, without its gRPC check (made before \`lazy.answer\` is called).
+        const settle = (v, isKnown, isSecret, deps = [], err) => {
+            if (err) {
+                rejectValue(err); rejectIsKnown(err); rejectIsSecret(err); rejectDeps(err);
+            } else {
+                resolveValue(v); resolveIsKnown(isKnown); resolveIsSecret(isSecret); resolveDeps(deps);
+            }
+        };
+        return [made, settle];
+    });
+    const resolvers = {};
+    for (const k of Object.keys(props)) {
+        // Skip "id" and "urn", since we handle those specially.
+        if (k === "id" || k === "urn") {
+            continue;
+        }
+        // Create a property to wrap the value and store it on the resource.
+        if (onto.hasOwnProperty(k)) {
+            throw new Error(\`Property '\${k}' is already initialized on target '\${label}\`);
+        }
+        lazy.add(k, output_1.Output.isInstance(props[k]) ? "Output<T>" : safeToString(props[k]));
+        resolvers[k] = (v, isKnown, isSecret, deps, err) => {
             if (err && errors_1.isGrpcError(err)) {
                 if (debuggable_1.debugPromiseLeaks) {
                     console.error("info: skipped rejection in transferProperties");
                 }
                 return;
             }
-            if (settle !== undefined) settle(v, isKnown, isSecret, deps, err);
-            else if (settled === undefined) settled = [v, isKnown, isSecret, deps, err];
+            // To the Output if it was made; else kept for it until the property is read.
+            lazy.answer(k, v, isKnown, isSecret, deps, err);
         };
-        anycloudPatches.lazyProperty(onto, k, () => {
-            let resolveValue, rejectValue, resolveIsKnown, rejectIsKnown, resolveIsSecret, rejectIsSecret, resolveDeps, rejectDeps;
-            const made = new output_1.Output(onto, debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
-                resolveValue = resolve;
-                rejectValue = reject;
-            }), \`transferProperty(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
-                resolveIsKnown = resolve;
-                rejectIsKnown = reject;
-            }), \`transferIsStable(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
-                resolveIsSecret = resolve;
-                rejectIsSecret = reject;
-            }), \`transferIsSecret(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
-                resolveDeps = resolve;
-                rejectDeps = reject;
-            }), \`transferDeps(\${label}, \${k}, \${propString})\`));
-            settle = (v, isKnown, isSecret, deps, err) => {
-                if (err) {
-                    rejectValue(err); rejectIsKnown(err); rejectIsSecret(err); rejectDeps(err);
-                } else {
-                    resolveValue(v); resolveIsKnown(isKnown); resolveIsSecret(isSecret); resolveDeps(deps);
-                }
-            };
-            if (settled !== undefined) settle(...settled);
-            return made;
-        });
+    }
+    return resolvers;
+}
 `,
     ],
 ];
@@ -369,15 +401,96 @@ function patchedRpc(source) {
     }
     return out;
 }
-/** Gives a resource the property `key` whose value `make()` makes when it is first read (or set). */
-function lazyProperty(resource, key, make) {
-    const keep = (value) => Object.defineProperty(resource, key, { value, writable: true, enumerable: true, configurable: true });
-    Object.defineProperty(resource, key, {
-        get: () => keep(make())[key],
-        set: (value) => keep(value),
-        enumerable: true,
-        configurable: true,
-    });
+/** What the engine answered for a property, other than a plain known, non-secret value without dependencies. */
+class Answer {
+    constructor(v, isKnown, isSecret, deps, err) {
+        this.args = [v, isKnown, isSecret, deps, err];
+    }
+}
+/** The output properties of one resource whose Outputs are made when first read. */
+class LazyOutputs {
+    constructor(resource, make) {
+        this.resource = resource;
+        /** (key, value text) => [the SDK's Output, its resolver]. */
+        this.make = make;
+        /** Each unread property's value text, when not "undefined" (an output-only property's). */
+        this.texts = new Map();
+        /** Each unread property's answer: its value, or an Answer. */
+        this.answers = new Map();
+        /** Each read (or assigned) property's resolver. */
+        this.settles = new Map();
+    }
+    add(key, text) {
+        if (text !== "undefined") this.texts.set(key, text);
+        Object.defineProperty(this.resource, key, accessorOf(key));
+    }
+    answer(key, v, isKnown, isSecret, deps, err) {
+        const settle = this.settles.get(key);
+        if (settle !== undefined) settle(v, isKnown, isSecret, deps, err);
+        else if (!this.answers.has(key)) this.answers.set(key, isKnown === true && isSecret === false && deps === undefined && !err ? v : new Answer(v, isKnown, isSecret, deps, err));
+    }
+    /** The property's Output, made now, with the answer if it came. */
+    read(key) {
+        const text = this.texts.get(key);
+        const [made, settle] = this.make(key, text === undefined ? "undefined" : text);
+        this.texts.delete(key);
+        this.keep(key, made, settle);
+        if (this.answers.has(key)) {
+            const answer = this.answers.get(key);
+            this.answers.delete(key);
+            if (answer instanceof Answer) settle(...answer.args);
+            else settle(answer, true, false);
+        }
+        return made;
+    }
+    /** The property becomes a plain value, as the SDK's assignment left it; later answers go to `settle`. */
+    keep(key, value, settle) {
+        Object.defineProperty(this.resource, key, { value, writable: true, enumerable: true, configurable: true });
+        this.settles.set(key, settle);
+    }
+}
+const lazyResources = new WeakMap();
+/** A resource's lazy output properties (rpc.js `transferProperties`, patched). */
+function lazyOutputs(resource, make) {
+    const lazy = new LazyOutputs(resource, make);
+    lazyResources.set(resource, lazy);
+    return lazy;
+}
+/** The resource (the receiver or one of its prototypes) whose lazy property `key` is read or set. */
+function lazyHolder(receiver, key) {
+    for (let o = receiver; o !== null && o !== undefined; o = Object.getPrototypeOf(o)) {
+        const lazy = lazyResources.get(o);
+        if (lazy !== undefined && lazyGetters.has(Object.getOwnPropertyDescriptor(o, key)?.get)) return lazy;
+    }
+    return undefined;
+}
+const ignoreAnswer = () => undefined;
+const lazyGetters = new WeakSet();
+/** One accessor per property name, shared by every resource (so resources of one class keep sharing V8 hidden classes). */
+const accessors = new Map();
+function accessorOf(key) {
+    let accessor = accessors.get(key);
+    if (accessor === undefined) {
+        accessor = {
+            get() {
+                const lazy = lazyHolder(this, key);
+                return lazy === undefined ? undefined : lazy.read(key);
+            },
+            set(value) {
+                const lazy = lazyHolder(this, key);
+                // Set on the resource itself: it replaces the property (the Output is never made);
+                // through an object made from it (Object.create), the value is that object's own.
+                if (lazy !== undefined && lazy.resource === this) lazy.keep(key, value, ignoreAnswer);
+                else Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
+            },
+            enumerable: true,
+            configurable: true,
+        };
+        lazyGetters.add(accessor.get);
+        if (accessors.size > KEPT_MAX) accessors.clear();
+        accessors.set(key, accessor);
+    }
+    return accessor;
 }
 
 const loadJavaScript = require.extensions[".js"];
@@ -407,4 +520,4 @@ require.extensions[".js"] = function (module, filename) {
     if (SDK_DEBUGGABLE.test(filename)) untracedPromises(module.exports, filename);
 };
 
-module.exports = { aliasValue, lazyAliases, lazyProperty, fileUrl, patchedResource, patchedRpc, patchedRuntimeResource, untracedPromises, OUTPUT_PROMISE_TURNS };
+module.exports = { aliasValue, lazyAliases, lazyOutputs, fileUrl, patchedResource, patchedRpc, patchedRuntimeResource, untracedPromises, OUTPUT_PROMISE_TURNS };

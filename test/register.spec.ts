@@ -166,7 +166,7 @@ describe("the path `pulumi up` takes (the CLI's nodejs runner, Pulumi.yaml's nod
             const untraced = require("@pulumi/pulumi/runtime/debuggable").debuggablePromise.untraced === true;
             const lazyAliases = String(require("@pulumi/pulumi/resource").Resource).includes("anycloudAliases");
             const aliasValues = String(require("@pulumi/pulumi/runtime/resource").prepareResource).includes("aliasValue");
-            const lazyProperties = String(require("@pulumi/pulumi/runtime/rpc").transferProperties).includes("lazyProperty");
+            const lazyProperties = String(require("@pulumi/pulumi/runtime/rpc").transferProperties).includes("lazyOutputs");
             require("./scripts/register");
             let line; try { require("./stacks/errors").closest("x", [null]); } catch (e) { line = e.stack.split("\\n").find((l) => l.includes("errors.ts")); }
             console.log(JSON.stringify({ sdkBefore, untraced, lazyAliases, aliasValues, lazyProperties, line }));`;
