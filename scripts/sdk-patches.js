@@ -92,6 +92,20 @@ for (const [file, loaded] of Object.entries(require.cache)) {
 // depends on the working directory: not kept). (Keeping each line's parse as well saved nothing
 // measurable: looking a fresh line up costs about what its parse does.)
 //
+// 4. That stack is taken for the engine alone: the Resource constructor (resource.js
+// `const stackTrace = Resource.stackTrace(4)`) hands it and its first frame (the source position)
+// to registerResource, which only copies them into the RegisterResourceRequest
+// (`req.setSourceposition(marshalSourcePosition(sourcePosition))`,
+// `req.setStacktrace(marshalStackTrace(stackTrace))` in runtime/resource.js). An engine that never
+// reads them says so with SOURCE_POSITIONS_UNREAD on its monitor object: the offline engine's mock
+// monitor (stacks/offline.ts; its runs record no source position). Under it the constructor takes
+// no stack, as the SDK does when it finds no frames (`stackTrace.length < 1 ? undefined`): 10-18 %
+// of an offline plan's CPU. Every other monitor (the Pulumi CLI's engine, a plain `setMocks`) has
+// no such mark and gets the stack as before. The monitor is read from the SDK's store
+// (`state_1.getStore().settings.monitor`, what `settings.getMonitor()` returns under mocks,
+// without the side effect of connecting to an engine address; under the CLI, getMonitor keeps
+// its client elsewhere and this is undefined).
+//
 // Each replaced text must be exactly the SDK's, once, or nothing is replaced (the SDK as
 // published); each replacement keeps its line count, so the file's other lines keep their numbers.
 const SDK_RESOURCE = /[\\/]@pulumi[\\/]pulumi[\\/]resource\.js$/;
@@ -117,6 +131,12 @@ const RESOURCE_PATCHES = [
 
 
 
+`,
+    ],
+    [
+        `        const stackTrace = Resource.stackTrace(4);
+`,
+        `        const stackTrace = anycloudPatches.sourcePositionsRead(state_1.getStore().settings.monitor) ? Resource.stackTrace(4) : [];
 `,
     ],
     [
@@ -161,6 +181,13 @@ function fileUrl(url, file) {
         urls.set(file, found);
     }
     return found;
+}
+
+/** The mark of an engine's monitor that does not read a registration's source position and stack trace (4.). */
+const SOURCE_POSITIONS_UNREAD = Symbol.for("anycloud.sourcePositionsUnread");
+/** Whether the engine behind `monitor` reads the source position and stack trace sent with a registration. */
+function sourcePositionsRead(monitor) {
+    return !(monitor !== null && typeof monitor === "object" && monitor[SOURCE_POSITIONS_UNREAD] === true);
 }
 
 // 5. The SDK waits for each alias of a resource as an Output: prepareResource does `await
@@ -520,4 +547,4 @@ require.extensions[".js"] = function (module, filename) {
     if (SDK_DEBUGGABLE.test(filename)) untracedPromises(module.exports, filename);
 };
 
-module.exports = { aliasValue, lazyAliases, lazyOutputs, fileUrl, patchedResource, patchedRpc, patchedRuntimeResource, untracedPromises, OUTPUT_PROMISE_TURNS };
+module.exports = { aliasValue, lazyAliases, lazyOutputs, fileUrl, patchedResource, patchedRpc, patchedRuntimeResource, untracedPromises, sourcePositionsRead, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };

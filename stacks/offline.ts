@@ -111,6 +111,9 @@ export interface OfflineOptions {
     randomSeed?: string;
 }
 
+/** The mark scripts/sdk-patches.js looks for on a monitor that does not read source positions. */
+const SOURCE_POSITIONS_UNREAD = Symbol.for("anycloud.sourcePositionsUnread");
+
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SPECIAL_SIG = "4dabf18193072939515e22adb298388d";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
@@ -174,6 +177,9 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     // the mock monitor does not claim it, so say it here and record what each invoke waits for.
     // (getStore is exported by runtime/state.js but not declared in its typings.)
     (pulumiState as unknown as { getStore(): { supportsInvokeDependsOn: boolean } }).getStore().supportsInvokeDependsOn = true;
+    // This engine reads no registration's source position or stack trace (a run records none):
+    // marked so, the SDK takes no stack for each resource (scripts/sdk-patches.js, 4).
+    (pulumi.runtime.getMonitor() as unknown as Record<symbol, boolean>)[SOURCE_POSITIONS_UNREAD] = true;
     captureRegistrations(captured, asked, options.answerLate);
     captureInvokes(invokes, captured);
     pulumi.runtime.setAllConfig(options.config);

@@ -5,8 +5,9 @@ import Module = require("module");
 import * as os from "os";
 import * as path from "path";
 import * as url from "url";
+import * as pulumi from "@pulumi/pulumi";
 import { runOffline } from "../stacks/offline";
-import { ROOT } from "./harness";
+import { ROOT, stackConfig } from "./harness";
 
 /**
  * scripts/sdk-patches.js: what it changes in the SDK's resource.js must give what the SDK as
@@ -207,5 +208,55 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
         const script = `console.log(String(require("@pulumi/pulumi/runtime/rpc").transferProperties).includes("lazyOutputs"))`;
         const result = spawnSync(process.execPath, ["-r", "./scripts/sdk-patches.js", "-e", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "1" } });
         assert.strictEqual(result.stdout.trim(), "false", result.stderr);
+    });
+});
+
+/**
+ * scripts/sdk-patches.js (4): the Resource constructor takes a resource's stack (its source
+ * position and stack trace, sent with the registration) unless the engine's monitor says it reads
+ * none, as the offline engine's does.
+ */
+describe("the source position the SDK sends with a registration under scripts/sdk-patches.js", () => {
+    const { project, config } = stackConfig({ stack: "local" });
+    /** The line that calls this. */
+    const here = () => Number(/:(\d+):\d+\)?$/.exec(new Error().stack!.split("\n")[2])![1]);
+    /** A custom resource as a provider SDK declares one (the SDK's stack skip assumes this shape). */
+    class Thing extends pulumi.CustomResource {
+        constructor(name: string) {
+            super("test:index:Thing", name, {}, {});
+        }
+    }
+
+    /** A run of the offline engine registering one resource: the source position its registration carried, and the line that made it. */
+    async function registration(unmarked: boolean) {
+        const positions: (string | undefined)[] = [];
+        let line = 0;
+        await runOffline({
+            project,
+            stack: "local",
+            config,
+            program: async () => {
+                const monitor = pulumi.runtime.getMonitor() as any;
+                if (unmarked) delete monitor[Symbol.for("anycloud.sourcePositionsUnread")];
+                const register = monitor.registerResource;
+                monitor.registerResource = (req: any, callback: unknown) => {
+                    const at = req.getSourceposition();
+                    positions.push(at ? `${at.getUri()}:${at.getLine()}` : undefined);
+                    return register(req, callback);
+                };
+                line = here(); new Thing("positioned");
+                return {};
+            },
+        });
+        return { positions, line };
+    }
+
+    it("the offline engine, which records no source position, gets none (the SDK takes no stack for its resources)", async () => {
+        assert.deepStrictEqual((await registration(false)).positions, [undefined]);
+    });
+
+    it("an engine without the mark (the CLI's) gets each resource's source position, the line that made it, as before", async () => {
+        const seen = await registration(true);
+        assert.deepStrictEqual(seen.positions, [`${url.pathToFileURL(__filename)}:${seen.line}`]);
     });
 });
