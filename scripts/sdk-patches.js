@@ -67,6 +67,9 @@ function untracedPromises(exports, filename) {
             });
     };
     debuggablePromise.untraced = true;
+    // Nothing reads a promise's context text any more: the SDK prints it only for a leak under
+    // PULUMI_DEBUG_PROMISE_LEAKS, which keeps the SDK's own function (7. below relies on this).
+    debuggablePromise.contextsUnread = true;
     exports.debuggablePromise = debuggablePromise;
 }
 // Loaded already when something loaded the SDK first; else when it loads.
@@ -372,16 +375,16 @@ const RPC_PATCHES = [
         const made = new output_1.Output(onto, debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
             resolveValue = resolve;
             rejectValue = reject;
-        }), \`transferProperty(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+        }), debuggable_1.debuggablePromise.contextsUnread === true ? "" : \`transferProperty(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
             resolveIsKnown = resolve;
             rejectIsKnown = reject;
-        }), \`transferIsStable(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+        }), debuggable_1.debuggablePromise.contextsUnread === true ? "" : \`transferIsStable(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
             resolveIsSecret = resolve;
             rejectIsSecret = reject;
-        }), \`transferIsSecret(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
+        }), debuggable_1.debuggablePromise.contextsUnread === true ? "" : \`transferIsSecret(\${label}, \${k}, \${propString})\`), debuggable_1.debuggablePromise(new Promise((resolve, reject) => {
             resolveDeps = resolve;
             rejectDeps = reject;
-        }), \`transferDeps(\${label}, \${k}, \${propString})\`));
+        }), debuggable_1.debuggablePromise.contextsUnread === true ? "" : \`transferDeps(\${label}, \${k}, \${propString})\`));
         // The SDK's resolver, without its gRPC check (made before \`lazy.answer\` is called).
         const settle = (v, isKnown, isSecret, deps = [], err) => {
             if (err) {
@@ -402,7 +405,7 @@ const RPC_PATCHES = [
         if (onto.hasOwnProperty(k)) {
             throw new Error(\`Property '\${k}' is already initialized on target '\${label}\`);
         }
-        lazy.add(k, output_1.Output.isInstance(props[k]) ? "Output<T>" : safeToString(props[k]));
+        const anycloudOutput = output_1.Output.isInstance(props[k]); lazy.add(k, debuggable_1.debuggablePromise.contextsUnread === true && (anycloudOutput || anycloudPatches.quietText(props[k], true)) ? "undefined" : anycloudOutput ? "Output<T>" : safeToString(props[k]));
         resolvers[k] = (v, isKnown, isSecret, deps, err) => {
             if (err && errors_1.isGrpcError(err)) {
                 if (debuggable_1.debugPromiseLeaks) {
@@ -520,6 +523,64 @@ function accessorOf(key) {
     return accessor;
 }
 
+// 7. (In 6.'s transferProperties.) Each of the four promises of a property gets a context text
+// for debuggablePromise: `transferProperty(${label}, ${k}, ${propString})` and three more, where
+// `propString` is the input's text, made at once (`safeToString`: `${v}`, which for a list of
+// Outputs builds an OutputToStringError per element) and kept by the property's accessor until it
+// is read. Under the untraced debuggablePromise of 1. (`contextsUnread`) nothing reads those
+// texts, so they are not made (~7 % of a plan's CPU), except
+// where making the input's text could run the program's code or throw (a toString of its own, a
+// getter, a symbol, a class instance, a Proxy that is not an Output: `quietText` below): there it
+// is made as before, and throws as before.
+const { isProxy } = require("util").types;
+const { hasOwnProperty } = Object.prototype;
+const BUILTINS = { objectToString: Object.prototype.toString, arrayToString: Array.prototype.toString, arrayJoin: Array.prototype.join };
+/**
+ * Whether `${value}` (the SDK's safeToString) only reads data: it calls none of the program's code
+ * (no toString or valueOf of its own, no getter on those, no Proxy trap) and throws nothing
+ * safeToString does not catch. True for strings, numbers, booleans, bigints, null, undefined,
+ * Outputs (their toString builds a message, or throws the OutputToStringError safeToString
+ * catches), plain objects and plain lists of these. `notOutput`: the caller knows the value is no
+ * Output (transferProperties asked, as the SDK does). (Whether a list's element is an Output is
+ * asked of it, reading its `__pulumiOutput`, which the SDK's serializer reads of every input value
+ * too, list elements included: of an element that is a Proxy but no Output, that is one read more
+ * than its text alone would have made.)
+ */
+function quietText(value, notOutput = false, depth = 0) {
+    switch (typeof value) {
+        case "string":
+        case "number":
+        case "boolean":
+        case "bigint":
+        case "undefined":
+            return true;
+        case "object":
+            break;
+        default:
+            return false; // a symbol throws a TypeError; a function's text could be its own
+    }
+    if (value === null) return true;
+    if (!notOutput && value.__pulumiOutput === true) return true;
+    if (isProxy(value) || depth > 8) return false;
+    const proto = Object.getPrototypeOf(value);
+    if (proto === Object.prototype) {
+        return Object.prototype.toString === BUILTINS.objectToString && Object.prototype[Symbol.toPrimitive] === undefined && Object.prototype[Symbol.toStringTag] === undefined && noTextOfItsOwn(value);
+    }
+    if (proto === Array.prototype && Array.isArray(value)) {
+        if (Array.prototype.toString !== BUILTINS.arrayToString || Array.prototype.join !== BUILTINS.arrayJoin || Array.prototype[Symbol.toPrimitive] !== undefined || !noTextOfItsOwn(value) || hasOwnProperty.call(value, "join")) return false;
+        for (let i = 0; i < value.length; i++) {
+            const element = value[i];
+            if (element !== undefined && element !== null && !quietText(element, false, depth + 1)) return false;
+        }
+        return true;
+    }
+    return false; // a class instance, an object without a prototype: made as before
+}
+/** No property of its own that turning it into text would call or read. */
+function noTextOfItsOwn(value) {
+    return !hasOwnProperty.call(value, "toString") && !hasOwnProperty.call(value, "valueOf") && !hasOwnProperty.call(value, Symbol.toPrimitive) && !hasOwnProperty.call(value, Symbol.toStringTag);
+}
+
 const loadJavaScript = require.extensions[".js"];
 require.extensions[".js"] = function (module, filename) {
     if (SDK_RPC.test(filename) && !process.env.PULUMI_DEBUG_PROMISE_LEAKS) {
@@ -547,4 +608,4 @@ require.extensions[".js"] = function (module, filename) {
     if (SDK_DEBUGGABLE.test(filename)) untracedPromises(module.exports, filename);
 };
 
-module.exports = { aliasValue, lazyAliases, lazyOutputs, fileUrl, patchedResource, patchedRpc, patchedRuntimeResource, untracedPromises, sourcePositionsRead, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };
+module.exports = { aliasValue, lazyAliases, lazyOutputs, fileUrl, patchedResource, patchedRpc, patchedRuntimeResource, untracedPromises, sourcePositionsRead, quietText, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };

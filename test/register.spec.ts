@@ -165,17 +165,19 @@ describe("the path `pulumi up` takes (the CLI's nodejs runner, Pulumi.yaml's nod
             const pulumi = require("@pulumi/pulumi");
             const untraced = require("@pulumi/pulumi/runtime/debuggable").debuggablePromise.untraced === true;
             const lazyAliases = String(require("@pulumi/pulumi/resource").Resource).includes("anycloudAliases");
+            const quietContexts = String(require("@pulumi/pulumi/runtime/rpc").transferProperties).includes("quietText");
             const aliasValues = String(require("@pulumi/pulumi/runtime/resource").prepareResource).includes("aliasValue");
             const lazyProperties = String(require("@pulumi/pulumi/runtime/rpc").transferProperties).includes("lazyOutputs");
             require("./scripts/register");
             let line; try { require("./stacks/errors").closest("x", [null]); } catch (e) { line = e.stack.split("\\n").find((l) => l.includes("errors.ts")); }
-            console.log(JSON.stringify({ sdkBefore, untraced, lazyAliases, aliasValues, lazyProperties, line }));`;
+            console.log(JSON.stringify({ sdkBefore, quietContexts, untraced, lazyAliases, aliasValues, lazyProperties, line }));`;
         const result = spawnSync(process.execPath, [...nodeargs, "-e", script], { cwd: ROOT, encoding: "utf8" });
         assert.strictEqual(result.status, 0, result.stderr);
         const out = JSON.parse(result.stdout);
         assert.deepStrictEqual(out.sdkBefore, [], "nothing of the SDK is loaded before the preload");
         assert.ok(out.untraced, "the SDK's debuggablePromise is the untraced one");
         assert.ok(out.lazyAliases, "the SDK's Resource constructor collapses aliases when first read");
+        assert.ok(out.quietContexts, "the SDK's transferProperties makes no promise contexts nothing reads");
         assert.ok(out.aliasValues, "the SDK waits for plain aliases without Outputs");
         assert.ok(out.lazyProperties, "the SDK makes a resource's output properties' Outputs when first read");
         const source = fs.readFileSync(path.join(ROOT, "stacks/errors.ts"), "utf8").split("\n");

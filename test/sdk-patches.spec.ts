@@ -260,3 +260,84 @@ describe("the source position the SDK sends with a registration under scripts/sd
         assert.deepStrictEqual(seen.positions, [`${url.pathToFileURL(__filename)}:${seen.line}`]);
     });
 });
+
+/**
+ * scripts/sdk-patches.js (7): transferProperties makes no context texts for its promises while
+ * nothing reads them (the untraced debuggablePromise), unless making the input's text could run
+ * the program's code or throw.
+ */
+describe("the promise contexts of the SDK's transferProperties under scripts/sdk-patches.js", () => {
+    const patches = require(path.join(ROOT, "scripts", "sdk-patches.js"));
+    const rpcFile = require.resolve("@pulumi/pulumi/runtime/rpc.js", { paths: [ROOT] });
+    const rpc = require(rpcFile);
+    const debuggable = require(require.resolve("@pulumi/pulumi/runtime/debuggable.js", { paths: [ROOT] }));
+
+    it("the installed SDK has every text the patches replace, and the loaded transferProperties is the patched one", () => {
+        assert.ok(patches.patchedRpc(fs.readFileSync(rpcFile, "utf8")) !== undefined, "@pulumi/pulumi/runtime/rpc.js changed: update RPC_PATCHES in scripts/sdk-patches.js");
+        assert.match(String(rpc.transferProperties), /quietText/);
+        assert.strictEqual(debuggable.debuggablePromise.contextsUnread, true);
+    });
+
+    /** The contexts transferProperties hands debuggablePromise for the props, with a debuggablePromise that reads them or not. */
+    function contexts(props: Record<string, unknown>, unread: boolean): { contexts: unknown[]; error?: string } {
+        const seen: unknown[] = [];
+        const saved = debuggable.debuggablePromise;
+        debuggable.debuggablePromise = Object.assign((p: Promise<unknown>, ctx: unknown) => (seen.push(ctx), p), unread ? { contextsUnread: true } : {});
+        try {
+            // (Each property's promises are made when it is first read: 5.)
+            const onto: Record<string, unknown> = {};
+            rpc.transferProperties(onto, "resource:x[test:index:Thing]", props);
+            for (const key of Object.keys(props)) void onto[key];
+            return { contexts: seen };
+        } catch (e) {
+            return { contexts: seen, error: String(e) };
+        } finally {
+            debuggable.debuggablePromise = saved;
+        }
+    }
+
+    it("a debuggablePromise that reads contexts gets the SDK's texts (the input's text included)", () => {
+        assert.deepStrictEqual(contexts({ a: "x", b: [1, pulumi.output(2)] }, false).contexts.slice(0, 5), [
+            "transferProperty(resource:x[test:index:Thing], a, x)",
+            "transferIsStable(resource:x[test:index:Thing], a, x)",
+            "transferIsSecret(resource:x[test:index:Thing], a, x)",
+            "transferDeps(resource:x[test:index:Thing], a, x)",
+            `transferProperty(resource:x[test:index:Thing], b, 1,${String(pulumi.output(2))})`,
+        ]);
+    });
+
+    it("the untraced one gets no texts for the inputs a program passes (strings, numbers, Outputs, lists and plain objects of them)", () => {
+        const seen = contexts({ a: "x", b: [1, pulumi.output(2), [null, { c: 3 }]], c: { d: pulumi.output("e") }, d: undefined, e: 5n, f: pulumi.output([1]) }, true).contexts;
+        assert.deepStrictEqual(new Set(seen), new Set([""]));
+    });
+
+    /** Values whose text runs code of their own or throws: each records what of it ran. */
+    const loud: [string, (ran: string[]) => unknown][] = [
+        ["a toString of its own", (ran) => ({ toString: () => (ran.push("toString"), "t") })],
+        ["a valueOf of its own", (ran) => ({ valueOf: () => (ran.push("valueOf"), 1), toString: undefined })],
+        ["a Symbol.toPrimitive", (ran) => ({ [Symbol.toPrimitive]: () => (ran.push("toPrimitive"), "p") })],
+        ["a getter for toString", (ran) => Object.defineProperty({}, "toString", { get: () => (ran.push("getter"), () => "g") })],
+        ["a Symbol.toStringTag", (ran) => Object.defineProperty({}, Symbol.toStringTag, { get: () => (ran.push("tag"), "T") })],
+        ["a class instance", (ran) => new (class Thing { toString() { ran.push("class"); return "c"; } })()],
+        ["a Proxy (not an Output)", (ran) => new Proxy({}, { get: (t, k) => (ran.push(`get ${String(k)}`), Reflect.get(t, k)) })],
+        ["a symbol", () => Symbol("s")],
+        ["an object without a prototype", () => Object.create(null)],
+        ["a toString that throws", () => ({ toString: () => { throw new Error("no text"); } })],
+        ["a list holding one of them", (ran) => [1, { toString: () => (ran.push("element"), "e") }]],
+        ["a list with a join of its own", (ran) => Object.assign([1], { join: () => (ran.push("join"), "j") })],
+        ["a list holding itself", () => { const a: unknown[] = [1]; a.push(a); return a; }],
+    ];
+    for (const [what, make] of loud) {
+        it(`an input with ${what}: its text is made as before, with the same calls and the same error`, () => {
+            const runs = [false, true].map((unread) => {
+                const ran: string[] = [];
+                const value = make(ran);
+                ran.length = 0;
+                const seen = contexts({ a: value }, unread);
+                return { ran, error: seen.error };
+            });
+            assert.deepStrictEqual(runs[1], runs[0]);
+            assert.strictEqual(patches.quietText(make([])), false);
+        });
+    }
+});
