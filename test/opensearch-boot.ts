@@ -577,6 +577,19 @@ for n in ${names.join(" ")}; do printf '%s\\0' "\${SECRET_VALUE[$n]-<none>}"; do
                 assert.strictEqual(s.secret("s-ca-key"), undefined, "no new CA key stored");
             });
 
+            if (cloud === "gcp") {
+                // As when node 0 read each bundle (jq -e .payload.data): node 0 fails, not the member later.
+                it("a reboot of node 0 fails, naming the secret, when a node bundle's latest version is empty (no payload.data), and issues nothing over it", () => {
+                    const s = bootedNode();
+                    const writes = s.stateFile("secret-writes");
+                    const r = s.run(bootScript(input(hooks, 0)), { fail: ["secret-empty:s-node-1"] });
+                    assert.notStrictEqual(r.status, 0);
+                    assert.match(r.stderr, /secret s-node-1: the latest version holds no payload\.data/);
+                    assert.match(r.stderr, /FAILED: read secret s-node-1 \(gave up after 3 tries/);
+                    assert.strictEqual(s.stateFile("secret-writes"), writes, "no bundle written over it");
+                });
+            }
+
             it("a member whose certificate was never written fails, naming the secret and the bootstrap node", () => {
                 const s = sandbox();
                 const r = s.run(bootScript(input(hooks, 2)));

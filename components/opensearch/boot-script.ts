@@ -13,8 +13,9 @@ export interface CloudBootHooks {
      * as `SECONDS_VALID TOKEN`, SECONDS_VALID being the metadata server's `expires_in`),
      * `secret_get NAME` (prints the value; returns 3 when the secret has no value yet, another
      * non-zero status on any other error), `secret_check NAME` (the same statuses as secret_get,
-     * printing nothing: whether the secret has a value, where the cloud can tell without the
-     * value reaching the shell), `secret_fetch NAME` (prints the store's whole answer for the
+     * printing nothing: whether the secret has a value, the value never decoded, written or
+     * printed; GCP looks for the answer's payload.data, Azure must read the value itself to tell
+     * it from the initial UNSET), `secret_fetch NAME` (prints the store's whole answer for the
      * value, the document `secretValueJq` reads it from; non-zero on any error or when there is
      * no value) and `secret_put NAME FILE` (stores FILE as the new value; non-zero on any error). All send
      * `$ACCESS_TOKEN` (the prelude's cache of cloud_token's token) and return non-zero when it is

@@ -80,13 +80,17 @@ secret_fetch() {
   [ "$code" = 200 ] || { echo "secret $1: HTTP $code" >&2 && return 1; }
   printf '%s' "${"$"}{out%$'\n'*}"
 }
-# The latest version's status alone: the value goes to /dev/null, not through jq and base64.
+# Whether the latest version holds a value, as secret_get tells (200, or 404 = none yet), without
+# jq or base64: the answer's payload.data is only looked for, never decoded or written. A version
+# added empty is answered without payload.data (proto3 JSON leaves out empty bytes), which
+# secret_get's jq -e refuses: an error here too, so node 0 fails on it (retried, then "read secret").
 secret_check() {
-  local code
+  local out code data='"data"[[:space:]]*:[[:space:]]*"'
   [ -n "$ACCESS_TOKEN" ] || return 1
-  code=$(curl -sS -o /dev/null -H "Authorization: Bearer $ACCESS_TOKEN" -w '%{http_code}' "$SM/$1/versions/latest:access") || return 1
+  out=$(curl -sS -H "Authorization: Bearer $ACCESS_TOKEN" -w '\n%{http_code}' "$SM/$1/versions/latest:access") || return 1
+  code=${"$"}{out##*$'\n'}
   case "$code" in
-    200) return 0 ;;
+    200) [[ ${"$"}{out%$'\n'*} =~ $data ]] || { echo "secret $1: the latest version holds no payload.data" >&2 && return 1; } ;;
     404) return 3 ;;
     *) echo "secret $1: HTTP $code" >&2 && return 1 ;;
   esac
