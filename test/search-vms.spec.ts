@@ -4,8 +4,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { spawnSync } from "child_process";
-import { baseline, plan, Plan } from "./harness";
+import { baseline, plan, Plan, secondUp } from "./harness";
 import { diffRuns, replaceTable } from "../stacks/changes";
+import type { CapturedResource } from "../stacks/offline";
 import { runGate } from "./boot-sandbox";
 import { readinessBoundSeconds } from "../components/opensearch/readiness";
 
@@ -29,6 +30,20 @@ function ymlIn(script: string): Record<string, any> {
     assert.ok(m, "the script writes opensearch.yml");
     return parse(m[1]);
 }
+
+/**
+ * What an earlier version of the program left deployed: these resources, each search node's boot
+ * script text different (as a program upgrade that changes the script leaves them), and what
+ * hashes the scripts (the readiness gate) holding the earlier hash.
+ */
+function earlierBootScripts(resources: readonly CapturedResource[], edit: (r: CapturedResource) => void): CapturedResource[] {
+    return resources.map((r) => {
+        const copy = structuredClone(r) as CapturedResource;
+        edit(copy);
+        return copy;
+    });
+}
+const EARLIER = "\n# a line of an earlier program's boot script\n";
 
 describe("search on VMs (GCP, Azure): plan", function () {
     this.timeout(120000);
@@ -161,6 +176,25 @@ describe("search on VMs (GCP, Azure): plan", function () {
                 assert.strictEqual(s.protect, true);
                 assert.strictEqual(s.inputs.deletionProtection, true);
             }
+        });
+
+        // README "Search on VMs", day 2. Only metadataStartupScript replaces a VM (pulumi-gcp
+        // Instance docs; providers/gcp/replace-forcing.ts): the startup-script key is metadata,
+        // set in place (no reboot): the next boot runs the new text.
+        it("a changed boot script (a program upgrade) updates each node's startup-script metadata in place, never replaces it, and runs the readiness job again; nothing else changes", async () => {
+            const earlier = earlierBootScripts(p.resources, (r) => {
+                if (r.type === "gcp:compute/instance:Instance") r.inputs.metadata["startup-script"] += EARLIER;
+                if (r.type === "gcp:cloudrunv2/job:Job" && r.name === "search-ready") r.inputs.runExecutionToken = "000000000000";
+            });
+            const after = await secondUp({ stack: "prod", set: { cloud: "gcp" } });
+            const changes = diffRuns(earlier, after.resources, replaceTable("gcp"));
+            assert.deepStrictEqual(
+                changes.map((c) => [c.type, c.name, c.op, c.properties]),
+                [
+                    ["gcp:cloudrunv2/job:Job", "search-ready", "update", ["runExecutionToken"]],
+                    ...vms().map((v) => ["gcp:compute/instance:Instance", v.name, "update", ["metadata.startup-script"]]),
+                ],
+            );
         });
 
         describe("the readiness job's own script, executed against shims", () => {
@@ -320,6 +354,25 @@ describe("search on VMs (GCP, Azure): plan", function () {
                 assert.ok(changes.some((c) => c.name === "search-admin-password" && c.op === "update"), "the tag reaches secrets Pulumi owns");
                 for (const s of nodeWritten(p)) assert.ok(!changes.some((c) => c.name === s.name), `${s.name} is not written`);
             });
+        });
+
+        // README "Search on VMs", day 2: ARM refuses a changed customData (replace-forcing.ts), so
+        // the program ignores it; the VM keeps its per-boot copy of the first script.
+        it("a changed boot script (a program upgrade) changes no VM: only the readiness run command runs again (its script carries the scripts' hash)", async () => {
+            const earlier = earlierBootScripts(p.resources, (r) => {
+                if (r.type === T("compute:VirtualMachine") && r.name.includes("search")) {
+                    r.inputs.osProfile.customData = Buffer.from(script(r) + EARLIER).toString("base64");
+                }
+                if (r.type === T("compute:VirtualMachineRunCommandByVirtualMachine") && r.name === "search-ready") {
+                    r.inputs.source.script = r.inputs.source.script.replace(/^# boot scripts: [0-9a-f]+$/m, "# boot scripts: 0000000000000000");
+                }
+            });
+            const after = await secondUp({ stack: "prod", set: { cloud: "azure" } });
+            const changes = diffRuns(earlier, after.resources, replaceTable("azure"));
+            assert.deepStrictEqual(
+                changes.map((c) => [c.type, c.name, c.op, c.properties]),
+                [[T("compute:VirtualMachineRunCommandByVirtualMachine"), "search-ready", "update", ["source.script"]]],
+            );
         });
 
         describe("the readiness run command's own script, executed against shims", () => {
