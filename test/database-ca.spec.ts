@@ -477,4 +477,14 @@ describe("database TLS: a client wired as a service, against a real PostgreSQL 1
             }
         });
     });
+
+    // The server's restart() is what every test above relies on to face the certificate it names.
+    it("the test server's switch to a certificate it cannot load (a key that does not match) fails, naming the server's log, and the old certificate is still served", () => {
+        server.restart("named");
+        const before = server.servedFingerprint();
+        fs.copyFileSync(path.join(dir, "elsewhere.crt"), path.join(dir, "mismatched.crt"));
+        fs.copyFileSync(path.join(dir, "impostor.key"), path.join(dir, "mismatched.key"));
+        assert.throws(() => server.restart("mismatched"), /could not load mismatched\.crt and its key on reload[\s\S]*SSL configuration was not reloaded/);
+        assert.strictEqual(server.servedFingerprint(), before);
+    });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from "child_process";
-import { createHash } from "crypto";
+import { createHash, X509Certificate } from "crypto";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
@@ -136,20 +136,36 @@ export class TlsPostgres {
     /**
      * Serves `<cert>.crt` from now on: PostgreSQL (10 and later) loads its certificate and key
      * again on a reload (SIGHUP), and each connection after it gets them; no restart (a shutdown
-     * checkpoint and a start, ~0.3 s each time). Returns once a new session sees the new file
-     * (`pg_ctl reload` only sends the signal): the postmaster accepts that session only after it
-     * handled the signal, SSL context included, and every later connection is forked from it.
+     * checkpoint and a start, ~0.3 s each time). Returns once a TLS handshake gets that very
+     * certificate (`pg_ctl reload` only sends the signal; the name in `SHOW ssl_cert_file` changes
+     * even when the files cannot be loaded). A reload that cannot load them (a key that does not
+     * match, an unreadable file) leaves the server serving the previous certificate and logging
+     * "SSL configuration was not reloaded" (postmaster.c): that throws with the log's lines.
      */
     restart(cert: string): void {
+        const log = path.join(this.dir, "server.log");
+        const logFrom = fs.existsSync(log) ? fs.statSync(log).size : 0;
         this.serve(cert);
         runPgTool(this.bin, "pg_ctl", ["-D", path.join(this.dir, "data"), "reload"]);
-        const want = `${this.dir}/${cert}.crt`;
+        const want = new X509Certificate(fs.readFileSync(path.join(this.dir, `${cert}.crt`))).fingerprint256;
         for (let tries = 0; ; tries++) {
-            const serving = runPgTool(this.bin, "psql", ["-X", "-A", "-t", "-h", this.dir, "-p", String(this.port), "-U", "app", "-d", "postgres", "-c", "SHOW ssl_cert_file"]).trim();
-            if (serving === want) return;
-            if (tries >= 200) throw new Error(`PostgreSQL in ${this.dir} still serves ${serving} after a reload for ${want}`);
+            const served = this.servedFingerprint();
+            if (served === want) return;
+            const logged = fs.readFileSync(log).subarray(logFrom).toString("utf8");
+            if (/SSL configuration was not reloaded/.test(logged)) {
+                throw new Error(`PostgreSQL in ${this.dir} could not load ${cert}.crt and its key on reload; it still serves ${served}. Its log:\n${logged}`);
+            }
+            if (tries >= 200) throw new Error(`PostgreSQL in ${this.dir} still serves ${served}, not ${cert}.crt (${want}), after a reload`);
             execFileSync("sleep", ["0.05"]);
         }
+    }
+
+    /** The SHA-256 fingerprint of the certificate a TLS client gets now (openssl s_client after PostgreSQL's SSLRequest). */
+    servedFingerprint(): string {
+        const out = execFileSync("openssl", ["s_client", "-starttls", "postgres", "-connect", `127.0.0.1:${this.port}`], { input: "", encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+        const pem = out.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/);
+        if (!pem) throw new Error(`openssl s_client got no certificate from PostgreSQL on port ${this.port}:\n${out}`);
+        return new X509Certificate(pem[0]).fingerprint256;
     }
 
     /** Names `<cert>.crt` and its key as the server's (read at the next start or reload). */
