@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { baseline, plan, planCommandRun, refusal, secondUp } from "./harness";
+import { baseline, plan, planCommandRun, refusal, secondUp, secondUpAfterFailedFirst } from "./harness";
 
 /**
  * Day 2: another region re-creates every resource of a stack, empty. Azure: the program asks ARM
@@ -18,10 +18,12 @@ describe("day 2, Azure: the program asks ARM where the stack's resource group is
         assert.strictEqual(group.inputs.location, "eastus");
     });
 
-    it("a second `up` in the same location sends the same location", async () => {
-        const p = await secondUp({ stack: "dev", set: { cloud: "azure" } });
-        assert.strictEqual(p.one(GROUP).inputs.location, "eastus");
-    });
+    for (const [after, up] of [["", secondUp], [" after a first that failed part-way (its resources, no stack outputs)", secondUpAfterFailedFirst]] as const) {
+        it(`a second \`up\`${after} in the same location sends the same location`, async () => {
+            const p = await up({ stack: "dev", set: { cloud: "azure" } });
+            assert.strictEqual(p.one(GROUP).inputs.location, "eastus");
+        });
+    }
 
     it("another azure.location stops with one config error naming the key, where the stack is and how to move it; the group is not sent", async () => {
         const deployed = (await baseline({ stack: "dev", set: { cloud: "azure" } })).resources;

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { Change, dataLoss, diffRuns, refusedUpdates, replaceTable } from "../stacks/changes";
 import { Cloud } from "../stacks/settings";
-import { baseline, plan, PlanOptions, refusal, secondUp } from "./harness";
+import { baseline, plan, PlanOptions, refusal, secondUp, secondUpAfterFailedFirst } from "./harness";
 
 /**
  * Day 2: a config change, a second `up` and a cloud that answers differently weeks later. Each
@@ -10,6 +10,11 @@ import { baseline, plan, PlanOptions, refusal, secondUp } from "./harness";
  */
 
 const cell = (cloud: Cloud, environment: "dev" | "prod"): PlanOptions => ({ stack: environment, set: { cloud } });
+/** A second `up` after a first that succeeded (its resources and outputs) or failed part-way (its resources only). */
+const SECOND_UPS = [
+    ["", secondUp],
+    [" after a first that failed part-way (its resources, no stack outputs)", secondUpAfterFailedFirst],
+] as const;
 
 async function changesFor(options: PlanOptions, set: Record<string, unknown>, facts?: PlanOptions["facts"]): Promise<Change[]> {
     const cloud = options.set!.cloud as Cloud;
@@ -51,10 +56,12 @@ describe("day 2: each hazard the review found", () => {
             assert.strictEqual(p.one("aws:rds/instance:Instance", "database-primary").inputs.engineVersion, "16");
         });
 
-        it("a second `up` of the same major asks for nothing new", async () => {
-            const p = await secondUp(cell("aws", "dev"));
-            assert.strictEqual(p.one("aws:rds/instance:Instance", "database-primary").inputs.engineVersion, "16");
-        });
+        for (const [after, up] of SECOND_UPS) {
+            it(`a second \`up\`${after} of the same major asks for nothing new`, async () => {
+                const p = await up(cell("aws", "dev"));
+                assert.strictEqual(p.one("aws:rds/instance:Instance", "database-primary").inputs.engineVersion, "16");
+            });
+        }
 
         it("a major bump without database.allowMajorVersionUpgrade stops with one config error naming the key, both majors and the opt-in; the instance is not sent", async () => {
             const { error, registered } = await refusal({ stack: "dev", set: { cloud: "aws", "database.version": 17 }, deployed: await deployedAt({}) });
@@ -191,11 +198,13 @@ describe("day 2: each hazard the review found", () => {
             assert.strictEqual(instance.inputs.tier, "BASIC");
         });
 
-        it("a second `up` of the same config asks for the same tier and version", async () => {
-            const p = await secondUp(cell("gcp", "dev"));
-            assert.strictEqual(p.one("gcp:redis/instance:Instance", "cache-redis").inputs.tier, "BASIC");
-            assert.strictEqual(p.one("gcp:redis/instance:Instance", "cache-redis").inputs.redisVersion, "REDIS_7_2");
-        });
+        for (const [after, up] of SECOND_UPS) {
+            it(`a second \`up\`${after} of the same config asks for the same tier and version`, async () => {
+                const p = await up(cell("gcp", "dev"));
+                assert.strictEqual(p.one("gcp:redis/instance:Instance", "cache-redis").inputs.tier, "BASIC");
+                assert.strictEqual(p.one("gcp:redis/instance:Instance", "cache-redis").inputs.redisVersion, "REDIS_7_2");
+            });
+        }
 
         it("turning cache.highAvailability on stops with one config error naming the key, the running tier, what a re-create does and the opt-in; the instance is not sent", async () => {
             const { error, registered } = await refusal({ stack: "dev", set: { cloud: "gcp", "cache.highAvailability": true }, deployed: await deployedAt({}) });

@@ -238,6 +238,15 @@ export async function secondUp(options: PlanOptions): Promise<Plan> {
     return baseline({ ...options, deployed: first.resources, deployedOutputs: first.outputs });
 }
 
+/**
+ * A second `up` after a first that failed part-way: planned against the resources that first `up`
+ * created and no stack outputs (a failed update records none, so the stack reads back an empty map).
+ */
+export async function secondUpAfterFailedFirst(options: PlanOptions): Promise<Plan> {
+    const first = await baseline(options);
+    return baseline({ ...options, deployed: first.resources });
+}
+
 /** A plan (the shared one where baseline() can share it) and what the program warned while it ran. */
 export async function planWithWarnings(options: PlanOptions): Promise<{ p: Plan; warnings: readonly string[] }> {
     const p = await (shareable(options) ? baseline(options) : plan(options, true));
