@@ -111,6 +111,25 @@ for (const [file, loaded] of Object.entries(require.cache)) {
 //
 // Each replaced text must be exactly the SDK's, once, or nothing is replaced (the SDK as
 // published); each replacement keeps its line count, so the file's other lines keep their numbers.
+// And each patched file is patched only when every SDK file its patches' correctness depends on
+// is, whole, the one they were written and tested against (SHA-256 in KNOWN_SDK_FILES, @pulumi/pulumi
+// 3.270.0): a newer minor (package.json's ^3.270.0 allows one) that keeps a replaced text but
+// changes the code around it runs as published (review-9 S4).
+const KNOWN_SDK_FILES = {
+    "resource.js": "30bc42ca704c1a4b2f8f7e487c963976b68fbdb71f0cdc57ec5f873132dc6716",
+    "output.js": "6025fdb2e446fa2f23184cfe06217ef900b63cb94d9a28090d5d6893ae977370",
+    "runtime/resource.js": "b12f768c9aff30ed49cd66f5c8de147876277977ceca349c438251f2f1cdd176",
+    "runtime/rpc.js": "ecfd7b9982210a93e590871b940522d9adb03c92b909172b7615bea19c168b03",
+    "runtime/closure/createClosure.js": "44fd91c6dd03253dbb97e8a43a1347f659e42786abe84bba193e563a32064bcd",
+};
+/** Whether each of `files` (paths in @pulumi/pulumi) under `root`, as `read` gives it, is the known one. */
+function knownSdkFiles(root, files, read) {
+    for (const file of files) {
+        const text = read(path.join(root, ...file.split("/")));
+        if (require("crypto").createHash("sha256").update(text).digest("hex") !== KNOWN_SDK_FILES[file]) return false;
+    }
+    return true;
+}
 const SDK_RESOURCE = /[\\/]@pulumi[\\/]pulumi[\\/]resource\.js$/;
 const RESOURCE_PATCHES = [
     // The module's own handle on this file, taken once (a `require` per resource cost ~1 %).
@@ -161,13 +180,13 @@ function patchedResource(source) {
 /** Gives a resource the `__aliases` that `collapse()` makes, made when first read (or set). */
 function lazyAliases(resource, collapse) {
     const keep = (value) => Object.defineProperty(resource, "__aliases", { value, writable: true, enumerable: true, configurable: true });
-    Object.defineProperty(resource, "__aliases", {
-        get: () => keep(collapse()).__aliases,
-        set: (value) => keep(value),
-        enumerable: true,
-        configurable: true,
-    });
+    const get = () => keep(collapse()).__aliases;
+    // Known to createClosure.js's patch (7.), which reads it before serializing the resource.
+    lazyGetters.add(get);
+    Object.defineProperty(resource, "__aliases", { get, set: (value) => keep(value), enumerable: true, configurable: true });
 }
+/** The getters of lazy properties (2.'s `__aliases`, 6.'s output properties). */
+const lazyGetters = new WeakSet();
 // A program's files: bounded by its code, but a run that keeps naming new ones (generated code)
 // starts the cache again instead of growing it without end.
 const KEPT_MAX = 50000;
@@ -236,11 +255,10 @@ const RUNTIME_RESOURCE_PATCHES = [
  * How many `then` turns after the value the awaiting code resumes at the turn `await
  * output(value).promise()` resumes at (the SDK's Output constructor, its `promise()` and its async
  * `getPromisedValue`), for a value `output()` leaves without Outputs: measured on the SDK whose
- * output.js is KNOWN_OUTPUT (@pulumi/pulumi 3.270.0; test/sdk-patches.spec.ts). Another output.js
+ * output.js is KNOWN_SDK_FILES' (@pulumi/pulumi 3.270.0; test/sdk-patches.spec.ts). Another output.js
  * (a newer minor that package.json's ^3.270.0 allows) may take other turns: its aliases stay Outputs.
  */
 const OUTPUT_PROMISE_TURNS = 8;
-const KNOWN_OUTPUT = new Set(["6025fdb2e446fa2f23184cfe06217ef900b63cb94d9a28090d5d6893ae977370"]);
 /** The value `output(value).promise()` resolves to for a plain alias, or undefined for anything else. */
 function plainAlias(value) {
     if (typeof value === "string") return { value };
@@ -263,8 +281,7 @@ function aliasValue(output, value) {
 }
 const same = (v) => v;
 /** The SDK's runtime/resource.js with every replacement made, or undefined when any text is not there exactly once. */
-function patchedRuntimeResource(source, outputSource) {
-    if (!KNOWN_OUTPUT.has(require("crypto").createHash("sha256").update(outputSource).digest("hex"))) return undefined;
+function patchedRuntimeResource(source) {
     let out = source;
     for (const [from, to] of RUNTIME_RESOURCE_PATCHES) {
         if (out.split(from).length !== 2) return undefined;
@@ -449,6 +466,8 @@ class LazyOutputs {
         this.answers = new Map();
         /** Each read (or assigned) property's resolver. */
         this.settles = new Map();
+        /** A frozen or sealed resource's read (or assigned) properties' values: its accessors stay. */
+        this.fixed = undefined;
     }
     add(key, text) {
         if (text !== "undefined") this.texts.set(key, text);
@@ -461,6 +480,7 @@ class LazyOutputs {
     }
     /** The property's Output, made now, with the answer if it came. */
     read(key) {
+        if (this.fixed !== undefined && this.fixed.has(key)) return this.fixed.get(key);
         const text = this.texts.get(key);
         const [made, settle] = this.make(key, text === undefined ? "undefined" : text);
         this.texts.delete(key);
@@ -475,8 +495,16 @@ class LazyOutputs {
     }
     /** The property becomes a plain value, as the SDK's assignment left it; later answers go to `settle`. */
     keep(key, value, settle) {
-        Object.defineProperty(this.resource, key, { value, writable: true, enumerable: true, configurable: true });
         this.settles.set(key, settle);
+        const own = Object.getOwnPropertyDescriptor(this.resource, key);
+        if (own === undefined || own.configurable) {
+            Object.defineProperty(this.resource, key, { value, writable: true, enumerable: true, configurable: true });
+        } else {
+            // Frozen or sealed (Object.freeze/seal) after the SDK made it: the accessor cannot be
+            // replaced, so it gives this value from now on, as the SDK's data property would.
+            if (this.fixed === undefined) this.fixed = new Map();
+            this.fixed.set(key, value);
+        }
     }
 }
 const lazyResources = new WeakMap();
@@ -495,7 +523,6 @@ function lazyHolder(receiver, key) {
     return undefined;
 }
 const ignoreAnswer = () => undefined;
-const lazyGetters = new WeakSet();
 /** One accessor per property name, shared by every resource (so resources of one class keep sharing V8 hidden classes). */
 const accessors = new Map();
 function accessorOf(key) {
@@ -510,6 +537,8 @@ function accessorOf(key) {
                 const lazy = lazyHolder(this, key);
                 // Set on the resource itself: it replaces the property (the Output is never made);
                 // through an object made from it (Object.create), the value is that object's own.
+                // A frozen resource's property is read-only, as the SDK's was (its code is strict).
+                if (lazy !== undefined && lazy.resource === this && Object.isFrozen(this)) throw new TypeError(`Cannot assign to read only property '${key}' of object`);
                 if (lazy !== undefined && lazy.resource === this) lazy.keep(key, value, ignoreAnswer);
                 else Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
             },
@@ -581,31 +610,86 @@ function noTextOfItsOwn(value) {
     return !hasOwnProperty.call(value, "toString") && !hasOwnProperty.call(value, "valueOf") && !hasOwnProperty.call(value, Symbol.toPrimitive) && !hasOwnProperty.call(value, Symbol.toStringTag);
 }
 
+// 7. The SDK's closure serializer (runtime/closure/createClosure.js, for
+// `pulumi.runtime.serializeFunction`: dynamic providers, callback functions) serializes an
+// accessor's getter and setter, not its value. A function that captures a resource would then
+// capture 2.'s and 6.'s accessors (and this file, through them) instead of the Outputs the SDK
+// made at once, and fail where it runs (review-9 S1). Here the serializer reads each lazy
+// property of an object before it takes the property's descriptor, which makes the property the
+// data property the SDK made (a frozen or sealed resource's stays an accessor: the descriptor the
+// SDK's would have is given instead), so a serialized function is the SDK's to the character
+// (test/sdk-patches.spec.ts).
+const SDK_CLOSURE = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]closure[\\/]createClosure\.js$/;
+const CLOSURE_PATCHES = [
+    [
+        `            const desc = Object.getOwnPropertyDescriptor(current, key);
+`,
+        `            const desc = require(${JSON.stringify(__filename)}).descriptorOf(current, key);
+`,
+    ],
+    [
+        `        const descriptor = Object.getOwnPropertyDescriptor(obj, name);
+`,
+        `        const descriptor = require(${JSON.stringify(__filename)}).descriptorOf(obj, name);
+`,
+    ],
+];
+/** The SDK's runtime/closure/createClosure.js with every replacement made, or undefined when any text is not there exactly once. */
+function patchedClosure(source) {
+    let out = source;
+    for (const [from, to] of CLOSURE_PATCHES) {
+        if (out.split(from).length !== 2) return undefined;
+        out = out.replace(from, () => to);
+    }
+    return out;
+}
+/** `Object.getOwnPropertyDescriptor(obj, key)` as the SDK as published would give it: a lazy property is read first. */
+function descriptorOf(obj, key) {
+    const descriptor = Object.getOwnPropertyDescriptor(obj, key);
+    if (descriptor === undefined || !lazyGetters.has(descriptor.get)) return descriptor;
+    const value = obj[key];
+    const now = Object.getOwnPropertyDescriptor(obj, key);
+    if (!lazyGetters.has(now.get)) return now;
+    // Frozen or sealed: the SDK's data property would be non-configurable, and read-only if frozen.
+    return { value, writable: !Object.isFrozen(obj), enumerable: now.enumerable, configurable: false };
+}
+
+// Each patched SDK file: its patches, and the SDK files (whole) whose code they rely on. 2.'s
+// `__aliases` and 6.'s output properties are accessors that only 7. makes serialize as the SDK's
+// data properties, so they also need createClosure.js to be the one 7. patches.
+const SDK_PATCHED = [
+    { test: SDK_RPC, file: "runtime/rpc.js", patch: patchedRpc, dependsOn: ["runtime/rpc.js", "output.js", "runtime/resource.js", "runtime/closure/createClosure.js"] },
+    { test: SDK_RUNTIME_RESOURCE, file: "runtime/resource.js", patch: patchedRuntimeResource, dependsOn: ["runtime/resource.js", "output.js"] },
+    { test: SDK_RESOURCE, file: "resource.js", patch: patchedResource, dependsOn: ["resource.js", "runtime/closure/createClosure.js"] },
+    { test: SDK_CLOSURE, file: "runtime/closure/createClosure.js", patch: patchedClosure, dependsOn: ["runtime/closure/createClosure.js"] },
+];
+const readText = (file) => fs.readFileSync(file, "utf8");
+/**
+ * The patched text of the SDK file `filename`, or undefined when it is not one this file patches,
+ * when any SDK file its patches rely on is not the known one, or when a replaced text is not there
+ * (`read` reads a file: tests give one that changes a file).
+ */
+function patchedSdkFile(filename, read = readText) {
+    for (const { test, file, patch, dependsOn } of SDK_PATCHED) {
+        if (!test.test(filename)) continue;
+        if (file === "runtime/rpc.js" && process.env.PULUMI_DEBUG_PROMISE_LEAKS) return undefined;
+        let root = filename;
+        for (let i = 0; i < file.split("/").length; i++) root = path.dirname(root);
+        if (!knownSdkFiles(root, dependsOn, read)) return undefined;
+        return patch(read(filename));
+    }
+    return undefined;
+}
+
 const loadJavaScript = require.extensions[".js"];
 require.extensions[".js"] = function (module, filename) {
-    if (SDK_RPC.test(filename) && !process.env.PULUMI_DEBUG_PROMISE_LEAKS) {
-        const patched = patchedRpc(fs.readFileSync(filename, "utf8"));
-        if (patched !== undefined) {
-            module._compile(patched, filename);
-            return;
-        }
-    }
-    if (SDK_RUNTIME_RESOURCE.test(filename)) {
-        const patched = patchedRuntimeResource(fs.readFileSync(filename, "utf8"), fs.readFileSync(path.join(path.dirname(filename), "..", "output.js"), "utf8"));
-        if (patched !== undefined) {
-            module._compile(patched, filename);
-            return;
-        }
-    }
-    if (SDK_RESOURCE.test(filename)) {
-        const patched = patchedResource(fs.readFileSync(filename, "utf8"));
-        if (patched !== undefined) {
-            module._compile(patched, filename);
-            return;
-        }
+    const patched = patchedSdkFile(filename);
+    if (patched !== undefined) {
+        module._compile(patched, filename);
+        return;
     }
     loadJavaScript(module, filename);
     if (SDK_DEBUGGABLE.test(filename)) untracedPromises(module.exports, filename);
 };
 
-module.exports = { aliasValue, lazyAliases, lazyOutputs, fileUrl, patchedResource, patchedRpc, patchedRuntimeResource, untracedPromises, sourcePositionsRead, quietText, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };
+module.exports = { aliasValue, descriptorOf, lazyAliases, lazyOutputs, fileUrl, patchedClosure, patchedResource, patchedRpc, patchedRuntimeResource, patchedSdkFile, untracedPromises, sourcePositionsRead, quietText, KNOWN_SDK_FILES, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };
