@@ -179,11 +179,22 @@ function patchedResource(source) {
 }
 /** Gives a resource the `__aliases` that `collapse()` makes, made when first read (or set). */
 function lazyAliases(resource, collapse) {
-    const keep = (value) => Object.defineProperty(resource, "__aliases", { value, writable: true, enumerable: true, configurable: true });
-    const get = () => keep(collapse()).__aliases;
+    let kept;
+    const keep = (value) => {
+        kept = { value };
+        // A frozen or sealed resource keeps the accessor, which gives this value from now on.
+        if (Object.getOwnPropertyDescriptor(resource, "__aliases").configurable) Object.defineProperty(resource, "__aliases", { value, writable: true, enumerable: true, configurable: true });
+        return value;
+    };
+    const get = () => (kept === undefined ? keep(collapse()) : kept.value);
+    const set = (value) => {
+        // A frozen resource's property is read-only, as the SDK's was (its code is strict).
+        if (Object.isFrozen(resource)) throw new TypeError("Cannot assign to read only property '__aliases' of object");
+        keep(value);
+    };
     // Known to createClosure.js's patch (7.), which reads it before serializing the resource.
     lazyGetters.add(get);
-    Object.defineProperty(resource, "__aliases", { get, set: (value) => keep(value), enumerable: true, configurable: true });
+    Object.defineProperty(resource, "__aliases", { get, set, enumerable: true, configurable: true });
 }
 /** The getters of lazy properties (2.'s `__aliases`, 6.'s output properties). */
 const lazyGetters = new WeakSet();
@@ -692,4 +703,4 @@ require.extensions[".js"] = function (module, filename) {
     if (SDK_DEBUGGABLE.test(filename)) untracedPromises(module.exports, filename);
 };
 
-module.exports = { aliasValue, descriptorOf, lazyAliases, lazyOutputs, fileUrl, patchedClosure, patchedResource, patchedRpc, patchedRuntimeResource, patchedSdkFile, untracedPromises, sourcePositionsRead, quietText, KNOWN_SDK_FILES, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };
+module.exports = { SDK_PATCHED, aliasValue, descriptorOf, lazyAliases, lazyOutputs, fileUrl, patchedClosure, patchedResource, patchedRpc, patchedRuntimeResource, patchedSdkFile, untracedPromises, sourcePositionsRead, quietText, KNOWN_SDK_FILES, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };

@@ -106,8 +106,10 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
 
     it("the installed SDK has every text the patches replace (and the output.js whose turns were counted), and the loaded SDK is the patched one", () => {
         const read = (name: string) => fs.readFileSync(sdkFile(name), "utf8");
-        assert.ok(patches.patchedRuntimeResource(read("runtime/resource.js"), read("output.js")) !== undefined, "@pulumi/pulumi runtime/resource.js or output.js changed: update RUNTIME_RESOURCE_PATCHES / KNOWN_OUTPUT in scripts/sdk-patches.js");
+        assert.ok(patches.patchedRuntimeResource(read("runtime/resource.js")) !== undefined, "@pulumi/pulumi runtime/resource.js changed: update RUNTIME_RESOURCE_PATCHES in scripts/sdk-patches.js");
         assert.ok(patches.patchedRpc(read("runtime/rpc.js")) !== undefined, "@pulumi/pulumi runtime/rpc.js changed: update RPC_PATCHES in scripts/sdk-patches.js");
+        assert.ok(patches.patchedClosure(read("runtime/closure/createClosure.js")) !== undefined, "@pulumi/pulumi runtime/closure/createClosure.js changed: update CLOSURE_PATCHES in scripts/sdk-patches.js");
+        for (const { file } of patches.SDK_PATCHED) assert.ok(patches.patchedSdkFile(sdkFile(file)) !== undefined, `@pulumi/pulumi ${file} or a file its patches rely on changed: update KNOWN_SDK_FILES in scripts/sdk-patches.js`);
         assert.match(String(require(sdkFile("runtime/resource.js")).prepareResource), /aliasValue/);
         assert.match(String(require(sdkFile("runtime/rpc.js")).transferProperties), /lazyOutputs/);
     });
@@ -186,22 +188,114 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
         assert.deepStrictEqual(seen, { before: true, after: false, same: true, value: "given", unreadStill: true });
     });
 
+    /** test/sdk-patches-program.js's output, as published and under the patches, in an update or a preview. */
+    const runs = new Map<string, { published: any; patched: any }>();
+    const runProgram = (mode: "update" | "preview") => {
+        if (!runs.has(mode)) {
+            const run = (preload: string[]) => {
+                const result = spawnSync(process.execPath, [...preload, path.join(ROOT, "test/sdk-patches-program.js"), mode], { cwd: ROOT, encoding: "utf8" });
+                assert.ok(result.stdout.startsWith("{"), result.stderr);
+                // Its exit code too (1 for both: the SDK's check of promises left pending, by the gRPC errors).
+                return { ...JSON.parse(result.stdout), status: result.status };
+            };
+            runs.set(mode, { published: run([]), patched: run(["-r", "./scripts/sdk-patches.js"]) });
+        }
+        return runs.get(mode)!;
+    };
+    /** A fact of an Output (test/sdk-patches-program.js \`facts\`). */
+    const fact = (known: boolean, secret: boolean, ...resources: string[]) => JSON.stringify({ known, secret, resources: resources.map((r) => `urn:pulumi:stack::project::test:index:${r}`) });
+
     it("a program prints the same under the patches as under the SDK as published: registrations, inputs, aliases sent and each apply's turn; a resource's keys; a late read's value (a secret's too, and through an object made from the resource); an assignment; a refused registration's error", () => {
-        const run = (preload: string[]) => {
-            const result = spawnSync(process.execPath, [...preload, path.join(ROOT, "test/sdk-patches-program.js")], { cwd: ROOT, encoding: "utf8" });
-            assert.strictEqual(result.status, 0, result.stderr);
-            return JSON.parse(result.stdout);
-        };
-        const published = run([]);
-        const patched = run(["-r", "./scripts/sdk-patches.js"]);
+        const { published, patched } = runProgram("update");
         assert.deepStrictEqual(patched, published);
         // What the comparison covers (so it cannot pass on an empty run).
-        assert.strictEqual(published.events.filter((e: string) => / register /.test(e)).length, 4);
+        assert.strictEqual(published.events.filter((e: string) => / register test:index:(Parent|Thing) /.test(e)).length, 4);
         assert.ok(published.events.some((e: string) => /aliases a .*"a-oldest"/.test(e)));
         for (const late of ["derived true", "b.extra assigned", 'a.extra {"nested":"a"}', "a.secretLate s2 true", "c.computed c-computed"]) assert.ok(published.late.includes(late), late);
         assert.ok(published.events.some((e: string) => / a\.secretEarly s1 true$/.test(e)));
         assert.ok(published.keys.includes("unread") && published.same);
-        assert.deepStrictEqual(published.errors, ["failed to register new resource refused [test:index:Thing]: the engine refused refused"]);
+        assert.deepStrictEqual(published.errors, ["failed to register new resource refused [test:index:Thing]: the engine refused refused", "boom"]);
+    });
+
+    it("an output property's known-ness, secret flag and dependencies are the published SDK's, read before the engine answered and after (update and preview)", () => {
+        for (const mode of ["update", "preview"] as const) {
+            const { published, patched } = runProgram(mode);
+            assert.deepStrictEqual(patched.events, published.events, mode);
+            assert.deepStrictEqual(patched.late, published.late, mode);
+        }
+        const update = runProgram("update").published;
+        const preview = runProgram("preview").published;
+        // Dependencies the engine named, an early read's and a late one's; a secret read late.
+        assert.ok(update.events.some((e: string) => e.endsWith(`a.computed facts ${fact(true, false, "Dep::dep", "Parent$test:index:Thing::a")}`)));
+        assert.ok(update.late.includes(`a.extra facts ${fact(true, false, "Dep::dep", "Parent$test:index:Thing::a")}`));
+        assert.ok(update.late.includes(`a.secretLate facts ${fact(true, true, "Parent$test:index:Thing::a")}`));
+        // In a preview, outputs the engine left out are unknown, read early and late.
+        assert.ok(preview.events.some((e: string) => e.endsWith(`a.list facts ${fact(false, false, "Parent$test:index:Thing::a")}`)));
+        assert.ok(preview.late.includes(`a.extra facts ${fact(false, false, "Parent$test:index:Thing::a")}`));
+    });
+
+    it("the SDK's resolvers of output properties give the published Outputs: the first answer wins, a gRPC error is skipped (the Output stays pending), an error, an unknown, a secret, dependencies; read before the answer and after", () => {
+        const { published, patched } = runProgram("update");
+        assert.deepStrictEqual(patched.resolved, published.resolved);
+        const holder = "Holder::holder";
+        const expected: Record<string, string> = {
+            twice: `"first" ${fact(true, false, holder)}`,
+            secret: `"s" ${fact(true, true, holder)}`,
+            unknown: `undefined ${fact(false, false, holder)}`,
+            deps: `"d" ${fact(true, false, "Dep::dep", holder)}`,
+            error: "error boom ",
+            grpc: "pending ",
+            grpcThenValue: `"after" ${fact(true, false, holder)}`,
+        };
+        for (const [name, text] of Object.entries(expected)) {
+            for (const when of ["early", "late"]) assert.strictEqual(published.resolved[`${name} ${when}`], text, `${name} ${when}`);
+        }
+    });
+
+    it("a frozen or sealed resource's output property reads as the same Output as published (no throw), and an assignment does what it did (refused when frozen)", () => {
+        const { published, patched } = runProgram("update");
+        assert.deepStrictEqual(patched.frozen, published.frozen);
+        assert.deepStrictEqual(published.frozen, ['frozen true true "frozen-computed" assignment threw TypeError', 'sealed true true "sealed-computed" assigned assigned']);
+    });
+
+    it("a function the SDK serializes (pulumi.runtime.serializeFunction) that captures resources (whole, through a property chain, frozen and sealed) is the published SDK's text, to the character", () => {
+        for (const mode of ["update", "preview"] as const) {
+            const { published, patched } = runProgram(mode);
+            for (const name of ["whole", "chain", "frozen"]) {
+                assert.doesNotMatch(published.closures[name], /^error/, `${mode} ${name}`);
+                assert.strictEqual(patched.closures[name], published.closures[name], `${mode} ${name}`);
+            }
+            // The whole resource is captured, its answered property with it.
+            assert.match(published.closures.whole, /d-computed/);
+        }
+    });
+
+    it("an SDK file is patched only when every SDK file its patches rely on is, whole, the known one; a changed file leaves the SDK as published", () => {
+        assert.deepStrictEqual(Object.fromEntries(patches.SDK_PATCHED.map((p: { file: string; dependsOn: string[] }) => [p.file, p.dependsOn])), {
+            "runtime/rpc.js": ["runtime/rpc.js", "output.js", "runtime/resource.js", "runtime/closure/createClosure.js"],
+            "runtime/resource.js": ["runtime/resource.js", "output.js"],
+            "resource.js": ["resource.js", "runtime/closure/createClosure.js"],
+            "runtime/closure/createClosure.js": ["runtime/closure/createClosure.js"],
+        });
+        for (const { file, dependsOn } of patches.SDK_PATCHED) {
+            for (const changed of dependsOn) {
+                // A newer SDK's file: the same texts the patches replace, one more line.
+                const read = (f: string) => fs.readFileSync(f, "utf8") + (f === sdkFile(changed) ? "\n// changed\n" : "");
+                assert.strictEqual(patches.patchedSdkFile(sdkFile(file), read), undefined, `${file} patched with ${changed} changed`);
+            }
+        }
+        // And as loaded: a copy of the SDK whose output.js changed runs its rpc.js and runtime/resource.js as published.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sdk-patches-"));
+        try {
+            const copy = path.join(dir, "node_modules", "@pulumi", "pulumi");
+            fs.cpSync(path.dirname(sdkFile("package.json")), copy, { recursive: true });
+            fs.appendFileSync(path.join(copy, "output.js"), "\n// changed\n");
+            const script = `const s = (f, n) => String(require(${JSON.stringify(copy)} + "/" + f)[n]); console.log(JSON.stringify([s("runtime/rpc.js", "transferProperties").includes("lazyOutputs"), s("runtime/resource.js", "prepareResource").includes("aliasValue"), s("resource.js", "Resource").includes("lazyAliases")]))`;
+            const result = spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts/sdk-patches.js"), "-e", script], { cwd: dir, encoding: "utf8", env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") } });
+            assert.strictEqual(result.stdout.trim(), "[false,false,true]", result.stderr);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("with PULUMI_DEBUG_PROMISE_LEAKS the SDK's output properties are made at once, for its leak report", () => {
