@@ -319,12 +319,12 @@ function patchedRuntimeResource(source) {
 // answered (test/sdk-patches.spec.ts). What differs: a property first read after the answer gets
 // its value a few turns later than its Output, made long before, gave it (the offline engine's
 // order of registrations follows from such turns: every plan and test run was compared, all the
-// same); a function the SDK serializes (a dynamic provider, a callback Lambda) that captured a
-// resource would capture an unread property's accessor, not its Output (this program serializes
-// only components/propagation-wait.ts's provider, which captures no resource); `util.inspect`
-// shows an unread property as [Getter/Setter]; the leak report's count of promises pending at
-// exit leaves out unread properties' (it names the pending registrations as before). With
-// PULUMI_DEBUG_PROMISE_LEAKS nothing is changed: every promise is made, for its report.
+// same); `util.inspect` shows an unread property as [Getter/Setter]; the leak report's count of
+// promises pending at exit leaves out unread properties' (it names the pending registrations as
+// before). A function the SDK serializes that captures a resource captures its Outputs as
+// published (7.); a frozen or sealed resource's property reads as the same Output. With
+// PULUMI_DEBUG_PROMISE_LEAKS this patch (6.) changes nothing: every promise is made, for its
+// report. (5. applies with it too: `output()` makes no debuggable promise for a plain alias.)
 const SDK_RPC = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]rpc\.js$/;
 const RPC_PATCHES = [
     [
