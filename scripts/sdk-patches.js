@@ -192,7 +192,7 @@ function lazyAliases(resource, collapse) {
         if (Object.isFrozen(resource)) throw new TypeError("Cannot assign to read only property '__aliases' of object");
         keep(value);
     };
-    // Known to createClosure.js's patch (7.), which reads it before serializing the resource.
+    // Known to createClosure.js's patch (8.), which reads it before serializing the resource.
     lazyGetters.add(get);
     Object.defineProperty(resource, "__aliases", { get, set, enumerable: true, configurable: true });
 }
@@ -322,7 +322,7 @@ function patchedRuntimeResource(source) {
 // same); `util.inspect` shows an unread property as [Getter/Setter]; the leak report's count of
 // promises pending at exit leaves out unread properties' (it names the pending registrations as
 // before). A function the SDK serializes that captures a resource captures its Outputs as
-// published (7.); a frozen or sealed resource's property reads as the same Output. With
+// published (8.); a frozen or sealed resource's property reads as the same Output. With
 // PULUMI_DEBUG_PROMISE_LEAKS this patch (6.) changes nothing: every promise is made, for its
 // report. (5. applies with it too: `output()` makes no debuggable promise for a plain alias.)
 const SDK_RPC = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]rpc\.js$/;
@@ -621,7 +621,7 @@ function noTextOfItsOwn(value) {
     return !hasOwnProperty.call(value, "toString") && !hasOwnProperty.call(value, "valueOf") && !hasOwnProperty.call(value, Symbol.toPrimitive) && !hasOwnProperty.call(value, Symbol.toStringTag);
 }
 
-// 7. The SDK's closure serializer (runtime/closure/createClosure.js, for
+// 8. The SDK's closure serializer (runtime/closure/createClosure.js, for
 // `pulumi.runtime.serializeFunction`: dynamic providers, callback functions) serializes an
 // accessor's getter and setter, not its value. A function that captures a resource would then
 // capture 2.'s and 6.'s accessors (and this file, through them) instead of the Outputs the SDK
@@ -666,7 +666,7 @@ function descriptorOf(obj, key) {
 }
 
 // Each patched SDK file: its patches, and the SDK files (whole) whose code they rely on. 2.'s
-// `__aliases` and 6.'s output properties are accessors that only 7. makes serialize as the SDK's
+// `__aliases` and 6.'s output properties are accessors that only 8. makes serialize as the SDK's
 // data properties, so they also need createClosure.js to be the one 7. patches.
 const SDK_PATCHED = [
     { test: SDK_RPC, file: "runtime/rpc.js", patch: patchedRpc, dependsOn: ["runtime/rpc.js", "output.js", "runtime/resource.js", "runtime/closure/createClosure.js"] },
