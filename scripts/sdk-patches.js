@@ -125,11 +125,19 @@ const KNOWN_SDK_FILES = {
 /** Whether each of `files` (paths in @pulumi/pulumi) under `root`, as `read` gives it, is the known one. */
 function knownSdkFiles(root, files, read) {
     for (const file of files) {
-        const text = read(path.join(root, ...file.split("/")));
-        if (require("crypto").createHash("sha256").update(text).digest("hex") !== KNOWN_SDK_FILES[file]) return false;
+        const filename = path.join(root, ...file.split("/"));
+        // Each file hashed once a process (several patched files rely on it), when read from disk.
+        let known = read === readText ? knownFiles.get(filename) : undefined;
+        if (known === undefined) {
+            known = require("crypto").createHash("sha256").update(read(filename)).digest("hex") === KNOWN_SDK_FILES[file];
+            if (read === readText) knownFiles.set(filename, known);
+        }
+        if (!known) return false;
     }
     return true;
 }
+const knownFiles = new Map();
+const readText = (file) => fs.readFileSync(file, "utf8");
 const SDK_RESOURCE = /[\\/]@pulumi[\\/]pulumi[\\/]resource\.js$/;
 const RESOURCE_PATCHES = [
     // The module's own handle on this file, taken once (a `require` per resource cost ~1 %).
@@ -674,7 +682,6 @@ const SDK_PATCHED = [
     { test: SDK_RESOURCE, file: "resource.js", patch: patchedResource, dependsOn: ["resource.js", "runtime/closure/createClosure.js"] },
     { test: SDK_CLOSURE, file: "runtime/closure/createClosure.js", patch: patchedClosure, dependsOn: ["runtime/closure/createClosure.js"] },
 ];
-const readText = (file) => fs.readFileSync(file, "utf8");
 /**
  * The patched text of the SDK file `filename`, or undefined when it is not one this file patches,
  * when any SDK file its patches rely on is not the known one, or when a replaced text is not there
