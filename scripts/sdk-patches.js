@@ -197,12 +197,16 @@ function lazyAliases(resource, collapse) {
     const get = () => (kept === undefined ? keep(collapse()) : kept.value);
     const set = (value) => {
         // A frozen resource's property is read-only, as the SDK's was (its code is strict).
-        if (Object.isFrozen(resource)) throw new TypeError("Cannot assign to read only property '__aliases' of object");
+        if (Object.isFrozen(resource)) throw readOnly(resource, "__aliases");
         keep(value);
     };
     // Known to createClosure.js's patch (8.), which reads it before serializing the resource.
     lazyGetters.add(get);
     Object.defineProperty(resource, "__aliases", { get, set, enumerable: true, configurable: true });
+}
+/** V8's error for an assignment to a frozen object's property in strict code. */
+function readOnly(object, key) {
+    return new TypeError(`Cannot assign to read only property '${key}' of object '#<${object.constructor.name}>'`);
 }
 /** The getters of lazy properties (2.'s `__aliases`, 6.'s output properties). */
 const lazyGetters = new WeakSet();
@@ -557,7 +561,7 @@ function accessorOf(key) {
                 // Set on the resource itself: it replaces the property (the Output is never made);
                 // through an object made from it (Object.create), the value is that object's own.
                 // A frozen resource's property is read-only, as the SDK's was (its code is strict).
-                if (lazy !== undefined && lazy.resource === this && Object.isFrozen(this)) throw new TypeError(`Cannot assign to read only property '${key}' of object`);
+                if (lazy !== undefined && lazy.resource === this && Object.isFrozen(this)) throw readOnly(this, key);
                 if (lazy !== undefined && lazy.resource === this) lazy.keep(key, value, ignoreAnswer);
                 else Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
             },
