@@ -679,11 +679,12 @@ function descriptorOf(obj, key) {
 
 // Each patched SDK file: its patches, and the SDK files (whole) whose code they rely on. 2.'s
 // `__aliases` and 6.'s output properties are accessors that only 8. makes serialize as the SDK's
-// data properties, so they also need createClosure.js to be the one 7. patches.
+// data properties, so they also need createClosure.js to be the one 8. patches; 4. takes no stack
+// only because runtime/resource.js does nothing with it but send it, so it needs that file too.
 const SDK_PATCHED = [
     { test: SDK_RPC, file: "runtime/rpc.js", patch: patchedRpc, dependsOn: ["runtime/rpc.js", "output.js", "runtime/resource.js", "runtime/closure/createClosure.js"] },
     { test: SDK_RUNTIME_RESOURCE, file: "runtime/resource.js", patch: patchedRuntimeResource, dependsOn: ["runtime/resource.js", "output.js"] },
-    { test: SDK_RESOURCE, file: "resource.js", patch: patchedResource, dependsOn: ["resource.js", "runtime/closure/createClosure.js"] },
+    { test: SDK_RESOURCE, file: "resource.js", patch: patchedResource, dependsOn: ["resource.js", "runtime/resource.js", "runtime/closure/createClosure.js"] },
     { test: SDK_CLOSURE, file: "runtime/closure/createClosure.js", patch: patchedClosure, dependsOn: ["runtime/closure/createClosure.js"] },
 ];
 /**

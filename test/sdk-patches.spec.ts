@@ -274,7 +274,7 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
         assert.deepStrictEqual(Object.fromEntries(patches.SDK_PATCHED.map((p: { file: string; dependsOn: string[] }) => [p.file, p.dependsOn])), {
             "runtime/rpc.js": ["runtime/rpc.js", "output.js", "runtime/resource.js", "runtime/closure/createClosure.js"],
             "runtime/resource.js": ["runtime/resource.js", "output.js"],
-            "resource.js": ["resource.js", "runtime/closure/createClosure.js"],
+            "resource.js": ["resource.js", "runtime/resource.js", "runtime/closure/createClosure.js"],
             "runtime/closure/createClosure.js": ["runtime/closure/createClosure.js"],
         });
         for (const { file, dependsOn } of patches.SDK_PATCHED) {
