@@ -17,10 +17,12 @@ const path = require("path");
 // candidate until it settles, a rejection carries the promise, and the first call is the SDK's own
 // (it schedules the check for leaked promises at exit).
 const SDK_DEBUGGABLE = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]debuggable\.js$/;
-// The replacement below re-does the SDK's bookkeeping as @pulumi/pulumi 3.270.0 does it: it
-// applies only to a function whose text is that one (SHA-256 of its source). Any other SDK (a
-// newer minor that package.json's ^3.270.0 allows) keeps its own function, only called with
-// stack traces off: no stack frames walked or formatted, nothing of its bookkeeping lost.
+// The replacement below re-does the SDK's bookkeeping as @pulumi/pulumi 3.270.0 does it, and 7.
+// relies on what the rest of debuggable.js does with a context (reads it only for the leak report):
+// it applies only when debuggable.js and state.js (whose store and leakCandidates it uses) are,
+// whole, the files of KNOWN_SDK_FILES, and the function's text is that one (SHA-256 of its
+// source). Any other SDK (a newer minor that package.json's ^3.270.0 allows) keeps its own
+// function untouched, stacks and all: it runs as published (review-9b SF1).
 const KNOWN_DEBUGGABLE_PROMISE = new Set(["19d27a81e9df719cc4d1ba7ac2958e165c4953ea6f62143e46f634c8446e72c6"]);
 function withoutStackFrames(original) {
     const debuggablePromise = function debuggablePromise(p, ctx) {
@@ -40,12 +42,9 @@ function untracedPromises(exports, filename) {
     if (process.env.PULUMI_DEBUG_PROMISE_LEAKS || typeof original !== "function" || original.untraced) {
         return;
     }
-    const sdkOwn = withoutStackFrames(original);
     const fingerprint = require("crypto").createHash("sha256").update(original.toString()).digest("hex");
-    if (!KNOWN_DEBUGGABLE_PROMISE.has(fingerprint)) {
-        exports.debuggablePromise = sdkOwn;
-        return;
-    }
+    if (!KNOWN_DEBUGGABLE_PROMISE.has(fingerprint) || !knownSdkFiles(path.dirname(path.dirname(filename)), DEBUGGABLE_DEPENDS_ON, readText)) return;
+    const sdkOwn = withoutStackFrames(original);
     const state = require(path.join(path.dirname(filename), "state.js"));
     let leakCheckScheduled = false;
     const debuggablePromise = function debuggablePromise(p, ctx) {
@@ -72,11 +71,6 @@ function untracedPromises(exports, filename) {
     debuggablePromise.contextsUnread = true;
     exports.debuggablePromise = debuggablePromise;
 }
-// Loaded already when something loaded the SDK first; else when it loads.
-for (const [file, loaded] of Object.entries(require.cache)) {
-    if (SDK_DEBUGGABLE.test(file)) untracedPromises(loaded.exports, file);
-}
-
 // 2. The SDK's Resource constructor turns each alias of a resource into a URN Output at once
 // (resource.js: `this.__aliases.push(collapseAliasToUrn(...))`), and only `allAliases` reads
 // `__aliases`: for the children of a resource, when the engine cannot take aliases as specs. The
@@ -121,7 +115,11 @@ const KNOWN_SDK_FILES = {
     "runtime/resource.js": "b12f768c9aff30ed49cd66f5c8de147876277977ceca349c438251f2f1cdd176",
     "runtime/rpc.js": "ecfd7b9982210a93e590871b940522d9adb03c92b909172b7615bea19c168b03",
     "runtime/closure/createClosure.js": "44fd91c6dd03253dbb97e8a43a1347f659e42786abe84bba193e563a32064bcd",
+    "runtime/debuggable.js": "f26952c40ce5e21cff94132e40a7b4c82b6f9360092d6b3932cd3ffa38cdbdbd",
+    "runtime/state.js": "0f683737cf502f5933a2a0c2f0d50cca00760e194236a244434fa138baf6fcd5",
 };
+/** The SDK files 1.'s replacement of debuggablePromise (and so 7.) relies on. */
+const DEBUGGABLE_DEPENDS_ON = ["runtime/debuggable.js", "runtime/state.js"];
 /** Whether each of `files` (paths in @pulumi/pulumi) under `root`, as `read` gives it, is the known one. */
 function knownSdkFiles(root, files, read) {
     for (const file of files) {
@@ -196,7 +194,9 @@ function lazyAliases(resource, collapse) {
     };
     const get = () => (kept === undefined ? keep(collapse()) : kept.value);
     const set = (value) => {
-        // A frozen resource's property is read-only, as the SDK's was (its code is strict).
+        // A frozen resource's property is read-only, as the SDK's was. (V8 throws for that only
+        // when the assigning code is strict, as TypeScript's output is, and ignores it in sloppy
+        // code; a setter cannot tell which, so this throws for both: what differs, in 6.)
         if (Object.isFrozen(resource)) throw readOnly(resource, "__aliases");
         keep(value);
     };
@@ -333,7 +333,10 @@ function patchedRuntimeResource(source) {
 // order of registrations follows from such turns: every plan and test run was compared, all the
 // same); `util.inspect` shows an unread property as [Getter/Setter]; the leak report's count of
 // promises pending at exit leaves out unread properties' (it names the pending registrations as
-// before). A function the SDK serializes that captures a resource captures its Outputs as
+// before); an assignment to a property of a frozen resource throws from sloppy (non-strict) code
+// too, where the SDK's data property ignored it (V8 decides by the assigning code's strictness,
+// which a setter cannot see; this program's code is strict: it threw and throws). A function the
+// SDK serializes that captures a resource captures its Outputs as
 // published (8.); a frozen or sealed resource's property reads as the same Output. With
 // PULUMI_DEBUG_PROMISE_LEAKS this patch (6.) changes nothing: every promise is made, for its
 // report. (5. applies with it too: `output()` makes no debuggable promise for a plain alias.)
@@ -560,7 +563,8 @@ function accessorOf(key) {
                 const lazy = lazyHolder(this, key);
                 // Set on the resource itself: it replaces the property (the Output is never made);
                 // through an object made from it (Object.create), the value is that object's own.
-                // A frozen resource's property is read-only, as the SDK's was (its code is strict).
+                // A frozen resource's property is read-only, as the SDK's was: this throws what
+                // strict assigning code got (sloppy code's, ignored as published, throws too: 6.).
                 if (lazy !== undefined && lazy.resource === this && Object.isFrozen(this)) throw readOnly(this, key);
                 if (lazy !== undefined && lazy.resource === this) lazy.keep(key, value, ignoreAnswer);
                 else Object.defineProperty(this, key, { value, writable: true, enumerable: true, configurable: true });
@@ -680,9 +684,10 @@ function descriptorOf(obj, key) {
 // Each patched SDK file: its patches, and the SDK files (whole) whose code they rely on. 2.'s
 // `__aliases` and 6.'s output properties are accessors that only 8. makes serialize as the SDK's
 // data properties, so they also need createClosure.js to be the one 8. patches; 4. takes no stack
-// only because runtime/resource.js does nothing with it but send it, so it needs that file too.
+// only because runtime/resource.js does nothing with it but send it, so it needs that file too;
+// 7. (in rpc.js) leaves out context texts because debuggable.js reads them only for its leak report.
 const SDK_PATCHED = [
-    { test: SDK_RPC, file: "runtime/rpc.js", patch: patchedRpc, dependsOn: ["runtime/rpc.js", "output.js", "runtime/resource.js", "runtime/closure/createClosure.js"] },
+    { test: SDK_RPC, file: "runtime/rpc.js", patch: patchedRpc, dependsOn: ["runtime/rpc.js", "output.js", "runtime/resource.js", "runtime/closure/createClosure.js", "runtime/debuggable.js"] },
     { test: SDK_RUNTIME_RESOURCE, file: "runtime/resource.js", patch: patchedRuntimeResource, dependsOn: ["runtime/resource.js", "output.js"] },
     { test: SDK_RESOURCE, file: "resource.js", patch: patchedResource, dependsOn: ["resource.js", "runtime/resource.js", "runtime/closure/createClosure.js"] },
     { test: SDK_CLOSURE, file: "runtime/closure/createClosure.js", patch: patchedClosure, dependsOn: ["runtime/closure/createClosure.js"] },
@@ -704,6 +709,10 @@ function patchedSdkFile(filename, read = readText) {
     return undefined;
 }
 
+// 1.: loaded already when something loaded the SDK first; else when it loads.
+for (const [file, loaded] of Object.entries(require.cache)) {
+    if (SDK_DEBUGGABLE.test(file)) untracedPromises(loaded.exports, file);
+}
 const loadJavaScript = require.extensions[".js"];
 require.extensions[".js"] = function (module, filename) {
     const patched = patchedSdkFile(filename);

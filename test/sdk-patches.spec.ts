@@ -270,7 +270,7 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
 
     it("an SDK file is patched only when every SDK file its patches rely on is, whole, the known one; a changed file leaves the SDK as published", () => {
         assert.deepStrictEqual(Object.fromEntries(patches.SDK_PATCHED.map((p: { file: string; dependsOn: string[] }) => [p.file, p.dependsOn])), {
-            "runtime/rpc.js": ["runtime/rpc.js", "output.js", "runtime/resource.js", "runtime/closure/createClosure.js"],
+            "runtime/rpc.js": ["runtime/rpc.js", "output.js", "runtime/resource.js", "runtime/closure/createClosure.js", "runtime/debuggable.js"],
             "runtime/resource.js": ["runtime/resource.js", "output.js"],
             "resource.js": ["resource.js", "runtime/resource.js", "runtime/closure/createClosure.js"],
             "runtime/closure/createClosure.js": ["runtime/closure/createClosure.js"],
@@ -291,6 +291,17 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
             const script = `const s = (f, n) => String(require(${JSON.stringify(copy)} + "/" + f)[n]); console.log(JSON.stringify([s("runtime/rpc.js", "transferProperties").includes("lazyOutputs"), s("runtime/resource.js", "prepareResource").includes("aliasValue"), s("resource.js", "Resource").includes("lazyAliases")]))`;
             const result = spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts/sdk-patches.js"), "-e", script], { cwd: dir, encoding: "utf8", env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") } });
             assert.strictEqual(result.stdout.trim(), "[false,false,true]", result.stderr);
+            // A copy whose debuggable.js (or state.js, which 1.'s replacement uses) changed, one line
+            // outside debuggablePromise: its promises get the SDK's own context and stack (1. off, so
+            // 7.'s texts are made); a changed debuggable.js also leaves transferProperties the SDK's.
+            fs.writeFileSync(path.join(copy, "output.js"), fs.readFileSync(sdkFile("output.js")));
+            for (const changed of ["runtime/debuggable.js", "runtime/state.js"]) {
+                for (const f of ["runtime/debuggable.js", "runtime/state.js"]) fs.writeFileSync(path.join(copy, f), fs.readFileSync(sdkFile(f), "utf8") + (f === changed ? "\n// changed\n" : ""));
+                const promises = `const d = require(${JSON.stringify(copy)} + "/runtime/debuggable.js"); const p = Promise.resolve(1); d.debuggablePromise(p, "ctx"); const rpc = String(require(${JSON.stringify(copy)} + "/runtime/rpc.js").transferProperties);
+                    console.log(JSON.stringify({ untraced: d.debuggablePromise.untraced === true, contextsUnread: d.debuggablePromise.contextsUnread, ctx: p._debugCtx, stack: String(p._debugStackTrace).includes("debuggablePromise ("), lazyOutputs: rpc.includes("lazyOutputs") }))`;
+                const seen = spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts/sdk-patches.js"), "-e", promises], { cwd: dir, encoding: "utf8", env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") } });
+                assert.deepStrictEqual(JSON.parse(seen.stdout), { untraced: false, ctx: "ctx", stack: true, lazyOutputs: changed === "runtime/state.js" }, `${changed}: ${seen.stderr}`);
+            }
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
