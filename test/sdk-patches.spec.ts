@@ -260,7 +260,7 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
 
     it("a function the SDK serializes (pulumi.runtime.serializeFunction) that captures resources (whole, through a property chain, frozen and sealed) is the published SDK's text, to the character", () => {
         const { published, patched } = runProgram("update");
-        for (const name of ["whole", "chain", "frozen"]) {
+        for (const name of ["whole", "chain", "frozen", "chainFrozen", "chainSealed"]) {
             assert.doesNotMatch(published.closures[name], /^error/, name);
             assert.strictEqual(patched.closures[name], published.closures[name], name);
         }
@@ -361,6 +361,11 @@ describe("the source position the SDK sends with a registration under scripts/sd
     it("an engine without the mark (the CLI's) gets each resource's source position, the line that made it, as before", async () => {
         const seen = await registration(true);
         assert.deepStrictEqual(seen.positions, [`${url.pathToFileURL(__filename)}:${seen.line}`]);
+    });
+
+    it("under the Pulumi CLI, whose monitor the SDK's store does not hold (settings.monitor undefined), the stack is taken", () => {
+        const patches = require(path.join(ROOT, "scripts", "sdk-patches.js"));
+        assert.strictEqual(patches.sourcePositionsRead(undefined), true);
     });
 });
 
