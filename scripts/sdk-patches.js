@@ -174,14 +174,18 @@ const RESOURCE_PATCHES = [
 `,
     ],
 ];
-/** The SDK's resource.js with every replacement made, or undefined when any text is not there exactly once. */
-function patchedResource(source) {
+/** `source` with each `[from, to]` replacement made, or undefined when any `from` is not there exactly once. */
+function replacedOnce(source, replacements) {
     let out = source;
-    for (const [from, to] of RESOURCE_PATCHES) {
+    for (const [from, to] of replacements) {
         if (out.split(from).length !== 2) return undefined;
         out = out.replace(from, () => to);
     }
     return out;
+}
+/** The SDK's resource.js with every replacement made, or undefined when any text is not there exactly once. */
+function patchedResource(source) {
+    return replacedOnce(source, RESOURCE_PATCHES);
 }
 /** Gives a resource the `__aliases` that `collapse()` makes, made when first read (or set). */
 function lazyAliases(resource, collapse) {
@@ -305,12 +309,7 @@ function aliasValue(output, value) {
 const same = (v) => v;
 /** The SDK's runtime/resource.js with every replacement made, or undefined when any text is not there exactly once. */
 function patchedRuntimeResource(source) {
-    let out = source;
-    for (const [from, to] of RUNTIME_RESOURCE_PATCHES) {
-        if (out.split(from).length !== 2) return undefined;
-        out = out.replace(from, () => to);
-    }
-    return out;
+    return replacedOnce(source, RUNTIME_RESOURCE_PATCHES);
 }
 
 // 6. The SDK makes an Output for each output property of a resource when the resource is made
@@ -467,12 +466,7 @@ const RPC_PATCHES = [
 ];
 /** The SDK's runtime/rpc.js with every replacement made, or undefined when any text is not there exactly once. */
 function patchedRpc(source) {
-    let out = source;
-    for (const [from, to] of RPC_PATCHES) {
-        if (out.split(from).length !== 2) return undefined;
-        out = out.replace(from, () => to);
-    }
-    return out;
+    return replacedOnce(source, RPC_PATCHES);
 }
 /** What the engine answered for a property, other than a plain known, non-secret value without dependencies. */
 class Answer {
@@ -663,12 +657,7 @@ const CLOSURE_PATCHES = [
 ];
 /** The SDK's runtime/closure/createClosure.js with every replacement made, or undefined when any text is not there exactly once. */
 function patchedClosure(source) {
-    let out = source;
-    for (const [from, to] of CLOSURE_PATCHES) {
-        if (out.split(from).length !== 2) return undefined;
-        out = out.replace(from, () => to);
-    }
-    return out;
+    return replacedOnce(source, CLOSURE_PATCHES);
 }
 /** `Object.getOwnPropertyDescriptor(obj, key)` as the SDK as published would give it: a lazy property is read first. */
 function descriptorOf(obj, key) {
