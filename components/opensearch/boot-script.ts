@@ -16,8 +16,9 @@ export interface CloudBootHooks {
      * printing nothing: whether the secret has a value, the value never decoded, written or
      * printed; GCP looks for the answer's payload.data, Azure must read the value itself to tell
      * it from the initial UNSET), `secret_fetch NAME` (prints the store's whole answer for the
-     * value, the document `secretValueJq` reads it from; non-zero on any error or when there is
-     * no value) and `secret_put NAME FILE` (stores FILE as the new value; non-zero on any error). All send
+     * value, the document `secretValueJq` reads it from; 3 when the secret has no value yet, as
+     * secret_get, another non-zero status on any other error; secret_get and secret_check are
+     * built on it) and `secret_put NAME FILE` (stores FILE as the new value; non-zero on any error). All send
      * `$ACCESS_TOKEN` (the prelude's cache of cloud_token's token) and return non-zero when it is
      * empty: their callers in the prelude (secret_read, secret_exists, secret_value,
      * secret_values, secret_store) run `token_fresh` first and drop the token on a failure.

@@ -72,29 +72,26 @@ cloud_token() {
     "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fvault.azure.net&client_id=$CLIENT_ID" |
     jq -er '"\(.expires_in) \(.access_token | strings)"'
 }
-secret_get() {
-  local out code value
+# The answer of GET secrets/NAME (SecretBundle: the value in .value): printed on 200; 3 on 404 (not
+# created yet); an error naming the status otherwise.
+secret_fetch() {
+  local out code
   # the caller ran token_fresh (this runs in a subshell)
   [ -n "$ACCESS_TOKEN" ] || return 1
   out=$(curl -sS -H "Authorization: Bearer $ACCESS_TOKEN" -w '\n%{http_code}' "$VAULT/secrets/$1?api-version=7.4") || return 1
   code=${"$"}{out##*$'\n'}
   case "$code" in
-    200)
-      value=$(printf '%s' "${"$"}{out%$'\n'*}" | jq -er .value) || return 1
-      [ "$value" = '${UNSET}' ] && return 3
-      printf '%s' "$value" ;;
+    200) printf '%s' "${"$"}{out%$'\n'*}" ;;
     404) return 3 ;;
     *) echo "secret $1: HTTP $code" >&2 && return 1 ;;
   esac
 }
-# The answer of GET secrets/NAME (SecretBundle: the value in .value).
-secret_fetch() {
-  local out code
-  [ -n "$ACCESS_TOKEN" ] || return 1
-  out=$(curl -sS -H "Authorization: Bearer $ACCESS_TOKEN" -w '\n%{http_code}' "$VAULT/secrets/$1?api-version=7.4") || return 1
-  code=${"$"}{out##*$'\n'}
-  [ "$code" = 200 ] || { echo "secret $1: HTTP $code" >&2 && return 1; }
-  printf '%s' "${"$"}{out%$'\n'*}"
+secret_get() {
+  local answer value
+  answer=$(secret_fetch "$1") || return
+  value=$(printf '%s' "$answer" | jq -er .value) || return 1
+  [ "$value" = '${UNSET}' ] && return 3
+  printf '%s' "$value"
 }
 # A secret Pulumi created holds ${UNSET} until written: only its value tells, so it is read (and dropped).
 secret_check() {

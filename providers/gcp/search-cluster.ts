@@ -59,41 +59,33 @@ cloud_token() {
     'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token' |
     jq -er '"\(.expires_in) \(.access_token | strings)"'
 }
-secret_get() {
+# The answer of versions/latest:access (AccessSecretVersionResponse: the value in payload.data,
+# base64): printed on 200; 3 on 404 (no version yet); an error naming the status otherwise.
+secret_fetch() {
   local out code
   # the caller ran token_fresh (this runs in a subshell)
   [ -n "$ACCESS_TOKEN" ] || return 1
   out=$(curl -sS -H "Authorization: Bearer $ACCESS_TOKEN" -w '\n%{http_code}' "$SM/$1/versions/latest:access") || return 1
   code=${"$"}{out##*$'\n'}
   case "$code" in
-    200) printf '%s' "${"$"}{out%$'\n'*}" | jq -er .payload.data | base64 -d ;;
+    200) printf '%s' "${"$"}{out%$'\n'*}" ;;
     404) return 3 ;;
     *) echo "secret $1: HTTP $code" >&2 && return 1 ;;
   esac
 }
-# The answer of versions/latest:access (AccessSecretVersionResponse: the value in payload.data, base64).
-secret_fetch() {
-  local out code
-  [ -n "$ACCESS_TOKEN" ] || return 1
-  out=$(curl -sS -H "Authorization: Bearer $ACCESS_TOKEN" -w '\n%{http_code}' "$SM/$1/versions/latest:access") || return 1
-  code=${"$"}{out##*$'\n'}
-  [ "$code" = 200 ] || { echo "secret $1: HTTP $code" >&2 && return 1; }
-  printf '%s' "${"$"}{out%$'\n'*}"
+secret_get() {
+  local answer
+  answer=$(secret_fetch "$1") || return
+  printf '%s' "$answer" | jq -er .payload.data | base64 -d
 }
 # Whether the latest version holds a value, as secret_get tells (200, or 404 = none yet), without
 # jq or base64: the answer's payload.data is only looked for, never decoded or written. A version
 # added empty is answered without payload.data (proto3 JSON leaves out empty bytes), which
 # secret_get's jq -e refuses: an error here too, so node 0 fails on it (retried, then "read secret").
 secret_check() {
-  local out code data='"data"[[:space:]]*:[[:space:]]*"'
-  [ -n "$ACCESS_TOKEN" ] || return 1
-  out=$(curl -sS -H "Authorization: Bearer $ACCESS_TOKEN" -w '\n%{http_code}' "$SM/$1/versions/latest:access") || return 1
-  code=${"$"}{out##*$'\n'}
-  case "$code" in
-    200) [[ ${"$"}{out%$'\n'*} =~ $data ]] || { echo "secret $1: the latest version holds no payload.data" >&2 && return 1; } ;;
-    404) return 3 ;;
-    *) echo "secret $1: HTTP $code" >&2 && return 1 ;;
-  esac
+  local answer data='"data"[[:space:]]*:[[:space:]]*"'
+  answer=$(secret_fetch "$1") || return
+  [[ $answer =~ $data ]] || { echo "secret $1: the latest version holds no payload.data" >&2 && return 1; }
 }
 secret_put() {
   # the caller (secret_store) ran token_fresh, and drops the token when this fails
