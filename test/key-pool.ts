@@ -5,36 +5,47 @@ import * as path from "path";
 /** The directory whose `openssl` takes new RSA keys from a pool (test/fixtures/key-pool/openssl). */
 export const KEY_POOL_BIN = path.resolve(__dirname, "fixtures", "key-pool");
 
-/** Where mocha's parallel workers share one key pool (made by test/setup.ts's global setup). */
+/**
+ * Where the pool's keys are kept between test runs: generated once per checkout of
+ * node_modules (a fresh clone or CI machine makes them at its first run, ~2-3 s of CPU for 7
+ * keys), then reused, so a warm `npm test` makes no RSA key. Only keys for tests live there.
+ * ANYCLOUD_TEST_KEY_POOL names another directory (e.g. an empty one, to time a cold run).
+ */
 export const KEY_POOL_ENV = "ANYCLOUD_TEST_KEY_POOL";
+const DEFAULT_STORE = path.resolve(__dirname, "..", "node_modules", ".cache", "anycloud-test-keys");
 
-let pool: string | undefined;
+let env: { pool: string; counters: string } | undefined;
 
-/** A new, empty pool directory (removed by whoever made it). */
-export function newKeyPool(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-keys-"));
+/** The pool directory (created when missing), or a temporary one when it cannot be created there. */
+function keyStore(): string {
+    const store = process.env[KEY_POOL_ENV] || DEFAULT_STORE;
+    try {
+        fs.mkdirSync(store, { recursive: true, mode: 0o700 });
+        fs.accessSync(store, fs.constants.W_OK);
+        return store;
+    } catch {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-keys-"));
+        process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+        return dir;
+    }
 }
 
 /**
  * The environment under which `openssl req -newkey rsa:N -keyout F` (the boot script's
  * `make_ca` and `issue_cert`) signs with a key of that size from the pool instead of
  * generating one, with KEY_POOL_BIN first on PATH; every other openssl call is the real one's.
- * The pool is the test run's (every worker's keys come from one directory, so a key is
- * generated once per run, not once per spec file), or this process's when run outside mocha's
- * global setup.
+ * The keys are the pool's (kept between runs: every worker and every run takes the same few keys
+ * of a size, so a key is generated once per checkout, not once per run or spec file); which key
+ * comes next is this process's own count (in a temporary directory of its own), so a test
+ * process's consecutive requests get different keys as before.
  */
 export function keyPoolEnv(pathRest: string): Record<string, string> {
     const real = (process.env.PATH ?? "").split(path.delimiter).map((d) => path.join(d, "openssl")).find((f) => fs.existsSync(f));
     if (!real) return { PATH: pathRest }; // openssl missing: the tests report it
-    if (pool === undefined) {
-        const shared = process.env[KEY_POOL_ENV];
-        if (shared && fs.existsSync(shared)) {
-            pool = shared;
-        } else {
-            const dir = newKeyPool();
-            process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-            pool = dir;
-        }
+    if (env === undefined) {
+        const counters = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-key-counters-"));
+        process.on("exit", () => fs.rmSync(counters, { recursive: true, force: true }));
+        env = { pool: keyStore(), counters };
     }
-    return { PATH: `${KEY_POOL_BIN}:${pathRest}`, OPENSSL_REAL: real, OPENSSL_KEY_POOL: pool, OPENSSL_KEY_COUNTER: path.join(pool, `next-${process.pid}`) };
+    return { PATH: `${KEY_POOL_BIN}:${pathRest}`, OPENSSL_REAL: real, OPENSSL_KEY_POOL: env.pool, OPENSSL_KEY_COUNTER: path.join(env.counters, "next") };
 }
