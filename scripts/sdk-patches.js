@@ -117,6 +117,8 @@ const KNOWN_SDK_FILES = {
     "runtime/closure/createClosure.js": "44fd91c6dd03253dbb97e8a43a1347f659e42786abe84bba193e563a32064bcd",
     "runtime/debuggable.js": "f26952c40ce5e21cff94132e40a7b4c82b6f9360092d6b3932cd3ffa38cdbdbd",
     "runtime/state.js": "0f683737cf502f5933a2a0c2f0d50cca00760e194236a244434fa138baf6fcd5",
+    "runtime/closure/parseFunction.js": "24728f27d7fd4d75ace094aa47ee8faeaa1b2a751a6bc2b6245e06f56f69472c",
+    "runtime/closure/codePaths.js": "f932e221ca8c00a3cb29c58601125853925c8129da7194c1a1a72bd7e2aa97e7",
 };
 /** The SDK files 1.'s replacement of debuggablePromise (and so 7.) relies on. */
 const DEBUGGABLE_DEPENDS_ON = ["runtime/debuggable.js", "runtime/state.js"];
@@ -670,6 +672,45 @@ function descriptorOf(obj, key) {
     return { value, writable: !Object.isFrozen(obj), enumerable: now.enumerable, configurable: false };
 }
 
+// 9. Loading the SDK (`require("@pulumi/pulumi")`, which every plan, `pulumi up` and each test
+// process does) loaded the TypeScript compiler (runtime/closure/parseFunction.js's
+// `require("../../typescript-shim")`, ~9 MB of JavaScript to compile) and npm's arborist
+// (runtime/closure/codePaths.js: pacote, tar, ~450 modules) and normalize-package-data: ~0.45 s of
+// the SDK's ~0.65 s of CPU to load. Only the closure serializer (`serializeFunction`, dynamic
+// providers) and `computeCodePaths` use them, inside their functions; here each is required when
+// first used (the same module, from the same place), so a plan that serializes nothing never
+// loads them. parseFunction.js uses `ts` only as `ts.<name>`, which the Proxy answers from the
+// module; codePaths.js only `arborist.Arborist` and `normalize_package_data_1.default`, which the
+// getters answer as `__importStar`/`__importDefault` of the module would.
+const SDK_PARSE_FUNCTION = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]closure[\\/]parseFunction\.js$/;
+const PARSE_FUNCTION_PATCHES = [
+    [
+        `const ts = require("../../typescript-shim");
+`,
+        `let anycloudTs; const ts = new Proxy({}, { get: (_, key) => (anycloudTs === undefined ? (anycloudTs = require("../../typescript-shim")) : anycloudTs)[key] }); // (scripts/sdk-patches.js 9.: loaded when first used)
+`,
+    ],
+];
+const SDK_CODE_PATHS = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]closure[\\/]codePaths\.js$/;
+const CODE_PATHS_PATCHES = [
+    [
+        `const normalize_package_data_1 = __importDefault(require("normalize-package-data"));
+const arborist = __importStar(require("@npmcli/arborist"));
+`,
+        `const normalize_package_data_1 = { get default() { return __importDefault(require("normalize-package-data")).default; } }; // (scripts/sdk-patches.js 9.: loaded when first used)
+const arborist = { get Arborist() { return __importStar(require("@npmcli/arborist")).Arborist; } };
+`,
+    ],
+];
+/** The SDK's runtime/closure/parseFunction.js with the TypeScript compiler loaded when first used, or undefined when the text is not there exactly once. */
+function patchedParseFunction(source) {
+    return replacedOnce(source, PARSE_FUNCTION_PATCHES);
+}
+/** The SDK's runtime/closure/codePaths.js with arborist and normalize-package-data loaded when first used, or undefined when the text is not there exactly once. */
+function patchedCodePaths(source) {
+    return replacedOnce(source, CODE_PATHS_PATCHES);
+}
+
 // Each patched SDK file: its patches, and the SDK files (whole) whose code they rely on. 2.'s
 // `__aliases` and 6.'s output properties are accessors that only 8. makes serialize as the SDK's
 // data properties, so they also need createClosure.js to be the one 8. patches; 4. takes no stack
@@ -680,6 +721,8 @@ const SDK_PATCHED = [
     { test: SDK_RUNTIME_RESOURCE, file: "runtime/resource.js", patch: patchedRuntimeResource, dependsOn: ["runtime/resource.js", "output.js"] },
     { test: SDK_RESOURCE, file: "resource.js", patch: patchedResource, dependsOn: ["resource.js", "runtime/resource.js", "runtime/closure/createClosure.js"] },
     { test: SDK_CLOSURE, file: "runtime/closure/createClosure.js", patch: patchedClosure, dependsOn: ["runtime/closure/createClosure.js"] },
+    { test: SDK_PARSE_FUNCTION, file: "runtime/closure/parseFunction.js", patch: patchedParseFunction, dependsOn: ["runtime/closure/parseFunction.js"] },
+    { test: SDK_CODE_PATHS, file: "runtime/closure/codePaths.js", patch: patchedCodePaths, dependsOn: ["runtime/closure/codePaths.js"] },
 ];
 /**
  * The patched text of the SDK file `filename`, or undefined when it is not one this file patches,
@@ -713,4 +756,4 @@ require.extensions[".js"] = function (module, filename) {
     if (SDK_DEBUGGABLE.test(filename)) untracedPromises(module.exports, filename);
 };
 
-module.exports = { SDK_PATCHED, aliasValue, descriptorOf, lazyAliases, lazyOutputs, fileUrl, patchedClosure, patchedResource, patchedRpc, patchedRuntimeResource, patchedSdkFile, untracedPromises, sourcePositionsRead, quietText, KNOWN_SDK_FILES, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };
+module.exports = { SDK_PATCHED, aliasValue, descriptorOf, lazyAliases, lazyOutputs, fileUrl, patchedClosure, patchedCodePaths, patchedParseFunction, patchedResource, patchedRpc, patchedRuntimeResource, patchedSdkFile, untracedPromises, sourcePositionsRead, quietText, KNOWN_SDK_FILES, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };

@@ -109,6 +109,8 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
         assert.ok(patches.patchedRuntimeResource(read("runtime/resource.js")) !== undefined, "@pulumi/pulumi runtime/resource.js changed: update RUNTIME_RESOURCE_PATCHES in scripts/sdk-patches.js");
         assert.ok(patches.patchedRpc(read("runtime/rpc.js")) !== undefined, "@pulumi/pulumi runtime/rpc.js changed: update RPC_PATCHES in scripts/sdk-patches.js");
         assert.ok(patches.patchedClosure(read("runtime/closure/createClosure.js")) !== undefined, "@pulumi/pulumi runtime/closure/createClosure.js changed: update CLOSURE_PATCHES in scripts/sdk-patches.js");
+        assert.ok(patches.patchedParseFunction(read("runtime/closure/parseFunction.js")) !== undefined, "@pulumi/pulumi runtime/closure/parseFunction.js changed: update PARSE_FUNCTION_PATCHES in scripts/sdk-patches.js");
+        assert.ok(patches.patchedCodePaths(read("runtime/closure/codePaths.js")) !== undefined, "@pulumi/pulumi runtime/closure/codePaths.js changed: update CODE_PATHS_PATCHES in scripts/sdk-patches.js");
         for (const { file } of patches.SDK_PATCHED) assert.ok(patches.patchedSdkFile(sdkFile(file)) !== undefined, `@pulumi/pulumi ${file} or a file its patches rely on changed: update KNOWN_SDK_FILES in scripts/sdk-patches.js`);
         assert.match(String(require(sdkFile("runtime/resource.js")).prepareResource), /aliasValue/);
         assert.match(String(require(sdkFile("runtime/rpc.js")).transferProperties), /lazyOutputs/);
@@ -205,9 +207,11 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
     /** A fact of an Output (test/sdk-patches-program.js \`facts\`). */
     const fact = (known: boolean, secret: boolean, ...resources: string[]) => JSON.stringify({ known, secret, resources: resources.map((r) => `urn:pulumi:stack::project::test:index:${r}`) });
 
-    it("a program prints the same under the patches as under the SDK as published: registrations, inputs, aliases sent and each apply's turn; a resource's keys; a late read's value (a secret's too, and through an object made from the resource); an assignment; a refused registration's error", () => {
+    it("a program prints the same under the patches as under the SDK as published: registrations, inputs, aliases sent and each apply's turn; a resource's keys; a late read's value (a secret's too, and through an object made from the resource); an assignment; a refused registration's error; the code paths of a package", () => {
         const { published, patched } = runProgram("update");
-        assert.deepStrictEqual(patched, published);
+        // (Everything but which modules are loaded when: the next test.)
+        assert.deepStrictEqual({ ...patched, loaded: undefined }, { ...published, loaded: undefined });
+        assert.deepStrictEqual(published.codePaths, ["node_modules/left", "node_modules/right", "package.json"], "computeCodePaths: the dependency and its own, not the dev dependency");
         // What the comparison covers (so it cannot pass on an empty run).
         assert.strictEqual(published.events.filter((e: string) => / register test:index:(Parent|Thing) /.test(e)).length, 4);
         assert.ok(published.events.some((e: string) => /aliases a .*"a-oldest"/.test(e)));
@@ -215,6 +219,16 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
         assert.ok(published.events.some((e: string) => / a\.secretEarly s1 true$/.test(e)));
         assert.ok(published.keys.includes("unread") && published.same);
         assert.deepStrictEqual(published.errors, ["failed to register new resource refused [test:index:Thing]: the engine refused refused", "boom"]);
+    });
+
+    it("loading the SDK loads neither the TypeScript compiler nor npm's arborist and normalize-package-data (as published it loads all three); serializing a function loads the compiler, computeCodePaths the other two", () => {
+        const { published, patched } = runProgram("update");
+        const all = { typescript: true, arborist: true, normalizePackageData: true };
+        assert.deepStrictEqual(published.loaded.withSdk, all, "as published, the SDK loads them with itself");
+        assert.deepStrictEqual(patched.loaded.withSdk, { typescript: false, arborist: false, normalizePackageData: false });
+        assert.deepStrictEqual(patched.loaded.afterSerializing, { typescript: true, arborist: false, normalizePackageData: false });
+        assert.deepStrictEqual(patched.loaded.afterCodePaths, all);
+        // What they then do is the published SDK's: the closures' texts (below) and the code paths (above).
     });
 
     it("an output property's known-ness, secret flag and dependencies are the published SDK's, read before the engine answered and after (update and preview)", () => {
@@ -274,6 +288,8 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
             "runtime/resource.js": ["runtime/resource.js", "output.js"],
             "resource.js": ["resource.js", "runtime/resource.js", "runtime/closure/createClosure.js"],
             "runtime/closure/createClosure.js": ["runtime/closure/createClosure.js"],
+            "runtime/closure/parseFunction.js": ["runtime/closure/parseFunction.js"],
+            "runtime/closure/codePaths.js": ["runtime/closure/codePaths.js"],
         });
         for (const { file, dependsOn } of patches.SDK_PATCHED) {
             for (const changed of dependsOn) {
