@@ -44,15 +44,48 @@ export function runPgTool(bin: string, tool: string, args: string[], env: Record
 }
 
 /**
- * `initdb -D <data> <args>`: what initdb writes, but made once per test run for each `args`
- * (without -D) and copied from then on. initdb bootstraps every catalog (~0.6 s of CPU, over a
- * second of wall time at load); a copy is ~0.1 s. The clusters are kept in the directory mocha's
- * workers share for the run (test/setup.ts), which is removed when the run ends; without it, or
- * when two workers make the same cluster at once, initdb simply runs. `data` must not exist.
+ * Where initdb's clusters are kept between test runs, like the RSA key pool (test/key-pool.ts):
+ * ANYCLOUD_TEST_PG_CLUSTERS, or node_modules/.cache/anycloud-test-pg-clusters (a fresh clone or CI
+ * machine makes each at its first run), or, when neither can be written, the directory mocha's
+ * workers share for one run (test/setup.ts).
+ */
+export const PG_CLUSTERS_ENV = "ANYCLOUD_TEST_PG_CLUSTERS";
+const DEFAULT_CLUSTERS = path.resolve(__dirname, "..", "node_modules", ".cache", "anycloud-test-pg-clusters");
+
+function clusterStore(): string | undefined {
+    const store = process.env[PG_CLUSTERS_ENV] || DEFAULT_CLUSTERS;
+    try {
+        fs.mkdirSync(store, { recursive: true });
+        fs.accessSync(store, fs.constants.W_OK);
+        return store;
+    } catch {
+        return process.env[PLAN_CACHE_ENV];
+    }
+}
+
+/**
+ * What makes one initdb's output differ from another's: the PostgreSQL build (its initdb and
+ * postgres binaries, which a package upgrade replaces), the arguments, and who runs the tests (as
+ * root, the cluster belongs to the postgres user, which cp -a keeps).
+ */
+function clusterKey(bin: string, args: string[]): string {
+    const build = ["initdb", "postgres"].map((tool) => {
+        const st = fs.statSync(path.join(bin, tool));
+        return [tool, st.size, st.mtimeMs];
+    });
+    return createHash("sha256").update(JSON.stringify([bin, build, args, process.getuid?.()])).digest("hex").slice(0, 16);
+}
+
+/**
+ * `initdb -D <data> <args>`: what initdb writes, but made once for each PostgreSQL build and
+ * `args` (without -D) and copied from then on (kept between runs: clusterStore). initdb
+ * bootstraps every catalog (~1 s of CPU, over a second of wall time at load); a copy is ~0.1 s.
+ * When two workers make the same cluster at once, each runs initdb and the first copy kept wins;
+ * without a store, initdb simply runs. `data` must not exist.
  */
 export function initCluster(bin: string, data: string, args: string[]): void {
-    const shared = process.env[PLAN_CACHE_ENV];
-    const made = shared && path.join(shared, `pg-cluster-${createHash("sha256").update(JSON.stringify([bin, args])).digest("hex").slice(0, 16)}`);
+    const store = clusterStore();
+    const made = store && path.join(store, `pg-cluster-${clusterKey(bin, args)}`);
     if (made && fs.existsSync(made)) {
         // cp -a keeps the owner (the postgres user, when the tests run as root) and the 0700 mode PostgreSQL requires.
         execFileSync("cp", ["-a", made, data]);
@@ -60,6 +93,7 @@ export function initCluster(bin: string, data: string, args: string[]): void {
     }
     runPgTool(bin, "initdb", ["-D", data, ...args]);
     if (made) {
+        // Copied under a name of its own, then renamed: a reader never finds half a cluster.
         const staging = `${made}.${process.pid}`;
         execFileSync("cp", ["-a", data, staging]);
         try {
