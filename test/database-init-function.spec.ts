@@ -277,24 +277,6 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
         };
     }
 
-    it("gives up on a server that accepts and never answers, naming host, port and the likely cause", async () => {
-        const silent = await silentServer();
-        try {
-            const out = await invoke(event({ host: "127.0.0.1", port: silent.port, timeouts: stalled }));
-            assert.strictEqual(silent.accepted(), 1);
-            assert.match(out.error ?? "", new RegExp(`^database "postgres": connecting as "app" to 127\\.0\\.0\\.1:${silent.port} failed: PostgreSQL at 127\\.0\\.0\\.1:${silent.port} accepted the TCP connection but did not answer the TLS request within 0\\.4 s: the server is stalled`));
-            assert.ok(out.exitedOnItsOwn, "the socket to the silent server was closed");
-            assert.ok(out.ms < 10000, `failed after ${out.ms} ms`);
-        } finally {
-            await silent.stop();
-        }
-    });
-
-    /**
-     * A port whose SYNs are dropped, like a security group without the ingress rule: a listener
-     * (backlog 1) in a stopped process, whose accept queue the test fills first; Linux then drops
-     * further SYNs (the accept queue is full), so a connect neither completes nor fails.
-     */
     /** The kernel's count of SYNs dropped because a listener's accept queue was full (TcpExt ListenOverflows), or undefined where /proc does not say. */
     function listenOverflows(): number | undefined {
         try {
@@ -306,6 +288,11 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
         }
     }
 
+    /**
+     * A port whose SYNs are dropped, like a security group without the ingress rule: a listener
+     * (backlog 1) in a stopped process, whose accept queue the test fills first; Linux then drops
+     * further SYNs (the accept queue is full), so a connect neither completes nor fails.
+     */
     async function droppingPort(): Promise<{ port: number; stop: () => void }> {
         const child = spawn(process.execPath, ["-e", "require('net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, function () { console.log(this.address().port); })"], { stdio: ["ignore", "pipe", "inherit"] });
         const port = await new Promise<number>((resolve) => child.stdout!.once("data", (d) => resolve(Number(String(d).trim()))));
@@ -339,35 +326,64 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
         };
     }
 
-    it("gives up on a connection whose packets are dropped, naming host, port and the security group", async () => {
-        const dropping = await droppingPort();
-        try {
-            const out = await invoke(event({ host: "127.0.0.1", port: dropping.port, timeouts: stalled }));
+    /**
+     * Peers that are not the real server and never answer, each a listener or port of its own: the
+     * four runs start together and each test reads its own run, so the file waits out the bounds
+     * once, not one after the other (each run is its own process with its own socket).
+     */
+    describe("a peer that never answers", () => {
+        let silent: Awaited<ReturnType<typeof silentServer>>;
+        let handshake: Awaited<ReturnType<typeof silentServer>>;
+        let dropping: Awaited<ReturnType<typeof droppingPort>>;
+        let closed: number;
+        let runs: Record<"silent" | "dropping" | "handshake" | "refused", Promise<Outcome>>;
+        before(async () => {
+            silent = await silentServer();
+            handshake = await silentServer("S");
+            dropping = await droppingPort();
+            closed = await freePort();
+            runs = {
+                silent: invoke(event({ host: "127.0.0.1", port: silent.port, timeouts: stalled })),
+                dropping: invoke(event({ host: "127.0.0.1", port: dropping.port, timeouts: stalled })),
+                handshake: invoke(event({ host: "127.0.0.1", port: handshake.port, timeouts: stalled })),
+                refused: invoke(event({ host: "127.0.0.1", port: closed })),
+            };
+        });
+        after(async () => {
+            await Promise.all(Object.values(runs ?? {}));
+            await silent?.stop();
+            await handshake?.stop();
+            dropping?.stop();
+        });
+
+        it("gives up on a server that accepts and never answers, naming host, port and the likely cause", async () => {
+            const out = await runs.silent;
+            assert.strictEqual(silent.accepted(), 1);
+            assert.match(out.error ?? "", new RegExp(`^database "postgres": connecting as "app" to 127\\.0\\.0\\.1:${silent.port} failed: PostgreSQL at 127\\.0\\.0\\.1:${silent.port} accepted the TCP connection but did not answer the TLS request within 0\\.4 s: the server is stalled`));
+            assert.ok(out.exitedOnItsOwn, "the socket to the silent server was closed");
+            assert.ok(out.ms < 10000, `failed after ${out.ms} ms`);
+        });
+
+        it("gives up on a connection whose packets are dropped, naming host, port and the security group", async () => {
+            const out = await runs.dropping;
             assert.match(out.error ?? "", new RegExp(`^database "postgres": connecting as "app" to 127\\.0\\.0\\.1:${dropping.port} failed: could not connect to PostgreSQL at 127\\.0\\.0\\.1:${dropping.port} within 0\\.4 s: no answer to the TCP connection — a security group or network ACL drops the traffic`));
             assert.ok(out.exitedOnItsOwn, "the pending connection was closed");
             assert.ok(out.ms < 10000, `failed after ${out.ms} ms, not bounded by the connect timeout`);
-        } finally {
-            dropping.stop();
-        }
-    });
+        });
 
-    it("gives up on a TLS handshake that never completes", async () => {
-        const handshake = await silentServer("S");
-        try {
-            const out = await invoke(event({ host: "127.0.0.1", port: handshake.port, timeouts: stalled }));
+        it("gives up on a TLS handshake that never completes", async () => {
+            const out = await runs.handshake;
             assert.match(out.error ?? "", /the TLS handshake with PostgreSQL at 127\.0\.0\.1:\d+ did not complete within 0\.4 s/);
             assert.ok(out.exitedOnItsOwn, "the socket to the stalled server was closed");
-        } finally {
-            await handshake.stop();
-        }
+        });
+
+        it("says what a refused connection most likely means", async () => {
+            const out = await runs.refused;
+            assert.match(out.error ?? "", new RegExp(`could not connect to PostgreSQL at 127\\.0\\.0\\.1:${closed}: ECONNREFUSED — nothing listens on that port`));
+            assert.ok(out.exitedOnItsOwn);
+        });
     });
 
-    it("says what a refused connection most likely means", async () => {
-        const closed = await freePort();
-        const out = await invoke(event({ host: "127.0.0.1", port: closed }));
-        assert.match(out.error ?? "", new RegExp(`could not connect to PostgreSQL at 127\\.0\\.0\\.1:${closed}: ECONNREFUSED — nothing listens on that port`));
-        assert.ok(out.exitedOnItsOwn);
-    });
     describe("static parameters: the controlled restart", () => {
         const state = (instances: Record<string, object>) => fs.writeFileSync(path.join(dir, "rds.json"), JSON.stringify({ instances, calls: [] }));
         const calls = () => (JSON.parse(fs.readFileSync(path.join(dir, "rds.json"), "utf8")).calls as string[]).filter((c) => c.startsWith("reboot"));
