@@ -3,7 +3,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
-import { createHash } from "crypto";
 import { parse } from "yaml";
 import { bootScript, BootScriptInput, CloudBootHooks, secretValuesJq, securityApplyScript } from "../components/opensearch/boot-script";
 import { runAsBash } from "../providers/azure/search-cluster";
@@ -33,8 +32,12 @@ const SECRETS = { adminPassword: "s-admin", security: "s-security", caKey: "s-ca
 /** The workloads' users of the sandbox cluster and their passwords (each in a secret of its own). */
 const USERS = searchUsers(["web", "worker"]);
 const PASSWORDS: Record<string, string> = { "svc-web": "Web-Password-1", "svc-worker": "Worker-Password-2" };
-/** The stand-in bcrypt the sandbox's hash.sh prints for a password (test/fixtures/boot-shims/docker). */
-const fakeHash = (pw: string) => `$2y$12$${createHash("sha256").update(pw).digest("hex").slice(0, 53)}`;
+/** The stand-in bcrypt the sandbox's hash.sh prints for a password: its 64-bit FNV-1a (test/fixtures/boot-shims/docker). */
+const fakeHash = (pw: string) => {
+    let h = 0xcbf29ce484222325n;
+    for (const byte of Buffer.from(pw)) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+    return `$2y$12$${h.toString(16).padStart(16, "0")}`;
+};
 
 /** The secrets Pulumi writes before node 0 boots: the admin's and users' passwords and the security configuration. */
 function seed(s: BootSandbox, users = USERS): void {
