@@ -31,15 +31,20 @@ export async function freePort(): Promise<number> {
  */
 export const TEST_SERVER_OPTIONS = "-c fsync=off";
 
+/** The tools that refuse to run as root (initdb, pg_ctl and the server itself); a client such as psql does not. */
+const SERVER_TOOLS = new Set(["initdb", "pg_ctl", "postgres"]);
+
 /**
- * Runs a PostgreSQL tool of `bin` and returns its output; as the `postgres` user when the tests run
- * as root (initdb and postgres refuse to run as root), with `env` added to its environment.
+ * Runs a PostgreSQL tool of `bin` and returns its output, with `env` added to its environment; a
+ * server tool as the `postgres` user when the tests run as root. A client (psql: the test's own
+ * queries, over a socket or TCP, as whatever role `-U` names) runs as the test's user: no
+ * runuser and env before each of the ~100 queries of a run.
  */
 export function runPgTool(bin: string, tool: string, args: string[], env: Record<string, string> = {}): string {
     const command = path.join(bin, tool);
     // runuser starts the tool with a clean environment: `env` passes the test's variables through.
     const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-    const [file, argv] = process.getuid?.() === 0 ? ["runuser", ["-u", "postgres", "--", "env", ...vars, command, ...args]] : [command, args];
+    const [file, argv] = process.getuid?.() === 0 && SERVER_TOOLS.has(tool) ? ["runuser", ["-u", "postgres", "--", "env", ...vars, command, ...args]] : [command, args];
     return execFileSync(file, argv, { encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
 }
 

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { psqlInitScript, rolePasswordVariable } from "../components/database-init";
-import { findPgBin, freePort, initCluster, TEST_SERVER_OPTIONS } from "./local-servers";
+import { findPgBin, freePort, initCluster, runPgTool, TEST_SERVER_OPTIONS } from "./local-servers";
 
 /** The SQL that creates the logical databases and extensions, run by psql against a real PostgreSQL. */
 
@@ -14,12 +14,8 @@ describe("database init SQL against a real PostgreSQL", function () {
     let dir: string;
     let port: number;
 
-    /** PostgreSQL refuses to run as root, so as root its tools run as the postgres user. */
-    const run = (tool: string, args: string[], env: Record<string, string> = {}) => {
-        const command = path.join(bin!, tool);
-        const [file, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", "env", ...Object.entries(env).map(([k, v]) => `${k}=${v}`), command, ...args]] : [command, args];
-        return execFileSync(file, argv, { encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    };
+    /** PostgreSQL's server tools refuse to run as root: as root they run as the postgres user (test/local-servers.ts). */
+    const run = (tool: string, args: string[], env: Record<string, string> = {}) => runPgTool(bin!, tool, args, env);
     const psql = (database: string, sql: string) => run("psql", ["-X", "-A", "-t", "-h", dir, "-p", String(port), "-U", "app", "-d", database, "-c", sql]).trim();
 
     before(async function () {
