@@ -96,9 +96,93 @@ export interface Change {
     refused?: string[];
 }
 
+/** Where JSON.stringify leaves a value out (an object's property) or writes `null` (an array's element). */
+const OMITTED = Symbol("omitted");
+
+/**
+ * A JSON-like value's stand-in for comparing JSON texts: two values whose stand-ins are `===`
+ * have the same JSON.stringify text; NOT_PLAIN for anything whose text this does not work out.
+ */
+function jsonLeaf(v: unknown): unknown {
+    switch (typeof v) {
+        case "string":
+        case "boolean":
+            return v;
+        case "number":
+            return Number.isFinite(v) ? v : null;
+        case "undefined":
+        case "function":
+        case "symbol":
+            return OMITTED;
+        default:
+            return v === null ? null : NOT_PLAIN;
+    }
+}
+const NOT_PLAIN = Symbol("not plain");
+
+/** Whether JSON.stringify would give `a` and `b` the same text, or undefined when it cannot tell. */
+function sameJsonText(a: unknown, b: unknown, inArray: boolean): boolean | undefined {
+    const objA = a !== null && typeof a === "object";
+    const objB = b !== null && typeof b === "object";
+    if (!objA || !objB) {
+        const x = objA ? NOT_PLAIN : jsonLeaf(a);
+        const y = objB ? NOT_PLAIN : jsonLeaf(b);
+        if (x === NOT_PLAIN || y === NOT_PLAIN) {
+            // An object beside a primitive: a plain one's text starts with { or [, a primitive's never does.
+            return (x === NOT_PLAIN && plainShape(a) === undefined) || (y === NOT_PLAIN && plainShape(b) === undefined) ? undefined : false;
+        }
+        // In an array both omitted kinds are `null`, as null is.
+        return inArray ? (x === OMITTED ? null : x) === (y === OMITTED ? null : y) : x === y;
+    }
+    const shapeA = plainShape(a);
+    const shapeB = plainShape(b);
+    if (shapeA === undefined || shapeB === undefined) return undefined;
+    if (shapeA !== shapeB) return false;
+    if (shapeA === "array") {
+        const x = a as unknown[];
+        const y = b as unknown[];
+        if (x.length !== y.length) return false;
+        for (let i = 0; i < x.length; i++) {
+            const same = sameJsonText(x[i], y[i], true);
+            if (same !== true) return same;
+        }
+        return true;
+    }
+    // JSON.stringify writes an object's own enumerable string keys in Object.keys order, leaving
+    // out those whose value it omits.
+    const x = a as Record<string, unknown>;
+    const y = b as Record<string, unknown>;
+    const keysA = Object.keys(x).filter((k) => jsonLeaf(x[k]) !== OMITTED);
+    const keysB = Object.keys(y).filter((k) => jsonLeaf(y[k]) !== OMITTED);
+    if (keysA.length !== keysB.length) return false;
+    for (let i = 0; i < keysA.length; i++) {
+        if (keysA[i] !== keysB[i]) return false;
+        const same = sameJsonText(x[keysA[i]], y[keysA[i]], false);
+        if (same !== true) return same;
+    }
+    return true;
+}
+
+/** "array" or "object" for an array or plain object JSON.stringify writes as it is (no toJSON), else undefined. */
+function plainShape(v: unknown): "array" | "object" | undefined {
+    if (v === null || typeof v !== "object" || "toJSON" in v) return undefined;
+    const proto = Object.getPrototypeOf(v);
+    if (Array.isArray(v)) return proto === Array.prototype ? "array" : undefined;
+    return proto === Object.prototype || proto === null ? "object" : undefined;
+}
+
+/**
+ * Whether two values have the same JSON text (`JSON.stringify(a) === JSON.stringify(b)`), worked
+ * out without making the texts for the plain data a run captures: comparing the texts at every
+ * level of every resource's inputs was most of what diffing two runs cost.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+    return sameJsonText(a, b, false) ?? JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** Every leaf path (without array indexes) where two input trees differ. */
 export function changedPaths(before: unknown, after: unknown, at = ""): string[] {
-    if (JSON.stringify(before) === JSON.stringify(after)) {
+    if (sameJson(before, after)) {
         return [];
     }
     const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -198,8 +282,8 @@ export function diffRuns(before: CapturedResource[], after: CapturedResource[], 
         changes.set(urn, forced.length > 0 ? replacement(r, forced) : update(r, paths));
     }
     // A replaced resource's outputs are unknown until it exists again; a replaced provider
-    // replaces everything it manages.
-    for (let grew = true; grew; ) {
+    // replaces everything it manages. (Without a replacement there is nothing to cascade.)
+    for (let grew = [...changes.values()].some((c) => c.op === "replace"); grew; ) {
         grew = false;
         for (const [urn, r] of now) {
             if (!old.has(urn) || changes.get(urn)?.op === "replace") continue;

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { changedPaths, dataLoss, diffRuns, refusedUpdates, replaceTable } from "../stacks/changes";
+import { changedPaths, dataLoss, diffRuns, refusedUpdates, replaceTable, sameJson } from "../stacks/changes";
 import { CapturedResource } from "../stacks/offline";
 import { CLOUDS } from "../stacks/settings";
 import { baseline, PlanOptions, planCommandRun as planCli } from "./harness";
@@ -146,6 +146,36 @@ describe("the diff of two runs", () => {
     it("lists changed leaf paths without array indexes", () => {
         assert.deepStrictEqual(changedPaths({ a: 1, b: [{ c: 1 }, { c: 2 }] }, { a: 1, b: [{ c: 1 }, { c: 3 }] }), ["b.c"]);
         assert.deepStrictEqual(changedPaths({ a: 1 }, { a: 1, s: { x: 1, y: [1] } }), ["s.x", "s.y"]);
+    });
+
+    it("compares two values as their JSON texts, as it did by making them: same text, same value", () => {
+        // Pairs whose texts JSON.stringify makes equal or not in ways a structural compare can miss.
+        const pairs: [unknown, unknown][] = [
+            [{ a: 1, b: 2 }, { b: 2, a: 1 }], // key order is in the text
+            [{ a: undefined, b: 1 }, { b: 1 }], // an undefined property is left out
+            [{ a: () => 1 }, {}],
+            [[undefined], [null]], // an undefined element is null
+            [[() => 1, Symbol("s")], [null, null]],
+            [NaN, null],
+            [[Infinity], [null]],
+            [0, -0],
+            ["1", 1],
+            ["null", null],
+            [true, "true"],
+            [undefined, () => 1], // neither has a text
+            [{ toJSON: () => "x" }, "x"],
+            [new Date(0), "1970-01-01T00:00:00.000Z"],
+            [Object.assign(Object.create(null), { a: 1 }), { a: 1 }],
+            [[1, [2, { c: [3] }]], [1, [2, { c: [3] }]]],
+            [[1, [2, { c: [3] }]], [1, [2, { c: [4] }]]],
+            [{ a: [] }, { a: {} }],
+            [{ a: {} }, { a: null }],
+            [[1, 2], [1, 2, undefined]],
+        ];
+        for (const [a, b] of pairs) {
+            assert.strictEqual(sameJson(a, b), JSON.stringify(a) === JSON.stringify(b), `${String(JSON.stringify(a))} against ${String(JSON.stringify(b))}`);
+            assert.strictEqual(sameJson(b, a), JSON.stringify(b) === JSON.stringify(a));
+        }
     });
 
     it("updates on an ordinary change, replaces on a replace-forcing one, and names the property", () => {
