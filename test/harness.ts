@@ -184,12 +184,28 @@ function shareable(options: Pick<OfflineOptions, "existing" | "deployed" | "depl
     return !options.existing && (!options.deployed || sharedFrom.has(options.deployed)) && (!options.deployedOutputs || sharedFrom.has(options.deployedOutputs));
 }
 
+/** Freezes an object and every object inside it (own enumerable properties, as Object.values gives them). */
 function deepFreeze<T>(value: T): T {
-    if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-        Object.freeze(value);
-        for (const v of Object.values(value)) deepFreeze(v);
-    }
+    if (value !== null && typeof value === "object" && !Object.isFrozen(value)) freezeAll(value as object);
     return value;
+}
+
+// A shared plan is tens of thousands of objects, most of its values strings: the checks are made
+// before the call, and arrays are walked by index, not copied by Object.values (half the cost).
+function freezeAll(value: object): void {
+    Object.freeze(value);
+    if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+            const v: unknown = value[i];
+            if (v !== null && typeof v === "object" && !Object.isFrozen(v)) freezeAll(v);
+        }
+        return;
+    }
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) {
+        const v: unknown = (value as Record<string, unknown>)[keys[i]];
+        if (v !== null && typeof v === "object" && !Object.isFrozen(v)) freezeAll(v);
+    }
 }
 
 /**
