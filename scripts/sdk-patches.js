@@ -279,6 +279,13 @@ const RUNTIME_RESOURCE_PATCHES = [
             const project = a.project === undefined ? undefined : await anycloudPatches.aliasValue(output_1, a.project);
 `,
     ],
+    // 10.
+    [
+        `        req.setObject(gstruct.Struct.fromJavaScript(resop.serializedProps));
+`,
+        `        anycloudPatches.setRequestObject(req, gstruct, resop.serializedProps, monitor);
+`,
+    ],
 ];
 /**
  * How many `then` turns after the value the awaiting code resumes at the turn `await
@@ -312,6 +319,30 @@ const same = (v) => v;
 /** The SDK's runtime/resource.js with every replacement made, or undefined when any text is not there exactly once. */
 function patchedRuntimeResource(source) {
     return replacedOnce(source, RUNTIME_RESOURCE_PATCHES);
+}
+
+// 10. registerResource puts a resource's serialized inputs into its RegisterResourceRequest as a
+// protobuf Struct (runtime/resource.js `req.setObject(gstruct.Struct.fromJavaScript(...))`), built
+// value by value with google-protobuf's message machinery, for an engine in another process to
+// decode. An engine in this process that reads the request only through `req.getObject()` and that
+// Struct's `toJavaScript()` says so with REQUEST_READ_IN_PROCESS on its monitor object: the offline
+// engine's (stacks/offline.ts; its registrations are answered by stacks/engine-answer.ts, which
+// reads nothing else of it, nor does the SDK's mock monitor or the SDK's own reads of it,
+// runtime/resource.js `getObject: () => req.getObject()`). The mark's value makes a stand-in whose
+// `toJavaScript()` gives exactly what the Struct's would (a new copy each read), or undefined for
+// data it leaves to google-protobuf (its rules and errors then apply as published). Building and
+// reading back that Struct was ~10 % of an offline plan's CPU. Every other monitor (the Pulumi CLI's
+// engine, a plain `setMocks`) has no such mark and gets the Struct as before.
+const REQUEST_READ_IN_PROCESS = Symbol.for("anycloud.requestReadInProcess");
+/** `req.setObject(gstruct.Struct.fromJavaScript(props))`, or the in-process stand-in for an engine that reads only that. */
+function setRequestObject(req, gstruct, props, monitor) {
+    const inProcess = monitor !== null && typeof monitor === "object" ? monitor[REQUEST_READ_IN_PROCESS] : undefined;
+    const object = typeof inProcess === "function" ? inProcess(props) : undefined;
+    if (object === undefined) {
+        req.setObject(gstruct.Struct.fromJavaScript(props));
+        return;
+    }
+    req.getObject = () => object;
 }
 
 // 6. The SDK makes an Output for each output property of a resource when the resource is made
@@ -715,7 +746,8 @@ function patchedCodePaths(source) {
 // `__aliases` and 6.'s output properties are accessors that only 8. makes serialize as the SDK's
 // data properties, so they also need createClosure.js to be the one 8. patches; 4. takes no stack
 // only because runtime/resource.js does nothing with it but send it, so it needs that file too;
-// 7. (in rpc.js) leaves out context texts because debuggable.js reads them only for its leak report.
+// 7. (in rpc.js) leaves out context texts because debuggable.js reads them only for its leak report;
+// 10. (in runtime/resource.js) relies on that file reading a request's inputs only through getObject().
 const SDK_PATCHED = [
     { test: SDK_RPC, file: "runtime/rpc.js", patch: patchedRpc, dependsOn: ["runtime/rpc.js", "output.js", "runtime/resource.js", "runtime/closure/createClosure.js", "runtime/debuggable.js"] },
     { test: SDK_RUNTIME_RESOURCE, file: "runtime/resource.js", patch: patchedRuntimeResource, dependsOn: ["runtime/resource.js", "output.js"] },
@@ -756,4 +788,4 @@ require.extensions[".js"] = function (module, filename) {
     if (SDK_DEBUGGABLE.test(filename)) untracedPromises(module.exports, filename);
 };
 
-module.exports = { SDK_PATCHED, aliasValue, descriptorOf, lazyAliases, lazyOutputs, fileUrl, patchedClosure, patchedCodePaths, patchedParseFunction, patchedResource, patchedRpc, patchedRuntimeResource, patchedSdkFile, untracedPromises, sourcePositionsRead, quietText, KNOWN_SDK_FILES, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };
+module.exports = { SDK_PATCHED, REQUEST_READ_IN_PROCESS, setRequestObject, aliasValue, descriptorOf, lazyAliases, lazyOutputs, fileUrl, patchedClosure, patchedCodePaths, patchedParseFunction, patchedResource, patchedRpc, patchedRuntimeResource, patchedSdkFile, untracedPromises, sourcePositionsRead, quietText, KNOWN_SDK_FILES, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };

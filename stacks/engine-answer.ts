@@ -77,12 +77,22 @@ function copied(value: unknown): unknown {
  * its errors, as in the mock monitor.
  */
 export function answerStruct(state: Record<string, unknown>): { toJavaScript(): Record<string, unknown> } {
+    return plainStruct(state) ?? structproto.Struct.fromJavaScript(state as Record<string, structproto.JavaScriptValue>);
+}
+
+/**
+ * A stand-in for `Struct.fromJavaScript(state)` as far as `toJavaScript()` goes (a new copy each
+ * read), or undefined for state that is not JSON-like data (left to google-protobuf, its rules and
+ * errors). Also what a registration's request carries under the offline engine instead of the
+ * Struct the SDK builds for an engine in another process (scripts/sdk-patches.js, 10.).
+ */
+export function plainStruct(state: Record<string, unknown>): { toJavaScript(): Record<string, unknown> } | undefined {
     let plain: Record<string, unknown>;
     try {
         plain = structAsJavaScript(state);
     } catch (e) {
         if (e !== UNUSUAL) throw e;
-        return structproto.Struct.fromJavaScript(state as Record<string, structproto.JavaScriptValue>);
+        return undefined;
     }
     return { toJavaScript: () => copied(plain) as Record<string, unknown> };
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as pulumiState from "@pulumi/pulumi/runtime/state";
 import { loadMocks } from "../providers/load";
 import { CloudFacts, CloudMocks, DeployedResource, MockContext } from "./cloud-mocks";
-import { leanRegisterResource } from "./engine-answer";
+import { leanRegisterResource, plainStruct } from "./engine-answer";
 import { CONFIG_NAMESPACE } from "./errors";
 import { missingOperatorSecrets } from "./load-settings";
 import { runProgram } from "./program";
@@ -113,6 +113,8 @@ export interface OfflineOptions {
 
 /** The mark scripts/sdk-patches.js looks for on a monitor that does not read source positions. */
 const SOURCE_POSITIONS_UNREAD = Symbol.for("anycloud.sourcePositionsUnread");
+/** The mark scripts/sdk-patches.js (10.) looks for on a monitor that reads a request's inputs in this process. */
+const REQUEST_READ_IN_PROCESS = Symbol.for("anycloud.requestReadInProcess");
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SPECIAL_SIG = "4dabf18193072939515e22adb298388d";
@@ -180,6 +182,10 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     // This engine reads no registration's source position or stack trace (a run records none):
     // marked so, the SDK takes no stack for each resource (scripts/sdk-patches.js, 4).
     (pulumi.runtime.getMonitor() as unknown as Record<symbol, boolean>)[SOURCE_POSITIONS_UNREAD] = true;
+    // It reads a registration's inputs only as `req.getObject().toJavaScript()` (the lean answer in
+    // ./engine-answer.ts, the SDK's mock monitor, captureRegistrations below): the SDK hands them
+    // over without building the protobuf Struct an engine in another process decodes (sdk-patches 10.).
+    (pulumi.runtime.getMonitor() as unknown as Record<symbol, unknown>)[REQUEST_READ_IN_PROCESS] = plainStruct;
     captureRegistrations(captured, asked, options.answerLate);
     captureInvokes(invokes, captured);
     pulumi.runtime.setAllConfig(options.config);

@@ -3,7 +3,8 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
-import { answerStruct, KNOWN_MOCK_REGISTER, leanRegisterResource } from "../stacks/engine-answer";
+import { answerStruct, KNOWN_MOCK_REGISTER, leanRegisterResource, plainStruct } from "../stacks/engine-answer";
+import { runOffline } from "../stacks/offline";
 
 /** Every value with its type, key order included (-0, NaN, undefined and holes told apart). */
 function shape(v: unknown): string {
@@ -162,5 +163,72 @@ describe("the offline engine's answer to a registration (stacks/engine-answer.ts
             },
             async () => [await request("bad", { a: 1 }), await request("good", { a: 1 })],
         );
+    });
+
+    // scripts/sdk-patches.js 10.: a registration's inputs reach an in-process engine without the Struct.
+    describe("the request's inputs (scripts/sdk-patches.js, 10.)", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const patches = require("../scripts/sdk-patches") as {
+            REQUEST_READ_IN_PROCESS: symbol;
+            setRequestObject(req: resproto.RegisterResourceRequest, gstruct: typeof structproto, props: Record<string, unknown>, monitor: unknown): void;
+        };
+        const props = { b: { d: [1, { f: 2 }] }, a: "x" };
+
+        it("an engine that reads them in this process gets a stand-in that reads as the Struct would; the request builds no Struct", () => {
+            const req = new resproto.RegisterResourceRequest();
+            patches.setRequestObject(req, structproto, props, { [patches.REQUEST_READ_IN_PROCESS]: plainStruct });
+            assert.strictEqual(req.hasObject(), false, "a Struct was built");
+            assert.strictEqual(shape(req.getObject()!.toJavaScript()), shape(structproto.Struct.fromJavaScript(props).toJavaScript()));
+        });
+
+        it("any other monitor (the CLI's engine, a plain setMocks) gets the SDK's Struct, as published", () => {
+            for (const monitor of [undefined, {}, new MockMonitor({ newResource: () => ({}), call: () => ({}) })]) {
+                const req = new resproto.RegisterResourceRequest();
+                patches.setRequestObject(req, structproto, props, monitor);
+                assert.ok(req.getObject() instanceof structproto.Struct);
+                assert.deepStrictEqual(req.getObject()!.toJavaScript(), structproto.Struct.fromJavaScript(props).toJavaScript());
+            }
+        });
+
+        it("data the stand-in leaves to google-protobuf goes into the SDK's Struct, with its error", () => {
+            const req = new resproto.RegisterResourceRequest();
+            const monitor = { [patches.REQUEST_READ_IN_PROCESS]: plainStruct };
+            assert.throws(() => patches.setRequestObject(req, structproto, { a: undefined }, monitor), (e: Error) => {
+                assert.throws(() => structproto.Struct.fromJavaScript({ a: undefined } as never), { message: e.message });
+                return true;
+            });
+            patches.setRequestObject(req, structproto, { a: new Date(0) }, monitor);
+            assert.ok(req.getObject() instanceof structproto.Struct);
+        });
+
+        class Thing extends pulumi.CustomResource {
+            constructor(name: string, props: pulumi.Inputs) {
+                super("test:index:Thing", name, props);
+            }
+        }
+
+        it("an offline run's registrations build no Struct (the engine marks its monitor; the SDK's runtime/resource.js is patched)", async () => {
+            const setObject = resproto.RegisterResourceRequest.prototype.setObject;
+            let built = 0;
+            resproto.RegisterResourceRequest.prototype.setObject = function (this: resproto.RegisterResourceRequest, value) {
+                built++;
+                return setObject.call(this, value);
+            };
+            try {
+                const run = await runOffline({
+                    project: "p",
+                    stack: "s",
+                    config: {},
+                    program: async () => {
+                        const thing = new Thing("thing", { b: { d: [1, { f: 2 }] }, a: pulumi.secret("x") });
+                        return { id: thing.id };
+                    },
+                });
+                assert.deepStrictEqual(run.resources.map((r) => [r.name, r.inputs, r.secretPaths]), [["thing", { a: "x", b: { d: [1, { f: 2 }] } }, ["a"]]]);
+            } finally {
+                resproto.RegisterResourceRequest.prototype.setObject = setObject;
+            }
+            assert.strictEqual(built, 0);
+        });
     });
 });
