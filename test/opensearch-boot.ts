@@ -473,6 +473,20 @@ for n in ${names.join(" ")}; do printf '%s\\0' "\${SECRET_VALUE[$n]-<none>}"; do
                     assert.strictEqual(fs.readFileSync(copy, "utf8"), bootScript(input(hooks, 0)));
                     assert.strictEqual(fs.statSync(copy).mode & 0o777, 0o700);
                 });
+
+                // Key Vault has no empty secret: Pulumi creates each node's bundle holding UNSET, and
+                // only the value tells it from one node 0 wrote (one jq run for all the other nodes).
+                it("a reboot of node 0 issues the certificate of a node whose secret holds Pulumi's initial value (unset), and only that one", () => {
+                    const s = bootedNode();
+                    const bundle1 = s.secret("s-node-1");
+                    s.setSecret("s-node-2", "unset");
+                    const writes = s.stateFile("secret-writes");
+                    const r = s.run(bootScript(input(hooks, 0)));
+                    assert.strictEqual(r.status, 0, r.stderr);
+                    assert.match(s.secret("s-node-2")!, /BEGIN PRIVATE KEY[\s\S]*BEGIN CERTIFICATE/);
+                    assert.strictEqual(s.secret("s-node-1"), bundle1);
+                    assert.strictEqual(s.stateFile("secret-writes").slice(writes.length), "s-node-2\n");
+                });
             }
 
             it("the image adds the snapshot repository plugin", () => {

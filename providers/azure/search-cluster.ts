@@ -57,6 +57,9 @@ export function azureBootHooks(vaultUrl: string, clientId: string): CloudBootHoo
         snapshotPlugin: "repository-azure",
         // As secret_get: a secret still holding UNSET has no value.
         secretValueJq: `.value | strings | if . == "${UNSET}" then error("a secret still holds ${UNSET}") else . end`,
+        // Only the value tells a secret still holding UNSET: node 0 reads the other nodes' answers
+        // with one jq run (secrets_exist) instead of one per node.
+        secretCheckJq: `.value | strings | if . == "${UNSET}" then 3 else 0 end`,
         // cloud-init runs customData once per instance; a script in the per-boot directory runs
         // on every boot (cloud-init module scripts_per_boot), as GCP's startup-script does.
         setup: String.raw`PER_BOOT="$ROOT/var/lib/cloud/scripts/per-boot/anycloud-search.sh"
@@ -92,10 +95,6 @@ secret_get() {
   value=$(printf '%s' "$answer" | jq -er .value) || return 1
   [ "$value" = '${UNSET}' ] && return 3
   printf '%s' "$value"
-}
-# A secret Pulumi created holds ${UNSET} until written: only its value tells, so it is read (and dropped).
-secret_check() {
-  secret_get "$1" >/dev/null
 }
 secret_put() {
   # the caller (secret_store) ran token_fresh, and drops the token when this fails
