@@ -549,7 +549,8 @@ describe("npm run deploy: the Automation API driver against a fake pulumi", () =
         it("6: fails when the health path keeps answering 5xx until the timeout", async () => {
             status = 503;
             const started = Date.now();
-            const run = await runDriver(["up", "--stack", "local", "--health-timeout", "1"], fake({ scenario: { outputs: { url } } }).env());
+            // (A bound of 0.6 s: polls every 0.2 s, the shortest pause, so at least twice before it gives up.)
+            const run = await runDriver(["up", "--stack", "local", "--health-timeout", "0.6"], fake({ scenario: { outputs: { url } } }).env());
             assert.strictEqual(run.code, ExitCode.HealthCheckFailed);
             assert.ok(Date.now() - started < 15_000);
             assert.ok(requests.length >= 2, `polled ${requests.length} times`);
