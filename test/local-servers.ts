@@ -185,7 +185,9 @@ export class TlsPostgres {
         const log = path.join(this.dir, "server.log");
         const logFrom = fs.existsSync(log) ? fs.statSync(log).size : 0;
         this.serve(cert);
-        runPgTool(this.bin, "pg_ctl", ["-D", path.join(this.dir, "data"), "reload"]);
+        // What `pg_ctl reload` does: SIGHUP to the postmaster whose PID heads postmaster.pid (here
+        // without starting runuser, env and pg_ctl for it).
+        process.kill(Number(fs.readFileSync(path.join(this.dir, "data", "postmaster.pid"), "utf8").split("\n")[0]), "SIGHUP");
         const want = new X509Certificate(fs.readFileSync(path.join(this.dir, `${cert}.crt`))).fingerprint256;
         for (let tries = 0; ; tries++) {
             const served = this.servedFingerprint();
@@ -195,7 +197,7 @@ export class TlsPostgres {
                 throw new Error(`PostgreSQL in ${this.dir} could not load ${cert}.crt and its key on reload; it still serves ${served}. Its log:\n${logged}`);
             }
             if (tries >= 200) throw new Error(`PostgreSQL in ${this.dir} still serves ${served}, not ${cert}.crt (${want}), after a reload`);
-            execFileSync("sleep", ["0.05"]);
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50); // 50 ms, without a process
         }
     }
 
@@ -211,8 +213,12 @@ export class TlsPostgres {
     private serve(cert: string): void {
         const conf = path.join(this.dir, "data", SSL_CONF);
         fs.writeFileSync(conf, `ssl_cert_file = '${this.dir}/${cert}.crt'\nssl_key_file = '${this.dir}/${cert}.key'\n`);
-        // The server reads it, and the key (PostgreSQL refuses a key file anyone else may read), as its own user.
-        if (process.getuid?.() === 0) execFileSync("chown", ["-R", "postgres", this.dir]);
+        // The server reads it, the certificate and the key (PostgreSQL refuses a key file anyone else
+        // may read) as its own user, the owner of its data directory.
+        if (process.getuid?.() === 0) {
+            const { uid, gid } = fs.statSync(path.join(this.dir, "data"));
+            for (const file of [conf, path.join(this.dir, `${cert}.crt`), path.join(this.dir, `${cert}.key`)]) fs.chownSync(file, uid, gid);
+        }
     }
 
     stop(): void {
