@@ -248,14 +248,6 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
         assert.ok(out.exitedOnItsOwn, "no socket left open after the failure");
     });
 
-    it("bounds a statement the server never answers, naming host, port, database and statement", async () => {
-        const steps = [{ ...databaseInitSteps({ owner: "app", databases: ["analytics"], extensions: [], version: 15 })[0], extensions: ["SELECT pg_sleep(30)"] }];
-        const out = await invoke(event({ steps }));
-        assert.match(out.error ?? "", /^database "analytics": statement "SELECT pg_sleep\(30\)" failed: PostgreSQL at localhost:\d+ sent nothing for 1.5 s/);
-        assert.ok(out.exitedOnItsOwn, "no socket left open after the timeout");
-        assert.ok(out.ms < 10000, `failed after ${out.ms} ms, not bounded by the idle timeout`);
-    });
-
     /** A TCP listener that accepts and then says nothing (or only `first`), like a stalled server. */
     async function silentServer(first?: string): Promise<{ port: number; accepted: () => number; stop: () => Promise<void> }> {
         const sockets: net.Socket[] = [];
@@ -327,22 +319,25 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
     }
 
     /**
-     * Peers that are not the real server and never answer, each a listener or port of its own: the
-     * four runs start together and each test reads its own run, so the file waits out the bounds
-     * once, not one after the other (each run is its own process with its own socket).
+     * A statement the real server never answers, and peers that are not the real server and never
+     * answer, each a listener or port of its own: the five runs start together and each test reads
+     * its own run, so the file waits out the bounds once, not one after the other (each run is its
+     * own process with its own sockets; the peers' runs do not touch the real server).
      */
-    describe("a peer that never answers", () => {
+    describe("a statement or a peer that never answers", () => {
         let silent: Awaited<ReturnType<typeof silentServer>>;
         let handshake: Awaited<ReturnType<typeof silentServer>>;
         let dropping: Awaited<ReturnType<typeof droppingPort>>;
         let closed: number;
-        let runs: Record<"silent" | "dropping" | "handshake" | "refused", Promise<Outcome>>;
+        let runs: Record<"statement" | "silent" | "dropping" | "handshake" | "refused", Promise<Outcome>>;
         before(async () => {
+            const statement = invoke(event({ steps: [{ ...databaseInitSteps({ owner: "app", databases: ["analytics"], extensions: [], version: 15 })[0], extensions: ["SELECT pg_sleep(30)"] }] }));
             silent = await silentServer();
             handshake = await silentServer("S");
             dropping = await droppingPort();
             closed = await freePort();
             runs = {
+                statement,
                 silent: invoke(event({ host: "127.0.0.1", port: silent.port, timeouts: stalled })),
                 dropping: invoke(event({ host: "127.0.0.1", port: dropping.port, timeouts: stalled })),
                 handshake: invoke(event({ host: "127.0.0.1", port: handshake.port, timeouts: stalled })),
@@ -354,6 +349,13 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
             await silent?.stop();
             await handshake?.stop();
             dropping?.stop();
+        });
+
+        it("bounds a statement the server never answers, naming host, port, database and statement", async () => {
+            const out = await runs.statement;
+            assert.match(out.error ?? "", /^database "analytics": statement "SELECT pg_sleep\(30\)" failed: PostgreSQL at localhost:\d+ sent nothing for 1.5 s/);
+            assert.ok(out.exitedOnItsOwn, "no socket left open after the timeout");
+            assert.ok(out.ms < 10000, `failed after ${out.ms} ms, not bounded by the idle timeout`);
         });
 
         it("gives up on a server that accepts and never answers, naming host, port and the likely cause", async () => {
