@@ -220,8 +220,11 @@ describe("PostgreSQL parameters", () => {
             const params = settingsOf({ cloud: "local" }).database!.parameters;
             start(serverFlags(params));
             try {
+                // Every parameter's setting in one query (one psql and one connection, not one each).
+                const names = Object.keys(params);
+                const settings = new Map(psql(`SELECT name || '=' || setting FROM pg_settings WHERE name IN (${names.map((n) => `'${n}'`).join(", ")})`).split("\n").map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
                 for (const [k, v] of Object.entries(params)) {
-                    assert.strictEqual(psql(`SELECT setting FROM pg_settings WHERE name = '${k}'`), String(v), k);
+                    assert.strictEqual(settings.get(k), String(v), k);
                 }
                 psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
                 psql("SELECT 41 + 1");
