@@ -119,6 +119,9 @@ export function routesWithOwnHeaders(lb: LoadBalancerSettings): RouteSettings[] 
 }
 
 export function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
+    // A route without headers of its own sends the load balancer's (the same object): no sorting
+    // (Azure's judgement compares every route's set with every other for each of up to 500 headers).
+    if (a === b) return true;
     const ka = Object.keys(a).sort();
     const kb = Object.keys(b).sort();
     return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a[k] === b[k]);
