@@ -69,6 +69,25 @@ describe("guardrail pack", () => {
         assert.deepStrictEqual(seen, ["10/undefined", "20/true", "undefined/undefined", "10/eu-west-1", "undefined/false,20/true"]);
     });
 
+    it("awaits a validation that returns a promise before the next one, and takes its rejection as a throw", async () => {
+        const { UnknownValueError, unknownStringValue } = require("@pulumi/policy/proxy");
+        const seen: string[] = [];
+        const later = (text: string) => new Promise<void>((resolve) => setImmediate(() => (seen.push(text), resolve())));
+        const policies = [
+            { name: "async", description: "", validateResource: async (args: any, report: any) => (await later(`async ${args.name}`), report("late")) },
+            { name: "sync", description: "", validateResource: (args: any) => void seen.push(`sync ${args.name}`) },
+            { name: "unknown", description: "", validateResource: () => Promise.reject(new UnknownValueError(unknownStringValue, ["size"])) },
+            { name: "stack", description: "", validateStack: async () => later("stack") },
+        ];
+        const violations = await evaluatePolicies([resource("aws:ebs/volume:Volume", { size: 10 }), resource("aws:ebs/volume:Volume", { size: 20 }, { name: "b", urn: "urn:pulumi:s::p::aws:ebs/volume:Volume::b" })], policies as any);
+        assert.deepStrictEqual(seen, ["async r", "async b", "sync r", "sync b", "stack"]);
+        assert.deepStrictEqual(
+            violations.map((v) => [v.policy, v.message.replace(/: .*/, ""), v.urn?.split("::").pop()]),
+            [["async", "late", "r"], ["async", "late", "b"], ["unknown", "can't run policy 'unknown' during preview", undefined], ["unknown", "can't run policy 'unknown' during preview", undefined]],
+        );
+        await assert.rejects(evaluatePolicies([resource("aws:ebs/volume:Volume", {})], [{ name: "broken", description: "", validateResource: () => Promise.reject(new Error("policy bug")) }]), /policy bug/);
+    });
+
     it("tells secret variables the same way on every target", () => {
         const secret = ["DB_PASSWORD", "JWT_SECRET", "api-key", "STRIPE_API_KEY", "GITHUB_TOKEN", "SENTRY_DSN", "DATABASE_URL", "AZURE_STORAGE_CONNECTION_STRING", "AWS_SECRET_ACCESS_KEY"];
         const plain = ["NODE_ENV", "KEYCLOAK_REALM", "TOKENIZER_MODEL", "GOOGLE_APPLICATION_CREDENTIALS", "TLS_KEY_FILE", "S3_BUCKET_DOCUMENTS", "REDIS_HOST", "MONKEY_MODE"];
