@@ -45,9 +45,14 @@ const PREFIXES: Record<string, Target> = { aws: "aws", gcp: "gcp", "azure-native
 
 /** The target a resource type belongs to (`aws:rds/instance:Instance` → aws), if any. */
 export function targetOfType(type: string): Target | undefined {
+    // Asked for every resource by every stack policy: each type's answer is kept (a few hundred types).
+    if (targets.has(type)) return targets.get(type);
     const pkg = type.startsWith("pulumi:providers:") ? type.slice("pulumi:providers:".length) : type.split(":")[0];
-    return PREFIXES[pkg];
+    const target = PREFIXES[pkg];
+    targets.set(type, target);
+    return target;
 }
+const targets = new Map<string, Target | undefined>();
 
 /** The targets a stack's resources belong to. */
 export function stackTargets(resources: ResourceView[]): Target[] {
