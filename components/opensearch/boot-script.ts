@@ -218,7 +218,7 @@ case $? in
   2) mkfs.ext4 -q -m 0 -F "$DISK" || fail "format the data disk ${b.hooks.dataDevice}" ;;
   *) fail "blkid could not read the data disk ${b.hooks.dataDevice}" ;;
 esac
-mkdir -p "$DATA" || fail "create $DATA"
+[ -d "$DATA" ] || mkdir -p "$DATA" || fail "create $DATA"
 if ! mountpoint -q "$DATA"; then
   mount -o defaults "$DISK" "$DATA" || fail "mount the data disk ${b.hooks.dataDevice} on /mnt/opensearch"
 fi
@@ -227,11 +227,11 @@ resize2fs "$DISK" >/dev/null 2>&1 || fail "grow the file system of the data disk
 if ! grep -qs ' /mnt/opensearch ' "$ROOT/etc/fstab"; then
   echo ${q(`${b.hooks.dataDevice} /mnt/opensearch ext4 defaults,nofail 0 2`)} >>"$ROOT/etc/fstab" || fail "add the data disk to /etc/fstab"
 fi
-mkdir -p "$DATA/data" || fail "create $DATA/data"
+[ -d "$DATA/data" ] || mkdir -p "$DATA/data" || fail "create $DATA/data"
 chown ${OS_UID} "$DATA/data" || fail "hand $DATA/data to the OpenSearch user"
 
 say "certificates"
-mkdir -p "$CERTS" "$BOOT" || fail "create $CERTS"
+{ [ -d "$CERTS" ] && [ -d "$BOOT" ]; } || mkdir -p "$CERTS" "$BOOT" || fail "create $CERTS"
 ${certificates}
 chown -R ${OS_UID} "$CERTS" || fail "hand $CERTS to the OpenSearch user"
 
@@ -298,9 +298,12 @@ retry() {
   fail "$what (gave up after $TRIES tries, $PAUSE s apart)"
 }
 # put_file PATH: writes stdin to PATH (absolute), creating its directory when missing.
+# Read by bash itself, not cat (a boot writes a dozen files): text, which holds no NUL byte.
 put_file() {
+  local content
   [ -d "\${1%/*}/" ] || mkdir -p "\${1%/*}/" || fail "create the directory of $1"
-  cat >"$1" || fail "write $1"
+  IFS= read -r -d '' content || :
+  printf '%s' "$content" >"$1" || fail "write $1"
 }
 
 # token_fresh: ACCESS_TOKEN is the VM identity's access token (cloud_token), fetched once and
@@ -613,7 +616,7 @@ end`;
 export function securityFilesStep(secret: string, valueJq: string): string {
     return `say "security configuration"
 secret_answer ${q(secret)} SECURITY
-mkdir -p "$BOOT/security" || fail "create $BOOT/security"
+[ -d "$BOOT/security" ] || mkdir -p "$BOOT/security" || fail "create $BOOT/security"
 # jq's own messages (e.g. a value that is not JSON) go to a file and into the failure.
 BUNDLE=$(printf '%s\\n' "$SECURITY" | jq -r ${q(securityBundleJq(valueJq))} 2>"$BOOT/security/jq.err")
 JQ_STATUS=$?
