@@ -149,11 +149,12 @@ describe("CI workflows (.github/workflows)", () => {
     describe("preview.yml", () => {
         const w = workflows["preview.yml"];
 
-        it("runs on pull requests: type check and tests, then a preview of every stack", () => {
+        it("runs on pull requests: type checks and tests (TypeScript 7), TypeScript 5.9's build, then a preview of every stack", () => {
             assert.deepStrictEqual(Object.keys(w.on), ["pull_request"]);
+            // npm run build: the deploy and drift jobs start with TypeScript 5.9's check, so every pull request passes it too.
             assert.deepStrictEqual(
                 w.jobs.test.steps.filter((s) => s.run).map((s) => s.run),
-                ["npm ci", "npm test"],
+                ["npm ci", "npm test", "npm run build"],
             );
             const preview = w.jobs.preview;
             assert.strictEqual(preview.needs, "test");
