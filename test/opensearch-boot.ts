@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { execFileSync, spawnSync } from "child_process";
 import { parse } from "yaml";
-import { bootScript, BootScriptInput, CloudBootHooks, secretValuesJq, securityApplyScript } from "../components/opensearch/boot-script";
+import { bootScript, BootScriptInput, CloudBootHooks, secretsCheckJq, secretValuesJq, securityApplyScript } from "../components/opensearch/boot-script";
 import { runAsBash } from "../providers/azure/search-cluster";
 import { heapOptions } from "../components/opensearch/jvm";
 import { azureBootHooks } from "../providers/azure/search-cluster";
@@ -142,6 +142,51 @@ for n in ${names.join(" ")}; do printf '%s\\0' "\${SECRET_VALUE[$n]-<none>}"; do
                 assert.match(r.stderr, /1 answers for 2 secrets/);
             });
         });
+
+        // Only Key Vault has a checkJq (a value tells UNSET from one node 0 wrote): node 0's
+        // secrets_exist reads every other node's answer with this one jq run at every boot.
+        const checkJq = hooks.secretCheckJq;
+        if (checkJq !== undefined) {
+            describe(`${cloud} secrets_exist: which secrets hold a value, from one jq run (the real jq)`, () => {
+                const answer = (value: string) => JSON.stringify({ value, id: "https://kv-test.vault.azure.net/secrets/x/0123", attributes: { enabled: true } });
+                /** Runs the jq as secrets_exist does and evaluates its output in bash: each name's SECRET_HAS, or the failure. */
+                const check = (names: string[], answers: string[]) => {
+                    const script = `declare -A SECRET_HAS=()
+has=$(printf '%s\\n' "\${@:2}" | jq -nr --args "$1" ${names.map((n) => `'${n}'`).join(" ")}) || exit 3
+eval "$has"
+for n in ${names.join(" ")}; do printf '%s\\0' "\${SECRET_HAS[$n]-<none>}"; done`;
+                    const r = spawnSync("bash", ["-c", script, "bash", secretsCheckJq(checkJq), ...answers], { encoding: "utf8" });
+                    return { status: r.status, has: r.stdout.split("\0").slice(0, -1), stderr: r.stderr };
+                };
+
+                it("a secret holding a value is 0, one still holding Pulumi's initial value (unset) is 3, each on its own name", () => {
+                    const r = check(["s-node-1", "s-node-2", "s-node-3"], [answer("-----BEGIN PRIVATE KEY-----\n"), answer("unset"), answer("x")]);
+                    assert.strictEqual(r.status, 0, r.stderr);
+                    assert.deepStrictEqual(r.has, ["0", "3", "0"]);
+                });
+
+                it("fails when an answer holds no value, naming the secret", () => {
+                    const r = check(["s-node-1", "s-node-2"], [answer("x"), JSON.stringify({ id: "https://kv-test.vault.azure.net/secrets/x/0123" })]);
+                    assert.strictEqual(r.status, 3);
+                    assert.match(r.stderr, /secret s-node-2: its answer holds no value/);
+                    assert.deepStrictEqual(r.has, [], "nothing assigned");
+                });
+
+                // An answer lost or added would shift every later answer onto another node's name.
+                for (const [what, answers, message] of [
+                    ["fewer answers than secrets", [answer("unset")], /1 answers for 2 secrets/],
+                    ["more answers than secrets", [answer("x"), answer("unset"), answer("x")], /3 answers for 2 secrets/],
+                    ["no answers at all", [], /0 answers for 2 secrets/],
+                ] as const) {
+                    it(`fails when there are ${what}, saying how many of each`, () => {
+                        const r = check(["s-node-1", "s-node-2"], [...answers]);
+                        assert.strictEqual(r.status, 3);
+                        assert.match(r.stderr, message);
+                        assert.deepStrictEqual(r.has, [], "nothing assigned");
+                    });
+                }
+            });
+        }
 
         describe(`${cloud} sandbox`, () => {
             const sandboxes: BootSandbox[] = [];
