@@ -295,6 +295,8 @@ for n in ${names.join(" ")}; do printf '%s\\0' "\${SECRET_HAS[$n]-<none>}"; done
             const tokenRequests = (s: BootSandbox) => s.stateFile("calls.log", "node").match(/^curl GET \S*(computeMetadata\S*\/token|metadata\/identity\/)/gm) ?? [];
             /** How many times securityadmin ran on the node. */
             const loads = (s: BootSandbox) => (s.stateFile("calls.log", "node").match(/securityadmin\.sh/g) ?? []).length;
+            /** How many times this boot read the security configuration secret (the copy's counter starts at none). */
+            const securityReads = (s: BootSandbox) => Number(s.stateFile("reads-s-security", "node") || 0);
             const secretRequests = (s: BootSandbox) => s.stateFile("calls.log", "node").match(/^curl \w+ https:\/\/(secretmanager\.googleapis\.com|kv-test\.vault\.azure\.net)\//gm) ?? [];
 
             it("a boot asks the metadata server for a token once and uses it for every secret it reads and writes", () => {
@@ -468,6 +470,27 @@ for n in ${names.join(" ")}; do printf '%s\\0' "\${SECRET_HAS[$n]-<none>}"; done
                     const r = s.run(bootScript(input(hooks, 0)));
                     assert.notStrictEqual(r.status, 0);
                     assert.match(r.stderr, /FAILED: secret s-security does not hold the security configuration \(files, passwords\)$/m);
+                    assert.strictEqual(loads(s), 1, "securityadmin did not run again");
+                });
+            }
+
+            if (cloud === "gcp") {
+                // GCP's VMs depend on the security secret's name only: its first version may not be
+                // there (or not visible yet) when node 0 first reads it; the read waits for it.
+                it("waits while the security configuration secret has no version yet (404), then loads it", () => {
+                    const s = bootedNode();
+                    const r = s.run(bootScript(input(hooks, 0)), { fail: ["secret-missing:s-security:2"] });
+                    assert.strictEqual(r.status, 0, r.stderr);
+                    assert.strictEqual(securityReads(s), 3, "two reads found no version, the third its value");
+                    assert.strictEqual(loads(s), 2, "securityadmin ran again");
+                });
+
+                it("fails, bounded and naming the secret, when the security configuration secret never gets a version", () => {
+                    const s = bootedNode();
+                    const r = s.run(bootScript(input(hooks, 0)), { fail: ["secret-missing:s-security:all"] });
+                    assert.notStrictEqual(r.status, 0);
+                    assert.match(r.stderr, /FAILED: read secret s-security \(gave up after 3 tries, 0 s apart\)/);
+                    assert.strictEqual(securityReads(s), 3);
                     assert.strictEqual(loads(s), 1, "securityadmin did not run again");
                 });
             }
