@@ -474,6 +474,27 @@ for n in ${names.join(" ")}; do printf '%s\\0' "\${SECRET_HAS[$n]-<none>}"; done
                 });
             }
 
+            // A 200 with an empty body is not a value: retried as a read that failed (once jq read
+            // "no input" as success and the boot died on an unbound variable, naming nothing).
+            it("an empty answer to the security configuration read is retried: the next read's configuration is loaded", () => {
+                const s = bootedNode();
+                const r = s.run(bootScript(input(hooks, 0)), { fail: ["secret-blank:s-security:1"] });
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.strictEqual(securityReads(s), 2, "the empty answer and the one read again");
+                assert.strictEqual(loads(s), 2, "securityadmin ran again");
+            });
+
+            it("fails, naming the secret, when every answer to the security configuration read is empty (bounded)", () => {
+                const s = bootedNode();
+                const r = s.run(bootScript(input(hooks, 0)), { fail: ["secret-blank:s-security:all"] });
+                assert.notStrictEqual(r.status, 0);
+                assert.match(r.stderr, /FAILED: read secret s-security \(gave up after 3 tries/);
+                assert.match(r.stderr, /secret s-security: the store's answer was empty/);
+                assert.ok(!/unbound variable/.test(r.stderr), r.stderr);
+                assert.strictEqual(securityReads(s), 3);
+                assert.strictEqual(loads(s), 1, "securityadmin did not run again");
+            });
+
             if (cloud === "gcp") {
                 // GCP's VMs depend on the security secret's name only: its first version may not be
                 // there (or not visible yet) when node 0 first reads it; the read waits for it.

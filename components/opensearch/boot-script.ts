@@ -374,13 +374,15 @@ secret_need() {
 # (secret_fetch; never written to disk), retried as a read is (a refused token replaced); the
 # caller's one jq run reads the value out of it (jq's start-up is most of what a jq run costs).
 # With "none", a secret that has no value yet returns 3 at once (VAR empty), as secret_fetch does.
+# An empty answer is not read (jq finds no input in it and succeeds, printing nothing): retried.
 secret_answer() {
   local n reply status
   for ((n = 1; ; n++)); do
     token_fresh
     reply=$(secret_fetch "$1")
     status=$?
-    [ "$status" = 0 ] && break
+    [ "$status" = 0 ] && [ -n "$reply" ] && break
+    [ "$status" = 0 ] && echo "secret $1: the store's answer was empty" >&2
     if [ "$status" = 3 ] && [ "\${3:-}" = none ]; then
       printf -v "$2" '%s' ""
       return 3
