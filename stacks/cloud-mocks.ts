@@ -1,3 +1,5 @@
+import * as crypto from "crypto";
+
 /**
  * What each `providers/<cloud>/mocks.ts` gives the offline engine: the answers the cloud would
  * give, so the real program runs with no CLI, plugin or credentials (tests and `npm run plan`).
@@ -55,3 +57,20 @@ export interface CloudMocks {
     /** Outputs the cloud computes on create (ids, ARNs, endpoints, addresses), merged over the inputs. */
     state(type: string, name: string, inputs: Record<string, any>, ctx: MockContext): { id?: string; state: Record<string, any> } | undefined;
 }
+
+/**
+ * The SHA-256 of a text in hex, from which the mocks derive ids, ARNs and GUIDs: kept, since a
+ * process that plans again and again (the tests, `npm run bench`) hashes the same names in every
+ * run (a hash object for each was ~1 % of a plan's CPU). Bounded.
+ */
+export function sha256Hex(text: string): string {
+    let hex = hexes.get(text);
+    if (hex === undefined) {
+        if (hexes.size >= HEXES_KEPT) hexes.clear();
+        hex = crypto.createHash("sha256").update(text).digest("hex");
+        hexes.set(text, hex);
+    }
+    return hex;
+}
+const hexes = new Map<string, string>();
+const HEXES_KEPT = 20000;

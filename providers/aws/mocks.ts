@@ -1,13 +1,12 @@
 import { providerSetting } from "../../stacks/provider-keys";
-import * as crypto from "crypto";
-import { CloudMocks, MockContext, zonesAnswered } from "../../stacks/cloud-mocks";
+import { CloudMocks, MockContext, zonesAnswered, sha256Hex } from "../../stacks/cloud-mocks";
 import { AWS_REGIONS, ELB_LOG_ACCOUNTS, partitionOf } from "./sizes";
 
 /** What AWS answers for the invokes this backend calls and the values it computes on create. */
 const ACCOUNT = "123456789012";
 
 function hash(text: string, length = 8): string {
-    return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
+    return sha256Hex(text).slice(0, length);
 }
 
 function regionOf(ctx: MockContext): string {

@@ -1,6 +1,5 @@
 import { providerSetting } from "../../stacks/provider-keys";
-import * as crypto from "crypto";
-import { CloudMocks, MockContext } from "../../stacks/cloud-mocks";
+import { CloudMocks, MockContext, sha256Hex } from "../../stacks/cloud-mocks";
 import { DATABASE_PARAMETERS } from "../../stacks/postgres-parameters";
 import { PostgresVersion, SizeClass } from "../../stacks/settings";
 import { postgresDefaults, POSTGRES_SKUS } from "./sizes";
@@ -22,7 +21,7 @@ const serversOfRun = new WeakMap<MockContext, Map<string, Record<string, any>>>(
  * ARM computes (full resource ids, host names, principal ids, ...). Values are derived from the
  * stack and the inputs, so every run gives the same answers.
  */
-const hash = (text: string, n = 12) => crypto.createHash("sha256").update(text).digest("hex").slice(0, n);
+const hash = (text: string, n = 12) => sha256Hex(text).slice(0, n);
 const guid = (text: string) => {
     const h = hash(text, 32);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;

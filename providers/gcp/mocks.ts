@@ -1,6 +1,6 @@
 import { providerSetting } from "../../stacks/provider-keys";
 import * as crypto from "crypto";
-import { CloudMocks, MockContext, zonesAnswered } from "../../stacks/cloud-mocks";
+import { CloudMocks, MockContext, zonesAnswered, sha256Hex } from "../../stacks/cloud-mocks";
 
 /**
  * What GCP answers for the invokes this backend calls and the outputs it computes on create,
@@ -8,7 +8,7 @@ import { CloudMocks, MockContext, zonesAnswered } from "../../stacks/cloud-mocks
  * An invoke not listed here returns undefined, so the engine fails loudly.
  */
 function h(text: string, length = 8): string {
-    return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
+    return sha256Hex(text).slice(0, length);
 }
 
 function gcpConfig(ctx: MockContext): { project: string; region: string } {
