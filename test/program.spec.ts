@@ -121,3 +121,47 @@ describe("the program (worked example on the local target)", () => {
         });
     });
 });
+
+// README "Tests and CI": a shared plan (baseline()) is frozen, so a test that changed it for every
+// other test fails instead. Checked on the plan `dev` above shares (the same run, no new one).
+describe("a shared plan (test/harness.ts baseline) is frozen all the way down", () => {
+    let dev: Plan;
+    before(async () => {
+        dev = await baseline({ stack: "dev" });
+    });
+
+    /** The first object found inside an array inside `value` (depth first), with its path. */
+    const objectInArray = (value: unknown, at: string): { at: string; object: object } | undefined => {
+        if (value === null || typeof value !== "object") return undefined;
+        for (const [k, v] of Object.entries(value)) {
+            if (Array.isArray(value) && v !== null && typeof v === "object" && !Array.isArray(v)) return { at: `${at}[${k}]`, object: v };
+            const found = objectInArray(v, Array.isArray(value) ? `${at}[${k}]` : `${at}.${k}`);
+            if (found) return found;
+        }
+        return undefined;
+    };
+
+    it("its resources, each resource's inputs and outputs, and the stack outputs: a write throws (strict mode), the plan unchanged", () => {
+        const resource = dev.resources.find((r) => objectInArray(r.inputs, "inputs"))!;
+        assert.ok(resource, "a resource with an object inside an array in its inputs");
+        const nested = objectInArray(resource.inputs, "inputs")!;
+        const output = Object.entries(dev.outputs).find(([, v]) => v !== null && typeof v === "object");
+        assert.ok(output, "a stack output that is an object");
+        // Each checked frozen before it is written to: a broken freeze fails here without changing the shared plan.
+        const writes: [string, object, () => void][] = [
+            ["the resource list", dev.resources, () => (dev.resources as unknown[]).push({})],
+            ["a resource", resource, () => ((resource as unknown as Record<string, unknown>).name = "changed")],
+            [`${resource.name}'s inputs`, resource.inputs, () => ((resource.inputs as Record<string, unknown>).added = 1)],
+            [`${resource.name}'s ${nested.at}`, nested.object, () => ((nested.object as Record<string, unknown>).added = 1)],
+            [`${resource.name}'s outputs`, resource.outputs, () => ((resource.outputs as Record<string, unknown>).added = 1)],
+            ["the stack outputs", dev.outputs, () => ((dev.outputs as Record<string, unknown>).added = 1)],
+            [`stack output ${output![0]}`, output![1], () => ((output![1] as Record<string, unknown>).added = 1)],
+        ];
+        for (const [what, target, write] of writes) {
+            assert.ok(Object.isFrozen(target), `${what} is frozen`);
+            assert.throws(write, TypeError, `writing to ${what} throws`);
+        }
+        assert.strictEqual(dev.resources.find((r) => r.urn === resource.urn)!.name, resource.name);
+        assert.ok(!("added" in resource.inputs) && !("added" in nested.object) && !("added" in dev.outputs));
+    });
+});
