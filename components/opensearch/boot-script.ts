@@ -423,11 +423,21 @@ secret_values() {
  * Ubuntu 24.04).
  */
 export function secretValuesJq(valueJq: string): string {
+    return answersJq("SECRET_VALUE", valueJq);
+}
+
+/**
+ * jq over one answer per name (the names in `$ARGS.positional`, the answers its inputs): one
+ * `@sh`-quoted assignment `<array>[<name>]=<what readJq reads from its answer>` per name; an
+ * error naming the secret whose answer holds nothing readJq reads, and one when there are not as
+ * many answers as names.
+ */
+function answersJq(array: "SECRET_VALUE" | "SECRET_HAS", readJq: string): string {
     return String.raw`[inputs] as $answers | $ARGS.positional as $names
 | if ($answers | length) != ($names | length) then error("\($answers | length) answers for \($names | length) secrets")
   else range($names | length) as $i
-  | ($answers[$i] | try (first(${valueJq}) // error("its answer holds no value")) catch error("secret \($names[$i]): \(.)")) as $value
-  | @sh "SECRET_VALUE[\($names[$i])]=\($value)"
+  | ($answers[$i] | try (first(${readJq}) // error("its answer holds no value")) catch error("secret \($names[$i]): \(.)")) as $read
+  | @sh "${array}[\($names[$i])]=\($read)"
   end`;
 }
 
@@ -490,12 +500,7 @@ secrets_exist() {
  * answers as names (as `secretValuesJq`).
  */
 export function secretsCheckJq(checkJq: string): string {
-    return String.raw`[inputs] as $answers | $ARGS.positional as $names
-| if ($answers | length) != ($names | length) then error("\($answers | length) answers for \($names | length) secrets")
-  else range($names | length) as $i
-  | ($answers[$i] | try (first(${checkJq}) // error("its answer holds no value")) catch error("secret \($names[$i]): \(.)")) as $has
-  | @sh "SECRET_HAS[\($names[$i])]=\($has)"
-  end`;
+    return answersJq("SECRET_HAS", checkJq);
 }
 
 /** Node 0's security steps: write the files (`securityFilesStep`), wait for the node, load them with securityadmin. */
