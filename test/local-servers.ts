@@ -70,15 +70,18 @@ function clusterStore(): string | undefined {
 
 /**
  * What makes one initdb's output differ from another's: the PostgreSQL build (its initdb and
- * postgres binaries, which a package upgrade replaces), the arguments, and who runs the tests (as
- * root, the cluster belongs to the postgres user, which cp -a keeps).
+ * postgres binaries, which a package upgrade replaces), the arguments, who runs the tests (as
+ * root, the cluster belongs to the postgres user, which cp -a keeps), and the locale and time
+ * zone variables initdb reads when the arguments do not set them.
  */
 function clusterKey(bin: string, args: string[]): string {
     const build = ["initdb", "postgres"].map((tool) => {
         const st = fs.statSync(path.join(bin, tool));
         return [tool, st.size, st.mtimeMs];
     });
-    return createHash("sha256").update(JSON.stringify([bin, build, args, process.getuid?.()])).digest("hex").slice(0, 16);
+    // initdb takes the cluster's locale and time zone from its environment when not given them.
+    const localeAndZone = Object.entries(process.env).filter(([k]) => /^(LANG|LANGUAGE|LC_[A-Z_]+|TZ)$/.test(k)).sort();
+    return createHash("sha256").update(JSON.stringify([bin, build, args, process.getuid?.(), localeAndZone])).digest("hex").slice(0, 16);
 }
 
 /**

@@ -207,7 +207,7 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
     /**
      * The published SDK's run of the program, kept between test runs (node_modules/.cache, like the
      * test RSA keys and PostgreSQL clusters): it is a function of the program's text, the SDK's
-     * files and those of the packages it runs on, Node's version and the PULUMI_ and NODE_
+     * files and the versions of the packages it runs on, Node's version and the PULUMI_ and NODE_
      * variables, which the key hashes, so it is run again whenever any of them changes (~1.3 s of
      * CPU for each of the two modes). The patched run, the code under test, runs every time.
      */
@@ -219,7 +219,12 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
         const filesOf = (dir: string): string[] =>
             fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name === "node_modules" ? [] : filesOf(path.join(dir, e.name))) : /\.(js|json)$/.test(e.name) ? [path.join(dir, e.name)] : []));
         for (const file of filesOf(packageDir("@pulumi/pulumi")).sort()) hash.update(file).update(fs.readFileSync(file));
-        for (const name of ["@grpc/grpc-js", "google-protobuf"]) hash.update(fs.readFileSync(path.join(packageDir(name), "package.json")));
+        // The packages the SDK runs the program on, as the SDK resolves them (the closure serializer's
+        // compiler, computeCodePaths' arborist and its helpers included): their versions.
+        const sdkDir = packageDir("@pulumi/pulumi");
+        for (const name of ["@grpc/grpc-js", "google-protobuf", "typescript", "@npmcli/arborist", "normalize-package-data", "semver"]) {
+            hash.update(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [sdkDir] })));
+        }
         const file = path.join(ROOT, "node_modules", ".cache", "anycloud-test-sdk-published", `${hash.digest("hex").slice(0, 32)}.json`);
         try {
             return JSON.parse(fs.readFileSync(file, "utf8"));
