@@ -97,10 +97,13 @@ export function initCluster(bin: string, data: string, args: string[]): void {
     if (made && fs.existsSync(made)) {
         // cp -a keeps the owner (the postgres user, when the tests run as root) and the 0700 mode PostgreSQL requires.
         execFileSync("cp", ["-a", made, data]);
+        const now = new Date();
+        fs.utimesSync(made, now, now); // used: kept by pruneClusters
         return;
     }
     runPgTool(bin, "initdb", ["-D", data, ...args]);
     if (made) {
+        pruneClusters(path.dirname(made));
         // Copied under a name of its own, then renamed: a reader never finds half a cluster.
         const staging = `${made}.${process.pid}`;
         execFileSync("cp", ["-a", data, staging]);
@@ -109,6 +112,18 @@ export function initCluster(bin: string, data: string, args: string[]): void {
         } catch {
             fs.rmSync(staging, { recursive: true, force: true }); // another worker kept its copy first
         }
+    }
+}
+
+/** How long a kept cluster no run has used stays (one is ~40 MB: a PostgreSQL upgrade or new initdb arguments leave the old ones unused). */
+const CLUSTER_UNUSED_DAYS = 7;
+
+/** Removes the kept clusters of `store` no run has used for CLUSTER_UNUSED_DAYS (when a new one is made). */
+function pruneClusters(store: string): void {
+    const before = Date.now() - CLUSTER_UNUSED_DAYS * 24 * 3600 * 1000;
+    for (const name of fs.readdirSync(store)) {
+        const entry = path.join(store, name);
+        if (/^pg-cluster-[0-9a-f]+$/.test(name) && fs.statSync(entry).mtimeMs < before) fs.rmSync(entry, { recursive: true, force: true });
     }
 }
 
