@@ -258,7 +258,7 @@ describe("search users: the REST applier (AWS Lambda, local container) against a
 
     before(async () => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-search-users-"));
-        // (new RSA keys from the run's pool: test/key-pool.ts)
+        // (RSA keys from the test key pool: test/key-pool.ts)
         const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...keyPoolEnv(process.env.PATH ?? "") } });
         openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=anycloud test CA");
         openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
