@@ -1,33 +1,27 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { keptBetweenRuns } from "./kept-between-runs";
 
 /** The directory whose `openssl` takes new RSA keys from a pool (test/fixtures/key-pool/openssl). */
 export const KEY_POOL_BIN = path.resolve(__dirname, "fixtures", "key-pool");
 
 /**
- * Where the pool's keys are kept between test runs: generated once per checkout of
- * node_modules (a fresh clone or CI machine makes them at its first run, ~2-3 s of CPU for 7
- * keys), then reused, so a warm `npm test` makes no RSA key. Only keys for tests live there.
- * ANYCLOUD_TEST_KEY_POOL names another directory (e.g. an empty one, to time a cold run).
+ * Where the pool's keys are kept between test runs (test/kept-between-runs.ts): generated once per
+ * checkout of node_modules (~2-3 s of CPU for 7 keys), then reused, so a warm `npm test` makes no
+ * RSA key. Only keys for tests live there. ANYCLOUD_TEST_KEY_POOL names another directory.
  */
 export const KEY_POOL_ENV = "ANYCLOUD_TEST_KEY_POOL";
-const DEFAULT_STORE = path.resolve(__dirname, "..", "node_modules", ".cache", "anycloud-test-keys");
 
 let env: { pool: string; counters: string } | undefined;
 
-/** The pool directory (created when missing), or a temporary one when it cannot be created there. */
+/** The pool directory, or a temporary one for this process when it cannot be kept. */
 function keyStore(): string {
-    const store = process.env[KEY_POOL_ENV] || DEFAULT_STORE;
-    try {
-        fs.mkdirSync(store, { recursive: true, mode: 0o700 });
-        fs.accessSync(store, fs.constants.W_OK);
-        return store;
-    } catch {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-keys-"));
-        process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-        return dir;
-    }
+    const kept = keptBetweenRuns("anycloud-test-keys", KEY_POOL_ENV);
+    if (kept) return kept;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-keys-"));
+    process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    return dir;
 }
 
 /**

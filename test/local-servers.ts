@@ -3,6 +3,7 @@ import { createHash, X509Certificate } from "crypto";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
+import { keptBetweenRuns } from "./kept-between-runs";
 import { PLAN_CACHE_ENV } from "./setup";
 
 /** The newest Debian PostgreSQL's bin directory (`.ci/run` installs it), or undefined. */
@@ -49,23 +50,14 @@ export function runPgTool(bin: string, tool: string, args: string[], env: Record
 }
 
 /**
- * Where initdb's clusters are kept between test runs, like the RSA key pool (test/key-pool.ts):
- * ANYCLOUD_TEST_PG_CLUSTERS, or node_modules/.cache/anycloud-test-pg-clusters (a fresh clone or CI
- * machine makes each at its first run), or, when neither can be written, the directory mocha's
- * workers share for one run (test/setup.ts).
+ * Where initdb's clusters are kept between test runs (test/kept-between-runs.ts;
+ * ANYCLOUD_TEST_PG_CLUSTERS names another directory), or, when that cannot be written, the
+ * directory mocha's workers share for one run (test/setup.ts).
  */
 export const PG_CLUSTERS_ENV = "ANYCLOUD_TEST_PG_CLUSTERS";
-const DEFAULT_CLUSTERS = path.resolve(__dirname, "..", "node_modules", ".cache", "anycloud-test-pg-clusters");
 
 function clusterStore(): string | undefined {
-    const store = process.env[PG_CLUSTERS_ENV] || DEFAULT_CLUSTERS;
-    try {
-        fs.mkdirSync(store, { recursive: true });
-        fs.accessSync(store, fs.constants.W_OK);
-        return store;
-    } catch {
-        return process.env[PLAN_CACHE_ENV];
-    }
+    return keptBetweenRuns("anycloud-test-pg-clusters", PG_CLUSTERS_ENV) ?? process.env[PLAN_CACHE_ENV];
 }
 
 /**

@@ -8,6 +8,7 @@ import * as url from "url";
 import * as pulumi from "@pulumi/pulumi";
 import { runOffline } from "../stacks/offline";
 import { ROOT, stackConfig } from "./harness";
+import { keptBetweenRuns } from "./kept-between-runs";
 
 /**
  * scripts/sdk-patches.js: what it changes in the SDK's resource.js must give what the SDK as
@@ -205,8 +206,8 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
         return runs.get(mode)!;
     };
     /**
-     * The published SDK's run of the program, kept between test runs (node_modules/.cache, like the
-     * test RSA keys and PostgreSQL clusters): it is a function of the program's text, the SDK's
+     * The published SDK's run of the program, kept between test runs (test/kept-between-runs.ts, like
+     * the test RSA keys and PostgreSQL clusters; ANYCLOUD_TEST_SDK_PUBLISHED names another directory): it is a function of the program's text, the SDK's
      * files and the versions of the packages it runs on, Node's version and the PULUMI_ and NODE_
      * variables, which the key hashes, so it is run again whenever any of them changes (~1.3 s of
      * CPU for each of the two modes). The patched run, the code under test, runs every time.
@@ -225,12 +226,13 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
         for (const name of ["@grpc/grpc-js", "google-protobuf", "typescript", "@npmcli/arborist", "normalize-package-data", "semver"]) {
             hash.update(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [sdkDir] })));
         }
-        const file = path.join(ROOT, "node_modules", ".cache", "anycloud-test-sdk-published", `${hash.digest("hex").slice(0, 32)}.json`);
+        const store = keptBetweenRuns("anycloud-test-sdk-published", "ANYCLOUD_TEST_SDK_PUBLISHED");
+        if (store === undefined) return run();
+        const file = path.join(store, `${hash.digest("hex").slice(0, 32)}.json`);
         try {
             return JSON.parse(fs.readFileSync(file, "utf8"));
         } catch {
             const result = run();
-            fs.mkdirSync(path.dirname(file), { recursive: true });
             fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(result));
             fs.renameSync(`${file}.${process.pid}`, file);
             return result;
