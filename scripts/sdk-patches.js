@@ -119,6 +119,7 @@ const KNOWN_SDK_FILES = {
     "runtime/state.js": "0f683737cf502f5933a2a0c2f0d50cca00760e194236a244434fa138baf6fcd5",
     "runtime/closure/parseFunction.js": "24728f27d7fd4d75ace094aa47ee8faeaa1b2a751a6bc2b6245e06f56f69472c",
     "runtime/closure/codePaths.js": "f932e221ca8c00a3cb29c58601125853925c8129da7194c1a1a72bd7e2aa97e7",
+    "runtime/dependsOn.js": "11372ed6430efb45986b44cd22a2557eda8bda5da52d58c072e5c89676d6351c",
 };
 /** The SDK files 1.'s replacement of debuggablePromise (and so 7.) relies on. */
 const DEBUGGABLE_DEPENDS_ON = ["runtime/debuggable.js", "runtime/state.js"];
@@ -279,6 +280,13 @@ const RUNTIME_RESOURCE_PATCHES = [
             const project = a.project === undefined ? undefined : await anycloudPatches.aliasValue(output_1, a.project);
 `,
     ],
+    // 12.
+    [
+        `    // If a custom resource, make room for the ID property.
+`,
+        `    anycloudPatches.watchUrn(res); // If a custom resource, make room for the ID property. (scripts/sdk-patches.js 12.: its URN kept when resolved)
+`,
+    ],
     // 10.
     [
         `        req.setObject(gstruct.Struct.fromJavaScript(resop.serializedProps));
@@ -372,12 +380,42 @@ function setRequestObject(req, gstruct, props, monitor) {
 // published (8.); a frozen or sealed resource's property reads as the same Output. With
 // PULUMI_DEBUG_PROMISE_LEAKS this patch (6.) changes nothing: every promise is made, for its
 // report. (5. applies with it too: `output()` makes no debuggable promise for a plain alias.)
+//
+// 11. (Also in rpc.js.) serializeProperty is an async function that serializeFilteredProperties
+// (each input property), serializeAllKeys (each key of an object) and the array case (each
+// element) call and await for every value, and for a primitive (a string, number, boolean, null or
+// undefined: most of what a resource sends) it only returns the value: still a promise, its async
+// frame, the closure of its inner serializeAllKeys and the context text (`${label}.${k}`) for
+// each one. Here those three callers await a primitive itself: `await value` resumes at the same
+// microtask turn as `await serializeProperty(ctx, value)` did (both await a settled promise: one
+// turn; test/sdk-patches.spec.ts compares them against marker chains), with the same value, after
+// the same single read of the property. Everything else, and every primitive while the SDK's
+// `excessiveDebugOutput` (which logs each one) is set, is serialized by the SDK's function as before.
 const SDK_RPC = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]rpc\.js$/;
 const RPC_PATCHES = [
     [
         `const semver = __importStar(require("semver"));
 `,
-        `const semver = __importStar(require("semver")); const anycloudPatches = require(${JSON.stringify(__filename)});
+        `const semver = __importStar(require("semver")); const anycloudPatches = require(${JSON.stringify(__filename)}); const anycloudAsIs = (v) => !settings_1.excessiveDebugOutput && (v === undefined || v === null || typeof v === "boolean" || typeof v === "number" || typeof v === "string");
+`,
+    ],
+    // 11. (serializeProperty's primitives: see below.)
+    [
+        `                v = await serializeProperty(\`\${label}.\${k}\`, props[k], dependentResources, opts);
+`,
+        `                const anycloudValue = props[k]; v = anycloudAsIs(anycloudValue) ? await anycloudValue : await serializeProperty(\`\${label}.\${k}\`, anycloudValue, dependentResources, opts);
+`,
+    ],
+    [
+        `            const elem = await serializeProperty(\`\${ctx}[\${i}]\`, prop[i], dependentResources, opts);
+`,
+        `            const anycloudValue = prop[i]; const elem = anycloudAsIs(anycloudValue) ? await anycloudValue : await serializeProperty(\`\${ctx}[\${i}]\`, anycloudValue, dependentResources, opts);
+`,
+    ],
+    [
+        `            const v = await serializeProperty(\`\${ctx}.\${k}\`, innerProp[k], dependentResources, innerOpts);
+`,
+        `            const anycloudValue = innerProp[k]; const v = anycloudAsIs(anycloudValue) ? await anycloudValue : await serializeProperty(\`\${ctx}.\${k}\`, anycloudValue, dependentResources, innerOpts);
 `,
     ],
     [
@@ -742,6 +780,137 @@ function patchedCodePaths(source) {
     return replacedOnce(source, CODE_PATHS_PATCHES);
 }
 
+// 12. getAllTransitivelyReferencedResourceURNs (runtime/dependsOn.js) is how prepareResource turns
+// a resource's dependencies into URNs: once for its `dependsOn` and once for each input property
+// (the resources that property's Outputs came from). For most properties that set is empty (a
+// plain value), and the SDK still runs its three async functions over it (the walk through
+// components' children, with `await Promise.all([])`), ~10 promises for an empty answer. And a
+// resource that depends on a component gets the URN of each custom resource under it, each
+// through `r.urn.promise()` (three promises and an async function a URN) and a Promise.all: a
+// ContainerService of a 100-service AWS topology depends on its network and load balancer, ~1250
+// resources, so a plan made ~125,000 such URN promises (~15 % of what it allocated).
+// Here an empty set (or none) skips the walk, whose answer (no resources) resumes the awaiting code
+// at the turn the walk's last step did. And each resource's URN is kept once the SDK's own
+// `promise()` of its URN Output resolved (the first one is made when prepareResource made that
+// Output, in runtime/resource.js), with that Output: a walk takes a kept URN for a resource whose
+// `urn` is still that Output instead of a new `r.urn.promise()`, and Promise.all waits only for
+// the others, whose promises are made as the SDK made them (in order, one read of `urn` each).
+// Its answer comes at the same turn: a kept URN's promise would have resolved two turns after the
+// call, the earliest any URN's promise can, so the last of them to resolve is one still asked for;
+// when every URN was kept, a chain of three turns stands for their promises and Promise.all's step. A URN not yet resolved, a rejected
+// one (never kept) and anything else go the SDK's way. test/sdk-patches.spec.ts compares each case
+// against marker chains and the SDK's own functions; every plan's registrations, in order, stay
+// the same.
+const SDK_DEPENDS_ON = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]dependsOn\.js$/;
+const DEPENDS_ON_PATCHES = [
+    [
+        `const resource_1 = require("../resource");
+`,
+        `const resource_1 = require("../resource"); const anycloudPatches = require(${JSON.stringify(__filename)});
+`,
+    ],
+    [
+        `    const transitivelyReachableCustomResources = await getAllTransitivelyReferencedResources(resources, exclude);
+    const promises = transitivelyReachableCustomResources.map((r) => r.urn.promise());
+    const urns = await Promise.all(promises);
+`,
+        `    const transitivelyReachableCustomResources = await (anycloudPatches.noResources(resources) ? anycloudPatches.afterTurns(anycloudPatches.EMPTY_WALK_TURNS, []) : getAllTransitivelyReferencedResources(resources, exclude));
+    const anycloudUrns = anycloudPatches.urnsOf(transitivelyReachableCustomResources); const promises = anycloudUrns.promises;
+    const urns = anycloudUrns.kept === undefined ? await Promise.all(promises) : anycloudUrns.merged(await (promises.length === 0 ? anycloudPatches.afterTurns(anycloudPatches.URN_PROMISE_TURNS, undefined) : Promise.all(promises)));
+`,
+    ],
+];
+/** The SDK's runtime/dependsOn.js with every replacement made, or undefined when any text is not there exactly once. */
+function patchedDependsOn(source) {
+    return replacedOnce(source, DEPENDS_ON_PATCHES);
+}
+/**
+ * How many `then` turns the SDK's walk (getAllTransitivelyReferencedResources over no resources:
+ * three nested async functions and an `await Promise.all([])`) takes to give its answer: measured on
+ * KNOWN_SDK_FILES' dependsOn.js (test/sdk-patches.spec.ts).
+ */
+const EMPTY_WALK_TURNS = 3;
+/**
+ * How many `then` turns `await Promise.all(rs.map((r) => r.urn.promise()))` takes, after the
+ * values, for URN Outputs already resolved (OutputImpl's `promise()`: a `then` on its lifted state
+ * and the async getPromisedValue; Promise.all's own step): KNOWN_SDK_FILES' output.js.
+ */
+const URN_PROMISE_TURNS = 3;
+/** A promise of `value` that resolves `turns` microtask turns from now (then resumes its awaiter one turn later). */
+function afterTurns(turns, value) {
+    let p = Promise.resolve(value);
+    for (let i = 0; i < turns; i++) p = p.then(same);
+    return p;
+}
+/** Whether the SDK's walk would find nothing to walk: no resources, or an empty Set (what prepareResource passes). */
+function noResources(resources) {
+    return resources === undefined || resources === null || (Object.getPrototypeOf(resources) === Set.prototype && resources.size === 0);
+}
+/** Each resource's URN Output and its value, once the SDK's `promise()` of it resolved. */
+const resolvedUrnOf = new WeakMap();
+/** `output.promise()` of a resource's URN Output, kept once it resolved (for the next walk over the resource). */
+function watchedUrn(resource, output) {
+    const promise = output.promise();
+    // (Promise.all's reaction is on the same promise: this adds no rejection handling it lacked.)
+    promise.then((value) => {
+        if (typeof value === "string") resolvedUrnOf.set(resource, { output, value });
+    }, ignoreAnswer);
+    return promise;
+}
+/** Keeps a new resource's URN once it resolved (runtime/resource.js prepareResource, right after the SDK made its URN Output). */
+function watchUrn(resource) {
+    watchedUrn(resource, resource.urn);
+}
+/**
+ * `rs.map((r) => r.urn.promise())` for the resources whose URN was not kept (`promises`, made in
+ * the same order, each resource's `urn` read once as the SDK does), and the kept URNs of the others
+ * (`kept`, undefined when none was: the SDK's own list), which `merged(values)` puts back in
+ * order with the values Promise.all gave for the rest.
+ */
+function urnsOf(resources) {
+    const promises = [];
+    let kept;
+    for (let i = 0; i < resources.length; i++) {
+        const resource = resources[i];
+        const output = resource.urn;
+        const known = resolvedUrnOf.get(resource);
+        if (known !== undefined && known.output === output) {
+            if (kept === undefined) kept = new Array(resources.length).fill(NOT_KEPT);
+            kept[i] = known.value;
+        } else {
+            promises.push(watchedUrn(resource, output));
+        }
+    }
+    return { promises, kept, merged: (values) => mergedUrns(kept, values) };
+}
+const NOT_KEPT = Symbol("not kept");
+function mergedUrns(kept, values) {
+    let next = 0;
+    for (let i = 0; i < kept.length; i++) if (kept[i] === NOT_KEPT) kept[i] = values[next++];
+    return kept;
+}
+
+// 13. output.js `containsUnknowns` (each Output's `isKnown`, each `promise()` of one, each apply)
+// makes a Set for the objects it has seen and its inner function before it looks at the value,
+// which is a string or another primitive nearly every time (every URN, id, name). Here a primitive
+// gives `false` at once, as the SDK's `impl` does first thing; an object goes the SDK's way. It is
+// synchronous and calls nothing of the value: no turn or result changes.
+const SDK_OUTPUT = /[\\/]@pulumi[\\/]pulumi[\\/]output\.js$/;
+const OUTPUT_PATCHES = [
+    [
+        `function containsUnknowns(value) {
+    return impl(value, new Set());
+`,
+        `function containsUnknowns(value) { return value !== null && typeof value === "object" && containsUnknownsOfObject(value); } function containsUnknownsOfObject(value) { // (scripts/sdk-patches.js 13.)
+    return impl(value, new Set());
+`,
+    ],
+];
+/** The SDK's output.js with every replacement made, or undefined when any text is not there exactly once. */
+function patchedOutput(source) {
+    return replacedOnce(source, OUTPUT_PATCHES);
+}
+
 // Each patched SDK file: its patches, and the SDK files (whole) whose code they rely on. 2.'s
 // `__aliases` and 6.'s output properties are accessors that only 8. makes serialize as the SDK's
 // data properties, so they also need createClosure.js to be the one 8. patches; 4. takes no stack
@@ -755,6 +924,8 @@ const SDK_PATCHED = [
     { test: SDK_CLOSURE, file: "runtime/closure/createClosure.js", patch: patchedClosure, dependsOn: ["runtime/closure/createClosure.js"] },
     { test: SDK_PARSE_FUNCTION, file: "runtime/closure/parseFunction.js", patch: patchedParseFunction, dependsOn: ["runtime/closure/parseFunction.js"] },
     { test: SDK_CODE_PATHS, file: "runtime/closure/codePaths.js", patch: patchedCodePaths, dependsOn: ["runtime/closure/codePaths.js"] },
+    { test: SDK_OUTPUT, file: "output.js", patch: patchedOutput, dependsOn: ["output.js"] },
+    { test: SDK_DEPENDS_ON, file: "runtime/dependsOn.js", patch: patchedDependsOn, dependsOn: ["runtime/dependsOn.js", "output.js"] },
 ];
 /**
  * The patched text of the SDK file `filename`, or undefined when it is not one this file patches,
@@ -788,4 +959,4 @@ require.extensions[".js"] = function (module, filename) {
     if (SDK_DEBUGGABLE.test(filename)) untracedPromises(module.exports, filename);
 };
 
-module.exports = { SDK_PATCHED, REQUEST_READ_IN_PROCESS, setRequestObject, aliasValue, descriptorOf, lazyAliases, lazyOutputs, fileUrl, patchedClosure, patchedCodePaths, patchedParseFunction, patchedResource, patchedRpc, patchedRuntimeResource, patchedSdkFile, untracedPromises, sourcePositionsRead, quietText, KNOWN_SDK_FILES, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };
+module.exports = { SDK_PATCHED, EMPTY_WALK_TURNS, URN_PROMISE_TURNS, afterTurns, noResources, urnsOf, watchUrn, patchedDependsOn, patchedOutput, REQUEST_READ_IN_PROCESS, setRequestObject, aliasValue, descriptorOf, lazyAliases, lazyOutputs, fileUrl, patchedClosure, patchedCodePaths, patchedParseFunction, patchedResource, patchedRpc, patchedRuntimeResource, patchedSdkFile, untracedPromises, sourcePositionsRead, quietText, KNOWN_SDK_FILES, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };

@@ -10,6 +10,29 @@ import { runOffline } from "../stacks/offline";
 import { ROOT, stackConfig } from "./harness";
 import { keptBetweenRuns } from "./kept-between-runs";
 
+/** Where `await make()` resumes among two chains of promises (of `turns` steps) started before and after it, and what it got. */
+async function turnsOf(make: () => Promise<unknown>, turns = 16): Promise<{ log: string; value: unknown }> {
+    const log: string[] = [];
+    const chain = (name: string) => {
+        let i = 0;
+        const step = () => {
+            log.push(`${name}${++i}`);
+            if (i < turns) Promise.resolve().then(step);
+        };
+        Promise.resolve().then(step);
+    };
+    chain("a");
+    const run = (async () => {
+        const value = await make();
+        log.push("resumed");
+        return value;
+    })();
+    chain("b");
+    const value = await run;
+    await new Promise((r) => setImmediate(r));
+    return { log: log.join(" "), value };
+}
+
 /**
  * scripts/sdk-patches.js: what it changes in the SDK's resource.js must give what the SDK as
  * published gives. (This mocha process loaded the SDK after it, as `npm run plan` and `pulumi up`
@@ -116,29 +139,6 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
         assert.match(String(require(sdkFile("runtime/resource.js")).prepareResource), /aliasValue/);
         assert.match(String(require(sdkFile("runtime/rpc.js")).transferProperties), /lazyOutputs/);
     });
-
-    /** Where `await make()` resumes among two chains of promises started before and after it, and what it got. */
-    async function turnsOf(make: () => Promise<unknown>): Promise<{ log: string; value: unknown }> {
-        const log: string[] = [];
-        const chain = (name: string) => {
-            let i = 0;
-            const step = () => {
-                log.push(`${name}${++i}`);
-                if (i < 16) Promise.resolve().then(step);
-            };
-            Promise.resolve().then(step);
-        };
-        chain("a");
-        const run = (async () => {
-            const value = await make();
-            log.push("resumed");
-            return value;
-        })();
-        chain("b");
-        const value = await run;
-        await new Promise((r) => setImmediate(r));
-        return { log: log.join(" "), value };
-    }
 
     const plain: [string, unknown][] = [
         ["a URN", "urn:pulumi:dev::anycloud::x:y:Old::old"],
@@ -324,6 +324,8 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
             "runtime/closure/createClosure.js": ["runtime/closure/createClosure.js"],
             "runtime/closure/parseFunction.js": ["runtime/closure/parseFunction.js"],
             "runtime/closure/codePaths.js": ["runtime/closure/codePaths.js"],
+            "output.js": ["output.js"],
+            "runtime/dependsOn.js": ["runtime/dependsOn.js", "output.js"],
         });
         for (const { file, dependsOn } of patches.SDK_PATCHED) {
             for (const changed of dependsOn) {
@@ -332,15 +334,15 @@ describe("the SDK's alias values and output properties under scripts/sdk-patches
                 assert.strictEqual(patches.patchedSdkFile(sdkFile(file), read), undefined, `${file} patched with ${changed} changed`);
             }
         }
-        // And as loaded: a copy of the SDK whose output.js changed runs its rpc.js and runtime/resource.js as published.
+        // And as loaded: a copy of the SDK whose output.js changed runs its rpc.js, runtime/resource.js, dependsOn.js and output.js as published.
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sdk-patches-"));
         try {
             const copy = path.join(dir, "node_modules", "@pulumi", "pulumi");
             fs.cpSync(path.dirname(sdkFile("package.json")), copy, { recursive: true });
             fs.appendFileSync(path.join(copy, "output.js"), "\n// changed\n");
-            const script = `const s = (f, n) => String(require(${JSON.stringify(copy)} + "/" + f)[n]); console.log(JSON.stringify([s("runtime/rpc.js", "transferProperties").includes("lazyOutputs"), s("runtime/resource.js", "prepareResource").includes("aliasValue"), s("resource.js", "Resource").includes("lazyAliases")]))`;
+            const script = `const s = (f, n) => String(require(${JSON.stringify(copy)} + "/" + f)[n]); console.log(JSON.stringify([s("runtime/rpc.js", "transferProperties").includes("lazyOutputs"), s("runtime/resource.js", "prepareResource").includes("aliasValue"), s("resource.js", "Resource").includes("lazyAliases"), s("runtime/dependsOn.js", "getAllTransitivelyReferencedResourceURNs").includes("urnsOf"), s("output.js", "containsUnknowns").includes("containsUnknownsOfObject")]))`;
             const result = spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts/sdk-patches.js"), "-e", script], { cwd: dir, encoding: "utf8", env: { ...process.env, NODE_PATH: path.join(ROOT, "node_modules") } });
-            assert.strictEqual(result.stdout.trim(), "[false,false,true]", result.stderr);
+            assert.strictEqual(result.stdout.trim(), "[false,false,true,false,false]", result.stderr);
             // A copy whose debuggable.js (or state.js, which 1.'s replacement uses) changed, one line
             // outside debuggablePromise: its promises get the SDK's own context and stack (1. off, so
             // 7.'s texts are made); a changed debuggable.js also leaves transferProperties the SDK's.
@@ -498,4 +500,147 @@ describe("the promise contexts of the SDK's transferProperties under scripts/sdk
             assert.strictEqual(patches.quietText(make([])), false);
         });
     }
+});
+
+/**
+ * scripts/sdk-patches.js 11.-13.: serializeProperty's callers await a primitive themselves, a
+ * walk over no dependencies or over dependencies whose URNs were kept makes no promise for them,
+ * and containsUnknowns makes no Set for a primitive. Each is compared with the SDK's own function
+ * (its file as published, compiled here without the patches): the same values, at the same
+ * microtask turn (the offline engine's order of registrations follows from those turns).
+ */
+describe("the SDK's serialization of plain values, dependency URNs and unknown checks under scripts/sdk-patches.js", () => {
+    const patches = require(path.join(ROOT, "scripts", "sdk-patches.js"));
+    const sdkFile = (name: string) => require.resolve(`@pulumi/pulumi/${name}`, { paths: [ROOT] });
+    /** The SDK file as published, compiled without the patches (its own requires are the loaded SDK's). */
+    const published = (name: string) => {
+        const file = sdkFile(name);
+        const m = new (Module as any)(file, module);
+        m.filename = file;
+        m.paths = (Module as any)._nodeModulePaths(path.dirname(file));
+        m._compile(fs.readFileSync(file, "utf8"), file);
+        return m.exports;
+    };
+    const rpc = { patched: require(sdkFile("runtime/rpc.js")), published: published("runtime/rpc.js") };
+    const dependsOn = { patched: require(sdkFile("runtime/dependsOn.js")), published: published("runtime/dependsOn.js") };
+    const output = { patched: require(sdkFile("output.js")), published: published("output.js") };
+
+    it("the installed SDK has every text the patches replace, and the loaded rpc.js, dependsOn.js, output.js and runtime/resource.js are the patched ones", () => {
+        const read = (name: string) => fs.readFileSync(sdkFile(name), "utf8");
+        assert.ok(patches.patchedDependsOn(read("runtime/dependsOn.js")) !== undefined, "@pulumi/pulumi runtime/dependsOn.js changed: update DEPENDS_ON_PATCHES in scripts/sdk-patches.js");
+        assert.ok(patches.patchedOutput(read("output.js")) !== undefined, "@pulumi/pulumi output.js changed: update OUTPUT_PATCHES in scripts/sdk-patches.js");
+        assert.match(String(rpc.patched.serializeProperty), /anycloudAsIs/);
+        assert.doesNotMatch(String(rpc.published.serializeProperty), /anycloudAsIs/);
+        assert.match(String(dependsOn.patched.getAllTransitivelyReferencedResourceURNs), /urnsOf/);
+        assert.match(String(output.patched.containsUnknowns), /containsUnknownsOfObject/);
+        assert.match(String(require(sdkFile("runtime/resource.js")).prepareResource), /watchUrn/);
+    });
+
+    /** serializeResourceProperties of `make()`'s props, as a program and the engine see it: the value, the dependencies by property, the turn. */
+    async function serialized(sdk: any, make: () => Record<string, unknown>) {
+        const props = make();
+        const { log, value } = await turnsOf(async () => {
+            const [result, deps] = await sdk.serializeResourceProperties("resource:x[test:index:Thing]", props, {});
+            return { result, deps: [...deps].map(([k, rs]: [string, Set<pulumi.Resource>]) => [k, rs.size]) };
+        }, 64);
+        return { log, value };
+    }
+    /** An object whose property counts its reads (the SDK reads each property once). */
+    const counted = (reads: string[]) => Object.defineProperty({ plain: "p" }, "read", { get: () => (reads.push("read"), "v"), enumerable: true });
+    const cases: [string, (reads: string[]) => Record<string, unknown>][] = [
+        ["primitives", () => ({ s: "x", n: 1, b: true, z: null, u: undefined, e: "" })],
+        ["nested lists and objects of primitives, a hole, undefined keys", () => ({ list: [1, "two", null, undefined, [3, [4, [5]]], { k: "v", u: undefined }], hole: [1, , 3], obj: { a: { b: { c: "d", e: [false] } } } })],
+        ["Outputs, secrets, promises and unknowns among primitives", () => ({ a: pulumi.output("x"), b: ["y", pulumi.output(2), Promise.resolve("z"), 4], c: { d: pulumi.secret("s"), e: "f" }, g: pulumi.output({ h: ["i", 1] }), u: (pulumi as any).unknown })],
+        ["values the SDK does not count as primitive (a bigint, a symbol, a function)", () => ({ n: 1n as unknown, s: Symbol("s") as unknown, f: () => 1, after: "x" })],
+        ["a property with a getter (read once)", (reads) => ({ o: counted(reads), list: [counted(reads)] })],
+    ];
+    for (const [what, make] of cases) {
+        it(`serializing ${what} gives the SDK's values and dependencies, resuming at the SDK's turn, with the same reads`, async () => {
+            const reads = { published: [] as string[], patched: [] as string[] };
+            const theirs = await serialized(rpc.published, () => make(reads.published));
+            const mine = await serialized(rpc.patched, () => make(reads.patched));
+            assert.ok(theirs.log.includes("resumed"));
+            assert.strictEqual(mine.log, theirs.log);
+            assert.deepStrictEqual(mine.value, theirs.value);
+            assert.deepStrictEqual(reads.patched, reads.published);
+        });
+    }
+
+    it("serializing two resources' inputs at once interleaves their steps as the SDK does", async () => {
+        const order = async (sdk: any) => {
+            const log: string[] = [];
+            const one = (name: string, props: Record<string, unknown>) => sdk.serializeResourceProperties(name, props, {}).then(() => log.push(name));
+            await Promise.all([one("a", { x: ["1", 2, [3, { y: "4" }]], z: pulumi.output("5") }), one("b", { x: "1", y: [2, 3] }), one("c", { x: { y: { z: [null] } } })]);
+            return log.join(" ");
+        };
+        assert.strictEqual(await order(rpc.patched), await order(rpc.published));
+    });
+
+    it("containsUnknowns gives the SDK's answer for primitives, unknowns (nested, in lists), objects that hold themselves and Outputs", () => {
+        const unknown = (pulumi as any).unknown;
+        const cyclic: Record<string, unknown> = { a: 1 };
+        cyclic.self = cyclic;
+        const values = ["x", "", 0, 1n, true, null, undefined, Symbol("s"), () => 1, unknown, { a: unknown }, [1, [2, [unknown]]], cyclic, [cyclic, { b: [unknown] }], pulumi.output("x"), {}, []];
+        assert.deepStrictEqual(values.map((v) => output.patched.containsUnknowns(v)), values.map((v) => output.published.containsUnknowns(v)));
+        assert.deepStrictEqual(values.map((v) => output.patched.containsUnknowns(v)).filter((b: boolean) => b).length, 4);
+    });
+
+    it("the URNs of dependencies (none, kept ones, some not yet resolved, a replaced urn Output) are the SDK's, at the SDK's turn, and a kept URN is not asked for again", async () => {
+        class Thing extends pulumi.CustomResource {
+            constructor(name: string, opts?: pulumi.CustomResourceOptions) {
+                super("test:index:Thing", name, { input: name }, opts);
+            }
+        }
+        const { project, config } = stackConfig({ stack: "local" });
+        const seen: Record<string, { published: unknown; patched: unknown }> = {};
+        let asked: { published: number; patched: number } | undefined;
+        await runOffline({
+            project,
+            stack: "local",
+            config,
+            program: async () => {
+                const group = new pulumi.ComponentResource("test:index:Group", "group", {});
+                const children = ["g1", "g2", "g3"].map((n) => new Thing(n, { parent: group }));
+                const other = new Thing("other");
+                const replaced = new Thing("replaced");
+                await Promise.all([...children, other, replaced].map((r) => (r.urn as any).promise()));
+                for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+                // Another Output, with the same URN: not the one kept.
+                const urn = await (replaced.urn as any).promise();
+                (replaced as any).urn = pulumi.output(urn);
+                const compare = async (name: string, resources: () => unknown, exclude: () => Set<pulumi.Resource>) => {
+                    const run = async (sdk: any) => {
+                        const { log, value } = await turnsOf(() => sdk.getAllTransitivelyReferencedResourceURNs(resources(), exclude()), 64);
+                        return { log, value: [...(value as Set<string>)] };
+                    };
+                    seen[name] = { published: await run(dependsOn.published), patched: await run(dependsOn.patched) };
+                };
+                await compare("an empty set", () => new Set(), () => new Set());
+                await compare("no set", () => undefined, () => new Set());
+                await compare("a component (its children kept)", () => new Set([group]), () => new Set());
+                await compare("kept resources, one excluded", () => new Set(children), () => new Set([children[1]]));
+                await compare("a replaced urn Output", () => new Set([other, replaced]), () => new Set());
+                // A resource made now, whose URN resolves later, beside kept ones; and one alone.
+                await compare("new resources beside kept ones", () => new Set([new Thing("fresh1"), children[0], new Thing("fresh1b"), other]), () => new Set());
+                await compare("a new resource alone", () => new Set([new Thing("fresh2")]), () => new Set());
+                // A kept URN is taken as kept: its Output's promise() is not called again.
+                const calls = { published: 0, patched: 0 };
+                const promise = (other.urn as any).promise;
+                for (const side of ["published", "patched"] as const) {
+                    (other.urn as any).promise = (...args: unknown[]) => (calls[side]++, promise(...args));
+                    await dependsOn[side].getAllTransitivelyReferencedResourceURNs(new Set([other]), new Set());
+                }
+                (other.urn as any).promise = promise;
+                asked = calls;
+                return {};
+            },
+        });
+        assert.strictEqual(Object.keys(seen).length, 7);
+        for (const [name, { published, patched }] of Object.entries(seen)) {
+            assert.ok((published as { log: string }).log.includes("resumed"), name);
+            assert.deepStrictEqual(patched, published, name);
+        }
+        assert.deepStrictEqual((seen["a component (its children kept)"].published as { value: string[] }).value.length, 3);
+        assert.deepStrictEqual(asked, { published: 1, patched: 0 });
+    });
 });
