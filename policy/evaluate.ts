@@ -73,6 +73,115 @@ function options(r: EvaluatedResource) {
     };
 }
 
+/**
+ * What a resource policy is handed for one resource, as the analyzer builds it for each policy,
+ * except that the parts that cost (the unknown-checking proxy of its inputs, its options, its
+ * provider's view) are made when the policy first reads them, and kept, so a policy reads the
+ * same objects each time as from the analyzer's. Most policies read only `type` of most
+ * resources (a check for a few types): made at once for every resource and policy, these were
+ * most of what running the pack cost (issue #18).
+ */
+class ResourceArgs implements ResourceValidationArgs {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly stackTags = new Map<string, string>();
+    readonly notApplicable = notApplicable;
+    #props?: Record<string, any>;
+    #opts?: ResourceValidationArgs["opts"];
+    #provider?: { value: ResourceValidationArgs["provider"] };
+
+    constructor(
+        private readonly resource: EvaluatedResource,
+        private readonly providerResource: EvaluatedResource | undefined,
+    ) {
+        this.type = resource.type;
+        this.name = resource.name;
+        this.urn = resource.urn;
+    }
+
+    get props(): Record<string, any> {
+        return (this.#props ??= unknownCheckingProxy(this.resource.inputs));
+    }
+    set props(value: Record<string, any>) {
+        this.#props = value;
+    }
+    get opts(): ResourceValidationArgs["opts"] {
+        return (this.#opts ??= options(this.resource));
+    }
+    set opts(value: ResourceValidationArgs["opts"]) {
+        this.#opts = value;
+    }
+    get provider(): ResourceValidationArgs["provider"] {
+        return (this.#provider ??= { value: providerOf(this.providerResource) }).value;
+    }
+    set provider(value: ResourceValidationArgs["provider"]) {
+        this.#provider = { value };
+    }
+    isType = ((cls: any) => isTypeOf(this.type)(cls)) as ResourceValidationArgs["isType"];
+    asType = ((cls: any) => (isTypeOf(this.type)(cls) ? this.props : undefined)) as ResourceValidationArgs["asType"];
+    getConfig = <T extends object>() => ({}) as T;
+}
+
+/** A resource as a stack policy sees it (the analyzer's view of the engine's state), made when read likewise. */
+class StackResource implements PolicyResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    propertyDependencies: Record<string, PolicyResource[]> = {};
+    #props?: Record<string, any>;
+    #opts?: PolicyResource["opts"];
+    #provider?: { value: PolicyResource["provider"] };
+    #parent?: { value: PolicyResource | undefined };
+    #dependencies?: PolicyResource[];
+
+    constructor(
+        private readonly resource: EvaluatedResource,
+        private readonly providerResource: EvaluatedResource | undefined,
+        /** Every resource's view by URN (complete before the policy runs): its parent and dependencies are found there. */
+        private readonly views: Map<string, PolicyResource>,
+    ) {
+        this.type = resource.type;
+        this.name = resource.name;
+        this.urn = resource.urn;
+    }
+
+    get parent(): PolicyResource | undefined {
+        const urn = this.resource.parent;
+        return (this.#parent ??= { value: urn ? this.views.get(urn) : undefined }).value;
+    }
+    set parent(value: PolicyResource | undefined) {
+        this.#parent = { value };
+    }
+    get dependencies(): PolicyResource[] {
+        return (this.#dependencies ??= this.resource.dependencies.map((d) => this.views.get(d)).filter((d): d is PolicyResource => d !== undefined));
+    }
+    set dependencies(value: PolicyResource[]) {
+        this.#dependencies = value;
+    }
+
+    get props(): Record<string, any> {
+        return (this.#props ??= unknownCheckingProxy(this.resource.outputs));
+    }
+    set props(value: Record<string, any>) {
+        this.#props = value;
+    }
+    get opts(): PolicyResource["opts"] {
+        return (this.#opts ??= options(this.resource));
+    }
+    set opts(value: PolicyResource["opts"]) {
+        this.#opts = value;
+    }
+    get provider(): PolicyResource["provider"] {
+        return (this.#provider ??= { value: providerOf(this.providerResource) }).value;
+    }
+    set provider(value: PolicyResource["provider"]) {
+        this.#provider = { value };
+    }
+    isType = ((cls: any) => isTypeOf(this.type)(cls)) as PolicyResource["isType"];
+    asType = ((cls: any) => (isTypeOf(this.type)(cls) ? this.resource.outputs : undefined)) as PolicyResource["asType"];
+}
+
 function notApplicable(reason?: string): never {
     throw new NotApplicable(reason);
 }
@@ -115,19 +224,7 @@ export async function evaluatePolicies(resources: EvaluatedResource[], policies:
             const validate = policy.validateResource;
             const validations = validate === undefined ? [] : Array.isArray(validate) ? validate : [validate];
             for (const r of resources) {
-                const args: ResourceValidationArgs = {
-                    type: r.type,
-                    name: r.name,
-                    urn: r.urn,
-                    props: unknownCheckingProxy(r.inputs),
-                    opts: options(r),
-                    provider: providerOf(providers.get(r)),
-                    stackTags: new Map(),
-                    isType: isTypeOf(r.type),
-                    asType: ((cls: any) => (isTypeOf(r.type)(cls) ? args.props : undefined)) as ResourceValidationArgs["asType"],
-                    getConfig: <T extends object>() => ({}) as T,
-                    notApplicable,
-                };
+                const args: ResourceValidationArgs = new ResourceArgs(r, providers.get(r));
                 for (const v of validations) {
                     const pending = run(policy.name, () => v(args, (message, urn) => violations.push({ policy: policy.name, level: level(policy.name), message, urn: urn ?? r.urn })));
                     if (pending !== undefined) await pending;
@@ -136,23 +233,7 @@ export async function evaluatePolicies(resources: EvaluatedResource[], policies:
         } else {
             const views = new Map<string, PolicyResource>();
             for (const r of resources) {
-                views.set(r.urn, {
-                    type: r.type,
-                    name: r.name,
-                    urn: r.urn,
-                    props: unknownCheckingProxy(r.outputs),
-                    opts: options(r),
-                    provider: providerOf(providers.get(r)),
-                    dependencies: [],
-                    propertyDependencies: {},
-                    isType: isTypeOf(r.type),
-                    asType: ((cls: any) => (isTypeOf(r.type)(cls) ? r.outputs : undefined)) as PolicyResource["asType"],
-                });
-            }
-            for (const r of resources) {
-                const view = views.get(r.urn)!;
-                view.parent = r.parent ? views.get(r.parent) : undefined;
-                view.dependencies = r.dependencies.map((d) => views.get(d)).filter((d): d is PolicyResource => d !== undefined);
+                views.set(r.urn, new StackResource(r, providers.get(r), views));
             }
             const args: StackValidationArgs = {
                 resources: [...views.values()],

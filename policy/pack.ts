@@ -51,16 +51,57 @@ function viewOfArgs(args: ResourceValidationArgs): ResourceView {
     };
 }
 
+/**
+ * A stack policy's resource as a check sees it. Its props, `protect` and provider are read from
+ * the policy's resource when a check first reads them, and kept: a stack check reads a few types
+ * of the stack's resources, and the in-process runner (evaluate.ts) makes a resource's
+ * unknown-checking proxy and options only when read (issue #18).
+ */
+class StackResourceView implements ResourceView {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    #props?: { value: Record<string, any> };
+    #protect?: { value: boolean };
+    #provider?: { value: ResourceView["provider"] };
+    #parent?: { value: string | undefined };
+
+    constructor(private readonly resource: PolicyResource) {
+        this.type = resource.type;
+        this.name = resource.name;
+        this.urn = resource.urn;
+    }
+
+    get parent(): string | undefined {
+        return (this.#parent ??= { value: this.resource.parent?.urn }).value;
+    }
+    set parent(value: string | undefined) {
+        this.#parent = { value };
+    }
+
+    get props(): Record<string, any> {
+        return (this.#props ??= { value: this.resource.props }).value;
+    }
+    set props(value: Record<string, any>) {
+        this.#props = { value };
+    }
+    get protect(): boolean {
+        return (this.#protect ??= { value: this.resource.opts.protect }).value;
+    }
+    set protect(value: boolean) {
+        this.#protect = { value };
+    }
+    get provider(): ResourceView["provider"] {
+        const p = this.resource.provider;
+        return (this.#provider ??= { value: p ? { type: p.type, props: p.props } : undefined }).value;
+    }
+    set provider(value: ResourceView["provider"]) {
+        this.#provider = { value };
+    }
+}
+
 function viewOfResource(r: PolicyResource): ResourceView {
-    return {
-        type: r.type,
-        name: r.name,
-        urn: r.urn,
-        props: r.props,
-        protect: r.opts.protect,
-        provider: r.provider ? { type: r.provider.type, props: r.provider.props } : undefined,
-        parent: r.parent?.urn,
-    };
+    return new StackResourceView(r);
 }
 
 function described(guardrail: Guardrail) {

@@ -23,12 +23,16 @@ export interface ResourceOptions {
  * dependencies: the explicit `dependsOn` (a component there stands for everything inside it).
  */
 export function optionsOf(r: CapturedResource, byUrn: Map<string, CapturedResource>): ResourceOptions {
-    const fromInputs = new Set(Object.values(r.propertyDependencies).flat());
-    const dependsOn = r.dependencies
-        .filter((urn) => !fromInputs.has(urn))
-        .map((urn) => byUrn.get(urn))
-        .filter((d): d is CapturedResource => d !== undefined)
-        .map((d) => ({ type: d.type, name: d.name }));
+    const dependsOn: { type: string; name: string }[] = [];
+    if (r.dependencies.length > 0) {
+        // (Asked for every resource of a plan: one set, no intermediate lists.)
+        const fromInputs = new Set<string>();
+        for (const urns of Object.values(r.propertyDependencies)) for (const urn of urns) fromInputs.add(urn);
+        for (const urn of r.dependencies) {
+            const d = fromInputs.has(urn) ? undefined : byUrn.get(urn);
+            if (d !== undefined) dependsOn.push({ type: d.type, name: d.name });
+        }
+    }
     return {
         protect: r.protect,
         retainOnDelete: r.retainOnDelete,

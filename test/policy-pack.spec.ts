@@ -69,6 +69,29 @@ describe("guardrail pack", () => {
         assert.deepStrictEqual(seen, ["10/undefined", "20/true", "undefined/undefined", "10/eu-west-1", "undefined/false,20/true"]);
     });
 
+    it("hands stack policies each resource's parent and dependencies among the stack's resources, as the analyzer links them", async () => {
+        const seen: string[][] = [];
+        const policies = [{ name: "links", description: "", validateStack: (args: any) => void seen.push(args.resources.map((r: any) => `${r.name}<${r.parent?.name ?? "-"}|${r.dependencies.map((d: any) => d.name).join("+")}`)) }];
+        const parent = resource("anycloud:index:Database", {}, { name: "db", urn: "urn:pulumi:s::p::anycloud:index:Database::db", custom: false });
+        const volume = resource("aws:ebs/volume:Volume", {}, { name: "vol", urn: "urn:pulumi:s::p::aws:ebs/volume:Volume::vol", parent: parent.urn });
+        // (A dependency outside the stack's resources is left out, as the analyzer does.)
+        const disk = resource("aws:ebs/volume:Volume", {}, { name: "disk", parent: parent.urn, dependencies: [volume.urn, "urn:pulumi:s::p::aws:ec2/vpc:Vpc::gone", parent.urn] });
+        await evaluatePolicies([parent, volume, disk], policies);
+        assert.deepStrictEqual(seen, [["db<-|", "vol<db|", "disk<db|vol+db"]]);
+    });
+
+    it("hands a policy the same objects each time it reads a resource's props, options and provider", async () => {
+        const same: boolean[] = [];
+        const policies = [
+            { name: "resource", description: "", validateResource: (args: any) => void same.push(args.props === args.props && args.opts === args.opts && args.provider === args.provider && args.asType({ isInstance: () => true }) === args.props) },
+            { name: "stack", description: "", validateStack: (args: any) => void same.push(...args.resources.map((r: any) => r.props === r.props && r.opts === r.opts && r.provider === r.provider && r.parent === r.parent && r.dependencies === r.dependencies)) },
+        ];
+        const provider = resource("pulumi:providers:aws", { region: "eu-west-1" });
+        const disk = resource("aws:ebs/volume:Volume", { size: 10 }, { provider: `${provider.urn}::id-1` });
+        await evaluatePolicies([provider, disk], policies);
+        assert.deepStrictEqual(same, [true, true, true, true]);
+    });
+
     it("awaits a validation that returns a promise before the next one, and takes its rejection as a throw", async () => {
         const { UnknownValueError, unknownStringValue } = require("@pulumi/policy/proxy");
         const seen: string[] = [];
