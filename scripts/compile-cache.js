@@ -37,31 +37,43 @@
 //   Under a policy manifest (`--experimental-policy`), which changes `require`, and under a
 //   debugger (`--inspect*`), which would show the wrapper's line, the cache is off.
 //
-// An entry is used only for the file and the exact text it was made from (its name is the SHA-256
+// An entry is used only for the file and the exact text it was made from (its key is the SHA-256
 // of both: V8's cached data keeps the file name it was made with, for stack traces, and V8 itself
-// checks only the text's length), under the same Node build, V8 version and V8 flags (its directory is named by those:
-// `v8.cachedDataVersionTag()` is V8's hash of its version and flags; V8 also rejects a mismatch
-// itself, `cachedDataRejected`). An entry carries a CRC-32 of its data, checked before V8 gets it
-// (V8's release builds check only the data's header). Entries are written to a temporary file and
-// renamed, so concurrent processes never read a half-written one. A missing, unreadable,
-// unwritable or damaged cache costs only the compile time: nothing here fails a run.
+// checks only the text's length), under the same Node build, V8 version and V8 flags (its
+// directory is named by those: `v8.cachedDataVersionTag()` is V8's hash of its version and flags;
+// V8 also rejects a mismatch itself, `cachedDataRejected`). Each entry carries a CRC-32 of its
+// data, checked before V8 gets it (V8's release builds check only the data's header). A process
+// that compiled modules without an entry writes them all as one pack file (creating a file
+// costs ~0.1-0.4 ms here: one per module was most of a cold run's extra cost), to a temporary file
+// renamed into place, so concurrent processes never read a half-written one; a process reads
+// the packs' indexes once and each entry it needs from its pack. A process that finds more than
+// 8 packs merges them. A missing, unreadable, unwritable or damaged cache costs only the compile
+// time: nothing here fails a run.
 //
 // Where: node_modules/.cache/anycloud-compile-cache (ANYCLOUD_COMPILE_CACHE names another
 // directory; `off` turns the cache off). Most of what a process compiles is in node_modules (the
 // SDKs: ~90 % of a plan's text), whose entries are useless once node_modules is reinstalled, and
 // `npm ci` removes node_modules, so the cache with it; node_modules/.cache is where JavaScript tools
-// keep such caches, and git ignores it. An entry unused for 7 days is removed (looked at at most
-// once a day, by a process that wrote entries).
+// keep such caches, and git ignores it. Merging leaves out entries written more than 7 days ago
+// (one still in use is made again by the next process that needs it) and keeps the newest 64 MiB;
+// it removes the directories of other Node builds and V8 flags no process wrote to for 7 days.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const Module = require("module");
 
 const FORMAT = "anycloud-compile-cache 1";
-/** An entry: MAGIC, the CRC-32 of the data (uint32 LE), V8's cached data. */
-const MAGIC = Buffer.from("ACC1");
-const HEADER = MAGIC.length + 4;
+// A pack (the entries one process wrote): "ACP1", the entry count (uint32 LE), per entry its key
+// (the SHA-256, 32 bytes), the offset and length of its data in the file, the data's CRC-32 and
+// when it was written (seconds since 1970; uint32 LE each), then the entries' data: V8's cached data.
+const MAGIC = Buffer.from("ACP1");
+const INDEX_ENTRY = 32 + 4 * 4;
+/** An entry not written again for this long is left out when packs are merged. */
 const KEEP_DAYS = 7;
+/** More packs than this in a directory: the process that wrote the last one merges them. */
+const MAX_PACKS = 8;
+/** A merged pack keeps the newest entries up to this size. */
+const MAX_BYTES = 64 * 1024 * 1024;
 /** Node 20's module wrapper (lib/internal/modules/cjs/loader.js `wrapper`). */
 const HEAD = "(function (exports, require, module, __filename, __dirname) { ";
 const TAIL = "\n});";
@@ -107,17 +119,16 @@ if (ENABLED) {
     dir = path.join(root, `${process.version}-${process.arch}-${require("v8").cachedDataVersionTag().toString(16)}`);
     if (report) report.dir = dir;
 
-    /** The cached data of the entry for a text, or undefined when there is none or it is damaged. */
-    const read = (file) => {
-        let data;
-        try {
-            data = fs.readFileSync(file);
-        } catch {
-            return undefined;
+    /** The entries of the packs in the directory, by key (read on first use): where each one's data is. */
+    let index;
+    /** The cached data of the newest undamaged entry for a key, or undefined when there is none. */
+    const read = (key) => {
+        if (index === undefined) index = readIndex(dir);
+        for (const entry of index.get(key) ?? []) {
+            const data = Buffer.allocUnsafe(entry.length);
+            if (fs.readSync(entry.fd, data, 0, entry.length, entry.offset) === entry.length && zlib.crc32(data) === entry.crc) return data;
         }
-        if (data.length <= HEADER || !data.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
-        const body = data.subarray(HEADER);
-        return zlib.crc32(body) === data.readUInt32LE(MAGIC.length) ? body : undefined;
+        return undefined;
     };
 
     /** The module's function, compiled with the entry for its text when there is one; undefined when Node must compile it. */
@@ -127,7 +138,7 @@ if (ENABLED) {
         let script;
         try {
             key = crypto.createHash("sha256").update(`${FORMAT}\0${filename}\0`).update(content).digest("hex");
-            cachedData = read(path.join(dir, key));
+            cachedData = read(key);
             script = new vm.Script(`${HEAD}\n${content}${TAIL}`, {
                 filename,
                 lineOffset: -1,
@@ -196,7 +207,9 @@ if (ENABLED) {
         return result;
     };
 
-    process.on("exit", () => {
+    // Before every other exit listener, so what a process measures of itself at exit
+    // (scripts/bench-usage.js) includes the writing.
+    process.prependListener("exit", () => {
         if (pending.length > 0) write(zlib);
     });
 }
@@ -211,60 +224,155 @@ if (report) {
     });
 }
 
-/** Writes an entry for each script compiled without one: V8's cached data as it is now, with the functions this run compiled. */
+/**
+ * The entries of every pack in `dir`, by key, the newest pack's first (an entry written again
+ * because V8 rejected or the CRC refused an older one comes before it). Each pack's file stays open
+ * to read entries from; one that cannot be read or is malformed is passed over, and one that
+ * disappears (merged by another process) too.
+ */
+function readIndex(dir) {
+    const index = new Map();
+    for (const fd of openPacks(dir)) {
+        try {
+            for (const entry of packIndex(fd)) {
+                const list = index.get(entry.key);
+                if (list) list.push(entry);
+                else index.set(entry.key, [entry]);
+            }
+        } catch {
+            fs.closeSync(fd);
+        }
+    }
+    return index;
+}
+
+/** The packs of `dir`, opened, the newest first. */
+function openPacks(dir) {
+    let names;
+    try {
+        names = fs.readdirSync(dir).filter((n) => n.endsWith(".pack"));
+    } catch {
+        return [];
+    }
+    const opened = [];
+    for (const name of names) {
+        try {
+            const fd = fs.openSync(path.join(dir, name), "r");
+            opened.push({ fd, time: fs.fstatSync(fd).mtimeMs });
+        } catch {
+            // merged away by another process
+        }
+    }
+    return opened.sort((a, b) => b.time - a.time).map((p) => p.fd);
+}
+
+/** A pack's index: each entry's key (hex), offset, length, CRC-32, write time, and the pack's fd. Throws when malformed. */
+function packIndex(fd) {
+    const size = fs.fstatSync(fd).size;
+    const head = Buffer.alloc(8);
+    if (fs.readSync(fd, head, 0, 8, 0) !== 8 || !head.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error("not a pack");
+    const count = head.readUInt32LE(4);
+    if (8 + count * INDEX_ENTRY > size) throw new Error("cut short");
+    const raw = Buffer.alloc(count * INDEX_ENTRY);
+    if (fs.readSync(fd, raw, 0, raw.length, 8) !== raw.length) throw new Error("cut short");
+    const entries = [];
+    for (let at = 0; at < raw.length; at += INDEX_ENTRY) {
+        const [offset, length, crc, written] = [0, 1, 2, 3].map((i) => raw.readUInt32LE(at + 32 + 4 * i));
+        entries.push({ key: raw.toString("hex", at, at + 32), offset, length, crc, written, fd });
+    }
+    return entries;
+}
+
+/** A pack of the given entries ({ key, data, written }). */
+function pack(entries, zlib) {
+    const head = Buffer.alloc(8 + entries.length * INDEX_ENTRY);
+    MAGIC.copy(head);
+    head.writeUInt32LE(entries.length, 4);
+    let offset = head.length;
+    entries.forEach(({ key, data, written }, i) => {
+        const at = 8 + i * INDEX_ENTRY;
+        head.write(key, at, 32, "hex");
+        [offset, data.length, zlib.crc32(data), written].forEach((n, j) => head.writeUInt32LE(n, at + 32 + 4 * j));
+        offset += data.length;
+    });
+    return Buffer.concat([head, ...entries.map((e) => e.data)]);
+}
+
+/** Writes `buffer` as a pack of `dir`, named by its content (written to a temporary file, then renamed). */
+function writePack(buffer) {
+    const file = path.join(dir, `${require("crypto").createHash("sha256").update(buffer).digest("hex").slice(0, 32)}.pack`);
+    const temporary = `${file}.${process.pid}.tmp`;
+    try {
+        fs.writeFileSync(temporary, buffer);
+        fs.renameSync(temporary, file);
+        return file;
+    } catch (e) {
+        fs.rmSync(temporary, { force: true });
+        throw e;
+    }
+}
+
+/** Writes one pack with an entry for each script compiled without one: V8's cached data as it is now, with the functions this run compiled. */
 function write(zlib) {
     try {
         fs.mkdirSync(dir, { recursive: true });
-    } catch {
-        return;
-    }
-    let n = 0;
-    for (const { script, key } of pending) {
-        const file = path.join(dir, key);
-        const temporary = `${file}.${process.pid}-${n++}.tmp`;
-        try {
+        const written = Math.floor(Date.now() / 1000);
+        const entries = [];
+        for (const { script, key } of pending) {
             const data = script.createCachedData();
-            const header = Buffer.alloc(HEADER);
-            MAGIC.copy(header);
-            header.writeUInt32LE(zlib.crc32(data), MAGIC.length);
-            fs.writeFileSync(temporary, Buffer.concat([header, data]));
-            fs.renameSync(temporary, file);
-            if (report) report.written++;
-        } catch {
-            try {
-                fs.rmSync(temporary, { force: true });
-            } catch {
-                // nothing more to do
-            }
+            if (data.length > 0) entries.push({ key, data, written });
         }
+        pending.length = 0;
+        writePack(pack(entries, zlib));
+        if (report) report.written = entries.length;
+        merge(zlib);
+    } catch {
+        // an unwritable cache costs only the compile time
     }
-    pending.length = 0;
-    prune();
 }
 
-/** Removes the entries (of every Node build and flags) unused for KEEP_DAYS, by their access time; at most once a day. */
-function prune() {
-    const root = path.dirname(dir);
-    const marker = path.join(root, "pruned");
-    const day = 24 * 3600 * 1000;
+/**
+ * When the directory has more than MAX_PACKS packs, merges them into one: each key once, the
+ * newest entries first up to MAX_BYTES, none written more than KEEP_DAYS ago (an entry still in
+ * use is made again by the next process that needs it); also removes the directories of other
+ * Node builds and V8 flags that no process wrote to for KEEP_DAYS.
+ */
+function merge(zlib) {
+    const names = fs.readdirSync(dir).filter((n) => n.endsWith(".pack"));
+    if (names.length <= MAX_PACKS) return;
+    const oldest = Math.floor(Date.now() / 1000) - KEEP_DAYS * 24 * 3600;
+    const fds = openPacks(dir);
+    const merged = new Map();
     try {
-        const now = Date.now();
-        try {
-            if (now - fs.statSync(marker).mtimeMs < day) return;
-        } catch {
-            // never pruned
-        }
-        fs.writeFileSync(marker, "");
-        for (const build of fs.readdirSync(root, { withFileTypes: true })) {
-            if (!build.isDirectory()) continue;
-            for (const name of fs.readdirSync(path.join(root, build.name))) {
-                const file = path.join(root, build.name, name);
-                const s = fs.statSync(file);
-                if (now - Math.max(s.atimeMs, s.mtimeMs) > KEEP_DAYS * day) fs.rmSync(file, { force: true });
+        const all = [];
+        for (const fd of fds) {
+            try {
+                all.push(...packIndex(fd));
+            } catch {
+                // not a pack: left out
             }
         }
-    } catch {
-        // housekeeping only
+        // The newest first (a stable sort: of the same second, the newest pack's).
+        all.sort((a, b) => b.written - a.written);
+        let bytes = 0;
+        for (const entry of all) {
+            if (merged.has(entry.key) || entry.written < oldest || bytes + entry.length > MAX_BYTES) continue;
+            const data = Buffer.allocUnsafe(entry.length);
+            if (fs.readSync(entry.fd, data, 0, entry.length, entry.offset) !== entry.length || zlib.crc32(data) !== entry.crc) continue;
+            merged.set(entry.key, { key: entry.key, data, written: entry.written });
+            bytes += entry.length;
+        }
+    } finally {
+        for (const fd of fds) fs.closeSync(fd);
+    }
+    const file = writePack(pack([...merged.values()], zlib));
+    for (const name of names) if (path.join(dir, name) !== file) fs.rmSync(path.join(dir, name), { force: true });
+    const root = path.dirname(dir);
+    for (const build of fs.readdirSync(root, { withFileTypes: true })) {
+        const other = path.join(root, build.name);
+        if (!build.isDirectory() || other === dir) continue;
+        const newest = Math.max(0, ...fs.readdirSync(other).map((n) => fs.statSync(path.join(other, n)).mtimeMs));
+        if (newest / 1000 < oldest) fs.rmSync(other, { recursive: true, force: true });
     }
 }
 

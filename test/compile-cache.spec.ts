@@ -84,8 +84,47 @@ function run(dir: string, cache: string, main = "main.js", flags: string[] = [])
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, out: result.stdout ? JSON.parse(result.stdout) : undefined, files, report };
 }
 
-/** The entries of the cache (every Node build's directory), by path. */
-const entries = (cache: string) => (fs.existsSync(cache) ? fs.readdirSync(cache, { recursive: true, encoding: "utf8" }).map((f) => path.join(cache, f)).filter((f) => fs.statSync(f).isFile() && /[0-9a-f]{64}$/.test(f)) : []);
+interface PackEntry {
+    key: string;
+    data: Buffer;
+    crc: number;
+    written: number;
+    /** Where the index says the data is, and how long it is. */
+    offset: number;
+    length: number;
+}
+
+/** The packs of a cache directory (one Node build's), each with its entries. */
+function packs(buildDir: string): { file: string; entries: PackEntry[] }[] {
+    return fs
+        .readdirSync(buildDir)
+        .filter((n) => n.endsWith(".pack"))
+        .map((n) => {
+            const file = path.join(buildDir, n);
+            const b = fs.readFileSync(file);
+            assert.strictEqual(b.toString("latin1", 0, 4), "ACP1");
+            const entries: PackEntry[] = [];
+            for (let i = 0, at = 8; i < b.readUInt32LE(4); i++, at += 48) {
+                const [offset, length, crc, written] = [0, 1, 2, 3].map((j) => b.readUInt32LE(at + 32 + 4 * j));
+                entries.push({ key: b.toString("hex", at, at + 32), data: b.subarray(offset, offset + length), crc, written, offset, length });
+            }
+            return { file, entries };
+        });
+}
+
+/** A pack as scripts/compile-cache.js writes one (the index as given: tests make it lie). */
+function packOf(entries: PackEntry[]): Buffer {
+    const head = Buffer.alloc(8 + 48 * entries.length);
+    head.write("ACP1", "latin1");
+    head.writeUInt32LE(entries.length, 4);
+    let offset = head.length;
+    entries.forEach((e, i) => {
+        head.write(e.key, 8 + 48 * i, 32, "hex");
+        [offset, e.length, e.crc, e.written].forEach((n, j) => head.writeUInt32LE(n, 8 + 48 * i + 32 + 4 * j));
+        offset += e.data.length;
+    });
+    return Buffer.concat([head, ...entries.map((e) => e.data)]);
+}
 
 describe("the compile cache (scripts/compile-cache.js)", () => {
     let dir: string;
@@ -157,20 +196,16 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
 
     it("a damaged entry (a flipped byte, cut short, V8 data of another text) is not used: the module compiles, runs as Node runs it, and its entry is written again", () => {
         const own = path.join(dir, "damaged");
-        run(dir, own);
-        const written = entries(own);
-        assert.strictEqual(written.length, 6); // main.js, lib.js, dep.js, extra.js, twin-a.js, twin-b.js
-        const [first, second, third] = written;
-        const flipped = fs.readFileSync(first);
+        const build = run(dir, own).report.dir;
+        const [{ file, entries }] = packs(build);
+        assert.strictEqual(entries.length, 6); // main.js, lib.js, dep.js, extra.js, twin-a.js, twin-b.js
+        const [first, second, third, ...rest] = entries;
+        const flipped = Buffer.from(first.data);
         flipped[flipped.length - 10] ^= 0xff;
-        fs.writeFileSync(first, flipped);
-        fs.truncateSync(second, Math.floor(fs.statSync(second).size / 2));
         // A well-formed entry (its CRC right) whose data V8 made from another text: V8 rejects it.
         const other = new vm.Script(`(function () { return ${"1 + ".repeat(50)}1; })`).createCachedData();
-        const header = Buffer.alloc(8);
-        header.write("ACC1");
-        header.writeUInt32LE(zlib.crc32(other), 4);
-        fs.writeFileSync(third, Buffer.concat([header, other]));
+        const damaged = [{ ...first, data: flipped }, { ...third, data: other, length: other.length, crc: zlib.crc32(other) }, ...rest, { ...second, length: second.length + 1 }];
+        fs.writeFileSync(file, packOf(damaged));
         const again = run(dir, own);
         assert.deepStrictEqual(again.out, off.out);
         assert.strictEqual(again.stderr, "");
@@ -181,6 +216,7 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
             ["miss", "miss", "rejected"],
         );
         assert.strictEqual(again.report.written, 3);
+        assert.strictEqual(packs(build).length, 2);
         const healed = run(dir, own);
         assert.ok(
             Object.values(healed.files).every((w) => w === "hit" || w === "node"),
@@ -211,22 +247,37 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
         assert.ok(!fs.existsSync(path.join(dir, "off")));
     });
 
-    it("removes an entry unused for 7 days when a process writes entries (looked at at most once a day)", () => {
-        const own = path.join(dir, "pruned");
-        run(dir, own);
-        const [stale, fresh] = entries(own);
-        const old = new Date(Date.now() - 8 * 24 * 3600 * 1000);
-        fs.utimesSync(stale, old, old);
-        fs.rmSync(path.join(own, "pruned"));
-        // A process that writes an entry (a module not seen before) looks.
+    it("writes one pack a process; with more than 8, a process that writes merges them: each entry once, none written more than 7 days ago, and removes other Node builds' directories unused for 7 days", () => {
+        const own = path.join(dir, "merged");
+        const build = run(dir, own).report.dir;
+        const [cold] = packs(build);
+        const days = (n: number) => Math.floor(Date.now() / 1000) - n * 24 * 3600;
+        // Seven copies of the pack written 6 days ago, and one whose entries were written 8 days ago.
+        for (let i = 0; i < 7; i++) fs.writeFileSync(path.join(build, `copy${i}.pack`), packOf(cold.entries.map((e) => ({ ...e, written: days(6) }))));
+        const stale = { ...cold.entries[0], key: "ab".repeat(32), written: days(8) };
+        fs.writeFileSync(path.join(build, "stale.pack"), packOf([stale]));
+        const [oldBuild, recentBuild] = ["v0.0.0-old", "v0.0.1-recent"].map((b) => path.join(own, b));
+        for (const b of [oldBuild, recentBuild]) {
+            fs.mkdirSync(b);
+            fs.writeFileSync(path.join(b, "x.pack"), "");
+        }
+        const old = new Date(days(8) * 1000);
+        fs.utimesSync(path.join(oldBuild, "x.pack"), old, old);
+        // A process that writes a pack (a module not seen before), the tenth.
         fs.writeFileSync(path.join(dir, "app", "run-new.js"), `require("./new");`);
         fs.writeFileSync(path.join(dir, "app", "new.js"), "module.exports = 1;");
         assert.strictEqual(run(dir, own, "run-new.js").report.written, 2);
-        assert.deepStrictEqual([fs.existsSync(stale), fs.existsSync(fresh)], [false, true]);
-        // Looked at today: the next one does not look again.
-        fs.utimesSync(fresh, old, old);
-        fs.writeFileSync(path.join(dir, "app", "new.js"), "module.exports = 2;");
-        assert.strictEqual(run(dir, own, "run-new.js").report.written, 1);
-        assert.ok(fs.existsSync(fresh));
+        const after = packs(build);
+        assert.strictEqual(after.length, 1);
+        const keys = after[0].entries.map((e) => e.key);
+        assert.strictEqual(new Set(keys).size, keys.length, "each entry once");
+        assert.deepStrictEqual(new Set(keys), new Set([...cold.entries.map((e) => e.key), ...after[0].entries.filter((e) => e.written > days(1)).map((e) => e.key)]));
+        assert.ok(!keys.includes(stale.key), "the entry written 8 days ago is left out");
+        assert.deepStrictEqual([fs.existsSync(oldBuild), fs.existsSync(recentBuild)], [false, true]);
+        const warmAfter = run(dir, own);
+        assert.ok(
+            Object.values(warmAfter.files).every((w) => w === "hit" || w === "node"),
+            JSON.stringify(warmAfter.files),
+        );
     });
 });
