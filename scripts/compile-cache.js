@@ -340,6 +340,24 @@ function write(zlib) {
 function merge(zlib) {
     const names = fs.readdirSync(dir).filter((n) => n.endsWith(".pack"));
     if (names.length <= MAX_PACKS) return;
+    // One process merges at a time (many processes of a test run write packs at once); a lock
+    // older than a minute is left from a process that died.
+    const lock = path.join(dir, "merging");
+    try {
+        fs.writeFileSync(lock, "", { flag: "wx" });
+    } catch {
+        if (Date.now() - fs.statSync(lock).mtimeMs < 60_000) return;
+        fs.writeFileSync(lock, "");
+    }
+    try {
+        mergePacks(names, zlib);
+    } finally {
+        fs.rmSync(lock, { force: true });
+    }
+}
+
+/** Merges the packs `names` of `dir` (see merge()). */
+function mergePacks(names, zlib) {
     const oldest = Math.floor(Date.now() / 1000) - KEEP_DAYS * 24 * 3600;
     const fds = openPacks(dir);
     const merged = new Map();

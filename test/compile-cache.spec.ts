@@ -247,7 +247,7 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
         assert.ok(!fs.existsSync(path.join(dir, "off")));
     });
 
-    it("writes one pack a process; with more than 8, a process that writes merges them: each entry once, none written more than 7 days ago, and removes other Node builds' directories unused for 7 days", () => {
+    it("writes one pack a process; with more than 8, a process that writes merges them (unless another one is merging): each entry once, none written more than 7 days ago, and removes other Node builds' directories unused for 7 days", () => {
         const own = path.join(dir, "merged");
         const build = run(dir, own).report.dir;
         const [cold] = packs(build);
@@ -263,10 +263,17 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
         }
         const old = new Date(days(8) * 1000);
         fs.utimesSync(path.join(oldBuild, "x.pack"), old, old);
-        // A process that writes a pack (a module not seen before), the tenth.
+        // A process that writes a pack (a module not seen before), the tenth, while another one
+        // merges (its lock is fresh): it leaves the merging to that one.
         fs.writeFileSync(path.join(dir, "app", "run-new.js"), `require("./new");`);
         fs.writeFileSync(path.join(dir, "app", "new.js"), "module.exports = 1;");
+        fs.writeFileSync(path.join(build, "merging"), "");
         assert.strictEqual(run(dir, own, "run-new.js").report.written, 2);
+        assert.strictEqual(packs(build).length, 10);
+        // The next one that writes, with no merge going on, merges.
+        fs.rmSync(path.join(build, "merging"));
+        fs.writeFileSync(path.join(dir, "app", "new.js"), "module.exports = 2;");
+        assert.strictEqual(run(dir, own, "run-new.js").report.written, 1);
         const after = packs(build);
         assert.strictEqual(after.length, 1);
         const keys = after[0].entries.map((e) => e.key);

@@ -31,7 +31,8 @@ function scratchProject(): string {
 
 /** `node <preload> -r ./scripts/register.js -e <script>` in `dir`: what it printed, parsed as JSON. */
 function runIn(dir: string, script: string, preload: string[] = []) {
-    const result = spawnSync(process.execPath, [...preload, "-r", "./scripts/register.js", "-e", script], { cwd: dir, encoding: "utf8" });
+    // (Without the compile cache: each scratch project's files would be new entries in the shared one.)
+    const result = spawnSync(process.execPath, [...preload, "-r", "./scripts/register.js", "-e", script], { cwd: dir, encoding: "utf8", env: { ...process.env, ANYCLOUD_COMPILE_CACHE: "off" } });
     assert.strictEqual(result.status, 0, result.stderr);
     return JSON.parse(result.stdout);
 }
@@ -116,7 +117,7 @@ describe("the TypeScript loader (scripts/register.js)", () => {
     });
 
     it("a promise still pending at exit fails the run with the SDK's leak message, as it did", () => {
-        const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", PROMISES], { cwd: dir, encoding: "utf8", env: { ...process.env, LEAK: "1" } });
+        const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", PROMISES], { cwd: dir, encoding: "utf8", env: { ...process.env, ANYCLOUD_COMPILE_CACHE: "off", LEAK: "1" } });
         assert.strictEqual(result.status, 1, result.stderr);
         assert.match(result.stderr, /The Pulumi runtime detected that 1 promise was still active/);
     });
@@ -139,7 +140,7 @@ describe("the TypeScript loader (scripts/register.js)", () => {
     });
 
     it("keeps the SDK's promise stacks whole when PULUMI_DEBUG_PROMISE_LEAKS asks for them", () => {
-        const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", PROMISES], { cwd: dir, encoding: "utf8", env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "1" } });
+        const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", PROMISES], { cwd: dir, encoding: "utf8", env: { ...process.env, ANYCLOUD_COMPILE_CACHE: "off", PULUMI_DEBUG_PROMISE_LEAKS: "1" } });
         assert.strictEqual(result.status, 0, result.stderr);
         const out = JSON.parse(result.stdout.trim().split("\n").pop()!);
         assert.strictEqual(out.ctx, "second");
