@@ -194,7 +194,7 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
         }
     });
 
-    it("a damaged entry (a flipped byte, cut short, V8 data of another text) is not used: the module compiles, runs as Node runs it, and its entry is written again", () => {
+    it("a damaged entry (a flipped byte, cut short, V8 data of another text) or pack (not one, its index cut short) is not used: the module compiles, runs as Node runs it, and its entry is written again", () => {
         const own = path.join(dir, "damaged");
         const build = run(dir, own).report.dir;
         const [{ file, entries }] = packs(build);
@@ -206,6 +206,9 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
         const other = new vm.Script(`(function () { return ${"1 + ".repeat(50)}1; })`).createCachedData();
         const damaged = [{ ...first, data: flipped }, { ...third, data: other, length: other.length, crc: zlib.crc32(other) }, ...rest, { ...second, length: second.length + 1 }];
         fs.writeFileSync(file, packOf(damaged));
+        // Not packs: another file's text, and a pack cut inside its index.
+        fs.writeFileSync(path.join(build, "junk.pack"), "not a pack");
+        fs.writeFileSync(path.join(build, "cut.pack"), packOf(entries).subarray(0, 8 + 48 * 2 + 7));
         const again = run(dir, own);
         assert.deepStrictEqual(again.out, off.out);
         assert.strictEqual(again.stderr, "");
@@ -216,7 +219,7 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
             ["miss", "miss", "rejected"],
         );
         assert.strictEqual(again.report.written, 3);
-        assert.strictEqual(packs(build).length, 2);
+        assert.strictEqual(fs.readdirSync(build).filter((n) => n.endsWith(".pack")).length, 4);
         const healed = run(dir, own);
         assert.ok(
             Object.values(healed.files).every((w) => w === "hit" || w === "node"),
@@ -236,6 +239,11 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
         const other = run(dir, cache, "main.js", ["--max-semi-space-size=64"]);
         assert.notStrictEqual(other.report.dir, warm.report.dir);
         assert.deepStrictEqual([other.files["lib.js"], other.out], ["miss", off.out]);
+    });
+
+    it("under --enable-source-maps (Node registers each module's source map as it compiles it), Node's own loader compiles every module", () => {
+        const mapped = run(dir, cache, "main.js", ["--enable-source-maps"]);
+        assert.deepStrictEqual([mapped.files["lib.js"], mapped.files["dep.js"], mapped.out], ["node", "node", off.out]);
     });
 
     it("with ANYCLOUD_COMPILE_CACHE=off, Node's own loader compiles every module", () => {
