@@ -40,6 +40,9 @@ const MODULES: Record<string, string> = {
     "imp.js": `module.exports = () => import("./esm.mjs").then((m) => m.value);`,
     "esm.mjs": `export const value = "from esm";`,
     "hashbang.js": `#!/usr/bin/env node\nmodule.exports = "hashbang";`,
+    // Its second function is called only by a run that works longer ("heavy").
+    "grow.js": `exports.light = () => 1;\nexports.heavy = function heavy(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; };`,
+    "run-grow.js": `const g = require("./grow"); let r = g.light(); if (process.env.HEAVY) { const until = process.cpuUsage().user + 600e3; while (process.cpuUsage().user < until) r += g.heavy(1000); } console.log("{}");`,
     "throws.js": `const x = 1; throw new Error("top " + x);`,
     "throws-later.js": `"use strict";\nconst y = 2;\n  null.f(y);`,
     "main.js": [
@@ -59,6 +62,7 @@ interface Report {
     dir: string;
     files: Record<string, string>;
     written: number;
+    refreshed: number;
 }
 
 function scratch(): string {
@@ -89,6 +93,8 @@ interface PackEntry {
     data: Buffer;
     crc: number;
     written: number;
+    /** The CPU time (ms) of the process that made it. */
+    work: number;
     /** Where the index says the data is, and how long it is. */
     offset: number;
     length: number;
@@ -102,11 +108,11 @@ function packs(buildDir: string): { file: string; entries: PackEntry[] }[] {
         .map((n) => {
             const file = path.join(buildDir, n);
             const b = fs.readFileSync(file);
-            assert.strictEqual(b.toString("latin1", 0, 4), "ACP1");
+            assert.strictEqual(b.toString("latin1", 0, 4), "ACP2");
             const entries: PackEntry[] = [];
-            for (let i = 0, at = 8; i < b.readUInt32LE(4); i++, at += 48) {
-                const [offset, length, crc, written] = [0, 1, 2, 3].map((j) => b.readUInt32LE(at + 32 + 4 * j));
-                entries.push({ key: b.toString("hex", at, at + 32), data: b.subarray(offset, offset + length), crc, written, offset, length });
+            for (let i = 0, at = 8; i < b.readUInt32LE(4); i++, at += 52) {
+                const [offset, length, crc, written, work] = [0, 1, 2, 3, 4].map((j) => b.readUInt32LE(at + 32 + 4 * j));
+                entries.push({ key: b.toString("hex", at, at + 32), data: b.subarray(offset, offset + length), crc, written, work, offset, length });
             }
             return { file, entries };
         });
@@ -114,13 +120,13 @@ function packs(buildDir: string): { file: string; entries: PackEntry[] }[] {
 
 /** A pack as scripts/compile-cache.js writes one (the index as given: tests make it lie). */
 function packOf(entries: PackEntry[]): Buffer {
-    const head = Buffer.alloc(8 + 48 * entries.length);
-    head.write("ACP1", "latin1");
+    const head = Buffer.alloc(8 + 52 * entries.length);
+    head.write("ACP2", "latin1");
     head.writeUInt32LE(entries.length, 4);
     let offset = head.length;
     entries.forEach((e, i) => {
-        head.write(e.key, 8 + 48 * i, 32, "hex");
-        [offset, e.length, e.crc, e.written].forEach((n, j) => head.writeUInt32LE(n, 8 + 48 * i + 32 + 4 * j));
+        head.write(e.key, 8 + 52 * i, 32, "hex");
+        [offset, e.length, e.crc, e.written, e.work].forEach((n, j) => head.writeUInt32LE(n, 8 + 52 * i + 32 + 4 * j));
         offset += e.data.length;
     });
     return Buffer.concat([head, ...entries.map((e) => e.data)]);
@@ -208,7 +214,7 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
         fs.writeFileSync(file, packOf(damaged));
         // Not packs: another file's text, and a pack cut inside its index.
         fs.writeFileSync(path.join(build, "junk.pack"), "not a pack");
-        fs.writeFileSync(path.join(build, "cut.pack"), packOf(entries).subarray(0, 8 + 48 * 2 + 7));
+        fs.writeFileSync(path.join(build, "cut.pack"), packOf(entries).subarray(0, 8 + 52 * 2 + 7));
         const again = run(dir, own);
         assert.deepStrictEqual(again.out, off.out);
         assert.strictEqual(again.stderr, "");
@@ -225,6 +231,29 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
             Object.values(healed.files).every((w) => w === "hit" || w === "node"),
             JSON.stringify(healed.files),
         );
+    });
+
+    it("makes an entry again when a process that worked far longer (CPU time) used it: what that run compiled is then in it", () => {
+        const own = path.join(dir, "grown");
+        const light = run(dir, own, "run-grow.js");
+        const build = light.report.dir;
+        const before = packs(build).flatMap((p) => p.entries);
+        const heavy = spawnSync(process.execPath, ["-r", COMPILE_CACHE, "run-grow.js"], { cwd: path.join(dir, "app"), encoding: "utf8", env: { ...process.env, ANYCLOUD_COMPILE_CACHE: own, ANYCLOUD_COMPILE_CACHE_STATS: path.join(dir, "heavy.jsonl"), HEAVY: "1" } });
+        const report = JSON.parse(fs.readFileSync(path.join(dir, "heavy.jsonl"), "utf8"));
+        const status = (name: string) => Object.entries(report.files as Record<string, string>).find(([f]) => path.basename(f) === name)?.[1];
+        assert.deepStrictEqual([heavy.status, status("grow.js"), status("run-grow.js"), report.refreshed], [0, "hit", "hit", 2]);
+        const after = packs(build).flatMap((p) => p.entries);
+        const made = after.filter((e) => !before.some((b) => b.data.equals(e.data)));
+        assert.strictEqual(made.length, 2);
+        for (const entry of made) {
+            const old = before.find((b) => b.key === entry.key)!;
+            assert.ok(entry.work > old.work + 250, `${entry.work} after ${old.work}`);
+        }
+        const grown = made.find((e) => e.length > before.find((b) => b.key === e.key)!.length);
+        assert.ok(grown, "the entry of grow.js holds the function only the heavy run called");
+        // A light run after it takes the new entries and makes none.
+        const again = run(dir, own, "run-grow.js");
+        assert.deepStrictEqual([again.files["grow.js"], again.report.written, again.report.refreshed], ["hit", 0, 0]);
     });
 
     it("a cache that cannot be made or written costs only speed: the same output, nothing on stderr, exit 0", () => {
