@@ -119,11 +119,21 @@ export class Database extends pulumi.ComponentResource {
         return this.roles[database];
     }
 
-    /** A secret `postgresql://` URL for one logical database, as its own role (what services get). */
+    /**
+     * A secret `postgresql://` URL for one logical database, as its own role (what services get).
+     * One Output per database, made on first use: every workload on it gets the same (several
+     * Outputs each, for each of up to hundreds of services).
+     */
     public roleUrl(database: string): pulumi.Output<string> {
-        const role = this.role(database);
-        return pulumi.secret(pulumi.interpolate`postgresql://${role.username}:${role.password.apply(encodeURIComponent)}@${this.host}:${this.port}/${database}?${sslQuery(this.sslMode, this.sslRootCert)}`);
+        let url = this.roleUrls.get(database);
+        if (url === undefined) {
+            const role = this.role(database);
+            url = pulumi.secret(pulumi.interpolate`postgresql://${role.username}:${role.password.apply(encodeURIComponent)}@${this.host}:${this.port}/${database}?${sslQuery(this.sslMode, this.sslRootCert)}`);
+            this.roleUrls.set(database, url);
+        }
+        return url;
     }
+    private readonly roleUrls = new Map<string, pulumi.Output<string>>();
 
     /**
      * A secret `postgresql://` URL for one of the logical databases, as the admin (stack output for

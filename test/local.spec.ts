@@ -97,6 +97,29 @@ describe("local Docker target (worked example)", () => {
         assert.ok(env.includes("S3_ACCESS_KEY_ID=svc-processor"));
     });
 
+    it("gives a container its variables as NAME=value lines: plain ones sorted, then its secrets sorted, the list secret", () => {
+        const c = container(p, "processor-container");
+        const generated = (name: string) => p.one("random:index/randomPassword:RandomPassword", name).outputs.result as string;
+        const redis = generated("cache-password");
+        assert.deepStrictEqual(c.inputs.envs, [
+            "NODE_ENV=development",
+            "REDIS_HOST=cache",
+            "REDIS_PORT=6379",
+            "REDIS_TLS=false",
+            "S3_BUCKET=documents",
+            "S3_BUCKET_DOCUMENTS=documents",
+            "S3_ENDPOINT=http://storage:9000",
+            "S3_FORCE_PATH_STYLE=true",
+            "S3_REGION=us-east-1",
+            "STORAGE_PROVIDER=s3",
+            `REDIS_PASSWORD=${redis}`,
+            `REDIS_URL=redis://:${redis}@cache:6379`,
+            "S3_ACCESS_KEY_ID=svc-processor",
+            `S3_SECRET_ACCESS_KEY=${generated("storage-processor-secret-key")}`,
+        ]);
+        assert.deepStrictEqual(c.secretPaths, ["envs"]);
+    });
+
     it("configures nginx from the routes: rate limit, body size, upgrade headers", () => {
         const conf = upload(p, "lb-nginx", "/etc/nginx/nginx.conf");
         assert.match(conf, /limit_req_zone \$binary_remote_addr zone=route0:10m rate=5r\/s;/);

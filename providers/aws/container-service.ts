@@ -15,11 +15,18 @@ import { AwsContext } from "./context";
 import { dbCaTaskParts } from "./database-ca";
 
 function taskTrust(ctx: AwsContext): pulumi.Output<string> {
-    return pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } } }],
-    });
+    // The same document for every task role of the stack: one Output, made once (two roles a workload).
+    let trust = taskTrusts.get(ctx);
+    if (trust === undefined) {
+        trust = pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } } }],
+        });
+        taskTrusts.set(ctx, trust);
+    }
+    return trust;
 }
+const taskTrusts = new WeakMap<AwsContext, pulumi.Output<string>>();
 
 /** The image reference: as given, or built here, pushed to ECR and pinned by digest. */
 function image(ctx: AwsContext, name: string, args: Pick<ContainerServiceArgs, "image">, parent: pulumi.Resource): pulumi.Output<string> {
@@ -142,9 +149,8 @@ export function taskDefinition(
     }
 
     const imageRef = image(ctx, name, args, parent);
-    const environment = pulumi
-        .all(Object.fromEntries(Object.entries(args.env).map(([k, v]) => [k, pulumi.output(v)])))
-        .apply((env) => Object.keys(env).sort().map((k) => ({ name: k, value: env[k] })));
+    // (`all` takes each value as it is: an Output of each first was one more layer of Outputs per variable.)
+    const environment = pulumi.all(args.env).apply((env) => Object.keys(env).sort().map((k) => ({ name: k, value: env[k] })));
     const logConfiguration = { logDriver: "awslogs", options: { "awslogs-group": logs.name, "awslogs-region": ctx.region, "awslogs-stream-prefix": name } };
     // A workload on the database gets the server's CA as a file (database-ca.ts).
     const dbCa = args.uses.database !== undefined && ctx.databaseCa ? dbCaTaskParts(ctx.databaseCa, logConfiguration) : undefined;

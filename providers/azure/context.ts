@@ -174,6 +174,17 @@ export class AzureContext {
         return { provider: this.provider, parent };
     }
 
+    /** A built-in role's definition id in this subscription: one Output per role (several grants a service share it). */
+    private roleDefinitionId(role: RoleName): pulumi.Output<string> {
+        let id = this.roleDefinitionIds.get(role);
+        if (id === undefined) {
+            id = pulumi.interpolate`/subscriptions/${this.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES[role]}`;
+            this.roleDefinitionIds.set(role, id);
+        }
+        return id;
+    }
+    private readonly roleDefinitionIds = new Map<RoleName, pulumi.Output<string>>();
+
     /**
      * Grants a built-in role to a managed identity at a scope. The assignment's GUID comes from
      * subscription, scope, principal and role (`_key` names the grant for readers of the caller).
@@ -189,7 +200,7 @@ export class AzureContext {
                     .apply(([subscription, at, principal]) => this.naming.roleAssignment(subscription, at, principal, ROLES[role])),
                 principalId,
                 principalType: "ServicePrincipal",
-                roleDefinitionId: pulumi.interpolate`/subscriptions/${this.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLES[role]}`,
+                roleDefinitionId: this.roleDefinitionId(role),
                 scope,
             },
             this.opts(parent, { deleteBeforeReplace: true, ...extra, dependsOn }),

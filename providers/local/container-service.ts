@@ -57,6 +57,19 @@ export function workloadImage(ctx: LocalContext, name: string, image: ServiceIma
 }
 
 /**
+ * One `NAME=value` entry: the text itself for a plain value, one `apply` for an Output. (What
+ * `pulumi.interpolate` gives, without its Output of the placeholder list, each made through the
+ * SDK's `output()` with a stack-capturing Error and a copy: ~20 entries a container, and most of
+ * what a local service cost above the resources it sends. Same value, resources, secrecy and
+ * unknown-ness; issue #18.)
+ */
+function envLine(name: string, value: pulumi.Input<string>): pulumi.Input<string> {
+    if (typeof value === "string") return `${name}=${value}`;
+    if (pulumi.Output.isInstance(value)) return value.apply((v) => `${name}=${v}`);
+    return pulumi.interpolate`${name}=${value}`;
+}
+
+/**
  * `NAME=value` entries. Docker has no secret store outside Swarm: secrets reach the container as
  * environment, and stay secret in Pulumi state and outputs. Storage users get their own MinIO keys.
  */
@@ -75,10 +88,10 @@ export function workloadEnv(
     return [
         ...Object.keys(env)
             .sort()
-            .map((k) => pulumi.interpolate`${k}=${env[k]}`),
+            .map((k) => envLine(k, env[k])),
         ...Object.keys(secretEnv)
             .sort()
-            .map((k) => pulumi.secret(pulumi.interpolate`${k}=${secretEnv[k]}`)),
+            .map((k) => pulumi.secret(envLine(k, secretEnv[k]))),
     ];
 }
 
