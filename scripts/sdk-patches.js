@@ -280,6 +280,13 @@ const RUNTIME_RESOURCE_PATCHES = [
             const project = a.project === undefined ? undefined : await anycloudPatches.aliasValue(output_1, a.project);
 `,
     ],
+    // 11.
+    [
+        `                const inputProp = await rpc_1.serializeProperty(label, props[key], new Set(), { keepOutputValues: false });
+`,
+        `                const anycloudValue = props[key]; const inputProp = anycloudPatches.sentAsIs(settings_1, anycloudValue) ? await anycloudValue : await rpc_1.serializeProperty(label, anycloudValue, new Set(), { keepOutputValues: false });
+`,
+    ],
     // 12.
     [
         `    // If a custom resource, make room for the ID property.
@@ -389,8 +396,11 @@ function setRequestObject(req, gstruct, props, monitor) {
 // each one. Here those three callers await a primitive itself: `await value` resumes at the same
 // microtask turn as `await serializeProperty(ctx, value)` did (both await a settled promise: one
 // turn; test/sdk-patches.spec.ts compares them against marker chains), with the same value, after
-// the same single read of the property. Everything else, and every primitive while the SDK's
-// `excessiveDebugOutput` (which logs each one) is set, is serialized by the SDK's function as before.
+// the same single read of the property. So does resolveOutputs (runtime/resource.js) when it
+// round-trips each input the engine gave no output for (each output-only property a provider
+// SDK's class passes as undefined: dozens an AWS resource, one await each). Everything else, and
+// every primitive while the SDK's `excessiveDebugOutput` (which logs each one) is set, is
+// serialized by the SDK's function as before.
 const SDK_RPC = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]rpc\.js$/;
 const RPC_PATCHES = [
     [
@@ -836,6 +846,10 @@ const EMPTY_WALK_TURNS = 3;
  * and the async getPromisedValue; Promise.all's own step): KNOWN_SDK_FILES' output.js.
  */
 const URN_PROMISE_TURNS = 3;
+/** Whether serializeProperty gives `value` back as it is, at once: a primitive, while the SDK logs none (11.). */
+function sentAsIs(settings, value) {
+    return !settings.excessiveDebugOutput && (value === undefined || value === null || typeof value === "boolean" || typeof value === "number" || typeof value === "string");
+}
 /** A promise of `value` that resolves `turns` microtask turns from now (then resumes its awaiter one turn later). */
 function afterTurns(turns, value) {
     let p = Promise.resolve(value);
@@ -851,12 +865,18 @@ const resolvedUrnOf = new WeakMap();
 /** `output.promise()` of a resource's URN Output, kept once it resolved (for the next walk over the resource). */
 function watchedUrn(resource, output) {
     const promise = output.promise();
-    // (Promise.all's reaction is on the same promise: this adds no rejection handling it lacked.)
-    promise.then((value) => {
-        if (typeof value === "string") resolvedUrnOf.set(resource, { output, value });
-    }, ignoreAnswer);
+    // (Once per Output: prepareResource's watch usually came first.)
+    if (watchedOutputOf.get(resource) !== output) {
+        watchedOutputOf.set(resource, output);
+        // (Promise.all's reaction is on the same promise: this adds no rejection handling it lacked.)
+        promise.then((value) => {
+            if (typeof value === "string") resolvedUrnOf.set(resource, { output, value });
+        }, ignoreAnswer);
+    }
     return promise;
 }
+/** The URN Output whose value each resource's watch waits for. */
+const watchedOutputOf = new WeakMap();
 /** Keeps a new resource's URN once it resolved (runtime/resource.js prepareResource, right after the SDK made its URN Output). */
 function watchUrn(resource) {
     watchedUrn(resource, resource.urn);
@@ -959,4 +979,4 @@ require.extensions[".js"] = function (module, filename) {
     if (SDK_DEBUGGABLE.test(filename)) untracedPromises(module.exports, filename);
 };
 
-module.exports = { SDK_PATCHED, EMPTY_WALK_TURNS, URN_PROMISE_TURNS, afterTurns, noResources, urnsOf, watchUrn, patchedDependsOn, patchedOutput, REQUEST_READ_IN_PROCESS, setRequestObject, aliasValue, descriptorOf, lazyAliases, lazyOutputs, fileUrl, patchedClosure, patchedCodePaths, patchedParseFunction, patchedResource, patchedRpc, patchedRuntimeResource, patchedSdkFile, untracedPromises, sourcePositionsRead, quietText, KNOWN_SDK_FILES, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };
+module.exports = { SDK_PATCHED, sentAsIs, EMPTY_WALK_TURNS, URN_PROMISE_TURNS, afterTurns, noResources, urnsOf, watchUrn, patchedDependsOn, patchedOutput, REQUEST_READ_IN_PROCESS, setRequestObject, aliasValue, descriptorOf, lazyAliases, lazyOutputs, fileUrl, patchedClosure, patchedCodePaths, patchedParseFunction, patchedResource, patchedRpc, patchedRuntimeResource, patchedSdkFile, untracedPromises, sourcePositionsRead, quietText, KNOWN_SDK_FILES, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };
