@@ -289,9 +289,9 @@ const RUNTIME_RESOURCE_PATCHES = [
     ],
     // 12.
     [
-        `    // If a custom resource, make room for the ID property.
+        `            resop.resolveURN(resp.getUrn(), effectiveErr);
 `,
-        `    anycloudPatches.watchUrn(res); // If a custom resource, make room for the ID property. (scripts/sdk-patches.js 12.: its URN kept when resolved)
+        `            resop.resolveURN(resp.getUrn(), effectiveErr); if (!effectiveErr) anycloudPatches.watchUrn(res); // (scripts/sdk-patches.js 12.: the URN kept when its Output resolved)
 `,
     ],
     // 10.
@@ -801,8 +801,8 @@ function patchedCodePaths(source) {
 // resources, so a plan made ~125,000 such URN promises (~15 % of what it allocated).
 // Here an empty set (or none) skips the walk, whose answer (no resources) resumes the awaiting code
 // at the turn the walk's last step did. And each resource's URN is kept once the SDK's own
-// `promise()` of its URN Output resolved (the first one is made when prepareResource made that
-// Output, in runtime/resource.js), with that Output: a walk takes a kept URN for a resource whose
+// `promise()` of its URN Output resolved (the first one is made when the engine answered the
+// registration, in runtime/resource.js), with that Output: a walk takes a kept URN for a resource whose
 // `urn` is still that Output instead of a new `r.urn.promise()`, and Promise.all waits only for
 // the others, whose promises are made as the SDK made them (in order, one read of `urn` each).
 // Its answer comes at the same turn: a kept URN's promise would have resolved two turns after the
@@ -865,7 +865,7 @@ const resolvedUrnOf = new WeakMap();
 /** `output.promise()` of a resource's URN Output, kept once it resolved (for the next walk over the resource). */
 function watchedUrn(resource, output) {
     const promise = output.promise();
-    // (Once per Output: prepareResource's watch usually came first.)
+    // (Once per Output: the one made when the engine answered usually came first.)
     if (watchedOutputOf.get(resource) !== output) {
         watchedOutputOf.set(resource, output);
         // (Promise.all's reaction is on the same promise: this adds no rejection handling it lacked.)
@@ -877,7 +877,10 @@ function watchedUrn(resource, output) {
 }
 /** The URN Output whose value each resource's watch waits for. */
 const watchedOutputOf = new WeakMap();
-/** Keeps a new resource's URN once it resolved (runtime/resource.js prepareResource, right after the SDK made its URN Output). */
+/**
+ * Keeps a resource's URN once its Output resolved (runtime/resource.js: called when the engine
+ * answered, so the few promises it makes live a few turns, not the whole registration).
+ */
 function watchUrn(resource) {
     watchedUrn(resource, resource.urn);
 }

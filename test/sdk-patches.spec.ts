@@ -533,7 +533,7 @@ describe("the SDK's serialization of plain values, dependency URNs and unknown c
         assert.doesNotMatch(String(rpc.published.serializeProperty), /anycloudAsIs/);
         assert.match(String(dependsOn.patched.getAllTransitivelyReferencedResourceURNs), /urnsOf/);
         assert.match(String(output.patched.containsUnknowns), /containsUnknownsOfObject/);
-        assert.match(String(require(sdkFile("runtime/resource.js")).prepareResource), /watchUrn/);
+        assert.match(String(require(sdkFile("runtime/resource.js")).registerResource), /watchUrn/);
     });
 
     /** serializeResourceProperties of `make()`'s props, as a program and the engine see it: the value, the dependencies by property, the turn. */
