@@ -643,4 +643,35 @@ describe("the SDK's serialization of plain values, dependency URNs and unknown c
         assert.deepStrictEqual((seen["a component (its children kept)"].published as { value: string[] }).value.length, 3);
         assert.deepStrictEqual(asked, { published: 1, patched: 0 });
     });
+
+    it("a dependsOn list (resources, nested lists, promises and Outputs of them, a value that is no resource) gives the SDK's resources or error, at the SDK's turn", async () => {
+        const { project, config } = stackConfig({ stack: "local" });
+        const seen: Record<string, { published: unknown; patched: unknown }> = {};
+        await runOffline({
+            project,
+            stack: "local",
+            config,
+            program: async () => {
+                const [r1, r2, r3] = ["d1", "d2", "d3"].map((n) => new pulumi.ComponentResource("test:index:Dep", n, {}));
+                const lists: [string, () => unknown][] = [
+                    ["resources", () => [r1, r2, r3]],
+                    ["nested lists, a promise and an Output among resources", () => [r1, [r2, Promise.resolve(r3)], pulumi.output(r1), r2]],
+                    ["an empty list", () => []],
+                    ["a value that is no resource after a resource", () => [r1, "not a resource", r2]],
+                ];
+                for (const [name, list] of lists) {
+                    const run = async (sdk: any) => {
+                        const { log, value } = await turnsOf(() => sdk.gatherExplicitDependencies(list()).then((rs: pulumi.Resource[]) => rs.map((r) => (r as any).__name), (e: Error) => `error ${e.message}`), 64);
+                        return { log, value };
+                    };
+                    seen[name] = { published: await run(dependsOn.published), patched: await run(dependsOn.patched) };
+                }
+                return {};
+            },
+        });
+        assert.strictEqual(Object.keys(seen).length, 4);
+        for (const [name, { published, patched }] of Object.entries(seen)) assert.deepStrictEqual(patched, published, name);
+        assert.deepStrictEqual((seen.resources.published as { value: unknown }).value, ["d1", "d2", "d3"]);
+        assert.match(String((seen["a value that is no resource after a resource"].published as { value: unknown }).value), /^error 'dependsOn' was passed a value that was not a Resource/);
+    });
 });
