@@ -289,9 +289,15 @@ const RUNTIME_RESOURCE_PATCHES = [
     ],
     // 12.
     [
+        `    // If a custom resource, make room for the ID property.
+`,
+        `    anycloudPatches.urnMade(res); // If a custom resource, make room for the ID property. (scripts/sdk-patches.js 12.: the URN Output made)
+`,
+    ],
+    [
         `            resop.resolveURN(resp.getUrn(), effectiveErr);
 `,
-        `            resop.resolveURN(resp.getUrn(), effectiveErr); if (!effectiveErr) anycloudPatches.watchUrn(res); // (scripts/sdk-patches.js 12.: the URN kept when its Output resolved)
+        `            const anycloudUrn = resp.getUrn(); resop.resolveURN(anycloudUrn, effectiveErr); if (!effectiveErr) anycloudPatches.urnAnswered(res, anycloudUrn); // (scripts/sdk-patches.js 12.)
 `,
     ],
     // 10.
@@ -801,8 +807,9 @@ function patchedCodePaths(source) {
 // resources, so a plan made ~125,000 such URN promises (~15 % of what it allocated).
 // Here an empty set (or none) skips the walk, whose answer (no resources) resumes the awaiting code
 // at the turn the walk's last step did. And each resource's URN is kept once the SDK's own
-// `promise()` of its URN Output resolved (the first one is made when the engine answered the
-// registration, in runtime/resource.js), with that Output: a walk takes a kept URN for a resource whose
+// `promise()` of its URN Output resolved, with that Output (or, for the Output prepareResource
+// made, once registerResource resolved it with the engine's answer and its state settled: a
+// promise a resource instead of a `promise()`'s three): a walk takes a kept URN for a resource whose
 // `urn` is still that Output instead of a new `r.urn.promise()`, and Promise.all waits only for
 // the others, whose promises are made as the SDK made them (in order, one read of `urn` each).
 // Its answer comes at the same turn: a kept URN's promise would have resolved two turns after the
@@ -892,12 +899,25 @@ function watchedUrn(resource, output) {
 }
 /** The URN Output whose value each resource's watch waits for. */
 const watchedOutputOf = new WeakMap();
+/** The URN Output prepareResource made for each resource (runtime/resource.js). */
+const urnOutputOf = new WeakMap();
+function urnMade(resource) {
+    urnOutputOf.set(resource, resource.urn);
+}
 /**
- * Keeps a resource's URN once its Output resolved (runtime/resource.js: called when the engine
- * answered, so the few promises it makes live a few turns, not the whole registration).
+ * The engine answered the resource's registration with `urn`, which registerResource has just
+ * resolved the URN Output prepareResource made with (its first and only resolution: no error, so
+ * no earlier rejection): that Output's value is `urn` (its `promise()` gives a string as it is).
+ * It is kept once the Output's own state is settled (its `isKnown`, derived from it, resolved): a
+ * promise and a callback a resource, made when the engine answered.
  */
-function watchUrn(resource) {
-    watchedUrn(resource, resource.urn);
+function urnAnswered(resource, urn) {
+    const output = urnOutputOf.get(resource);
+    if (output === undefined || typeof urn !== "string") return;
+    watchedOutputOf.set(resource, output);
+    output.isKnown.then(() => {
+        if (!resolvedUrnOf.has(resource)) resolvedUrnOf.set(resource, { output, value: urn });
+    }, ignoreAnswer);
 }
 /**
  * `rs.map((r) => r.urn.promise())` for the resources whose URN was not kept (`promises`, made in
@@ -1005,4 +1025,4 @@ require.extensions[".js"] = function (module, filename) {
     if (SDK_DEBUGGABLE.test(filename)) untracedPromises(module.exports, filename);
 };
 
-module.exports = { SDK_PATCHED, sentAsIs, plainResource, EMPTY_WALK_TURNS, URN_PROMISE_TURNS, afterTurns, noResources, urnsOf, watchUrn, patchedDependsOn, patchedOutput, REQUEST_READ_IN_PROCESS, setRequestObject, aliasValue, descriptorOf, lazyAliases, lazyOutputs, fileUrl, patchedClosure, patchedCodePaths, patchedParseFunction, patchedResource, patchedRpc, patchedRuntimeResource, patchedSdkFile, untracedPromises, sourcePositionsRead, quietText, KNOWN_SDK_FILES, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };
+module.exports = { SDK_PATCHED, sentAsIs, plainResource, EMPTY_WALK_TURNS, URN_PROMISE_TURNS, afterTurns, noResources, urnsOf, urnMade, urnAnswered, patchedDependsOn, patchedOutput, REQUEST_READ_IN_PROCESS, setRequestObject, aliasValue, descriptorOf, lazyAliases, lazyOutputs, fileUrl, patchedClosure, patchedCodePaths, patchedParseFunction, patchedResource, patchedRpc, patchedRuntimeResource, patchedSdkFile, untracedPromises, sourcePositionsRead, quietText, KNOWN_SDK_FILES, OUTPUT_PROMISE_TURNS, SOURCE_POSITIONS_UNREAD };

@@ -533,7 +533,8 @@ describe("the SDK's serialization of plain values, dependency URNs and unknown c
         assert.doesNotMatch(String(rpc.published.serializeProperty), /anycloudAsIs/);
         assert.match(String(dependsOn.patched.getAllTransitivelyReferencedResourceURNs), /urnsOf/);
         assert.match(String(output.patched.containsUnknowns), /containsUnknownsOfObject/);
-        assert.match(String(require(sdkFile("runtime/resource.js")).registerResource), /watchUrn/);
+        assert.match(String(require(sdkFile("runtime/resource.js")).registerResource), /urnAnswered/);
+        assert.match(String(require(sdkFile("runtime/resource.js")).prepareResource), /urnMade/);
     });
 
     /** serializeResourceProperties of `make()`'s props, as a program and the engine see it: the value, the dependencies by property, the turn. */
