@@ -226,6 +226,7 @@ if (ENABLED) {
         if (report) report.refreshed = refreshed.length;
         pending.push(...refreshed);
         if (pending.length > 0) write(zlib, work);
+        if (report) report.exitMs = cpuMs() - work;
     });
 }
 
@@ -377,8 +378,12 @@ function merge(zlib) {
     }
 }
 
-/** Merges the packs `names` of `dir` (see merge()). */
+/** Merges the packs `names` of `dir` (see merge()), and removes temporary files an hour old (of a process killed while writing). */
 function mergePacks(names, zlib) {
+    for (const name of fs.readdirSync(dir)) {
+        const file = path.join(dir, name);
+        if (name.endsWith(".tmp") && Date.now() - fs.statSync(file).mtimeMs > 3600_000) fs.rmSync(file, { force: true });
+    }
     const oldest = Math.floor(Date.now() / 1000) - KEEP_DAYS * 24 * 3600;
     const fds = openPacks(dir);
     const merged = new Map();

@@ -284,7 +284,7 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
         assert.ok(!fs.existsSync(path.join(dir, "off")));
     });
 
-    it("writes one pack a process; with more than 8, a process that writes merges them (unless another one is merging): each entry once, none written more than 7 days ago, and removes other Node builds' directories unused for 7 days", () => {
+    it("writes one pack a process; with more than 8, a process that writes merges them (unless another one is merging): each entry once, none written more than 7 days ago, and removes other Node builds' directories unused for 7 days and temporary files an hour old", () => {
         const own = path.join(dir, "merged");
         const build = run(dir, own).report.dir;
         const [cold] = packs(build);
@@ -300,6 +300,11 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
         }
         const old = new Date(days(8) * 1000);
         fs.utimesSync(path.join(oldBuild, "x.pack"), old, old);
+        // What a process killed while writing its pack left: removed when an hour old.
+        const [killed, writing] = ["killed", "writing"].map((n) => path.join(build, `${n}.pack.1.tmp`));
+        fs.writeFileSync(killed, "");
+        fs.writeFileSync(writing, "");
+        fs.utimesSync(killed, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
         // A process that writes a pack (a module not seen before), the tenth, while another one
         // merges (its lock is fresh): it leaves the merging to that one.
         fs.writeFileSync(path.join(dir, "app", "run-new.js"), `require("./new");`);
@@ -318,6 +323,7 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
         assert.deepStrictEqual(new Set(keys), new Set([...cold.entries.map((e) => e.key), ...after[0].entries.filter((e) => e.written > days(1)).map((e) => e.key)]));
         assert.ok(!keys.includes(stale.key), "the entry written 8 days ago is left out");
         assert.deepStrictEqual([fs.existsSync(oldBuild), fs.existsSync(recentBuild)], [false, true]);
+        assert.deepStrictEqual([fs.existsSync(killed), fs.existsSync(writing)], [false, true]);
         const warmAfter = run(dir, own);
         assert.ok(
             Object.values(warmAfter.files).every((w) => w === "hit" || w === "node"),
