@@ -122,8 +122,9 @@ export function workloadContainer(
         grants.push(ctx.grant(`${name}-kv-${ref}`, "keyVaultSecretsUser", identity.principalId, secret.id, parent, [name, "kv", ref]));
         // The versioned URI: a changed value is a new Key Vault version, so a new URI here (a
         // versionless one is re-read only every 30 minutes and never restarts running replicas).
-        secretRefs.push({ name: ref, keyVaultUrl: secret.properties.secretUriWithVersion, identity: identity.id });
-        versionedUris.push(secret.properties.secretUriWithVersion);
+        const versionedUri = secret.properties.secretUriWithVersion;
+        secretRefs.push({ name: ref, keyVaultUrl: versionedUri, identity: identity.id });
+        versionedUris.push(versionedUri);
         secretEnv.push({ name: variable, secretRef: ref });
     }
     if (args.uses.search && ctx.searchCaCert) {

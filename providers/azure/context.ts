@@ -150,15 +150,18 @@ export class AzureContext {
         return this.resourceGroup.name;
     }
 
+    /** One Output, kept: each read of an Output's property is a new `apply` (a few per grant, hundreds a stack). */
     get subscriptionId(): pulumi.Output<string> {
         this.provider;
-        return this.client!.subscriptionId;
+        return (this.clientSubscriptionId ??= this.client!.subscriptionId);
     }
+    private clientSubscriptionId?: pulumi.Output<string>;
 
     get tenantId(): pulumi.Output<string> {
         this.provider;
-        return this.client!.tenantId;
+        return (this.clientTenantId ??= this.client!.tenantId);
     }
+    private clientTenantId?: pulumi.Output<string>;
 
     /** Options of every resource: the stack's provider, the component as parent. */
     opts(parent: pulumi.Resource, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
