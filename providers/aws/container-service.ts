@@ -28,6 +28,17 @@ function taskTrust(ctx: AwsContext): pulumi.Output<string> {
 }
 const taskTrusts = new WeakMap<AwsContext, pulumi.Output<string>>();
 
+/** The AWS managed policy of ECS task execution, in the stack's partition: one Output per stack likewise. */
+function executionPolicyArn(ctx: AwsContext): pulumi.Output<string> {
+    let arn = executionPolicyArns.get(ctx);
+    if (arn === undefined) {
+        arn = pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`;
+        executionPolicyArns.set(ctx, arn);
+    }
+    return arn;
+}
+const executionPolicyArns = new WeakMap<AwsContext, pulumi.Output<string>>();
+
 /** The image reference: as given, or built here, pushed to ECR and pinned by digest. */
 function image(ctx: AwsContext, name: string, args: Pick<ContainerServiceArgs, "image">, parent: pulumi.Resource): pulumi.Output<string> {
     if (args.image.kind === "ref") {
@@ -121,7 +132,7 @@ export function taskDefinition(
         : undefined;
 
     const executionRole = new iam.Role(`${name}-execution`, { assumeRolePolicy: taskTrust(ctx), description: `ECS agent for ${name}: pull, logs, its own secret` }, o());
-    new iam.RolePolicyAttachment(`${name}-execution`, { role: executionRole.name, policyArn: pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy` }, o());
+    new iam.RolePolicyAttachment(`${name}-execution`, { role: executionRole.name, policyArn: executionPolicyArn(ctx) }, o());
     if (secret) {
         new iam.RolePolicy(
             `${name}-execution-secrets`,
