@@ -16,7 +16,8 @@
  * - `npm run plan -- --json` of generated topologies of 1, 10, 30, 100 and 200 public services
  *   (each using the database, the cache and a bucket) on every target;
  *
- * each plan with its ratio to both floors, then per target the cost of one more resource (the
+ * each plan with its ratio to `require('@pulumi/pulumi')` (issue #18's "floor" of a plan) and to
+ * the engine and replay floors, then per target the cost of one more resource (the
  * slope over the topologies) next to the floors'. The engine floor is what the SDK and engine cost
  * with nothing to send; the replay floor adds what the SDK costs to serialize exactly what the plan
  * sends, so the plan's cost above it is the program's own. A plan a target refuses (a limit the
@@ -302,8 +303,8 @@ async function main() {
     }
     lines.push(`Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${args.runs} runs each, interleaved; median (min).`);
     lines.push("");
-    lines.push("| case | resources | CPU s | wall s | peak RSS MiB | engine floor CPU s | × engine floor CPU | × engine floor RSS | replay floor CPU s | × replay floor CPU | × replay floor RSS |");
-    lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    lines.push("| case | resources | CPU s | wall s | peak RSS MiB | × require('@pulumi/pulumi') CPU | engine floor CPU s | × engine floor CPU | × engine floor RSS | replay floor CPU s | × replay floor CPU | × replay floor RSS |");
+    lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     const ratios = (floor: Case | undefined, cpu: number, rss: number) => {
         const fc = floor ? stat(floor, "cpu").median : undefined;
         const fr = floor ? stat(floor, "rss").median : undefined;
@@ -313,14 +314,16 @@ async function main() {
         const cpu = stat(c, "cpu");
         const wall = stat(c, "wall");
         const rss = stat(c, "rss");
-        lines.push(`| ${c.id} | ${c.resources ?? ""} | ${f2(cpu.median)} (${f2(cpu.min)}) | ${f2(wall.median)} (${f2(wall.min)}) | ${f0(rss.median)} (${f0(rss.min)}) | ${ratios(c.floor, cpu.median, rss.median)} | ${ratios(c.replay, cpu.median, rss.median)} |`);
+        // A plan against issue #18's own floor: `node -e "require('@pulumi/pulumi')"`, the SDK as published.
+        const toSdkLoad = c.floor ? f2(cpu.median / stat(requirePulumi, "cpu").median) : "";
+        lines.push(`| ${c.id} | ${c.resources ?? ""} | ${f2(cpu.median)} (${f2(cpu.min)}) | ${f2(wall.median)} (${f2(wall.min)}) | ${f0(rss.median)} (${f0(rss.min)}) | ${toSdkLoad} | ${ratios(c.floor, cpu.median, rss.median)} | ${ratios(c.replay, cpu.median, rss.median)} |`);
     };
     row(requirePulumi);
     for (const c of sdkFloors.values()) row(c);
     for (const c of engineFloors.values()) row(c);
     for (const c of replays) row(c);
     for (const c of selected) {
-        if (c.refused !== undefined) lines.push(`| ${c.id} | refused | ${c.refused.replace(/\|/g, "\\|")} | | | | | | | | |`);
+        if (c.refused !== undefined) lines.push(`| ${c.id} | refused | ${c.refused.replace(/\|/g, "\\|")} | | | | | | | | | |`);
         else row(c);
     }
     lines.push("");
