@@ -57,7 +57,9 @@
 // `npm ci` removes node_modules, so the cache with it; node_modules/.cache is where JavaScript tools
 // keep such caches, and git ignores it. Merging leaves out entries written more than 7 days ago
 // (one still in use is made again by the next process that needs it) and keeps the newest 64 MiB;
-// it removes the directories of other Node builds and V8 flags no process wrote to for 7 days.
+// it removes the directories of other Node builds and V8 flags no process wrote to for 7 days, only
+// when named as this file names them and holding only its own files (ANYCLOUD_COMPILE_CACHE may
+// name a directory shared with other data: nothing else there is touched).
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -76,6 +78,10 @@ const KEEP_DAYS = 7;
 const MAX_PACKS = 8;
 /** A merged pack keeps the newest entries up to this size. */
 const MAX_BYTES = 64 * 1024 * 1024;
+/** How this file names a build's directory: `${process.version}-${process.arch}-${v8.cachedDataVersionTag() in hex}`. */
+const BUILD_DIR = /^v\d+\.\d+\.\d+-[a-z0-9]+-[0-9a-f]{1,8}$/;
+/** The files this file writes in a build's directory: packs, their temporary files, the merge lock. */
+const OWN_FILE = /^(?:[^/]*\.pack|[^/]*\.tmp|merging)$/;
 /** Node 20's module wrapper (lib/internal/modules/cjs/loader.js `wrapper`). */
 const HEAD = "(function (exports, require, module, __filename, __dirname) { ";
 const TAIL = "\n});";
@@ -357,7 +363,7 @@ function write(zlib, work) {
  * When the directory has more than MAX_PACKS packs, merges them into one: each key once, the
  * newest entries first up to MAX_BYTES, none written more than KEEP_DAYS ago (an entry still in
  * use is made again by the next process that needs it); also removes the directories of other
- * Node builds and V8 flags that no process wrote to for KEEP_DAYS.
+ * Node builds and V8 flags that no process wrote to for KEEP_DAYS (removeIfStale: only its own).
  */
 function merge(zlib) {
     const names = fs.readdirSync(dir).filter((n) => n.endsWith(".pack"));
@@ -414,10 +420,29 @@ function mergePacks(names, zlib) {
     const root = path.dirname(dir);
     for (const build of fs.readdirSync(root, { withFileTypes: true })) {
         const other = path.join(root, build.name);
-        if (!build.isDirectory() || other === dir) continue;
-        const newest = Math.max(0, ...fs.readdirSync(other).map((n) => fs.statSync(path.join(other, n)).mtimeMs));
-        if (newest / 1000 < oldest) fs.rmSync(other, { recursive: true, force: true });
+        if (!build.isDirectory() || other === dir || !BUILD_DIR.test(build.name)) continue;
+        try {
+            removeIfStale(other, oldest);
+        } catch {
+            // in use, or not ours after all: left as it is
+        }
     }
+}
+
+/**
+ * Removes `other`, a directory named as this file names a build's, only when it holds nothing but
+ * this file's own files (packs, temporary files, the merge lock: regular files, no subdirectory,
+ * no link) and neither it nor any of them changed for KEEP_DAYS (`oldest`, seconds). Each file is
+ * removed by name and the directory last, without recursion: ANYCLOUD_COMPILE_CACHE may name a
+ * directory shared with other data, which is never touched.
+ */
+function removeIfStale(other, oldest) {
+    const files = fs.readdirSync(other, { withFileTypes: true });
+    if (!files.every((f) => f.isFile() && OWN_FILE.test(f.name))) return;
+    const times = [other, ...files.map((f) => path.join(other, f.name))].map((p) => fs.lstatSync(p).mtimeMs);
+    if (Math.max(...times) / 1000 >= oldest) return;
+    for (const f of files) fs.rmSync(path.join(other, f.name));
+    fs.rmdirSync(other);
 }
 
 module.exports = { enabled: ENABLED, directory: () => dir };

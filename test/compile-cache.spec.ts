@@ -284,7 +284,7 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
         assert.ok(!fs.existsSync(path.join(dir, "off")));
     });
 
-    it("writes one pack a process; with more than 8, a process that writes merges them (unless another one is merging): each entry once, none written more than 7 days ago, and removes other Node builds' directories unused for 7 days and temporary files an hour old", () => {
+    it("writes one pack a process; with more than 8, a process that writes merges them (unless another one is merging): each entry once, none written more than 7 days ago, and removes other Node builds' directories unused for 7 days (every file in them) and temporary files an hour old", () => {
         const own = path.join(dir, "merged");
         const build = run(dir, own).report.dir;
         const [cold] = packs(build);
@@ -293,13 +293,15 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
         for (let i = 0; i < 7; i++) fs.writeFileSync(path.join(build, `copy${i}.pack`), packOf(cold.entries.map((e) => ({ ...e, written: days(6) }))));
         const stale = { ...cold.entries[0], key: "ab".repeat(32), written: days(8) };
         fs.writeFileSync(path.join(build, "stale.pack"), packOf([stale]));
-        const [oldBuild, recentBuild] = ["v0.0.0-old", "v0.0.1-recent"].map((b) => path.join(own, b));
+        // Other builds' directories (as this file names them), with what it writes there.
+        const [oldBuild, recentBuild] = ["v0.0.0-x64-0000dead", "v0.0.1-x64-0000beef"].map((b) => path.join(own, b));
+        const old = new Date(days(8) * 1000);
         for (const b of [oldBuild, recentBuild]) {
             fs.mkdirSync(b);
-            fs.writeFileSync(path.join(b, "x.pack"), "");
+            for (const f of ["x.pack", "x.pack.7.tmp", "merging"]) fs.writeFileSync(path.join(b, f), "");
         }
-        const old = new Date(days(8) * 1000);
-        fs.utimesSync(path.join(oldBuild, "x.pack"), old, old);
+        for (const f of ["x.pack", "x.pack.7.tmp", "merging", ""]) fs.utimesSync(path.join(oldBuild, f), old, old);
+        for (const f of ["x.pack", "x.pack.7.tmp", ""]) fs.utimesSync(path.join(recentBuild, f), old, old);
         // What a process killed while writing its pack left: removed when an hour old.
         const [killed, writing] = ["killed", "writing"].map((n) => path.join(build, `${n}.pack.1.tmp`));
         fs.writeFileSync(killed, "");
@@ -328,6 +330,40 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
         assert.ok(
             Object.values(warmAfter.files).every((w) => w === "hit" || w === "node"),
             JSON.stringify(warmAfter.files),
+        );
+    });
+    it("merging never removes what it did not make, wherever ANYCLOUD_COMPILE_CACHE points: another directory (a fresh file one level down, an empty directory, an old file), an empty directory, a file, a directory named as a build's holding another file or a directory, all unchanged for 8 days", () => {
+        const shared = path.join(dir, "shared");
+        const build = run(dir, shared).report.dir;
+        const [cold] = packs(build);
+        for (let i = 0; i < 8; i++) fs.writeFileSync(path.join(build, `copy${i}.pack`), packOf(cold.entries));
+        const old = new Date(Date.now() - 8 * 24 * 3600_000);
+        const made = [
+            "data/sub/fresh.txt",
+            "data/empty/",
+            "data/old.txt",
+            "empty/",
+            "old.txt",
+            "v20.0.0-x64-abcd1234/notes.txt",
+            "v20.0.0-x64-abcd1234/x.pack",
+            "v20.0.0-x64-abcd1235/keep/",
+            "v20.0.0-x64-abcd1235/x.pack",
+        ];
+        for (const p of made) {
+            const at = path.join(shared, p);
+            fs.mkdirSync(p.endsWith("/") ? at : path.dirname(at), { recursive: true });
+            if (!p.endsWith("/")) fs.writeFileSync(at, "theirs");
+        }
+        // Everything 8 days old, but the one fresh file (deepest first: a directory's time is its own).
+        const all = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [...all(path.join(d, e.name)), path.join(d, e.name)] : [path.join(d, e.name)]));
+        for (const p of all(shared)) if (!p.startsWith(build) && !p.endsWith("fresh.txt")) fs.utimesSync(p, old, old);
+        fs.writeFileSync(path.join(dir, "app", "run-other.js"), `require("./other");`);
+        fs.writeFileSync(path.join(dir, "app", "other.js"), "module.exports = 3;");
+        assert.strictEqual(run(dir, shared, "run-other.js").report.written, 2);
+        assert.strictEqual(packs(build).length, 1, "merged");
+        assert.deepStrictEqual(
+            made.filter((p) => !fs.existsSync(path.join(shared, p))),
+            [],
         );
     });
 });
