@@ -28,7 +28,9 @@
 // - what this file cannot give exactly is compiled by Node itself, uncached: a text that may
 //   contain `import(` (a vm script can import only through Node's experimental
 //   USE_MAIN_CONTEXT_DEFAULT_LOADER, which warns), a text Node would not compile as CommonJS (a
-//   syntax error, ESM syntax, a `#!` line: Node gives its own error or loads it as ESM), a
+//   syntax error, ESM syntax, a `#!` line: Node gives its own error or loads it as ESM; without a
+//   usable entry a text is first compiled as Node compiles it, `vm.compileFunction`, so one that
+//   would close the wrapper's function early never runs), a
 //   `Module.wrap`/`Module.wrapper` a program changed, source maps or coverage (Node registers a
 //   module's source map while compiling it); such a module's stack has this file's `_compile`
 //   above Node's;
@@ -65,7 +67,9 @@ const fs = require("fs");
 const path = require("path");
 const Module = require("module");
 
-const FORMAT = "anycloud-compile-cache 1";
+// Part of every key, with HEAD and TAIL: entries of an older version of this file (made without
+// the check of a text on a miss, see compiled()) are never used.
+const FORMAT = "anycloud-compile-cache 2";
 // A pack (the entries one process wrote): "ACP2", the entry count (uint32 LE), per entry its key
 // (the SHA-256, 32 bytes), the offset and length of its data in the file, the data's CRC-32, when
 // it was written (seconds since 1970) and the CPU time (ms) of the process that made it (uint32 LE
@@ -85,6 +89,8 @@ const OWN_FILE = /^(?:[^/]*\.pack|[^/]*\.tmp|merging)$/;
 /** Node 20's module wrapper (lib/internal/modules/cjs/loader.js `wrapper`). */
 const HEAD = "(function (exports, require, module, __filename, __dirname) { ";
 const TAIL = "\n});";
+/** The module function's parameters (Node 20's `wrapSafe`). */
+const PARAMS = ["exports", "require", "module", "__filename", "__dirname"];
 /** Where a text may call import(): `import`, then `(` after any white space or comments. */
 const DYNAMIC_IMPORT = /\bimport\s*(?:\(|\/[/*])/;
 
@@ -148,9 +154,15 @@ if (ENABLED) {
         let cachedData;
         let script;
         try {
-            key = crypto.createHash("sha256").update(`${FORMAT}\0${filename}\0`).update(content).digest("hex");
+            key = crypto.createHash("sha256").update(`${FORMAT}\0${HEAD}\0${TAIL}\0${filename}\0`).update(content).digest("hex");
             found = read(key);
             cachedData = found?.data;
+            // Without an entry V8 accepts, the text is first compiled as Node compiles it (a function
+            // body, as compileFunctionForCJSLoader does), before the script runs: a text Node rejects
+            // could otherwise close the wrapper's function and run statements of its own at the top
+            // level (`}); ...; (function () {`). It throws Node's SyntaxError, and Node's own compile
+            // then reports it. An entry is made only from a text checked so (its key holds the text).
+            if (cachedData === undefined) vm.compileFunction(content, PARAMS, { filename });
             script = new vm.Script(`${HEAD}\n${content}${TAIL}`, {
                 filename,
                 lineOffset: -1,
@@ -158,6 +170,7 @@ if (ENABLED) {
                 cachedData,
                 importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
             });
+            if (cachedData !== undefined && script.cachedDataRejected) vm.compileFunction(content, PARAMS, { filename });
         } catch {
             // Not a CommonJS text (Node's own compile gives its error, or loads it as ESM), or no memory.
             return undefined;

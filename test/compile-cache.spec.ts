@@ -366,4 +366,16 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
             [],
         );
     });
+    it("a text Node rejects as a module body (one closing the wrapper's function early) gives Node's SyntaxError, cold and warm, and nothing of it runs", () => {
+        fs.writeFileSync(path.join(dir, "app", "escape.js"), `}); globalThis.escaped = true; console.log("escaped"); (function () {`);
+        fs.writeFileSync(
+            path.join(dir, "app", "run-escape.js"),
+            `let error; try { require("./escape"); } catch (e) { error = [e.name, e.message, e.stack.split("\\n")[0]]; } console.log(JSON.stringify({ error, escaped: globalThis.escaped === true }));`,
+        );
+        const own = path.join(dir, "escape-cache");
+        const [node, first, second] = [run(dir, "off", "run-escape.js"), run(dir, own, "run-escape.js"), run(dir, own, "run-escape.js")];
+        assert.deepStrictEqual(node.out, { error: ["SyntaxError", "Unexpected token '}'", `${path.join(dir, "app", "escape.js")}:1`], escaped: false });
+        assert.deepStrictEqual([first.out, first.stderr, first.files["escape.js"], first.files["run-escape.js"]], [node.out, "", "node", "miss"]);
+        assert.deepStrictEqual([second.out, second.stderr, second.files["escape.js"], second.files["run-escape.js"]], [node.out, "", "node", "hit"]);
+    });
 });
