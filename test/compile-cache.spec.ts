@@ -73,13 +73,13 @@ function scratch(): string {
 }
 
 /** `node [flags] -r scripts/compile-cache.js <main>` in dir/app with the cache at `cache` ("off": none). */
-function run(dir: string, cache: string, main = "main.js", flags: string[] = []) {
+function run(dir: string, cache: string, main = "main.js", flags: string[] = [], env: Record<string, string> = {}) {
     const stats = path.join(dir, "stats.jsonl");
     fs.rmSync(stats, { force: true });
     const result = spawnSync(process.execPath, [...flags, "-r", COMPILE_CACHE, main], {
         cwd: path.join(dir, "app"),
         encoding: "utf8",
-        env: { ...process.env, ANYCLOUD_COMPILE_CACHE: cache, ANYCLOUD_COMPILE_CACHE_STATS: stats },
+        env: { ...process.env, ANYCLOUD_COMPILE_CACHE: cache, ANYCLOUD_COMPILE_CACHE_STATS: stats, ...env },
     });
     const reports: Report[] = fs.existsSync(stats) ? fs.readFileSync(stats, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
     const report = reports[0] ?? { dir: "", files: {}, written: 0 };
@@ -377,5 +377,76 @@ describe("the compile cache (scripts/compile-cache.js)", () => {
         assert.deepStrictEqual(node.out, { error: ["SyntaxError", "Unexpected token '}'", `${path.join(dir, "app", "escape.js")}:1`], escaped: false });
         assert.deepStrictEqual([first.out, first.stderr, first.files["escape.js"], first.files["run-escape.js"]], [node.out, "", "node", "miss"]);
         assert.deepStrictEqual([second.out, second.stderr, second.files["escape.js"], second.files["run-escape.js"]], [node.out, "", "node", "hit"]);
+    });
+    /** Writes the files (under dir/app), then runs `main` with the cache off, cold and warm (a cache of its own). */
+    function threeWays(files: Record<string, string>, main: string) {
+        for (const [name, text] of Object.entries(files)) {
+            fs.mkdirSync(path.dirname(path.join(dir, "app", name)), { recursive: true });
+            fs.writeFileSync(path.join(dir, "app", name), text);
+        }
+        const own = path.join(dir, `cache-${main}`);
+        return [run(dir, "off", main), run(dir, own, main), run(dir, own, main)];
+    }
+
+    it("a .js file in a package of \"type\": \"module\" loads as ESM with the cache on, as without (require(esm): no require, module or this)", () => {
+        const [node, first, second] = threeWays(
+            {
+                "esm-pkg/package.json": `{ "type": "module" }`,
+                "esm-pkg/x.js": `console.log(JSON.stringify([typeof require, typeof module, this === undefined]));`,
+                "run-format.cjs": `require("./esm-pkg/x.js");`,
+            },
+            "run-format.cjs",
+        );
+        assert.deepStrictEqual(node.out, ["undefined", "undefined", true]);
+        assert.deepStrictEqual([first.out, first.files["run-format.cjs"], second.out, second.files["run-format.cjs"]], [node.out, "miss", node.out, "hit"]);
+    });
+
+    it("a module is marked as running while it runs, with Node's mark: an ES module it requires that imports it back is reported as a cycle (ERR_REQUIRE_CYCLE_MODULE), cold and warm", () => {
+        const [node, first, second] = threeWays(
+            {
+                "cyc-a.js": `let r; try { require("./cyc-b.mjs"); r = "no error"; } catch (e) { r = [e.code, e.message]; } console.log(JSON.stringify(r));`,
+                "cyc-b.mjs": `import "./cyc-a.js"; export const b = 1;`,
+                "run-cyc.js": `require("./cyc-a.js");`,
+            },
+            "run-cyc.js",
+        );
+        assert.deepStrictEqual(node.out, ["ERR_REQUIRE_CYCLE_MODULE", `Cannot import CommonJS Module ./cyc-a.js in a cycle. (from ${path.join(dir, "app", "cyc-b.mjs")})`]);
+        assert.deepStrictEqual([first.out, first.files["cyc-a.js"], second.out, second.files["cyc-a.js"]], [node.out, "miss", node.out, "hit"]);
+    });
+
+    it("require.resolve(request, { paths }) resolves from the paths given, cold and warm", () => {
+        const [node, first, second] = threeWays(
+            {
+                "elsewhere/node_modules/target/index.js": `module.exports = "target";`,
+                "resolve-paths.js": `let r; try { r = require.resolve("target", { paths: [__dirname + "/elsewhere"] }); } catch (e) { r = e.code; } console.log(JSON.stringify(r));`,
+            },
+            "resolve-paths.js",
+        );
+        assert.strictEqual(node.out, path.join(dir, "app", "elsewhere", "node_modules", "target", "index.js"));
+        assert.deepStrictEqual([first.out, first.files["resolve-paths.js"], second.out, second.files["resolve-paths.js"]], [node.out, "miss", node.out, "hit"]);
+    });
+
+    it("once a program changed Module.wrap, Node compiles every module (with the program's wrapper)", () => {
+        const [node, first, second] = threeWays(
+            {
+                "wrapped.js": `exports.own = 1;`,
+                "run-wrap.js": `const M = require("module"); const wrap = M.wrap; M.wrap = (s) => wrap("exports.wrapped = true; " + s); console.log(JSON.stringify(require("./wrapped")));`,
+            },
+            "run-wrap.js",
+        );
+        assert.deepStrictEqual(node.out, { wrapped: true, own: 1 });
+        assert.deepStrictEqual([first.out, first.files["wrapped.js"], second.out, second.files["wrapped.js"]], [node.out, "node", node.out, "node"]);
+    });
+
+    it("under NODE_V8_COVERAGE (coverage tools read each module's source map, which Node registers as it compiles it), Node compiles every module", () => {
+        const covered = run(dir, cache, "main.js", [], { NODE_V8_COVERAGE: path.join(dir, "coverage") });
+        assert.deepStrictEqual([covered.files["lib.js"], covered.files["dep.js"], covered.out], ["node", "node", off.out]);
+    });
+
+    it("under --inspect (a flag or NODE_OPTIONS: a debugger would show the wrapper's line), the cache is off", () => {
+        for (const [flags, env] of [[["--inspect=127.0.0.1:0"], {}], [[], { NODE_OPTIONS: "--inspect=127.0.0.1:0" }]] as const) {
+            const r = run(dir, cache, "main.js", [...flags], env);
+            assert.deepStrictEqual([r.status, r.report.dir, r.files, r.out], [0, undefined, {}, off.out], JSON.stringify(flags) + JSON.stringify(env));
+        }
     });
 });
