@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { workloadEnv } from "../providers/local/container-service";
 import { Plan, plan, planError, baseline } from "./harness";
 
 const CONTAINER = "docker:index/container:Container";
@@ -118,6 +120,20 @@ describe("local Docker target (worked example)", () => {
             `S3_SECRET_ACCESS_KEY=${generated("storage-processor-secret-key")}`,
         ]);
         assert.deepStrictEqual(c.secretPaths, ["envs"]);
+    });
+
+    it("makes each secret line a secret on its own, a plain-text one too, and no plain line secret", async () => {
+        // The list is secret in state as soon as one line is; each line's own secrecy is what keeps
+        // a container whose only secret is plain text (a storage key id) from sending it in plain.
+        const lines = workloadEnv("svc", { PLAIN: "p", PLAIN_OUTPUT: pulumi.output("q") }, { OPERATOR_KEY: pulumi.output("k") }, { svc: { accessKeyId: "svc-id", secretAccessKey: pulumi.output("s") } as never });
+        const secrecy = await Promise.all(lines.map(async (line) => [await pulumi.output(line).promise(), await pulumi.output(line).isSecret] as const));
+        assert.deepStrictEqual(secrecy, [
+            ["PLAIN=p", false],
+            ["PLAIN_OUTPUT=q", false],
+            ["OPERATOR_KEY=k", true],
+            ["S3_ACCESS_KEY_ID=svc-id", true],
+            ["S3_SECRET_ACCESS_KEY=s", true],
+        ]);
     });
 
     it("configures nginx from the routes: rate limit, body size, upgrade headers", () => {
