@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { changedPaths, dataLoss, diffRuns, refusedUpdates, replaceTable, sameJson } from "../stacks/changes";
+import { changedPaths, dataLoss, diffRuns, optionsOf, refusedUpdates, replaceTable, sameJson } from "../stacks/changes";
 import { CapturedResource } from "../stacks/offline";
 import { CLOUDS } from "../stacks/settings";
 import { baseline, PlanOptions, planCommandRun as planCli } from "./harness";
@@ -41,6 +41,22 @@ function resource(type: string, name: string, inputs: Record<string, any>, extra
         ...extra,
     };
 }
+
+describe("a resource's options as plan --json shows them", () => {
+    it("dependsOn names only what the resource was told beyond its inputs' resources, by type and name, in the engine's order", () => {
+        const network = resource("aws:ec2/vpc:Vpc", "vpc", {});
+        const cluster = resource("aws:ecs/cluster:Cluster", "cluster", {});
+        const capacity = resource("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", "cluster-capacity", {});
+        const byUrn = new Map([network, cluster, capacity].map((r) => [r.urn, r]));
+        const service = resource("aws:ecs/service:Service", "svc", {}, {
+            // The engine's dependencies: the explicit dependsOn and every input's resources; one URN outside the plan.
+            dependencies: [capacity.urn, network.urn, cluster.urn, "urn:pulumi:s::p::x:y:Z::elsewhere"],
+            propertyDependencies: { cluster: [cluster.urn], networkConfiguration: [network.urn, cluster.urn] },
+        });
+        assert.deepStrictEqual(optionsOf(service, byUrn).dependsOn, [{ type: capacity.type, name: "cluster-capacity" }]);
+        assert.deepStrictEqual(optionsOf(network, byUrn).dependsOn, []);
+    });
+});
 
 describe("replacement tables", () => {
     for (const cloud of CLOUDS) {

@@ -126,7 +126,9 @@ describe("local Docker target (worked example)", () => {
         // The list is secret in state as soon as one line is; each line's own secrecy is what keeps
         // a container whose only secret is plain text (a storage key id) from sending it in plain.
         const lines = workloadEnv("svc", { PLAIN: "p", PLAIN_OUTPUT: pulumi.output("q") }, { OPERATOR_KEY: pulumi.output("k") }, { svc: { accessKeyId: "svc-id", secretAccessKey: pulumi.output("s") } as never });
-        const secrecy = await Promise.all(lines.map(async (line) => [await pulumi.output(line).promise(), await pulumi.output(line).isSecret] as const));
+        const secrecy = await Promise.all(
+            lines.map(async (line) => [await new Promise((resolve) => pulumi.output(line).apply(resolve)), await pulumi.isSecret(pulumi.output(line))] as const),
+        );
         assert.deepStrictEqual(secrecy, [
             ["PLAIN=p", false],
             ["PLAIN_OUTPUT=q", false],
