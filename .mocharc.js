@@ -19,7 +19,6 @@ const LONGEST_FIRST = [
     "day2-catalogue-azure",
     "loading",
     "opensearch-certs",
-    "compile-cache",
     "search-users",
     "driver",
     "sdk-patches",

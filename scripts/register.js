@@ -10,9 +10,6 @@
 // stack trace the Pulumi SDK captures for each of its promises (`debuggablePromise`); together
 // about 45 % of a plan's CPU (issue #18).
 "use strict";
-// V8's compiled code of each module, kept between runs (scripts/compile-cache.js): first, so every
-// module after it is served from it.
-require("./compile-cache");
 const fs = require("fs");
 const path = require("path");
 

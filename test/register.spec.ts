@@ -18,7 +18,7 @@ function scratchProject(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-register-"));
     fs.mkdirSync(path.join(dir, "scripts"));
     fs.mkdirSync(path.join(dir, "bin"));
-    for (const f of ["register.js", "compile-cache.js", "sdk-patches.js"]) fs.copyFileSync(path.join(ROOT, "scripts", f), path.join(dir, "scripts", f));
+    for (const f of ["register.js", "sdk-patches.js"]) fs.copyFileSync(path.join(ROOT, "scripts", f), path.join(dir, "scripts", f));
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
     fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", outDir: "bin" } }));
     fs.writeFileSync(path.join(dir, "x.ts"), SOURCE);
@@ -31,8 +31,7 @@ function scratchProject(): string {
 
 /** `node <preload> -r ./scripts/register.js -e <script>` in `dir`: what it printed, parsed as JSON. */
 function runIn(dir: string, script: string, preload: string[] = []) {
-    // (Without the compile cache: each scratch project's files would be new entries in the shared one.)
-    const result = spawnSync(process.execPath, [...preload, "-r", "./scripts/register.js", "-e", script], { cwd: dir, encoding: "utf8", env: { ...process.env, ANYCLOUD_COMPILE_CACHE: "off" } });
+    const result = spawnSync(process.execPath, [...preload, "-r", "./scripts/register.js", "-e", script], { cwd: dir, encoding: "utf8" });
     assert.strictEqual(result.status, 0, result.stderr);
     return JSON.parse(result.stdout);
 }
@@ -117,7 +116,7 @@ describe("the TypeScript loader (scripts/register.js)", () => {
     });
 
     it("a promise still pending at exit fails the run with the SDK's leak message, as it did", () => {
-        const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", PROMISES], { cwd: dir, encoding: "utf8", env: { ...process.env, ANYCLOUD_COMPILE_CACHE: "off", LEAK: "1" } });
+        const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", PROMISES], { cwd: dir, encoding: "utf8", env: { ...process.env, LEAK: "1" } });
         assert.strictEqual(result.status, 1, result.stderr);
         assert.match(result.stderr, /The Pulumi runtime detected that 1 promise was still active/);
     });
@@ -140,7 +139,7 @@ describe("the TypeScript loader (scripts/register.js)", () => {
     });
 
     it("keeps the SDK's promise stacks whole when PULUMI_DEBUG_PROMISE_LEAKS asks for them", () => {
-        const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", PROMISES], { cwd: dir, encoding: "utf8", env: { ...process.env, ANYCLOUD_COMPILE_CACHE: "off", PULUMI_DEBUG_PROMISE_LEAKS: "1" } });
+        const result = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", PROMISES], { cwd: dir, encoding: "utf8", env: { ...process.env, PULUMI_DEBUG_PROMISE_LEAKS: "1" } });
         assert.strictEqual(result.status, 0, result.stderr);
         const out = JSON.parse(result.stdout.trim().split("\n").pop()!);
         assert.strictEqual(out.ctx, "second");
@@ -149,67 +148,41 @@ describe("the TypeScript loader (scripts/register.js)", () => {
 });
 
 describe("the path `pulumi up` takes (the CLI's nodejs runner, Pulumi.yaml's nodeargs)", () => {
-    // The language host starts `node <nodeargs> <@pulumi/pulumi/cmd/run> ... <main>` in the
-    // project directory (pulumi-language-nodejs main.go: shlex.Split(nodeargs) before the run
-    // path; the plugin's working directory is the directory of `main`); the runner loads
-    // source-map-support, then the SDK, then main.js. Run twice, with the compile cache in a
-    // directory of its own (ANYCLOUD_COMPILE_CACHE): cold, then warm.
-    const project = require("yaml").parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
-    const nodeargs = String(project.runtime.options.nodeargs).split(/\s+/);
-    const formatter = require.resolve("source-map-support/register", { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] });
-    const script = `
-        const sdkBefore = Object.keys(require.cache).filter((f) => f.includes("@pulumi/pulumi/"));
-        require(${JSON.stringify(formatter)});
-        const pulumi = require("@pulumi/pulumi");
-        const untraced = require("@pulumi/pulumi/runtime/debuggable").debuggablePromise.untraced === true;
-        const lazyAliases = String(require("@pulumi/pulumi/resource").Resource).includes("anycloudAliases");
-        const quietContexts = String(require("@pulumi/pulumi/runtime/rpc").transferProperties).includes("quietText");
-        const aliasValues = String(require("@pulumi/pulumi/runtime/resource").prepareResource).includes("aliasValue");
-        const lazyProperties = String(require("@pulumi/pulumi/runtime/rpc").transferProperties).includes("lazyOutputs");
-        require("./scripts/register");
-        let line; try { require("./stacks/errors").closest("x", [null]); } catch (e) { line = e.stack.split("\\n").find((l) => l.includes("errors.ts")); }
-        console.log(JSON.stringify({ sdkBefore, quietContexts, untraced, lazyAliases, aliasValues, lazyProperties, line }));`;
-    let cache: string;
-    const runs: { out: any; files: Record<string, string> }[] = [];
-    before(() => {
-        cache = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-runner-cache-"));
-        for (let i = 0; i < 2; i++) {
-            const stats = path.join(cache, `stats-${i}.jsonl`);
-            const result = spawnSync(process.execPath, [...nodeargs, "-e", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ANYCLOUD_COMPILE_CACHE: cache, ANYCLOUD_COMPILE_CACHE_STATS: stats } });
-            assert.strictEqual(result.status, 0, result.stderr);
-            runs.push({ out: JSON.parse(result.stdout), files: JSON.parse(fs.readFileSync(stats, "utf8")).files });
-        }
-    });
-    after(() => fs.rmSync(cache, { recursive: true, force: true }));
-
     it("preloads scripts/sdk-patches.js before the runner loads the SDK, so the SDK's promises and aliases get the savings; stack traces still name the TypeScript line", () => {
+        // The language host starts `node <nodeargs> <@pulumi/pulumi/cmd/run> ... <main>` in the
+        // project directory (pulumi-language-nodejs main.go: shlex.Split(nodeargs) before the run
+        // path; the plugin's working directory is the directory of `main`); the runner loads
+        // source-map-support, then the SDK, then main.js.
+        const project = require("yaml").parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+        const nodeargs = String(project.runtime.options.nodeargs).split(/\s+/);
         assert.ok(!/["'\\]/.test(project.runtime.options.nodeargs), "split here as shlex does: no quotes");
         assert.strictEqual(path.resolve(ROOT, path.dirname(project.main)), ROOT, "the runner's working directory is the project root");
-        for (const { out } of runs) {
-            assert.deepStrictEqual(out.sdkBefore, [], "nothing of the SDK is loaded before the preload");
-            assert.ok(out.untraced, "the SDK's debuggablePromise is the untraced one");
-            assert.ok(out.lazyAliases, "the SDK's Resource constructor collapses aliases when first read");
-            assert.ok(out.quietContexts, "the SDK's transferProperties makes no promise contexts nothing reads");
-            assert.ok(out.aliasValues, "the SDK waits for plain aliases without Outputs");
-            assert.ok(out.lazyProperties, "the SDK makes a resource's output properties' Outputs when first read");
-            const source = fs.readFileSync(path.join(ROOT, "stacks/errors.ts"), "utf8").split("\n");
-            const at = /errors\.ts:(\d+):\d+\)?$/.exec(out.line);
-            assert.ok(at, out.line);
-            assert.match(source[Number(at[1]) - 1], /toLowerCase/, `${out.line} names the TypeScript line`);
-        }
-    });
-
-    it("preloads scripts/compile-cache.js first: a second run takes the SDK (its patched files too), sdk-patches.js and the program's files from the compile cache", () => {
-        const seen = (run: { files: Record<string, string> }, file: string) => run.files[path.join(ROOT, file)] ?? run.files[fs.realpathSync(path.join(ROOT, file))];
-        const files = ["scripts/sdk-patches.js", "node_modules/@pulumi/pulumi/index.js", "node_modules/@pulumi/pulumi/runtime/rpc.js", "node_modules/@pulumi/pulumi/resource.js", "stacks/errors.ts"];
-        assert.deepStrictEqual(
-            files.map((f) => seen(runs[0], f)),
-            files.map(() => "miss"),
-        );
-        assert.deepStrictEqual(
-            files.map((f) => seen(runs[1], f)),
-            files.map(() => "hit"),
-        );
+        const formatter = require.resolve("source-map-support/register", { paths: [path.dirname(require.resolve("@pulumi/pulumi"))] });
+        const script = `
+            const sdkBefore = Object.keys(require.cache).filter((f) => f.includes("@pulumi/pulumi/"));
+            require(${JSON.stringify(formatter)});
+            const pulumi = require("@pulumi/pulumi");
+            const untraced = require("@pulumi/pulumi/runtime/debuggable").debuggablePromise.untraced === true;
+            const lazyAliases = String(require("@pulumi/pulumi/resource").Resource).includes("anycloudAliases");
+            const quietContexts = String(require("@pulumi/pulumi/runtime/rpc").transferProperties).includes("quietText");
+            const aliasValues = String(require("@pulumi/pulumi/runtime/resource").prepareResource).includes("aliasValue");
+            const lazyProperties = String(require("@pulumi/pulumi/runtime/rpc").transferProperties).includes("lazyOutputs");
+            require("./scripts/register");
+            let line; try { require("./stacks/errors").closest("x", [null]); } catch (e) { line = e.stack.split("\\n").find((l) => l.includes("errors.ts")); }
+            console.log(JSON.stringify({ sdkBefore, quietContexts, untraced, lazyAliases, aliasValues, lazyProperties, line }));`;
+        const result = spawnSync(process.execPath, [...nodeargs, "-e", script], { cwd: ROOT, encoding: "utf8" });
+        assert.strictEqual(result.status, 0, result.stderr);
+        const out = JSON.parse(result.stdout);
+        assert.deepStrictEqual(out.sdkBefore, [], "nothing of the SDK is loaded before the preload");
+        assert.ok(out.untraced, "the SDK's debuggablePromise is the untraced one");
+        assert.ok(out.lazyAliases, "the SDK's Resource constructor collapses aliases when first read");
+        assert.ok(out.quietContexts, "the SDK's transferProperties makes no promise contexts nothing reads");
+        assert.ok(out.aliasValues, "the SDK waits for plain aliases without Outputs");
+        assert.ok(out.lazyProperties, "the SDK makes a resource's output properties' Outputs when first read");
+        const source = fs.readFileSync(path.join(ROOT, "stacks/errors.ts"), "utf8").split("\n");
+        const at = /errors\.ts:(\d+):\d+\)?$/.exec(out.line);
+        assert.ok(at, out.line);
+        assert.match(source[Number(at[1]) - 1], /toLowerCase/, `${out.line} names the TypeScript line`);
     });
 });
 
