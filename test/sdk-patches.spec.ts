@@ -606,9 +606,9 @@ describe("the SDK's serialization of plain values, dependency URNs and unknown c
                 const replaced = new Thing("replaced");
                 await Promise.all([...children, other, replaced].map((r) => (r.urn as any).promise()));
                 for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-                // Another Output, with the same URN: not the one kept.
+                // Another Output in its place, of another URN: the kept one must not be taken for it.
                 const urn = await (replaced.urn as any).promise();
-                (replaced as any).urn = pulumi.output(urn);
+                (replaced as any).urn = pulumi.output(`${urn}-moved`);
                 const compare = async (name: string, resources: () => unknown, exclude: () => Set<pulumi.Resource>) => {
                     const run = async (sdk: any) => {
                         const { log, value } = await turnsOf(() => sdk.getAllTransitivelyReferencedResourceURNs(resources(), exclude()), 64);
