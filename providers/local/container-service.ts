@@ -58,9 +58,9 @@ export function workloadImage(ctx: LocalContext, name: string, image: ServiceIma
 
 /**
  * One `NAME=value` entry: the text itself for a plain value, one `apply` for an Output. (What
- * `pulumi.interpolate` gives, without its Output of the placeholder list, each made through the
- * SDK's `output()` with a stack-capturing Error and a copy: ~20 entries a container, and most of
- * what a local service cost above the resources it sends. Same value, resources, secrecy and
+ * `pulumi.interpolate` gives, without its Output of the interpolated values, each made through
+ * the SDK's `output()` with a stack-capturing Error and a copy: ~20 entries a container, and most
+ * of what a local service cost above the resources it sends. Same value, resources, secrecy and
  * unknown-ness; issue #18.)
  */
 function envLine(name: string, value: pulumi.Input<string>): pulumi.Input<string> {
