@@ -74,94 +74,35 @@ function options(r: EvaluatedResource) {
 }
 
 /**
- * What a resource policy is handed for one resource, as the analyzer builds it for each policy,
- * except that the parts that cost (the unknown-checking proxy of its inputs, its options, its
- * provider's view) are made when the policy first reads them, and kept, so a policy reads the
- * same objects each time as from the analyzer's. Most policies read only `type` of most
- * resources (a check for a few types): made at once for every resource and policy, these were
- * most of what running the pack cost (issue #18).
+ * A resource as a policy sees it, except that the parts that cost (the unknown-checking proxy of
+ * its properties, its options, its provider's view) are made when the policy first reads them, and
+ * kept, so a policy reads the same objects each time, as from the analyzer's. Most policies read
+ * only `type` of most resources (a check for a few types): made at once for every resource and
+ * policy, these were most of what running the pack cost (issue #18). Writable, as the analyzer's
+ * plain objects are.
  */
-class ResourceArgs implements ResourceValidationArgs {
+abstract class LazyResourceView {
     readonly type: string;
     readonly name: string;
     readonly urn: string;
-    readonly stackTags = new Map<string, string>();
-    readonly notApplicable = notApplicable;
-    #props?: Record<string, any>;
-    #opts?: ResourceValidationArgs["opts"];
-    #provider?: { value: ResourceValidationArgs["provider"] };
-
-    constructor(
-        private readonly resource: EvaluatedResource,
-        private readonly providerResource: EvaluatedResource | undefined,
-    ) {
-        this.type = resource.type;
-        this.name = resource.name;
-        this.urn = resource.urn;
-    }
-
-    get props(): Record<string, any> {
-        return (this.#props ??= unknownCheckingProxy(this.resource.inputs));
-    }
-    set props(value: Record<string, any>) {
-        this.#props = value;
-    }
-    get opts(): ResourceValidationArgs["opts"] {
-        return (this.#opts ??= options(this.resource));
-    }
-    set opts(value: ResourceValidationArgs["opts"]) {
-        this.#opts = value;
-    }
-    get provider(): ResourceValidationArgs["provider"] {
-        return (this.#provider ??= { value: providerOf(this.providerResource) }).value;
-    }
-    set provider(value: ResourceValidationArgs["provider"]) {
-        this.#provider = { value };
-    }
-    isType = ((cls: any) => isTypeOf(this.type)(cls)) as ResourceValidationArgs["isType"];
-    asType = ((cls: any) => (isTypeOf(this.type)(cls) ? this.props : undefined)) as ResourceValidationArgs["asType"];
-    getConfig = <T extends object>() => ({}) as T;
-}
-
-/** A resource as a stack policy sees it (the analyzer's view of the engine's state), made when read likewise. */
-class StackResource implements PolicyResource {
-    readonly type: string;
-    readonly name: string;
-    readonly urn: string;
-    propertyDependencies: Record<string, PolicyResource[]> = {};
     #props?: Record<string, any>;
     #opts?: PolicyResource["opts"];
     #provider?: { value: PolicyResource["provider"] };
-    #parent?: { value: PolicyResource | undefined };
-    #dependencies?: PolicyResource[];
 
     constructor(
-        private readonly resource: EvaluatedResource,
+        protected readonly resource: EvaluatedResource,
         private readonly providerResource: EvaluatedResource | undefined,
-        /** Every resource's view by URN (complete before the policy runs): its parent and dependencies are found there. */
-        private readonly views: Map<string, PolicyResource>,
     ) {
         this.type = resource.type;
         this.name = resource.name;
         this.urn = resource.urn;
     }
 
-    get parent(): PolicyResource | undefined {
-        const urn = this.resource.parent;
-        return (this.#parent ??= { value: urn ? this.views.get(urn) : undefined }).value;
-    }
-    set parent(value: PolicyResource | undefined) {
-        this.#parent = { value };
-    }
-    get dependencies(): PolicyResource[] {
-        return (this.#dependencies ??= this.resource.dependencies.map((d) => this.views.get(d)).filter((d): d is PolicyResource => d !== undefined));
-    }
-    set dependencies(value: PolicyResource[]) {
-        this.#dependencies = value;
-    }
+    /** What the policy sees as `props`: the inputs (a resource policy) or the outputs (a stack policy). */
+    protected abstract get properties(): Record<string, any>;
 
     get props(): Record<string, any> {
-        return (this.#props ??= unknownCheckingProxy(this.resource.outputs));
+        return (this.#props ??= unknownCheckingProxy(this.properties));
     }
     set props(value: Record<string, any>) {
         this.#props = value;
@@ -179,6 +120,51 @@ class StackResource implements PolicyResource {
         this.#provider = { value };
     }
     isType = ((cls: any) => isTypeOf(this.type)(cls)) as PolicyResource["isType"];
+}
+
+/** What a resource policy is handed for one resource (its inputs), as the analyzer builds it for each policy. */
+class ResourceArgs extends LazyResourceView implements ResourceValidationArgs {
+    readonly stackTags = new Map<string, string>();
+    readonly notApplicable = notApplicable;
+
+    protected get properties(): Record<string, any> {
+        return this.resource.inputs;
+    }
+    asType = ((cls: any) => (isTypeOf(this.type)(cls) ? this.props : undefined)) as ResourceValidationArgs["asType"];
+    getConfig = <T extends object>() => ({}) as T;
+}
+
+/** A resource as a stack policy sees it (the analyzer's view of the engine's state: its outputs). */
+class StackResource extends LazyResourceView implements PolicyResource {
+    propertyDependencies: Record<string, PolicyResource[]> = {};
+    #parent?: { value: PolicyResource | undefined };
+    #dependencies?: PolicyResource[];
+
+    constructor(
+        resource: EvaluatedResource,
+        providerResource: EvaluatedResource | undefined,
+        /** Every resource's view by URN (complete before the policy runs): its parent and dependencies are found there. */
+        private readonly views: Map<string, PolicyResource>,
+    ) {
+        super(resource, providerResource);
+    }
+
+    protected get properties(): Record<string, any> {
+        return this.resource.outputs;
+    }
+    get parent(): PolicyResource | undefined {
+        const urn = this.resource.parent;
+        return (this.#parent ??= { value: urn ? this.views.get(urn) : undefined }).value;
+    }
+    set parent(value: PolicyResource | undefined) {
+        this.#parent = { value };
+    }
+    get dependencies(): PolicyResource[] {
+        return (this.#dependencies ??= this.resource.dependencies.map((d) => this.views.get(d)).filter((d): d is PolicyResource => d !== undefined));
+    }
+    set dependencies(value: PolicyResource[]) {
+        this.#dependencies = value;
+    }
     asType = ((cls: any) => (isTypeOf(this.type)(cls) ? this.resource.outputs : undefined)) as PolicyResource["asType"];
 }
 
