@@ -21,6 +21,8 @@ export function recreateProblem(key: string, requested: unknown, keeps: string, 
 export class Cache extends pulumi.ComponentResource {
     public readonly host: pulumi.Output<string>;
     public readonly port: pulumi.Output<number>;
+    /** The port as text (REDIS_PORT): one Output, shared by every workload on the cache. */
+    public readonly portText: pulumi.Output<string>;
     /** Secret. */
     public readonly password: pulumi.Output<string>;
     public readonly tls: boolean;
@@ -32,6 +34,7 @@ export class Cache extends pulumi.ComponentResource {
         const out = backend.cache(name, args, { parent: this });
         this.host = out.host;
         this.port = out.port;
+        this.portText = this.port.apply(String);
         this.password = pulumi.secret(out.password);
         this.tls = out.tls;
         const scheme = out.tls ? "rediss" : "redis";

@@ -55,6 +55,8 @@ export const SERVER_REPLACED = "replaces the server: a new, empty one under the 
 export class Database extends pulumi.ComponentResource {
     public readonly host: pulumi.Output<string>;
     public readonly port: pulumi.Output<number>;
+    /** The port as text (DB_PORT): one Output, shared by every workload on the server. */
+    public readonly portText: pulumi.Output<string>;
     /** The admin login (the init step's only). */
     public readonly username: pulumi.Output<string>;
     /** Secret: the admin's. */
@@ -83,6 +85,7 @@ export class Database extends pulumi.ComponentResource {
         const out = backend.database(name, { ...args, roles }, { parent: this });
         this.host = out.host;
         this.port = out.port;
+        this.portText = this.port.apply(String);
         this.username = out.username;
         this.password = pulumi.secret(out.password);
         this.databases = args.databases;

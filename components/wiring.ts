@@ -59,17 +59,6 @@ export function bucketVariable(bucket: string): string {
  * already read. Credentials and URLs that embed them are secret; hosts and ports are plain.
  * Config validation guarantees every part a service uses exists.
  */
-/** A part's port as text: one Output per part, shared by every workload that uses it (not an `apply` each). */
-function portText(port: pulumi.Output<number>): pulumi.Output<string> {
-    let text = portTexts.get(port);
-    if (text === undefined) {
-        text = port.apply(String);
-        portTexts.set(port, text);
-    }
-    return text;
-}
-const portTexts = new WeakMap<pulumi.Output<number>, pulumi.Output<string>>();
-
 export function serviceEnvironment(service: Pick<ServiceSettings, "name" | "env" | "notSecrets" | "uses">, parts: Parts): ServiceEnvironment {
     const env: Record<string, pulumi.Input<string>> = { ...service.env };
     if (service.notSecrets !== undefined && service.notSecrets.length > 0) {
@@ -82,7 +71,7 @@ export function serviceEnvironment(service: Pick<ServiceSettings, "name" | "env"
     if (uses.database !== undefined && parts.database) {
         const db = parts.database;
         env.DB_HOST = db.host;
-        env.DB_PORT = portText(db.port);
+        env.DB_PORT = db.portText;
         env.DB_NAME = uses.database;
         // The database's own role, never the admin (least-privilege-data guardrail).
         const role = db.role(uses.database);
@@ -105,7 +94,7 @@ export function serviceEnvironment(service: Pick<ServiceSettings, "name" | "env"
     if (uses.cache && parts.cache) {
         const cache = parts.cache;
         env.REDIS_HOST = cache.host;
-        env.REDIS_PORT = portText(cache.port);
+        env.REDIS_PORT = cache.portText;
         env.REDIS_TLS = String(cache.tls);
         secretEnv.REDIS_PASSWORD = cache.password;
         secretEnv.REDIS_URL = cache.url;

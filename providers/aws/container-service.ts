@@ -14,30 +14,6 @@ import { alarm } from "./alerts";
 import { AwsContext } from "./context";
 import { dbCaTaskParts } from "./database-ca";
 
-function taskTrust(ctx: AwsContext): pulumi.Output<string> {
-    // The same document for every task role of the stack: one Output, made once (two roles a workload).
-    let trust = taskTrusts.get(ctx);
-    if (trust === undefined) {
-        trust = pulumi.jsonStringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } } }],
-        });
-        taskTrusts.set(ctx, trust);
-    }
-    return trust;
-}
-const taskTrusts = new WeakMap<AwsContext, pulumi.Output<string>>();
-
-/** The AWS managed policy of ECS task execution, in the stack's partition: one Output per stack likewise. */
-function executionPolicyArn(ctx: AwsContext): pulumi.Output<string> {
-    let arn = executionPolicyArns.get(ctx);
-    if (arn === undefined) {
-        arn = pulumi.interpolate`arn:${ctx.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`;
-        executionPolicyArns.set(ctx, arn);
-    }
-    return arn;
-}
-const executionPolicyArns = new WeakMap<AwsContext, pulumi.Output<string>>();
 
 /** The image reference: as given, or built here, pushed to ECR and pinned by digest. */
 function image(ctx: AwsContext, name: string, args: Pick<ContainerServiceArgs, "image">, parent: pulumi.Resource): pulumi.Output<string> {
@@ -131,8 +107,8 @@ export function taskDefinition(
           )
         : undefined;
 
-    const executionRole = new iam.Role(`${name}-execution`, { assumeRolePolicy: taskTrust(ctx), description: `ECS agent for ${name}: pull, logs, its own secret` }, o());
-    new iam.RolePolicyAttachment(`${name}-execution`, { role: executionRole.name, policyArn: executionPolicyArn(ctx) }, o());
+    const executionRole = new iam.Role(`${name}-execution`, { assumeRolePolicy: ctx.ecsTaskTrust, description: `ECS agent for ${name}: pull, logs, its own secret` }, o());
+    new iam.RolePolicyAttachment(`${name}-execution`, { role: executionRole.name, policyArn: ctx.ecsTaskExecutionPolicyArn }, o());
     if (secret) {
         new iam.RolePolicy(
             `${name}-execution-secrets`,
@@ -140,7 +116,7 @@ export function taskDefinition(
             o(),
         );
     }
-    const taskRole = new iam.Role(`${name}-task`, { assumeRolePolicy: taskTrust(ctx), description: `application role of ${name}` }, o());
+    const taskRole = new iam.Role(`${name}-task`, { assumeRolePolicy: ctx.ecsTaskTrust, description: `application role of ${name}` }, o());
     const buckets = args.uses.buckets.map((b) => ctx.bucketArns[b]).filter((arn): arn is pulumi.Output<string> => arn !== undefined);
     if (buckets.length > 0) {
         new iam.RolePolicy(

@@ -114,4 +114,22 @@ export class AwsContext {
     arn(service: string, resource: string, regional = true): pulumi.Output<string> {
         return pulumi.interpolate`arn:${this.partition}:${service}:${regional ? this.region : ""}:${this.accountId}:${resource}`;
     }
+
+    /**
+     * The trust policy of every ECS task role (and task execution role) of the stack: ECS tasks of
+     * this account only. One Output, made on first use and shared (two roles a workload).
+     */
+    get ecsTaskTrust(): pulumi.Output<string> {
+        return (this.taskTrust ??= pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": this.accountId } } }],
+        }));
+    }
+    private taskTrust?: pulumi.Output<string>;
+
+    /** The AWS managed policy of ECS task execution, in the stack's partition: one Output likewise. */
+    get ecsTaskExecutionPolicyArn(): pulumi.Output<string> {
+        return (this.taskExecutionPolicyArn ??= pulumi.interpolate`arn:${this.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`);
+    }
+    private taskExecutionPolicyArn?: pulumi.Output<string>;
 }
