@@ -645,6 +645,65 @@ describe("the SDK's serialization of plain values, dependency URNs and unknown c
         assert.deepStrictEqual(asked, { published: 1, patched: 0 });
     });
 
+    it("a walk over a resource the engine has just answered, at each turn before its URN Output settled and after, gives the SDK's URN at the SDK's turn", async () => {
+        class Thing extends pulumi.CustomResource {
+            constructor(name: string) {
+                super("test:index:Thing", name, { input: name });
+            }
+        }
+        const { project, config } = stackConfig({ stack: "local" });
+        const SPAN = 8;
+        const seen: Record<string, { published?: unknown; patched?: unknown }> = {};
+        /** For each turn, whether patch 12. took the URN as kept. */
+        const keptAt: boolean[] = [];
+        const answered = patches.urnAnswered;
+        try {
+            await runOffline({
+                project,
+                stack: "local",
+                config,
+                program: async () => {
+                    for (let turn = 0; turn < SPAN; turn++) {
+                        for (const side of ["published", "patched"] as const) {
+                            // The walk starts `turn` turns after registerResource resolved the URN
+                            // Output with the engine's answer (patch 12. keeps a URN only once that
+                            // Output's isKnown settled: earlier, the SDK's `promise()` takes longer).
+                            const walked = new Promise<unknown>((done, fail) => {
+                                const thing = new Thing(`t${turn}-${side}`);
+                                patches.urnAnswered = (resource: unknown, urn: string) => {
+                                    answered(resource, urn);
+                                    if (resource !== thing) return;
+                                    let p: Promise<unknown> = Promise.resolve();
+                                    for (let i = 0; i < turn; i++) p = p.then(() => undefined);
+                                    // How often the walk asks the URN Output for its value (none when kept).
+                                    let asked = 0;
+                                    const promise = (thing.urn as any).promise;
+                                    (thing.urn as any).promise = (...args: unknown[]) => (asked++, promise(...args));
+                                    p.then(() => turnsOf(() => dependsOn[side].getAllTransitivelyReferencedResourceURNs(new Set([thing]), new Set()), 64))
+                                        .then(({ log, value }) => ({ log, value: [...(value as Set<string>)].map((u) => u.replace(/t\d+-(published|patched)$/, "thing")) }))
+                                        .then((walk) => (side === "patched" ? keptAt.push(asked === 0) : undefined, walk))
+                                        .then(done, fail);
+                                };
+                            });
+                            (seen[`${turn} turns after the answer`] ??= {})[side] = await walked;
+                            patches.urnAnswered = answered;
+                        }
+                    }
+                    return {};
+                },
+            });
+        } finally {
+            patches.urnAnswered = answered;
+        }
+        assert.strictEqual(Object.keys(seen).length, SPAN);
+        for (const [name, { published, patched }] of Object.entries(seen)) {
+            assert.ok((published as { log: string }).log.includes("resumed"), name);
+            assert.deepStrictEqual(patched, published, name);
+        }
+        // The span holds walks before the URN was kept and after.
+        assert.deepStrictEqual([keptAt[0], keptAt[SPAN - 1]], [false, true]);
+    });
+
     it("a dependsOn list (resources, nested lists, promises and Outputs of them, a value that is no resource) gives the SDK's resources or error, at the SDK's turn", async () => {
         const { project, config } = stackConfig({ stack: "local" });
         const seen: Record<string, { published: unknown; patched: unknown }> = {};
