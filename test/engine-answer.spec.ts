@@ -181,6 +181,16 @@ describe("the offline engine's answer to a registration (stacks/engine-answer.ts
             assert.strictEqual(shape(req.getObject()!.toJavaScript()), shape(structproto.Struct.fromJavaScript(props).toJavaScript()));
         });
 
+        it("each read of the stand-in is a copy of its own, as each of the Struct's is: a reader that changes one changes no other", () => {
+            const req = new resproto.RegisterResourceRequest();
+            patches.setRequestObject(req, structproto, props, { [patches.REQUEST_READ_IN_PROCESS]: plainStruct });
+            const first = req.getObject()!.toJavaScript() as { b: { d: unknown[] }; a: string };
+            first.b.d.push("changed");
+            first.a = "changed";
+            assert.deepStrictEqual(req.getObject()!.toJavaScript(), structproto.Struct.fromJavaScript(props).toJavaScript());
+            assert.deepStrictEqual(props, { b: { d: [1, { f: 2 }] }, a: "x" });
+        });
+
         it("any other monitor (the CLI's engine, a plain setMocks) gets the SDK's Struct, as published", () => {
             for (const monitor of [undefined, {}, new MockMonitor({ newResource: () => ({}), call: () => ({}) })]) {
                 const req = new resproto.RegisterResourceRequest();
