@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { ConfigError } from "../stacks/errors";
 import { loadBackend } from "../providers/load";
 import { loadSettings } from "../stacks/load-settings";
+import { TOP_LEVEL_KEYS } from "../stacks/schema";
 import { stackConfig } from "./harness";
 
 const ID = { project: "anycloud", stack: "test" };
@@ -168,6 +169,17 @@ describe("config model", () => {
                 "anycloud:services.app.cpu",
                 "anycloud:services.app.replicas",
             ]);
+        });
+        it("problems of several keys in the order of the keys' names", () => {
+            const problems = problemsOf(config({ tags: "team", "logs.retentionDays": "long", "loadBalancer.maxBodyMb": "big", "alerts.cpuPercent": "high" }));
+            assert.deepStrictEqual(
+                problems.map((p) => p.key),
+                ["anycloud:alerts.cpuPercent", "anycloud:loadBalancer.maxBodyMb", "anycloud:logs.retentionDays", "anycloud:tags"],
+            );
+        });
+        it("orders every top-level key by code unit as localeCompare does (the problems' order above)", () => {
+            const byLocale = [...TOP_LEVEL_KEYS].sort((a, b) => a.localeCompare(b));
+            assert.deepStrictEqual([...TOP_LEVEL_KEYS].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), byLocale);
         });
         it("a worker that could scale to zero", () => {
             const p = onlyProblem(config({ "services.worker.replicas": { min: 0, max: 2 } }));
