@@ -6,62 +6,142 @@
 // 7.x under another name): on this project ~3.5 s of CPU cold and ~2 s incremental, where
 // TypeScript 5.9's `tsc` took ~21 s cold and ~10 s incremental, re-parsing 1.49 M lines of
 // provider typings each time, on the same two cores mocha needs. TypeScript 5.9 (`typescript`)
-// stays for what needs its JavaScript API, which 7.0 does not have: per-file transpiling here and
-// in scripts/register.js, ts-node, and `npm run build`. Both read tsconfig.json; TypeScript 7 has
+// stays for what needs its JavaScript API, which 7.0 does not have: per-file transpiling in
+// scripts/register.js (and here what TypeScript 7 did not emit, below), ts-node, and `npm run build`. Both read tsconfig.json; TypeScript 7 has
 // no `node10` module resolution, so it resolves with `bundler`: the same 3,143 files as
 // TypeScript 5.9's `node10` (compared with `--listFilesOnly`).
 //
 // mocha (and the processes the tests start) load the build in bin/ (scripts/register.js), so
 // every source file whose build is missing or stale is first transpiled into bin/ (while the type
-// checks run), as register.js would transpile it in memory: per file, with the project's compiler options. That
-// is the same JavaScript tsc emits for this project (tsconfig.json sets `isolatedModules`: tsc
-// refuses what per-file transpiling would compile differently), and the type checks still judge
-// every file. `npm run build` is TypeScript 5.9's `tsc`.
+// checks run), per file with the project's options, as register.js would transpile it in memory.
+// That is the same JavaScript tsc emits for this project (tsconfig.json sets `isolatedModules`:
+// tsc refuses what per-file transpiling would compile differently), and the type checks still
+// judge every file. The transpiling is TypeScript 7's too, without a type check or module
+// resolution (`--noCheck --noResolve`: the stale files alone, ~1 s of CPU for all 256 files in
+// a fresh clone, where TypeScript 5.9's transpileModule took ~7.7 s); it gives JavaScript byte
+// for byte TypeScript 5.9's (test/transpile.spec.ts pins it), and its source maps name the same
+// lines (columns differ at a few names; only stack traces read them). A file it does not emit
+// (a syntax error anywhere in the batch stops its emit: tsconfig's `noEmitOnError`) is
+// transpiled by TypeScript 5.9 as before. `npm run build` is TypeScript 5.9's `tsc`.
 //
 // The type checks are incremental (their state in bin/*.ts7.tsbuildinfo) and single-threaded
 // (the native compiler's threads would only take CPU from mocha's workers).
 "use strict";
-const { spawn } = require("child_process");
+const { spawn, spawnSync } = require("child_process");
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
-const OUT = path.join(ROOT, "bin");
-/** TypeScript 7's `tsc` (its package exports no `bin/`, so from its package.json's directory). */
-const TSC7 = path.join(path.dirname(require.resolve("typescript-7/package.json")), "bin", "tsc");
+/**
+ * TypeScript 7's `tsc`: the native executable of its platform package, as its `bin/tsc` finds it
+ * (lib/getExePath.js), started directly (the wrapper is a Node process, ~0.12 s of CPU each, that
+ * on Node 20 only waits for it); the wrapper where that package is not found.
+ */
+const TSC7 = (() => {
+    const dir = path.dirname(require.resolve("typescript-7/package.json"));
+    try {
+        const pkg = require.resolve(`@typescript/typescript-${process.platform}-${process.arch}/package.json`, { paths: [dir] });
+        const exe = path.join(path.dirname(pkg), "lib", process.platform === "win32" ? "tsc.exe" : "tsc");
+        if (fs.existsSync(exe)) return [exe];
+    } catch {
+        // not installed for this platform: the wrapper says why
+    }
+    return [process.execPath, path.join(dir, "bin", "tsc")];
+})();
 /** What both type checks run with, beside their tsconfig (see the top of this file). */
 const TS7_ARGS = ["--noEmit", "--moduleResolution", "bundler", "--singleThreaded", "--incremental"];
 
 /**
- * Transpiles into bin/ each source file whose build there was not made from its current text, and
- * returns the maps it wrote. Each file is written to a temporary name and renamed (the JavaScript
- * first, then its map, the "made from this text" marker), so an interrupted run or a reader at the
- * same moment (`pulumi up`, register.js) never finds old or half-written JavaScript marked current.
+ * The options a file is transpiled with: the project's, with the source kept in the map (its
+ * up-to-date check in scripts/register.js), as register.js transpiles it.
  */
-function transpileStale() {
-    const ts = require("typescript");
-    const config = ts.parseJsonConfigFileContent(ts.readConfigFile(path.join(ROOT, "tsconfig.json"), ts.sys.readFile).config, ts.sys, ROOT);
-    // As scripts/register.js transpiles a file, with the source kept in the map (its up-to-date check).
-    const compilerOptions = { ...config.options, noEmit: false, sourceMap: true, inlineSources: true, inlineSourceMap: false, declaration: false };
-    const written = [];
-    for (const file of config.fileNames) {
-        const rel = path.relative(ROOT, file);
-        const js = path.join(OUT, rel.replace(/\.ts$/, ".js"));
-        const source = fs.readFileSync(file, "utf8");
+const EMIT_OPTIONS = { noEmit: false, sourceMap: true, inlineSources: true, inlineSourceMap: false, declaration: false };
+
+/** A project's source files (absolute), as its tsconfig.json selects them (TypeScript 7's `--showConfig`, a few ms). */
+function sourceFiles(root = ROOT) {
+    const shown = spawnSync(TSC7[0], [...TSC7.slice(1), "-p", root, "--showConfig"], { cwd: root, encoding: "utf8", maxBuffer: 64 << 20 });
+    if (shown.status !== 0) throw new Error(`tsc --showConfig failed (exit ${shown.status}): ${shown.stdout}${shown.stderr}`);
+    return JSON.parse(shown.stdout).files.map((f) => path.resolve(root, f));
+}
+
+/** Where a source file of the project in `root` has its build: under `out` (bin/) at its path under `root`. */
+const builtPath = (file, root = ROOT, out = path.join(root, "bin")) => path.join(out, path.relative(root, file).replace(/\.ts$/, ".js"));
+
+/** The source files whose build in bin/ was not made from their current text (the marker register.js checks). */
+function staleFiles(files, root) {
+    return files.filter((file) => {
         try {
-            if (JSON.parse(fs.readFileSync(`${js}.map`, "utf8")).sourcesContent[0] === source) continue;
+            return JSON.parse(fs.readFileSync(`${builtPath(file, root)}.map`, "utf8")).sourcesContent[0] !== fs.readFileSync(file, "utf8");
         } catch {
-            // no build of it yet
+            return true; // no build of it yet
         }
-        const out = ts.transpileModule(source, { compilerOptions, fileName: file });
-        const map = JSON.parse(out.sourceMapText);
-        map.sources = [path.relative(path.dirname(js), file).split(path.sep).join("/")];
-        fs.mkdirSync(path.dirname(js), { recursive: true });
-        writeAtomically(js, out.outputText);
-        writeAtomically(`${js}.map`, JSON.stringify(map));
-        written.push(`${js}.map`);
+    });
+}
+
+/**
+ * TypeScript 7's per-file transpiling of `files` into `outDir` (their paths under it as under the
+ * project root): the project's options and EMIT_OPTIONS, no type check, no module resolution, no
+ * type packages (nothing it emits depends on them: `isolatedModules`). Resolves to run()'s result;
+ * with tsconfig's `noEmitOnError` a syntax error in any of them leaves `outDir` without output.
+ */
+function emitWithTypeScript7(files, outDir, root = ROOT) {
+    fs.mkdirSync(outDir, { recursive: true });
+    const config = path.join(outDir, "tsconfig.json");
+    const compilerOptions = { ...EMIT_OPTIONS, outDir, rootDir: root, moduleResolution: "bundler", noCheck: true, noResolve: true, types: [] };
+    fs.writeFileSync(config, JSON.stringify({ extends: path.join(root, "tsconfig.json"), compilerOptions, files, include: [] }));
+    return run("tsc (transpiling)", [...TSC7, "-p", config, "--singleThreaded"], true);
+}
+
+/**
+ * Transpiles into bin/ each source file whose build there was not made from its current text, and
+ * returns the maps it wrote and how many of them TypeScript 5.9 made. TypeScript 7 transpiles them into a scratch directory; a file it did
+ * not emit, or emitted from other text than the file has now, is transpiled by TypeScript 5.9's
+ * transpileModule. Each file is written to a temporary name and renamed (the JavaScript first,
+ * then its map, the "made from this text" marker), so an interrupted run or a reader at the same
+ * moment (`pulumi up`, register.js) never finds old or half-written JavaScript marked current.
+ */
+async function transpileStale(files, root = ROOT) {
+    const stale = staleFiles(files, root);
+    const written = [];
+    if (stale.length === 0) return { written, byTypeScript5: 0 };
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-transpile-"));
+    let byTypeScript5 = 0;
+    try {
+        await emitWithTypeScript7(stale, scratch, root);
+        let ts;
+        let compilerOptions;
+        for (const file of stale) {
+            const js = builtPath(file, root);
+            const source = fs.readFileSync(file, "utf8");
+            const staged = builtPath(file, root, scratch);
+            let out;
+            try {
+                const map = JSON.parse(fs.readFileSync(`${staged}.map`, "utf8"));
+                if (map.sourcesContent[0] === source) out = { js: fs.readFileSync(staged, "utf8"), map };
+            } catch {
+                // not emitted
+            }
+            if (out === undefined) {
+                if (ts === undefined) {
+                    ts = require("typescript");
+                    const config = ts.parseJsonConfigFileContent(ts.readConfigFile(path.join(root, "tsconfig.json"), ts.sys.readFile).config, ts.sys, root);
+                    compilerOptions = { ...config.options, ...EMIT_OPTIONS };
+                }
+                byTypeScript5++;
+                const emitted = ts.transpileModule(source, { compilerOptions, fileName: file });
+                out = { js: emitted.outputText, map: JSON.parse(emitted.sourceMapText) };
+            }
+            out.map.sources = [path.relative(path.dirname(js), file).split(path.sep).join("/")];
+            fs.mkdirSync(path.dirname(js), { recursive: true });
+            writeAtomically(js, out.js);
+            writeAtomically(`${js}.map`, JSON.stringify(out.map));
+            written.push(`${js}.map`);
+        }
+    } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
     }
-    return written;
+    return { written, byTypeScript5 };
 }
 
 function writeAtomically(file, text) {
@@ -70,10 +150,10 @@ function writeAtomically(file, text) {
     fs.renameSync(temporary, file);
 }
 
-/** Runs a command; its output is kept (type checks) or goes straight to the terminal (mocha). */
-function run(label, args, keepOutput) {
+/** Runs a command ([executable, ...args]); its output is kept (tsc) or goes straight to the terminal (mocha). */
+function run(label, command, keepOutput) {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, args, { cwd: ROOT, stdio: keepOutput ? ["ignore", "pipe", "pipe"] : "inherit" });
+        const child = spawn(command[0], command.slice(1), { cwd: ROOT, stdio: keepOutput ? ["ignore", "pipe", "pipe"] : "inherit" });
         let output = "";
         if (keepOutput) {
             child.stdout.on("data", (d) => (output += d));
@@ -87,14 +167,16 @@ function run(label, args, keepOutput) {
 async function main() {
     const started = Date.now();
     // The type checks read only the sources, so they start first and run while this process
-    // transpiles (in a fresh clone, every file: ~13 s of CPU mocha has to wait for).
+    // transpiles (in a fresh clone, every file).
+    const typeCheck = (label, args) => run(label, [...TSC7, ...args, ...TS7_ARGS], true);
     const typeChecks = [
-        run("tsc (the project)", [TSC7, ...TS7_ARGS, "--tsBuildInfoFile", path.join("bin", "typecheck.ts7.tsbuildinfo")], true),
-        run("tsc -p policy", [TSC7, "-p", "policy", ...TS7_ARGS, "--tsBuildInfoFile", path.join("bin", "policy.ts7.tsbuildinfo")], true),
+        typeCheck("tsc (the project)", ["--tsBuildInfoFile", path.join("bin", "typecheck.ts7.tsbuildinfo")]),
+        typeCheck("tsc -p policy", ["-p", "policy", "--tsBuildInfoFile", path.join("bin", "policy.ts7.tsbuildinfo")]),
     ];
-    const maps = transpileStale();
-    console.log(`npm test: ${maps.length} file(s) transpiled into bin/ while the type checks ran; mocha started`);
-    const mochaArgs = [require.resolve("mocha/bin/mocha.js"), ...process.argv.slice(2)];
+    const { written: maps, byTypeScript5 } = await transpileStale(sourceFiles());
+    const fallback = byTypeScript5 > 0 ? ` (${byTypeScript5} by TypeScript 5.9: TypeScript 7 emitted none for them)` : "";
+    console.log(`npm test: ${maps.length} file(s) transpiled into bin/${fallback} while the type checks ran; mocha started`);
+    const mochaArgs = [process.execPath, require.resolve("mocha/bin/mocha.js"), ...process.argv.slice(2)];
     const results = await Promise.all([...typeChecks, run("mocha", mochaArgs, false)]);
     let failed = false;
     for (const r of results) {
@@ -114,7 +196,11 @@ async function main() {
     process.exitCode = failed ? 1 : 0;
 }
 
-main().catch((e) => {
-    console.error(e);
-    process.exitCode = 1;
-});
+module.exports = { EMIT_OPTIONS, emitWithTypeScript7, sourceFiles, transpileStale };
+
+if (require.main === module) {
+    main().catch((e) => {
+        console.error(e);
+        process.exitCode = 1;
+    });
+}
