@@ -80,21 +80,20 @@ function clusterKey(bin: string, args: string[]): string {
  * `initdb -D <data> <args>`: what initdb writes, but made once for each PostgreSQL build and
  * `args` (without -D) and copied from then on (kept between runs: clusterStore). initdb
  * bootstraps every catalog (~1 s of CPU, over a second of wall time at load); a copy is ~0.1 s.
- * When two workers make the same cluster at once, each runs initdb and the first copy kept wins;
- * without a store, initdb simply runs. `data` must not exist.
+ * One process makes a cluster while the others that need it wait for it (a lock file beside it):
+ * in a fresh clone the spec files that share a cluster start at once in mocha's workers, and each
+ * ran initdb (2 of the 3 clusters were made twice). Without a store, initdb simply runs. `data`
+ * must not exist.
  */
 export function initCluster(bin: string, data: string, args: string[]): void {
     const store = clusterStore();
     const made = store && path.join(store, `pg-cluster-${clusterKey(bin, args)}`);
-    if (made && fs.existsSync(made)) {
-        // cp -a keeps the owner (the postgres user, when the tests run as root) and the 0700 mode PostgreSQL requires.
-        execFileSync("cp", ["-a", made, data]);
-        const now = new Date();
-        fs.utimesSync(made, now, now); // used: kept by pruneClusters
+    if (!made) {
+        runPgTool(bin, "initdb", ["-D", data, ...args]);
         return;
     }
-    runPgTool(bin, "initdb", ["-D", data, ...args]);
-    if (made) {
+    exclusively(`${made}.lock`, () => fs.existsSync(made), () => {
+        runPgTool(bin, "initdb", ["-D", data, ...args]);
         pruneClusters(path.dirname(made));
         // Copied under a name of its own, then renamed: a reader never finds half a cluster.
         const staging = `${made}.${process.pid}`;
@@ -102,8 +101,58 @@ export function initCluster(bin: string, data: string, args: string[]): void {
         try {
             fs.renameSync(staging, made);
         } catch {
-            fs.rmSync(staging, { recursive: true, force: true }); // another worker kept its copy first
+            fs.rmSync(staging, { recursive: true, force: true }); // kept by another process meanwhile (one whose lock looked stale)
         }
+    });
+    if (!fs.existsSync(data)) {
+        // cp -a keeps the owner (the postgres user, when the tests run as root) and the 0700 mode PostgreSQL requires.
+        execFileSync("cp", ["-a", made, data]);
+        const now = new Date();
+        fs.utimesSync(made, now, now); // used: kept by pruneClusters
+    }
+}
+
+/**
+ * Runs `make` unless `done()` says it is done, one process at a time: the process that creates
+ * `lock` (holding its pid) makes it; another waits until it is done or its maker died (the lock of
+ * a process no longer running is removed, and this one tries again).
+ */
+function exclusively(lock: string, done: () => boolean, make: () => void): void {
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    while (!done()) {
+        let fd: number;
+        try {
+            fd = fs.openSync(lock, "wx");
+        } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+            if (!makerAlive(lock)) fs.rmSync(lock, { force: true });
+            else Atomics.wait(pause, 0, 0, 50);
+            continue;
+        }
+        try {
+            fs.writeSync(fd, String(process.pid));
+            fs.closeSync(fd);
+            if (!done()) make();
+        } finally {
+            fs.rmSync(lock, { force: true });
+        }
+    }
+}
+
+/** Whether the process named in a lock file still runs (a lock just created, its pid not yet written, counts as running). */
+function makerAlive(lock: string): boolean {
+    let pid: number;
+    try {
+        pid = Number(fs.readFileSync(lock, "utf8"));
+    } catch {
+        return true; // gone meanwhile: try again
+    }
+    if (!pid) return true;
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (e) {
+        return (e as NodeJS.ErrnoException).code === "EPERM";
     }
 }
 
