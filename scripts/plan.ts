@@ -278,7 +278,7 @@ async function plan(argv: string[], print: Print, runProgram: (options: OfflineO
     }
     // What each target does with the edge settings (the run above already refused what this
     // stack's target cannot honour).
-    const settings = loadSettings(config, { project, stack: args.stack });
+    const settings = run.settings ?? loadSettings(config, { project, stack: args.stack });
     const edge = edgeReport(settings, EDGE_MODELS).map(({ route, ...row }) => row);
     const edgeNotesOfStack = edgeNotes(settings, EDGE_MODELS);
     if (args.json) {

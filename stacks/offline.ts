@@ -6,8 +6,8 @@ import { CloudFacts, CloudMocks, DeployedResource, MockContext } from "./cloud-m
 import { leanRegisterResource, plainStruct } from "./engine-answer";
 import { CONFIG_NAMESPACE } from "./errors";
 import { missingOperatorSecrets } from "./load-settings";
-import { runProgram } from "./program";
-import { CLOUDS, Cloud } from "./settings";
+import { runProgramWithSettings } from "./program";
+import { CLOUDS, Cloud, Settings } from "./settings";
 
 /**
  * The offline engine: runs the real program in-process under Pulumi's mock monitor, answering
@@ -74,6 +74,8 @@ export interface OfflineRun {
     standIns: string[];
     /** Every invoke the program made, in order: the token, its arguments and what it waits for. */
     invokes: CapturedInvoke[];
+    /** The settings the real program ran with (its config with the stand-ins); none for another `program`. */
+    settings?: Settings;
 }
 
 export interface OfflineOptions {
@@ -190,7 +192,14 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
     captureInvokes(invokes, captured);
     pulumi.runtime.setAllConfig(options.config);
 
-    const program = options.program ?? runProgram;
+    let settings: Settings | undefined;
+    const program =
+        options.program ??
+        (async () => {
+            const ran = await runProgramWithSettings();
+            settings = ran.settings;
+            return ran.outputs;
+        });
     // An error thrown inside an apply (a failed check, say) ends a real run: the language host
     // reports it as the program's failure. Here it becomes this run's error, not the process's.
     // A rejected registration (an input whose apply threw) arrives as an unhandled rejection: the
@@ -226,7 +235,7 @@ async function runOfflineNow(options: OfflineOptions): Promise<OfflineRun> {
         if (thrown.length > 0 || outputs === undefined) {
             throw new OfflineRunError(thrown[0], captured);
         }
-        return { resources: captured, outputs, secretOutputPaths, standIns, invokes };
+        return { resources: captured, outputs, secretOutputPaths, standIns, invokes, settings };
     } finally {
         for (const [event, listeners] of saved) {
             process.removeListener(event, onThrow);

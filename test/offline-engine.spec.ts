@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { loadSettings } from "../stacks/load-settings";
 import { OfflineRunError, runOffline } from "../stacks/offline";
 import { stackConfig } from "./harness";
 
@@ -92,5 +93,32 @@ describe("offline engine: errors thrown inside applies are the run's failure", f
         const ms = Number(process.hrtime.bigint() - start) / 1e6;
         assert.strictEqual(run.resources.length, 1);
         assert.ok(ms < 2000, `${ms} ms`);
+    });
+});
+
+/** What the offline plan reports on besides the resources (scripts/plan.ts: the edge table). */
+describe("offline engine: the settings the program ran with", function () {
+    this.timeout(30000);
+
+    for (const cloud of ["local", "aws", "gcp", "azure"]) {
+        it(`are handed back for the real program as the config gives them, unchanged by the run (${cloud})`, async () => {
+            const { project, config } = stackConfig({ stack: "dev", set: { cloud } });
+            const run = await runOffline({ project, stack: "dev", config });
+            assert.deepStrictEqual(run.settings, loadSettings(config, { project, stack: "dev" }));
+            assert.strictEqual(run.settings?.cloud, cloud);
+        });
+    }
+
+    it("include the stand-ins it planned with", async () => {
+        const { project, config } = stackConfig({ stack: "dev", set: { "services.app.operatorSecrets": ["SMTP_PASSWORD"] } });
+        const run = await runOffline({ project, stack: "dev", config });
+        assert.deepStrictEqual(run.standIns, ["SMTP_PASSWORD"]);
+        assert.strictEqual(run.settings?.operatorSecrets?.SMTP_PASSWORD, "offline-stand-in-SMTP_PASSWORD");
+    });
+
+    it("are none for another program", async () => {
+        const { project, config } = stackConfig({ stack: "dev" });
+        const run = await runOffline({ project, stack: "dev", config, program: async () => ({}) });
+        assert.strictEqual(run.settings, undefined);
     });
 });
