@@ -112,6 +112,9 @@ export function initCluster(bin: string, data: string, args: string[]): void {
     }
 }
 
+/** How long a lock file without a pid counts as just made (makerAlive). */
+const EMPTY_LOCK_MS = 5000;
+
 /**
  * Runs `make` unless `done()` says it is done, one process at a time: the process that creates
  * `lock` (holding its pid) makes it; another waits until it is done or its maker died (the lock of
@@ -139,15 +142,21 @@ function exclusively(lock: string, done: () => boolean, make: () => void): void 
     }
 }
 
-/** Whether the process named in a lock file still runs (a lock just created, its pid not yet written, counts as running). */
+/**
+ * Whether the process named in a lock file still runs. A lock without a pid counts as running for
+ * EMPTY_LOCK_MS after it was made (its maker writes the pid right after creating it); older, its
+ * maker died in between, and waiting on would never end.
+ */
 function makerAlive(lock: string): boolean {
     let pid: number;
+    let made: number;
     try {
         pid = Number(fs.readFileSync(lock, "utf8"));
+        made = fs.statSync(lock).mtimeMs;
     } catch {
         return true; // gone meanwhile: try again
     }
-    if (!pid) return true;
+    if (!pid) return Date.now() - made < EMPTY_LOCK_MS;
     try {
         process.kill(pid, 0);
         return true;
