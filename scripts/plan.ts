@@ -26,7 +26,7 @@ import { Cloud } from "../stacks/settings";
 import { edgeNotes, edgeReport, edgeReportText } from "../components/edge";
 import { EDGE_MODELS } from "../providers/edge";
 import { loadSettings } from "../stacks/load-settings";
-import { projectName, readStackConfig, setConfigPath, setConfigValue } from "../stacks/stack-files";
+import { readStack, setConfigPath, setConfigValue } from "../stacks/stack-files";
 
 const ROOT = path.resolve(__dirname, "..");
 const SECRET = "[secret]";
@@ -228,8 +228,7 @@ async function plan(argv: string[], print: Print, runProgram: (options: OfflineO
     if (!fs.existsSync(file)) {
         throw new Error(`no stack file ${path.relative(process.cwd(), file)}; stacks here: ${fs.readdirSync(ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice(7, -5)).join(", ")}`);
     }
-    const config = readStackConfig(ROOT, file);
-    const project = projectName(ROOT);
+    const { project, config } = readStack(ROOT, file);
     if (args.cloud) setConfigValue(config, "cloud", args.cloud);
     for (const c of args.config) setConfigPath(config, c);
     // Without an engine, the program's pulumi.log messages go to console.log: keep them on stderr,

@@ -32,6 +32,14 @@ export function readYaml(file: string): unknown {
 }
 
 export function readStackConfig(dir: string, stackFile: string): Record<string, string> {
+    return readStack(dir, stackFile).config;
+}
+
+/**
+ * The project's name and the stack's config (readStackConfig) from one read of Pulumi.yaml:
+ * `npm run plan` needs both, and parsing the project file a second time for its name was ~4 ms.
+ */
+export function readStack(dir: string, stackFile: string): { project: string; config: Record<string, string> } {
     const projectFile = readYaml(path.join(dir, "Pulumi.yaml")) as {
         name: string;
         config?: Record<string, { default?: unknown; value?: unknown } | unknown>;
@@ -63,7 +71,7 @@ export function readStackConfig(dir: string, stackFile: string): Record<string, 
         const fullKey = key.includes(":") ? key : `${projectFile.name}:${key}`;
         config[fullKey] = encode(value);
     }
-    return config;
+    return { project: projectFile.name, config };
 }
 
 /** An operator-secrets map without its encrypted leaves (undefined when nothing is left). */

@@ -1,11 +1,14 @@
 import * as assert from "assert";
+import * as path from "path";
 import { ConfigError } from "../stacks/errors";
 import { loadBackend } from "../providers/load";
 import { loadSettings } from "../stacks/load-settings";
 import { TOP_LEVEL_KEYS } from "../stacks/schema";
+import { projectName, readStack, readStackConfig } from "../stacks/stack-files";
 import { stackConfig } from "./harness";
 
 const ID = { project: "anycloud", stack: "test" };
+const ROOT = path.resolve(__dirname, "..");
 
 /** The worked example's config map, changed by path (undefined removes a key). */
 function config(set: Record<string, unknown> = {}, stack = "dev"): Record<string, string> {
@@ -27,6 +30,14 @@ function onlyProblem(cfg: Record<string, string>) {
     assert.strictEqual(problems.length, 1, `expected one problem, got ${JSON.stringify(problems, null, 1)}`);
     return problems[0];
 }
+
+describe("stack files", () => {
+    it("readStack gives the project's name and the config readStackConfig gives, from one read of Pulumi.yaml", () => {
+        const file = path.join(ROOT, "Pulumi.dev.yaml");
+        assert.deepStrictEqual(readStack(ROOT, file), { project: projectName(ROOT), config: readStackConfig(ROOT, file) });
+        assert.strictEqual(readStack(ROOT, file).project, "anycloud");
+    });
+});
 
 describe("config model", () => {
     describe("the worked example (Pulumi.dev.yaml)", () => {
