@@ -1,4 +1,4 @@
-import { CLOUD_VALIDATORS } from "../providers/validators";
+import { cloudValidator } from "../providers/validators";
 import { DEFAULT_HEADERS, DEFAULT_TIMEOUT_SECONDS, PROXY_HEADERS } from "../components/edge";
 import { hstsValue } from "../components/hsts";
 import { replaceTable } from "./changes";
@@ -6,7 +6,6 @@ import { CONFIG_NAMESPACE, ConfigError, ConfigProblem, didYouMean, problem } fro
 import { inputPropertiesOf } from "./override-properties";
 import { roleName } from "../components/database-init";
 import { DATABASE_TLS_NAMES, DatabaseTls } from "../components/database-tls";
-import { RDS_REGION_ROOTS } from "../providers/aws/rds-ca-roots";
 import { patternProblems, workloadPatterns } from "../components/search-users";
 import { DATABASE_NAME_RULE, isReservedUserName, RESERVED_DATABASE_NAMES, reservedPartProblems, ROLE_NAME_RULE, USER_NAME_RULE } from "./reserved-names";
 import { failedAt, ParsedConfig, parseRawConfig, SECRET_MARK, userIndex } from "./parse-config";
@@ -153,7 +152,7 @@ export function checkConfig(config: Record<string, string>, id: StackIdentity): 
     if (!parsed.failed.has("cloud")) {
         // A cloud check on an object with a refused field saw a default in its place: skip it.
         const owners = new Set([...parsed.failedPaths].map(owner));
-        for (const p of CLOUD_VALIDATORS[settings.cloud](settings)) {
+        for (const p of cloudValidator(settings.cloud)(settings)) {
             if (!owners.has(owner(p.key)) && !reported.has(p.key)) {
                 problems.push(p);
             }
@@ -729,10 +728,20 @@ export interface WiringTarget {
     databaseCa: boolean;
 }
 
+/**
+ * Whether this program carries RDS's root CAs for the region. providers/aws/rds-ca-roots.ts (150 KB
+ * of certificates) is loaded only when an AWS stack asks: every other plan compiled it for nothing.
+ */
+function rdsRootsKnown(region: string): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { RDS_REGION_ROOTS } = require("../providers/aws/rds-ca-roots") as typeof import("../providers/aws/rds-ca-roots");
+    return RDS_REGION_ROOTS[region] !== undefined;
+}
+
 export function wiringTarget(raw: RawConfig): WiringTarget {
     const cloud = raw.cloud ?? "local";
     const databaseTls = raw.database?.tls ?? "verify";
-    const rootsKnown = cloud !== "aws" || RDS_REGION_ROOTS[raw.aws?.region ?? DEFAULT_REGIONS.aws] !== undefined;
+    const rootsKnown = cloud !== "aws" || rdsRootsKnown(raw.aws?.region ?? DEFAULT_REGIONS.aws);
     return { cloud, databaseTls, databaseCa: databaseTls === "verify" && cloud !== "local" && rootsKnown };
 }
 

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as path from "path";
 import { ConfigError } from "../stacks/errors";
 import { loadBackend } from "../providers/load";
@@ -36,6 +37,32 @@ describe("stack files", () => {
         const file = path.join(ROOT, "Pulumi.dev.yaml");
         assert.deepStrictEqual(readStack(ROOT, file), { project: projectName(ROOT), config: readStackConfig(ROOT, file) });
         assert.strictEqual(readStack(ROOT, file).project, "anycloud");
+    });
+});
+
+describe("what checking a config loads", () => {
+    it("its own target's checks only, no replace table (no overrides), and the RDS root CAs (150 KB) only for AWS", function () {
+        this.timeout(60000);
+        // One new process: the worked example's settings on each target in turn, and after each,
+        // which targets' checks (validate.ts) and RDS roots the process has loaded so far.
+        const script = `const { readStackConfig, setConfigValue } = require("./stacks/stack-files.ts");
+const { loadSettings } = require("./stacks/load-settings.ts");
+const loaded = () => Object.keys(require.cache).map((f) => f.replace(/\\\\/g, "/")).filter((f) => /providers\\/\\w+\\/(validate|replace-forcing|rds-ca-roots)\\.ts$/.test(f)).map((f) => f.split("/providers/")[1]).sort();
+const after = [];
+for (const cloud of ["gcp", "azure", "local", "aws"]) {
+    const config = readStackConfig(".", "Pulumi.dev.yaml");
+    setConfigValue(config, "cloud", cloud);
+    after.push([loadSettings(config, { project: "anycloud", stack: "dev" }).cloud, loaded()]);
+}
+process.stdout.write(JSON.stringify(after));`;
+        const run = spawnSync(process.execPath, ["-r", "./scripts/register.js", "-e", script], { cwd: ROOT, encoding: "utf8" });
+        assert.strictEqual(run.status, 0, run.stderr);
+        assert.deepStrictEqual(JSON.parse(run.stdout), [
+            ["gcp", ["gcp/validate.ts"]],
+            ["azure", ["azure/validate.ts", "gcp/validate.ts"]],
+            ["local", ["azure/validate.ts", "gcp/validate.ts", "local/validate.ts"]],
+            ["aws", ["aws/rds-ca-roots.ts", "aws/validate.ts", "azure/validate.ts", "gcp/validate.ts", "local/validate.ts"]],
+        ]);
     });
 });
 
