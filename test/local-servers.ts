@@ -112,15 +112,21 @@ export function initCluster(bin: string, data: string, args: string[]): void {
     }
 }
 
-/** How long a lock file without a pid counts as just made (makerAlive). */
-const EMPTY_LOCK_MS = 5000;
+/** How long a lock file without a pid counts as just made (its maker writes the pid right after creating it). */
+export const EMPTY_LOCK_MS = 5000;
+/**
+ * How long a lock counts as held at most: making a cluster takes 1-8 s (initdb, then a copy). An
+ * older lock was left by a process killed meanwhile whose pid now names another process.
+ */
+export const HELD_LOCK_MS = 120_000;
 
 /**
  * Runs `make` unless `done()` says it is done, one process at a time: the process that creates
- * `lock` (holding its pid) makes it; another waits until it is done or its maker died (the lock of
- * a process no longer running is removed, and this one tries again).
+ * `lock` (holding its pid) makes it; another waits until it is done or the lock is stale (lockHeld),
+ * then removes it and tries again. The wait is synchronous (mocha's timeout cannot end it), so
+ * every lock ends: a stale one is removed.
  */
-function exclusively(lock: string, done: () => boolean, make: () => void): void {
+export function exclusively(lock: string, done: () => boolean, make: () => void): void {
     const pause = new Int32Array(new SharedArrayBuffer(4));
     while (!done()) {
         let fd: number;
@@ -128,7 +134,7 @@ function exclusively(lock: string, done: () => boolean, make: () => void): void 
             fd = fs.openSync(lock, "wx");
         } catch (e) {
             if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-            if (!makerAlive(lock)) fs.rmSync(lock, { force: true });
+            if (!lockHeld(lock)) fs.rmSync(lock, { force: true });
             else Atomics.wait(pause, 0, 0, 50);
             continue;
         }
@@ -143,20 +149,21 @@ function exclusively(lock: string, done: () => boolean, make: () => void): void 
 }
 
 /**
- * Whether the process named in a lock file still runs. A lock without a pid counts as running for
- * EMPTY_LOCK_MS after it was made (its maker writes the pid right after creating it); older, its
- * maker died in between, and waiting on would never end.
+ * Whether a lock file is held by another process making its thing now: younger than HELD_LOCK_MS,
+ * and naming a running process other than this one (or no pid yet, for EMPTY_LOCK_MS).
  */
-function makerAlive(lock: string): boolean {
+function lockHeld(lock: string): boolean {
     let pid: number;
-    let made: number;
+    let age: number;
     try {
         pid = Number(fs.readFileSync(lock, "utf8"));
-        made = fs.statSync(lock).mtimeMs;
+        age = Date.now() - fs.statSync(lock).mtimeMs;
     } catch {
         return true; // gone meanwhile: try again
     }
-    if (!pid) return Date.now() - made < EMPTY_LOCK_MS;
+    if (age >= HELD_LOCK_MS) return false;
+    if (!pid) return age < EMPTY_LOCK_MS;
+    if (pid === process.pid) return false; // an earlier process with this pid left it (this one removes its own lock when done)
     try {
         process.kill(pid, 0);
         return true;
