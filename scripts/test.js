@@ -17,12 +17,13 @@
 // That is the same JavaScript tsc emits for this project (tsconfig.json sets `isolatedModules`:
 // tsc refuses what per-file transpiling would compile differently), and the type checks still
 // judge every file. The transpiling is TypeScript 7's too, without a type check or module
-// resolution (`--noCheck --noResolve`: the stale files alone, ~1 s of CPU for all 256 files in
-// a fresh clone, where TypeScript 5.9's transpileModule took ~7.7 s); it gives JavaScript byte
-// for byte TypeScript 5.9's (test/transpile.spec.ts pins it), and its source maps name the same
-// lines (columns differ at a few names; only stack traces read them). A file it does not emit
-// (a syntax error anywhere in the batch stops its emit: tsconfig's `noEmitOnError`) is
-// transpiled by TypeScript 5.9 as before. `npm run build` is TypeScript 5.9's `tsc`.
+// resolution (`--noCheck --noResolve`: the stale files alone, ~1 s of CPU for all 257 files in
+// a fresh clone, where TypeScript 5.9's transpileModule took ~7.7 s); for code that passes the
+// type check it gives JavaScript byte for byte TypeScript 5.9's (test/transpile.spec.ts pins it;
+// for code that fails it, see transpileStale), and its source maps name the same lines (columns
+// differ at a few names; only stack traces read them). A file it does not emit (a syntax error
+// anywhere in the batch stops its emit: tsconfig's `noEmitOnError`) is transpiled by TypeScript
+// 5.9 as before. `npm run build` is TypeScript 5.9's `tsc`.
 //
 // The type checks are incremental (their state in bin/*.ts7.tsbuildinfo) and single-threaded
 // (the native compiler's threads would only take CPU from mocha's workers).
@@ -95,20 +96,27 @@ function emitWithTypeScript7(files, outDir, root = ROOT) {
 
 /**
  * Transpiles into bin/ each source file whose build there was not made from its current text, and
- * returns the maps it wrote and how many of them TypeScript 5.9 made. TypeScript 7 transpiles them into a scratch directory; a file it did
- * not emit, or emitted from other text than the file has now, is transpiled by TypeScript 5.9's
+ * returns the maps it wrote (each also pushed to `written` as it is written) and how many of them
+ * TypeScript 5.9 made. TypeScript 7 transpiles them into a scratch directory; a file it did not
+ * emit, or emitted from other text than the file has now, or all of them when it did not exit
+ * cleanly (a crash may leave a file half-written), is transpiled by TypeScript 5.9's
  * transpileModule. Each file is written to a temporary name and renamed (the JavaScript first,
- * then its map, the "made from this text" marker), so an interrupted run or a reader at the same
- * moment (`pulumi up`, register.js) never finds old or half-written JavaScript marked current.
+ * then its map, the "made from this text" marker), so a reader at the same moment (`pulumi up`,
+ * register.js) never finds half-written JavaScript marked current.
+ *
+ * TypeScript 7 compiles the stale files as one program, so where one of them imports another it
+ * knows the other's types, as per-file transpiling does not: for code that passes the type check
+ * (`isolatedModules` refuses the rest) the JavaScript is the same, byte for byte; for code that
+ * fails it (a type re-exported without `export type`, say), it can differ. So main() removes the
+ * maps written when a type check fails or the run is interrupted.
  */
-async function transpileStale(files, root = ROOT) {
+async function transpileStale(files, root = ROOT, written = []) {
     const stale = staleFiles(files, root);
-    const written = [];
     if (stale.length === 0) return { written, byTypeScript5: 0 };
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-transpile-"));
     let byTypeScript5 = 0;
     try {
-        await emitWithTypeScript7(stale, scratch, root);
+        const emit = await emitWithTypeScript7(stale, scratch, root);
         let ts;
         let compilerOptions;
         for (const file of stale) {
@@ -117,8 +125,8 @@ async function transpileStale(files, root = ROOT) {
             const staged = builtPath(file, root, scratch);
             let out;
             try {
-                const map = JSON.parse(fs.readFileSync(`${staged}.map`, "utf8"));
-                if (map.sourcesContent[0] === source) out = { js: fs.readFileSync(staged, "utf8"), map };
+                const map = emit.code === 0 ? JSON.parse(fs.readFileSync(`${staged}.map`, "utf8")) : undefined;
+                if (map !== undefined && map.sourcesContent[0] === source) out = { js: fs.readFileSync(staged, "utf8"), map };
             } catch {
                 // not emitted
             }
@@ -150,10 +158,15 @@ function writeAtomically(file, text) {
     fs.renameSync(temporary, file);
 }
 
+/** The processes run() started that have not ended (a signal to this one is passed on to them). */
+const running = new Set();
+
 /** Runs a command ([executable, ...args]); its output is kept (tsc) or goes straight to the terminal (mocha). */
 function run(label, command, keepOutput) {
     return new Promise((resolve) => {
         const child = spawn(command[0], command.slice(1), { cwd: ROOT, stdio: keepOutput ? ["ignore", "pipe", "pipe"] : "inherit" });
+        running.add(child);
+        child.on("exit", () => running.delete(child));
         let output = "";
         if (keepOutput) {
             child.stdout.on("data", (d) => (output += d));
@@ -164,8 +177,29 @@ function run(label, command, keepOutput) {
     });
 }
 
+/** The maps this run wrote into bin/: removed when a type check fails or the run is interrupted (see transpileStale). */
+const writtenThisRun = [];
+/** Whether both type checks passed (the maps written stay). */
+let typeChecksPassed = false;
+
+/** Removes the maps written this run, unless the type checks passed: register.js then transpiles those files itself. */
+function dropUncheckedBuilds() {
+    if (typeChecksPassed) return;
+    for (const map of writtenThisRun) fs.rmSync(map, { force: true });
+}
+
 async function main() {
     const started = Date.now();
+    // Ctrl-C or a cancelled CI job: the type checks and mocha end too (a terminal signals them
+    // itself; a signal to this process alone is passed on), and what was written and not yet
+    // checked must not stay marked current.
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+        process.on(signal, () => {
+            for (const child of running) child.kill(signal);
+            dropUncheckedBuilds();
+            process.exit(128 + os.constants.signals[signal]);
+        });
+    }
     // The type checks read only the sources, so they start first and run while this process
     // transpiles (in a fresh clone, every file).
     const typeCheck = (label, args) => run(label, [...TSC7, ...args, ...TS7_ARGS], true);
@@ -173,7 +207,8 @@ async function main() {
         typeCheck("tsc (the project)", ["--tsBuildInfoFile", path.join("bin", "typecheck.ts7.tsbuildinfo")]),
         typeCheck("tsc -p policy", ["-p", "policy", "--tsBuildInfoFile", path.join("bin", "policy.ts7.tsbuildinfo")]),
     ];
-    const { written: maps, byTypeScript5 } = await transpileStale(sourceFiles());
+    Promise.all(typeChecks).then((checks) => (typeChecksPassed = checks.every((r) => r.code === 0)));
+    const { written: maps, byTypeScript5 } = await transpileStale(sourceFiles(), ROOT, writtenThisRun);
     const fallback = byTypeScript5 > 0 ? ` (${byTypeScript5} by TypeScript 5.9: TypeScript 7 emitted none for them)` : "";
     console.log(`npm test: ${maps.length} file(s) transpiled into bin/${fallback} while the type checks ran; mocha started`);
     const mochaArgs = [process.execPath, require.resolve("mocha/bin/mocha.js"), ...process.argv.slice(2)];
@@ -186,12 +221,11 @@ async function main() {
             console.error(`npm test: ${r.label} failed (exit ${r.code})`);
         }
     }
-    if (results.slice(0, 2).some((r) => r.code !== 0)) {
-        // Code that failed its type check must not pass for a build: without these maps
-        // register.js transpiles those files again in memory, and main.js warns that `pulumi up`
-        // runs sources no type check passed, as it did before npm test wrote them.
-        for (const map of maps) fs.rmSync(map, { force: true });
-    }
+    typeChecksPassed = results.slice(0, 2).every((r) => r.code === 0);
+    // Code that failed its type check must not pass for a build: without these maps register.js
+    // transpiles those files again in memory, and main.js warns that `pulumi up` runs sources no
+    // type check passed, as it did before npm test wrote them.
+    dropUncheckedBuilds();
     console.log(`npm test: ${failed ? "FAILED" : "passed"} in ${((Date.now() - started) / 1000).toFixed(1)} s wall`);
     process.exitCode = failed ? 1 : 0;
 }

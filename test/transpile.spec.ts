@@ -114,6 +114,22 @@ describe("npm test's transpiling into bin/ (scripts/test.js transpileStale), in 
         assert.deepStrictEqual(fs.readdirSync(path.join(dir, "bin"), { recursive: true }).filter((f) => String(f).endsWith(".tmp")), [], "no temporary file left");
     });
 
+    it("uses none of TypeScript 7's output when it exits with an error, even where it wrote files (here an unknown option without noEmitOnError; in the project, with it, a crash that may leave a file half-written)", async () => {
+        const tsconfig = path.join(dir, "tsconfig.json");
+        const config = JSON.parse(fs.readFileSync(tsconfig, "utf8"));
+        fs.writeFileSync(tsconfig, JSON.stringify({ ...config, compilerOptions: { ...config.compilerOptions, noEmitOnError: false, anycloudUnknownOption: true } }));
+        const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-transpile-emit-"));
+        try {
+            const emit = await testScript.emitWithTypeScript7(testScript.sourceFiles(dir), scratch, dir);
+            assert.notStrictEqual(emit.code, 0);
+            assert.ok(fs.existsSync(path.join(scratch, "a.js")), "TypeScript 7 emitted nothing: this case no longer tells the exit code apart");
+        } finally {
+            fs.rmSync(scratch, { recursive: true, force: true });
+        }
+        const result = await testScript.transpileStale(testScript.sourceFiles(dir), dir);
+        assert.deepStrictEqual({ written: result.written.length, byTypeScript5: result.byTypeScript5 }, { written: 3, byTypeScript5: 3 });
+    });
+
     it("transpiles with TypeScript 5.9 what TypeScript 7 did not emit (a syntax error in the batch: noEmitOnError), from the current text", async () => {
         fs.writeFileSync(path.join(dir, "lib/b.ts"), SOURCES["lib/b.ts"] + "const = ;\n");
         const result = await testScript.transpileStale(testScript.sourceFiles(dir), dir);
