@@ -1,5 +1,7 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { ConfigError } from "../stacks/errors";
 import { loadBackend } from "../providers/load";
@@ -37,6 +39,16 @@ describe("stack files", () => {
         const file = path.join(ROOT, "Pulumi.dev.yaml");
         assert.deepStrictEqual(readStack(ROOT, file), { project: projectName(ROOT), config: readStackConfig(ROOT, file) });
         assert.strictEqual(readStack(ROOT, file).project, "anycloud");
+    });
+    it("readStack names another project's keys by that project's name (a fork renamed in Pulumi.yaml)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-stack-"));
+        try {
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: shop\nruntime: nodejs\nconfig:\n  cloud:\n    default: local\n  aws:region: eu-west-1\n");
+            fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n  shop:cloud: aws\n");
+            assert.deepStrictEqual(readStack(dir, path.join(dir, "Pulumi.dev.yaml")), { project: "shop", config: { "shop:cloud": "aws", "aws:region": "eu-west-1" } });
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
 
