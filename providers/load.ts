@@ -19,6 +19,16 @@ export async function loadMocks(cloud: Cloud): Promise<CloudMocks> {
     return mod.mocks;
 }
 
+/**
+ * A file of the chosen cloud's folder, loaded at once (the config checks are synchronous): only
+ * for files that are pure data and checks, free of any cloud SDK (validate.ts,
+ * replace-forcing.ts), which every folder has under the same name with the same exports.
+ */
+export function requireCloud<T>(cloud: Cloud, file: string): T {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(`./${cloud}/${file}`) as T;
+}
+
 async function importCloud(cloud: Cloud, file: string): Promise<unknown> {
     const path = `./${cloud}${file}`;
     try {

@@ -1,5 +1,6 @@
 import type { ConfigProblem } from "../stacks/errors";
 import type { Cloud, Settings } from "../stacks/settings";
+import { requireCloud } from "./load";
 
 /**
  * Each target's own checks (what its cloud can provide), pure and free of any cloud SDK, so
@@ -9,16 +10,5 @@ import type { Cloud, Settings } from "../stacks/settings";
  * compiled for nothing.
  */
 export function cloudValidator(cloud: Cloud): (settings: Settings) => ConfigProblem[] {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    switch (cloud) {
-        case "aws":
-            return (require("./aws/validate") as typeof import("./aws/validate")).validateAws;
-        case "gcp":
-            return (require("./gcp/validate") as typeof import("./gcp/validate")).validateGcp;
-        case "azure":
-            return (require("./azure/validate") as typeof import("./azure/validate")).validateAzure;
-        case "local":
-            return (require("./local/validate") as typeof import("./local/validate")).validate;
-    }
-    /* eslint-enable @typescript-eslint/no-require-imports */
+    return requireCloud<typeof import("./local/validate")>(cloud, "validate").validate;
 }

@@ -1,3 +1,4 @@
+import { requireCloud } from "../providers/load";
 import type { CapturedResource } from "./offline";
 import type { Cloud } from "./settings";
 
@@ -362,18 +363,7 @@ export const DYNAMIC_REPLACE_FORCING: ReplaceTable = {
  * asks for its target's only, and the other three (~50 KB) were compiled for nothing.
  */
 function cloudTable(cloud: Cloud): ReplaceTable {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    switch (cloud) {
-        case "aws":
-            return (require("../providers/aws/replace-forcing") as typeof import("../providers/aws/replace-forcing")).replaceForcing;
-        case "gcp":
-            return (require("../providers/gcp/replace-forcing") as typeof import("../providers/gcp/replace-forcing")).replaceForcing;
-        case "azure":
-            return (require("../providers/azure/replace-forcing") as typeof import("../providers/azure/replace-forcing")).replaceForcing;
-        case "local":
-            return (require("../providers/local/replace-forcing") as typeof import("../providers/local/replace-forcing")).replaceForcing;
-    }
-    /* eslint-enable @typescript-eslint/no-require-imports */
+    return requireCloud<{ replaceForcing: ReplaceTable }>(cloud, "replace-forcing").replaceForcing;
 }
 
 /** The replacement table of a cloud's types, with the types every target shares. */

@@ -4,7 +4,7 @@ import { CapturedResource } from "../stacks/offline";
 import { AzureNaming, fitName, RULES, satisfies } from "../providers/azure/naming";
 import { frontDoorPatterns } from "../providers/azure/load-balancer";
 import { frontDoorRateLimit } from "../providers/azure/edge";
-import { validateAzure } from "../providers/azure/validate";
+import { validate as validateAzure } from "../providers/azure/validate";
 import { checkConfig } from "../stacks/load-settings";
 import * as fs from "fs";
 import * as path from "path";

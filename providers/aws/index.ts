@@ -10,12 +10,12 @@ import { createLoadBalancer } from "./load-balancer";
 import { createNetwork } from "./network";
 import { createObjectStore } from "./object-store";
 import { createSearchCluster } from "./search-cluster";
-import { validateAws } from "./validate";
+import { validate } from "./validate";
 
 /** AWS: VPC, RDS, ElastiCache, OpenSearch Service, S3, ALB + ACM + WAF, ECS Fargate + ECR. */
 export const backend: BackendModule = {
     cloud: "aws",
-    validate: validateAws,
+    validate,
     create(settings: Settings): CloudBackend {
         const ctx = new AwsContext(settings);
         return {

@@ -7,7 +7,7 @@ import { AWS_REGIONS, DATABASE_CLASSES, DB_STORAGE, FARGATE_CPUS, LOG_RETENTION_
 import { eventBridgeCron, isCron, parseCron } from "../../stacks/cron";
 
 /** AWS-specific checks, before any resource exists: each problem names the key and what AWS accepts. */
-export function validateAws(settings: Settings): ConfigProblem[] {
+export function validate(settings: Settings): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const region = AWS_REGIONS[settings.aws.region];
     if (!region) {

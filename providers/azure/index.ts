@@ -9,12 +9,12 @@ import { createLoadBalancer } from "./load-balancer";
 import { createNetwork } from "./network";
 import { createObjectStore } from "./object-store";
 import { createSearchCluster } from "./search-cluster";
-import { validateAzure } from "./validate";
+import { validate } from "./validate";
 
 /** The Azure backend: one AzureContext (provider, resource group, shared state) per stack. */
 export const backend: BackendModule = {
     cloud: "azure",
-    validate: validateAzure,
+    validate,
     create(settings): CloudBackend {
         const ctx = new AzureContext(settings);
         return {

@@ -45,7 +45,7 @@ export function createLoadBalancer(ctx: AzureContext, name: string, args: LoadBa
     const rg = ctx.rgName;
     const prod = ctx.settings.environment === "prod";
     const sku = prod ? "Premium_AzureFrontDoor" : "Standard_AzureFrontDoor";
-    // validateAzure() has accepted the id, so it parses.
+    // validate() (./validate.ts) has accepted the id, so it parses.
     const zone = args.dnsZone !== undefined ? parseDnsZoneId(args.dnsZone) : undefined;
 
     const profile = new cdn.Profile(

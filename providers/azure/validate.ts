@@ -42,7 +42,7 @@ export function relativeName(host: string, zone: string): string {
 const inZone = (host: string, zone: string) => host === zone || host.endsWith(`.${zone}`);
 
 /** Azure-specific checks on complete Settings. Pure: it registers nothing. */
-export function validateAzure(settings: Settings): ConfigProblem[] {
+export function validate(settings: Settings): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const location = settings.azure.location;
     if (!(AZURE_LOCATIONS as readonly string[]).includes(location)) {

@@ -10,12 +10,12 @@ import { createLoadBalancer } from "./load-balancer";
 import { createNetwork } from "./network";
 import { createObjectStore } from "./object-store";
 import { createSearchCluster } from "./search-cluster";
-import { validateGcp } from "./validate";
+import { validate } from "./validate";
 
 /** The GCP backend: one context (provider, naming, network) per stack, one function per component. */
 export const backend: BackendModule = {
     cloud: "gcp",
-    validate: (settings: Settings) => validateGcp(settings),
+    validate: (settings: Settings) => validate(settings),
     create(settings: Settings): CloudBackend {
         const ctx = new GcpContext(settings);
         return {

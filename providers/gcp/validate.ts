@@ -9,7 +9,7 @@ import { OPENSEARCH_NODE_IMAGES } from "../../components/opensearch/images";
 import { GCP_REGIONS, REDIS_VERSIONS, RUN_MEMORY_MAX_MB, RUN_WHOLE_CPUS, runMemoryMinMb, runMinCpuForMemory, SQL_MEMORY_SHARES, SQL_TIERS, SQL_VERSIONS } from "./sizes";
 
 /** GCP-specific checks, run before any resource exists. Pure. */
-export function validateGcp(settings: Settings): ConfigProblem[] {
+export function validate(settings: Settings): ConfigProblem[] {
     const problems: ConfigProblem[] = validateJobs(settings);
     const { gcp } = settings;
     if (!gcp.project) {
