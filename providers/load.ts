@@ -21,8 +21,9 @@ export async function loadMocks(cloud: Cloud): Promise<CloudMocks> {
 
 /**
  * A file of the chosen cloud's folder, loaded at once (the config checks are synchronous): only
- * for files that are pure data and checks, free of any cloud SDK (validate.ts,
- * replace-forcing.ts), which every folder has under the same name with the same exports.
+ * for files that are pure data and checks, free of any cloud SDK (validate.ts and
+ * replace-forcing.ts, which every folder has under the same name with the same exports; AWS's
+ * rds-ca-roots.ts).
  */
 export function requireCloud<T>(cloud: Cloud, file: string): T {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,3 +1,4 @@
+import { requireCloud } from "../providers/load";
 import { cloudValidator } from "../providers/validators";
 import { DEFAULT_HEADERS, DEFAULT_TIMEOUT_SECONDS, PROXY_HEADERS } from "../components/edge";
 import { hstsValue } from "../components/hsts";
@@ -733,8 +734,7 @@ export interface WiringTarget {
  * of certificates) is loaded only when an AWS stack asks: every other plan compiled it for nothing.
  */
 function rdsRootsKnown(region: string): boolean {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { RDS_REGION_ROOTS } = require("../providers/aws/rds-ca-roots") as typeof import("../providers/aws/rds-ca-roots");
+    const { RDS_REGION_ROOTS } = requireCloud<typeof import("../providers/aws/rds-ca-roots")>("aws", "rds-ca-roots");
     return RDS_REGION_ROOTS[region] !== undefined;
 }
 
