@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { execFileSync, spawnSync } from "child_process";
+import { execFile, execFileSync, spawnSync } from "child_process";
+import * as http from "http";
 import { parse } from "yaml";
 import { bootScript, BootScriptInput, CloudBootHooks, secretsCheckJq, secretValuesJq, securityApplyScript } from "../components/opensearch/boot-script";
 import { runAsBash } from "../providers/azure/search-cluster";
@@ -102,6 +103,52 @@ export function describeBootScripts(cloud: "gcp" | "azure"): void {
                     assert.strictEqual(r.status, 0, r.stdout);
                 });
             }
+        });
+
+        describe(`${cloud} curl_bearer: the secret store's token, sent by the real curl`, () => {
+            /** Runs `calls` (bash) after the boot script's own curl_bearer, with curl's arguments logged; what the server got. */
+            async function withRealCurl(calls: string) {
+                const curl = (process.env.PATH ?? "").split(path.delimiter).map((d) => path.join(d, "curl")).find((f) => fs.existsSync(f));
+                assert.ok(curl, "curl must be installed (.ci/run installs it)");
+                const fn = /^curl_bearer\(\) \{\n[\s\S]*?^\}$/m.exec(bootScript(input(hooks, 0)));
+                assert.ok(fn, "the boot script defines curl_bearer");
+                const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-curl-bearer-"));
+                const got: { method?: string; authorization?: string; body: string }[] = [];
+                const server = http.createServer((req, res) => {
+                    let body = "";
+                    req.on("data", (d) => (body += d));
+                    req.on("end", () => {
+                        got.push({ method: req.method, authorization: req.headers.authorization, body });
+                        res.end("{}");
+                    });
+                });
+                try {
+                    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+                    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/secrets/x`;
+                    // curl's own arguments, as every user of the VM could read them in /proc/PID/cmdline.
+                    fs.writeFileSync(path.join(dir, "curl"), `#!/bin/sh\nprintf '%s\\n' "$*" >>"${dir}/argv"\nexec '${curl}' "$@"\n`, { mode: 0o755 });
+                    const stdout = await new Promise<string>((resolve, reject) =>
+                        execFile("bash", ["-c", `${fn[0]}\nURL='${url}'\n${calls}`], { env: { PATH: `${dir}${path.delimiter}${process.env.PATH}` } }, (e, out, err) => (e ? reject(new Error(`${e.message}\n${err}`)) : resolve(out))),
+                    );
+                    return { got, stdout, argv: fs.readFileSync(path.join(dir, "argv"), "utf8") };
+                } finally {
+                    server.close();
+                    fs.rmSync(dir, { recursive: true, force: true });
+                }
+            }
+
+            it("a read sends the token as the Authorization header, in none of curl's arguments", async () => {
+                const r = await withRealCurl(`ACCESS_TOKEN='ya29.token-Read_1'\ncurl_bearer -sS -w '%{http_code}' -o /dev/null "$URL"`);
+                assert.deepStrictEqual(r.got, [{ method: "GET", authorization: "Bearer ya29.token-Read_1", body: "" }]);
+                assert.strictEqual(r.stdout, "200");
+                assert.doesNotMatch(r.argv, /ya29|Authorization/);
+            });
+
+            it("a write sends the token beside a body read from stdin (secret_put's pipe)", async () => {
+                const r = await withRealCurl(`ACCESS_TOKEN='ya29.token-Write_2'\nprintf '{"value":"v"}' | curl_bearer -sSf -o /dev/null -X PUT -H 'Content-Type: application/json' -d @- "$URL"`);
+                assert.deepStrictEqual(r.got, [{ method: "PUT", authorization: "Bearer ya29.token-Write_2", body: '{"value":"v"}' }]);
+                assert.doesNotMatch(r.argv, /ya29|Authorization/);
+            });
         });
 
         describe(`${cloud} secret_values: the values of several secrets from one jq run (the real jq)`, () => {

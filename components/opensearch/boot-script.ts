@@ -19,7 +19,8 @@ export interface CloudBootHooks {
      * value, the document `secretValueJq` reads it from; 3 when the secret has no value yet, as
      * secret_get, another non-zero status on any other error; secret_get and secret_check are
      * built on it) and `secret_put NAME FILE` (stores FILE as the new value; non-zero on any error). All send
-     * `$ACCESS_TOKEN` (the prelude's cache of cloud_token's token) and return non-zero when it is
+     * `$ACCESS_TOKEN` (the prelude's cache of cloud_token's token) with the prelude's `curl_bearer`
+     * (the token in no process's arguments) and return non-zero when it is
      * empty: their callers in the prelude (secret_read, secret_exists, secret_answer,
      * secret_values, secret_store) run `token_fresh` first and drop the token on a failure.
      */
@@ -326,6 +327,13 @@ token_fresh() {
   # No usable lifetime: this call only (every call fetches its own, as without the cache).
   case "$ttl" in '' | *[!0-9]*) ttl=0 ;; esac
   ACCESS_TOKEN_UNTIL=$((SECONDS + ttl - 60))
+}
+
+# curl_bearer ARGS...: curl sending ACCESS_TOKEN as its Authorization header, which curl reads from
+# fd 3 (-H @file, curl 7.55+), never from its arguments: those are readable by every user of the
+# VM (/proc/PID/cmdline, ps), as the password hash step below keeps passwords out of them.
+curl_bearer() {
+  curl -H @/dev/fd/3 "$@" 3<<<"Authorization: Bearer $ACCESS_TOKEN"
 }
 
 ${b.hooks.secretFunctions.trim()}

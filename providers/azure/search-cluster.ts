@@ -81,7 +81,7 @@ secret_fetch() {
   local out code
   # the caller ran token_fresh (this runs in a subshell)
   [ -n "$ACCESS_TOKEN" ] || return 1
-  out=$(curl -sS -H "Authorization: Bearer $ACCESS_TOKEN" -w '\n%{http_code}' "$VAULT/secrets/$1?api-version=7.4") || return 1
+  out=$(curl_bearer -sS -w '\n%{http_code}' "$VAULT/secrets/$1?api-version=7.4") || return 1
   code=${"$"}{out##*$'\n'}
   case "$code" in
     200) printf '%s' "${"$"}{out%$'\n'*}" ;;
@@ -100,7 +100,7 @@ secret_put() {
   # the caller (secret_store) ran token_fresh, and drops the token when this fails
   [ -n "$ACCESS_TOKEN" ] || return 1
   jq -n --rawfile v "$2" '{value: $v}' |
-    curl -sSf -o /dev/null -X PUT -H "Authorization: Bearer $ACCESS_TOKEN" -H 'Content-Type: application/json' -d @- "$VAULT/secrets/$1?api-version=7.4"
+    curl_bearer -sSf -o /dev/null -X PUT -H 'Content-Type: application/json' -d @- "$VAULT/secrets/$1?api-version=7.4"
 }`,
     };
 }

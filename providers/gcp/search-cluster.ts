@@ -65,7 +65,7 @@ secret_fetch() {
   local out code
   # the caller ran token_fresh (this runs in a subshell)
   [ -n "$ACCESS_TOKEN" ] || return 1
-  out=$(curl -sS -H "Authorization: Bearer $ACCESS_TOKEN" -w '\n%{http_code}' "$SM/$1/versions/latest:access") || return 1
+  out=$(curl_bearer -sS -w '\n%{http_code}' "$SM/$1/versions/latest:access") || return 1
   code=${"$"}{out##*$'\n'}
   case "$code" in
     200) printf '%s' "${"$"}{out%$'\n'*}" ;;
@@ -93,7 +93,7 @@ secret_put() {
   # the caller (secret_store) ran token_fresh, and drops the token when this fails
   [ -n "$ACCESS_TOKEN" ] || return 1
   { printf '{"payload":{"data":"' && base64 -w0 "$2" && printf '"}}'; } |
-    curl -sSf -o /dev/null -X POST -H "Authorization: Bearer $ACCESS_TOKEN" -H 'Content-Type: application/json' -d @- "$SM/$1:addVersion"
+    curl_bearer -sSf -o /dev/null -X POST -H 'Content-Type: application/json' -d @- "$SM/$1:addVersion"
 }`,
         setup: String.raw`# Ops Agent: memory and disk metrics for the alert policies.
 add_ops_agent() {
@@ -423,7 +423,7 @@ function readinessGate(
             url,
             fetchCa: String.raw`token=$(curl -sf -H 'Metadata-Flavor: Google' 'http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token' |
   sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p') && [ -n "$token" ] &&
-  curl -sf -H "Authorization: Bearer $token" 'https://secretmanager.googleapis.com/v1/projects/${ctx.project}/secrets/${caId}/versions/latest:access' |
+  printf 'Authorization: Bearer %s\n' "$token" | curl -sf -H @- 'https://secretmanager.googleapis.com/v1/projects/${ctx.project}/secrets/${caId}/versions/latest:access' |
   sed -n 's/.*"data" *: *"\([^"]*\)".*/\1/p' | base64 -d >"$CA" && [ -s "$CA" ]`,
             auth: `-u "admin:$ELASTICSEARCH_PASSWORD"`,
             tries: 40,
