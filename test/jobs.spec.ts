@@ -9,7 +9,7 @@ import { loadSettings } from "../stacks/load-settings";
 import { OfflineRunError } from "../stacks/offline";
 import { baseline, plan, Plan, stackConfig } from "./harness";
 import { CapturedResource } from "../stacks/offline";
-import { runScript } from "../providers/azure/job";
+import { runScript, START_PAUSE_SECONDS, START_TRIES, STATUS_READ_FAILURES } from "../providers/azure/job";
 import { JOB_RUNNER_HANDLER } from "../providers/aws/job-runner-function";
 import { ChangeCollector, jobOfRun } from "../stacks/driver/changes";
 import { ExitCode } from "../stacks/driver/exit-codes";
@@ -436,34 +436,83 @@ describe("jobs", function () {
             execFileSync("shellcheck", ["-s", "sh", file]);
         });
         describe("the Azure run script against a fake az", () => {
-            const runWith = (statuses: string[]) => {
+            /**
+             * `starts`: ARM's answers to POST start, one a try ("ok", or the error `az rest` prints);
+             * `statuses`: to each GET, an execution status, or "!" and the error of a failed read.
+             */
+            const runWith = (statuses: string[], starts: string[] = ["ok"]) => {
                 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-job-"));
                 fs.writeFileSync(path.join(dir, "statuses"), statuses.join("\n") + "\n");
-                // Answers like ARM: POST start returns the execution, GET returns the next status.
+                fs.writeFileSync(path.join(dir, "starts"), starts.join("\n") + "\n");
+                // Answers like ARM through az rest: the execution's name, its status, or az's error and exit 1.
                 fs.writeFileSync(
                     path.join(dir, "az"),
-                    `#!/bin/sh\necho "$*" >> "${dir}/calls"\ncase "$*" in\n  *"--method post"*) echo exec-1 ;;\n  *) head -n 1 "${dir}/statuses"; sed -i 1d "${dir}/statuses" ;;\nesac\n`,
+                    `#!/bin/sh
+echo "$*" >> "${dir}/calls"
+case "$*" in
+  *"--method post"*) f="${dir}/starts" ;;
+  *) f="${dir}/statuses" ;;
+esac
+answer=$(head -n 1 "$f"); sed -i 1d "$f"
+case "$answer" in
+  ok) echo exec-1 ;;
+  !*) echo "ERROR: \${answer#!}" >&2; exit 1 ;;
+  *) echo "$answer" ;;
+esac
+`,
                     { mode: 0o755 },
                 );
-                fs.writeFileSync(path.join(dir, "sleep"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+                fs.writeFileSync(path.join(dir, "sleep"), `#!/bin/sh\necho "sleep $*" >> "${dir}/calls"\n`, { mode: 0o755 });
                 const r = spawnSync("sh", ["-c", runScript()], {
                     encoding: "utf8",
                     env: { PATH: `${dir}:/usr/bin:/bin`, JOB_ID: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/jobs/j", JOB_NAME: "migrate", JOBS_API_VERSION: "2024-03-01", LOGS: "the log query", AZ_SCRIPTS_OUTPUT_PATH: path.join(dir, "out.json") },
                 });
-                return { ...r, dir };
+                const calls = fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n");
+                return { ...r, dir, calls, starts: calls.filter((c) => c.includes("--method post")).length, reads: calls.filter((c) => c.includes("--method get")).length };
             };
+            const REFUSED = '!Forbidden({"error":{"code":"AuthorizationFailed","message":"The client \'c\' with object id \'o\' does not have authorization to perform action \'Microsoft.App/jobs/start/action\' over scope \'/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/jobs/j\' or the scope is invalid. If access was recently granted, please refresh your credentials."}})';
             it("waits through Running and succeeds on Succeeded, writing the execution as output", () => {
                 const r = runWith(["Running", "Running", "Succeeded"]);
                 assert.strictEqual(r.status, 0, r.stderr);
                 assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(r.dir, "out.json"), "utf8")), { execution: "exec-1", status: "Succeeded" });
-                const calls = fs.readFileSync(path.join(r.dir, "calls"), "utf8").trim().split("\n");
-                assert.match(calls[0], /--method post --url https:\/\/management\.azure\.com\/subscriptions\/s\/.*\/jobs\/j\/start\?api-version=2024-03-01/);
-                assert.match(calls[3], /jobs\/j\/executions\/exec-1\?api-version/);
+                assert.match(r.calls[0], /--method post --url https:\/\/management\.azure\.com\/subscriptions\/s\/.*\/jobs\/j\/start\?api-version=2024-03-01/);
+                assert.match(r.calls[1], /--method get --url .*\/jobs\/j\/executions\/exec-1\?api-version/);
+                assert.strictEqual(r.reads, 3);
             });
             it("fails with the execution, its status and where the logs are when it failed", () => {
                 const r = runWith(["Running", "Failed"]);
                 assert.strictEqual(r.status, 1);
                 assert.match(r.stderr, /jobs\.migrate \(run: beforeDeploy\) execution exec-1 ended Failed; .*the log query/);
+            });
+            it("asks again, paused, while ARM refuses the runner's new role assignments (AuthorizationFailed) or throttles it (429)", () => {
+                const r = runWith(["Succeeded"], [REFUSED, "!Too Many Requests({\"error\":{\"code\":\"TooManyRequests\"}})", "ok"]);
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.strictEqual(r.starts, 3);
+                assert.deepStrictEqual(r.calls.filter((c) => c.startsWith("sleep")), [`sleep ${START_PAUSE_SECONDS}`, `sleep ${START_PAUSE_SECONDS}`]);
+            });
+            it(`gives up after ${START_TRIES} refused starts, with ARM's answer`, () => {
+                const r = runWith(["Succeeded"], Array(START_TRIES + 1).fill(REFUSED));
+                assert.strictEqual(r.status, 1);
+                assert.strictEqual(r.starts, START_TRIES);
+                assert.match(r.stderr, new RegExp(`could not start jobs\\.migrate \\(run: beforeDeploy\\) \\(try ${START_TRIES} of ${START_TRIES};.*AuthorizationFailed`));
+            });
+            it("never asks again after a failure that may have started an execution (a second migration at once)", () => {
+                const r = runWith(["Succeeded"], ['!Bad Request({"error":"Attempt to start job failed. Job j is suspended"})', "ok"]);
+                assert.strictEqual(r.status, 1);
+                assert.strictEqual(r.starts, 1);
+                assert.match(r.stderr, /could not start jobs\.migrate .*\(try 1 of \d+;.*Job j is suspended/);
+            });
+            it("reads the status again after a failed read, and the execution's end still decides", () => {
+                const r = runWith(["Running", "!Service Unavailable(upstream)", "!Too Many Requests()", "Running", "Succeeded"]);
+                assert.strictEqual(r.status, 0, r.stderr);
+                assert.strictEqual(r.starts, 1);
+                assert.strictEqual(r.reads, 5);
+            });
+            it(`fails, saying the execution may still run, after ${STATUS_READ_FAILURES} failed reads in a row`, () => {
+                const r = runWith(["Running", ...Array(STATUS_READ_FAILURES - 1).fill("!Service Unavailable(x)"), "Running", ...Array(STATUS_READ_FAILURES).fill("!Gateway Timeout(y)"), "Succeeded"]);
+                assert.strictEqual(r.status, 1);
+                assert.strictEqual(r.reads, 2 * STATUS_READ_FAILURES + 1);
+                assert.match(r.stderr, new RegExp(`execution exec-1 could not be read ${STATUS_READ_FAILURES} times in a row \\(last: ERROR: Gateway Timeout\\(y\\)\\); it may still be running.*the log query`));
             });
         });
         describe("the AWS runner function against a fake ECS", () => {

@@ -16,26 +16,63 @@ export const JOBS_API_VERSION = "2024-03-01";
 export const AZ_CLI_VERSION = "2.63.0";
 
 /**
+ * How often the run script asks to start the job while ARM refuses the runner (AuthorizationFailed:
+ * its role assignments, created minutes ago, are not effective yet, beyond the propagation wait
+ * before it; Learn "Troubleshoot Azure RBAC": changes can take up to 10 minutes) or throttles it
+ * (429), and the pause between: ~5 minutes in all.
+ */
+export const START_TRIES = 15;
+export const START_PAUSE_SECONDS = 20;
+/** Status reads that may fail in a row (a network blip, a 429 or 5xx from ARM) before the script gives up. */
+export const STATUS_READ_FAILURES = 8;
+
+/**
  * The deployment script that starts one execution of a Manual job and waits for its end (POST
  * `<job>/start`, then GET `<job>/executions/<name>` until a final status: Container Apps docs
  * "Jobs", "Start a job execution on demand" and "Get job execution history", ARM tab). A
  * non-zero exit fails the deployment script, and so `pulumi up`, with the printed message. POSIX
  * sh; every value arrives in the environment.
+ *
+ * Only a start ARM refused before doing anything (AuthorizationFailed, 429 Too Many Requests:
+ * `az rest` prints the HTTP reason and ARM's error body) is asked again: after any other failure
+ * an execution may have started, and a second one (two migrations at once) is worse than a failed
+ * deploy. A status read is only a read: a failed one is tried again, up to STATUS_READ_FAILURES in
+ * a row, so a blip does not fail the deploy while the execution runs on.
  */
 export function runScript(): string {
     return [
         "set -eu",
         'api="api-version=$JOBS_API_VERSION"',
-        'execution=$(az rest --method post --url "https://management.azure.com$JOB_ID/start?$api" --query name -o tsv)',
         // JOB_LABEL names a program's own job (the database init); a user's is jobs.<name>.
         'label="${JOB_LABEL:-jobs.$JOB_NAME (run: beforeDeploy)}"',
-        'echo "anycloud: started execution $execution of $label"',
+        'err=$(mktemp)',
+        "tries=0",
         "while :; do",
-        '  status=$(az rest --method get --url "https://management.azure.com$JOB_ID/executions/$execution?$api" --query properties.status -o tsv)',
-        '  case "$status" in',
-        '    Succeeded) printf \'{"execution":"%s","status":"%s"}\' "$execution" "$status" > "$AZ_SCRIPTS_OUTPUT_PATH"; exit 0 ;;',
-        '    Failed|Stopped|Degraded) echo "$label execution $execution ended $status; the services it gates were not updated. Its logs and exit code: $LOGS" >&2; exit 1 ;;',
-        "  esac",
+        '  if execution=$(az rest --method post --url "https://management.azure.com$JOB_ID/start?$api" --query name -o tsv 2>"$err"); then break; fi',
+        "  tries=$((tries + 1))",
+        `  if [ "$tries" -ge ${START_TRIES} ] || ! grep -q -e AuthorizationFailed -e 'Too Many Requests' "$err"; then`,
+        '    echo "anycloud: could not start $label (try $tries of ' + START_TRIES + '; a refusal other than AuthorizationFailed or 429 is not retried, as it may have started an execution): $(cat "$err")" >&2',
+        "    exit 1",
+        "  fi",
+        `  echo "anycloud: ARM refused to start $label yet (try $tries of ${START_TRIES}, the runner's role assignments propagating or throttled); again in ${START_PAUSE_SECONDS} s"`,
+        `  sleep ${START_PAUSE_SECONDS}`,
+        "done",
+        'echo "anycloud: started execution $execution of $label"',
+        "failures=0",
+        "while :; do",
+        '  if status=$(az rest --method get --url "https://management.azure.com$JOB_ID/executions/$execution?$api" --query properties.status -o tsv 2>"$err"); then',
+        "    failures=0",
+        '    case "$status" in',
+        '      Succeeded) printf \'{"execution":"%s","status":"%s"}\' "$execution" "$status" > "$AZ_SCRIPTS_OUTPUT_PATH"; exit 0 ;;',
+        '      Failed|Stopped|Degraded) echo "$label execution $execution ended $status; the services it gates were not updated. Its logs and exit code: $LOGS" >&2; exit 1 ;;',
+        "    esac",
+        "  else",
+        "    failures=$((failures + 1))",
+        `    if [ "$failures" -ge ${STATUS_READ_FAILURES} ]; then`,
+        `      echo "anycloud: the status of $label execution $execution could not be read ${STATUS_READ_FAILURES} times in a row (last: $(cat "$err")); it may still be running, and the services it gates were not updated. Its logs: $LOGS" >&2`,
+        "      exit 1",
+        "    fi",
+        "  fi",
         "  sleep 15",
         "done",
         "",
