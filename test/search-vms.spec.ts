@@ -313,6 +313,11 @@ describe("search on VMs (GCP, Azure): plan", function () {
             assert.strictEqual(account.inputs.publicNetworkAccess, "Disabled");
             const container = p.ofType(T("storage:BlobContainer")).find((c) => c.name === "search-snapshots")!;
             assert.strictEqual(container.protect, true);
+            // A deleted snapshot blob or container stays recoverable, as in the GCP cluster's bucket (GCS's default soft delete).
+            const blobService = p.one(T("storage:BlobServiceProperties"), "search-snapshots-blob-service");
+            assert.ok(blobService.propertyDependencies.accountName?.includes(account.urn));
+            assert.deepStrictEqual(blobService.inputs.deleteRetentionPolicy, { enabled: true, days: 7 });
+            assert.deepStrictEqual(blobService.inputs.containerDeleteRetentionPolicy, { enabled: true, days: 7 });
             const endpoint = p.ofType(T("network:PrivateEndpoint")).find((e) => e.name === "search-snapshots-blob-pe")!;
             assert.deepStrictEqual(endpoint.inputs.privateLinkServiceConnections[0].groupIds, ["blob"]);
             const writers = p.ofType(T("authorization:RoleAssignment")).filter((r) => r.inputs.roleDefinitionId.endsWith("ba92f5b4-2d11-453d-a403-e96b0029c9fe") && r.name.startsWith("search-snapshots-"));

@@ -20,6 +20,14 @@ import { SEARCH_VM_SIZES } from "./sizes";
 export const SEARCH_PORT = 9200;
 /** The snapshot repository's container in the cluster's own storage account. */
 export const SNAPSHOT_CONTAINER = "opensearch-snapshots";
+/**
+ * Days a deleted snapshot blob or container stays recoverable (blob and container soft delete):
+ * what GCS keeps a deleted object of the GCP cluster's snapshot bucket by default (its soft
+ * delete policy, 604800 s when unset: pulumi-gcp storage.Bucket). An account ARM creates has
+ * neither on (the portal's defaults are its own), so a container deleted by mistake, or
+ * snapshots removed by a node's identity, would be gone at once.
+ */
+export const SNAPSHOT_SOFT_DELETE_DAYS = 7;
 
 /**
  * Node names = Linux computer names, at most 15 characters (RULES.computer): the tail of
@@ -216,6 +224,17 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
             tags: ctx.tags,
         },
         ctx.stateful(parent, { ignoreChanges: CREATE_ONLY_NAME.storageAccount }),
+    );
+    new storage.BlobServiceProperties(
+        `${name}-snapshots-blob-service`,
+        {
+            accountName: snapshotAccount.name,
+            resourceGroupName: rg,
+            blobServicesName: "default",
+            deleteRetentionPolicy: { enabled: true, days: SNAPSHOT_SOFT_DELETE_DAYS },
+            containerDeleteRetentionPolicy: { enabled: true, days: SNAPSHOT_SOFT_DELETE_DAYS },
+        },
+        ctx.opts(parent),
     );
     const snapshotContainer = new storage.BlobContainer(
         `${name}-snapshots`,
