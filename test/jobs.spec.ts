@@ -10,7 +10,7 @@ import { OfflineRunError } from "../stacks/offline";
 import { baseline, plan, Plan, stackConfig } from "./harness";
 import { CapturedResource } from "../stacks/offline";
 import { runScript, START_PAUSE_SECONDS, START_TRIES, STATUS_READ_FAILURES } from "../providers/azure/job";
-import { JOB_RUNNER_HANDLER } from "../providers/aws/job-runner-function";
+import { ACCESS_TRIES, JOB_RUNNER_HANDLER, READ_FAILURES } from "../providers/aws/job-runner-function";
 import { ChangeCollector, jobOfRun } from "../stacks/driver/changes";
 import { ExitCode } from "../stacks/driver/exit-codes";
 import { renderMarkdown } from "../stacks/driver/summary-markdown";
@@ -516,25 +516,33 @@ esac
             });
         });
         describe("the AWS runner function against a fake ECS", () => {
-            const run = (stops: object[], timeoutSeconds = 60) => {
+            /**
+             * `stops`: DescribeTasks' answers in turn (a task, or `{ throws: <error name> }`);
+             * `runErrors`: the errors RunTask throws at its first tries, by name.
+             */
+            const run = (stops: object[], timeoutSeconds = 60, runErrors: string[] = []) => {
                 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-runner-"));
                 fs.writeFileSync(path.join(dir, "index.js"), JOB_RUNNER_HANDLER);
                 fs.mkdirSync(path.join(dir, "node_modules", "@aws-sdk", "client-ecs"), { recursive: true });
                 // Answers in the shape of the ECS API: RunTask gives a task, DescribeTasks walks through the given states.
                 fs.writeFileSync(
                     path.join(dir, "node_modules", "@aws-sdk", "client-ecs", "index.js"),
-                    `const fs = require("fs"); const states = ${JSON.stringify(stops)}; let i = 0;
+                    `const fs = require("fs"); const states = ${JSON.stringify(stops)}; const runErrors = ${JSON.stringify(runErrors)}; let i = 0;
+const fail = (name) => Object.assign(new Error(name + " from the fake ECS"), { name });
 class C { constructor(input) { this.input = input; this.kind = this.constructor.name; } }
 class RunTaskCommand extends C {} class DescribeTasksCommand extends C {} class StopTaskCommand extends C {}
 class ECSClient { async send(c) { fs.appendFileSync(${JSON.stringify(path.join(dir, "calls"))}, c.kind + " " + JSON.stringify(c.input) + "\\n");
-  if (c.kind === "RunTaskCommand") return { tasks: [{ taskArn: "arn:aws:ecs:eu-west-1:1:task/cluster/abc123" }], failures: [] };
-  if (c.kind === "DescribeTasksCommand") return { tasks: [states[Math.min(i++, states.length - 1)]] };
+  if (c.kind === "RunTaskCommand") { if (runErrors.length) throw fail(runErrors.shift()); return { tasks: [{ taskArn: "arn:aws:ecs:eu-west-1:1:task/cluster/abc123" }], failures: [] }; }
+  if (c.kind === "DescribeTasksCommand") { const s = states[Math.min(i++, states.length - 1)]; if (s.throws) throw fail(s.throws); return { tasks: [s] }; }
   return {}; } }
 module.exports = { ECSClient, RunTaskCommand, DescribeTasksCommand, StopTaskCommand };`,
                 );
                 const event = { job: "migrate", cluster: "arn:cluster", taskDefinition: "arn:td:3", subnets: ["s1"], securityGroups: ["sg1"], container: "migrate", logGroup: "/anycloud/app/dev/migrate", logStreamPrefix: "migrate", timeoutSeconds, pollMs: 5 };
-                const out = execFileSync("node", ["-e", `require("./index.js").handler(${JSON.stringify(event)}).then((r) => console.log(JSON.stringify({ r })), (e) => console.log(JSON.stringify({ e: e.message })))`], { cwd: dir, encoding: "utf8" });
-                return { ...JSON.parse(out), calls: fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") };
+                // Its waits (the poll, a refused start's pause) pass at once: the handler as it ships, on a fast clock.
+                fs.writeFileSync(path.join(dir, "fast-timers.js"), "const t = global.setTimeout; global.setTimeout = (f, ms, ...a) => t(f, 0, ...a);\n");
+                const out = execFileSync("node", ["-r", "./fast-timers.js", "-e", `require("./index.js").handler(${JSON.stringify(event)}).then((r) => console.log(JSON.stringify({ r })), (e) => console.log(JSON.stringify({ e: e.message })))`], { cwd: dir, encoding: "utf8" });
+                const calls: string[] = fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n");
+                return { ...JSON.parse(out), calls, runs: calls.filter((c) => c.startsWith("RunTaskCommand")).length, reads: calls.filter((c) => c.startsWith("DescribeTasksCommand")).length };
             };
             const stopped = (exitCode: number | undefined) => ({ lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", containers: [{ name: "migrate", exitCode }] });
             it("starts the task in the job's subnets and group and returns when it exits 0", () => {
@@ -552,6 +560,31 @@ module.exports = { ECSClient, RunTaskCommand, DescribeTasksCommand, StopTaskComm
                 const r = run([{ lastStatus: "RUNNING", containers: [] }], 0);
                 assert.match(r.e, /ran longer than its timeout \(0 s\) and was stopped/);
                 assert.ok(r.calls.some((c: string) => c.startsWith("StopTaskCommand")), r.calls.join("\n"));
+            });
+            it("starts again while IAM refuses the runner's new policies (AccessDeniedException), and the run goes on", () => {
+                const r = run([stopped(0)], 60, ["AccessDeniedException", "AccessDeniedException"]);
+                assert.deepStrictEqual(r.r, { job: "migrate", task: "arn:aws:ecs:eu-west-1:1:task/cluster/abc123", exitCode: 0 });
+                assert.strictEqual(r.runs, 3);
+            });
+            it(`gives up after ${ACCESS_TRIES} refused starts, naming the error`, () => {
+                const r = run([stopped(0)], 60, Array(ACCESS_TRIES + 1).fill("AccessDeniedException"));
+                assert.strictEqual(r.runs, ACCESS_TRIES);
+                assert.match(r.e, new RegExp(`jobs\\.migrate \\(run: beforeDeploy\\) could not start \\(RunTask, try ${ACCESS_TRIES};.*AccessDeniedException: AccessDeniedException from the fake ECS`));
+            });
+            it("never starts again after another error (it may have started a task: two migrations at once)", () => {
+                const r = run([stopped(0)], 60, ["InvalidParameterException", "AccessDeniedException"]);
+                assert.strictEqual(r.runs, 1);
+                assert.match(r.e, /could not start \(RunTask, try 1;.*InvalidParameterException/);
+            });
+            it("reads the task again after a failed read, and its exit code still decides", () => {
+                const r = run([{ lastStatus: "RUNNING", containers: [] }, { throws: "ServerException" }, { throws: "AccessDeniedException" }, stopped(0)]);
+                assert.strictEqual(r.r?.exitCode, 0, r.e);
+                assert.strictEqual(r.reads, 4);
+            });
+            it(`fails, saying the task may still run, after ${READ_FAILURES} failed reads in a row`, () => {
+                const r = run([{ lastStatus: "RUNNING", containers: [] }, ...Array(READ_FAILURES).fill({ throws: "ThrottlingException" }), stopped(0)]);
+                assert.strictEqual(r.reads, READ_FAILURES + 1);
+                assert.match(r.e, new RegExp(`the status of task abc123 could not be read ${READ_FAILURES} times in a row \\(last: ThrottlingException: .*\\); it may still be running.*stream migrate/migrate/abc123`));
             });
         });
     });
