@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { databaseInitSteps, retireStatement, scramVerifier } from "../components/database-init";
 import { DATABASE_INIT_HANDLER } from "../providers/aws/database-init-function";
+import { ACCESS_RETRY_MS, ACCESS_TRIES } from "../providers/aws/iam-retry";
 import { findPgBin, freePort, issueCert, makeCa, runPgTool, TlsPostgres } from "./local-servers";
 
 /**
@@ -18,8 +19,14 @@ import { findPgBin, freePort, issueCert, makeCa, runPgTool, TlsPostgres } from "
 
 const FAKE_SECRETS_MANAGER = `"use strict";
 class GetSecretValueCommand { constructor(input) { this.input = input; } }
+let denials = Number(process.env.TEST_SECRET_DENIALS || 0);
 class SecretsManagerClient {
   async send(command) {
+    // IAM not yet applying a policy changed moments ago: refused as the SDK raises it.
+    if (denials > 0) {
+      denials--;
+      throw Object.assign(new Error("User: arn:aws:sts::1:assumed-role/init/fn is not authorized to perform: secretsmanager:GetSecretValue on resource: " + command.input.SecretId), { name: "AccessDeniedException" });
+    }
     const roles = JSON.parse(process.env.TEST_ROLE_SECRETS || "{}");
     if (command.input.SecretId in roles) return { SecretString: JSON.stringify(roles[command.input.SecretId]) };
     if (command.input.SecretId !== process.env.TEST_SECRET_ARN) throw new Error("ResourceNotFoundException: " + command.input.SecretId);
@@ -48,6 +55,12 @@ class RDSClient {
     const id = command.input.DBInstanceIdentifier;
     const i = s.instances[id];
     if (!i) throw new Error("DBInstanceNotFound: " + id);
+    // \`denied\`: calls about this instance IAM still refuses (a new replica, added to the policy moments ago).
+    if (i.denied > 0) {
+      i.denied--;
+      save(s);
+      throw Object.assign(new Error("User: arn:aws:sts::1:assumed-role/init/fn is not authorized to perform: rds:DescribeDBInstances on resource: " + id), { name: "AccessDenied" });
+    }
     if (command instanceof RebootDBInstanceCommand) {
       if (i.status !== "available") throw new Error("InvalidDBInstanceState: " + id + " is " + i.status);
       s.calls.push("reboot " + id + (command.input.ForceFailover ? " with failover" : ""));
@@ -122,6 +135,8 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
         fs.mkdirSync(path.join(fnDir, "node_modules", "@aws-sdk", "client-rds"), { recursive: true });
         fs.writeFileSync(path.join(fnDir, "node_modules", "@aws-sdk", "client-rds", "index.js"), FAKE_RDS);
         fs.writeFileSync(path.join(fnDir, "run.js"), RUNNER);
+        // The pause before asking IAM again passes at once; every other timer (the connection and restart bounds) keeps its length.
+        fs.writeFileSync(path.join(fnDir, "fast-iam-retry.js"), `const t = global.setTimeout; global.setTimeout = (f, ms, ...a) => t(f, ms === ${ACCESS_RETRY_MS} ? 0 : ms, ...a);\n`);
     });
     after(function () {
         if (dir && bin) {
@@ -134,7 +149,7 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
     });
 
     /** Runs the handler in its own node process; kills it after `limitMs` and reports that. */
-    function invoke(event: object, opts: { ca?: string; password?: string; rolePasswords?: Record<string, string>; limitMs?: number } = {}): Promise<Outcome> {
+    function invoke(event: object, opts: { ca?: string; password?: string; rolePasswords?: Record<string, string>; limitMs?: number; secretDenials?: number } = {}): Promise<Outcome> {
         const started = Date.now();
         const asServer = (tool: string, args: string[]) => (asRoot ? ["runuser", "-u", "postgres", "--", path.join(bin!, tool), ...args] : [path.join(bin!, tool), ...args]);
         const env: NodeJS.ProcessEnv = {
@@ -142,13 +157,14 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
             TEST_SECRET_ARN: secretArn,
             TEST_DB_PASSWORD: opts.password ?? password,
             TEST_ROLE_SECRETS: JSON.stringify(Object.fromEntries(Object.entries(opts.rolePasswords ?? rolePasswords).map(([db, pw]) => [roleSecretArn(db), { username: `${db}_owner`, password: pw }]))),
+            TEST_SECRET_DENIALS: String(opts.secretDenials ?? 0),
             TEST_RDS_STATE: path.join(dir, "rds.json"),
             TEST_RESTART: JSON.stringify(asServer("pg_ctl", ["-D", path.join(dir, "data"), "-m", "fast", "-w", "-l", path.join(dir, "server.log"), "restart"])),
             TEST_PENDING: JSON.stringify(asServer("psql", ["-X", "-A", "-t", "-h", dir, "-p", String(port), "-U", "app", "-d", "postgres", "-c", "SELECT bool_or(pending_restart) FROM pg_settings"])),
         };
         if (opts.ca !== "none") env.NODE_EXTRA_CA_CERTS = path.join(dir, opts.ca ?? "ca.crt");
         return new Promise((resolve) => {
-            execFile(process.execPath, ["run.js", JSON.stringify(event)], { cwd: fnDir, env, timeout: opts.limitMs ?? 20000, killSignal: "SIGKILL" }, (error, stdout) => {
+            execFile(process.execPath, ["-r", "./fast-iam-retry.js", "run.js", JSON.stringify(event)], { cwd: fnDir, env, timeout: opts.limitMs ?? 20000, killSignal: "SIGKILL" }, (error, stdout) => {
                 const parsed = stdout ? JSON.parse(stdout) : {};
                 resolve({ ...parsed, exitedOnItsOwn: !(error && (error as { killed?: boolean }).killed), ms: Date.now() - started });
             });
@@ -203,6 +219,17 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
         const out = await invoke(event({ steps: broken }));
         assert.match(out.error ?? "", /statement "ALTER ROLE \\"no_such_role\\" WITH LOGIN PASSWORD '\[secret\]'" failed: PostgreSQL ERROR 42704: role "no_such_role" does not exist/);
         assert.ok(!(out.error ?? "").includes(rolePasswords.analytics), "the password is not in the error");
+    });
+
+    it("reads a secret IAM refuses at first again (the policy on a new database's secret, changed moments before) and succeeds", async () => {
+        const r = await invoke(event(), { secretDenials: 3 });
+        assert.strictEqual(r.error, undefined);
+        assert.deepStrictEqual(r.result?.databases, ["biblioteca_digital", "analytics"]);
+    });
+
+    it(`fails naming the secret when IAM still refuses it after ${ACCESS_TRIES} tries`, async () => {
+        const r = await invoke(event(), { secretDenials: ACCESS_TRIES });
+        assert.match(r.error ?? "", /^reading the database password from Secrets Manager \(arn:.*\) failed: User: .* is not authorized to perform: secretsmanager:GetSecretValue/);
     });
 
     it("is idempotent: a second run creates nothing and succeeds", async () => {
@@ -406,6 +433,13 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
             assert.deepStrictEqual(calls(), ["reboot db-replica-0", "reboot db-primary with failover"]);
             assert.strictEqual(psql("postgres", "SHOW max_connections"), "157");
             assert.ok(out.exitedOnItsOwn);
+        });
+
+        it("asks RDS again while IAM refuses the calls about a new replica (query protocol: AccessDenied), then restarts it", async () => {
+            state({ "db-replica-0": { status: "available", apply: "pending-reboot", denied: 2 }, "db-primary": { status: "available", apply: "in-sync" } });
+            const out = await invoke(event({ restart: restart([ids[0], { id: "db-primary", failover: true }]) }));
+            assert.deepStrictEqual(out.result?.restarted, ["db-replica-0"], out.error);
+            assert.deepStrictEqual(calls(), ["reboot db-replica-0"]);
         });
 
         it("restarts nothing when every instance is in sync", async () => {

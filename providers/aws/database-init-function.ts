@@ -1,3 +1,5 @@
+import { WHEN_ALLOWED_SOURCE } from "./iam-retry";
+
 /**
  * The source of the Lambda that creates the logical databases and extensions inside the VPC.
  * It speaks the PostgreSQL wire protocol itself (TLS, SCRAM-SHA-256/MD5 auth, simple queries)
@@ -6,12 +8,15 @@
  * SDK v3 that ships in the Node.js runtime, so they never appear in the invocation input, the
  * function's configuration or its errors (a failed password statement is quoted as '[secret]'). When static
  * parameters changed it restarts the instances that are pending a reboot (RDS API, same SDK).
+ * Its secret reads and RDS calls are asked again while IAM refuses them (./iam-retry.ts): the
+ * deploy that adds a database or a replica changes the function's policy moments before it runs.
  */
 export const DATABASE_INIT_HANDLER = String.raw`"use strict";
 const net = require("net");
 const tls = require("tls");
 const crypto = require("crypto");
 const { SecretsManagerClient, GetSecretValueCommand } = require("@aws-sdk/client-secrets-manager");
+${WHEN_ALLOWED_SOURCE}
 
 function message(type, body) {
   const head = Buffer.alloc(type ? 5 : 4);
@@ -269,7 +274,7 @@ async function applyStaticParameters(r) {
   const rds = new RDSClient({});
   const deadline = Date.now() + r.waitMs;
   const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-  const describe = async (id) => (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances[0];
+  const describe = async (id) => (await whenAllowed(() => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })))).DBInstances[0];
   const groups = (d) => (d.DBParameterGroups || []).map((g) => g.ParameterApplyStatus);
   const settle = async (id, done, waitingFor) => {
     for (;;) {
@@ -286,7 +291,7 @@ async function applyStaticParameters(r) {
     // A modified group reaches the instance as "applying" before it says "pending-reboot".
     const d = await settle(instance.id, (x) => x.DBInstanceStatus === "available" && !groups(x).includes("applying"), "the parameter group to be applied");
     if (!groups(d).includes("pending-reboot")) continue;
-    await rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: instance.id, ForceFailover: instance.failover || undefined }));
+    await whenAllowed(() => rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: instance.id, ForceFailover: instance.failover || undefined })));
     restarted.push(instance.id);
     await settle(instance.id, (x) => x.DBInstanceStatus === "available" && groups(x).every((g) => g === "in-sync"), "the restart to finish");
   }
@@ -309,7 +314,7 @@ exports.handler = async (event) => {
   const sm = new SecretsManagerClient({});
   const readPassword = async (arn, what) => {
     try {
-      const secret = await sm.send(new GetSecretValueCommand({ SecretId: arn }));
+      const secret = await whenAllowed(() => sm.send(new GetSecretValueCommand({ SecretId: arn })));
       return JSON.parse(secret.SecretString).password;
     } catch (e) {
       throw new Error("reading " + what + " from Secrets Manager (" + arn + ") failed: " + e.message);

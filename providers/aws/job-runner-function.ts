@@ -1,3 +1,8 @@
+import { WHEN_ALLOWED_SOURCE } from "./iam-retry";
+
+/** Status reads that may fail in a row (one a poll) before the runner gives up. */
+export const READ_FAILURES = 8;
+
 /**
  * The source of the Lambda that runs a before-deploy job: `ecs:RunTask` of the job's task
  * definition (Fargate, private subnets, the job's own security group), then `DescribeTasks` until
@@ -8,30 +13,18 @@
  * driver"). A run that outlasts its bound (counted from the first RunTask try) is stopped and
  * reported. AWS SDK v3 ships in the Node.js runtime, so the function has no dependency to bundle.
  *
- * IAM is eventually consistent (IAM User Guide, "Changes that I make are not always immediately
- * visible"): this function's role and policies were made moments before the invocation, so ECS
- * may refuse a call they allow (AccessDeniedException) for a while. A refused RunTask started
- * nothing: it is tried again (ACCESS_TRIES, ACCESS_RETRY_MS). Once the task runs, a status read
- * that fails (refused, or failing after the SDK's own retries of throttling and 5xx) is tried
- * again at the next poll, up to READ_FAILURES in a row: the deploy then fails saying the task may
- * still be running, rather than at the first blip while the migration runs on. These bounds are in
- * the code, not the invocation's input: `lambda.Invocation` runs the function again when its input
- * changes, and a new version of this program must not re-run every job.
+ * The runner's role and policies are made moments before the invocation: a RunTask IAM refuses
+ * started nothing and is asked again (./iam-retry.ts); any other failed start is not (it may have
+ * started a task: two migrations at once). Once the task runs, a status read that fails (refused,
+ * or failing after the SDK's own retries of throttling and 5xx) is tried again at the next poll,
+ * up to READ_FAILURES in a row: the deploy then fails saying the task may still be running, rather
+ * than at the first blip while the migration runs on.
  */
-/**
- * RunTask refused with AccessDeniedException is tried again this often, this many times: 45 s,
- * within the minute the 14-minute job bound leaves below Lambda's 15 (the job's bound counts from
- * the first try).
- */
-export const ACCESS_RETRY_MS = 5000;
-export const ACCESS_TRIES = 10;
-/** Status reads that may fail in a row (one a poll) before the runner gives up. */
-export const READ_FAILURES = 8;
-
 export const JOB_RUNNER_HANDLER = String.raw`"use strict";
 const { ECSClient, RunTaskCommand, DescribeTasksCommand, StopTaskCommand } = require("@aws-sdk/client-ecs");
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+${WHEN_ALLOWED_SOURCE}
 
 exports.handler = async (event) => {
   const ecs = new ECSClient({});
@@ -48,16 +41,10 @@ exports.handler = async (event) => {
     networkConfiguration: { awsvpcConfiguration: { subnets: event.subnets, securityGroups: event.securityGroups, assignPublicIp: "DISABLED" } },
   };
   let started;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      started = await ecs.send(new RunTaskCommand(runTask)); // a command a send, as the SDK's examples do
-      break;
-    } catch (e) {
-      if (e.name !== "AccessDeniedException" || attempt >= ${ACCESS_TRIES} || Date.now() >= deadline) {
-        throw new Error(label + " could not start (RunTask, try " + attempt + "; only AccessDeniedException, IAM not yet applying this runner's new policies, is tried again): " + (e.name || "Error") + ": " + e.message);
-      }
-      await sleep(${ACCESS_RETRY_MS});
-    }
+  try {
+    started = await whenAllowed(() => ecs.send(new RunTaskCommand(runTask))); // a command a send, as the SDK's examples do
+  } catch (e) {
+    throw new Error(label + " could not start (RunTask, try " + e.attempts + "; only an IAM refusal, this runner's new policies not yet applied, is tried again): " + (e.name || "Error") + ": " + e.message);
   }
   if (!started.tasks || started.tasks.length === 0) {
     const why = (started.failures || []).map((f) => (f.reason || "") + (f.detail ? " (" + f.detail + ")" : "")).join("; ") || "no task and no failure reported";
