@@ -1,3 +1,5 @@
+import { WHEN_ALLOWED_SOURCE } from "./iam-retry";
+
 /**
  * The search users' REST applier: a Node.js function with no npm dependency (Node's `https`), run
  * by the AWS target as a Lambda in the VPC (passwords from Secrets Manager with the AWS SDK v3 the
@@ -19,6 +21,7 @@ export const SEARCH_USERS_HANDLER = String.raw`"use strict";
 const https = require("https");
 
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+${WHEN_ALLOWED_SOURCE}
 
 function send(event, admin, method, path, body) {
   const url = new URL(path, event.url);
@@ -55,7 +58,8 @@ async function password(event, ref) {
   }
   const { SecretsManagerClient, GetSecretValueCommand } = require("@aws-sdk/client-secrets-manager");
   try {
-    const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: ref }));
+    // The deploy that gives a workload search adds its secret to this function's policy just before.
+    const secret = await whenAllowed(() => new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: ref })));
     return JSON.parse(secret.SecretString).password;
   } catch (e) {
     throw new Error("reading a search password from Secrets Manager (" + ref + ") failed: " + e.message);

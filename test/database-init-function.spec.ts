@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { databaseInitSteps, retireStatement, scramVerifier } from "../components/database-init";
 import { DATABASE_INIT_HANDLER } from "../providers/aws/database-init-function";
-import { ACCESS_RETRY_MS, ACCESS_TRIES } from "../providers/aws/iam-retry";
+import { ACCESS_RETRY_MS, ACCESS_TRIES } from "../components/iam-retry";
 import { findPgBin, freePort, issueCert, makeCa, runPgTool, TlsPostgres } from "./local-servers";
 
 /**

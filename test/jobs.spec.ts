@@ -11,7 +11,7 @@ import { baseline, plan, Plan, stackConfig } from "./harness";
 import { CapturedResource } from "../stacks/offline";
 import { runScript, START_PAUSE_SECONDS, START_TRIES, STATUS_READ_FAILURES } from "../providers/azure/job";
 import { JOB_RUNNER_HANDLER, READ_FAILURES } from "../providers/aws/job-runner-function";
-import { ACCESS_TRIES } from "../providers/aws/iam-retry";
+import { ACCESS_TRIES } from "../components/iam-retry";
 import { ChangeCollector, jobOfRun } from "../stacks/driver/changes";
 import { ExitCode } from "../stacks/driver/exit-codes";
 import { renderMarkdown } from "../stacks/driver/summary-markdown";

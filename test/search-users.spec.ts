@@ -9,6 +9,7 @@ import { parse } from "yaml";
 import { keyPoolEnv } from "./key-pool";
 import { ADMIN_HASH_TOKEN, hashToken, securityBundle, securityConfig } from "../components/opensearch/security-config";
 import { SEARCH_USERS_HANDLER } from "../components/search-users-function";
+import { ACCESS_RETRY_MS } from "../components/iam-retry";
 import {
     appRole,
     appRoleMapping,
@@ -295,10 +296,16 @@ describe("search users: the REST applier (AWS Lambda, local container) against a
             path.join(dir, "fn", "node_modules", "@aws-sdk", "client-secrets-manager", "index.js"),
             `"use strict";
 const values = JSON.parse(process.env.TEST_SECRETS);
+// TEST_DENIED: the secret IAM refuses at first (a new user's, its policy changed moments ago), TEST_DENIALS times.
+let denials = Number(process.env.TEST_DENIALS || 0);
 class GetSecretValueCommand { constructor(input) { this.input = input; } }
-class SecretsManagerClient { async send(c) { if (!(c.input.SecretId in values)) throw new Error("ResourceNotFoundException: " + c.input.SecretId); return { SecretString: JSON.stringify({ username: "u", password: values[c.input.SecretId] }) }; } }
+class SecretsManagerClient { async send(c) {
+  if (c.input.SecretId === process.env.TEST_DENIED && denials > 0) { denials--; throw Object.assign(new Error("User: arn:aws:sts::1:assumed-role/users/fn is not authorized to perform: secretsmanager:GetSecretValue on resource: " + c.input.SecretId), { name: "AccessDeniedException" }); }
+  if (!(c.input.SecretId in values)) throw new Error("ResourceNotFoundException: " + c.input.SecretId); return { SecretString: JSON.stringify({ username: "u", password: values[c.input.SecretId] }) }; } }
 module.exports = { SecretsManagerClient, GetSecretValueCommand };`,
         );
+        // The pause before asking IAM again passes at once; the applier's own bounds keep theirs.
+        fs.writeFileSync(path.join(dir, "fn", "fast-iam-retry.js"), `const t = global.setTimeout; global.setTimeout = (f, ms, ...a) => t(f, ms === ${ACCESS_RETRY_MS} ? 0 : ms, ...a);\n`);
         fs.writeFileSync(
             path.join(dir, "fn", "run.js"),
             `require("./index.js").handler(JSON.parse(process.argv[2])).then((r) => process.stdout.write(JSON.stringify({ result: r })), (e) => process.stdout.write(JSON.stringify({ error: e.message })));`,
@@ -333,7 +340,7 @@ module.exports = { SecretsManagerClient, GetSecretValueCommand };`,
             const secrets = { [ARN("admin")]: admin.password, ...Object.fromEntries(Object.entries(passwords).map(([u, p]) => [ARN(u), p])) };
             execFile(
                 process.execPath,
-                ["run.js", JSON.stringify(e)],
+                ["-r", "./fast-iam-retry.js", "run.js", JSON.stringify(e)],
                 { cwd: path.join(dir, "fn"), env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: path.join(dir, "ca.crt"), TEST_SECRETS: JSON.stringify(secrets), ...env }, timeout: 20_000 },
                 (error, stdout) => (stdout ? resolve(JSON.parse(stdout)) : reject(error)),
             );
@@ -484,6 +491,13 @@ module.exports = { SecretsManagerClient, GetSecretValueCommand };`,
     it("names the admin user when the cluster refuses it", async () => {
         const out = await invoke(event({ admin: { username: "someone-else", password: ARN("admin") }, ...giveUpSoon }));
         assert.match(out.error!, /HTTP 401: .*the cluster refused the admin user someone-else/);
+    });
+
+    it("reads a new user's secret again while IAM refuses it (the policy changed moments before), and applies it", async () => {
+        const out = await invoke(event(), { TEST_DENIED: ARN(USERS[0].username), TEST_DENIALS: "2" });
+        assert.strictEqual(out.error, undefined);
+        const put = seen.find((r) => r.method === "PUT" && r.path.endsWith(`/internalusers/${USERS[0].username}`));
+        assert.strictEqual((put?.body as { password?: string })?.password, passwords[USERS[0].username]);
     });
 
     it("fails naming the secret when a password cannot be read", async () => {

@@ -1,4 +1,4 @@
-import { WHEN_ALLOWED_SOURCE } from "./iam-retry";
+import { WHEN_ALLOWED_SOURCE } from "../../components/iam-retry";
 
 /**
  * The source of the Lambda that creates the logical databases and extensions inside the VPC.
@@ -8,7 +8,7 @@ import { WHEN_ALLOWED_SOURCE } from "./iam-retry";
  * SDK v3 that ships in the Node.js runtime, so they never appear in the invocation input, the
  * function's configuration or its errors (a failed password statement is quoted as '[secret]'). When static
  * parameters changed it restarts the instances that are pending a reboot (RDS API, same SDK).
- * Its secret reads and RDS calls are asked again while IAM refuses them (./iam-retry.ts): the
+ * Its secret reads and RDS calls are asked again while IAM refuses them (components/iam-retry.ts): the
  * deploy that adds a database or a replica changes the function's policy moments before it runs.
  */
 export const DATABASE_INIT_HANDLER = String.raw`"use strict";

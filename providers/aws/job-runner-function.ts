@@ -1,4 +1,4 @@
-import { WHEN_ALLOWED_SOURCE } from "./iam-retry";
+import { WHEN_ALLOWED_SOURCE } from "../../components/iam-retry";
 
 /** Status reads that may fail in a row (one a poll) before the runner gives up. */
 export const READ_FAILURES = 8;
@@ -14,7 +14,7 @@ export const READ_FAILURES = 8;
  * reported. AWS SDK v3 ships in the Node.js runtime, so the function has no dependency to bundle.
  *
  * The runner's role and policies are made moments before the invocation: a RunTask IAM refuses
- * started nothing and is asked again (./iam-retry.ts); any other failed start is not (it may have
+ * started nothing and is asked again (components/iam-retry.ts); any other failed start is not (it may have
  * started a task: two migrations at once). Once the task runs, a status read that fails (refused,
  * or failing after the SDK's own retries of throttling and 5xx) is tried again at the next poll,
  * up to READ_FAILURES in a row: the deploy then fails saying the task may still be running, rather
