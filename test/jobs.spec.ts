@@ -438,7 +438,7 @@ describe("jobs", function () {
         });
         describe("the Azure run script against a fake az", () => {
             /**
-             * `starts`: ARM's answers to POST start, one a try ("ok", or the error `az rest` prints);
+             * `starts`: ARM's answers to POST start, one a try ("ok"; "accepted", a 202 without a body; or the error `az rest` prints);
              * `statuses`: to each GET, an execution status, or "!" and the error of a failed read.
              */
             const runWith = (statuses: string[], starts: string[] = ["ok"]) => {
@@ -457,6 +457,7 @@ esac
 answer=$(head -n 1 "$f"); sed -i 1d "$f"
 case "$answer" in
   ok) echo exec-1 ;;
+  accepted) ;;
   !*) echo "ERROR: \${answer#!}" >&2; exit 1 ;;
   *) echo "$answer" ;;
 esac
@@ -502,6 +503,13 @@ esac
                 assert.strictEqual(r.status, 1);
                 assert.strictEqual(r.starts, 1);
                 assert.match(r.stderr, /could not start jobs\.migrate .*\(try 1 of \d+;.*Job j is suspended/);
+            });
+            it("fails at once, saying the execution may run, when ARM accepts the start without naming it (202, no body)", () => {
+                const r = runWith(["Succeeded"], ["accepted"]);
+                assert.strictEqual(r.status, 1);
+                assert.strictEqual(r.starts, 1);
+                assert.strictEqual(r.reads, 0, "no read of the executions list");
+                assert.match(r.stderr, /accepted the start of jobs\.migrate .* without naming the execution.*it may be running.*the log query/);
             });
             it("reads the status again after a failed read, and the execution's end still decides", () => {
                 const r = runWith(["Running", "!Service Unavailable(upstream)", "!Too Many Requests()", "Running", "Succeeded"]);

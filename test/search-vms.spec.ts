@@ -318,6 +318,7 @@ describe("search on VMs (GCP, Azure): plan", function () {
             assert.ok(blobService.propertyDependencies.accountName?.includes(account.urn));
             assert.deepStrictEqual(blobService.inputs.deleteRetentionPolicy, { enabled: true, days: 7 });
             assert.deepStrictEqual(blobService.inputs.containerDeleteRetentionPolicy, { enabled: true, days: 7 });
+            assert.ok(container.dependencies.includes(blobService.urn), "the container after soft delete is on");
             const endpoint = p.ofType(T("network:PrivateEndpoint")).find((e) => e.name === "search-snapshots-blob-pe")!;
             assert.deepStrictEqual(endpoint.inputs.privateLinkServiceConnections[0].groupIds, ["blob"]);
             const writers = p.ofType(T("authorization:RoleAssignment")).filter((r) => r.inputs.roleDefinitionId.endsWith("ba92f5b4-2d11-453d-a403-e96b0029c9fe") && r.name.startsWith("search-snapshots-"));

@@ -57,6 +57,10 @@ export function runScript(): string {
         `  echo "anycloud: ARM refused to start $label yet (try $tries of ${START_TRIES}, the runner's role assignments propagating or throttled); again in ${START_PAUSE_SECONDS} s"`,
         `  sleep ${START_PAUSE_SECONDS}`,
         "done",
+        // Start is a long-running operation that may answer 202 with a Location and no body (the
+        // Jobs_Start spec); az rest then prints nothing. Polling an empty name would read the list
+        // of executions until the timeout, the started one unwatched.
+        '[ -n "$execution" ] || { echo "anycloud: ARM accepted the start of $label without naming the execution, so it cannot be awaited; it may be running, and the services it gates were not updated. Its logs: $LOGS" >&2; exit 1; }',
         'echo "anycloud: started execution $execution of $label"',
         "failures=0",
         "while :; do",
@@ -99,7 +103,9 @@ export function logQuery(jobName: string): string {
  * pull and env. Before deploy: a Manual job, started and awaited during the deploy by an Azure
  * CLI deployment script (the ARM-native way to run a step inside a deployment) whose identity may
  * operate only this job; its `forceUpdateTag` is a digest of the job's image, command, size and
- * environment (secret versions included), so it runs again exactly when they change. No replica
+ * environment (secret versions included), so it runs again when they change (and once when the
+ * runner script itself changes: ARM runs a deployment script again when any of its properties
+ * does). No replica
  * retry: a failed migration is not re-run blindly. Scheduled: a Schedule job with the cron
  * (Container Apps evaluates it in UTC: other zones are refused in validation), `retries` replica
  * retries, and a metric alert on failed executions (`Executions`, dimensions state, jobName,
@@ -164,7 +170,10 @@ export function createJob(ctx: AzureContext, name: string, args: JobArgs, opts: 
 /**
  * Starts one execution of a Manual job during the deploy and waits for its end (runScript), by an
  * Azure CLI deployment script whose identity may operate only this job. `forceUpdateTag` is the
- * digest of what the run depends on: it runs again exactly when that changes.
+ * digest of what the run depends on: it runs again when that changes, and once when the script
+ * text (runScript) changes, since ARM runs a deployment script again when any property does
+ * (Learn, "Use deployment scripts": "If none of the deploymentScripts resource properties
+ * (including the inline script) is changed, the script will not be executed").
  *
  * The deployment script runs in a container instance with a file share in a storage account the
  * service creates, and mounts it with the account key: a subscription where the built-in policy
@@ -196,8 +205,10 @@ export function awaitedRun(
         ctx.grant(`${name}-runner-job`, "containerAppsJobsOperator", runner.principalId, job.id, parent, [name, "runner"]),
         ctx.grant(`${name}-runner-read`, "containerAppsJobsReader", runner.principalId, job.id, parent, [name, "runner-read"]),
     ];
-    // A new identity's grants take effect minutes after ARM accepts them, and the script's first
-    // call (POST .../start) would be refused until then: the same bounded wait as a workload's.
+    // A new identity's grants take effect minutes after ARM accepts them: the same bounded wait as
+    // a workload's. It is the only defence for the script service's own login as this identity,
+    // before the script runs; the script's first call (POST .../start) is asked again while ARM
+    // still refuses it (runScript).
     const runnerSettled = grantsSettled(
         `${name}-runner-rbac-propagation`,
         canRun,

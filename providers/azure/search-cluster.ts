@@ -225,7 +225,7 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
         },
         ctx.stateful(parent, { ignoreChanges: CREATE_ONLY_NAME.storageAccount }),
     );
-    new storage.BlobServiceProperties(
+    const snapshotBlobService = new storage.BlobServiceProperties(
         `${name}-snapshots-blob-service`,
         {
             accountName: snapshotAccount.name,
@@ -239,7 +239,8 @@ export function createSearchCluster(ctx: AzureContext, name: string, args: Searc
     const snapshotContainer = new storage.BlobContainer(
         `${name}-snapshots`,
         { containerName: SNAPSHOT_CONTAINER, accountName: snapshotAccount.name, resourceGroupName: rg, publicAccess: "None" },
-        ctx.stateful(parent),
+        // After the blob service's soft delete is on, as the object store's containers.
+        ctx.stateful(parent, { dependsOn: [snapshotBlobService] }),
     );
     const snapshotEndpoint = ctx.privateEndpoint(`${name}-snapshots-blob`, snapshotAccount.id, "blob", ZONES.blob, parent);
     grants.push(snapshotEndpoint, ctx.endpointDns[`${name}-snapshots-blob`]);
