@@ -331,7 +331,8 @@ token_fresh() {
 
 # curl_bearer ARGS...: curl sending ACCESS_TOKEN as its Authorization header, which curl reads from
 # fd 3 (-H @file, curl 7.55+), never from its arguments: those are readable by every user of the
-# VM (/proc/PID/cmdline, ps), as the password hash step below keeps passwords out of them.
+# VM (/proc/PID/cmdline, ps) and to audit logs, as the password hash step below keeps passwords
+# out of them. (A process on the VM can still ask the metadata server for a token of its own.)
 curl_bearer() {
   curl -H @/dev/fd/3 "$@" 3<<<"Authorization: Bearer $ACCESS_TOKEN"
 }

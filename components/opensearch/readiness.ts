@@ -10,8 +10,14 @@ export interface ReadinessInput {
     url: string;
     /** Shell that leaves the CA certificate in "$CA" (or fails: retried); node paths start with "$ROOT". */
     fetchCa: string;
-    /** curl options that authenticate as the admin (basic auth or the admin certificate under "$ROOT"). */
+    /** curl options that authenticate as the admin (the admin certificate under "$ROOT"), or "". */
     auth: string;
+    /**
+     * Shell printing a curl config that authenticates as the admin (`user = "admin:..."`), given to
+     * curl on stdin (`-K -`): a password in curl's arguments is readable by every process of the
+     * machine (/proc/PID/cmdline) until curl has parsed them.
+     */
+    authConfig?: string;
     tries: number;
     pauseSeconds: number;
     /** Where an operator reads the boot logs (named in the failure message). */
@@ -44,7 +50,7 @@ i=0
 while [ "$i" -lt ${r.tries} ]; do
   i=$((i + 1))
   if [ -s "$CA" ] || fetch_ca; then
-    body=$(curl -s --max-time ${REQUEST_SECONDS} --cacert "$CA" ${r.auth} '${r.url}/_cluster/health?wait_for_status=green&timeout=30s')
+    body=$(${r.authConfig ? `${r.authConfig} | curl -K - ` : "curl "}-s --max-time ${REQUEST_SECONDS} --cacert "$CA" ${r.auth ? `${r.auth} ` : ""}'${r.url}/_cluster/health?wait_for_status=green&timeout=30s')
     status=$(printf '%s' "$body" | sed -n 's/.*"status" *: *"\\([a-z]*\\)".*/\\1/p')
     if [ "$status" = green ]; then
       echo "anycloud-search: cluster ${r.url} is green"
