@@ -20,6 +20,14 @@ export const ACCESS_TRIES = 10;
  * `AccessDenied` ("AccessDenied: User: ... is not authorized to perform: rds:DescribeDBInstances").
  */
 export const IAM_REFUSALS = ["AccessDeniedException", "AccessDenied"];
+/**
+ * ECS's refusal while its service-linked role, made by the account's first cluster moments before,
+ * is not usable yet: `InvalidParameterException` "Unable to assume the service linked role. Please
+ * verify that the ECS service linked role exists." (seen on RunTask right after a stack's first
+ * deploy: aws-solutions/distributed-load-testing-on-aws#2; gravitational/teleport retries the same
+ * text in lib/integrations/awsoidc/deployservice.go). Nothing was started either.
+ */
+export const SERVICE_LINKED_ROLE_NOT_READY = "service linked role";
 
 /**
  * JavaScript for a Lambda handler's source: `whenAllowed(call)` runs `call()` again while IAM
@@ -31,7 +39,8 @@ async function whenAllowed(call) {
     try {
       return await call();
     } catch (e) {
-      if (!IAM_REFUSALS.has(e.name) || attempt >= ${ACCESS_TRIES}) {
+      const refused = IAM_REFUSALS.has(e.name) || (e.name === "InvalidParameterException" && String(e.message).includes(${JSON.stringify(SERVICE_LINKED_ROLE_NOT_READY)}));
+      if (!refused || attempt >= ${ACCESS_TRIES}) {
         e.attempts = attempt;
         throw e;
       }

@@ -206,6 +206,17 @@ describe("aws backend", function () {
         assert.strictEqual(dev.one(T.domain).inputs.clusterConfig.instanceCount, 1);
     });
 
+    it("registers each task definition after its roles' policies: a job started right away finds its secret and buckets readable", () => {
+        const policyTypes = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment"];
+        for (const workload of ["app", "migrate"]) {
+            const task = dev.one(T.task, `${workload}-task`);
+            const policies = dev.resources.filter((r) => policyTypes.includes(r.type) && r.name.startsWith(`${workload}-`) && !r.name.startsWith(`${workload}-runner`));
+            // The agent's managed policy and its secret; the app's buckets (the migration uses none).
+            assert.deepStrictEqual(policies.map((r) => r.name).sort(), [`${workload}-execution`, `${workload}-execution-secrets`, ...(workload === "app" ? ["app-task-buckets"] : [])].sort());
+            for (const policy of policies) assert.ok(task.dependencies.includes(policy.urn), `${task.name} waits for ${policy.name}`);
+        }
+    });
+
     it("passes secrets to containers only through Secrets Manager", () => {
         for (const p of [dev, prod]) {
             assert.ok(p.ofType(T.password).length >= 5);

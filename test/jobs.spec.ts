@@ -10,7 +10,7 @@ import { OfflineRunError } from "../stacks/offline";
 import { baseline, plan, Plan, stackConfig } from "./harness";
 import { CapturedResource } from "../stacks/offline";
 import { runScript, START_PAUSE_SECONDS, START_TRIES, STATUS_READ_FAILURES } from "../providers/azure/job";
-import { JOB_RUNNER_HANDLER, READ_FAILURES } from "../providers/aws/job-runner-function";
+import { JOB_RUNNER_HANDLER, READ_FAILURES, TASK_START_TRIES } from "../providers/aws/job-runner-function";
 import { ACCESS_TRIES } from "../components/iam-retry";
 import { ChangeCollector, jobOfRun } from "../stacks/driver/changes";
 import { ExitCode } from "../stacks/driver/exit-codes";
@@ -527,7 +527,7 @@ esac
         describe("the AWS runner function against a fake ECS", () => {
             /**
              * `stops`: DescribeTasks' answers in turn (a task, or `{ throws: <error name> }`);
-             * `runErrors`: the errors RunTask throws at its first tries, by name.
+             * `runErrors`: the errors RunTask throws at its first tries ("Name" or "Name: message").
              */
             const run = (stops: object[], timeoutSeconds = 60, runErrors: string[] = []) => {
                 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-runner-"));
@@ -537,7 +537,7 @@ esac
                 fs.writeFileSync(
                     path.join(dir, "node_modules", "@aws-sdk", "client-ecs", "index.js"),
                     `const fs = require("fs"); const states = ${JSON.stringify(stops)}; const runErrors = ${JSON.stringify(runErrors)}; let i = 0;
-const fail = (name) => Object.assign(new Error(name + " from the fake ECS"), { name });
+const fail = (spec) => { const [name, message] = spec.split(/: (.*)/s); return Object.assign(new Error(message || name + " from the fake ECS"), { name }); };
 class C { constructor(input) { this.input = input; this.kind = this.constructor.name; } }
 class RunTaskCommand extends C {} class DescribeTasksCommand extends C {} class StopTaskCommand extends C {}
 class ECSClient { async send(c) { fs.appendFileSync(${JSON.stringify(path.join(dir, "calls"))}, c.kind + " " + JSON.stringify(c.input) + "\\n");
@@ -584,6 +584,28 @@ module.exports = { ECSClient, RunTaskCommand, DescribeTasksCommand, StopTaskComm
                 const r = run([stopped(0)], 60, ["InvalidParameterException", "AccessDeniedException"]);
                 assert.strictEqual(r.runs, 1);
                 assert.match(r.e, /could not start \(RunTask, try 1;.*InvalidParameterException/);
+            });
+            it("starts again while ECS's service-linked role, made by the account's first cluster, is not usable yet", () => {
+                const r = run([stopped(0)], 60, ["InvalidParameterException: Unable to assume the service linked role. Please verify that the ECS service linked role exists."]);
+                assert.strictEqual(r.r?.exitCode, 0, r.e);
+                assert.strictEqual(r.runs, 2);
+            });
+            const neverRan = (reason: string) => ({ lastStatus: "STOPPED", stopCode: "TaskFailedToStart", stoppedReason: reason, containers: [{ name: "migrate", reason }] });
+            const SECRETS_REFUSED = "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): AccessDeniedException";
+            it("starts the task again when the agent could not fetch its secrets yet (the job never ran), and that run decides", () => {
+                const r = run([neverRan(SECRETS_REFUSED), stopped(0)]);
+                assert.deepStrictEqual(r.r, { job: "migrate", task: "arn:aws:ecs:eu-west-1:1:task/cluster/abc123", exitCode: 0 });
+                assert.strictEqual(r.runs, 2);
+            });
+            it(`gives up after ${TASK_START_TRIES} starts that never ran, with the agent's reason`, () => {
+                const r = run([neverRan(SECRETS_REFUSED)]);
+                assert.strictEqual(r.runs, TASK_START_TRIES);
+                assert.match(r.e, new RegExp(`exit code none .*ResourceInitializationError.*\\(started ${TASK_START_TRIES} times\\)`));
+            });
+            it("never starts again a task that failed otherwise (an image that does not exist)", () => {
+                const r = run([neverRan("CannotPullContainerError: pull image manifest has been retried 5 time(s): not found")]);
+                assert.strictEqual(r.runs, 1);
+                assert.match(r.e, /exit code none .*CannotPullContainerError/);
             });
             it("reads the task again after a failed read, and its exit code still decides", () => {
                 const r = run([{ lastStatus: "RUNNING", containers: [] }, { throws: "ServerException" }, { throws: "AccessDeniedException" }, stopped(0)]);

@@ -108,18 +108,20 @@ export function taskDefinition(
         : undefined;
 
     const executionRole = new iam.Role(`${name}-execution`, { assumeRolePolicy: ctx.ecsTaskTrust, description: `ECS agent for ${name}: pull, logs, its own secret` }, o());
-    new iam.RolePolicyAttachment(`${name}-execution`, { role: executionRole.name, policyArn: ctx.ecsTaskExecutionPolicyArn }, o());
+    // The task definition waits for its roles' policies: a task started right after (a job's run)
+    // would otherwise meet them missing, and fail to start or to reach its buckets.
+    const rolePolicies: pulumi.Resource[] = [new iam.RolePolicyAttachment(`${name}-execution`, { role: executionRole.name, policyArn: ctx.ecsTaskExecutionPolicyArn }, o())];
     if (secret) {
-        new iam.RolePolicy(
+        rolePolicies.push(new iam.RolePolicy(
             `${name}-execution-secrets`,
             { role: executionRole.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret.arn] }] }) },
             o(),
-        );
+        ));
     }
     const taskRole = new iam.Role(`${name}-task`, { assumeRolePolicy: ctx.ecsTaskTrust, description: `application role of ${name}` }, o());
     const buckets = args.uses.buckets.map((b) => ctx.bucketArns[b]).filter((arn): arn is pulumi.Output<string> => arn !== undefined);
     if (buckets.length > 0) {
-        new iam.RolePolicy(
+        rolePolicies.push(new iam.RolePolicy(
             `${name}-task-buckets`,
             {
                 role: taskRole.id,
@@ -132,7 +134,7 @@ export function taskDefinition(
                 }),
             },
             o(),
-        );
+        ));
     }
 
     const imageRef = image(ctx, name, args, parent);
@@ -172,7 +174,7 @@ export function taskDefinition(
             containerDefinitions,
             volumes: dbCa ? [dbCa.volume] : undefined,
         },
-        o({ dependsOn: secretVersion ? [secretVersion] : [] }),
+        o({ dependsOn: [...(secretVersion ? [secretVersion] : []), ...rolePolicies] }),
     );
 
     // In the order of the definitions above; ECS's events list a task's containers in no documented order.

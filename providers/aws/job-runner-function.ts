@@ -2,6 +2,14 @@ import { WHEN_ALLOWED_SOURCE } from "../../components/iam-retry";
 
 /** Status reads that may fail in a row (one a poll) before the runner gives up. */
 export const READ_FAILURES = 8;
+/**
+ * Starts of a task that stopped before its job container ran because the agent could not fetch
+ * its secrets or image (stopCode TaskFailedToStart, ResourceInitializationError: "unable to pull
+ * secrets or registry auth ... AccessDeniedException", aws/copilot-cli#3104), as a just-made
+ * execution role meets IAM before its policies apply; and the pause between them.
+ */
+export const TASK_START_TRIES = 3;
+export const TASK_RESTART_PAUSE_MS = 15000;
 
 /**
  * The source of the Lambda that runs a before-deploy job: `ecs:RunTask` of the job's task
@@ -14,8 +22,10 @@ export const READ_FAILURES = 8;
  * reported. AWS SDK v3 ships in the Node.js runtime, so the function has no dependency to bundle.
  *
  * The runner's role and policies are made moments before the invocation: a RunTask IAM refuses
- * started nothing and is asked again (components/iam-retry.ts); any other failed start is not (it may have
- * started a task: two migrations at once). Once the task runs, a status read that fails (refused,
+ * started nothing and is asked again (components/iam-retry.ts); any other failed start is not (it
+ * may have started a task: two migrations at once). A task whose job container never ran because
+ * the agent could not fetch its secrets or image yet is started again (TASK_START_TRIES). Once the
+ * task runs, a status read that fails (refused,
  * or failing after the SDK's own retries of throttling and 5xx) is tried again at the next poll,
  * up to READ_FAILURES in a row: the deploy then fails saying the task may still be running, rather
  * than at the first blip while the migration runs on.
@@ -40,45 +50,55 @@ exports.handler = async (event) => {
     startedBy: "anycloud-deploy",
     networkConfiguration: { awsvpcConfiguration: { subnets: event.subnets, securityGroups: event.securityGroups, assignPublicIp: "DISABLED" } },
   };
-  let started;
-  try {
-    started = await whenAllowed(() => ecs.send(new RunTaskCommand(runTask))); // a command a send, as the SDK's examples do
-  } catch (e) {
-    throw new Error(label + " could not start (RunTask, try " + e.attempts + "; only an IAM refusal, this runner's new policies not yet applied, is tried again): " + (e.name || "Error") + ": " + e.message);
-  }
-  if (!started.tasks || started.tasks.length === 0) {
-    const why = (started.failures || []).map((f) => (f.reason || "") + (f.detail ? " (" + f.detail + ")" : "")).join("; ") || "no task and no failure reported";
-    throw new Error(label + " could not start: " + why);
-  }
-  const taskArn = started.tasks[0].taskArn;
-  const taskId = taskArn.split("/").pop();
-  let failedReads = 0;
-  for (;;) {
-    await sleep(event.pollMs);
-    let described;
+  for (let attempt = 1; ; attempt++) {
+    let started;
     try {
-      described = await ecs.send(new DescribeTasksCommand({ cluster: event.cluster, tasks: [taskArn] }));
-      failedReads = 0;
+      started = await whenAllowed(() => ecs.send(new RunTaskCommand(runTask))); // a command a send, as the SDK's examples do
     } catch (e) {
-      failedReads++;
-      if (failedReads >= ${READ_FAILURES}) {
-        throw new Error(label + ": the status of task " + taskId + " could not be read " + failedReads + " times in a row (last: " + (e.name || "Error") + ": " + e.message + "); it may still be running, and the services it gates were not updated. Its logs: " + where + taskId);
+      throw new Error(label + " could not start (RunTask, try " + e.attempts + "; only a refusal while IAM or ECS's service-linked role catch up is tried again): " + (e.name || "Error") + ": " + e.message);
+    }
+    if (!started.tasks || started.tasks.length === 0) {
+      const why = (started.failures || []).map((f) => (f.reason || "") + (f.detail ? " (" + f.detail + ")" : "")).join("; ") || "no task and no failure reported";
+      throw new Error(label + " could not start: " + why);
+    }
+    const taskArn = started.tasks[0].taskArn;
+    const taskId = taskArn.split("/").pop();
+    let failedReads = 0;
+    let task;
+    for (;;) {
+      await sleep(event.pollMs);
+      let described;
+      try {
+        described = await ecs.send(new DescribeTasksCommand({ cluster: event.cluster, tasks: [taskArn] }));
+        failedReads = 0;
+      } catch (e) {
+        failedReads++;
+        if (failedReads >= ${READ_FAILURES}) {
+          throw new Error(label + ": the status of task " + taskId + " could not be read " + failedReads + " times in a row (last: " + (e.name || "Error") + ": " + e.message + "); it may still be running, and the services it gates were not updated. Its logs: " + where + taskId);
+        }
+        described = {};
       }
-      described = {};
-    }
-    const task = (described.tasks || [])[0];
-    if (task && task.lastStatus === "STOPPED") {
-      const container = (task.containers || []).find((c) => c.name === event.container) || {};
-      if (container.exitCode === 0) {
-        return { job: event.job, task: taskArn, exitCode: 0 };
+      task = (described.tasks || [])[0];
+      if (task && task.lastStatus === "STOPPED") break;
+      if (Date.now() >= deadline) {
+        await ecs.send(new StopTaskCommand({ cluster: event.cluster, task: taskArn, reason: "anycloud: before-deploy job exceeded its timeout" }));
+        throw new Error(label + " ran longer than its timeout (" + event.timeoutSeconds + " s) and was stopped; the services it gates were not updated. Its logs: " + where + taskId);
       }
-      const code = container.exitCode === undefined || container.exitCode === null ? "none (the container did not run: " + (container.reason || task.stopCode || "unknown") + ")" : String(container.exitCode);
-      throw new Error(label + " failed with exit code " + code + "; task stopped: " + (task.stoppedReason || "unknown") + "; the services it gates were not updated. Its logs: " + where + taskId);
     }
-    if (Date.now() >= deadline) {
-      await ecs.send(new StopTaskCommand({ cluster: event.cluster, task: taskArn, reason: "anycloud: before-deploy job exceeded its timeout" }));
-      throw new Error(label + " ran longer than its timeout (" + event.timeoutSeconds + " s) and was stopped; the services it gates were not updated. Its logs: " + where + taskId);
+    const container = (task.containers || []).find((c) => c.name === event.container) || {};
+    if (container.exitCode === 0) {
+      return { job: event.job, task: taskArn, exitCode: 0 };
     }
+    const ran = container.exitCode !== undefined && container.exitCode !== null;
+    // The task's execution role could not fetch its secrets or image yet (its policies, made
+    // moments before, not yet applied): the job never ran, so it is started again.
+    const notInitialized = !ran && task.stopCode === "TaskFailedToStart" && String(task.stoppedReason || "").includes("ResourceInitializationError");
+    if (notInitialized && attempt < ${TASK_START_TRIES} && Date.now() < deadline) {
+      await sleep(${TASK_RESTART_PAUSE_MS});
+      continue;
+    }
+    const code = ran ? String(container.exitCode) : "none (the container did not run: " + (container.reason || task.stopCode || "unknown") + ")";
+    throw new Error(label + " failed with exit code " + code + "; task stopped: " + (task.stoppedReason || "unknown") + (notInitialized ? " (started " + attempt + " times)" : "") + "; the services it gates were not updated. Its logs: " + where + taskId);
   }
 };
 `;
