@@ -4,6 +4,7 @@ import * as path from "path";
 import { DB_INIT_RETRY, waitForPostgres } from "../components/database-init";
 import type { ResourceProvider } from "@pulumi/pulumi/dynamic";
 import { RBAC_PROPAGATION_SECONDS } from "../providers/azure/container-service";
+import { IAM_PROPAGATION_SECONDS } from "../providers/gcp/container-service";
 import { OfflineRunError, runOffline } from "../stacks/offline";
 import { baseline, plan, Plan, ROOT, stackConfig } from "./harness";
 
@@ -426,6 +427,36 @@ describe("ordering that survives eventual consistency", () => {
             if ("services.processor.build" in set) {
                 assert.ok(p.one(WAIT, "processor-rbac-propagation").propertyDependencies.after.includes(p.one("azure-native:authorization:RoleAssignment", "processor-acr-pull").urn), "the AcrPull grant is waited for");
             }
+        });
+    }
+
+    for (const stack of ["dev", "prod"]) {
+        it(`gcp ${stack}: every Cloud Run service and job is created only after a bounded wait for IAM to apply its account's grants on the secrets it references and its buckets`, async () => {
+            const p = await baseline({ stack, set: { cloud: "gcp" } });
+            const runs = [...p.ofType("gcp:cloudrunv2/service:Service"), ...p.ofType("gcp:cloudrunv2/job:Job")];
+            assert.ok(runs.length >= 4, `services, jobs, the init job, the search gate and users jobs: ${runs.map((r) => r.name).join(", ")}`);
+            const secretGrants = p.ofType("gcp:secretmanager/secretIamMember:SecretIamMember");
+            const bucketGrants = p.ofType("gcp:storage/bucketIAMMember:BucketIAMMember");
+            let waited = 0;
+            for (const r of runs) {
+                const member = `serviceAccount:${r.inputs.template.serviceAccount ?? r.inputs.template.template.serviceAccount}`;
+                const referenced = new Set<string>(JSON.stringify(r.inputs.template).match(/"secret":"[^"]+"/g)?.map((m) => m.slice(10, -1)) ?? []);
+                const grants = [...secretGrants.filter((g) => g.inputs.member === member && referenced.has(g.inputs.secretId)), ...bucketGrants.filter((g) => g.inputs.member === member)];
+                // Waited for directly or through what it waits for (the users job after the gate job).
+                const before = new Set<string>();
+                const visit = (urn: string) => {
+                    if (before.has(urn)) return;
+                    before.add(urn);
+                    for (const d of p.resources.find((x) => x.urn === urn)?.dependencies ?? []) visit(d);
+                };
+                r.dependencies.forEach(visit);
+                const waits = p.ofType(WAIT).filter((w) => before.has(w.urn));
+                for (const w of waits) assert.strictEqual(w.inputs.seconds, IAM_PROPAGATION_SECONDS);
+                const waitedFor = new Set(waits.flatMap((w) => w.propertyDependencies.after ?? []));
+                assert.deepStrictEqual(grants.filter((g) => !waitedFor.has(g.urn)).map((g) => g.name), [], `${r.name} waits for IAM to apply`);
+                waited += grants.length;
+            }
+            assert.ok(waited > runs.length, "the workloads read secrets through grants");
         });
     }
 

@@ -9,6 +9,7 @@ import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import { Image } from "@pulumi/docker/image";
+import { PropagationWait } from "../../components/propagation-wait";
 import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../../components/backend";
 import { SINGLETON_TAG } from "../../policy/singleton";
 import { ServiceSettings } from "../../stacks/settings";
@@ -194,6 +195,25 @@ export function vpcAccess(ctx: GcpContext, name: string, calls: boolean) {
 export type WorkloadInputs = Pick<ContainerServiceArgs, "env" | "secretEnv" | "uses">;
 
 /**
+ * How long a workload's new IAM grants are given before the Cloud Run revision or job that reads
+ * through them is created. Cloud Run checks, when it creates a revision or a job, that the service
+ * account can read every secret it references (Cloud Run docs, "Configure secrets": "During
+ * service deployment, Cloud Run checks all the secrets you use"), and a grant made seconds before
+ * may not apply yet: the create fails ("Permission denied on secret ... for Revision service
+ * account"), pulumi-gcp does not retry it, and the failed create is kept in state, so a second
+ * `up` with nothing changed may leave it as it is. Google: an access change takes effect
+ * "typically [in] 2 minutes, potentially 7 minutes or longer" (IAM docs, "Access change
+ * propagation"); Google's terraform-google-cloud-run module waits 30 s after its secret grants
+ * (modules/secure-cloud-run-core, time_sleep). Waited only when the set of grants changes.
+ */
+export const IAM_PROPAGATION_SECONDS = 120;
+
+/** The bounded wait after a workload's grants (components/propagation-wait.ts), as Azure's grantsSettled. */
+export function grantsSettled(name: string, grants: pulumi.CustomResource[], reason: string, parent: pulumi.Resource): PropagationWait {
+    return new PropagationWait(name, { after: grants.map((g) => g.id), seconds: IAM_PROPAGATION_SECONDS, reason }, { parent, dependsOn: grants });
+}
+
+/**
  * The container environment of a service or job: plain values, then each secret in Secret
  * Manager readable only by its service account (pinned to the version written), bucket grants
  * and an HMAC key for S3 clients, and the CA certificates of the parts it uses. `deps` are what
@@ -208,10 +228,12 @@ export function workloadEnv(
 ): { envs: Env[]; deps: pulumi.Resource[]; volumes?: ReturnType<typeof dbCaVolume>["volumes"]; volumeMounts?: ReturnType<typeof dbCaVolume>["volumeMounts"] } {
     // A service that uses the database starts after the init job ran (runExecutionToken waits for it).
     const deps: pulumi.Resource[] = args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : [];
+    // What its service account is granted here: the revision or execution waits until they apply.
+    const grants: pulumi.CustomResource[] = [];
     const secretEnv: Record<string, pulumi.Output<string>> = { ...args.secretEnv };
 
     for (const bucket of args.uses.buckets) {
-        deps.push(
+        grants.push(
             new storage.BucketIAMMember(
                 `${name}-bucket-${bucket}`,
                 { bucket: ctx.buckets[bucket].name, role: "roles/storage.objectUser", member: sa.member },
@@ -233,25 +255,32 @@ export function workloadEnv(
         .map(([k, v]) => ({ name: k, value: v }));
     for (const key of Object.keys(secretEnv).sort()) {
         const stored = storeSecret(ctx, `${name}-secret-${key.toLowerCase().replace(/_/g, "-")}`, ctx.naming.secretId(name, key), secretEnv[key], sa.member, parent);
-        deps.push(stored.version, stored.access);
+        deps.push(stored.version);
+        grants.push(stored.access);
         // Pinned to the version Pulumi wrote: a changed value rolls out a new revision.
         envs.push({ name: key, valueSource: { secretKeyRef: { secret: stored.secret.secretId, version: stored.version.version } } });
     }
     if (args.uses.cache && ctx.cacheCaSecret && ctx.cacheCaVersion) {
-        deps.push(grantSecret(ctx, `${name}-redis-ca-access`, ctx.cacheCaSecret, sa.member, parent), ctx.cacheCaVersion);
+        grants.push(grantSecret(ctx, `${name}-redis-ca-access`, ctx.cacheCaSecret, sa.member, parent));
+        deps.push(ctx.cacheCaVersion);
         envs.push({ name: "REDIS_TLS_CA_CERT", valueSource: { secretKeyRef: { secret: ctx.cacheCaSecret.secretId, version: ctx.cacheCaVersion.version } } });
     }
     if (args.uses.search && ctx.searchCaCertSecret) {
         // The search CA certificate itself (written by the bootstrap node at its first boot), as
         // on every target: a secret env var. The revision resolves "latest" when it deploys, so
         // it waits for the search readiness gate (the CA exists once the cluster is green).
-        deps.push(grantSecret(ctx, `${name}-search-ca-access`, ctx.searchCaCertSecret, sa.member, parent), ...ctx.searchReady);
+        grants.push(grantSecret(ctx, `${name}-search-ca-access`, ctx.searchCaCertSecret, sa.member, parent));
+        deps.push(...ctx.searchReady);
         envs.push({ name: "ELASTICSEARCH_CA_CERT", valueSource: { secretKeyRef: { secret: ctx.searchCaCertSecret.secretId, version: "latest" } } });
     }
 
     // The database server's CA as the file DB_SSLROOTCERT names (database-ca.ts).
-    const dbCa = args.uses.database !== undefined ? dbCaVolume(ctx, name, sa.member, parent) : { volumes: [], volumeMounts: [], deps: [] };
+    const dbCa = args.uses.database !== undefined ? dbCaVolume(ctx, name, sa.member, parent) : { volumes: [], volumeMounts: [], deps: [], access: undefined };
     deps.push(...dbCa.deps);
+    if (dbCa.access) grants.push(dbCa.access);
+    if (grants.length > 0) {
+        deps.push(...grants, grantsSettled(`${name}-iam-propagation`, grants, `Google IAM applies ${name}'s secret and bucket grants before Cloud Run checks them`, parent));
+    }
 
     // Nothing rather than empty lists where there is no volume: the template stays as it was.
     return { envs, deps, volumes: dbCa.volumes.length > 0 ? dbCa.volumes : undefined, volumeMounts: dbCa.volumeMounts.length > 0 ? dbCa.volumeMounts : undefined };

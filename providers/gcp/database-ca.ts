@@ -63,9 +63,15 @@ export function dbCaVolume(
     name: string,
     member: pulumi.Input<string>,
     parent: pulumi.Resource,
-): { volumes: { name: string; secret: { secret: pulumi.Input<string>; items: { path: string; version: pulumi.Input<string> }[] } }[]; volumeMounts: { name: string; mountPath: string }[]; deps: pulumi.Resource[] } {
+): {
+    volumes: { name: string; secret: { secret: pulumi.Input<string>; items: { path: string; version: pulumi.Input<string> }[] } }[];
+    volumeMounts: { name: string; mountPath: string }[];
+    deps: pulumi.Resource[];
+    /** The workload's read grant on the CA secret (the caller waits for it to apply). */
+    access: secretmanager.SecretIamMember | undefined;
+} {
     const ca = ctx.databaseCa;
-    if (!ca) return { volumes: [], volumeMounts: [], deps: [] };
+    if (!ca) return { volumes: [], volumeMounts: [], deps: [], access: undefined };
     const access = new secretmanager.SecretIamMember(
         `${name}-db-ca-access`,
         { project: ctx.project, secretId: ca.secret.secretId, role: "roles/secretmanager.secretAccessor", member },
@@ -75,6 +81,7 @@ export function dbCaVolume(
         // Pinned to the version written: a new CA set is a new version, so a new revision.
         volumes: [{ name: DB_CA_VOLUME, secret: { secret: ca.secret.secretId, items: [{ path: DB_CA_FILE_NAME, version: ca.version.version }] } }],
         volumeMounts: [{ name: DB_CA_VOLUME, mountPath: DB_CA_DIR }],
-        deps: [access, ca.version],
+        deps: [ca.version],
+        access,
     };
 }

@@ -7,6 +7,7 @@ import { ConfigError } from "../../stacks/errors";
 import { DB_INIT_RETRY, psqlInitScript, rolePasswordVariable, scramVerifier, SERVER_CA_FILE, waitForPostgres } from "../../components/database-init";
 import { generatedPassword } from "../../components/secrets";
 import { databaseAlerts } from "./alerts";
+import { grantsSettled } from "./container-service";
 import { databaseServerCa, instanceCaBundle } from "./database-ca";
 import { cloudSqlFilter, routeLogs } from "./logs";
 import { postgresClientImage } from "./registry-mirror";
@@ -179,6 +180,9 @@ function createInitJob(
         role,
         stored: storeSecret(ctx, `${name}-role-${role.database}`, ctx.naming.secretId("db-init", `role-${role.database}`), pulumi.secret(role.password.apply((p) => scramVerifier(p, role.username))), sa.member, parent),
     }));
+    // Cloud Run checks the job's secret references when it creates the job: after the grants apply.
+    const readGrants = [pw.access, ...rolePasswords.map((r) => r.stored.access)];
+    const readGrantsSettled = grantsSettled(`${name}-init-iam-propagation`, readGrants, "Google IAM applies the database init job's secret grants before Cloud Run checks them", parent);
     const jobName = ctx.naming.resource("db-init", 40);
     ctx.databaseInit = new cloudrunv2.Job(
         `${name}-init`,
@@ -225,7 +229,7 @@ function createInitJob(
                 },
             },
         },
-        ctx.opts(parent, ["run"], { dependsOn: [user, ...databases, pw.version, pw.access, ...rolePasswords.flatMap((r) => [r.stored.version, r.stored.access])] }),
+        ctx.opts(parent, ["run"], { dependsOn: [user, ...databases, pw.version, ...rolePasswords.map((r) => r.stored.version), ...readGrants, readGrantsSettled] }),
     );
 }
 

@@ -15,6 +15,7 @@ import { APPLIER_UPSTREAM, SEARCH_USERS_HANDLER } from "../../components/search-
 import { dockerHubImage } from "./registry-mirror";
 import { generatedPassword } from "../../components/secrets";
 import { searchAlerts } from "./alerts";
+import { grantsSettled } from "./container-service";
 import { GcpContext } from "./context";
 import { hash } from "./naming";
 import { serviceAccount, storeSecret } from "./secrets";
@@ -464,7 +465,7 @@ function readinessGate(
                 },
             },
         },
-        ctx.opts(parent, ["run"], { dependsOn: [...c.instances, ...c.dependsOn, ...grants, firewall] }),
+        ctx.opts(parent, ["run"], { dependsOn: [...c.instances, ...c.dependsOn, ...grants, grantsSettled(`${name}-gate-iam-propagation`, grants, "Google IAM applies the readiness job's secret grants before Cloud Run checks them", parent), firewall] }),
     );
     return { job, sa };
 }
@@ -550,6 +551,6 @@ function usersJob(
                 },
             },
         },
-        ctx.opts(parent, ["run"], { dependsOn: [c.gate.job, ...grants] }),
+        ctx.opts(parent, ["run"], { dependsOn: [c.gate.job, ...grants, grantsSettled(`${name}-users-iam-propagation`, grants, "Google IAM applies the users job's secret grants before Cloud Run checks them", parent)] }),
     );
 }
