@@ -9,8 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
  * Terraform users build with `time_sleep` (create_duration, triggers): no check can be made from
  * the deployer, because what converges is the *workload identity's* access as the service sees
  * it, which the deploy identity cannot observe. So it waits a fixed, documented time, and only
- * when the set of grants it stands after changes (first create, a service gaining a secret);
- * a second `up` with the same grants does not wait.
+ * when it stands after a grant it has not waited for (first create, a service gaining a secret);
+ * a second `up` with the same grants, or fewer, does not wait.
  *
  * A Pulumi dynamic resource: it runs in the `pulumi up` process itself (the Node language host
  * serves dynamic providers), so it needs no provider plugin or npm dependency. Its state holds
@@ -41,9 +41,10 @@ export const propagationWaitProvider: pulumi.dynamic.ResourceProvider = {
         return { id: `wait-${inputs.seconds}s`, outs: inputs };
     },
     async diff(_id: string, olds: WaitInputs, news: WaitInputs) {
-        const key = (w: WaitInputs) => JSON.stringify([...(w.after ?? [])].sort());
-        // Only a new set of grants needs a new wait; a changed reason or bound does not.
-        return { changes: key(olds) !== key(news), replaces: [], deleteBeforeReplace: false };
+        // Only a grant it has not waited for needs a new wait (a new or replaced one: a new id); a
+        // removed grant, a changed reason or bound does not.
+        const waited = new Set(olds.after ?? []);
+        return { changes: (news.after ?? []).some((id) => !waited.has(id)), replaces: [], deleteBeforeReplace: false };
     },
     async update(_id: string, _olds: WaitInputs, news: WaitInputs) {
         await new Promise((resolve) => setTimeout(resolve, Math.max(0, news.seconds) * 1000));

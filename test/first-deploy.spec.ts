@@ -476,7 +476,7 @@ describe("ordering that survives eventual consistency", () => {
         }
     });
 
-    it("the propagation wait sleeps its bound on create, and again only when its set of grants changes", async () => {
+    it("the propagation wait sleeps its bound on create, and again only for a grant it has not waited for", async () => {
         // What `pulumi up` runs: the provider as serialised into the resource's inputs.
         const p = await baseline({ stack: "dev", set: { cloud: "azure" } });
         const serialised: { exports: { handler?: () => ResourceProvider } } = { exports: {} };
@@ -491,6 +491,8 @@ describe("ordering that survives eventual consistency", () => {
         const added = await diff(created.id, { after: ["a", "b"], seconds: 180, reason: "x" }, { after: ["a", "b", "c"], seconds: 180, reason: "x" });
         assert.strictEqual(added.changes, true, "a new grant");
         assert.deepStrictEqual(added.replaces, []);
+        assert.strictEqual((await diff(created.id, { after: ["a", "b"], seconds: 180, reason: "x" }, { after: ["a"], seconds: 180, reason: "x" })).changes, false, "a removed grant needs no wait");
+        assert.strictEqual((await diff(created.id, { after: ["a", "b"], seconds: 180, reason: "x" }, { after: ["a", "b2"], seconds: 180, reason: "x" })).changes, true, "a replaced grant (a new id) does");
         const again = Date.now();
         await propagationWaitProvider.update!(created.id, { after: ["a", "b"], seconds: 0.3, reason: "x" }, { after: ["a", "b", "c"], seconds: 0.3, reason: "x" });
         assert.ok(Date.now() - again >= 290, "the update waits too");

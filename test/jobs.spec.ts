@@ -527,7 +527,8 @@ esac
         describe("the AWS runner function against a fake ECS", () => {
             /**
              * `stops`: DescribeTasks' answers in turn (a task, or `{ throws: <error name> }`);
-             * `runErrors`: the errors RunTask throws at its first tries ("Name" or "Name: message").
+             * `runErrors`: what RunTask answers at its first tries: an error thrown ("Name" or "Name: message"),
+             * or "failure: <reason>" (no task, that failure).
              */
             const run = (stops: object[], timeoutSeconds = 60, runErrors: string[] = []) => {
                 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "anycloud-runner-"));
@@ -541,7 +542,7 @@ const fail = (spec) => { const [name, message] = spec.split(/: (.*)/s); return O
 class C { constructor(input) { this.input = input; this.kind = this.constructor.name; } }
 class RunTaskCommand extends C {} class DescribeTasksCommand extends C {} class StopTaskCommand extends C {}
 class ECSClient { async send(c) { fs.appendFileSync(${JSON.stringify(path.join(dir, "calls"))}, c.kind + " " + JSON.stringify(c.input) + "\\n");
-  if (c.kind === "RunTaskCommand") { if (runErrors.length) throw fail(runErrors.shift()); return { tasks: [{ taskArn: "arn:aws:ecs:eu-west-1:1:task/cluster/abc123" }], failures: [] }; }
+  if (c.kind === "RunTaskCommand") { if (runErrors.length) { const e = runErrors.shift(); if (e.startsWith("failure: ")) return { tasks: [], failures: [{ reason: e.slice(9) }] }; throw fail(e); } return { tasks: [{ taskArn: "arn:aws:ecs:eu-west-1:1:task/cluster/abc123" }], failures: [] }; }
   if (c.kind === "DescribeTasksCommand") { const s = states[Math.min(i++, states.length - 1)]; if (s.throws) throw fail(s.throws); return { tasks: [s] }; }
   return {}; } }
 module.exports = { ECSClient, RunTaskCommand, DescribeTasksCommand, StopTaskCommand };`,
@@ -601,6 +602,25 @@ module.exports = { ECSClient, RunTaskCommand, DescribeTasksCommand, StopTaskComm
                 const r = run([neverRan(SECRETS_REFUSED)]);
                 assert.strictEqual(r.runs, TASK_START_TRIES);
                 assert.match(r.e, new RegExp(`exit code none .*ResourceInitializationError.*\\(started ${TASK_START_TRIES} times\\)`));
+            });
+            it("starts again when the network interface was not ready in time (the job never ran)", () => {
+                const r = run([neverRan("Timeout waiting for network interface provisioning to complete."), stopped(0)]);
+                assert.strictEqual(r.r?.exitCode, 0, r.e);
+                assert.strictEqual(r.runs, 2);
+            });
+            it("asks again when Fargate has no capacity (RunTask started nothing), and says so when it never has", () => {
+                const capacity = "failure: Capacity is unavailable at this time. Please try again later or in a different availability zone";
+                const once = run([stopped(0)], 60, [capacity]);
+                assert.strictEqual(once.r?.exitCode, 0, once.e);
+                assert.strictEqual(once.runs, 2);
+                const never = run([stopped(0)], 60, Array(TASK_START_TRIES).fill(capacity));
+                assert.strictEqual(never.runs, TASK_START_TRIES);
+                assert.match(never.e, new RegExp(`could not start: Capacity is unavailable.* \\(tried ${TASK_START_TRIES} times\\)`));
+            });
+            it("never asks again after a RunTask failure that will not pass (a missing task definition)", () => {
+                const r = run([stopped(0)], 60, ["failure: MISSING"]);
+                assert.strictEqual(r.runs, 1);
+                assert.match(r.e, /could not start: MISSING$/);
             });
             it("never starts again a task that failed otherwise (an image that does not exist)", () => {
                 const r = run([neverRan("CannotPullContainerError: pull image manifest has been retried 5 time(s): not found")]);

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { evaluatePolicies } from "../policy/evaluate";
 import { SINGLETON_TAG } from "../policy/singleton";
+import { IAM_PROPAGATION_SECONDS } from "../providers/gcp/container-service";
 import { ConfigError } from "../stacks/errors";
 import { loadSettings } from "../stacks/load-settings";
 import { CapturedResource } from "../stacks/offline";
@@ -317,7 +318,13 @@ describe("jobs that call services", () => {
             const env = Object.fromEntries(j.inputs.template.template.containers[0].envs.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]));
             assert.match(env.ANALYTICS_URL, /^https:\/\/anycloud-apps-analytics-\d{12}\.us-central1\.run\.app$/, j.name);
         }
-        assert.ok(dependsOn(run, p.one("gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "register-events-invokes-analytics")), "the run waits for its invoker grant");
+        const grant = p.one("gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "register-events-invokes-analytics");
+        assert.ok(dependsOn(run, grant), "the run waits for its invoker grant");
+        // ... and for IAM to apply it: its first execution calls analytics at once.
+        const settled = p.one("pulumi-nodejs:dynamic/anycloud:PropagationWait", "register-events-invoker-iam-propagation");
+        assert.deepStrictEqual(settled.propertyDependencies.after, [grant.urn]);
+        assert.strictEqual(settled.inputs.seconds, IAM_PROPAGATION_SECONDS);
+        assert.ok(dependsOn(run, settled), "the run waits for the grant to apply");
         assert.ok(dependsOn(run, callee), "the run waits for analytics");
     });
 

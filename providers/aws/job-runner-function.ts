@@ -3,13 +3,20 @@ import { WHEN_ALLOWED_SOURCE } from "../../components/iam-retry";
 /** Status reads that may fail in a row (one a poll) before the runner gives up. */
 export const READ_FAILURES = 8;
 /**
- * Starts of a task that stopped before its job container ran because the agent could not fetch
- * its secrets or image (stopCode TaskFailedToStart, ResourceInitializationError: "unable to pull
- * secrets or registry auth ... AccessDeniedException", aws/copilot-cli#3104), as a just-made
- * execution role meets IAM before its policies apply; and the pause between them.
+ * Starts of a task that never ran its job container for a reason that passes, and the pause
+ * between them: the agent could not fetch its secrets or image yet (stopCode TaskFailedToStart,
+ * ResourceInitializationError: "unable to pull secrets or registry auth ... AccessDeniedException",
+ * aws/copilot-cli#3104, as a just-made execution role meets IAM before its policies apply), the
+ * network interface was not ready in time, or a pull timed out or was throttled; and RunTask
+ * refusals that start nothing, Fargate capacity ("Capacity is unavailable at this time. Please try
+ * again later", AWS re:Post "ecs-fargate-runtask-capacity") and RESOURCE:ENI.
  */
 export const TASK_START_TRIES = 3;
 export const TASK_RESTART_PAUSE_MS = 15000;
+/** stoppedReason texts of a task that never ran and may start next time (ECS "Stopped task error codes"). */
+export const PASSING_STOP_REASON = /ResourceInitializationError|Timeout waiting for network interface provisioning|CannotPullContainerError.*(i\/o timeout|TLS handshake timeout|toomanyrequests|Too Many Requests)/i;
+/** RunTask failures[].reason texts of a start that started nothing and may succeed next time. */
+export const PASSING_RUN_FAILURE = /Capacity is unavailable|RESOURCE:ENI/i;
 
 /**
  * The source of the Lambda that runs a before-deploy job: `ecs:RunTask` of the job's task
@@ -23,8 +30,8 @@ export const TASK_RESTART_PAUSE_MS = 15000;
  *
  * The runner's role and policies are made moments before the invocation: a RunTask IAM refuses
  * started nothing and is asked again (components/iam-retry.ts); any other failed start is not (it
- * may have started a task: two migrations at once). A task whose job container never ran because
- * the agent could not fetch its secrets or image yet is started again (TASK_START_TRIES). Once the
+ * may have started a task: two migrations at once). A task whose job container never ran for a
+ * reason that passes, or a start refused for capacity, is started again (TASK_START_TRIES). Once the
  * task runs, a status read that fails (refused,
  * or failing after the SDK's own retries of throttling and 5xx) is tried again at the next poll,
  * up to READ_FAILURES in a row: the deploy then fails saying the task may still be running, rather
@@ -59,7 +66,11 @@ exports.handler = async (event) => {
     }
     if (!started.tasks || started.tasks.length === 0) {
       const why = (started.failures || []).map((f) => (f.reason || "") + (f.detail ? " (" + f.detail + ")" : "")).join("; ") || "no task and no failure reported";
-      throw new Error(label + " could not start: " + why);
+      if (${PASSING_RUN_FAILURE}.test(why) && attempt < ${TASK_START_TRIES} && Date.now() < deadline) {
+        await sleep(${TASK_RESTART_PAUSE_MS});
+        continue;
+      }
+      throw new Error(label + " could not start: " + why + (attempt > 1 ? " (tried " + attempt + " times)" : ""));
     }
     const taskArn = started.tasks[0].taskArn;
     const taskId = taskArn.split("/").pop();
@@ -90,9 +101,9 @@ exports.handler = async (event) => {
       return { job: event.job, task: taskArn, exitCode: 0 };
     }
     const ran = container.exitCode !== undefined && container.exitCode !== null;
-    // The task's execution role could not fetch its secrets or image yet (its policies, made
-    // moments before, not yet applied): the job never ran, so it is started again.
-    const notInitialized = !ran && task.stopCode === "TaskFailedToStart" && String(task.stoppedReason || "").includes("ResourceInitializationError");
+    // The job never ran, for a reason that passes (its execution role's policies, made moments
+    // before, not yet applied; the network interface or a pull not ready): it is started again.
+    const notInitialized = !ran && task.stopCode === "TaskFailedToStart" && ${PASSING_STOP_REASON}.test(String(task.stoppedReason || "") + " " + String(container.reason || ""));
     if (notInitialized && attempt < ${TASK_START_TRIES} && Date.now() < deadline) {
       await sleep(${TASK_RESTART_PAUSE_MS});
       continue;

@@ -77,7 +77,7 @@ export function settledGrants(
 /**
  * The bounded wait (RBAC_PROPAGATION_SECONDS) after new role assignments, before the identity
  * that holds them acts: ARM accepts an assignment minutes before it takes effect. It waits again
- * only when the grants change.
+ * only for a new grant.
  */
 export function grantsSettled(name: string, grants: pulumi.CustomResource[], reason: string, parent: pulumi.Resource | undefined): PropagationWait {
     return new PropagationWait(name, { after: grants.map((g) => g.id), seconds: RBAC_PROPAGATION_SECONDS, reason }, { parent, dependsOn: grants });

@@ -204,7 +204,7 @@ export type WorkloadInputs = Pick<ContainerServiceArgs, "env" | "secretEnv" | "u
  * `up` with nothing changed may leave it as it is. Google: an access change takes effect
  * "typically [in] 2 minutes, potentially 7 minutes or longer" (IAM docs, "Access change
  * propagation"); Google's terraform-google-cloud-run module waits 30 s after its secret grants
- * (modules/secure-cloud-run-core, time_sleep). Waited only when the set of grants changes.
+ * (modules/secure-cloud-run-core, time_sleep). Waited again only for a new grant.
  */
 export const IAM_PROPAGATION_SECONDS = 120;
 

@@ -4,7 +4,7 @@ import * as cloudscheduler from "@pulumi/gcp/cloudscheduler";
 import * as monitoring from "@pulumi/gcp/monitoring";
 import { ChildOptions, JobArgs, JobOutputs } from "../../components/backend";
 import { isCron, parseCron, unixCron } from "../../stacks/cron";
-import { grantInvokers, resolveImage, vpcAccess, workloadEnv } from "./container-service";
+import { grantInvokers, grantsSettled, resolveImage, vpcAccess, workloadEnv } from "./container-service";
 import { GcpContext } from "./context";
 import { hash } from "./naming";
 import { serviceAccount } from "./secrets";
@@ -61,8 +61,10 @@ export function createJob(ctx: GcpContext, name: string, args: JobArgs, opts: Ch
             containers: [{ image, args: args.command, envs, volumeMounts, resources: { limits: { cpu: String(args.cpu), memory: `${args.memoryMb}Mi` } } }],
         },
     };
-    // The run waits for the databases, its invoker grants and the services it calls.
-    const afterInit = [...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...invokes, ...(args.after ?? [])];
+    // The run waits for the databases, its invoker grants (and for IAM to apply them: its first
+    // execution calls the services right away) and the services it calls.
+    const invokesSettled = invokes.length > 0 ? [grantsSettled(`${name}-invoker-iam-propagation`, invokes, `Google IAM applies ${name}'s run.invoker grants before its first execution calls the services`, parent)] : [];
+    const afterInit = [...(args.uses.database !== undefined && ctx.databaseInit ? [ctx.databaseInit] : []), ...invokes, ...invokesSettled, ...(args.after ?? [])];
 
     if (trigger.kind === "beforeDeploy") {
         const plain = pulumi.all(envs.map((e) => pulumi.all([e.name, e.value ?? e.valueSource!.secretKeyRef.version]))) as pulumi.Output<[string, string][]>;
