@@ -31,11 +31,11 @@ export const PASSING_RUN_FAILURE = /Capacity is unavailable|RESOURCE:ENI/i;
  * The runner's role and policies are made moments before the invocation: a RunTask IAM refuses
  * started nothing and is asked again (components/iam-retry.ts); any other failed start is not (it
  * may have started a task: two migrations at once). A task whose job container never ran for a
- * reason that passes, or a start refused for capacity, is started again (TASK_START_TRIES). Once the
- * task runs, a status read that fails (refused,
- * or failing after the SDK's own retries of throttling and 5xx) is tried again at the next poll,
- * up to READ_FAILURES in a row: the deploy then fails saying the task may still be running, rather
- * than at the first blip while the migration runs on.
+ * reason that passes, or a start refused for capacity, is started again (TASK_START_TRIES). Once
+ * the task runs, a status read that fails (refused, or failing after the SDK's own retries of
+ * throttling and 5xx) is tried again at the next poll, up to READ_FAILURES in a row: the deploy
+ * then fails saying the task may still be running, rather than at the first blip while the
+ * migration runs on.
  */
 export const JOB_RUNNER_HANDLER = String.raw`"use strict";
 const { ECSClient, RunTaskCommand, DescribeTasksCommand, StopTaskCommand } = require("@aws-sdk/client-ecs");
@@ -103,13 +103,13 @@ exports.handler = async (event) => {
     const ran = container.exitCode !== undefined && container.exitCode !== null;
     // The job never ran, for a reason that passes (its execution role's policies, made moments
     // before, not yet applied; the network interface or a pull not ready): it is started again.
-    const notInitialized = !ran && task.stopCode === "TaskFailedToStart" && ${PASSING_STOP_REASON}.test(String(task.stoppedReason || "") + " " + String(container.reason || ""));
-    if (notInitialized && attempt < ${TASK_START_TRIES} && Date.now() < deadline) {
+    const mayStartNextTime = !ran && task.stopCode === "TaskFailedToStart" && ${PASSING_STOP_REASON}.test(String(task.stoppedReason || "") + " " + String(container.reason || ""));
+    if (mayStartNextTime && attempt < ${TASK_START_TRIES} && Date.now() < deadline) {
       await sleep(${TASK_RESTART_PAUSE_MS});
       continue;
     }
     const code = ran ? String(container.exitCode) : "none (the container did not run: " + (container.reason || task.stopCode || "unknown") + ")";
-    throw new Error(label + " failed with exit code " + code + "; task stopped: " + (task.stoppedReason || "unknown") + (notInitialized ? " (started " + attempt + " times)" : "") + "; the services it gates were not updated. Its logs: " + where + taskId);
+    throw new Error(label + " failed with exit code " + code + "; task stopped: " + (task.stoppedReason || "unknown") + (mayStartNextTime ? " (started " + attempt + " times)" : "") + "; the services it gates were not updated. Its logs: " + where + taskId);
   }
 };
 `;
