@@ -5,7 +5,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { databaseInitSteps, retireStatement, scramVerifier } from "../components/database-init";
-import { DATABASE_INIT_HANDLER } from "../providers/aws/database-init-function";
+import { DATABASE_INIT_HANDLER, FINISH_MARGIN_MS } from "../providers/aws/database-init-function";
 import { ACCESS_RETRY_MS, ACCESS_TRIES } from "../components/iam-retry";
 import { findPgBin, freePort, issueCert, makeCa, runPgTool, TlsPostgres } from "./local-servers";
 
@@ -82,7 +82,10 @@ module.exports = { RDSClient, DescribeDBInstancesCommand, RebootDBInstanceComman
 
 /** Prints the handler's result or error; no process.exit, so it ends only when no socket or timer is left. */
 const RUNNER = `"use strict";
-require("./index.js").handler(JSON.parse(process.argv[2])).then(
+// Lambda's context, when the test says how much of the function's time is left (TEST_REMAINING_MS).
+const started = Date.now();
+const context = process.env.TEST_REMAINING_MS ? { getRemainingTimeInMillis: () => Number(process.env.TEST_REMAINING_MS) - (Date.now() - started) } : undefined;
+require("./index.js").handler(JSON.parse(process.argv[2]), context).then(
   (result) => process.stdout.write(JSON.stringify({ result })),
   (error) => process.stdout.write(JSON.stringify({ error: error.message })),
 );
@@ -149,7 +152,7 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
     });
 
     /** Runs the handler in its own node process; kills it after `limitMs` and reports that. */
-    function invoke(event: object, opts: { ca?: string; password?: string; rolePasswords?: Record<string, string>; limitMs?: number; secretDenials?: number } = {}): Promise<Outcome> {
+    function invoke(event: object, opts: { ca?: string; password?: string; rolePasswords?: Record<string, string>; limitMs?: number; secretDenials?: number; remainingMs?: number } = {}): Promise<Outcome> {
         const started = Date.now();
         const asServer = (tool: string, args: string[]) => (asRoot ? ["runuser", "-u", "postgres", "--", path.join(bin!, tool), ...args] : [path.join(bin!, tool), ...args]);
         const env: NodeJS.ProcessEnv = {
@@ -158,6 +161,7 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
             TEST_DB_PASSWORD: opts.password ?? password,
             TEST_ROLE_SECRETS: JSON.stringify(Object.fromEntries(Object.entries(opts.rolePasswords ?? rolePasswords).map(([db, pw]) => [roleSecretArn(db), { username: `${db}_owner`, password: pw }]))),
             TEST_SECRET_DENIALS: String(opts.secretDenials ?? 0),
+            ...(opts.remainingMs !== undefined ? { TEST_REMAINING_MS: String(opts.remainingMs) } : {}),
             TEST_RDS_STATE: path.join(dir, "rds.json"),
             TEST_RESTART: JSON.stringify(asServer("pg_ctl", ["-D", path.join(dir, "data"), "-m", "fast", "-w", "-l", path.join(dir, "server.log"), "restart"])),
             TEST_PENDING: JSON.stringify(asServer("psql", ["-X", "-A", "-t", "-h", dir, "-p", String(port), "-U", "app", "-d", "postgres", "-c", "SELECT bool_or(pending_restart) FROM pg_settings"])),
@@ -447,6 +451,14 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
             const out = await invoke(event({ restart: restart(ids) }));
             assert.deepStrictEqual(out.result?.restarted, [], out.error);
             assert.deepStrictEqual(calls(), []);
+        });
+
+        it("waits for the restart no longer than the function's time allows, saying so", async () => {
+            state({ "db-primary": { status: "available", apply: "pending-reboot", stuck: true } });
+            // 20 s of bound, but the function has only FINISH_MARGIN_MS + 0.5 s left.
+            const out = await invoke(event({ restart: restart([{ id: "db-primary", failover: false }], 20000) }), { remainingMs: FINISH_MARGIN_MS + 500 });
+            assert.match(out.error ?? "", /restarting db-primary to apply static parameters: still rebooting .* after 0\.\d+ s \(what was left of the function's time\) waiting for the restart to finish/);
+            assert.ok(out.ms < 10000 && out.exitedOnItsOwn);
         });
 
         it("an instance that never comes back fails within the bound, naming it and what it waited for", async () => {

@@ -11,6 +11,9 @@ import { WHEN_ALLOWED_SOURCE } from "../../components/iam-retry";
  * Its secret reads and RDS calls are asked again while IAM refuses them (components/iam-retry.ts): the
  * deploy that adds a database or a replica changes the function's policy moments before it runs.
  */
+/** What the restart step leaves of the function's time for its last answer and an IAM retry (45 s). */
+export const FINISH_MARGIN_MS = 60_000;
+
 export const DATABASE_INIT_HANDLER = String.raw`"use strict";
 const net = require("net");
 const tls = require("tls");
@@ -269,10 +272,14 @@ async function withDatabase(base, database, work) {
  * "available" and "in-sync" again before the next, within a bound. Instances already in sync are
  * left alone, so a run without a static change restarts nothing.
  */
-async function applyStaticParameters(r) {
+async function applyStaticParameters(r, remainingMs) {
   const { RDSClient, DescribeDBInstancesCommand, RebootDBInstanceCommand } = require("@aws-sdk/client-rds");
   const rds = new RDSClient({});
-  const deadline = Date.now() + r.waitMs;
+  // Within the bound, and within what is left of the function's own time (the secret reads and
+  // statements before, an IAM retry of up to 45 s inside): a failure with this message, not
+  // Lambda's "Task timed out" half-way through the restarts.
+  const bound = Math.max(0, Math.min(r.waitMs, remainingMs - ${FINISH_MARGIN_MS}));
+  const deadline = Date.now() + bound;
   const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
   const describe = async (id) => (await whenAllowed(() => rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id })))).DBInstances[0];
   const groups = (d) => (d.DBParameterGroups || []).map((g) => g.ParameterApplyStatus);
@@ -281,7 +288,7 @@ async function applyStaticParameters(r) {
       const d = await describe(id);
       if (done(d)) return d;
       if (Date.now() >= deadline) {
-        throw new Error("restarting " + id + " to apply static parameters: still " + d.DBInstanceStatus + " (parameter group " + groups(d).join(",") + ") after " + secs(r.waitMs) + " waiting for " + waitingFor + "; the next deploy continues where this one stopped");
+        throw new Error("restarting " + id + " to apply static parameters: still " + d.DBInstanceStatus + " (parameter group " + groups(d).join(",") + ") after " + secs(bound) + (bound < r.waitMs ? " (what was left of the function's time)" : "") + " waiting for " + waitingFor + "; the next deploy continues where this one stopped");
       }
       await sleep(r.pollMs);
     }
@@ -310,7 +317,7 @@ function scramVerifier(password, role) {
 /** A single-quoted SQL literal (standard_conforming_strings is on in every supported version). */
 const literal = (value) => "'" + value.replace(/'/g, "''") + "'";
 
-exports.handler = async (event) => {
+exports.handler = async (event, context) => {
   const sm = new SecretsManagerClient({});
   const readPassword = async (arn, what) => {
     try {
@@ -352,7 +359,8 @@ exports.handler = async (event) => {
       if (step.handover) await run(step.handover);
     });
   }
-  const restarted = event.restart ? await applyStaticParameters(event.restart) : [];
+  const remainingMs = context && typeof context.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : Infinity;
+  const restarted = event.restart ? await applyStaticParameters(event.restart, remainingMs) : [];
   return { created, databases: event.steps.map((s) => s.database), roles, restarted };
 };
 `;
