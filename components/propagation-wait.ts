@@ -72,6 +72,15 @@ export class PropagationWait extends pulumi.CustomResource {
     }
 }
 
+/**
+ * The bounded wait after a workload's grants, as each cloud makes it (Azure's role assignments,
+ * GCP's IAM members, each with its own documented bound): `seconds` after the grants exist, and
+ * again only for a grant it has not waited for.
+ */
+export function waitAfterGrants(name: string, grants: pulumi.CustomResource[], seconds: number, reason: string, parent: pulumi.Resource | undefined): PropagationWait {
+    return new PropagationWait(name, { after: grants.map((g) => g.id), seconds, reason }, { parent, dependsOn: grants });
+}
+
 /** The SDK's serialization of propagationWaitProvider (text and whether it holds a secret). */
 export interface Serialized {
     text: string;

@@ -7,6 +7,7 @@ import * as path from "path";
 import { databaseInitSteps, retireStatement, scramVerifier } from "../components/database-init";
 import { DATABASE_INIT_HANDLER, FINISH_MARGIN_MS } from "../providers/aws/database-init-function";
 import { ACCESS_RETRY_MS, ACCESS_TRIES } from "../components/iam-retry";
+import { fastTimers } from "./fast-timers";
 import { findPgBin, freePort, issueCert, makeCa, runPgTool, TlsPostgres } from "./local-servers";
 
 /**
@@ -139,7 +140,7 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
         fs.writeFileSync(path.join(fnDir, "node_modules", "@aws-sdk", "client-rds", "index.js"), FAKE_RDS);
         fs.writeFileSync(path.join(fnDir, "run.js"), RUNNER);
         // The pause before asking IAM again passes at once; every other timer (the connection and restart bounds) keeps its length.
-        fs.writeFileSync(path.join(fnDir, "fast-iam-retry.js"), `const t = global.setTimeout; global.setTimeout = (f, ms, ...a) => t(f, ms === ${ACCESS_RETRY_MS} ? 0 : ms, ...a);\n`);
+        fastTimers(fnDir, [ACCESS_RETRY_MS]);
     });
     after(function () {
         if (dir && bin) {
@@ -168,7 +169,7 @@ describe("AWS database-init function against a real PostgreSQL (TLS + SCRAM)", f
         };
         if (opts.ca !== "none") env.NODE_EXTRA_CA_CERTS = path.join(dir, opts.ca ?? "ca.crt");
         return new Promise((resolve) => {
-            execFile(process.execPath, ["-r", "./fast-iam-retry.js", "run.js", JSON.stringify(event)], { cwd: fnDir, env, timeout: opts.limitMs ?? 20000, killSignal: "SIGKILL" }, (error, stdout) => {
+            execFile(process.execPath, ["-r", "./fast-timers.js", "run.js", JSON.stringify(event)], { cwd: fnDir, env, timeout: opts.limitMs ?? 20000, killSignal: "SIGKILL" }, (error, stdout) => {
                 const parsed = stdout ? JSON.parse(stdout) : {};
                 resolve({ ...parsed, exitedOnItsOwn: !(error && (error as { killed?: boolean }).killed), ms: Date.now() - started });
             });

@@ -12,6 +12,7 @@ import { CapturedResource } from "../stacks/offline";
 import { runScript, START_PAUSE_SECONDS, START_TRIES, STATUS_READ_FAILURES } from "../providers/azure/job";
 import { JOB_RUNNER_HANDLER, READ_FAILURES, TASK_START_TRIES } from "../providers/aws/job-runner-function";
 import { ACCESS_TRIES } from "../components/iam-retry";
+import { fastTimers } from "./fast-timers";
 import { ChangeCollector, jobOfRun } from "../stacks/driver/changes";
 import { ExitCode } from "../stacks/driver/exit-codes";
 import { renderMarkdown } from "../stacks/driver/summary-markdown";
@@ -549,7 +550,7 @@ module.exports = { ECSClient, RunTaskCommand, DescribeTasksCommand, StopTaskComm
                 );
                 const event = { job: "migrate", cluster: "arn:cluster", taskDefinition: "arn:td:3", subnets: ["s1"], securityGroups: ["sg1"], container: "migrate", logGroup: "/anycloud/app/dev/migrate", logStreamPrefix: "migrate", timeoutSeconds, pollMs: 5 };
                 // Its waits (the poll, a refused start's pause) pass at once: the handler as it ships, on a fast clock.
-                fs.writeFileSync(path.join(dir, "fast-timers.js"), "const t = global.setTimeout; global.setTimeout = (f, ms, ...a) => t(f, 0, ...a);\n");
+                fastTimers(dir);
                 const out = execFileSync("node", ["-r", "./fast-timers.js", "-e", `require("./index.js").handler(${JSON.stringify(event)}).then((r) => console.log(JSON.stringify({ r })), (e) => console.log(JSON.stringify({ e: e.message })))`], { cwd: dir, encoding: "utf8" });
                 const calls: string[] = fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n");
                 return { ...JSON.parse(out), calls, runs: calls.filter((c) => c.startsWith("RunTaskCommand")).length, reads: calls.filter((c) => c.startsWith("DescribeTasksCommand")).length };

@@ -10,6 +10,7 @@ import { keyPoolEnv } from "./key-pool";
 import { ADMIN_HASH_TOKEN, hashToken, securityBundle, securityConfig } from "../components/opensearch/security-config";
 import { SEARCH_USERS_HANDLER } from "../components/search-users-function";
 import { ACCESS_RETRY_MS } from "../components/iam-retry";
+import { fastTimers } from "./fast-timers";
 import {
     appRole,
     appRoleMapping,
@@ -305,7 +306,7 @@ class SecretsManagerClient { async send(c) {
 module.exports = { SecretsManagerClient, GetSecretValueCommand };`,
         );
         // The pause before asking IAM again passes at once; the applier's own bounds keep theirs.
-        fs.writeFileSync(path.join(dir, "fn", "fast-iam-retry.js"), `const t = global.setTimeout; global.setTimeout = (f, ms, ...a) => t(f, ms === ${ACCESS_RETRY_MS} ? 0 : ms, ...a);\n`);
+        fastTimers(path.join(dir, "fn"), [ACCESS_RETRY_MS]);
         fs.writeFileSync(
             path.join(dir, "fn", "run.js"),
             `require("./index.js").handler(JSON.parse(process.argv[2])).then((r) => process.stdout.write(JSON.stringify({ result: r })), (e) => process.stdout.write(JSON.stringify({ error: e.message })));`,
@@ -340,7 +341,7 @@ module.exports = { SecretsManagerClient, GetSecretValueCommand };`,
             const secrets = { [ARN("admin")]: admin.password, ...Object.fromEntries(Object.entries(passwords).map(([u, p]) => [ARN(u), p])) };
             execFile(
                 process.execPath,
-                ["-r", "./fast-iam-retry.js", "run.js", JSON.stringify(e)],
+                ["-r", "./fast-timers.js", "run.js", JSON.stringify(e)],
                 { cwd: path.join(dir, "fn"), env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: path.join(dir, "ca.crt"), TEST_SECRETS: JSON.stringify(secrets), ...env }, timeout: 20_000 },
                 (error, stdout) => (stdout ? resolve(JSON.parse(stdout)) : reject(error)),
             );

@@ -7,7 +7,7 @@ import type * as inputs from "@pulumi/azure-native/types/input";
 import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../../components/backend";
 import { SINGLETON_TAG } from "../../policy/singleton";
 import { ServiceSettings } from "../../stacks/settings";
-import { PropagationWait } from "../../components/propagation-wait";
+import { PropagationWait, waitAfterGrants } from "../../components/propagation-wait";
 import { metricAlerts } from "./alerts";
 import { AzureContext } from "./context";
 import { DB_CA_SECRET, dbCaVolume } from "./database-ca";
@@ -80,7 +80,7 @@ export function settledGrants(
  * only for a new grant.
  */
 export function grantsSettled(name: string, grants: pulumi.CustomResource[], reason: string, parent: pulumi.Resource | undefined): PropagationWait {
-    return new PropagationWait(name, { after: grants.map((g) => g.id), seconds: RBAC_PROPAGATION_SECONDS, reason }, { parent, dependsOn: grants });
+    return waitAfterGrants(name, grants, RBAC_PROPAGATION_SECONDS, reason, parent);
 }
 
 /** What a service's or job's container is built from. */

@@ -9,7 +9,7 @@ import * as secretmanager from "@pulumi/gcp/secretmanager";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as storage from "@pulumi/gcp/storage";
 import { Image } from "@pulumi/docker/image";
-import { PropagationWait } from "../../components/propagation-wait";
+import { PropagationWait, waitAfterGrants } from "../../components/propagation-wait";
 import { ChildOptions, ContainerServiceArgs, ContainerServiceOutputs } from "../../components/backend";
 import { SINGLETON_TAG } from "../../policy/singleton";
 import { ServiceSettings } from "../../stacks/settings";
@@ -208,9 +208,9 @@ export type WorkloadInputs = Pick<ContainerServiceArgs, "env" | "secretEnv" | "u
  */
 export const IAM_PROPAGATION_SECONDS = 120;
 
-/** The bounded wait after a workload's grants (components/propagation-wait.ts), as Azure's grantsSettled. */
+/** The bounded wait (IAM_PROPAGATION_SECONDS) after a workload's grants. */
 export function grantsSettled(name: string, grants: pulumi.CustomResource[], reason: string, parent: pulumi.Resource): PropagationWait {
-    return new PropagationWait(name, { after: grants.map((g) => g.id), seconds: IAM_PROPAGATION_SECONDS, reason }, { parent, dependsOn: grants });
+    return waitAfterGrants(name, grants, IAM_PROPAGATION_SECONDS, reason, parent);
 }
 
 /**
