@@ -760,7 +760,6 @@ export function describeReadinessGate(): void {
         const gate = readinessScript({
             url: "https://10.20.0.9:9200",
             fetchCa: 'printf "ca" >"$CA"',
-            auth: "",
             authConfig: `printf 'user = "admin:%s"\\n' "$ELASTICSEARCH_PASSWORD"`,
             tries: 3,
             pauseSeconds: 0,

@@ -426,7 +426,6 @@ function readinessGate(
   sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p') && [ -n "$token" ] &&
   printf 'Authorization: Bearer %s\n' "$token" | curl -sf -H @- 'https://secretmanager.googleapis.com/v1/projects/${ctx.project}/secrets/${caId}/versions/latest:access' |
   sed -n 's/.*"data" *: *"\([^"]*\)".*/\1/p' | base64 -d >"$CA" && [ -s "$CA" ]`,
-            auth: "",
             // printf is the shell's own (busybox ash in the curl image): the password reaches no process's arguments.
             // Its characters (letters, digits, -_.+=, the admin password's overrideSpecial) need no quoting in a curl config.
             authConfig: `printf 'user = "admin:%s"\n' "$ELASTICSEARCH_PASSWORD"`,
